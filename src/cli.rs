@@ -1,0 +1,443 @@
+//! Command-line arguments in → a command run → an exit code out (0 done, 1 failed, 2 usage,
+//! 75 ledger locked), with one summary line at the end of every run.
+
+use crate::config::Config;
+use crate::export;
+use crate::ledger::{ExportFilter, Ledger, LockError, RunLock};
+use crate::pipeline::{self, Context, IngestOptions, Summary};
+use anyhow::{Context as _, Result, anyhow, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_LOCKED: u8 = 75;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "regintake",
+    version,
+    about = "Reads Occupation Coding Service registrations from mail into an append-only ledger"
+)]
+pub struct Cli {
+    /// Config file (TOML).
+    #[arg(long, global = true, env = "REGINTAKE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ledger database (default: ledger.path from the config, else ./regintake.db).
+    #[arg(long, global = true, env = "REGINTAKE_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// More log output (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors in the log.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read archived mail: an mbox file, a Maildir folder, one .eml file, or a folder of .eml files.
+    Ingest {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Re-read messages already in the ledger and append new revisions.
+        #[arg(long)]
+        reprocess: bool,
+    },
+    /// Read the IMAP mailbox named in the config.
+    Poll {
+        /// One pass, then exit (cron).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Write the ledger as CSV.
+    Export {
+        /// Write here (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only records received on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_since)]
+        since: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum)]
+        status: Option<StatusFilter>,
+        /// Every revision, not only the latest per (message, attachment).
+        #[arg(long)]
+        all_revisions: bool,
+    },
+    /// Read one form document (.pdf, .docx, .odt) or message (.eml) and print what would be recorded.
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Internal: read attachments for a parent process over stdin/stdout.
+    #[command(hide = true)]
+    Worker,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Ok,
+    NeedsReview,
+}
+
+fn parse_since(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// Why a run stopped early, for the exit code.
+#[derive(Debug)]
+pub enum RunError {
+    Locked(PathBuf),
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for RunError {
+    fn from(e: anyhow::Error) -> Self {
+        RunError::Failed(e)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(&cli);
+    match run(&cli) {
+        Ok(summary) => {
+            if let Some(summary) = summary {
+                eprintln!("regintake: {summary}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(RunError::Locked(db)) => {
+            eprintln!(
+                "regintake: another run holds the ledger lock for {}; nothing written",
+                db.display()
+            );
+            ExitCode::from(EXIT_LOCKED)
+        }
+        Err(RunError::Failed(e)) => {
+            eprintln!("regintake: error: {e:#}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+fn init_logging(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let level = if cli.quiet {
+        "error"
+    } else {
+        match cli.verbose {
+            0 => "warn,regintake=info",
+            1 => "info,regintake=debug",
+            _ => "debug,regintake=trace",
+        }
+    };
+    let filter = EnvFilter::try_from_env("REGINTAKE_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match cli.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+    };
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    match &cli.config {
+        Some(path) => Config::load(path),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The ledger path: `--db`/`REGINTAKE_DB`, else `ledger.path`, else `./regintake.db`.
+pub fn db_path(cli: &Cli, config: &Config) -> PathBuf {
+    cli.db
+        .clone()
+        .or_else(|| {
+            config
+                .ledger
+                .path
+                .as_ref()
+                .map(|p| config.relative_path(&p.to_string_lossy()))
+        })
+        .unwrap_or_else(|| PathBuf::from("regintake.db"))
+}
+
+pub fn context(config: &Config) -> Result<Context> {
+    Ok(Context {
+        rules: config.rules()?,
+        limits: config.limits.clone(),
+    })
+}
+
+/// Takes the one-writer lock, or says why not.
+pub fn lock(db: &Path) -> Result<RunLock, RunError> {
+    match RunLock::acquire(db) {
+        Ok(lock) => Ok(lock),
+        Err(LockError::Held) => Err(RunError::Locked(db.to_path_buf())),
+        Err(LockError::Io(e)) => Err(RunError::Failed(
+            anyhow!(e).context(format!("cannot lock the ledger {}", db.display())),
+        )),
+    }
+}
+
+fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
+    let config = load_config(cli)?;
+    match &cli.command {
+        Command::Ingest { paths, reprocess } => {
+            let ctx = context(&config)?;
+            let db = db_path(cli, &config);
+            let _lock = lock(&db)?;
+            let mut ledger = Ledger::open(&db)
+                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
+            for p in paths {
+                if !p.exists() {
+                    return Err(anyhow!("{} does not exist", p.display()).into());
+                }
+            }
+            let opts = IngestOptions {
+                reprocess: *reprocess,
+                progress: std::io::stderr().is_terminal() && !cli.quiet,
+            };
+            let summary = pipeline::ingest(paths, &mut ledger, &ctx, &opts)?;
+            tracing::info!(db = %db.display(), "Ingest finished");
+            Ok(Some(summary))
+        }
+        Command::Poll { once } => {
+            let imap = config
+                .imap
+                .clone()
+                .ok_or_else(|| anyhow!("no [imap] table in the config{}", config_where(&config)))?;
+            let ctx = context(&config)?;
+            let db = db_path(cli, &config);
+            let lock = lock(&db)?;
+            let ledger = Ledger::open(&db)
+                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
+            let summary = crate::source::imap::run(imap, ledger, ctx, *once, lock)?;
+            Ok(Some(summary))
+        }
+        Command::Export {
+            out,
+            since,
+            status,
+            all_revisions,
+        } => {
+            let db = db_path(cli, &config);
+            if !db.exists() {
+                return Err(anyhow!("the ledger {} does not exist", db.display()).into());
+            }
+            let ledger = Ledger::open(&db)
+                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
+            let filter = ExportFilter {
+                since: *since,
+                status: status.map(|s| match s {
+                    StatusFilter::Ok => "ok".to_string(),
+                    StatusFilter::NeedsReview => "needs_review".to_string(),
+                }),
+                all_revisions: *all_revisions,
+            };
+            let rows = ledger.export_rows(&filter)?;
+            match out {
+                Some(path) => write_atomically(path, |w| export::write_csv(w, &rows))?,
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut lock = stdout.lock();
+                    export::write_csv(&mut lock, &rows).context("cannot write CSV to stdout")?;
+                    lock.flush().context("cannot write CSV to stdout")?;
+                }
+            }
+            let review = rows.iter().filter(|r| r.status == "needs_review").count() as u64;
+            eprintln!(
+                "regintake: exported {} records ({} needing review)",
+                rows.len(),
+                review
+            );
+            Ok(None)
+        }
+        Command::Check { files, json } => {
+            let ctx = context(&config)?;
+            let mut reports = Vec::new();
+            let mut summary = Summary::default();
+            for f in files {
+                match pipeline::check_file(f, &ctx) {
+                    Ok(r) => {
+                        summary.messages_read += 1;
+                        summary.records_added += r.records.len() as u64;
+                        summary.needs_review += r
+                            .records
+                            .iter()
+                            .filter(|x| x["status"] == "needs_review")
+                            .count() as u64;
+                        reports.push(r);
+                    }
+                    Err(e) => {
+                        summary.failed += 1;
+                        eprintln!("regintake: {e:#}");
+                    }
+                }
+            }
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &reports).context("cannot write JSON")?;
+                writeln!(out).ok();
+            } else {
+                for r in &reports {
+                    print_report(&mut out, r).context("cannot write to stdout")?;
+                }
+            }
+            if summary.failed > 0 && reports.is_empty() {
+                return Err(anyhow!("no file could be read").into());
+            }
+            eprintln!(
+                "regintake: check: {} files read, {} records, {} needing review, {} failed",
+                summary.messages_read, summary.records_added, summary.needs_review, summary.failed
+            );
+            Ok(None)
+        }
+        Command::Worker => {
+            crate::extract::worker::serve(&config.limits)?;
+            Ok(None)
+        }
+    }
+}
+
+fn config_where(config: &Config) -> String {
+    config
+        .path
+        .as_ref()
+        .map(|p| format!(" {}", p.display()))
+        .unwrap_or_else(|| " (no --config given)".into())
+}
+
+fn print_report(out: &mut dyn Write, r: &pipeline::CheckReport) -> std::io::Result<()> {
+    writeln!(out, "{}", r.file)?;
+    if let Some(m) = &r.message {
+        for k in ["message_id", "sender", "subject", "received_at"] {
+            writeln!(out, "  {k}: {}", m[k].as_str().unwrap_or(""))?;
+        }
+    }
+    for (i, rec) in r.records.iter().enumerate() {
+        writeln!(
+            out,
+            "  record {}: attachment {:?}, source {}, status {}",
+            i + 1,
+            rec["attachment"].as_str().unwrap_or(""),
+            rec["source"].as_str().unwrap_or(""),
+            rec["status"].as_str().unwrap_or("")
+        )?;
+        if let Some(fields) = rec["fields"].as_object() {
+            for (name, f) in fields {
+                let value = match &f["value"] {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let raw = f["raw"]
+                    .as_str()
+                    .map(|r| format!("   ← {:?} ({})", r, f["source"].as_str().unwrap_or("")))
+                    .unwrap_or_default();
+                writeln!(out, "    {name:<28} {value}{raw}")?;
+            }
+        }
+        let flags: Vec<&str> = rec["flags"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "    flags: {}",
+            if flags.is_empty() {
+                "(none)".to_string()
+            } else {
+                flags.join(";")
+            }
+        )?;
+        if let Some(notes) = rec["notes"].as_array() {
+            for n in notes {
+                writeln!(out, "    note: {}", n.as_str().unwrap_or(""))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `path` through a temporary file in the same folder, synced and renamed into place, so
+/// a reader never sees a half-written report.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("{} is not a file path", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        write(&mut w).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot sync {}", tmp.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot move the report into place at {}", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The progress bar for long archive runs (messages, rate, time left).
+pub fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos} messages  {per_sec}  {elapsed_precise}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+#[allow(dead_code)]
+fn usage_error(msg: &str) -> Result<()> {
+    bail!("{msg}")
+}

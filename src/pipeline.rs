@@ -1,0 +1,588 @@
+//! The one place the stages are chained: a raw message in → parsed (`mime`) → documents
+//! (`extract`) → answers (`form`) → fields and flags (`validate`) → a `NewMessage` for the
+//! `ledger`. Also the archive ingest loop (parallel readers, one ordered writer) and `check`.
+
+use crate::extract::{self, Document, Source};
+use crate::form::{self, Answers};
+use crate::ledger::{Appended, Ledger, NewMessage, NewRecord};
+use crate::limits::Limits;
+use crate::mime::{self, FileKind, ParsedMessage};
+use crate::source::RawMessage;
+use crate::validate::{self, Fields, Flag, Rules, holidays};
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What every stage needs to know, shared read-only by all workers.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub rules: Rules,
+    pub limits: Limits,
+}
+
+/// Counts for the summary line every run ends with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub messages_read: u64,
+    pub records_added: u64,
+    pub needs_review: u64,
+    pub skipped: u64,
+    pub failed: u64,
+}
+
+impl Summary {
+    pub fn add(&mut self, other: &Summary) {
+        self.messages_read += other.messages_read;
+        self.records_added += other.records_added;
+        self.needs_review += other.needs_review;
+        self.skipped += other.skipped;
+        self.failed += other.failed;
+    }
+
+    /// Counts one message's append result.
+    pub fn count(&mut self, appended: Appended) {
+        match appended {
+            Appended::Added {
+                records,
+                needs_review,
+            } => {
+                self.records_added += records as u64;
+                self.needs_review += needs_review as u64;
+            }
+            Appended::AlreadyRecorded => self.skipped += 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} messages read, {} records added, {} needing review, {} skipped as already recorded, {} failed",
+            self.messages_read, self.records_added, self.needs_review, self.skipped, self.failed
+        )
+    }
+}
+
+/// The ledger's idempotency key of a message: its Message-ID, else a hash of its bytes.
+pub fn message_key(message_id: Option<&str>, raw_sha256: &str) -> String {
+    match message_id.map(|m| {
+        m.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim()
+    }) {
+        Some(id) if !id.is_empty() => format!("mid:{id}"),
+        _ => format!("sha256:{raw_sha256}"),
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A message after the cheap first step (MIME parse), before the forms are read: enough to
+/// know its key and skip it when it is already recorded.
+pub struct Parsed {
+    pub key: String,
+    pub raw_sha256: String,
+    pub raw_size: u64,
+    pub origin: String,
+    pub received_at: DateTime<FixedOffset>,
+    pub message: ParsedMessage,
+}
+
+/// Parses a raw message's MIME structure and works out its key and received time.
+pub fn parse_message(raw: &RawMessage, ctx: &Context) -> Parsed {
+    let raw_sha256 = sha256_hex(&raw.bytes);
+    let message = if raw.bytes.len() as u64 > ctx.limits.max_message_bytes {
+        // Too large to parse safely: keep only what is needed to account for it.
+        let head_len = raw.bytes.len().min(256 << 10);
+        let mut m = mime::parse(&raw.bytes[..head_len], &ctx.limits);
+        m.attachments.clear();
+        m.body_text.clear();
+        m.problems.push(format!(
+            "message is {} bytes, over the {} byte limit: not read",
+            raw.bytes.len(),
+            ctx.limits.max_message_bytes
+        ));
+        m
+    } else {
+        mime::parse(&raw.bytes, &ctx.limits)
+    };
+    let key = message_key(message.message_id.as_deref(), &raw_sha256);
+    let received_at = raw
+        .internal_date
+        .or(message.date)
+        .unwrap_or_else(|| Utc::now().fixed_offset());
+    Parsed {
+        key,
+        raw_sha256,
+        raw_size: raw.bytes.len() as u64,
+        origin: raw.origin.clone(),
+        received_at,
+        message,
+    }
+}
+
+/// Reads every form in a parsed message and validates it: the full ledger entry.
+/// Never panics: a reader that panics gives an `unreadable_attachment` record.
+pub fn finish_message(parsed: Parsed, ctx: &Context) -> NewMessage {
+    let due_by = holidays::due_by(parsed.received_at, &ctx.rules.extra_holidays);
+    let oversized = parsed
+        .message
+        .problems
+        .iter()
+        .any(|p| p.contains("over the") && p.starts_with("message is"));
+    let records = if oversized {
+        vec![unreadable_record(
+            "",
+            &parsed.message.problems.join("; "),
+            due_by,
+        )]
+    } else {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_forms(&parsed.message, ctx, due_by)
+        })) {
+            Ok(records) => records,
+            Err(panic) => {
+                let why = panic_text(&panic);
+                tracing::error!(origin = %parsed.origin, reason = %why, "Reader failed on message");
+                vec![unreadable_record(
+                    "",
+                    &format!("reader failed: {why}"),
+                    due_by,
+                )]
+            }
+        }
+    };
+    let m = parsed.message;
+    NewMessage {
+        key: parsed.key,
+        message_id: m.message_id.unwrap_or_default(),
+        sender: m.sender,
+        subject: m.subject,
+        received_at: parsed.received_at,
+        raw_sha256: parsed.raw_sha256,
+        raw_size: parsed.raw_size,
+        origin: parsed.origin,
+        records,
+    }
+}
+
+/// Both steps at once, for callers that do not skip (IMAP, `check`).
+pub fn process_message(raw: &RawMessage, ctx: &Context) -> NewMessage {
+    finish_message(parse_message(raw, ctx), ctx)
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+/// Every form in the message: one record per form attachment (or unreadable form attachment);
+/// else the body's form; else one `no_form_found` record.
+pub fn read_forms(
+    message: &ParsedMessage,
+    ctx: &Context,
+    due_by: chrono::NaiveDate,
+) -> Vec<NewRecord> {
+    let mut records = Vec::new();
+    let mut seen = HashSet::new();
+    for att in &message.attachments {
+        if !matches!(
+            att.kind,
+            FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc
+        ) {
+            continue;
+        }
+        // The same file attached twice is one form.
+        if !seen.insert(sha256_hex(&att.bytes)) {
+            continue;
+        }
+        match extract::read_attachment(att, &ctx.limits) {
+            Err(why) => records.push(unreadable_record(&att.filename, &why.0, due_by)),
+            Ok(None) => {}
+            Ok(Some(doc)) => {
+                if let Some(record) = record_for_document(&doc, &att.filename, ctx, due_by) {
+                    records.push(record);
+                }
+            }
+        }
+    }
+    if records.is_empty() && !message.body_text.trim().is_empty() {
+        let doc = extract::body::read(&message.body_text);
+        if let Some(record) = record_for_document(&doc, "", ctx, due_by) {
+            records.push(record);
+        }
+    }
+    if records.is_empty() {
+        let mut detail = json!({});
+        if !message.problems.is_empty() {
+            detail["notes"] = json!(message.problems);
+        }
+        records.push(NewRecord {
+            attachment: String::new(),
+            source: Source::None,
+            fields: Fields::default(),
+            flags: vec![Flag::NoFormFound],
+            due_by,
+            detail,
+        });
+    }
+    records
+}
+
+/// One document's record, or `None` when the document is not a registration form.
+pub fn record_for_document(
+    doc: &Document,
+    attachment: &str,
+    ctx: &Context,
+    due_by: chrono::NaiveDate,
+) -> Option<NewRecord> {
+    match form::read(doc) {
+        Some(answers) => {
+            let (fields, mut flags) = validate::validate(&answers, &ctx.rules);
+            if doc.scanned_without_text {
+                flags.push(Flag::ScannedWithoutText);
+                flags.sort();
+                flags.dedup();
+            }
+            Some(NewRecord {
+                attachment: attachment.to_string(),
+                source: doc.source,
+                detail: detail_json(&answers, &fields, doc.source),
+                fields,
+                flags,
+                due_by,
+            })
+        }
+        None if doc.scanned_without_text => Some(NewRecord {
+            attachment: attachment.to_string(),
+            source: doc.source,
+            fields: Fields::default(),
+            flags: vec![Flag::ScannedWithoutText],
+            due_by,
+            detail: json!({"notes": ["the PDF's pages are images with no text layer"]}),
+        }),
+        None => None,
+    }
+}
+
+fn unreadable_record(attachment: &str, reason: &str, due_by: chrono::NaiveDate) -> NewRecord {
+    NewRecord {
+        attachment: attachment.to_string(),
+        source: Source::None,
+        fields: Fields::default(),
+        flags: vec![Flag::UnreadableAttachment],
+        due_by,
+        detail: json!({"notes": [reason]}),
+    }
+}
+
+/// Per field: the value recorded, where it was read from and the raw text, for staff and
+/// `check --json`.
+fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_json::Value {
+    let src = |from_field: bool| -> &'static str {
+        match (doc_source, from_field) {
+            (Source::PdfForm, false) => Source::PdfText.as_str(),
+            (s, _) => s.as_str(),
+        }
+    };
+    let text = |value: serde_json::Value, a: &Option<form::Answer>| match a {
+        Some(a) => json!({"value": value, "source": src(a.from_field), "raw": a.raw}),
+        None => json!({"value": value, "source": null, "raw": null}),
+    };
+    let tick = |value: serde_json::Value, t: &form::Tick| {
+        if t.raw.is_empty() && t.ticked.is_none() {
+            json!({"value": value, "source": null, "raw": null})
+        } else {
+            json!({"value": value, "source": src(t.from_field), "raw": t.raw})
+        }
+    };
+    let yes_no = |b: bool| json!(if b { "yes" } else { "no" });
+    let service_raw = [&answers.public_service, &answers.partner_service]
+        .iter()
+        .filter(|t| !t.raw.is_empty())
+        .map(|t| t.raw.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let service_from_field =
+        answers.public_service.from_field || answers.partner_service.from_field;
+    json!({
+        "fields": {
+            "full_name": text(json!(fields.full_name), &answers.full_name),
+            "organisation": text(json!(fields.organisation), &answers.organisation),
+            "contact_email": text(json!(fields.contact_email), &answers.contact_email),
+            "terms_accepted": tick(yes_no(fields.terms_accepted), &answers.terms),
+            "service": if service_raw.is_empty() {
+                json!({"value": fields.service.map(|s| s.as_str()).unwrap_or(""), "source": null, "raw": null})
+            } else {
+                json!({"value": fields.service.map(|s| s.as_str()).unwrap_or(""), "source": src(service_from_field), "raw": service_raw})
+            },
+            "ip_allowlist": text(json!(fields.ip_allowlist), &answers.ip_allowlist),
+            "expected_records_per_day": text(json!(fields.expected_records_per_day.map(|n| n.to_string()).unwrap_or_default()), &answers.expected_records),
+            "expected_api_calls_per_day": text(json!(fields.expected_api_calls_per_day.map(|n| n.to_string()).unwrap_or_default()), &answers.expected_calls),
+            "user_guide_agreed": tick(yes_no(fields.user_guide_agreed), &answers.user_guide),
+        }
+    })
+}
+
+/// Options for an archive ingest.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    pub reprocess: bool,
+    /// Show a progress bar (stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Messages appended per ledger transaction during archive ingest. The archive is the durable
+/// copy, so a kill loses at most an uncommitted batch, which the next run reads again.
+const INGEST_BATCH: usize = 256;
+/// How far readers may run ahead of the writer (bounds memory whatever one message costs).
+const INGEST_WINDOW: usize = 128;
+
+/// Reads archives into the ledger: one thread reads messages in order, workers parse and read
+/// forms in parallel, and this thread appends results to the ledger in archive order.
+pub fn ingest(
+    paths: &[std::path::PathBuf],
+    ledger: &mut Ledger,
+    ctx: &Context,
+    opts: &IngestOptions,
+) -> Result<Summary> {
+    use crossbeam_channel::{bounded, unbounded};
+    use std::collections::BTreeMap;
+
+    let known: HashSet<String> = if opts.reprocess {
+        HashSet::new()
+    } else {
+        ledger.keys()?
+    };
+    let mut sources = Vec::new();
+    for path in paths {
+        sources.push(
+            crate::source::archive::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        );
+    }
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 8);
+    let progress = opts.progress.then(crate::cli::progress_bar);
+
+    enum Item {
+        Done(NewMessage),
+        Skipped,
+        Unreadable(String),
+    }
+
+    let mut summary = Summary::default();
+    std::thread::scope(|scope| -> Result<()> {
+        let (raw_tx, raw_rx) = bounded::<(u64, Result<RawMessage>)>(workers * 4);
+        let (out_tx, out_rx) = unbounded::<(u64, Item)>();
+        let (token_tx, token_rx) = bounded::<()>(INGEST_WINDOW);
+        for _ in 0..INGEST_WINDOW {
+            token_tx.send(()).ok();
+        }
+        let (stop_tx, stop_rx) = bounded::<()>(0);
+
+        scope.spawn(move || {
+            let mut seq = 0u64;
+            for source in sources {
+                for item in source {
+                    // Wait for room in the window, or for the writer to give up.
+                    crossbeam_channel::select! {
+                        recv(token_rx) -> t => if t.is_err() { return; },
+                        recv(stop_rx) -> _ => return,
+                    }
+                    if raw_tx.send((seq, item)).is_err() {
+                        return;
+                    }
+                    seq += 1;
+                }
+            }
+        });
+        for _ in 0..workers {
+            let raw_rx = raw_rx.clone();
+            let out_tx = out_tx.clone();
+            let known = &known;
+            scope.spawn(move || {
+                for (seq, item) in raw_rx.iter() {
+                    let out = match item {
+                        Err(e) => Item::Unreadable(format!("{e:#}")),
+                        Ok(raw) => {
+                            let parsed = parse_message(&raw, ctx);
+                            if known.contains(&parsed.key) {
+                                Item::Skipped
+                            } else {
+                                Item::Done(finish_message(parsed, ctx))
+                            }
+                        }
+                    };
+                    if out_tx.send((seq, out)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(raw_rx);
+        drop(out_tx);
+
+        let mut pending: BTreeMap<u64, Item> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut batch: Vec<NewMessage> = Vec::new();
+        let mut last_commit = std::time::Instant::now();
+        let mut flush = |batch: &mut Vec<NewMessage>, summary: &mut Summary| -> Result<()> {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let results = ledger
+                .append(batch, opts.reprocess)
+                .context("cannot write to the ledger")?;
+            for (m, r) in batch.iter().zip(results) {
+                summary.count(r);
+                if let Appended::Added {
+                    records,
+                    needs_review,
+                } = r
+                {
+                    tracing::debug!(key = %m.key, origin = %m.origin, records, needs_review, "Recorded message");
+                }
+            }
+            batch.clear();
+            Ok(())
+        };
+        let result = (|| -> Result<()> {
+            for (seq, item) in out_rx.iter() {
+                pending.insert(seq, item);
+                while let Some(item) = pending.remove(&next) {
+                    next += 1;
+                    token_tx.send(()).ok();
+                    summary.messages_read += 1;
+                    if let Some(bar) = &progress {
+                        bar.inc(1);
+                    }
+                    match item {
+                        Item::Done(m) => batch.push(m),
+                        Item::Skipped => summary.skipped += 1,
+                        Item::Unreadable(why) => {
+                            summary.failed += 1;
+                            tracing::error!(reason = %why, "Cannot read a message from the archive");
+                        }
+                    }
+                    if batch.len() >= INGEST_BATCH || last_commit.elapsed().as_secs() >= 2 {
+                        flush(&mut batch, &mut summary)?;
+                        last_commit = std::time::Instant::now();
+                    }
+                }
+            }
+            flush(&mut batch, &mut summary)
+        })();
+        if result.is_err() {
+            drop(stop_tx);
+            drop(token_tx);
+            // Drain so workers blocked on send can finish.
+            for _ in out_rx.iter() {}
+        }
+        if let Some(bar) = &progress {
+            bar.finish_and_clear();
+        }
+        result
+    })?;
+    Ok(summary)
+}
+
+/// What `check` reports for one file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<serde_json::Value>,
+    pub records: Vec<serde_json::Value>,
+}
+
+/// Reads one form document (.pdf, .docx, .odt) or one message (.eml), decided by content.
+pub fn check_file(path: &Path, ctx: &Context) -> Result<CheckReport> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = mime::sniff(&bytes, "", &name);
+    let is_document = matches!(
+        kind,
+        FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc
+    );
+    if is_document {
+        let att = mime::Attachment {
+            filename: name.clone(),
+            content_type: String::new(),
+            kind,
+            bytes,
+        };
+        let due_by = holidays::due_by(Utc::now().fixed_offset(), &ctx.rules.extra_holidays);
+        let message = ParsedMessage {
+            attachments: vec![att],
+            ..Default::default()
+        };
+        let records = read_forms(&message, ctx, due_by);
+        Ok(CheckReport {
+            file: path.display().to_string(),
+            message: None,
+            records: records.iter().map(|r| record_json(r, false)).collect(),
+        })
+    } else {
+        let raw = RawMessage {
+            bytes,
+            origin: format!("file:{}", path.display()),
+            internal_date: None,
+        };
+        let m = process_message(&raw, ctx);
+        Ok(CheckReport {
+            file: path.display().to_string(),
+            message: Some(json!({
+                "message_id": m.message_id,
+                "sender": m.sender,
+                "subject": m.subject,
+                "received_at": m.received_at.to_rfc3339(),
+            })),
+            records: m.records.iter().map(|r| record_json(r, true)).collect(),
+        })
+    }
+}
+
+/// A record as `check` shows it.
+pub fn record_json(r: &NewRecord, with_due: bool) -> serde_json::Value {
+    let status = if r.flags.is_empty() {
+        "ok"
+    } else {
+        "needs_review"
+    };
+    let mut v = json!({
+        "attachment": r.attachment,
+        "source": r.source.as_str(),
+        "status": status,
+        "flags": r.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+    });
+    if let Some(fields) = r.detail.get("fields") {
+        v["fields"] = fields.clone();
+    } else {
+        v["fields"] = json!({});
+    }
+    if let Some(notes) = r.detail.get("notes") {
+        v["notes"] = notes.clone();
+    }
+    if with_due {
+        v["due_by"] = json!(r.due_by.to_string());
+    }
+    v
+}
