@@ -137,3 +137,45 @@ impl Ledger {
         Ok(Default::default())
     }
 }
+
+/// Where an IMAP mailbox's reading got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailboxState {
+    pub uidvalidity: u32,
+    /// Highest UID whose message is recorded (or set aside).
+    pub last_uid: u32,
+}
+
+impl Ledger {
+    /// The saved state of `mailbox` on `account` (user@host), if any.
+    pub fn mailbox_state(&self, _account: &str, _mailbox: &str) -> Result<Option<MailboxState>> {
+        Ok(None)
+    }
+
+    /// Saves a mailbox's state (appended as a new row; the newest row wins).
+    pub fn save_mailbox_state(
+        &mut self,
+        _account: &str,
+        _mailbox: &str,
+        _state: MailboxState,
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    /// `None` when the message is not recorded; else whether its latest revision holds a form
+    /// (any record without `no_form_found`), so IMAP knows where to move it.
+    pub fn has_form(&self, _key: &str) -> Result<Option<bool>> {
+        Ok(None)
+    }
+
+    /// Notes one failed attempt to process a message (appended) and returns how many there have
+    /// been in all.
+    pub fn record_failure(&mut self, _key: &str, _origin: &str, _reason: &str) -> Result<u32> {
+        Ok(1)
+    }
+
+    /// How many failed attempts a message has had.
+    pub fn failure_count(&self, _key: &str) -> Result<u32> {
+        Ok(0)
+    }
+}
