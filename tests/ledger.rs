@@ -576,3 +576,49 @@ fn open_refuses_another_programs_database() {
         "{err:#}"
     );
 }
+
+#[test]
+fn export_opens_and_reads_while_a_run_is_writing() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], false)
+        .unwrap();
+    // Another connection holds the write lock with an uncommitted row.
+    let mut writer = rusqlite::Connection::open(&path).unwrap();
+    let tx = writer
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    tx.execute(
+        "INSERT INTO failures (key, origin, reason, at) VALUES ('k', 'o', 'r', 'now')",
+        [],
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let reader = Ledger::open(&path).unwrap();
+    assert_eq!(
+        reader.export_rows(&ExportFilter::default()).unwrap().len(),
+        1
+    );
+    assert_eq!(
+        reader.failure_count("k").unwrap(),
+        0,
+        "uncommitted row seen"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    tx.commit().unwrap();
+    assert_eq!(reader.failure_count("k").unwrap(), 1);
+}
+
+#[test]
+fn open_names_the_path_when_the_file_is_not_a_database() {
+    let (_dir, path) = db();
+    std::fs::write(
+        &path,
+        b"this is not an SQLite database, just some text ........",
+    )
+    .unwrap();
+    let err = Ledger::open(&path).err().expect("must fail");
+    let text = format!("{err:#}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+}

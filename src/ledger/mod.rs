@@ -58,7 +58,8 @@ pub enum Appended {
 /// Which rows `export` wants.
 #[derive(Debug, Clone, Default)]
 pub struct ExportFilter {
-    /// Only records received on or after this date.
+    /// Only records received on or after this date (the date of `received_at` in the
+    /// message's own offset, as the CSV shows it).
     pub since: Option<NaiveDate>,
     /// `ok` or `needs_review`.
     pub status: Option<String>,

@@ -164,6 +164,14 @@ fn migrations() -> Vec<String> {
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let migrations = migrations();
     let latest = migrations.len() as i64;
+    // Fast path without a write lock, so `export` can open the ledger while a run is
+    // appending (an IMMEDIATE transaction would wait for that run's batch).
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .context("cannot read the schema version")?;
+    if current == latest {
+        return Ok(());
+    }
     for (index, sql) in migrations.iter().enumerate() {
         let target = index as i64 + 1;
         let tx = conn
