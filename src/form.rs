@@ -570,22 +570,46 @@ fn labelled(text: &str) -> Option<(Question, &str)> {
     if let Some(q) = classify_label(&norm, true) {
         return Some((q, ""));
     }
-    for (prefix, q) in [
-        ("full name", Question::FullName),
-        ("contact email", Question::Email),
-        ("contact e-mail", Question::Email),
-        ("email address", Question::Email),
+    // Printed layouts (PDF text) can leave only a space between a label and its answer.
+    const PREFIXES: &[(&str, Question)] = &[
+        ("organisation name", Question::Organisation),
+        ("organization name", Question::Organisation),
         ("e-mail address", Question::Email),
-    ] {
-        let lower = text.to_lowercase();
-        if lower.starts_with(prefix) && text.is_char_boundary(prefix.len()) {
-            let rest = &text[prefix.len()..];
-            if rest.starts_with(char::is_whitespace) {
-                return Some((q, rest));
+        ("email address", Question::Email),
+        ("contact e-mail", Question::Email),
+        ("contact email", Question::Email),
+        ("applicant name", Question::FullName),
+        ("full name", Question::FullName),
+        ("organisation", Question::Organisation),
+        ("organization", Question::Organisation),
+        ("e-mail", Question::Email),
+        ("email", Question::Email),
+    ];
+    for (prefix, q) in PREFIXES {
+        if let Some(rest) = strip_words_prefix(text, prefix) {
+            // An e-mail answer must hold an address, or "Email me when..." would be one.
+            if !rest.trim().is_empty() && (*q != Question::Email || rest.contains('@')) {
+                return Some((*q, rest));
             }
         }
     }
     None
+}
+
+/// `text` without its first words when they are `prefix` (case-insensitive, any spacing).
+fn strip_words_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let mut rest = text.trim_start();
+    for word in prefix.split(' ') {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        if !rest[..end].eq_ignore_ascii_case(word) {
+            return None;
+        }
+        rest = rest[end..].trim_start();
+    }
+    // Only a whole word: "Organisational" is not "Organisation".
+    let consumed = text.len() - rest.len();
+    (consumed > 0 && text[..consumed].ends_with(char::is_whitespace) || rest.is_empty())
+        .then_some(rest)
 }
 
 /// The first separator between a label and its answer.
@@ -1428,6 +1452,16 @@ mod tests {
         assert!(a.terms.from_field);
         assert_eq!(a.partner_service.ticked, Some(true));
         assert_eq!(a.public_service.ticked, Some(false));
+    }
+
+    #[test]
+    fn printed_table_with_narrow_gap() {
+        let text = "Your Details\nFull name      Dr Jane Citizen\n\nOrganisation Australian National University\n\nContact email jane.citizen@anu.edu.au\n\nTerms of Use\n☒ I have read, understand, and agree to be legally bound by the Terms of Use of\nthe Australian Bureau of Statistics Occupation Coding Service.\n";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.full_name), "Dr Jane Citizen");
+        assert_eq!(val(&a.organisation), "Australian National University");
+        assert_eq!(val(&a.contact_email), "jane.citizen@anu.edu.au");
+        assert_eq!(a.terms.ticked, Some(true));
     }
 
     #[test]
