@@ -622,3 +622,44 @@ fn open_names_the_path_when_the_file_is_not_a_database() {
     let text = format!("{err:#}");
     assert!(text.contains(&path.display().to_string()), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn new_ledger_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], false)
+        .unwrap();
+    for file in [
+        path.clone(),
+        PathBuf::from(format!("{}-wal", path.display())),
+    ] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{} has mode {mode:o}", file.display());
+    }
+}
+
+#[test]
+fn supersedes_orders_same_instant_by_first_recording() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    // The same instant written in two offsets.
+    let a = simple("mid:a@x", "2026-03-02T09:00:00+11:00");
+    let b = simple("mid:b@x", "2026-03-01T22:00:00+00:00");
+    ledger.append(&[a.clone(), b], false).unwrap();
+    // Reprocessing a (first recorded) must not make it supersede b.
+    ledger.append(&[a], true).unwrap();
+    let all = ledger
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].supersedes, "");
+    assert_eq!(all[1].supersedes, all[0].record_id.to_string());
+    assert_eq!(all[2].message_id, "<mid:a@x>");
+    assert_eq!(all[2].supersedes, "");
+}

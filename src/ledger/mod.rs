@@ -115,6 +115,7 @@ impl Ledger {
     /// Opens (creating if needed) and migrates the ledger.
     pub fn open(path: &Path) -> Result<Ledger> {
         let in_ledger = || format!("ledger {}", path.display());
+        create_private(path).with_context(|| format!("cannot create the {}", in_ledger()))?;
         let mut conn = rusqlite::Connection::open(path)
             .with_context(|| format!("cannot open the {}", in_ledger()))?;
         schema::configure(&conn)
@@ -325,6 +326,21 @@ impl Ledger {
             .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)))
             .with_context(|| self.what("cannot count failures"))?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+}
+
+/// Creates a missing ledger file readable by its owner only (it holds applicants' personal
+/// details; SQLite gives its -wal and -shm files the same mode). An existing file is left as
+/// it is, so an operator's chosen permissions stay.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
