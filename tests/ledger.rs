@@ -575,6 +575,23 @@ fn open_refuses_another_programs_database() {
         format!("{err:#}").contains("not a regintake ledger"),
         "{err:#}"
     );
+
+    // Without an application_id, any existing table means it is not ours either; and the
+    // file is left as it was (not switched to WAL).
+    let other = path.with_file_name("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute("CREATE TABLE t (x INTEGER)", []).unwrap();
+    drop(conn);
+    let err = Ledger::open(&other).err().expect("must refuse");
+    assert!(
+        format!("{err:#}").contains("not a regintake ledger"),
+        "{err:#}"
+    );
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
 }
 
 #[test]

@@ -8,7 +8,7 @@ pub use lock::{LockError, RunLock, lock_path};
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag};
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use std::collections::HashSet;
@@ -118,17 +118,11 @@ impl Ledger {
         create_private(path).with_context(|| format!("cannot create the {}", in_ledger()))?;
         let mut conn = rusqlite::Connection::open(path)
             .with_context(|| format!("cannot open the {}", in_ledger()))?;
+        // Identify the file before changing anything in it (journal mode, tables).
+        schema::check_identity(&conn)
+            .with_context(|| format!("cannot use {} as a ledger", path.display()))?;
         schema::configure(&conn)
             .with_context(|| format!("cannot configure the {}", in_ledger()))?;
-        let application_id: i32 = conn
-            .pragma_query_value(None, "application_id", |row| row.get(0))
-            .with_context(|| format!("cannot read the {}", in_ledger()))?;
-        if application_id != 0 && application_id != schema::APPLICATION_ID {
-            bail!(
-                "{} is an SQLite file of another program, not a regintake ledger",
-                path.display()
-            );
-        }
         schema::migrate(&mut conn)
             .with_context(|| format!("cannot migrate the {}", in_ledger()))?;
         Ok(Ledger {

@@ -13,10 +13,39 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// ("RgIn" in ASCII).
 pub const APPLICATION_ID: i32 = 0x5267_496e;
 
-/// Sets the per-connection pragmas every ledger connection needs.
-pub fn configure(conn: &Connection) -> Result<()> {
+/// Refuses a file that is not a regintake ledger (another program's SQLite database), so
+/// that nothing in it is changed: a ledger has our application_id, or is new (no schema
+/// version and no tables yet).
+pub fn check_identity(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .context("cannot set busy_timeout")?;
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .context("cannot read the file as an SQLite database")?;
+    if application_id == APPLICATION_ID {
+        return Ok(());
+    }
+    if application_id != 0 {
+        bail!("it is an SQLite database of another program, not a regintake ledger");
+    }
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .context("cannot read the schema version")?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |row| row.get(0),
+        )
+        .context("cannot list the tables")?;
+    if version != 0 || tables != 0 {
+        bail!("it is an SQLite database with other tables, not a regintake ledger");
+    }
+    Ok(())
+}
+
+/// Sets the per-connection pragmas every ledger connection needs.
+pub fn configure(conn: &Connection) -> Result<()> {
     // WAL lets `export` read while a run appends; the mode is stored in the file.
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
