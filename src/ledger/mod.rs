@@ -464,9 +464,9 @@ fn append_message(
              organisation, contact_email, terms_accepted, service, ip_allowlist, \
              expected_records_per_day, expected_api_calls_per_day, user_guide_agreed, flags, \
              status, supersedes, due_by, detail, recorded_at, contact_email_key, \
-             organisation_key) \
+             organisation_key, key_id, received_epoch) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-             ?17, ?18, ?19, ?20, ?21)",
+             ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         )?
         .execute(rusqlite::params![
             message_ref,
@@ -490,6 +490,8 @@ fn append_message(
             recorded_at,
             contact_email_key,
             organisation_key,
+            key_id,
+            received_epoch,
         ])?;
     }
     Ok(Appended::Added {
@@ -521,10 +523,10 @@ fn superseded_record(
 ) -> rusqlite::Result<Option<i64>> {
     tx.prepare_cached(&format!(
         "SELECT r.record_id FROM records r JOIN messages m ON m.message_ref = r.message_ref \
-         WHERE r.contact_email_key = ?1 AND r.organisation_key = ?2 AND m.key_id <> ?3 \
-         AND (m.received_epoch < ?4 OR (m.received_epoch = ?4 AND m.key_id < ?3)) \
+         WHERE r.contact_email_key = ?1 AND r.organisation_key = ?2 AND r.key_id <> ?3 \
+         AND (r.received_epoch < ?4 OR (r.received_epoch = ?4 AND r.key_id < ?3)) \
          AND {LATEST_REVISION} \
-         ORDER BY m.received_epoch DESC, m.key_id DESC, r.record_id DESC LIMIT 1"
+         ORDER BY r.received_epoch DESC, r.key_id DESC, r.record_id DESC LIMIT 1"
     ))?
     .query_row(
         rusqlite::params![contact_email_key, organisation_key, key_id, received_epoch],

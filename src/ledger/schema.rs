@@ -84,7 +84,9 @@ fn append_only_triggers(table: &str, collision: &str) -> String {
 ///   values as read that time. `received_epoch` (UTC seconds) orders messages as instants;
 ///   `received_day` (days from CE of the date in the message's own offset) serves `--since`.
 /// - `records`: one row per form (or per message without a form), pointing at its reading.
-///   `contact_email_key` / `organisation_key` are the normalised match keys for `supersedes`.
+///   `contact_email_key` / `organisation_key` are the normalised match keys for `supersedes`;
+///   `key_id` and `received_epoch` repeat the message's, so that one index serves the
+///   `supersedes` lookup in order (newest first) however many records a contact has.
 /// - `mailbox_state`, `failures`: append-only logs; the newest row wins / rows are counted.
 fn migration_1() -> String {
     let mut sql = String::from(
@@ -135,6 +137,8 @@ fn migration_1() -> String {
             recorded_at TEXT NOT NULL,
             contact_email_key TEXT NOT NULL,
             organisation_key TEXT NOT NULL,
+            key_id INTEGER NOT NULL REFERENCES message_keys (key_id),
+            received_epoch INTEGER NOT NULL,
             UNIQUE (message_ref, position)
         ) STRICT;
 
@@ -156,7 +160,8 @@ fn migration_1() -> String {
         ) STRICT;
 
         CREATE INDEX records_by_message ON records (message_ref);
-        CREATE INDEX records_by_contact ON records (contact_email_key, organisation_key);
+        CREATE INDEX records_by_contact
+            ON records (contact_email_key, organisation_key, received_epoch, key_id);
         CREATE INDEX records_by_status ON records (status);
         CREATE INDEX messages_by_day ON messages (received_day);
         CREATE INDEX mailbox_state_by_mailbox ON mailbox_state (account, mailbox, state_id);
