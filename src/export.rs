@@ -39,6 +39,8 @@ const LINE_END: &str = "\r\n";
 /// flags, supersedes) never start with `=`, `+`, `-`, `@`, tab, CR or LF, so the guard cannot
 /// change a legitimate value of theirs, and guarding uniformly means no column is missed.
 pub fn write_csv(out: &mut dyn Write, rows: &[ExportRow]) -> std::io::Result<()> {
+    // Buffered here so a caller handing a bare File does not pay one write per row.
+    let mut out = std::io::BufWriter::new(out);
     let mut line = String::new();
     line.push_str(BOM);
     push_row(&mut line, HEADER);
@@ -73,7 +75,7 @@ pub fn write_csv(out: &mut dyn Write, rows: &[ExportRow]) -> std::io::Result<()>
         );
         out.write_all(line.as_bytes())?;
     }
-    Ok(())
+    out.flush()
 }
 
 /// Appends one row's cells, quoted and comma-separated, and the line end.

@@ -680,3 +680,10 @@ fn supersedes_orders_same_instant_by_first_recording() {
     assert_eq!(all[2].message_id, "<mid:a@x>");
     assert_eq!(all[2].supersedes, "");
 }
+
+#[test]
+fn ledger_and_lock_can_move_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Ledger>();
+    assert_send::<RunLock>();
+}
