@@ -165,7 +165,10 @@ impl Ledger {
     /// Either the whole batch is committed (durably: synchronous=FULL) or, on any error,
     /// none of it is; what earlier calls committed stays.
     ///
-    /// Each new record's `supersedes` is set here; see [`Ledger::superseded_record`].
+    /// Each new record's `supersedes` is set here: the record_id of the most recent record,
+    /// received earlier (as an instant), of another message's latest revision with the same
+    /// contact email (case-insensitive) and organisation (case-insensitive, whitespace
+    /// collapsed); empty without a contact email. The full rule is on `superseded_record`.
     pub fn append(&mut self, messages: &[NewMessage], reprocess: bool) -> Result<Vec<Appended>> {
         let path = self.path.display().to_string();
         let tx = self
