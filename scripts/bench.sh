@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Throughput and memory benchmark: regintake ingest vs the plain Python script, same archive, same
+# run. Installs what it needs itself (python3-venv via apt when missing, the Python packages into a
+# venv under bench-out/) and writes everything to ./bench-out/.
+#
+#   scripts/bench.sh [N]        N messages (default 2000); also runs BENCH_BIG (default 8000)
+#
+# Environment: BENCH_SAMPLE (default fixtures/sample.mbox), BENCH_BIG (8000), BENCH_RUNS (3 runs of
+# regintake on the N archive, the median is reported), BENCH_SKIP_PYTHON=1, BENCH_SKIP_FLOOR=1.
+#
+# Every regintake run ingests into a fresh ledger. Times: wall (monotonic clock), CPU = user + sys
+# of the whole process tree (getrusage RUSAGE_CHILDREN, which includes the attachment worker
+# processes), peak RSS = the largest single process (ru_maxrss) and the peak of the sum of RSS over
+# the process tree (sampled from /proc every 10 ms).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N="${1:-2000}"
+BIG="${BENCH_BIG:-8000}"
+RUNS="${BENCH_RUNS:-3}"
+SAMPLE="${BENCH_SAMPLE:-fixtures/sample.mbox}"
+OUT="bench-out"
+mkdir -p "$OUT"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+if [ ! -f "$SAMPLE" ]; then
+  say "no sample mailbox at $SAMPLE (set BENCH_SAMPLE)"
+  exit 1
+fi
+
+# --- tools -------------------------------------------------------------------------------------
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  say "installing python3-venv"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+fi
+
+# --- archives (cached: rebuilt when the sample or the generator changes) ------------------------
+make_archive() {
+  local count="$1" path="$OUT/archive-$1.mbox"
+  local stamp
+  stamp="$(cat "$SAMPLE" scripts/make_bench_archive.py | sha256sum | cut -c1-16)"
+  if [ -f "$path" ] && [ "$(cat "$path.stamp" 2>/dev/null)" = "$stamp" ]; then
+    say "reusing $path"
+  else
+    say "making $path ($count messages from $SAMPLE)"
+    python3 scripts/make_bench_archive.py "$SAMPLE" "$path.tmp" "$count" >"$OUT/archive-$count.json"
+    mv "$path.tmp" "$path"
+    echo "$stamp" >"$path.stamp"
+  fi
+}
+make_archive "$N"
+[ "$BIG" = "$N" ] || make_archive "$BIG"
+
+# --- build ----------------------------------------------------------------------------------------
+say "cargo build --release"
+cargo build --release --locked --bin regintake 2>&1 | tail -n 3 >&2
+BIN="target/release/regintake"
+if [ "${BENCH_SKIP_FLOOR:-0}" != "1" ]; then
+  say "cargo build floor program (bench profile)"
+  cargo bench --locked --bench floor --no-run 2>&1 | tail -n 2 >&2
+fi
+
+# --- measuring helper: runs a command, prints one JSON line of its costs -------------------------
+cat >"$OUT/measure.py" <<'PY'
+import json, os, resource, subprocess, sys, threading, time
+
+def tree_rss_kib(root):
+    """Sum of VmRSS over root and its descendants."""
+    children = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(pid))
+        except (OSError, IndexError, ValueError):
+            pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+out_path, cmd = sys.argv[1], sys.argv[2:]
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.monotonic()
+with open(out_path + ".stdout", "wb") as so, open(out_path + ".stderr", "wb") as se:
+    proc = subprocess.Popen(cmd, stdout=so, stderr=se)
+    peak = [0]
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+            time.sleep(0.01)
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    code = proc.wait()
+    wall = time.monotonic() - start
+    t.join()
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+result = {
+    "cmd": cmd,
+    "exit": code,
+    "wall_s": round(wall, 3),
+    "user_s": round(after.ru_utime - before.ru_utime, 3),
+    "sys_s": round(after.ru_stime - before.ru_stime, 3),
+    "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 3),
+    "max_rss_mib": round(after.ru_maxrss / 1024, 1),
+    "tree_rss_peak_mib": round(peak[0] / 1024, 1),
+}
+with open(out_path, "w") as f:
+    json.dump(result, f)
+print(json.dumps(result))
+if code != 0:
+    sys.stderr.write(open(out_path + ".stderr", errors="replace").read()[-2000:])
+    sys.exit(code)
+PY
+
+measure() { python3 "$OUT/measure.py" "$@"; }
+
+# In-process attachment reading (no worker processes), to show what isolation costs.
+printf 'isolate_attachments = false\n' >"$OUT/in-process.toml"
+printf 'isolate_attachments = true\n' >"$OUT/isolated.toml"
+
+run_ingest() { # label archive-count config
+  local label="$1" count="$2" config="$3"
+  rm -f "$OUT/$label.db" "$OUT/$label.db-wal" "$OUT/$label.db-shm" "$OUT/$label.db.lock"
+  measure "$OUT/$label.json" "$BIN" --config "$config" --db "$OUT/$label.db" -q \
+    ingest "$OUT/archive-$count.mbox" >/dev/null
+  say "$label: $(cat "$OUT/$label.json.stderr" | tail -n 1)"
+}
+
+# --- floor: read the bytes, split the mbox, mail-parser over every message ----------------------
+if [ "${BENCH_SKIP_FLOOR:-0}" != "1" ]; then
+  say "floor over archive-$N"
+  cat "$OUT/archive-$N.mbox" >/dev/null # page cache warm for every run below
+  cargo bench --locked --bench floor -- "$OUT/archive-$N.mbox" >"$OUT/floor-$N.json" 2>"$OUT/floor-$N.log" ||
+    say "floor program failed (see $OUT/floor-$N.log)"
+fi
+
+# --- regintake -----------------------------------------------------------------------------------
+for i in $(seq 1 "$RUNS"); do
+  run_ingest "ingest-$N-run$i" "$N" "$OUT/isolated.toml"
+done
+run_ingest "ingest-$N-inprocess" "$N" "$OUT/in-process.toml"
+if [ "$BIG" != "$N" ]; then
+  run_ingest "ingest-$BIG" "$BIG" "$OUT/isolated.toml"
+fi
+
+# --- Python baseline -----------------------------------------------------------------------------
+if [ "${BENCH_SKIP_PYTHON:-0}" != "1" ]; then
+  VENV="$OUT/venv"
+  if [ ! -x "$VENV/bin/python" ] || ! cmp -s scripts/python_baseline_requirements.txt "$VENV/requirements.txt"; then
+    say "making the Python venv ($VENV)"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q -r scripts/python_baseline_requirements.txt
+    cp scripts/python_baseline_requirements.txt "$VENV/requirements.txt"
+  fi
+  rm -f "$OUT/python-$N.db"
+  say "python baseline over archive-$N (one process, as such a script runs)"
+  measure "$OUT/python-$N.json" "$VENV/bin/python" scripts/python_baseline.py \
+    "$OUT/archive-$N.mbox" "$OUT/python-$N.db" >/dev/null
+  say "python-$N: $(tail -n 1 "$OUT/python-$N.json.stdout")"
+fi
+
+# --- summary -------------------------------------------------------------------------------------
+python3 - "$OUT" "$N" "$BIG" "$RUNS" <<'PY' | tee "$OUT/summary.md"
+import json, os, platform, statistics, subprocess, sys, datetime
+out, n, big, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+
+def load(name):
+    path = os.path.join(out, name + ".json")
+    return json.load(open(path)) if os.path.exists(path) else None
+
+def summary_line(name):
+    path = os.path.join(out, name + ".json.stderr")
+    lines = open(path, errors="replace").read().strip().splitlines() if os.path.exists(path) else []
+    return lines[-1] if lines else ""
+
+runs_n = [load(f"ingest-{n}-run{i}") for i in range(1, runs + 1)]
+runs_n = [r for r in runs_n if r]
+median = sorted(runs_n, key=lambda r: r["wall_s"])[len(runs_n) // 2]
+inproc = load(f"ingest-{n}-inprocess")
+bigrun = load(f"ingest-{big}") if big != n else None
+py = load(f"python-{n}")
+floor = load(f"floor-{n}")
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                     capture_output=True, text=True).stdout.strip()
+rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+arch_bytes = os.path.getsize(os.path.join(out, f"archive-{n}.mbox"))
+
+def row(label, r, count):
+    if not r:
+        return f"| {label} | – | – | – | – | – | – |"
+    return (f"| {label} | {count:,} | {count / r['wall_s']:,.0f} | {r['wall_s']:.2f} | "
+            f"{r['cpu_s']:.2f} | {r['max_rss_mib']:.0f} | {r['tree_rss_peak_mib']:.0f} |")
+
+print(f"### Benchmark {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit {rev}")
+print()
+print(f"Machine: {os.cpu_count()} cores ({cpu}), Linux {platform.release()}, shared with other work.")
+print(f"Command: `scripts/bench.sh {n}` (archive: {n:,} messages, {arch_bytes / 2**20:.1f} MiB, "
+      f"every copy with its own Message-ID and attachment bytes).")
+print()
+print("| run | messages | messages/s | wall s | CPU s | peak RSS MiB (largest process) | peak RSS MiB (process tree) |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+walls = ", ".join(f"{r['wall_s']:.2f}" for r in runs_n)
+print(row(f"regintake ingest, median of {len(runs_n)} (walls {walls})", median, n))
+print(row("regintake ingest, isolate_attachments = false", inproc, n))
+if bigrun:
+    print(row("regintake ingest, large archive", bigrun, big))
+if py:
+    print(row("Python baseline (1 process)", py, n))
+print()
+if floor:
+    print(f"Floor over the same archive, one thread: read the bytes {floor['read_s']:.3f} s; "
+          f"split into messages {floor['split_s']:.3f} s; + mail-parser on every message "
+          f"{floor['parse_s']:.3f} s ({n / floor['parse_s']:,.0f} messages/s); "
+          f"+ SHA-256 of every message {floor['parse_hash_s']:.3f} s.")
+    print()
+rate = n / median["wall_s"]
+print(f"- Throughput: **{rate:,.0f} messages/s** (goal ≥ 2,000).")
+if py:
+    print(f"- Against Python: **{py['wall_s'] / median['wall_s']:.1f}× faster** by wall time "
+          f"(goal ≥ 20×), {py['cpu_s'] / median['cpu_s']:.1f}× less CPU time.")
+if bigrun:
+    ratio_max = bigrun["max_rss_mib"] / median["max_rss_mib"]
+    ratio_tree = bigrun["tree_rss_peak_mib"] / max(median["tree_rss_peak_mib"], 0.1)
+    print(f"- Memory: peak RSS at {big:,} vs {n:,} messages: **{ratio_max:.2f}×** largest process, "
+          f"{ratio_tree:.2f}× process tree (goal ≤ 1.2×).")
+print(f"- regintake said: `{summary_line(f'ingest-{n}-run1')}`")
+if py:
+    print(f"- Python said: `{open(os.path.join(out, f'python-{n}.json.stdout')).read().strip()}`")
+PY
