@@ -223,6 +223,13 @@ APPS: dict[str, App] = {
     "ravi": App(("  Dr   Ravi  Kumar ", "Dr Ravi Kumar"), "Australian Digital Health Agency",
                 ("Ravi.Kumar@DigitalHealth.gov.au", "ravi.kumar@digitalhealth.gov.au"), True,
                 "partner", "150.203.7.0/24", ("1.5k", "1500"), "900", True, []),
+    "olivia": App("Prof. Olivia Hart", "Australian Institute of Family Studies",
+                  "olivia.hart@aifs.gov.au", True, "public", "", ("1,000", "1000"),
+                  ("1,000", "1000"), True, []),
+    "tariq": App("Dr Tariq Aziz", "NSW Department of Communities and Justice",
+                 "tariq.aziz@dcj.nsw.gov.au", True, "partner",
+                 ("150.203.8.0/24\n2001:388:2000::/48", "150.203.8.0/24; 2001:388:2000::/48"),
+                 ("75,000", "75000"), ("6,000", "6000"), True, []),
     "noah": App("Noah Williams", "Williams Research Pty Ltd", "noah@williamsresearch.com.au", True,
                 "public", "", "100", "50", True, []),
 }
@@ -515,6 +522,14 @@ class WordDoc:
         rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
         return f'<w:r{self._rsid_r()}>{rpr}<w:t xml:space="preserve">{x(text)}</w:t></w:r>'
 
+    def answer_runs(self, text: str) -> str:
+        """An answer as Word stores typed text: split into runs, proofing marks between."""
+        head, sep, tail = text.rpartition(" ")
+        if not sep or not head.strip():
+            return self.run(text)
+        return (self.run(head + " ") + '<w:proofErr w:type="spellStart"/>' + self.run(tail)
+                + '<w:proofErr w:type="spellEnd"/>')
+
     def _rsid_r(self) -> str:
         return f' w:rsidRPr="{self.rsid}"'
 
@@ -532,7 +547,7 @@ class WordDoc:
     def sdt_text(self, tag: str, alias: str, value: str) -> str:
         """A run-level plain-text content control; empty value leaves the placeholder showing."""
         if value:
-            pr_extra, content = "", self.run(value)
+            pr_extra, content = "", self.answer_runs(value)
         else:
             pr_extra = "<w:showingPlcHdr/>"
             content = (f'<w:r{self._rsid_r()}><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
@@ -543,6 +558,18 @@ class WordDoc:
             '<w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013440"/></w:placeholder>'
             f"{pr_extra}<w:text/></w:sdtPr><w:sdtEndPr/>"
             f"<w:sdtContent>{content}</w:sdtContent></w:sdt>"
+        )
+
+    def sdt_text_block(self, tag: str, alias: str, value: str) -> None:
+        """A block-level text control holding a whole paragraph (Word does this when the
+        control is inserted on an empty line)."""
+        self.body.append(
+            "<w:sdt><w:sdtPr>"
+            f'<w:alias w:val="{x(alias)}"/><w:tag w:val="{x(tag)}"/><w:id w:val="{self.sdt_id()}"/>'
+            '<w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013440"/></w:placeholder>'
+            "<w:text/></w:sdtPr><w:sdtEndPr/><w:sdtContent>"
+            f'<w:p w:rsidR="{self.rsid}" w:rsidRDefault="{self.rsid}">{self.answer_runs(value)}'
+            "</w:p></w:sdtContent></w:sdt>"
         )
 
     def sdt_check(self, tag: str, alias: str, checked: bool) -> str:
@@ -561,16 +588,26 @@ class WordDoc:
         )
 
     # legacy form fields ---------------------------------------------------------------------
+    def bookmark(self, name: str) -> tuple[str, str]:
+        # Word names each legacy form field by a bookmark around it.
+        self.bookmark_id = getattr(self, "bookmark_id", -1) + 1
+        n = self.bookmark_id
+        return (f'<w:bookmarkStart w:id="{n}" w:name="{x(name)}"/>',
+                f'<w:bookmarkEnd w:id="{n}"/>')
+
     def formtext(self, name: str, value: str) -> str:
         # Word fills an empty FORMTEXT result with five en spaces.
-        shown = value if value else "\u2002" * 5
+        start, end = self.bookmark(name)
+        result = (self.answer_runs(value) if value else
+                  '<w:r><w:rPr><w:noProof/></w:rPr><w:t xml:space="preserve">'
+                  + "\u2002" * 5 + "</w:t></w:r>")
         return (
-            f'<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{x(name)}"/>'
+            f'{start}<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{x(name)}"/>'
             '<w:enabled/><w:calcOnExit w:val="0"/><w:textInput/></w:ffData></w:fldChar></w:r>'
             '<w:r><w:instrText xml:space="preserve"> FORMTEXT </w:instrText></w:r>'
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-            f'<w:r><w:rPr><w:noProof/></w:rPr><w:t xml:space="preserve">{x(shown)}</w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            f"{result}"
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r>{end}'
         )
 
     def formcheck(self, name: str, checked: bool, default: bool = False) -> str:
@@ -579,13 +616,14 @@ class WordDoc:
             state = ""
         else:
             state = "<w:checked/>" if checked else '<w:checked w:val="0"/>'
+        start, end = self.bookmark(name)
         return (
-            f'<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{x(name)}"/>'
+            f'{start}<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{x(name)}"/>'
             '<w:enabled/><w:calcOnExit w:val="0"/><w:checkBox><w:sizeAuto/>'
             f'<w:default w:val="{1 if default else 0}"/>{state}</w:checkBox></w:ffData>'
             "</w:fldChar></w:r>"
             '<w:r><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r>{end}'
         )
 
     # Wingdings ticks --------------------------------------------------------------------------
@@ -705,7 +743,7 @@ def word_form(path: Path, a: App, kind: str, seed: int) -> None:
             return d.sdt_text(tag, alias, value)
         if kind == "legacy":
             return d.formtext(ff, value)
-        return d.run(value)
+        return d.answer_runs(value)
 
     def tick(tag: str, alias: str, on: bool, ff: str, default: bool = False) -> str:
         if kind == "sdt":
@@ -721,7 +759,10 @@ def word_form(path: Path, a: App, kind: str, seed: int) -> None:
     d.para(d.run("Organisation", bold=True))
     d.para(text_answer("organisation", "Organisation", raw(a.org), "Text2"))
     d.para(d.run("Contact email", bold=True))
-    d.para(text_answer("contact_email", "Contact email", raw(a.email), "Text3"))
+    if kind == "sdt" and raw(a.email):
+        d.sdt_text_block("contact_email", "Contact email", raw(a.email))
+    else:
+        d.para(text_answer("contact_email", "Contact email", raw(a.email), "Text3"))
     d.heading("Terms of Use")
     d.para(tick("terms", "Terms of Use", a.terms, "Check1"), d.run(" " + TERMS_TEXT))
     d.heading("Service required")
@@ -786,7 +827,7 @@ def wrap(c, text: str, x0: float, y: float, width: float, size: float = 9) -> fl
     return y
 
 
-def blank_acroform(path: Path, names: dict, tooltips: bool) -> None:
+def blank_acroform(path: Path, names: dict, tooltips: set) -> None:
     c = rl_canvas.Canvas(str(path), pagesize=A4, invariant=1)
     c.setTitle(TITLE)
     c.setAuthor("Australian Bureau of Statistics")
@@ -798,7 +839,7 @@ def blank_acroform(path: Path, names: dict, tooltips: bool) -> None:
     y -= 30
 
     def tip(key):
-        return TOOLTIPS[key] if tooltips else ""
+        return TOOLTIPS[key] if key in tooltips else ""
 
     def text_field(key, label):
         nonlocal y
@@ -910,12 +951,13 @@ def mail_date(i: int) -> str:
     r = random.Random(1000 + i)
     when = start + timedelta(seconds=int(r.random() * span))
     when = when.replace(hour=r.randint(0, 8), minute=r.randint(0, 59), second=r.randint(0, 59))
+    # AEST (+1000) from 2026-04-05 03:00 AEDT to 2026-10-04 02:00 AEST, else AEDT (+1100)
+    aest = datetime(2026, 4, 4, 16, tzinfo=timezone.utc) <= when < datetime(
+        2026, 10, 3, 16, tzinfo=timezone.utc)
     if r.random() < 0.2:
         tz = timezone.utc
-    elif 4 <= when.month <= 9:
-        tz = timezone(timedelta(hours=10))
     else:
-        tz = timezone(timedelta(hours=11))
+        tz = timezone(timedelta(hours=10 if aest else 11))
     return email.utils.format_datetime(when.astimezone(tz))
 
 
@@ -1024,6 +1066,9 @@ OFFICE_FORMS = [
      "pdf-from-docx"),
     ("pdf_printed_official_two_at.pdf", "minli", Style("official", "\u2612", "\u2610"),
      "pdf-from-odt"),
+    ("odt_inline_y_n.odt", "olivia", Style("inline", labels="L2", sep=": "), "odt"),
+    ("pdf_printed_table_ipv4_and_ipv6.pdf", "tariq", Style("table", "\u2611", "\u2610"),
+     "pdf-from-docx"),
     ("doc_binary_word97.doc", "lan", Style("official"), "doc"),
 ]
 # Made by this script (no LibreOffice): (file, applicant, kind)
@@ -1043,7 +1088,7 @@ SCAN_OF = "pdf_printed_official_ipv6_documentation.pdf"
 SCAN_TIME = time.strptime("2026-03-02 09:15:00", "%Y-%m-%d %H:%M:%S")
 
 
-def source_of(name: str, flat: bool = False) -> str:
+def source_of(name: str) -> str:
     ext = name.rsplit(".", 1)[-1].lower()
     if ext in ("docx", "odt"):
         return "docx"
@@ -1091,8 +1136,10 @@ def build_forms(work: Path, office: Office) -> dict[str, dict]:
 
     # fillable PDFs
     blank_generic, blank_named = work / "blank_generic.pdf", work / "blank_named.pdf"
-    blank_acroform(blank_generic, GENERIC_NAMES, tooltips=False)
-    blank_acroform(blank_named, MEANINGFUL_NAMES, tooltips=True)
+    # the generic form's author gave its text fields tooltips, not its check boxes
+    blank_acroform(blank_generic, GENERIC_NAMES,
+                   tooltips={"name", "org", "email", "ip", "records", "calls"})
+    blank_acroform(blank_named, MEANINGFUL_NAMES, tooltips=set(TOOLTIPS))
     fill_acroform(blank_generic, FORMS / ACRO_GENERIC, APPS["ravi"], GENERIC_NAMES, "Yes")
     fill_acroform(blank_named, FORMS / ACRO_NAMED, APPS["chloe"], MEANINGFUL_NAMES, "1")
     truth[ACRO_GENERIC] = record(ACRO_GENERIC, "pdf-form", APPS["ravi"])
