@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import base64
 import email.header
+import hashlib
 import email.policy
 import email.utils
 import io
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -475,6 +477,41 @@ class Office:
         for p in inputs:
             if not (outdir / f"{p.stem}.{ext}").exists():
                 raise SystemExit(f"LibreOffice did not convert {p} to {ext}")
+
+
+def pin_times(path: Path) -> None:
+    """Pins the conversion time LibreOffice stamps into its output (zip entry times, a PDF's
+    CreationDate and /ID) so that re-running the script leaves the committed files unchanged.
+    Content is untouched; a PDF keeps its byte offsets (same-length replacements)."""
+    data = path.read_bytes()
+    if data[:2] == b"PK":
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                pinned = zipfile.ZipInfo(info.filename, date_time=(2026, 2, 10, 14, 41, 0))
+                pinned.compress_type = info.compress_type
+                pinned.external_attr = info.external_attr
+                content = src.read(info.filename)
+                if info.filename == "settings.xml":  # ODT: a random revision-save id
+                    content = re.sub(rb'(config:name="Rsid(?:Root)?" config:type="int">)[0-9]+',
+                                     rb"\g<1>1048576", content)
+                dst.writestr(pinned, content)
+        path.write_bytes(out.getvalue())
+    elif data[:5] == b"%PDF-":
+        digest = hashlib.md5(path.name.encode()).hexdigest().upper().encode()
+
+        def same_length_date(m: re.Match) -> bytes:
+            fixed = b"20260210144100"
+            return m.group(1) + fixed + m.group(2)[len(fixed):] if len(m.group(2)) >= 14 else m.group(0)
+
+        data = re.sub(rb"(/CreationDate\(D:)([0-9]{14})", same_length_date, data)
+        data = re.sub(rb"(/ModDate\(D:)([0-9]{14})", same_length_date, data)
+        data = re.sub(rb"/ID \[ <[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}> \]",
+                      lambda m: b"/ID [ <" + digest + b">" + m.group(0)[40:-37] + b"<" + digest
+                      + b"> ]", data)
+        data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + digest, data)
+        path.write_bytes(data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1012,6 +1049,21 @@ def small_png(w: int, h: int, text: str, color: tuple) -> bytes:
     return buf.getvalue()
 
 
+def pin_boundaries(msg, seed: str) -> None:
+    """Fixed multipart boundaries (Python picks random ones), styled like Outlook's."""
+    tag = hashlib.sha1(seed.encode()).hexdigest()[:16].upper()
+    n = 0
+    stack = [msg]
+    while stack:
+        part = stack.pop(0)
+        if part.is_multipart():
+            part.set_boundary(f"_{n:03d}_SY4P282MB{tag}_")
+            n += 1
+            stack.extend(part.get_payload())
+        elif part.get_content_type() == "message/rfc822":
+            stack.extend(part.get_payload())
+
+
 def write_mbox(paths: list[Path], out: Path) -> None:
     """mboxrd: `From ` separator lines; body lines matching ^>*From  get one more '>'."""
     chunks = []
@@ -1084,6 +1136,7 @@ ACRO_FLAT = "pdf_acroform_flattened.pdf"
 ACRO_USER_PW = "pdf_acroform_user_password.pdf"
 ACRO_OWNER_PW = "pdf_acroform_owner_password.pdf"
 SCAN = "pdf_scan_image_only.pdf"
+PREVIOUS: dict[str, bytes] = {}  # last run's files, kept when their source is unchanged
 SCAN_OF = "pdf_printed_official_ipv6_documentation.pdf"
 SCAN_TIME = time.strptime("2026-03-02 09:15:00", "%Y-%m-%d %H:%M:%S")
 
@@ -1129,6 +1182,9 @@ def build_forms(work: Path, office: Office) -> dict[str, dict]:
         shutil.copy(work / "pdf" / f"{p.stem}.pdf", FORMS / f"{p.stem}.pdf")
     for p in to_doc:
         shutil.copy(work / "doc" / f"{p.stem}.doc", FORMS / f"{p.stem}.doc")
+    for name, _key, _style, fmt in OFFICE_FORMS:
+        if fmt != "doc":
+            pin_times(FORMS / name)
 
     for i, (name, key, kind) in enumerate(WORD_FORMS):
         word_form(FORMS / name, APPS[key], kind, seed=300 + i)
@@ -1151,11 +1207,19 @@ def build_forms(work: Path, office: Office) -> dict[str, dict]:
         raise SystemExit("qpdf could not flatten the fillable PDF")
     truth[ACRO_FLAT] = record(ACRO_FLAT, "pdf-text", APPS["chloe"])
     # qpdf needs a fixed id source for deterministic encryption output is not possible; fine.
-    subprocess.run(["qpdf", "--encrypt", "opensesame", "abs-owner", "256", "--",
-                    str(FORMS / ACRO_GENERIC), str(FORMS / ACRO_USER_PW)], check=True)
+    # qpdf draws a random file key, so an encrypted copy differs on every run: keep the last
+    # run's copies when the document they encrypt is unchanged.
+    if PREVIOUS.get(ACRO_GENERIC) == (FORMS / ACRO_GENERIC).read_bytes() and all(
+            k in PREVIOUS for k in (ACRO_USER_PW, ACRO_OWNER_PW)):
+        (FORMS / ACRO_USER_PW).write_bytes(PREVIOUS[ACRO_USER_PW])
+        (FORMS / ACRO_OWNER_PW).write_bytes(PREVIOUS[ACRO_OWNER_PW])
+    else:
+        subprocess.run(["qpdf", "--encrypt", "opensesame", "abs-owner", "256", "--",
+                        str(FORMS / ACRO_GENERIC), str(FORMS / ACRO_USER_PW)], check=True)
+        subprocess.run(["qpdf", "--encrypt", "", "abs-owner", "256", "--print=none",
+                        "--modify=none", "--", str(FORMS / ACRO_GENERIC),
+                        str(FORMS / ACRO_OWNER_PW)], check=True)
     truth[ACRO_USER_PW] = record(ACRO_USER_PW, "none", only_flag="unreadable_attachment")
-    subprocess.run(["qpdf", "--encrypt", "", "abs-owner", "256", "--print=none", "--modify=none",
-                    "--", str(FORMS / ACRO_GENERIC), str(FORMS / ACRO_OWNER_PW)], check=True)
     truth[ACRO_OWNER_PW] = record(ACRO_OWNER_PW, "pdf-form", APPS["ravi"])
 
     # a scan: the printed form's pages as images only, no text layer
@@ -1187,6 +1251,8 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
         return r
 
     def save(name: str, msg, records: list[dict]) -> None:
+        if not isinstance(msg, bytes):
+            pin_boundaries(msg, name)
         data = msg if isinstance(msg, bytes) else msg.as_bytes(policy=email.policy.SMTP)
         (MAIL / name).write_bytes(data)
         truth[name] = {"records": records}
@@ -1202,6 +1268,9 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
         (extra_html / f"{stem}.html").write_text(form_html(APPS[key], style), encoding="utf-8")
     office.convert(sorted(extra_html.glob("*.html")), "docx:MS Word 2007 XML", work / "extra_docx",
                    "HTML (StarWriter)")
+
+    for made in (work / "extra_docx").glob("*.docx"):
+        pin_times(made)
 
     def extra_docx(stem: str) -> bytes:
         return (work / "extra_docx" / f"{stem}.docx").read_bytes()
@@ -1380,8 +1449,12 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
     a = APPS["oliver"]
     msg = new_mail(24, sender(a), "Registration form (City of Sydney)")
     msg.set_content(greeting(a))
-    cut = form_bytes("odt_official_neither_service.odt")
-    broken_docx = form_bytes("docx_table_glyphs.docx")[: len(cut) // 3]
+    # cut in the middle of word/document.xml's compressed data: no reader can recover it
+    whole = form_bytes("docx_table_glyphs.docx")
+    with zipfile.ZipFile(io.BytesIO(whole)) as z:
+        info = z.getinfo("word/document.xml")
+    data_at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    broken_docx = whole[: data_at + info.compress_size // 2]
     msg.add_attachment(broken_docx, maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1],
                        filename="City of Sydney - registration.docx")
     save("m24_corrupt_docx.eml", msg,
@@ -1425,6 +1498,9 @@ def main() -> None:
     for tool in ("soffice", "qpdf", "pdftoppm"):
         if shutil.which(tool) is None:
             sys.exit(f"make_fixtures.py needs {tool} on PATH (LibreOffice, qpdf, poppler-utils)")
+    for keep in (ACRO_GENERIC, ACRO_USER_PW, ACRO_OWNER_PW):
+        if (FORMS / keep).exists():
+            PREVIOUS[keep] = (FORMS / keep).read_bytes()
     for d in (FORMS, MAIL, EXPECTED):
         if d.exists():
             shutil.rmtree(d)
