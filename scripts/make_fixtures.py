@@ -1083,7 +1083,8 @@ def write_mbox(paths: list[Path], out: Path) -> None:
         body = b"\n".join(lines)
         if not body.endswith(b"\n"):
             body += b"\n"
-        sep = f"From {addr} {when.strftime('%a %b %d %H:%M:%S %Y')}\n".encode()
+        stamp = f"{when:%a %b} {when.day:2d} {when:%H:%M:%S %Y}"  # asctime, as mbox writers do
+        sep = f"From {addr} {stamp}\n".encode()
         chunks.append(sep + body + b"\n")
     out.write_bytes(b"".join(chunks))
 
@@ -1275,17 +1276,27 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
     def extra_docx(stem: str) -> bytes:
         return (work / "extra_docx" / f"{stem}.docx").read_bytes()
 
-    def attach_form(i, name, key, subject, form_name, sent_name, ctype=None, with_id=True):
+    def attach_form(i, name, key, subject, form_name, sent_name, ctype=None, with_id=True,
+                    html=False):
         a = APPS[key]
         msg = new_mail(i, sender(a), subject, with_id=with_id)
         msg.set_content(greeting(a))
+        if html:  # Outlook: text and HTML alternatives, then the attachment
+            paras = "".join(f'<p class="MsoNormal">{escape(p).replace(chr(10), "<br>")}</p>'
+                            for p in greeting(a).split("\n\n"))
+            msg.add_alternative(
+                '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta '
+                'http-equiv="Content-Type" content="text/html; charset=utf-8"><style>'
+                "p.MsoNormal{margin:0cm;font-size:11.0pt;font-family:Aptos,sans-serif}</style>"
+                f'</head><body lang="EN-AU"><div class="WordSection1">{paras}</div></body></html>\n',
+                subtype="html")
         maintype, subtype = ctype or mime_for(sent_name)
         msg.add_attachment(form_bytes(form_name), maintype=maintype, subtype=subtype,
                            filename=sent_name)
         save(name, msg, [as_sent(form_name, sent_name)])
 
     attach_form(1, "m01_docx_attachment.eml", "jane", "Occupation Coding Service registration",
-                "docx_table_glyphs.docx", "Registration Form - Jane Citizen.docx")
+                "docx_table_glyphs.docx", "Registration Form - Jane Citizen.docx", html=True)
     attach_form(2, "m02_pdf_attachment.eml", "ahmed", "OCS registration form - AIHW",
                 "pdf_printed_inline_agreed.pdf", "OCS registration.pdf")
     attach_form(3, "m03_odt_attachment.eml", "janes", "Registration for coding service",
@@ -1437,11 +1448,11 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
     attach_form(19, "m19_scanned_pdf.eml", "hannah", "Scanned registration form", SCAN,
                 "Scan_20260302_0915.pdf")
     attach_form(20, "m20_fillable_pdf.eml", "chloe", "Services Australia - OCS registration",
-                ACRO_NAMED, "OCS Registration Form (fillable).pdf")
+                ACRO_NAMED, "OCS Registration Form (fillable).pdf", html=True)
     attach_form(21, "m21_old_word_doc.eml", "lan", "Home Affairs registration",
                 "doc_binary_word97.doc", "Registration form.doc")
     attach_form(22, "m22_content_controls.eml", "nadia", "Registration - Productivity Commission",
-                "docx_word_content_controls.docx", "OCS Registration Form.docx")
+                "docx_word_content_controls.docx", "OCS Registration Form.docx", html=True)
     attach_form(23, "m23_owner_password_pdf.eml", "ravi", "ADHA registration",
                 ACRO_OWNER_PW, "ADHA OCS registration (signed).pdf")
 
@@ -1461,7 +1472,8 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
          [record("City of Sydney - registration.docx", "none", only_flag="unreadable_attachment")])
 
     attach_form(25, "m25_legacy_form_fields.eml", "mark", "Dept of Education - registration form",
-                "docx_word_legacy_form_fields.docx", "Registration_Form_Education.docx")
+                "docx_word_legacy_form_fields.docx", "Registration_Form_Education.docx",
+                html=True)
     attach_form(26, "m26_wingdings_ticks.eml", "ben", "Registration - University of Sydney",
                 "docx_word_wingdings_ticks.docx", "OCS form - Ben Taylor.docx")
     attach_form(27, "m27_odt_range.eml", "lan", "Home Affairs registration (ODT)",
