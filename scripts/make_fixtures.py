@@ -232,6 +232,11 @@ APPS: dict[str, App] = {
                  "tariq.aziz@dcj.nsw.gov.au", True, "partner",
                  ("150.203.8.0/24\n2001:388:2000::/48", "150.203.8.0/24; 2001:388:2000::/48"),
                  ("75,000", "75000"), ("6,000", "6000"), True, []),
+    "wei": App("Assoc. Prof. Wei Zhang", "Curtin University", "wei.zhang@curtin.edu.au", True,
+               "partner", "134.7.160.0/24", ("100k", "100000"), ("2.5k", "2500"), True, []),
+    "marco": App("Marco Bianchi", "Bianchi Survey Research", "marco@bianchisurvey.com.au", True,
+                 "partner", ("203.10.76.45 (DHCP, may change)", "203.10.76.45"),
+                 ("12,000", "12000"), ("3,000", "3000"), True, ["dynamic_ip"]),
     "noah": App("Noah Williams", "Williams Research Pty Ltd", "noah@williamsresearch.com.au", True,
                 "public", "", "100", "50", True, []),
 }
@@ -350,6 +355,31 @@ def form_lines(a: App, s: Style) -> list[tuple[str, str]]:
             ("p", f"{L[8]}{s.sep}{yes if a.guide else no}"),
         ]
         return out
+    if s.layout == "ticktable":
+        # a Word form whose boxes are table cells: the mark typed into the left cell
+        def tick(on: bool, text: str) -> tuple[str, str]:
+            return ("tickrow", f"{(s.on if on else s.off)}\t{text}")
+
+        out += [
+            ("h2", "Your Details"),
+            ("row", f"Full name\t{raw(a.name)}"),
+            ("row", f"Organisation\t{raw(a.org)}"),
+            ("row", f"Contact email\t{raw(a.email)}"),
+            ("endtable", ""), ("h2", "Terms of Use"),
+            tick(a.terms, TERMS_TEXT),
+            ("endtable", ""), ("h2", "Service required"),
+            tick(pub, PUBLIC_TEXT), tick(par, PARTNER_TEXT),
+            ("endtable", ""), ("p", PARTNER_HELP),
+            ("row", f"IP address(es)\t{raw(a.ip)}"),
+            ("endtable", ""), ("h2", "Your expected use"), ("p", USE_INTRO),
+            ("row", f"Records you expect to code\t{raw(a.records)}"),
+            ("row", f"API calls you expect to make\t{raw(a.calls)}"),
+            ("endtable", ""), ("h2", "User Guide agreement"),
+            tick(a.guide, GUIDE_TEXT),
+            ("endtable", ""), ("h2", "Provision of client credentials"),
+            ("p", CREDENTIALS_TEXT), ("p", SEND_TEXT),
+        ]
+        return out
     if s.layout == "table":
         out += [
             ("h2", "Your Details"),
@@ -410,6 +440,14 @@ def form_html(a: App, s: Style, full_page: bool = True) -> str:
     parts = []
     in_table = False
     for kind, text in form_lines(a, s):
+        if kind == "tickrow":
+            if not in_table:
+                parts.append('<table width="100%" border="1" cellpadding="5" cellspacing="0">')
+                in_table = True
+            box, statement = text.split("\t", 1)
+            parts.append(f'<tr><td width="6%" align="center">{escape(box)}</td>'
+                         f"<td>{escape(statement)}</td></tr>")
+            continue
         if kind == "row":
             if not in_table:
                 parts.append('<table width="100%" border="1" cellpadding="5" cellspacing="0">')
@@ -446,6 +484,10 @@ def form_text(a: App, s: Style) -> str:
             continue
         if kind == "h2":
             lines.append("")
+        if kind == "tickrow":
+            box, statement = text.split("\t", 1)
+            lines.append(f"{box} {statement}".strip())
+            continue
         if kind == "row":
             label, answer = text.split("\t", 1)
             lines.append(label)
@@ -1119,6 +1161,8 @@ OFFICE_FORMS = [
      "pdf-from-docx"),
     ("pdf_printed_official_two_at.pdf", "minli", Style("official", "\u2612", "\u2610"),
      "pdf-from-odt"),
+    ("docx_table_tick_cells.docx", "wei", Style("ticktable", "X", ""), "docx"),
+    ("odt_table_tick_cells_dhcp.odt", "marco", Style("ticktable", "\u2612", "\u2610"), "odt"),
     ("odt_inline_y_n.odt", "olivia", Style("inline", labels="L2", sep=": "), "odt"),
     ("pdf_printed_table_ipv4_and_ipv6.pdf", "tariq", Style("table", "\u2611", "\u2610"),
      "pdf-from-docx"),
