@@ -6,8 +6,9 @@ pub mod holidays;
 pub mod ip;
 pub mod numbers;
 
-use crate::form::Answers;
+use crate::form::{Answer, Answers};
 use chrono::NaiveDate;
+use numbers::Quantity;
 use serde::Serialize;
 
 /// Flag codes, exactly as in SPEC.
@@ -149,6 +150,257 @@ impl Default for Rules {
 }
 
 /// Turns answers into field values and collects every flag that applies, in `Flag` order.
-pub fn validate(_answers: &Answers, _rules: &Rules) -> (Fields, Vec<Flag>) {
-    (Fields::default(), Vec::new())
+///
+/// Decisions SPEC leaves open:
+/// - `missing_ip_allowlist` applies whenever the Partner box is ticked (also when both boxes are)
+///   and no address could be read, whether the answer is blank or text without an address (that
+///   text also gets `invalid_ip`).
+/// - The IP answer is checked (`invalid_ip`, `non_public_ip`, ...) whichever service is chosen.
+/// - `exceeds_public_limit` / `exceeds_partner_limit` need exactly one service: with none or
+///   both marked there is no limit to compare against (the service flag already asks for review).
+/// - Reverse DNS (`rules.reverse_dns`) is looked up for single public addresses only (at most 8,
+///   two seconds in all).
+pub fn validate(answers: &Answers, rules: &Rules) -> (Fields, Vec<Flag>) {
+    let lookup =
+        |addrs: &[std::net::IpAddr]| ip::reverse_lookups(addrs, std::time::Duration::from_secs(2));
+    validate_with_lookup(answers, rules, &lookup)
+}
+
+/// Reverse lookups as a parameter, so tests can stand in for DNS.
+type PtrLookup<'a> = &'a dyn Fn(&[std::net::IpAddr]) -> Vec<(std::net::IpAddr, String)>;
+
+fn validate_with_lookup(
+    answers: &Answers,
+    rules: &Rules,
+    lookup: PtrLookup<'_>,
+) -> (Fields, Vec<Flag>) {
+    let mut fields = Fields::default();
+    let mut flags = Vec::new();
+
+    match clean_text(answers.full_name.as_ref()) {
+        Some(name) => fields.full_name = name,
+        None => flags.push(Flag::MissingFullName),
+    }
+    match clean_text(answers.organisation.as_ref()) {
+        Some(org) => fields.organisation = org,
+        None => flags.push(Flag::MissingOrganisation),
+    }
+    match clean_text(answers.contact_email.as_ref()) {
+        None => flags.push(Flag::MissingContactEmail),
+        Some(text) => match email::normalise(&text) {
+            Ok(address) => fields.contact_email = address,
+            Err(_) => flags.push(Flag::InvalidContactEmail),
+        },
+    }
+
+    fields.terms_accepted = answers.terms.ticked == Some(true);
+    if !fields.terms_accepted {
+        flags.push(Flag::TermsNotAccepted);
+    }
+    fields.user_guide_agreed = answers.user_guide.ticked == Some(true);
+    if !fields.user_guide_agreed {
+        flags.push(Flag::UserGuideNotAgreed);
+    }
+
+    let public = answers.public_service.ticked == Some(true);
+    let partner = answers.partner_service.ticked == Some(true);
+    fields.service = match (public, partner) {
+        (true, false) => Some(Service::Public),
+        (false, true) => Some(Service::Partner),
+        (true, true) => {
+            flags.push(Flag::MultipleServicesSelected);
+            None
+        }
+        (false, false) => {
+            flags.push(Flag::ServiceNotSelected);
+            None
+        }
+    };
+
+    check_allowlist(answers, rules, partner, lookup, &mut fields, &mut flags);
+
+    let records = quantity(answers.expected_records.as_ref());
+    let calls = quantity(answers.expected_calls.as_ref());
+    for (q, missing, invalid) in [
+        (
+            records,
+            Flag::MissingExpectedRecords,
+            Flag::InvalidExpectedRecords,
+        ),
+        (
+            calls,
+            Flag::MissingExpectedCalls,
+            Flag::InvalidExpectedCalls,
+        ),
+    ] {
+        match q {
+            Quantity::Missing => flags.push(missing),
+            Quantity::Invalid => flags.push(invalid),
+            Quantity::Value(_) => {}
+        }
+    }
+    let value = |q: Quantity| match q {
+        Quantity::Value(v) => Some(v),
+        _ => None,
+    };
+    fields.expected_records_per_day = value(records);
+    fields.expected_api_calls_per_day = value(calls);
+    if let Some(calls) = fields.expected_api_calls_per_day {
+        if fields.expected_records_per_day.is_some_and(|r| calls > r) {
+            flags.push(Flag::CallsExceedRecords);
+        }
+        match fields.service {
+            Some(Service::Public) if calls > PUBLIC_CALLS_PER_DAY => {
+                flags.push(Flag::ExceedsPublicLimit)
+            }
+            Some(Service::Partner) if calls > PARTNER_CALLS_PER_DAY => {
+                flags.push(Flag::ExceedsPartnerLimit)
+            }
+            _ => {}
+        }
+    }
+
+    flags.sort();
+    flags.dedup();
+    (fields, flags)
+}
+
+/// The form: "up to 1,000 calls per day" (public), "up to 10,000 real-time calls per day"
+/// (partner).
+const PUBLIC_CALLS_PER_DAY: u64 = 1_000;
+const PARTNER_CALLS_PER_DAY: u64 = 10_000;
+
+fn quantity(answer: Option<&Answer>) -> Quantity {
+    answer.map_or(Quantity::Missing, |a| numbers::parse_quantity(&a.text))
+}
+
+fn check_allowlist(
+    answers: &Answers,
+    rules: &Rules,
+    partner: bool,
+    lookup: PtrLookup<'_>,
+    fields: &mut Fields,
+    flags: &mut Vec<Flag>,
+) {
+    let list = answers
+        .ip_allowlist
+        .as_ref()
+        .map(|a| ip::parse_allowlist(&a.text))
+        .unwrap_or(ip::Allowlist {
+            blank: true,
+            ..ip::Allowlist::default()
+        });
+    fields.ip_allowlist = list.value();
+    if partner && list.entries.is_empty() {
+        flags.push(Flag::MissingIpAllowlist);
+    }
+    if list.invalid {
+        flags.push(Flag::InvalidIp);
+    }
+    if list.says_dynamic {
+        flags.push(Flag::DynamicIp);
+    }
+    for entry in &list.entries {
+        if ip::touches_non_public(entry.span()) {
+            flags.push(Flag::NonPublicIp);
+        }
+        if ip::overlaps_any(entry, &rules.dynamic_ranges) {
+            flags.push(Flag::DynamicIp);
+        }
+        if ip::too_broad(entry, rules.ip_min_prefix_v4, rules.ip_min_prefix_v6) {
+            flags.push(Flag::IpRangeTooBroad);
+        }
+    }
+    if rules.reverse_dns && !flags.contains(&Flag::DynamicIp) {
+        let singles: Vec<std::net::IpAddr> = list
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                ip::Entry::Address(a) if !ip::touches_non_public(e.span()) => Some(*a),
+                _ => None,
+            })
+            .collect();
+        if !singles.is_empty()
+            && lookup(&singles)
+                .iter()
+                .any(|(addr, name)| ip::ptr_name_looks_dynamic(name, *addr))
+        {
+            flags.push(Flag::DynamicIp);
+        }
+    }
+}
+
+/// A written answer as recorded: whitespace collapsed, stray punctuation and wrapping quotes
+/// trimmed. `None` when blank or only a placeholder ("N/A", "-", "___", "[ ]", "<name>").
+fn clean_text(answer: Option<&Answer>) -> Option<String> {
+    let text = answer?.text.as_str();
+    let collapsed = text
+        .split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let trimmed = trim_stray_punctuation(&collapsed);
+    if is_placeholder(trimmed) {
+        return None;
+    }
+    Some(trimmed.to_string())
+}
+
+fn trim_stray_punctuation(s: &str) -> &str {
+    const LEADING: &[char] = &[
+        ':', '-', '–', '—', '•', '·', '*', '>', ';', ',', '.', '_', '=', '|', ' ',
+    ];
+    const TRAILING: &[char] = &[':', '-', '–', '—', ';', ',', '_', '=', '|', ' '];
+    const QUOTES: &[(char, char)] = &[
+        ('"', '"'),
+        ('\'', '\''),
+        ('“', '”'),
+        ('‘', '’'),
+        ('«', '»'),
+        ('[', ']'),
+    ];
+    let mut s = s;
+    loop {
+        let mut next = s.trim_start_matches(LEADING).trim_end_matches(TRAILING);
+        for &(open, close) in QUOTES {
+            if let Some(inner) = next.strip_prefix(open).and_then(|n| n.strip_suffix(close)) {
+                next = inner;
+            }
+        }
+        if next.len() == s.len() {
+            return s;
+        }
+        s = next;
+    }
+}
+
+fn is_placeholder(s: &str) -> bool {
+    if !s.chars().any(char::is_alphanumeric) {
+        return true;
+    }
+    // Template tokens: "<name>", "<organisation>".
+    if s.starts_with('<') && s.ends_with('>') && !s.contains('@') {
+        return true;
+    }
+    let letters: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        letters.as_str(),
+        "na" | "none"
+            | "nil"
+            | "notapplicable"
+            | "name"
+            | "fullname"
+            | "yourname"
+            | "organisation"
+            | "organization"
+            | "organisationname"
+            | "organizationname"
+            | "email"
+            | "emailaddress"
+            | "contactemail"
+    )
 }
