@@ -404,3 +404,377 @@ fn is_placeholder(s: &str) -> bool {
             | "contactemail"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::Tick;
+
+    fn answer(text: &str) -> Option<Answer> {
+        Some(Answer {
+            text: text.to_string(),
+            raw: text.to_string(),
+            from_field: false,
+        })
+    }
+
+    fn tick(ticked: Option<bool>) -> Tick {
+        Tick {
+            ticked,
+            raw: String::new(),
+            from_field: false,
+        }
+    }
+
+    /// A complete, correct partner registration.
+    fn clean() -> Answers {
+        Answers {
+            full_name: answer("Dr Jane Citizen"),
+            organisation: answer("Department of Examples"),
+            contact_email: answer("Jane.Citizen@Example.gov.au"),
+            terms: tick(Some(true)),
+            public_service: tick(Some(false)),
+            partner_service: tick(Some(true)),
+            ip_allowlist: answer("150.203.4.7, 150.203.5.0/24"),
+            expected_records: answer("50,000"),
+            expected_calls: answer("approx. 5k"),
+            user_guide: tick(Some(true)),
+        }
+    }
+
+    fn no_dns(_: &[std::net::IpAddr]) -> Vec<(std::net::IpAddr, String)> {
+        panic!("reverse DNS must not be looked up")
+    }
+
+    fn run(answers: &Answers) -> (Fields, Vec<Flag>) {
+        validate_with_lookup(answers, &Rules::default(), &no_dns)
+    }
+
+    #[test]
+    fn clean_record_has_no_flags() {
+        let (fields, flags) = run(&clean());
+        assert_eq!(flags, vec![]);
+        assert_eq!(
+            fields,
+            Fields {
+                full_name: "Dr Jane Citizen".into(),
+                organisation: "Department of Examples".into(),
+                contact_email: "jane.citizen@example.gov.au".into(),
+                terms_accepted: true,
+                service: Some(Service::Partner),
+                ip_allowlist: "150.203.4.7; 150.203.5.0/24".into(),
+                expected_records_per_day: Some(50_000),
+                expected_api_calls_per_day: Some(5_000),
+                user_guide_agreed: true,
+            }
+        );
+    }
+
+    #[test]
+    fn each_flag() {
+        type Edit = fn(&mut Answers);
+        let rows: Vec<(&str, Edit, Vec<Flag>)> = vec![
+            (
+                "no name",
+                |a| a.full_name = None,
+                vec![Flag::MissingFullName],
+            ),
+            (
+                "name N/A",
+                |a| a.full_name = answer(" N/A "),
+                vec![Flag::MissingFullName],
+            ),
+            (
+                "name <name>",
+                |a| a.full_name = answer("<name>"),
+                vec![Flag::MissingFullName],
+            ),
+            (
+                "org ___",
+                |a| a.organisation = answer("___"),
+                vec![Flag::MissingOrganisation],
+            ),
+            (
+                "org [ ]",
+                |a| a.organisation = answer("[ ]"),
+                vec![Flag::MissingOrganisation],
+            ),
+            (
+                "no email",
+                |a| a.contact_email = answer("  "),
+                vec![Flag::MissingContactEmail],
+            ),
+            (
+                "email -",
+                |a| a.contact_email = answer("-"),
+                vec![Flag::MissingContactEmail],
+            ),
+            (
+                "email jane@",
+                |a| a.contact_email = answer("jane@"),
+                vec![Flag::InvalidContactEmail],
+            ),
+            (
+                "email (at)",
+                |a| a.contact_email = answer("jane(at)abs.gov.au"),
+                vec![Flag::InvalidContactEmail],
+            ),
+            (
+                "email two @",
+                |a| a.contact_email = answer("jane@abs@gov.au"),
+                vec![Flag::InvalidContactEmail],
+            ),
+            (
+                "terms unticked",
+                |a| a.terms = tick(Some(false)),
+                vec![Flag::TermsNotAccepted],
+            ),
+            (
+                "terms unknown",
+                |a| a.terms = tick(None),
+                vec![Flag::TermsNotAccepted],
+            ),
+            (
+                "guide unticked",
+                |a| a.user_guide = tick(Some(false)),
+                vec![Flag::UserGuideNotAgreed],
+            ),
+            (
+                "guide unknown",
+                |a| a.user_guide = tick(None),
+                vec![Flag::UserGuideNotAgreed],
+            ),
+            (
+                "no service",
+                |a| a.partner_service = tick(None),
+                vec![Flag::ServiceNotSelected],
+            ),
+            (
+                "both services",
+                |a| a.public_service = tick(Some(true)),
+                vec![Flag::MultipleServicesSelected],
+            ),
+            (
+                "partner, no IP",
+                |a| a.ip_allowlist = None,
+                vec![Flag::MissingIpAllowlist],
+            ),
+            (
+                "partner, IP N/A",
+                |a| a.ip_allowlist = answer("N/A"),
+                vec![Flag::MissingIpAllowlist],
+            ),
+            (
+                "partner, IP text without an address",
+                |a| a.ip_allowlist = answer("to be confirmed"),
+                vec![Flag::MissingIpAllowlist, Flag::InvalidIp],
+            ),
+            (
+                "IP malformed",
+                |a| a.ip_allowlist = answer("150.203.4.7, 150.203.4"),
+                vec![Flag::InvalidIp],
+            ),
+            (
+                "IP private",
+                |a| a.ip_allowlist = answer("150.203.4.7, 192.168.1.10"),
+                vec![Flag::NonPublicIp],
+            ),
+            (
+                "IP range into CGNAT",
+                |a| a.ip_allowlist = answer("100.63.255.250 - 100.64.0.5"),
+                vec![Flag::NonPublicIp],
+            ),
+            (
+                "IP mapped loopback",
+                |a| a.ip_allowlist = answer("::ffff:127.0.0.1"),
+                vec![Flag::NonPublicIp],
+            ),
+            (
+                "IP said dynamic",
+                |a| a.ip_allowlist = answer("150.203.4.7 (dynamic, from our ISP)"),
+                vec![Flag::DynamicIp],
+            ),
+            (
+                "IP too broad",
+                |a| a.ip_allowlist = answer("150.203.0.0/16"),
+                vec![Flag::IpRangeTooBroad],
+            ),
+            (
+                "no records",
+                |a| a.expected_records = None,
+                vec![Flag::MissingExpectedRecords],
+            ),
+            (
+                "records N/A",
+                |a| a.expected_records = answer("N/A"),
+                vec![Flag::MissingExpectedRecords],
+            ),
+            (
+                "no calls",
+                |a| a.expected_calls = answer(""),
+                vec![Flag::MissingExpectedCalls],
+            ),
+            (
+                "records TBC",
+                |a| a.expected_records = answer("TBC"),
+                vec![Flag::InvalidExpectedRecords],
+            ),
+            (
+                "calls unknown",
+                |a| a.expected_calls = answer("unknown"),
+                vec![Flag::InvalidExpectedCalls],
+            ),
+            (
+                "calls exceed records",
+                |a| a.expected_records = answer("4,000"),
+                vec![Flag::CallsExceedRecords],
+            ),
+            (
+                "partner over 10,000",
+                |a| a.expected_calls = answer("10,001"),
+                vec![Flag::ExceedsPartnerLimit],
+            ),
+            (
+                "public over 1,000",
+                |a| {
+                    a.public_service = tick(Some(true));
+                    a.partner_service = tick(Some(false));
+                    a.expected_calls = answer("1,001");
+                },
+                vec![Flag::ExceedsPublicLimit],
+            ),
+            (
+                "public at 1,000, no IP",
+                |a| {
+                    a.public_service = tick(Some(true));
+                    a.partner_service = tick(Some(false));
+                    a.ip_allowlist = None;
+                    a.expected_calls = answer("1,000");
+                },
+                vec![],
+            ),
+            (
+                "both services over 10,000: no limit flag",
+                |a| {
+                    a.public_service = tick(Some(true));
+                    a.expected_calls = answer("20,000");
+                    a.expected_records = answer("1 million");
+                },
+                vec![Flag::MultipleServicesSelected],
+            ),
+            (
+                "everything wrong at once",
+                |a| *a = Answers::default(),
+                vec![
+                    Flag::MissingFullName,
+                    Flag::MissingOrganisation,
+                    Flag::MissingContactEmail,
+                    Flag::TermsNotAccepted,
+                    Flag::UserGuideNotAgreed,
+                    Flag::ServiceNotSelected,
+                    Flag::MissingExpectedRecords,
+                    Flag::MissingExpectedCalls,
+                ],
+            ),
+        ];
+        for (name, edit, expected) in rows {
+            let mut answers = clean();
+            edit(&mut answers);
+            let (_, flags) = run(&answers);
+            assert_eq!(flags, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn several_ip_problems_are_all_flagged_once_in_order() {
+        let mut answers = clean();
+        answers.ip_allowlist = answer(
+            "10.0.0.0/8, 192.168.0.0/16, 300.1.1.1, home connection, 150.203.4.7 - 150.203.9.1",
+        );
+        let (fields, flags) = run(&answers);
+        assert_eq!(
+            flags,
+            vec![
+                Flag::InvalidIp,
+                Flag::NonPublicIp,
+                Flag::DynamicIp,
+                Flag::IpRangeTooBroad
+            ]
+        );
+        assert_eq!(
+            fields.ip_allowlist,
+            "10.0.0.0/8; 192.168.0.0/16; 150.203.4.7-150.203.9.1"
+        );
+    }
+
+    #[test]
+    fn names_are_cleaned_as_written() {
+        let rows = [
+            ("Dr Jane Citizen", "Dr Jane Citizen"),
+            ("  Dr\tJane \n Citizen ", "Dr Jane Citizen"),
+            ("Dr\u{a0}Jane\u{2009}Citizen", "Dr Jane Citizen"),
+            (": Jane Citizen", "Jane Citizen"),
+            ("- Jane Citizen", "Jane Citizen"),
+            ("\"Jane Citizen\"", "Jane Citizen"),
+            ("“Jane Citizen”", "Jane Citizen"),
+            ("Jane O'Brien", "Jane O'Brien"),
+            ("'Jane'", "Jane"),
+            ("Smith-Jones, Jane", "Smith-Jones, Jane"),
+            ("Prof. Jane Citizen AO", "Prof. Jane Citizen AO"),
+            ("Example Pty Ltd.", "Example Pty Ltd."),
+        ];
+        for (input, expected) in rows {
+            let mut answers = clean();
+            answers.full_name = answer(input);
+            let (fields, flags) = run(&answers);
+            assert_eq!(fields.full_name, expected, "{input:?}");
+            assert!(!flags.contains(&Flag::MissingFullName), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn dynamic_ranges_file_flags_overlapping_entries() {
+        let rules = Rules {
+            dynamic_ranges: vec![ip::parse_cidr("150.203.4.0/24").unwrap()],
+            ..Rules::default()
+        };
+        let (_, flags) = validate_with_lookup(&clean(), &rules, &no_dns);
+        assert_eq!(flags, vec![Flag::DynamicIp]);
+        let mut elsewhere = clean();
+        elsewhere.ip_allowlist = answer("150.203.6.1");
+        let (_, flags) = validate_with_lookup(&elsewhere, &rules, &no_dns);
+        assert_eq!(flags, vec![]);
+    }
+
+    #[test]
+    fn reverse_dns_is_opt_in_and_uses_the_name_heuristic() {
+        let looks_dynamic = |addrs: &[std::net::IpAddr]| {
+            addrs
+                .iter()
+                .map(|a| {
+                    (
+                        *a,
+                        format!("dyn-{}.isp.example", a.to_string().replace('.', "-")),
+                    )
+                })
+                .collect()
+        };
+        let looks_static = |addrs: &[std::net::IpAddr]| {
+            addrs
+                .iter()
+                .map(|a| (*a, "gw.example.gov.au".into()))
+                .collect()
+        };
+        let on = Rules {
+            reverse_dns: true,
+            ..Rules::default()
+        };
+        let (_, flags) = validate_with_lookup(&clean(), &on, &looks_dynamic);
+        assert_eq!(flags, vec![Flag::DynamicIp]);
+        let (_, flags) = validate_with_lookup(&clean(), &on, &looks_static);
+        assert_eq!(flags, vec![]);
+        // Off (the default): never looked up (`no_dns` would panic).
+        let (_, flags) = validate_with_lookup(&clean(), &Rules::default(), &no_dns);
+        assert_eq!(flags, vec![]);
+    }
+}
