@@ -228,7 +228,8 @@ fn normalise(text: &str) -> String {
         .collect()
 }
 
-/// Blank, only punctuation, or an answer that starts by saying there is nothing to give.
+/// Blank, only punctuation, or (the caller has found no address in it) an answer saying there is
+/// nothing to give: "N/A", "none", "nil", "not applicable", "Public service - no IP required".
 fn is_placeholder(text: &str) -> bool {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower
@@ -242,14 +243,22 @@ fn is_placeholder(text: &str) -> bool {
     if words.iter().all(|w| w.chars().all(|c| c == 'x')) {
         return true;
     }
-    let starts = |phrase: &[&str]| words.len() >= phrase.len() && words[..phrase.len()] == *phrase;
-    starts(&["n", "a"])
-        || starts(&["na"])
-        || starts(&["none"])
-        || starts(&["nil"])
-        || starts(&["not", "applicable"])
-        || starts(&["not", "required"])
-        || starts(&["not", "needed"])
+    let single = |w: &str| matches!(w, "na" | "none" | "nil" | "nothing");
+    let pair = |a: &str, b: &str| {
+        matches!(
+            (a, b),
+            ("n", "a")
+                | (
+                    "not",
+                    "applicable" | "required" | "needed" | "relevant" | "available"
+                )
+                | (
+                    "no",
+                    "ip" | "ips" | "address" | "addresses" | "allowlist" | "whitelist"
+                )
+        )
+    };
+    words.iter().any(|w| single(w)) || words.windows(2).any(|w| pair(w[0], w[1]))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1243,6 +1252,8 @@ mod tests {
             "-",
             "___",
             "[___________________________________________________]",
+            "Public service - no IP required",
+            "Not relevant for the public service",
             "xxx.xxx.xxx.xxx",
         ] {
             let list = parse_allowlist(answer);

@@ -565,6 +565,24 @@ mod tests {
                 vec![Flag::MissingIpAllowlist],
             ),
             (
+                "both services, no IP",
+                |a| {
+                    a.public_service = tick(Some(true));
+                    a.ip_allowlist = None;
+                },
+                vec![Flag::MultipleServicesSelected, Flag::MissingIpAllowlist],
+            ),
+            (
+                "public, IP not required",
+                |a| {
+                    a.public_service = tick(Some(true));
+                    a.partner_service = tick(Some(false));
+                    a.ip_allowlist = answer("Public service only - no IP required");
+                    a.expected_calls = answer("~800");
+                },
+                vec![],
+            ),
+            (
                 "partner, IP text without an address",
                 |a| a.ip_allowlist = answer("to be confirmed"),
                 vec![Flag::MissingIpAllowlist, Flag::InvalidIp],
