@@ -201,7 +201,16 @@ pub fn parse_allowlist(text: &str) -> Allowlist {
     let text: String = text.chars().take(MAX_ANSWER_CHARS).collect();
     let text = normalise(&text);
     let items = tokens(&text);
-    let (entries, bad) = assemble(&items);
+    let (mut entries, bad) = assemble(&items);
+    // The same entry written twice is recorded once, in first-seen order.
+    let mut seen = Vec::with_capacity(entries.len());
+    entries.retain(|e| {
+        let new = !seen.contains(e);
+        if new {
+            seen.push(*e);
+        }
+        new
+    });
     let says_dynamic = says_dynamic(&text);
     let blank = entries.is_empty() && !bad && is_placeholder(&text);
     Allowlist {
@@ -219,6 +228,7 @@ fn normalise(text: &str) -> String {
             '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
             '\u{2018}' | '\u{2019}' => '\'',
             '\u{FF0F}' => '/',
+            '\u{FF0E}' => '.',
             '\u{200B}' | '\u{FEFF}' => ' ',
             // Line ends separate entries: a "- " starting a line is a bullet, not a range.
             '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => '\n',
