@@ -193,11 +193,13 @@ impl Allowlist {
     }
 }
 
-/// Answers longer than this are cut: a real allowlist is a few lines.
+/// Answers longer than this are cut (and marked invalid for a person to read): a real allowlist
+/// is a few lines.
 const MAX_ANSWER_CHARS: usize = 20_000;
 
 /// Reads a free-text allowlist answer.
 pub fn parse_allowlist(text: &str) -> Allowlist {
+    let truncated = text.chars().nth(MAX_ANSWER_CHARS).is_some();
     let text: String = text.chars().take(MAX_ANSWER_CHARS).collect();
     let text = normalise(&text);
     let items = tokens(&text);
@@ -214,7 +216,7 @@ pub fn parse_allowlist(text: &str) -> Allowlist {
     let says_dynamic = says_dynamic(&text);
     let blank = entries.is_empty() && !bad && is_placeholder(&text);
     Allowlist {
-        invalid: !blank && (bad || entries.is_empty()),
+        invalid: !blank && (bad || truncated || entries.is_empty()),
         entries,
         blank,
         says_dynamic,
@@ -1416,5 +1418,12 @@ mod tests {
         for input in &inputs {
             let _ = parse_allowlist(input);
         }
+        let long = "150.203.4.7 ".repeat(3_000);
+        let list = parse_allowlist(&long);
+        assert!(
+            list.invalid,
+            "an answer cut short is left for a person to read"
+        );
+        assert_eq!(list.value(), "150.203.4.7");
     }
 }
