@@ -4,6 +4,9 @@
 //! - Every number in the answer is read and the largest is the value, so a range ("2,000 -
 //!   4,000", "2000–4000", "2,000 to 4,000") gives its peak and words around the numbers
 //!   ("approx.", "up to", "~", "<", "+", "per day", "(peak)") change nothing.
+//! - A number the words beside it tie to another period ("3 million in total", "100,000 a
+//!   month", "a total of ...") is used only when no other number is given: per-period totals are
+//!   not divided down to a day.
 //! - Thousands separators: ',', '.', '\'', and a space / no-break space / thin space before a
 //!   group of exactly three digits ("5 000", "10 000 000").
 //! - A lone ',' or '.' followed by exactly three digits is a thousands separator ("1,500",
@@ -11,7 +14,7 @@
 //!   multiplier follows ("1.500 million" = 1,500,000). Otherwise it is a decimal point
 //!   ("5000.00", "1.2 million", "1,5 million"). With both ',' and '.' present, the last one is
 //!   the decimal point ("1,234.5", "1.234,5").
-//! - Multipliers: k/thousand, m/mn/mil/million, b/bn/billion. A value with a fraction left over
+//! - Multipliers: k/thousand, m/mn/mil/million, b/bn/billion, and "1e6". A value with a fraction left over
 //!   is rounded half up.
 //! - Blank, only punctuation or form underscores, or "N/A" / "not applicable" → `Missing` (N/A
 //!   says the question does not apply, the same as leaving it blank). Any other answer with no
@@ -32,7 +35,10 @@ pub fn parse_quantity(text: &str) -> Quantity {
         return Quantity::Missing;
     }
     let chars: Vec<char> = text.chars().collect();
+    // The largest per-day number, and the largest number said to cover another period
+    // ("3 million in total", "100,000 a month"), used only when there is no other.
     let mut best: Option<u64> = None;
+    let mut best_other_period: Option<u64> = None;
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_digit() {
@@ -46,17 +52,76 @@ pub fn parse_quantity(text: &str) -> Quantity {
             }
             continue;
         }
+        let start = i;
         let (value, end) = read_number(&chars, i);
         i = end.max(i + 1);
-        match value {
-            Some(v) => best = Some(best.map_or(v, |b| b.max(v))),
-            None => return Quantity::Invalid,
-        }
+        let Some(v) = value else {
+            return Quantity::Invalid;
+        };
+        let slot = if covers_another_period(&chars, start, i) {
+            &mut best_other_period
+        } else {
+            &mut best
+        };
+        *slot = Some(slot.map_or(v, |b| b.max(v)));
     }
-    match best {
+    match best.or(best_other_period) {
         Some(v) => Quantity::Value(v),
         None => Quantity::Invalid,
     }
+}
+
+/// Whether the words just around a number say it counts something other than a day:
+/// "3 million records in total", "a total of 3 million", "100,000 per month".
+fn covers_another_period(chars: &[char], start: usize, end: usize) -> bool {
+    const OTHER: &[&str] = &[
+        "total",
+        "overall",
+        "altogether",
+        "month",
+        "months",
+        "monthly",
+        "year",
+        "years",
+        "yearly",
+        "annually",
+        "annum",
+        "pa",
+        "week",
+        "weeks",
+        "weekly",
+        "quarter",
+        "quarterly",
+        "fortnight",
+    ];
+    let words = |text: String| -> Vec<String> {
+        text.split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let after: String = chars[end.min(chars.len())..]
+        .iter()
+        .take_while(|c| !c.is_ascii_digit() && !matches!(c, ',' | ';' | '(' | ')' | '\n'))
+        .take(40)
+        .collect();
+    let before: String = chars[..start.min(chars.len())]
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_ascii_digit() && !matches!(c, ',' | ';' | '(' | ')' | '\n'))
+        .take(20)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after = words(after);
+    let before = words(before);
+    after.iter().take(3).any(|w| OTHER.contains(&w.as_str()))
+        || before
+            .iter()
+            .rev()
+            .take(2)
+            .any(|w| OTHER.contains(&w.as_str()))
 }
 
 /// Lower case, one kind of space, one kind of dash.
@@ -168,6 +233,18 @@ fn skip_multiplier(chars: &[char], mut i: usize) -> (Option<u64>, usize) {
         i += 1;
     }
     let word: String = chars[word_start..i].iter().collect();
+    // Scientific notation: "1e6", "2.5E3" (lower-cased already).
+    if word == "e" {
+        let digits = count_digits(chars, i);
+        let exponent: Option<u32> = (1..=2)
+            .contains(&digits)
+            .then(|| chars[i..i + digits].iter().collect::<String>().parse().ok())
+            .flatten();
+        if let Some(power) = exponent.and_then(|e| 10u64.checked_pow(e)) {
+            return (Some(power), i + digits);
+        }
+        return (None, after_number);
+    }
     let multiplier = match word.as_str() {
         "k" | "thousand" | "thousands" => 1_000,
         "m" | "mn" | "mil" | "mill" | "million" | "millions" => 1_000_000,
@@ -257,6 +334,13 @@ mod tests {
                 Invalid,
             ),
             ("0.500", Value(1)),
+            ("3 million records in total, 50,000 per day", Value(50_000)),
+            ("a total of 3 million; 50,000 daily at peak", Value(50_000)),
+            ("100,000 per month", Value(100_000)),
+            ("1,200,000 a year (5,000 a day)", Value(5_000)),
+            ("5,000 per day, 20,000 per week", Value(5_000)),
+            ("1e6", Value(1_000_000)),
+            ("2.5E3", Value(2_500)),
             ("0.4", Value(0)),
             ("20000000000 billion", Invalid),
             ("a few hundred", Invalid),
