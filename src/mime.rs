@@ -134,9 +134,19 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
 
 fn count_nested_message_markers(raw: &[u8]) -> usize {
     const MARKERS: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
-    raw.windows(14)
-        .filter(|w| MARKERS.iter().any(|m| m[..14].eq_ignore_ascii_case(w)))
-        .count()
+    let mut count = 0;
+    for (i, &b) in raw.iter().enumerate() {
+        if b == b'm' || b == b'M' {
+            let rest = &raw[i..];
+            if MARKERS.iter().any(|m| {
+                rest.get(..m.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(m))
+            }) {
+                count += 1;
+            }
+        }
+    }
+    count
 }
 
 fn message_id(message: &Message<'_>) -> Option<String> {
@@ -198,6 +208,9 @@ fn collapse_whitespace(text: &str) -> String {
 
 /// mail-parser's date → chrono, `None` for anything out of range.
 fn to_chrono(date: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+    let mut date = *date;
+    // A leap second is read as the second before it.
+    date.second = date.second.min(59);
     if !date.is_valid() {
         return None;
     }
@@ -215,7 +228,7 @@ fn to_chrono(date: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
     .and_hms_opt(
         u32::from(date.hour),
         u32::from(date.minute),
-        u32::from(date.second.min(59)),
+        u32::from(date.second),
     )?;
     offset.from_local_datetime(&naive).single()
 }

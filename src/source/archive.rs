@@ -261,7 +261,7 @@ impl Iterator for EmlFolderReader {
             match sniff_file(&path) {
                 Err(e) => return Some(Err(e)),
                 Ok(FileContent::Unknown) => {
-                    tracing::debug!(file = %path.display(), "Skipping a file that is not a message");
+                    tracing::warn!(file = %path.display(), "Skipping a file that is not a message");
                 }
                 Ok(FileContent::Message) => {
                     let origin = format!("eml:{}", path.display());
@@ -420,6 +420,10 @@ impl<R: BufRead> Iterator for MboxReader<R> {
                 }
                 Ok(true) => {}
             }
+            if self.number == 0 && !self.in_message && self.line.starts_with(b"\xEF\xBB\xBF") {
+                // A byte-order mark before the first separator (an editor saved the file).
+                self.line.drain(..3);
+            }
             let is_separator = self.after_blank && self.line.starts_with(b"From ");
             if is_separator {
                 self.pending_blank = None;
@@ -438,7 +442,8 @@ impl<R: BufRead> Iterator for MboxReader<R> {
                 continue;
             }
             let blank = is_blank(&self.line);
-            self.after_blank = blank.is_some();
+            // Lenient: a line of spaces also lets a `From ` line after it separate messages.
+            self.after_blank = self.line.iter().all(|b| b.is_ascii_whitespace());
             if !self.in_message {
                 // Text before the first separator is not a message.
                 continue;
