@@ -78,10 +78,14 @@ pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
     }
 }
 
+fn marker_limit(limits: &Limits) -> usize {
+    MAX_NESTED_MESSAGE_MARKERS.min(limits.max_mime_parts.max(1))
+}
+
 fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
     let parser = MessageParser::default();
-    let markers = count_nested_message_markers(raw);
-    let headers_only = markers > MAX_NESTED_MESSAGE_MARKERS.min(limits.max_mime_parts.max(1));
+    let markers = nested_message_markers(raw);
+    let headers_only = markers > marker_limit(limits);
     let parsed = if headers_only {
         parser.parse_headers(raw)
     } else {
@@ -132,21 +136,106 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
     out
 }
 
-fn count_nested_message_markers(raw: &[u8]) -> usize {
-    const MARKERS: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
+/// An upper bound on how many nested messages mail-parser could build from `raw`: mentions of
+/// `message/rfc822`, `message/global` and `multipart/digest` in the bytes as they are, with
+/// quoted-printable undone, and inside every base64 run (mail-parser opens encoded forwarded
+/// messages itself, up to three levels down).
+fn nested_message_markers(raw: &[u8]) -> usize {
+    count_markers_in(raw, 4)
+}
+
+fn count_markers_in(bytes: &[u8], encoded_levels: usize) -> usize {
+    let mut count = count_markers(bytes);
+    if encoded_levels == 0 {
+        return count;
+    }
+    if bytes.contains(&b'=') {
+        count += count_markers_in_qp(bytes);
+    }
+    // Base64 runs are decoded one at a time, so the extra memory is one part's size.
+    let mut run = Vec::new();
+    let flush = |run: &mut Vec<u8>, count: &mut usize| {
+        if run.len() >= 24
+            && let Some(decoded) = mail_parser::decoders::base64::base64_decode(run)
+        {
+            *count += count_markers_in(&decoded, encoded_levels - 1);
+        }
+        run.clear();
+    };
+    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.trim_ascii_end();
+        if !line.is_empty() && line.iter().all(is_b64) {
+            run.extend_from_slice(line);
+        } else {
+            flush(&mut run, &mut count);
+        }
+    }
+    flush(&mut run, &mut count);
+    count
+}
+
+const MARKERS: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
+const LONGEST_MARKER: usize = 16;
+
+fn count_markers(bytes: &[u8]) -> usize {
+    count_markers_ending_after(bytes, 0)
+}
+
+/// Markers in `bytes` that end past index `from`.
+fn count_markers_ending_after(bytes: &[u8], from: usize) -> usize {
     let mut count = 0;
-    for (i, &b) in raw.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         if b == b'm' || b == b'M' {
-            let rest = &raw[i..];
+            let rest = &bytes[i..];
             if MARKERS.iter().any(|m| {
-                rest.get(..m.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(m))
+                i + m.len() > from
+                    && rest
+                        .get(..m.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(m))
             }) {
                 count += 1;
             }
         }
     }
     count
+}
+
+/// Markers in `bytes` read as quoted-printable (soft line breaks removed, `=XX` decoded, any
+/// other byte kept), decoded in small chunks so no copy of the message is made.
+fn count_markers_in_qp(bytes: &[u8]) -> usize {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut count = 0;
+    let mut window: Vec<u8> = Vec::with_capacity(8192);
+    let mut carried = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let mut decoded = Some(b);
+        let mut step = 1;
+        if b == b'=' {
+            match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(b'\n'), _) => (decoded, step) = (None, 2),
+                (Some(b'\r'), Some(b'\n')) => (decoded, step) = (None, 3),
+                (Some(&h), Some(&l)) => {
+                    if let (Some(h), Some(l)) = (hex(h), hex(l)) {
+                        (decoded, step) = (Some((h * 16 + l) as u8), 3);
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += step;
+        if let Some(d) = decoded {
+            window.push(d);
+        }
+        if window.len() >= 8192 {
+            count += count_markers_ending_after(&window, carried);
+            let keep = window.len() - LONGEST_MARKER;
+            window.drain(..keep);
+            carried = window.len();
+        }
+    }
+    count + count_markers_ending_after(&window, carried)
 }
 
 fn message_id(message: &Message<'_>) -> Option<String> {
@@ -246,6 +335,10 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
+    fn marker_limit(&self) -> usize {
+        marker_limit(self.limits)
+    }
+
     fn note_depth_limit(&mut self) {
         if !self.depth_limit_hit {
             self.depth_limit_hit = true;
@@ -304,6 +397,10 @@ impl Walker<'_> {
                     // nesting limit): parse it here, still inside our depth limit.
                     if part_depth + 1 > self.limits.max_mime_depth {
                         self.note_depth_limit();
+                    } else if nested_message_markers(bytes) > self.marker_limit() {
+                        self.problems.push(
+                            "a forwarded message nests too many messages: not read".to_string(),
+                        );
                     } else if let Some(nested) = self.parser.parse(bytes.as_ref()) {
                         self.walk_message(&nested, part_depth + 1);
                     } else {
@@ -956,6 +1053,24 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(decode_entities(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn markers_are_counted_across_encodings_and_chunks() {
+        for pad in [8170, 8180, 8185, 8190, 8200, 16_370] {
+            let mut bytes = vec![b'x'; pad];
+            bytes.extend_from_slice(b"Message/RFC822 and m=65ssage/glo=\r\nbal=");
+            assert_eq!(count_markers_in_qp(&bytes), 2, "pad {pad}");
+        }
+        assert_eq!(
+            count_markers(b"multipart/digest message/rfc822 message/"),
+            2
+        );
+        let b64 =
+            "Q29udGVudC1UeXBlOiBtZXNzYWdlL3JmYzgyMg0KDQpDb250ZW50LVR5cGU6IG1lc3NhZ2UvcmZjODIy";
+        let raw =
+            format!("Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{b64}\n");
+        assert_eq!(nested_message_markers(raw.as_bytes()), 3);
     }
 
     #[test]

@@ -695,6 +695,36 @@ fn a_bomb_of_nested_messages_does_not_exhaust_the_stack() {
 }
 
 #[test]
+fn a_bomb_inside_an_encoded_forwarded_message_does_not_exhaust_the_stack() {
+    let mut bomb = String::from("From: inner@b.example\r\n");
+    for _ in 0..200_000 {
+        bomb.push_str("Content-Type: message/rfc822\r\n\r\n");
+    }
+    bomb.push_str("Subject: bottom\r\n\r\nbottom\r\n");
+    for encoding in ["base64", "quoted-printable"] {
+        let body = if encoding == "base64" {
+            base64(bomb.as_bytes())
+        } else {
+            // Hide the markers from a plain byte search: soft line breaks and =XX escapes.
+            bomb.replace("message/rfc822", "m=65ss=\r\nage/rfc822")
+        };
+        let raw = format!(
+            "From: a@b.example\r\nSubject: top\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+--b\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}\r\n--b--\r\n"
+        );
+        let m = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || mime::parse(raw.as_bytes(), &Limits::default()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(m.subject, "top", "{encoding}");
+        assert!(!m.problems.is_empty(), "{encoding}");
+    }
+}
+
+#[test]
 fn hostile_inputs_never_panic() {
     let mut inputs: Vec<Vec<u8>> = vec![
         Vec::new(),
