@@ -691,6 +691,7 @@ pub fn html_to_text(html: &str) -> String {
     let mut untracked_tables = 0usize;
     let mut pre_depth = 0usize;
     let mut pos = 0usize;
+    let mut finder = Finder::default();
 
     while pos < bytes.len() {
         let Some(lt) = html[pos..].find('<').map(|i| pos + i) else {
@@ -735,9 +736,9 @@ pub fn html_to_text(html: &str) -> String {
         if !closing && HIDDEN_TAGS.contains(&name) {
             // Skip to the closing tag; `head` also ends where `body` starts (tag omitted).
             let close = format!("</{name}");
-            let mut stop = lower[end..].find(&close).map(|i| end + i);
+            let mut stop = finder.find(&lower, &close, end);
             if name == "head" {
-                let body = lower[end..].find("<body").map(|i| end + i);
+                let body = finder.find(&lower, "<body", end);
                 stop = match (stop, body) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
@@ -812,6 +813,33 @@ pub fn html_to_text(html: &str) -> String {
         newline(sink(&mut out, &mut tables));
     }
     tidy_lines(&out)
+}
+
+/// Searches forward for closing tags, remembering where each was found, so that many opening
+/// tags without their closing tag cost one scan, not one scan each.
+#[derive(Default)]
+struct Finder {
+    /// (needle, where it next occurs at or after the last search start; `None` = nowhere)
+    found: Vec<(String, Option<usize>, usize)>,
+}
+
+impl Finder {
+    fn find(&mut self, haystack: &str, needle: &str, from: usize) -> Option<usize> {
+        if let Some((_, at, searched_from)) = self.found.iter_mut().find(|(n, _, _)| n == needle) {
+            match *at {
+                None if from >= *searched_from => return None,
+                Some(p) if p >= from && from >= *searched_from => return Some(p),
+                _ => {}
+            }
+            let result = haystack.get(from..)?.find(needle).map(|i| from + i);
+            *at = result;
+            *searched_from = from;
+            return result;
+        }
+        let result = haystack.get(from..)?.find(needle).map(|i| from + i);
+        self.found.push((needle.to_string(), result, from));
+        result
+    }
 }
 
 /// Where text goes now: the open cell of the innermost table that has one, else the output.
@@ -1071,6 +1099,23 @@ mod tests {
         let raw =
             format!("Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{b64}\n");
         assert_eq!(nested_message_markers(raw.as_bytes()), 3);
+    }
+
+    #[test]
+    fn many_unclosed_heads_are_linear() {
+        let html = "<head><body>x ".repeat(200_000) + "</head>";
+        let started = std::time::Instant::now();
+        let text = html_to_text(&html);
+        assert!(text.starts_with("x\nx\n"), "{}", &text[..20]);
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        assert_eq!(
+            html_to_text("<p>a</p><head><title>t</title></head><p>b</p>"),
+            "a\nb\n"
+        );
+        assert_eq!(
+            html_to_text("<head>never closed<p>kept</p>"),
+            "never closed\nkept\n"
+        );
     }
 
     #[test]
