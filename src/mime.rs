@@ -82,8 +82,12 @@ fn marker_limit(limits: &Limits) -> usize {
     MAX_NESTED_MESSAGE_MARKERS.min(limits.max_mime_parts.max(1))
 }
 
+/// Built once: the default parser holds a table of header parsers.
+static PARSER: std::sync::LazyLock<MessageParser> =
+    std::sync::LazyLock::new(MessageParser::default);
+
 fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
-    let parser = MessageParser::default();
+    let parser: &MessageParser = &PARSER;
     let markers = nested_message_markers(raw);
     let headers_only = markers > marker_limit(limits);
     let parsed = if headers_only {
@@ -109,13 +113,13 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
     };
     if headers_only {
         out.problems.push(format!(
-            "message nests {markers} forwarded messages or digests, over the limit: body not read"
+            "message holds {markers} forwarded-message or digest parts, over the limit: body not read"
         ));
         return out;
     }
     let mut walker = Walker {
         limits,
-        parser: &parser,
+        parser,
         parts_seen: 0,
         parts_limit_hit: false,
         depth_limit_hit: false,
