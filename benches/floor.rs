@@ -83,7 +83,10 @@ fn main() {
 
     // regintake's own archive reader (streaming from the file), when it can read this archive.
     let started = Instant::now();
-    let regintake_split_s = match regintake::source::archive::open(std::path::Path::new(&path)) {
+    let regintake_split_s = match regintake::source::archive::open(
+        std::path::Path::new(&path),
+        regintake::limits::Limits::default().max_message_bytes,
+    ) {
         Ok(iter) => {
             let n = iter
                 .filter_map(Result::ok)
