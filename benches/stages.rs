@@ -85,6 +85,15 @@ fn mime_parse(c: &mut Criterion) {
         g.bench_function(*name, |b| {
             b.iter(|| mime::parse(black_box(&raw.bytes), &limits))
         });
+        // mail-parser by itself on the same bytes: what `mime::parse` adds on top of it.
+        let parser = mail_parser::MessageParser::default();
+        g.bench_function(format!("mail_parser_only/{name}"), |b| {
+            b.iter(|| {
+                parser
+                    .parse(black_box(&raw.bytes[..]))
+                    .map(|m| m.parts.len())
+            })
+        });
     }
     g.finish();
 }
@@ -182,6 +191,17 @@ fn whole_message(c: &mut Criterion) {
     g.finish();
 }
 
+/// SHA-256 as the pipeline uses it (every message, every form attachment): is it a real cost?
+fn hashing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hash");
+    let buffer: Vec<u8> = (0..1u32 << 20).map(|i| (i % 251) as u8).collect();
+    g.throughput(Throughput::Bytes(buffer.len() as u64));
+    g.bench_function("sha256_hex/1MiB", |b| {
+        b.iter(|| pipeline::sha256_hex(black_box(&buffer)))
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = stages;
     // Short runs: the machine is shared; the numbers are for finding where time goes.
@@ -189,6 +209,6 @@ criterion_group! {
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2))
         .sample_size(30);
-    targets = mime_parse, extract_stage, answers_and_validation, whole_message, worker_round_trip
+    targets = hashing, mime_parse, extract_stage, answers_and_validation, whole_message, worker_round_trip
 }
 criterion_main!(stages);

@@ -239,14 +239,39 @@ if py:
     print(row("Python baseline (1 process)", py, n))
 print()
 if floor:
-    print(f"Floor over the same archive: read the bytes {floor['read_s']:.3f} s; split into messages "
+    print(f"Floor over the same archive (CPU time of one thread): read the bytes {floor['read_s']:.3f} s; split into messages "
           f"(mail-parser's mbox reader) {floor['split_s']:.3f} s; + mail-parser on every message "
           f"{floor['parse_s']:.3f} s ({n / floor['parse_s']:,.0f} messages/s, one thread); "
           f"+ SHA-256 of every message {floor['parse_hash_s']:.3f} s, or "
-          f"{floor['parse_hash_parallel_s']:.3f} s on {floor['threads']} threads "
+          f"{floor['parse_hash_parallel_s']:.3f} s wall on {floor['threads']} threads "
           f"({n / floor['parse_hash_parallel_s']:,.0f} messages/s).")
     if floor.get("regintake_split_s"):
         print(f"regintake's own mbox reader splits the archive in {floor['regintake_split_s']:.3f} s.")
+    print()
+if floor and floor.get("stages", {}).get("messages"):
+    st = floor["stages"]
+    parts = [
+        ("archive reader (mbox split)", st["archive_reader_s"]),
+        ("SHA-256 (message + each form attachment)", st["sha256_s"]),
+        ("MIME parse (`mime::parse`)", st["mime_parse_s"]),
+        (f"attachment reading in process ({st['form_attachments']:,} form attachments, "
+         f"{st['bodies']:,} bodies)", st["extract_s"]),
+        ("answers (`form::read`)", st["form_read_s"]),
+        ("validation (`validate::validate`)", st["validate_s"]),
+    ]
+    rest = st["process_message_s"] - sum(t for _, t in parts[1:])
+    parts.append(("rest of `process_message` (records, due date, detail JSON)", max(rest, 0.0)))
+    if st.get("ledger_append_s") is not None:
+        parts.append(("ledger append (batches of 256, fresh ledger)", st["ledger_append_s"]))
+    total = sum(t for _, t in parts)
+    print(f"Where the time goes: each stage's CPU time, one stage at a time on one thread, over the "
+          f"same {st['messages']:,} messages (`cargo bench --bench floor`):")
+    print()
+    print("| stage | CPU s | share | µs per message |")
+    print("|---|---:|---:|---:|")
+    for label, t in parts:
+        print(f"| {label} | {t:.3f} | {100 * t / total:.0f}% | {1e6 * t / st['messages']:,.0f} |")
+    print(f"| total | {total:.3f} | 100% | {1e6 * total / st['messages']:,.0f} |")
     print()
 rate = n / median["wall_s"]
 print(f"- Throughput: **{rate:,.0f} messages/s** (goal ≥ 2,000).")
