@@ -1,0 +1,195 @@
+//! DOCX / ODT bytes in → a `Document` (source `docx`): paragraphs, tables, content controls,
+//! legacy form fields, symbol ticks, text boxes and headers in document order.
+//!
+//! Only the parts needed are inflated (relationships, the main document, its headers; or ODT
+//! `content.xml`), each under the zip limits; XML with a DOCTYPE or nested past
+//! `max_nesting` is refused. Every failure is an `Unreadable` with a reason, never a panic.
+
+mod build;
+mod odf;
+mod package;
+mod symbols;
+mod wordml;
+mod xml;
+
+use super::{Document, Field, Source, Unreadable};
+use crate::limits::Limits;
+use build::{Block, Builder};
+use package::Package;
+use xml::{Element, Flow, Handler, Ns};
+
+const DEFAULT_MAIN_PART: &str = "word/document.xml";
+const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
+const REL_HEADER: &str = "/header";
+
+/// One `Relationship` of a `.rels` part.
+struct Relationship {
+    kind: String,
+    target: String,
+}
+
+#[derive(Default)]
+struct RelsHandler {
+    relationships: Vec<Relationship>,
+}
+
+impl Handler for RelsHandler {
+    fn start(&mut self, el: &Element) -> Flow {
+        if el.local == "Relationship"
+            && !el
+                .attr("TargetMode")
+                .is_some_and(|m| m.eq_ignore_ascii_case("External"))
+            && self.relationships.len() < 10_000
+        {
+            self.relationships.push(Relationship {
+                kind: el.attr("Type").unwrap_or_default().to_string(),
+                target: el.attr("Target").unwrap_or_default().to_string(),
+            });
+        }
+        Flow::Enter
+    }
+    fn end(&mut self, _ns: Ns, _local: &str) {}
+    fn text(&mut self, _text: &str) {}
+}
+
+/// A relationship target resolved against the folder of the part that refers to it.
+fn resolve_target(base_dir: &str, target: &str) -> String {
+    let joined = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None if base_dir.is_empty() => target.to_string(),
+        None => format!("{base_dir}/{target}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in joined.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn folder_of(part: &str) -> &str {
+    part.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
+}
+
+fn rels_part_of(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+fn read_rels(
+    package: &mut Package<'_>,
+    part: &str,
+    limits: &Limits,
+) -> Result<Vec<Relationship>, Unreadable> {
+    let Some(bytes) = package.read(part)? else {
+        return Ok(Vec::new());
+    };
+    let mut handler = RelsHandler::default();
+    xml::parse(&bytes, part, limits.max_nesting, &mut handler)?;
+    Ok(handler.relationships)
+}
+
+/// Parses one WordprocessingML part into its own blocks.
+fn read_word_part(
+    bytes: &[u8],
+    part: &str,
+    limits: &Limits,
+    budget: usize,
+    fields: &mut Vec<Field>,
+) -> Result<Vec<Block>, Unreadable> {
+    let mut builder = Builder::new(budget);
+    let mut handler = wordml::WordHandler::new(&mut builder, fields);
+    xml::parse(bytes, part, limits.max_nesting, &mut handler)?;
+    builder.finish()
+}
+
+fn text_budget(limits: &Limits) -> usize {
+    usize::try_from(limits.max_zip_total_bytes).unwrap_or(usize::MAX)
+}
+
+pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
+    let mut package = Package::open(bytes, limits)?;
+    let main_part = read_rels(&mut package, "_rels/.rels", limits)?
+        .into_iter()
+        .find(|r| r.kind.ends_with(REL_OFFICE_DOCUMENT))
+        .map(|r| resolve_target("", &r.target))
+        .unwrap_or_else(|| DEFAULT_MAIN_PART.to_string());
+    let main_bytes = match package.read(&main_part)? {
+        Some(bytes) => bytes,
+        None => package
+            .read(DEFAULT_MAIN_PART)?
+            .ok_or_else(|| Unreadable("not a Word document: it has no word/document.xml".into()))?,
+    };
+
+    // Headers first, in the order the relationships list them (else by name).
+    let base = folder_of(&main_part).to_string();
+    let mut header_parts: Vec<String> = read_rels(&mut package, &rels_part_of(&main_part), limits)?
+        .into_iter()
+        .filter(|r| r.kind.ends_with(REL_HEADER))
+        .map(|r| resolve_target(&base, &r.target))
+        .collect();
+    if header_parts.is_empty() {
+        let mut names: Vec<String> = package
+            .names()
+            .into_iter()
+            .filter(|n| {
+                let lower = n.to_ascii_lowercase();
+                lower.starts_with("word/header") && lower.ends_with(".xml")
+            })
+            .collect();
+        names.sort();
+        header_parts = names;
+    }
+    header_parts.dedup();
+
+    let mut document = Document::new(Source::Docx);
+    let budget = text_budget(limits);
+    let mut seen_headers: Vec<Vec<crate::extract::Line>> = Vec::new();
+    for part in header_parts {
+        let Some(header_bytes) = package.read(&part)? else {
+            continue;
+        };
+        let mut header_fields = Vec::new();
+        let blocks = read_word_part(&header_bytes, &part, limits, budget, &mut header_fields)?;
+        let mut lines = Vec::new();
+        build::flatten(&blocks, &mut lines);
+        // Word keeps separate first-page / even / default headers that often repeat.
+        if lines.is_empty() || seen_headers.contains(&lines) {
+            continue;
+        }
+        seen_headers.push(lines.clone());
+        document.lines.extend(lines);
+        document.fields.extend(header_fields);
+    }
+
+    let blocks = read_word_part(
+        &main_bytes,
+        &main_part,
+        limits,
+        budget,
+        &mut document.fields,
+    )?;
+    build::flatten(&blocks, &mut document.lines);
+    Ok(document)
+}
+
+pub fn read_odt(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
+    let mut package = Package::open(bytes, limits)?;
+    let content = package
+        .read("content.xml")?
+        .ok_or_else(|| Unreadable("not an OpenDocument text: it has no content.xml".into()))?;
+    let mut document = Document::new(Source::Docx);
+    let mut builder = Builder::new(text_budget(limits));
+    let mut handler = odf::OdfHandler::new(&mut builder, &mut document.fields);
+    xml::parse(&content, "content.xml", limits.max_nesting, &mut handler)?;
+    let blocks = builder.finish()?;
+    build::flatten(&blocks, &mut document.lines);
+    Ok(document)
+}

@@ -1,0 +1,602 @@
+//! DOCX / ODT reader tests: Word-shaped XML zipped in the test, a LibreOffice-made document
+//! from tests/data/docx, and hostile archives.
+
+use regintake::extract::docx::{read_docx, read_odt};
+use regintake::extract::{Document, Field, FieldValue, Source};
+use regintake::limits::Limits;
+use std::io::Write;
+use zip::write::SimpleFileOptions;
+
+const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+fn zip_bytes(entries: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let method = if deflate {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
+    let options = SimpleFileOptions::default().compression_method(method);
+    for (name, data) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// A DOCX whose body is `body` (the children of `w:body`).
+fn docx(body: &str) -> Vec<u8> {
+    docx_with(body, &[])
+}
+
+fn docx_with(body: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W_NS}><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", b"<Types/>"),
+        ("_rels/.rels", ROOT_RELS.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+    ];
+    for (name, data) in extra {
+        entries.push((name, data.as_bytes()));
+    }
+    zip_bytes(&entries, true)
+}
+
+fn read(body: &str) -> Document {
+    read_docx(&docx(body), &Limits::default()).expect("readable docx")
+}
+
+fn lines(doc: &Document) -> Vec<String> {
+    doc.lines.iter().map(|l| l.joined()).collect()
+}
+
+fn field<'a>(doc: &'a Document, name: &str) -> &'a Field {
+    doc.fields
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name} in {:?}", doc.fields))
+}
+
+fn p(runs: &str) -> String {
+    format!("<w:p>{runs}</w:p>")
+}
+
+fn r(text: &str) -> String {
+    format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+}
+
+#[test]
+fn paragraphs_tabs_and_soft_breaks() {
+    let body = p(&format!(
+        "{}<w:r><w:tab/></w:r>{}<w:r><w:br/></w:r>{}<w:r><w:t>non</w:t><w:noBreakHyphen/><w:t>stop</w:t><w:softHyphen/><w:t>x</w:t></w:r>",
+        r("Full name"),
+        r("Jane"),
+        r("Organisation")
+    )) + &p(&r("Second paragraph"));
+    let doc = read(&body);
+    assert_eq!(doc.source, Source::Docx);
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "Full name\tJane",
+            "Organisationnon-stopx",
+            "Second paragraph"
+        ]
+    );
+}
+
+#[test]
+fn page_break_and_tab_stops_in_paragraph_properties() {
+    // A w:tab inside w:pPr/w:tabs is a tab stop, not a tab character.
+    let body = r#"<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Contact email</w:t></w:r><w:r><w:br w:type="page"/></w:r><w:r><w:t>jane@example.org</w:t></w:r></w:p>"#;
+    assert_eq!(
+        lines(&read(body)),
+        vec!["Contact email", "jane@example.org"]
+    );
+}
+
+fn tc(content: &str) -> String {
+    format!("<w:tc>{}</w:tc>", p(&r(content)))
+}
+
+#[test]
+fn two_column_table() {
+    let body = format!(
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>",
+        tc("Full name"),
+        tc("Jane Citizen"),
+        tc("Organisation"),
+        tc("ANU")
+    );
+    let doc = read(&body);
+    assert_eq!(doc.lines[0].cells, vec!["Full name", "Jane Citizen"]);
+    assert_eq!(doc.lines[1].cells, vec!["Organisation", "ANU"]);
+}
+
+#[test]
+fn grid_span_and_vertical_merge() {
+    let body = format!(
+        r#"<w:tbl>
+        <w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>{}</w:tc>{}</w:tr>
+        <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>{}</w:tc>{}{}</w:tr>
+        <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr>{}</w:tc>{}{}</w:tr>
+        </w:tbl>"#,
+        p(&r("Spanning")),
+        tc("Right"),
+        p(&r("Service")),
+        tc("Public"),
+        tc("☒"),
+        p(&r("")),
+        tc("Partner"),
+        tc("☐"),
+    );
+    let doc = read(&body);
+    assert_eq!(
+        doc.lines
+            .iter()
+            .map(|l| l.cells.clone())
+            .collect::<Vec<_>>(),
+        vec![
+            vec!["Spanning".to_string(), "Right".to_string()],
+            vec!["Service".into(), "Public".into(), "☒".into()],
+            vec!["Partner".into(), "☐".into()],
+        ]
+    );
+}
+
+#[test]
+fn multi_paragraph_cell_and_nested_table() {
+    let body = format!(
+        r#"<w:tbl><w:tr><w:tc>{}{}</w:tc><w:tc>{}</w:tc></w:tr>
+        <w:tr><w:tc>{}<w:tbl><w:tr>{}{}</w:tr></w:tbl>{}</w:tc></w:tr></w:tbl>"#,
+        p(&r("IP addresses")),
+        p(&r("(one a line)")),
+        p(&format!(
+            "{}<w:r><w:br/></w:r>{}",
+            r("150.203.0.0/24"),
+            r("10.0.0.1")
+        )),
+        p(&r("Your details")),
+        tc("Full name"),
+        tc("Jane Citizen"),
+        p(&r("After the inner table")),
+    );
+    let doc = read(&body);
+    assert_eq!(
+        doc.lines[0].cells,
+        vec!["IP addresses\n(one a line)", "150.203.0.0/24\n10.0.0.1"]
+    );
+    assert_eq!(doc.lines[1].cells, vec!["Your details"]);
+    assert_eq!(doc.lines[2].cells, vec!["Full name", "Jane Citizen"]);
+    assert_eq!(doc.lines[3].cells, vec!["After the inner table"]);
+}
+
+#[test]
+fn text_content_controls_and_placeholder() {
+    let body = p(&format!(
+        r#"{}<w:sdt><w:sdtPr><w:alias w:val="Full name"/><w:tag w:val="full_name"/><w:text/></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>"#,
+        r("Full name: "),
+        r("Jane Citizen")
+    )) + &p(&format!(
+        r#"{}<w:sdt><w:sdtPr><w:alias w:val="Organisation"/><w:showingPlcHdr/><w:text/></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr><w:t>Click or tap here to enter text.</w:t></w:r></w:sdtContent></w:sdt>"#,
+        r("Organisation: ")
+    ));
+    let doc = read(&body);
+    assert_eq!(
+        lines(&doc),
+        vec!["Full name: Jane Citizen", "Organisation:"]
+    );
+    let name = field(&doc, "full_name");
+    assert_eq!(name.tooltip, "Full name");
+    assert_eq!(name.nearby_text, "Full name:");
+    assert_eq!(name.value, FieldValue::Text("Jane Citizen".into()));
+    let org = field(&doc, "Organisation");
+    assert_eq!(org.value, FieldValue::Text(String::new()));
+}
+
+fn check_sdt(tag: &str, checked: &str, glyph: &str) -> String {
+    format!(
+        r#"<w:sdt><w:sdtPr><w:tag w:val="{tag}"/><w14:checkbox><w14:checked w14:val="{checked}"/><w14:checkedState w14:val="2612" w14:font="MS Gothic"/><w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rFonts w:ascii="MS Gothic" w:hAnsi="MS Gothic"/></w:rPr><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>"#
+    )
+}
+
+#[test]
+fn check_box_content_controls() {
+    // The displayed glyph deliberately disagrees with w14:checked: the state wins.
+    let body = p(&format!(
+        "{}{}",
+        check_sdt("terms", "1", "☐"),
+        r(" I agree")
+    )) + &p(&format!(
+        "{}{}",
+        check_sdt("public", "0", "☒"),
+        r(" Public")
+    )) + &p(&format!(
+        "{}{}",
+        check_sdt("partner", "true", "☒"),
+        r(" Partner")
+    ));
+    let doc = read(&body);
+    assert_eq!(lines(&doc), vec!["☒ I agree", "☐ Public", "☒ Partner"]);
+    assert_eq!(field(&doc, "terms").value, FieldValue::Check(true));
+    assert_eq!(field(&doc, "public").value, FieldValue::Check(false));
+    assert_eq!(field(&doc, "partner").value, FieldValue::Check(true));
+}
+
+fn form_checkbox(name: &str, check_xml: &str) -> String {
+    format!(
+        r#"<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{name}"/><w:enabled/><w:calcOnExit w:val="0"/><w:checkBox><w:sizeAuto/>{check_xml}</w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+    )
+}
+
+#[test]
+fn legacy_form_fields() {
+    let text_field = r#"<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Text1"/><w:enabled/><w:statusText w:type="text" w:val="Your full name"/><w:textInput><w:default w:val="Type here"/></w:textInput></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Jane Citizen</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#;
+    let default_only = r#"<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Text2"/><w:helpText w:type="text" w:val="Organisation"/><w:textInput><w:default w:val="ANU"/></w:textInput></w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#;
+    let body = p(&format!("{}{text_field}", r("Full name ")))
+        + &p(&format!("{}{default_only}", r("Organisation ")))
+        + &p(&format!(
+            "{}{}",
+            form_checkbox("Check1", "<w:checked/>"),
+            r(" Terms")
+        ))
+        + &p(&format!(
+            "{}{}",
+            form_checkbox("Check2", r#"<w:default w:val="1"/><w:checked w:val="0"/>"#),
+            r(" Public")
+        ))
+        + &p(&format!(
+            "{}{}",
+            form_checkbox("Check3", r#"<w:default w:val="1"/>"#),
+            r(" Partner")
+        ))
+        + &p(&format!(
+            "{}{}",
+            form_checkbox("Check4", r#"<w:default w:val="0"/>"#),
+            r(" Guide")
+        ));
+    let doc = read(&body);
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "Full name Jane Citizen",
+            "Organisation ANU",
+            "☒ Terms",
+            "☐ Public",
+            "☒ Partner",
+            "☐ Guide"
+        ]
+    );
+    let text1 = field(&doc, "Text1");
+    assert_eq!(text1.value, FieldValue::Text("Jane Citizen".into()));
+    assert_eq!(text1.tooltip, "Your full name");
+    assert_eq!(text1.nearby_text, "Full name");
+    let text2 = field(&doc, "Text2");
+    assert_eq!(text2.value, FieldValue::Text("ANU".into()));
+    assert_eq!(text2.tooltip, "Organisation");
+    assert_eq!(field(&doc, "Check1").value, FieldValue::Check(true));
+    assert_eq!(field(&doc, "Check2").value, FieldValue::Check(false));
+    assert_eq!(field(&doc, "Check3").value, FieldValue::Check(true));
+    assert_eq!(field(&doc, "Check4").value, FieldValue::Check(false));
+    assert!(!lines(&doc).concat().contains("FORMCHECKBOX"));
+}
+
+#[test]
+fn field_codes_hidden_results_and_simple_fields_kept() {
+    let body = p(
+        r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://abs.gov.au" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>ABS website</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr=" DATE "><w:r><w:t> 24/11/2026</w:t></w:r></w:fldSimple><w:hyperlink r:id="rId9"><w:r><w:t> link</w:t></w:r></w:hyperlink>"#,
+    );
+    assert_eq!(lines(&read(&body)), vec!["ABS website 24/11/2026 link"]);
+}
+
+#[test]
+fn wingdings_symbol_ticks() {
+    let body = p(&format!(
+        r#"<w:r><w:sym w:font="Wingdings" w:char="F0FE"/></w:r>{}<w:r><w:sym w:font="Wingdings" w:char="F0A8"/></w:r>{}<w:r><w:sym w:font="Wingdings 2" w:char="F054"/></w:r>{}<w:r><w:sym w:font="Wingdings" w:char="F0D8"/></w:r>{}"#,
+        r(" Public "),
+        r(" Partner "),
+        r(" Terms "),
+        r("bullet")
+    )) + &p(&format!(
+        r#"<w:r><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr><w:t>o</w:t></w:r>{}<w:r><w:t>&#xF0FD;</w:t></w:r>{}"#,
+        r(" No "),
+        r(" Yes ☑ ✓")
+    ));
+    let doc = read(&body);
+    assert_eq!(
+        lines(&doc),
+        vec!["☒ Public ☐ Partner ☒ Terms bullet", "☐ No ☒ Yes ☑ ✓"]
+    );
+}
+
+#[test]
+fn text_box_read_once_after_its_anchor() {
+    let txbx = format!("<w:txbxContent>{}</w:txbxContent>", p(&r("Inside the box")));
+    let body = p(&format!(
+        r#"{}<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>{txbx}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{txbx}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>{}"#,
+        r("Anchor paragraph"),
+        r(" continues")
+    )) + &p(&r("Next paragraph"))
+        + &p(&format!(
+            "<w:r><w:pict><v:shape><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>",
+            p(&r("VML only box"))
+        ));
+    let doc = read(&body);
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "Anchor paragraph continues",
+            "Inside the box",
+            "Next paragraph",
+            "VML only box"
+        ]
+    );
+}
+
+#[test]
+fn header_comes_first() {
+    let header = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr {W_NS}>{}</w:hdr>"#,
+        p(&r("Occupation Coding Service Registration Form"))
+    );
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://abs.gov.au" TargetMode="External"/></Relationships>"#;
+    let bytes = docx_with(
+        &p(&r("Your Details")),
+        &[
+            ("word/header1.xml", &header),
+            ("word/_rels/document.xml.rels", rels),
+        ],
+    );
+    let doc = read_docx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "Occupation Coding Service Registration Form",
+            "Your Details"
+        ]
+    );
+}
+
+#[test]
+fn deleted_text_skipped_inserted_kept() {
+    let body = p(&format!(
+        r#"{}<w:del w:id="1" w:author="x"><w:r><w:delText>Old Name</w:delText></w:r></w:del><w:ins w:id="2" w:author="x">{}</w:ins><w:moveFrom><w:r><w:t>moved away</w:t></w:r></w:moveFrom><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden note</w:t></w:r>"#,
+        r("Name: "),
+        r("New Name")
+    ));
+    assert_eq!(lines(&read(&body)), vec!["Name: New Name"]);
+}
+
+#[test]
+fn unprefixed_default_namespace_is_understood() {
+    // Some generators write WordprocessingML with a default namespace instead of `w:`.
+    let document = r#"<?xml version="1.0"?><document xmlns="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><body><p><r><t>Plain</t><tab/><t>namespace</t></r></p></body></document>"#;
+    let bytes = zip_bytes(&[("word/document.xml", document.as_bytes())], false);
+    let doc = read_docx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(lines(&doc), vec!["Plain\tnamespace"]);
+}
+
+const ODT_CONTENT_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0" xmlns:xml="http://www.w3.org/XML/1998/namespace" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3">"#;
+
+fn odt(body_text: &str) -> Vec<u8> {
+    let content = format!(
+        "{ODT_CONTENT_HEAD}<office:body><office:text>{body_text}</office:text></office:body></office:document-content>"
+    );
+    zip_bytes(
+        &[
+            ("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ("content.xml", content.as_bytes()),
+        ],
+        true,
+    )
+}
+
+#[test]
+fn odt_table_checkbox_and_spaces() {
+    let body = r#"<office:forms><form:form form:name="Standard"><form:checkbox form:name="terms" form:label="I agree" xml:id="control1" form:id="control1" form:current-state="checked"><form:properties/></form:checkbox><form:checkbox form:name="partner" form:id="control2" form:state="unchecked"/><form:text form:name="org" form:id="control3" form:current-value="ANU"/></form:form></office:forms>
+    <text:h text:outline-level="1">Your   Details</text:h>
+    <table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/>
+      <table:table-row><table:table-cell><text:p>Full name</text:p></table:table-cell><table:table-cell><text:p>Jane<text:s text:c="3"/>Citizen</text:p></table:table-cell><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+      <table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>Merged</text:p></table:table-cell><table:covered-table-cell><text:p>covered</text:p></table:covered-table-cell></table:table-row>
+      <table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row>
+    </table:table>
+    <text:p><draw:control draw:control="control1"/> Terms<text:tab/>x<text:line-break/>next line</text:p>
+    <text:p>Partner <draw:control draw:control="control2"/></text:p>
+    <text:p>Organisation <draw:control draw:control="control3"/></text:p>
+    <text:list><text:list-item><text:p>Item <text:span>one</text:span></text:p></text:list-item></text:list>
+    <text:p>Name: <text:text-input text:description="Full name">Jane</text:text-input></text:p>"#;
+    let doc = read_odt(&odt(body), &Limits::default()).unwrap();
+    assert_eq!(doc.source, Source::Docx);
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "Your Details",
+            "Full name\tJane   Citizen\t",
+            "Merged",
+            "☒ I agree Terms\tx",
+            "next line",
+            "Partner ☐",
+            "Organisation ANU",
+            "Item one",
+            "Name: Jane"
+        ]
+    );
+    assert_eq!(field(&doc, "terms").value, FieldValue::Check(true));
+    assert_eq!(field(&doc, "partner").value, FieldValue::Check(false));
+    assert_eq!(field(&doc, "partner").nearby_text, "Partner");
+    assert_eq!(field(&doc, "org").value, FieldValue::Text("ANU".into()));
+    assert_eq!(
+        field(&doc, "Full name").value,
+        FieldValue::Text("Jane".into())
+    );
+}
+
+// ---- hostile input ----
+
+fn unreadable(result: Result<Document, regintake::extract::Unreadable>) -> String {
+    match result {
+        Ok(doc) => panic!("expected Unreadable, read {} lines", doc.lines.len()),
+        Err(e) => e.0,
+    }
+}
+
+/// Rewrites every local and central header's uncompressed size of a one-entry zip to `size`.
+fn lie_about_size(zip: &mut [u8], size: u32) {
+    let mut i = 0;
+    while i + 46 <= zip.len() {
+        let sig = &zip[i..i + 4];
+        if sig == [0x50, 0x4b, 0x03, 0x04] {
+            zip[i + 22..i + 26].copy_from_slice(&size.to_le_bytes());
+        } else if sig == [0x50, 0x4b, 0x01, 0x02] {
+            zip[i + 24..i + 28].copy_from_slice(&size.to_le_bytes());
+        }
+        i += 1;
+    }
+}
+
+#[test]
+fn entry_inflating_past_limit_with_tiny_declared_size() {
+    // Poorly compressible text, so the ratio bound is not what trips.
+    let mut text = String::from("<w:document><w:body><w:p><w:r><w:t>");
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    while text.len() < 3 << 20 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        text.push_str(&format!("{x:016x}"));
+    }
+    text.push_str("</w:t></w:r></w:p></w:body></w:document>");
+    let mut bytes = zip_bytes(&[("word/document.xml", text.as_bytes())], true);
+    lie_about_size(&mut bytes, 100);
+    let limits = Limits {
+        max_zip_entry_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let reason = unreadable(read_docx(&bytes, &limits));
+    assert!(
+        reason.contains("entry limit") || reason.contains("declared uncompressed size"),
+        "{reason}"
+    );
+    // Declared honestly, the entry is still refused by our own bound while inflating...
+    let honest = zip_bytes(&[("word/document.xml", text.as_bytes())], true);
+    let reason = unreadable(read_docx(&honest, &limits));
+    assert!(reason.contains("entry limit"), "{reason}");
+    // ...and reads when the limit allows it.
+    let generous = Limits {
+        max_zip_entry_bytes: 8 << 20,
+        ..Limits::default()
+    };
+    assert!(read_docx(&honest, &generous).is_ok());
+    // The total bound applies across entries.
+    let total = Limits {
+        max_zip_total_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    assert!(unreadable(read_docx(&honest, &total)).contains("total limit"));
+}
+
+#[test]
+fn zip_bomb_ratio_refused() {
+    // 4 MiB of one letter deflates about a thousandfold.
+    let body = p(&r(&"a".repeat(4 << 20)));
+    let reason = unreadable(read_docx(&docx(&body), &Limits::default()));
+    assert!(reason.contains("times its compressed size"), "{reason}");
+}
+
+#[test]
+fn too_many_entries() {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..20_000 {
+        writer.start_file(format!("f{i}"), options).unwrap();
+    }
+    writer.start_file("word/document.xml", options).unwrap();
+    writer
+        .write_all(
+            format!(
+                "<w:document {W_NS}><w:body>{}</w:body></w:document>",
+                p(&r("x"))
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let bytes = writer.finish().unwrap().into_inner();
+    let reason = unreadable(read_docx(&bytes, &Limits::default()));
+    assert!(reason.contains("entries"), "{reason}");
+}
+
+#[test]
+fn doctype_with_entities_refused() {
+    let document = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><w:document {W_NS}><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    let bytes = zip_bytes(&[("word/document.xml", document.as_bytes())], true);
+    let reason = unreadable(read_docx(&bytes, &Limits::default()));
+    assert!(reason.contains("DOCTYPE"), "{reason}");
+    let content = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]>{ODT_CONTENT_HEAD}<office:body><office:text><text:p>&e;</text:p></office:text></office:body></office:document-content>"#
+    );
+    let bytes = zip_bytes(&[("content.xml", content.as_bytes())], true);
+    assert!(unreadable(read_odt(&bytes, &Limits::default())).contains("DOCTYPE"));
+}
+
+#[test]
+fn corrupt_zip_bytes() {
+    let mut bytes = docx(&p(&r("Full name Jane")));
+    for (i, b) in bytes.iter_mut().enumerate().skip(40).step_by(7) {
+        *b ^= (i as u8) | 1;
+    }
+    unreadable(read_docx(&bytes, &Limits::default()));
+    unreadable(read_docx(
+        b"PK\x03\x04 not really a zip",
+        &Limits::default(),
+    ));
+    unreadable(read_docx(b"", &Limits::default()));
+    unreadable(read_odt(&bytes, &Limits::default()));
+    // A well-formed zip that is not a Word document.
+    let other = zip_bytes(&[("hello.txt", b"hi")], false);
+    assert!(unreadable(read_docx(&other, &Limits::default())).contains("document.xml"));
+    assert!(unreadable(read_odt(&other, &Limits::default())).contains("content.xml"));
+}
+
+#[test]
+fn truncated_and_malformed_xml() {
+    let bytes = zip_bytes(
+        &[(
+            "word/document.xml",
+            format!("<w:document {W_NS}><w:body><w:p><w:r><w:t>x</w:t></w:p>").as_bytes(),
+        )],
+        true,
+    );
+    unreadable(read_docx(&bytes, &Limits::default()));
+}
+
+#[test]
+fn deep_nesting_refused() {
+    let depth = 10_000;
+    let body = "<w:sdt><w:sdtContent>".repeat(depth) + &"</w:sdtContent></w:sdt>".repeat(depth);
+    let reason = unreadable(read_docx(&docx(&body), &Limits::default()));
+    assert!(reason.contains("deeper"), "{reason}");
+    let body = "<w:tbl><w:tr><w:tc>".repeat(30) + &"</w:tc></w:tr></w:tbl>".repeat(30);
+    assert!(unreadable(read_docx(&docx(&body), &Limits::default())).contains("deeper"));
+}
+
+#[test]
+fn every_prefix_of_a_document_is_handled_without_panic() {
+    let body = format!(
+        "{}{}{}",
+        p(&format!("{}{}", check_sdt("t", "1", "☐"), r("x"))),
+        form_checkbox("C", "<w:checked/>"),
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    );
+    let bytes = docx(&body);
+    for cut in (0..bytes.len()).step_by(13) {
+        let _ = read_docx(&bytes[..cut], &Limits::default());
+        let _ = read_odt(&bytes[..cut], &Limits::default());
+    }
+}
