@@ -224,6 +224,8 @@ fn check_box_content_controls() {
     let doc = read(&body);
     assert_eq!(lines(&doc), vec!["☒ I agree", "☐ Public", "☒ Partner"]);
     assert_eq!(field(&doc, "terms").value, FieldValue::Check(true));
+    assert_eq!(field(&doc, "terms").nearby_text, "I agree");
+    assert_eq!(field(&doc, "partner").nearby_text, "Partner");
     assert_eq!(field(&doc, "public").value, FieldValue::Check(false));
     assert_eq!(field(&doc, "partner").value, FieldValue::Check(true));
 }
@@ -232,6 +234,45 @@ fn form_checkbox(name: &str, check_xml: &str) -> String {
     format!(
         r#"<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{name}"/><w:enabled/><w:calcOnExit w:val="0"/><w:checkBox><w:sizeAuto/>{check_xml}</w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
     )
+}
+
+#[test]
+fn check_boxes_are_described_by_the_words_beside_them() {
+    // Two boxes on one line, a box after its label, and boxes alone in a cell of a row.
+    let body = p(&format!(
+        "{}{}{}{}",
+        r("Service: "),
+        check_sdt("a", "0", "☐"),
+        r("Public "),
+        check_sdt("b", "1", "☐")
+    )) + &p(&format!("{}{}", r("Partner"), "")) // a plain paragraph between
+        + &p(&format!("{}{}", r("I agree to the Terms"), check_sdt("c", "1", "☐")))
+        + &format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc>{}</w:tr><w:tr>{}<w:tc>{}</w:tc></w:tr></w:tbl>",
+            p(&check_sdt("d", "1", "☐")),
+            tc("User Guide agreement"),
+            tc("Public coding service"),
+            p(&form_checkbox("Check9", "<w:checked/>")),
+        );
+    let doc = read(&body);
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "Service: ☐ Public ☒",
+            "Partner",
+            "I agree to the Terms ☒",
+            "☒\tUser Guide agreement",
+            "Public coding service\t☒",
+        ]
+    );
+    assert_eq!(field(&doc, "a").nearby_text, "Public");
+    assert_eq!(field(&doc, "b").nearby_text, "Public");
+    assert_eq!(field(&doc, "c").nearby_text, "I agree to the Terms");
+    assert_eq!(field(&doc, "d").nearby_text, "User Guide agreement");
+    assert_eq!(field(&doc, "Check9").nearby_text, "Public coding service");
+    // No marker characters leak into the text or the fields.
+    let all: String = lines(&doc).concat() + &format!("{:?}", doc.fields);
+    assert!(all.chars().all(|c| (c as u32) < 0xF0000), "{all:?}");
 }
 
 #[test]
@@ -599,4 +640,119 @@ fn every_prefix_of_a_document_is_handled_without_panic() {
         let _ = read_docx(&bytes[..cut], &Limits::default());
         let _ = read_odt(&bytes[..cut], &Limits::default());
     }
+}
+
+// ---- documents written by LibreOffice (tests/data/docx/make.sh) ----
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/docx/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn cells(doc: &Document) -> Vec<Vec<String>> {
+    doc.lines.iter().map(|l| l.cells.clone()).collect()
+}
+
+/// What form.html says, as both the DOCX and the ODT conversion must read it.
+fn assert_form_html_answers(doc: &Document) {
+    let rows = cells(doc);
+    for row in [
+        ["Full name", "Jane Citizen"],
+        ["Organisation", "Australian National University"],
+        ["Contact email", "jane.citizen@anu.edu.au"],
+    ] {
+        assert!(
+            rows.contains(&row.map(String::from).to_vec()),
+            "{row:?} in {rows:?}"
+        );
+    }
+    let text = lines(doc);
+    for line in [
+        "Occupation Coding Service Registration Form",
+        "☒ I have read, understand, and agree to be legally bound by the Terms of Use.",
+        "☐ Public coding service",
+        "☒ Partner coding service",
+        "IP addresses: 150.203.0.0/24",
+    ] {
+        assert!(text.iter().any(|l| l == line), "{line:?} in {text:?}");
+    }
+}
+
+#[test]
+fn libreoffice_docx_from_html_form() {
+    let doc = read_docx(&fixture("form.docx"), &Limits::default()).unwrap();
+    assert_form_html_answers(&doc);
+    // The HTML inputs became ActiveX controls, whose state lives in binary parts that are
+    // not read; the words around them still are.
+    assert!(lines(&doc).contains(&"I agree to read and follow the User Guide.".to_string()));
+}
+
+#[test]
+fn libreoffice_odt_from_html_form() {
+    let doc = read_odt(&fixture("form.odt"), &Limits::default()).unwrap();
+    assert_form_html_answers(&doc);
+    let text = lines(&doc);
+    assert!(
+        text.contains(&"☒ I agree to read and follow the User Guide.".to_string()),
+        "{text:?}"
+    );
+    assert!(
+        text.contains(&"Records per day: 5,000".to_string()),
+        "{text:?}"
+    );
+    let guide = field(&doc, "user_guide");
+    assert_eq!(guide.value, FieldValue::Check(true));
+    assert_eq!(
+        guide.nearby_text,
+        "I agree to read and follow the User Guide."
+    );
+    assert_eq!(
+        field(&doc, "records").value,
+        FieldValue::Text("5,000".into())
+    );
+}
+
+fn check_field_beside<'a>(doc: &'a Document, label: &str) -> &'a Field {
+    doc.fields
+        .iter()
+        .find(|f| f.nearby_text == label && matches!(f.value, FieldValue::Check(_)))
+        .unwrap_or_else(|| panic!("no check field beside {label:?} in {:?}", doc.fields))
+}
+
+#[test]
+fn libreoffice_docx_content_controls_and_legacy_fields() {
+    let doc = read_docx(&fixture("fields.docx"), &Limits::default()).unwrap();
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "ABS Occupation Coding Service",
+            "Registration form (fields)",
+            "Full name: Jane Citizen",
+            "☒ I agree to the Terms of Use",
+            "☐ Public coding service",
+            "☒ Partner coding service",
+            "☐ I agree to read the User Guide",
+            "Organisation: ANU",
+            "Anchor",
+            "Boxed: 150.203.0.0/24",
+            "Contact email\tjane@anu.edu.au",
+        ]
+    );
+    // Content-control check boxes (w14:checkbox) and legacy FORMCHECKBOX fields.
+    let terms = check_field_beside(&doc, "I agree to the Terms of Use");
+    assert_eq!(terms.value, FieldValue::Check(true));
+    let public = check_field_beside(&doc, "Public coding service");
+    assert_eq!(public.value, FieldValue::Check(false));
+    let partner = check_field_beside(&doc, "Partner coding service");
+    assert_eq!(partner.value, FieldValue::Check(true));
+    let guide = check_field_beside(&doc, "I agree to read the User Guide");
+    assert_eq!(guide.value, FieldValue::Check(false));
+    // The text content control (LibreOffice drops its alias) and the FILLIN input field.
+    assert!(doc.fields.iter().any(
+        |f| f.nearby_text == "Full name:" && f.value == FieldValue::Text("Jane Citizen".into())
+    ));
+    assert_eq!(
+        field(&doc, "Organisation").value,
+        FieldValue::Text("ANU".into())
+    );
 }

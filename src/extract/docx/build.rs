@@ -11,7 +11,7 @@
 //! - a text box's paragraphs follow the paragraph that anchors it.
 
 use super::Unreadable;
-use crate::extract::Line;
+use crate::extract::{Field, Line, TICKED, UNTICKED};
 
 #[derive(Debug, Clone)]
 pub(super) enum Block {
@@ -64,6 +64,8 @@ pub(super) struct Builder {
     /// Characters the document may still add (bounds memory against repeat amplification).
     budget: usize,
     over_budget: bool,
+    /// A field's tick was just written: the next word gets a space before it.
+    space_after_tick: bool,
 }
 
 fn blank(s: &str) -> bool {
@@ -103,7 +105,7 @@ pub(super) fn flatten(blocks: &[Block], out: &mut Vec<Line>) {
             Block::Para(lines) => {
                 for line in lines {
                     if !blank(line) {
-                        out.push(Line::text(line.trim_end()));
+                        out.push(Line::text(line.trim()));
                     }
                 }
             }
@@ -128,6 +130,93 @@ pub(super) fn flatten(blocks: &[Block], out: &mut Vec<Line>) {
     }
 }
 
+/// Check-box fields are marked in the text by a supplementary private-use character carrying
+/// the field's index, placed just before the tick; input text never contains these (they are
+/// filtered out on the way in) and `label_check_fields` removes them.
+const MARKER_BASE: u32 = 0x10_0000;
+const MAX_MARKERS: usize = 0xFFFD;
+
+fn is_marker(ch: char) -> bool {
+    (ch as u32) >= MARKER_BASE
+}
+
+fn marker_for(field: usize) -> Option<char> {
+    if field >= MAX_MARKERS {
+        return None;
+    }
+    char::from_u32(MARKER_BASE + field as u32)
+}
+
+fn marker_field(ch: char) -> Option<usize> {
+    is_marker(ch).then(|| (ch as u32 - MARKER_BASE) as usize)
+}
+
+fn is_box(ch: char) -> bool {
+    ch == TICKED || ch == UNTICKED || is_marker(ch)
+}
+
+/// The words printed beside the box whose marker starts at byte `at` of `line`: those after
+/// it up to the next box, else those before it back to the previous box.
+fn label_beside(line: &str, at: usize, marker_len: usize) -> String {
+    let after = line.get(at + marker_len..).unwrap_or_default();
+    let after = after
+        .strip_prefix(|c: char| c == TICKED || c == UNTICKED)
+        .unwrap_or(after);
+    let right = after.split(is_box).next().unwrap_or_default().trim();
+    if !right.is_empty() {
+        return right.to_string();
+    }
+    let before = line.get(..at).unwrap_or_default();
+    before
+        .rsplit(is_box)
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn clean(text: &str) -> String {
+    text.chars().filter(|c| !is_marker(*c)).collect()
+}
+
+/// Sets each marked check-box field's `nearby_text` to the words beside its box (on its own
+/// line, else in the nearest non-empty cell of its row, right first), then removes the
+/// markers. A field whose box has no words beside it keeps the text found above it.
+pub(super) fn label_check_fields(lines: &mut [Line], fields: &mut [Field]) {
+    for line in lines.iter_mut() {
+        if !line.cells.iter().any(|c| c.chars().any(is_marker)) {
+            continue;
+        }
+        for (index, cell) in line.cells.iter().enumerate() {
+            for text_line in cell.split('\n') {
+                for (at, ch) in text_line.char_indices() {
+                    let Some(field) = marker_field(ch) else {
+                        continue;
+                    };
+                    let mut label = clean(&label_beside(text_line, at, ch.len_utf8()));
+                    if label.is_empty() {
+                        let next = line.cells.iter().skip(index + 1);
+                        let previous = line.cells.iter().take(index).rev();
+                        label = next
+                            .chain(previous)
+                            .map(|c| clean(c.trim()))
+                            .find(|c| !c.is_empty())
+                            .unwrap_or_default();
+                    }
+                    if !label.is_empty()
+                        && let Some(field) = fields.get_mut(field)
+                    {
+                        field.nearby_text = label.replace('\n', " ");
+                    }
+                }
+            }
+        }
+        for cell in line.cells.iter_mut() {
+            *cell = clean(cell);
+        }
+    }
+}
+
 impl Builder {
     pub(super) fn new(budget: usize) -> Builder {
         Builder {
@@ -141,6 +230,7 @@ impl Builder {
             pending_prefix: String::new(),
             budget,
             over_budget: false,
+            space_after_tick: false,
         }
     }
 
@@ -193,6 +283,7 @@ impl Builder {
     }
 
     pub(super) fn start_para(&mut self) {
+        self.space_after_tick = false;
         let first = std::mem::take(&mut self.pending_prefix);
         self.frames.push(Frame::Para {
             lines: vec![first],
@@ -201,6 +292,7 @@ impl Builder {
     }
 
     pub(super) fn end_para(&mut self) {
+        self.space_after_tick = false;
         if !self.in_para() {
             return;
         }
@@ -218,33 +310,55 @@ impl Builder {
 
     /// Appends text to the open paragraph (ignored outside one).
     pub(super) fn push_text(&mut self, text: &str) {
-        if text.is_empty() || !self.spend(text.len()) {
+        if text.chars().any(is_marker) {
+            let clean: String = text.chars().filter(|c| !is_marker(*c)).collect();
+            self.push_raw(&clean);
+        } else {
+            self.push_raw(text);
+        }
+    }
+
+    fn push_raw(&mut self, text: &str) {
+        if text.is_empty() || !self.spend(text.len() + 1) {
             return;
         }
+        let space =
+            std::mem::take(&mut self.space_after_tick) && !text.starts_with(char::is_whitespace);
         if let Some(Frame::Para { lines, .. }) = self.frames.last_mut()
             && let Some(line) = lines.last_mut()
         {
+            if space {
+                line.push(' ');
+            }
             line.push_str(text);
         }
     }
 
-    pub(super) fn push_char(&mut self, ch: char) {
-        let mut buf = [0u8; 4];
-        self.push_text(ch.encode_utf8(&mut buf));
-    }
-
-    /// A tick to show even when no paragraph is open yet (block-level check box).
-    pub(super) fn push_tick(&mut self, tick: char) {
+    /// A tick, shown even when no paragraph is open yet (block-level check box). With
+    /// `field`, the tick is marked so `label_check_fields` can describe that field by the
+    /// words printed beside the box.
+    pub(super) fn push_tick(&mut self, tick: char, field: Option<usize>) {
+        let mut text = String::new();
+        if let Some(marker) = field.and_then(marker_for) {
+            text.push(marker);
+        }
+        text.push(tick);
         if self.in_para() {
-            self.push_char(tick);
+            // Keep the box apart from the words around it ("Partner ☒ Yes", not "Partner☒Yes").
+            if !self.at_space() {
+                self.push_raw(" ");
+            }
+            self.push_raw(&text);
+            self.space_after_tick = true;
         } else {
-            self.pending_prefix.push(tick);
+            self.pending_prefix.push_str(&text);
             self.pending_prefix.push(' ');
         }
     }
 
     /// A soft line break: ends the current line of the open paragraph.
     pub(super) fn line_break(&mut self) {
+        self.space_after_tick = false;
         if !self.spend(1) {
             return;
         }
@@ -384,7 +498,7 @@ impl Builder {
         if let Some(Frame::Para { lines, .. }) = self.frames.last() {
             let own = lines.join(" ");
             if !blank(&own) {
-                return own.trim().to_string();
+                return clean(own.trim());
             }
         }
         // The innermost row, if the current position is inside one of its cells.
@@ -397,7 +511,7 @@ impl Builder {
                         .map(|c| blocks_text(c))
                         .find(|t| !t.is_empty())
                     {
-                        return text.replace('\n', " ");
+                        return clean(&text.replace('\n', " "));
                     }
                     break;
                 }
@@ -408,13 +522,13 @@ impl Builder {
                 } => {
                     let text = blocks_text(blocks);
                     if let Some(last) = text.lines().last() {
-                        return last.to_string();
+                        return clean(last);
                     }
                 }
                 Frame::Container { .. } | Frame::Table { .. } => break,
                 Frame::Para { .. } => {}
             }
         }
-        self.last_text.clone()
+        clean(&self.last_text)
     }
 }

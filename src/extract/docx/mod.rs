@@ -12,7 +12,7 @@ mod symbols;
 mod wordml;
 mod xml;
 
-use super::{Document, Field, Source, Unreadable};
+use super::{Document, Field, Line, Source, Unreadable};
 use crate::limits::Limits;
 use build::{Block, Builder};
 use package::Package;
@@ -96,18 +96,27 @@ fn read_rels(
     Ok(handler.relationships)
 }
 
-/// Parses one WordprocessingML part into its own blocks.
+/// Blocks and fields in → lines, with check-box fields described by the words beside them.
+fn finish_lines(blocks: &[Block], fields: &mut [Field]) -> Vec<Line> {
+    let mut lines = Vec::new();
+    build::flatten(blocks, &mut lines);
+    build::label_check_fields(&mut lines, fields);
+    lines
+}
+
+/// Reads one WordprocessingML part into its lines and fields.
 fn read_word_part(
     bytes: &[u8],
     part: &str,
     limits: &Limits,
-    budget: usize,
-    fields: &mut Vec<Field>,
-) -> Result<Vec<Block>, Unreadable> {
-    let mut builder = Builder::new(budget);
-    let mut handler = wordml::WordHandler::new(&mut builder, fields);
+) -> Result<(Vec<Line>, Vec<Field>), Unreadable> {
+    let mut builder = Builder::new(text_budget(limits));
+    let mut fields = Vec::new();
+    let mut handler = wordml::WordHandler::new(&mut builder, &mut fields);
     xml::parse(bytes, part, limits.max_nesting, &mut handler)?;
-    builder.finish()
+    let blocks = builder.finish()?;
+    let lines = finish_lines(&blocks, &mut fields);
+    Ok((lines, fields))
 }
 
 fn text_budget(limits: &Limits) -> usize {
@@ -150,16 +159,12 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
     header_parts.dedup();
 
     let mut document = Document::new(Source::Docx);
-    let budget = text_budget(limits);
-    let mut seen_headers: Vec<Vec<crate::extract::Line>> = Vec::new();
+    let mut seen_headers: Vec<Vec<Line>> = Vec::new();
     for part in header_parts {
         let Some(header_bytes) = package.read(&part)? else {
             continue;
         };
-        let mut header_fields = Vec::new();
-        let blocks = read_word_part(&header_bytes, &part, limits, budget, &mut header_fields)?;
-        let mut lines = Vec::new();
-        build::flatten(&blocks, &mut lines);
+        let (lines, header_fields) = read_word_part(&header_bytes, &part, limits)?;
         // Word keeps separate first-page / even / default headers that often repeat.
         if lines.is_empty() || seen_headers.contains(&lines) {
             continue;
@@ -169,14 +174,9 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
         document.fields.extend(header_fields);
     }
 
-    let blocks = read_word_part(
-        &main_bytes,
-        &main_part,
-        limits,
-        budget,
-        &mut document.fields,
-    )?;
-    build::flatten(&blocks, &mut document.lines);
+    let (lines, fields) = read_word_part(&main_bytes, &main_part, limits)?;
+    document.lines.extend(lines);
+    document.fields.extend(fields);
     Ok(document)
 }
 
@@ -190,6 +190,6 @@ pub fn read_odt(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     let mut handler = odf::OdfHandler::new(&mut builder, &mut document.fields);
     xml::parse(&content, "content.xml", limits.max_nesting, &mut handler)?;
     let blocks = builder.finish()?;
-    build::flatten(&blocks, &mut document.lines);
+    document.lines = finish_lines(&blocks, &mut document.fields);
     Ok(document)
 }

@@ -98,7 +98,8 @@ impl<'a> OdfHandler<'a> {
         self.builder.push_text(text);
     }
 
-    fn emit_tick(&mut self, checked: bool) {
+    /// Writes a tick box's state; `field` is the index of its check field.
+    fn emit_tick(&mut self, checked: bool, field: Option<usize>) {
         if !self.visible() {
             return;
         }
@@ -106,7 +107,7 @@ impl<'a> OdfHandler<'a> {
         for capture in self.captures.iter_mut() {
             capture.text.push(mark);
         }
-        self.builder.push_tick(mark);
+        self.builder.push_tick(mark, field);
     }
 
     fn start_form_element(&mut self, el: &Element) -> Flow {
@@ -220,17 +221,17 @@ impl<'a> OdfHandler<'a> {
                 if !self.builder.at_space() {
                     self.emit(" ");
                 }
-                self.emit_tick(control.checked);
-                if !control.label.is_empty() {
-                    self.emit(" ");
-                    self.emit(&control.label);
-                }
                 self.fields.push(Field {
                     name: control.name,
                     tooltip,
                     nearby_text: nearby,
                     value: FieldValue::Check(control.checked),
                 });
+                self.emit_tick(control.checked, Some(self.fields.len() - 1));
+                if !control.label.is_empty() {
+                    self.emit(" ");
+                    self.emit(&control.label);
+                }
             }
             ControlKind::Text | ControlKind::List => {
                 if !self.builder.at_space() && !control.text.is_empty() {
@@ -268,7 +269,8 @@ impl<'a> OdfHandler<'a> {
             return;
         };
         let value = match capture.check {
-            Some(checked) => FieldValue::Check(checked),
+            // A check box's field was made where it began.
+            Some(_) => return,
             None if capture.placeholder => FieldValue::Text(String::new()),
             None => FieldValue::Text(capture.text.trim().to_string()),
         };
@@ -380,7 +382,14 @@ impl Handler for OdfHandler<'_> {
                 let name = if tag.is_empty() { alias.clone() } else { tag };
                 let check = attr_true(el.attr("checkbox")).then(|| attr_true(el.attr("checked")));
                 if let Some(checked) = check {
-                    self.emit_tick(checked);
+                    // The field is made here so the tick can point at it.
+                    self.fields.push(Field {
+                        name: name.clone(),
+                        tooltip: alias.clone(),
+                        nearby_text: self.builder.nearby_text(),
+                        value: FieldValue::Check(checked),
+                    });
+                    self.emit_tick(checked, Some(self.fields.len() - 1));
                 }
                 self.start_capture((Ns::LoExt, "content-control"), name, alias);
                 if let Some(capture) = self.captures.last_mut() {
@@ -456,14 +465,13 @@ impl Handler for OdfHandler<'_> {
             (Ns::Table, "table-cell") | (Ns::Draw, "text-box") => self.builder.end_container(),
             (Ns::Field, "fieldmark") | (Ns::Field, "fieldmark-start") => {
                 if let Some((name, checked)) = self.fieldmark.take() {
-                    let nearby = self.builder.nearby_text();
-                    self.emit_tick(checked);
                     self.fields.push(Field {
                         name,
                         tooltip: String::new(),
-                        nearby_text: nearby,
+                        nearby_text: self.builder.nearby_text(),
                         value: FieldValue::Check(checked),
                     });
+                    self.emit_tick(checked, Some(self.fields.len() - 1));
                 }
             }
             _ => {}

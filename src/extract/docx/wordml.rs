@@ -99,6 +99,41 @@ struct Sdt {
     nearby: String,
 }
 
+/// The prompt of a `FILLIN "prompt" \\d "default"` instruction.
+fn fillin_prompt(instr: &str) -> String {
+    let rest = instr.trim_start();
+    let rest = rest.get("FILLIN".len()..).unwrap_or_default().trim_start();
+    if let Some(quoted) = rest.strip_prefix('"') {
+        quoted
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    } else {
+        rest.split_whitespace()
+            .next()
+            .filter(|w| !w.starts_with('\\'))
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// A content control's field: named by its tag, else its alias; the alias is the tooltip.
+fn sdt_field(sdt: &Sdt, value: FieldValue) -> Field {
+    let name = if sdt.tag.is_empty() {
+        &sdt.alias
+    } else {
+        &sdt.tag
+    };
+    Field {
+        name: name.clone(),
+        tooltip: sdt.alias.clone(),
+        nearby_text: sdt.nearby.clone(),
+        value,
+    }
+}
+
 pub(super) struct WordHandler<'a> {
     builder: &'a mut Builder,
     fields: &'a mut Vec<Field>,
@@ -180,15 +215,16 @@ impl<'a> WordHandler<'a> {
         }
     }
 
-    /// Writes a tick box's state (its own glyph, if any, is never shown).
-    fn emit_tick(&mut self, checked: bool) {
+    /// Writes a tick box's state (its own glyph, if any, is never shown); `field` is the
+    /// index of its check field.
+    fn emit_tick(&mut self, checked: bool, field: Option<usize>) {
         if !self.context_visible() {
             return;
         }
         let mark = tick(checked);
         let mut buf = [0u8; 4];
         self.capture(mark.encode_utf8(&mut buf));
-        self.builder.push_tick(mark);
+        self.builder.push_tick(mark, field);
     }
 
     fn form_mut(&mut self) -> Option<&mut FormData> {
@@ -368,13 +404,15 @@ impl<'a> WordHandler<'a> {
                 }
             }
             "sdtContent" => {
+                // A check box's field is made here, so its tick can point at it.
                 let check = self
                     .sdts
                     .last()
                     .filter(|s| !s.in_content && s.kind == SdtKind::Check)
-                    .map(|s| s.checked);
-                if let Some(checked) = check {
-                    self.emit_tick(checked);
+                    .map(|s| (s.checked, sdt_field(s, FieldValue::Check(s.checked))));
+                if let Some((checked, field)) = check {
+                    self.fields.push(field);
+                    self.emit_tick(checked, Some(self.fields.len() - 1));
                 }
                 if let Some(sdt) = self.sdt_mut() {
                     sdt.in_content = true;
@@ -426,7 +464,7 @@ impl<'a> WordHandler<'a> {
                         nearby_text: field.nearby.clone(),
                         value: FieldValue::Check(checked),
                     });
-                    self.emit_tick(checked);
+                    self.emit_tick(checked, Some(self.fields.len() - 1));
                 }
                 FormKind::DropDown => {
                     let chosen = form
@@ -467,6 +505,17 @@ impl<'a> WordHandler<'a> {
                 kind: FormKind::Check,
                 ..FormData::default()
             },
+            // A FILLIN field asks its prompt when the document opens; the result is the answer.
+            None if instr.starts_with("FILLIN") => {
+                let prompt = fillin_prompt(&field.instr);
+                self.fields.push(Field {
+                    name: prompt.clone(),
+                    tooltip: prompt,
+                    nearby_text: field.nearby,
+                    value: FieldValue::Text(field.result.trim().to_string()),
+                });
+                return;
+            }
             None => return,
         };
         if form.shown {
@@ -503,7 +552,7 @@ impl<'a> WordHandler<'a> {
                     nearby_text: field.nearby,
                     value: FieldValue::Check(checked),
                 });
-                self.emit_tick(checked);
+                self.emit_tick(checked, Some(self.fields.len() - 1));
             }
             FormKind::DropDown | FormKind::Unknown => {}
         }
@@ -513,23 +562,13 @@ impl<'a> WordHandler<'a> {
         let Some(sdt) = self.sdts.pop() else {
             return;
         };
-        let name = if sdt.tag.is_empty() {
-            sdt.alias.clone()
-        } else {
-            sdt.tag.clone()
-        };
         let value = match sdt.kind {
-            SdtKind::NoField => return,
-            SdtKind::Check => FieldValue::Check(sdt.checked),
+            // A check box's field was made where its content began.
+            SdtKind::NoField | SdtKind::Check => return,
             SdtKind::Text if sdt.placeholder => FieldValue::Text(String::new()),
             SdtKind::Text => FieldValue::Text(sdt.text.trim().to_string()),
         };
-        self.fields.push(Field {
-            name,
-            tooltip: sdt.alias,
-            nearby_text: sdt.nearby,
-            value,
-        });
+        self.fields.push(sdt_field(&sdt, value));
     }
 }
 
