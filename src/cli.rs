@@ -191,6 +191,11 @@ pub fn context(config: &Config) -> Result<Context> {
     Ok(Context {
         rules: config.rules()?,
         limits: config.limits.clone(),
+        worker_exe: if config.isolate_attachments {
+            std::env::current_exe().ok()
+        } else {
+            None
+        },
     })
 }
 
@@ -210,15 +215,15 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
     match &cli.command {
         Command::Ingest { paths, reprocess } => {
             let ctx = context(&config)?;
-            let db = db_path(cli, &config);
-            let _lock = lock(&db)?;
-            let mut ledger = Ledger::open(&db)
-                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
             for p in paths {
                 if !p.exists() {
                     return Err(anyhow!("{} does not exist", p.display()).into());
                 }
             }
+            let db = db_path(cli, &config);
+            let _lock = lock(&db)?;
+            let mut ledger = Ledger::open(&db)
+                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
             let opts = IngestOptions {
                 reprocess: *reprocess,
                 progress: std::io::stderr().is_terminal() && !cli.quiet,
