@@ -186,11 +186,18 @@ fn text_content_controls_and_placeholder() {
         r#"{}<w:sdt><w:sdtPr><w:alias w:val="Organisation"/><w:showingPlcHdr/><w:text/></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr><w:t>Click or tap here to enter text.</w:t></w:r></w:sdtContent></w:sdt>"#,
         r("Organisation: ")
     ));
+    // A control whose placeholder flag was lost but whose text is still in the placeholder style.
+    let body = body
+        + &p(&format!(
+            r#"{}<w:sdt><w:sdtPr><w:tag w:val="email"/></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr><w:t>Enter your email</w:t></w:r></w:sdtContent></w:sdt>"#,
+            r("Contact email: ")
+        ));
     let doc = read(&body);
     assert_eq!(
         lines(&doc),
-        vec!["Full name: Jane Citizen", "Organisation:"]
+        vec!["Full name: Jane Citizen", "Organisation:", "Contact email:"]
     );
+    assert_eq!(field(&doc, "email").value, FieldValue::Text(String::new()));
     let name = field(&doc, "full_name");
     assert_eq!(name.tooltip, "Full name");
     assert_eq!(name.nearby_text, "Full name:");
@@ -333,6 +340,14 @@ fn field_codes_hidden_results_and_simple_fields_kept() {
         r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://abs.gov.au" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>ABS website</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr=" DATE "><w:r><w:t> 24/11/2026</w:t></w:r></w:fldSimple><w:hyperlink r:id="rId9"><w:r><w:t> link</w:t></w:r></w:hyperlink>"#,
     );
     assert_eq!(lines(&read(&body)), vec!["ABS website 24/11/2026 link"]);
+}
+
+#[test]
+fn complex_script_symbol_font_does_not_swallow_latin_text() {
+    let body = p(
+        r#"<w:r><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:cs="Wingdings"/></w:rPr><w:t>Jane Citizen</w:t></w:r>"#,
+    );
+    assert_eq!(lines(&read(&body)), vec!["Jane Citizen"]);
 }
 
 #[test]
@@ -755,4 +770,72 @@ fn libreoffice_docx_content_controls_and_legacy_fields() {
         field(&doc, "Organisation").value,
         FieldValue::Text("ANU".into())
     );
+}
+
+/// Mutates the XML of real documents (structure elements inserted at random places, spans cut
+/// out) and reads each result: whatever the reader says, it must not panic.
+#[test]
+fn mutated_documents_never_panic() {
+    let inserts = [
+        "<w:tc>",
+        "</w:tc>",
+        "<w:tr>",
+        "<w:tbl>",
+        "</w:p>",
+        "<w:p>",
+        r#"<w:fldChar w:fldCharType="begin"/>"#,
+        r#"<w:fldChar w:fldCharType="separate"/>"#,
+        r#"<w:fldChar w:fldCharType="end"/>"#,
+        "<w:sdt><w:sdtContent>",
+        "</w:sdtContent></w:sdt>",
+        "<w:txbxContent>",
+        "<mc:AlternateContent><mc:Choice>",
+        "<w:vMerge/>",
+        "<table:table-row>",
+        "<table:table-cell table:number-columns-repeated=\"99999999999\">",
+        "<text:s text:c=\"4294967295\"/>",
+        "<draw:control draw:control=\"control1\"/>",
+        "<draw:text-box>",
+        "<text:p>",
+        "</text:p>",
+        "&#xF0FE;",
+        "&#1114109;",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |bound: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % bound.max(1) as u64) as usize
+    };
+    for (name, part) in [
+        ("form.docx", "word/document.xml"),
+        ("fields.docx", "word/document.xml"),
+        ("form.odt", "content.xml"),
+    ] {
+        let original = fixture(name);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(part).unwrap(), &mut xml).unwrap();
+        for _ in 0..150 {
+            let mut mutated = xml.clone();
+            for _ in 0..1 + next(4) {
+                let at = next(mutated.len());
+                if !mutated.is_char_boundary(at) {
+                    continue;
+                }
+                if next(3) == 0 {
+                    let end = (at + next(200)).min(mutated.len());
+                    if mutated.is_char_boundary(end) {
+                        mutated.replace_range(at..end, "");
+                    }
+                } else {
+                    mutated.insert_str(at, inserts[next(inserts.len())]);
+                }
+            }
+            let bytes = zip_bytes(&[(part, mutated.as_bytes())], true);
+            let _ = read_docx(&bytes, &Limits::default());
+            let _ = read_odt(&bytes, &Limits::default());
+        }
+    }
 }

@@ -258,10 +258,20 @@ impl<'a> WordHandler<'a> {
             }
             "r" => self.run = RunProps::default(),
             "rFonts" if self.parent_is(Ns::W, "rPr") && self.grandparent_is(Ns::W, "r") => {
-                self.run.font = ["ascii", "hAnsi", "cs", "eastAsia"]
-                    .iter()
-                    .filter_map(|a| el.attr(a))
-                    .find_map(symbol_font);
+                // The font Latin and private-use characters are drawn in (not the complex
+                // script or East Asian one).
+                self.run.font = el.attr("ascii").or(el.attr("hAnsi")).and_then(symbol_font);
+            }
+            // Placeholder text left in a content control is not an answer.
+            "rStyle"
+                if self.parent_is(Ns::W, "rPr")
+                    && self.grandparent_is(Ns::W, "r")
+                    && self.sdts.iter().any(|s| s.in_content)
+                    && el
+                        .attr("val")
+                        .is_some_and(|v| v.eq_ignore_ascii_case("PlaceholderText")) =>
+            {
+                self.run.hidden = true;
             }
             "vanish" if self.parent_is(Ns::W, "rPr") && self.grandparent_is(Ns::W, "r") => {
                 self.run.hidden = on_off(el.attr("val"));
