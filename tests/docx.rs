@@ -492,6 +492,16 @@ fn odt_table_checkbox_and_spaces() {
     );
 }
 
+#[test]
+fn odt_symbol_font_spans() {
+    let content = format!(
+        r#"{ODT_CONTENT_HEAD}<office:font-face-decls><style:font-face xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" style:name="Wingdings 2" svg:font-family="'Wingdings 2'"/></office:font-face-decls><office:automatic-styles xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"><style:style style:name="T1" style:family="text"><style:text-properties style:font-name="Wingdings 2"/></style:style><style:style style:name="T2" style:family="text" style:parent-style-name="T1"/><style:style style:name="T3" style:family="text"><style:text-properties style:font-name="Liberation Serif"/></style:style></office:automatic-styles><office:body><office:text><text:p><text:span text:style-name="T1">R</text:span> Terms <text:span text:style-name="T2">&#xF0A3;</text:span> Guide <text:span text:style-name="T1"><text:span text:style-name="T3">plain R</text:span></text:span></text:p></office:text></office:body></office:document-content>"#
+    );
+    let bytes = zip_bytes(&[("content.xml", content.as_bytes())], true);
+    let doc = read_odt(&bytes, &Limits::default()).unwrap();
+    assert_eq!(lines(&doc), vec!["☒ Terms ☐ Guide plain R"]);
+}
+
 // ---- hostile input ----
 
 fn unreadable(result: Result<Document, regintake::extract::Unreadable>) -> String {

@@ -3,7 +3,7 @@
 //! fields, LibreOffice content controls and MS-interop check-box fieldmarks.
 
 use super::build::{Builder, ContainerKind, MAX_REPEAT};
-use super::symbols::map_run_text;
+use super::symbols::{SymbolFont, map_run_text, symbol_font};
 use super::xml::{Element, Flow, Handler, Ns};
 use crate::extract::{Field, FieldValue, TICKED, UNTICKED};
 use std::collections::HashMap;
@@ -12,6 +12,17 @@ use std::collections::HashMap;
 const MAX_SPACES: usize = 64;
 /// Most form controls remembered from `office:forms`.
 const MAX_CONTROLS: usize = 10_000;
+/// Most automatic styles and font faces remembered.
+const MAX_STYLES: usize = 50_000;
+/// Longest chain of parent styles followed.
+const MAX_STYLE_CHAIN: usize = 16;
+
+/// An automatic style: its own font (a `style:font-face` name or a family), and its parent.
+#[derive(Default)]
+struct TextStyle {
+    font: Option<String>,
+    parent: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ControlKind {
@@ -63,6 +74,13 @@ pub(super) struct OdfHandler<'a> {
     fieldmark: Option<(String, bool)>,
     /// Nesting of open `text:p` / `text:h` (text outside a paragraph is not shown).
     para_depth: usize,
+    /// Font-face name → font family.
+    font_faces: HashMap<String, String>,
+    styles: HashMap<String, TextStyle>,
+    /// The automatic style being read.
+    style: Option<String>,
+    /// The symbol font of each open paragraph / span (`None`: an ordinary font).
+    fonts: Vec<Option<SymbolFont>>,
 }
 
 impl<'a> OdfHandler<'a> {
@@ -76,6 +94,71 @@ impl<'a> OdfHandler<'a> {
             captures: Vec::new(),
             fieldmark: None,
             para_depth: 0,
+            font_faces: HashMap::new(),
+            styles: HashMap::new(),
+            style: None,
+            fonts: Vec::new(),
+        }
+    }
+
+    /// The font a text style sets, following its parents: `None` when none of them sets one,
+    /// `Some(None)` for an ordinary font, `Some(Some(_))` for a symbol font.
+    fn style_font(&self, name: &str) -> Option<Option<SymbolFont>> {
+        let mut name = name;
+        for _ in 0..MAX_STYLE_CHAIN {
+            let style = self.styles.get(name)?;
+            if let Some(font) = &style.font {
+                let family = self.font_faces.get(font).unwrap_or(font);
+                return Some(symbol_font(family.trim_matches(|c| c == '\'' || c == '"')));
+            }
+            name = style.parent.as_deref()?;
+        }
+        None
+    }
+
+    /// An element that may set the font of the text inside it: its style's font, else the
+    /// enclosing one.
+    fn push_font(&mut self, el: &Element) {
+        let inherited = self.fonts.last().copied().flatten();
+        let own = el.attr("style-name").and_then(|n| self.style_font(n));
+        self.fonts.push(own.unwrap_or(inherited));
+    }
+
+    fn start_style_element(&mut self, el: &Element) {
+        match el.local.as_str() {
+            "font-face" => {
+                if let (Some(name), Some(family)) = (el.attr("name"), el.attr("font-family"))
+                    && self.font_faces.len() < MAX_STYLES
+                {
+                    self.font_faces.insert(name.to_string(), family.to_string());
+                }
+            }
+            "style" => {
+                let name = el.attr("name").unwrap_or_default().to_string();
+                if self.styles.len() < MAX_STYLES {
+                    self.styles.insert(
+                        name.clone(),
+                        TextStyle {
+                            font: None,
+                            parent: el.attr("parent-style-name").map(str::to_string),
+                        },
+                    );
+                }
+                self.style = Some(name);
+            }
+            "text-properties" => {
+                let font = el
+                    .attr("font-name")
+                    .or_else(|| el.attr("font-family"))
+                    .map(str::to_string);
+                if let Some(name) = &self.style
+                    && let Some(style) = self.styles.get_mut(name)
+                    && font.is_some()
+                {
+                    style.font = font;
+                }
+            }
+            _ => {}
         }
     }
 
@@ -291,8 +374,10 @@ impl<'a> OdfHandler<'a> {
             }
             "p" | "h" => {
                 self.para_depth += 1;
+                self.push_font(el);
                 self.builder.start_para();
             }
+            "span" => self.push_font(el),
             "tab" => self.emit("\t"),
             "line-break" => {
                 if self.visible() {
@@ -362,8 +447,8 @@ impl Handler for OdfHandler<'_> {
                     self.in_forms = 1;
                     Flow::Enter
                 }
-                "automatic-styles" | "font-face-decls" | "scripts" | "annotation"
-                | "annotation-end" | "binary-data" | "settings" | "meta" => Flow::Skip,
+                "scripts" | "annotation" | "annotation-end" | "binary-data" | "settings"
+                | "meta" => Flow::Skip,
                 _ => Flow::Enter,
             },
             Ns::Text => self.start_text_ns(el),
@@ -433,6 +518,10 @@ impl Handler for OdfHandler<'_> {
                 }
                 Flow::Enter
             }
+            Ns::Style => {
+                self.start_style_element(el);
+                Flow::Enter
+            }
             // `svg:title` / `svg:desc` of a frame: alternative text, not printed.
             Ns::Other if el.local == "title" || el.local == "desc" => Flow::Skip,
             _ => Flow::Enter,
@@ -456,7 +545,12 @@ impl Handler for OdfHandler<'_> {
             self.end_capture();
         }
         match (ns, local) {
+            (Ns::Text, "span") => {
+                self.fonts.pop();
+            }
+            (Ns::Style, "style") => self.style = None,
             (Ns::Text, "p") | (Ns::Text, "h") => {
+                self.fonts.pop();
                 self.para_depth = self.para_depth.saturating_sub(1);
                 self.builder.end_para();
             }
@@ -498,7 +592,11 @@ impl Handler for OdfHandler<'_> {
             }
         }
         let mut mapped = String::with_capacity(collapsed.len());
-        map_run_text(None, &collapsed, &mut mapped);
+        map_run_text(
+            self.fonts.last().copied().flatten(),
+            &collapsed,
+            &mut mapped,
+        );
         self.emit(&mapped);
     }
 }

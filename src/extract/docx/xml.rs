@@ -24,6 +24,8 @@ pub(super) enum Ns {
     Form,
     /// LibreOffice extensions (`loext:content-control`).
     LoExt,
+    /// ODF styles (`style:style`, `style:font-face`).
+    Style,
     /// MS interop fieldmarks (`field:fieldmark`).
     Field,
     Other,
@@ -44,6 +46,7 @@ fn ns_from_uri(uri: &[u8]) -> Ns {
         b"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" => Ns::Draw,
         b"urn:oasis:names:tc:opendocument:xmlns:form:1.0" => Ns::Form,
         b"urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0" => Ns::LoExt,
+        b"urn:oasis:names:tc:opendocument:xmlns:style:1.0" => Ns::Style,
         b"urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0" => Ns::Field,
         _ => Ns::Other,
     }
@@ -62,6 +65,7 @@ fn ns_from_prefix(prefix: &[u8]) -> Ns {
         b"draw" => Ns::Draw,
         b"form" => Ns::Form,
         b"loext" => Ns::LoExt,
+        b"style" => Ns::Style,
         b"field" => Ns::Field,
         _ => Ns::Other,
     }
