@@ -849,3 +849,22 @@ fn mutated_documents_never_panic() {
         }
     }
 }
+
+#[test]
+fn many_fields_stay_bounded() {
+    // 100,000 unclosed field begins, then separates and text: nothing quadratic, bounded state.
+    let begins = r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r>"#.repeat(100_000);
+    let separates = r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r>"#.repeat(100_000);
+    let body = p(&format!("{begins}{separates}{}", r("after")));
+    let _ = read(&body);
+    // 20,000 check boxes in one paragraph: fields are capped, the text keeps every box.
+    let boxes = check_sdt("x", "1", "☐").repeat(20_000);
+    let doc = read(&p(&format!("{}{boxes}", r("Label "))));
+    assert_eq!(doc.fields.len(), 5_000);
+    assert_eq!(lines(&doc).concat().matches('☒').count(), 20_000);
+    assert!(
+        doc.fields
+            .iter()
+            .all(|f| f.nearby_text.chars().count() <= 200)
+    );
+}

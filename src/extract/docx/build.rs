@@ -297,9 +297,8 @@ impl Builder {
             return;
         }
         if let Some(Frame::Para { lines, after }) = self.frames.pop() {
-            let text = lines.join(" ");
-            if !blank(&text) {
-                self.last_text = text.trim().to_string();
+            if let Some(text) = last_words_of_lines(&lines) {
+                self.last_text = text;
             }
             self.deliver(Block::Para(lines));
             for block in after {
@@ -493,13 +492,13 @@ impl Builder {
     }
 
     /// The text printed before the current position, for a field's `nearby_text`: its own
-    /// line so far, else the row's earlier cells, else the last paragraph above.
+    /// line so far, else the row's earlier cells, else the last paragraph above. Looks at a
+    /// bounded tail only, so a document of many fields costs linear time.
     pub(super) fn nearby_text(&self) -> String {
-        if let Some(Frame::Para { lines, .. }) = self.frames.last() {
-            let own = lines.join(" ");
-            if !blank(&own) {
-                return clean(own.trim());
-            }
+        if let Some(Frame::Para { lines, .. }) = self.frames.last()
+            && let Some(text) = last_words_of_lines(lines)
+        {
+            return text;
         }
         // The innermost row, if the current position is inside one of its cells.
         for frame in self.frames.iter().rev() {
@@ -508,10 +507,10 @@ impl Builder {
                     if let Some(text) = cells
                         .iter()
                         .rev()
-                        .map(|c| blocks_text(c))
-                        .find(|t| !t.is_empty())
+                        .take(SCAN_BACK)
+                        .find_map(|c| last_words_of_blocks(c))
                     {
-                        return clean(&text.replace('\n', " "));
+                        return text;
                     }
                     break;
                 }
@@ -520,15 +519,70 @@ impl Builder {
                     blocks,
                     ..
                 } => {
-                    let text = blocks_text(blocks);
-                    if let Some(last) = text.lines().last() {
-                        return clean(last);
+                    if let Some(text) = last_words_of_blocks(blocks) {
+                        return text;
                     }
                 }
                 Frame::Container { .. } | Frame::Table { .. } => break,
                 Frame::Para { .. } => {}
             }
         }
-        clean(&self.last_text)
+        self.last_text.clone()
     }
+}
+
+/// How many lines, blocks or cells back `nearby_text` looks.
+const SCAN_BACK: usize = 16;
+
+/// The last `MAX_NEARBY_CHARS` characters of the last non-blank line, markers removed.
+fn last_words_of_lines(lines: &[String]) -> Option<String> {
+    lines
+        .iter()
+        .rev()
+        .take(SCAN_BACK)
+        .map(|l| l.trim_end())
+        .find(|l| !l.is_empty())
+        .map(|l| clean(tail(l, MAX_NEARBY_CHARS).trim()))
+        .filter(|l| !l.trim().is_empty())
+}
+
+fn last_words_of_blocks(blocks: &[Block]) -> Option<String> {
+    blocks.iter().rev().take(SCAN_BACK).find_map(|b| match b {
+        Block::Para(lines) => last_words_of_lines(lines),
+        Block::Table(_) => None,
+    })
+}
+
+/// The last `max_chars` characters of `text`.
+pub(super) fn tail(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().rev().nth(max_chars.saturating_sub(1)) {
+        Some((at, _)) => text.get(at..).unwrap_or(text),
+        None => text,
+    }
+}
+
+/// Most fields kept from one document part.
+pub(super) const MAX_FIELDS: usize = 5_000;
+/// Longest field value kept, in bytes (answers are short).
+pub(super) const MAX_FIELD_TEXT: usize = 64 << 10;
+/// Longest `nearby_text`, in characters.
+pub(super) const MAX_NEARBY_CHARS: usize = 200;
+
+/// Adds a field (bounded in number and size); its index, for a tick marker.
+pub(super) fn add_field(fields: &mut Vec<Field>, mut field: Field) -> Option<usize> {
+    if fields.len() >= MAX_FIELDS {
+        return None;
+    }
+    field.nearby_text = tail(&field.nearby_text, MAX_NEARBY_CHARS).to_string();
+    if let crate::extract::FieldValue::Text(text) = &mut field.value
+        && text.len() > MAX_FIELD_TEXT
+    {
+        let mut end = MAX_FIELD_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    fields.push(field);
+    Some(fields.len() - 1)
 }

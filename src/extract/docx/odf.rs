@@ -2,7 +2,7 @@
 //! (repeats capped), text boxes, form controls (`office:forms` + `draw:control`), input
 //! fields, LibreOffice content controls and MS-interop check-box fieldmarks.
 
-use super::build::{Builder, ContainerKind, MAX_REPEAT};
+use super::build::{Builder, ContainerKind, MAX_FIELD_TEXT, MAX_REPEAT, add_field};
 use super::symbols::{SymbolFont, map_run_text, symbol_font};
 use super::xml::{Element, Flow, Handler, Ns};
 use crate::extract::{Field, FieldValue, TICKED, UNTICKED};
@@ -174,7 +174,7 @@ impl<'a> OdfHandler<'a> {
             return;
         }
         for capture in self.captures.iter_mut() {
-            if capture.text.len() < 1 << 20 {
+            if capture.text.len() < MAX_FIELD_TEXT {
                 capture.text.push_str(text);
             }
         }
@@ -304,13 +304,16 @@ impl<'a> OdfHandler<'a> {
                 if !self.builder.at_space() {
                     self.emit(" ");
                 }
-                self.fields.push(Field {
-                    name: control.name,
-                    tooltip,
-                    nearby_text: nearby,
-                    value: FieldValue::Check(control.checked),
-                });
-                self.emit_tick(control.checked, Some(self.fields.len() - 1));
+                let index = add_field(
+                    self.fields,
+                    Field {
+                        name: control.name,
+                        tooltip,
+                        nearby_text: nearby,
+                        value: FieldValue::Check(control.checked),
+                    },
+                );
+                self.emit_tick(control.checked, index);
                 if !control.label.is_empty() {
                     self.emit(" ");
                     self.emit(&control.label);
@@ -321,12 +324,15 @@ impl<'a> OdfHandler<'a> {
                     self.emit(" ");
                 }
                 self.emit(&control.text);
-                self.fields.push(Field {
-                    name: control.name,
-                    tooltip,
-                    nearby_text: nearby,
-                    value: FieldValue::Text(control.text.trim().to_string()),
-                });
+                add_field(
+                    self.fields,
+                    Field {
+                        name: control.name,
+                        tooltip,
+                        nearby_text: nearby,
+                        value: FieldValue::Text(control.text.trim().to_string()),
+                    },
+                );
             }
         }
         if opened {
@@ -357,12 +363,15 @@ impl<'a> OdfHandler<'a> {
             None if capture.placeholder => FieldValue::Text(String::new()),
             None => FieldValue::Text(capture.text.trim().to_string()),
         };
-        self.fields.push(Field {
-            name: capture.name,
-            tooltip: capture.tooltip,
-            nearby_text: capture.nearby,
-            value,
-        });
+        add_field(
+            self.fields,
+            Field {
+                name: capture.name,
+                tooltip: capture.tooltip,
+                nearby_text: capture.nearby,
+                value,
+            },
+        );
     }
 
     fn start_text_ns(&mut self, el: &Element) -> Flow {
@@ -468,13 +477,16 @@ impl Handler for OdfHandler<'_> {
                 let check = attr_true(el.attr("checkbox")).then(|| attr_true(el.attr("checked")));
                 if let Some(checked) = check {
                     // The field is made here so the tick can point at it.
-                    self.fields.push(Field {
-                        name: name.clone(),
-                        tooltip: alias.clone(),
-                        nearby_text: self.builder.nearby_text(),
-                        value: FieldValue::Check(checked),
-                    });
-                    self.emit_tick(checked, Some(self.fields.len() - 1));
+                    let index = add_field(
+                        self.fields,
+                        Field {
+                            name: name.clone(),
+                            tooltip: alias.clone(),
+                            nearby_text: self.builder.nearby_text(),
+                            value: FieldValue::Check(checked),
+                        },
+                    );
+                    self.emit_tick(checked, index);
                 }
                 self.start_capture((Ns::LoExt, "content-control"), name, alias);
                 if let Some(capture) = self.captures.last_mut() {
@@ -559,13 +571,16 @@ impl Handler for OdfHandler<'_> {
             (Ns::Table, "table-cell") | (Ns::Draw, "text-box") => self.builder.end_container(),
             (Ns::Field, "fieldmark") | (Ns::Field, "fieldmark-start") => {
                 if let Some((name, checked)) = self.fieldmark.take() {
-                    self.fields.push(Field {
-                        name,
-                        tooltip: String::new(),
-                        nearby_text: self.builder.nearby_text(),
-                        value: FieldValue::Check(checked),
-                    });
-                    self.emit_tick(checked, Some(self.fields.len() - 1));
+                    let index = add_field(
+                        self.fields,
+                        Field {
+                            name,
+                            tooltip: String::new(),
+                            nearby_text: self.builder.nearby_text(),
+                            value: FieldValue::Check(checked),
+                        },
+                    );
+                    self.emit_tick(checked, index);
                 }
             }
             _ => {}

@@ -2,13 +2,15 @@
 //! `Field`s: runs, tabs and breaks, tables, content controls, legacy form fields, symbol
 //! ticks and text boxes, with deleted text, field codes and `mc:Fallback` copies skipped.
 
-use super::build::{Builder, ContainerKind};
+use super::build::{Builder, ContainerKind, MAX_FIELD_TEXT, add_field};
 use super::symbols::{SymbolFont, map_run_text, sym_char, symbol_font};
 use super::xml::{Element, Flow, Handler, Ns};
 use crate::extract::{Field, FieldValue, TICKED, UNTICKED};
 
 /// Longest field instruction kept (only its first keyword matters).
 const MAX_INSTR_CHARS: usize = 256;
+/// Most complex fields tracked open at once (real documents nest two or three).
+const MAX_OPEN_FIELDS: usize = 32;
 /// Most drop-down entries kept for one legacy drop-down field.
 const MAX_LIST_ENTRIES: usize = 256;
 
@@ -147,6 +149,8 @@ pub(super) struct WordHandler<'a> {
     complex: Vec<ComplexField>,
     /// Type of the `fldChar` being read (its `ffData` children come before its end).
     fld_char_type: String,
+    /// Fields begun past `MAX_OPEN_FIELDS` and not yet ended.
+    fields_overflow: usize,
     sdts: Vec<Sdt>,
 }
 
@@ -162,6 +166,7 @@ impl<'a> WordHandler<'a> {
             alternates: Vec::new(),
             complex: Vec::new(),
             fld_char_type: String::new(),
+            fields_overflow: 0,
             sdts: Vec::new(),
         }
     }
@@ -200,7 +205,7 @@ impl<'a> WordHandler<'a> {
 
     fn capture(&mut self, text: &str) {
         for field in self.complex.iter_mut().filter(|f| f.separated) {
-            if field.result.len() < 1 << 20 {
+            if field.result.len() < MAX_FIELD_TEXT {
                 field.result.push_str(text);
             }
         }
@@ -209,7 +214,7 @@ impl<'a> WordHandler<'a> {
             .iter_mut()
             .filter(|s| s.in_content && s.kind == SdtKind::Text)
         {
-            if sdt.text.len() < 1 << 20 {
+            if sdt.text.len() < MAX_FIELD_TEXT {
                 sdt.text.push_str(text);
             }
         }
@@ -421,8 +426,8 @@ impl<'a> WordHandler<'a> {
                     .filter(|s| !s.in_content && s.kind == SdtKind::Check)
                     .map(|s| (s.checked, sdt_field(s, FieldValue::Check(s.checked))));
                 if let Some((checked, field)) = check {
-                    self.fields.push(field);
-                    self.emit_tick(checked, Some(self.fields.len() - 1));
+                    let index = add_field(self.fields, field);
+                    self.emit_tick(checked, index);
                 }
                 if let Some(sdt) = self.sdt_mut() {
                     sdt.in_content = true;
@@ -434,7 +439,16 @@ impl<'a> WordHandler<'a> {
     }
 
     fn start_fld_char(&mut self, el: &Element) {
-        let kind = el.attr("fldCharType").unwrap_or_default().to_string();
+        let mut kind = el.attr("fldCharType").unwrap_or_default().to_string();
+        // Fields nested past the bound are counted, not tracked (bounds time and memory).
+        if self.fields_overflow > 0 || (kind == "begin" && self.complex.len() >= MAX_OPEN_FIELDS) {
+            match kind.as_str() {
+                "begin" => self.fields_overflow += 1,
+                "end" => self.fields_overflow -= 1,
+                _ => {}
+            }
+            kind.clear();
+        }
         match kind.as_str() {
             "begin" => {
                 let nearby = self.builder.nearby_text();
@@ -468,13 +482,16 @@ impl<'a> WordHandler<'a> {
                 FormKind::Check => {
                     let checked = form.checked.or(form.default_checked).unwrap_or(false);
                     form.shown = true;
-                    self.fields.push(Field {
-                        name: form.name.clone(),
-                        tooltip: form.tooltip(),
-                        nearby_text: field.nearby.clone(),
-                        value: FieldValue::Check(checked),
-                    });
-                    self.emit_tick(checked, Some(self.fields.len() - 1));
+                    let index = add_field(
+                        self.fields,
+                        Field {
+                            name: form.name.clone(),
+                            tooltip: form.tooltip(),
+                            nearby_text: field.nearby.clone(),
+                            value: FieldValue::Check(checked),
+                        },
+                    );
+                    self.emit_tick(checked, index);
                 }
                 FormKind::DropDown => {
                     let chosen = form
@@ -484,12 +501,15 @@ impl<'a> WordHandler<'a> {
                         .min(form.entries.len().saturating_sub(1));
                     let text = form.entries.get(chosen).cloned().unwrap_or_default();
                     form.shown = true;
-                    self.fields.push(Field {
-                        name: form.name.clone(),
-                        tooltip: form.tooltip(),
-                        nearby_text: field.nearby.clone(),
-                        value: FieldValue::Text(text.trim().to_string()),
-                    });
+                    add_field(
+                        self.fields,
+                        Field {
+                            name: form.name.clone(),
+                            tooltip: form.tooltip(),
+                            nearby_text: field.nearby.clone(),
+                            value: FieldValue::Text(text.trim().to_string()),
+                        },
+                    );
                     let hidden = std::mem::take(&mut self.run.hidden);
                     self.emit(&text);
                     self.run.hidden = hidden;
@@ -518,12 +538,15 @@ impl<'a> WordHandler<'a> {
             // A FILLIN field asks its prompt when the document opens; the result is the answer.
             None if instr.starts_with("FILLIN") => {
                 let prompt = fillin_prompt(&field.instr);
-                self.fields.push(Field {
-                    name: prompt.clone(),
-                    tooltip: prompt,
-                    nearby_text: field.nearby,
-                    value: FieldValue::Text(field.result.trim().to_string()),
-                });
+                add_field(
+                    self.fields,
+                    Field {
+                        name: prompt.clone(),
+                        tooltip: prompt,
+                        nearby_text: field.nearby,
+                        value: FieldValue::Text(field.result.trim().to_string()),
+                    },
+                );
                 return;
             }
             None => return,
@@ -547,22 +570,28 @@ impl<'a> WordHandler<'a> {
                     self.run.hidden = hidden;
                     form.default_text.clone()
                 };
-                self.fields.push(Field {
-                    name: form.name.clone(),
-                    tooltip: form.tooltip(),
-                    nearby_text: field.nearby,
-                    value: FieldValue::Text(value.trim().to_string()),
-                });
+                add_field(
+                    self.fields,
+                    Field {
+                        name: form.name.clone(),
+                        tooltip: form.tooltip(),
+                        nearby_text: field.nearby,
+                        value: FieldValue::Text(value.trim().to_string()),
+                    },
+                );
             }
             FormKind::Check => {
                 let checked = form.checked.or(form.default_checked).unwrap_or(false);
-                self.fields.push(Field {
-                    name: form.name.clone(),
-                    tooltip: form.tooltip(),
-                    nearby_text: field.nearby,
-                    value: FieldValue::Check(checked),
-                });
-                self.emit_tick(checked, Some(self.fields.len() - 1));
+                let index = add_field(
+                    self.fields,
+                    Field {
+                        name: form.name.clone(),
+                        tooltip: form.tooltip(),
+                        nearby_text: field.nearby,
+                        value: FieldValue::Check(checked),
+                    },
+                );
+                self.emit_tick(checked, index);
             }
             FormKind::DropDown | FormKind::Unknown => {}
         }
@@ -578,7 +607,7 @@ impl<'a> WordHandler<'a> {
             SdtKind::Text if sdt.placeholder => FieldValue::Text(String::new()),
             SdtKind::Text => FieldValue::Text(sdt.text.trim().to_string()),
         };
-        self.fields.push(sdt_field(&sdt, value));
+        add_field(self.fields, sdt_field(&sdt, value));
     }
 }
 
