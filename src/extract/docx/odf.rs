@@ -388,13 +388,11 @@ impl<'a> OdfHandler<'a> {
             }
             "span" => self.push_font(el),
             "tab" => self.emit("\t"),
-            "line-break" => {
-                if self.visible() {
-                    for capture in self.captures.iter_mut() {
-                        capture.text.push('\n');
-                    }
-                    self.builder.line_break();
+            "line-break" if self.visible() => {
+                for capture in self.captures.iter_mut() {
+                    capture.text.push('\n');
                 }
+                self.builder.line_break();
             }
             "s" => {
                 let count = el
@@ -510,14 +508,13 @@ impl Handler for OdfHandler<'_> {
                             self.start_capture((Ns::Field, "fieldmark-end"), name, String::new());
                         }
                     }
-                    "fieldmark-end" => {
+                    "fieldmark-end"
                         if self
                             .captures
                             .last()
-                            .is_some_and(|c| c.end == (Ns::Field, "fieldmark-end"))
-                        {
-                            self.end_capture();
-                        }
+                            .is_some_and(|c| c.end == (Ns::Field, "fieldmark-end")) =>
+                    {
+                        self.end_capture();
                     }
                     "param" => {
                         if el.attr("name") == Some("Checkbox_Checked")

@@ -284,11 +284,11 @@ impl<'a> WordHandler<'a> {
             "t" => self.in_text = true,
             "instrText" => self.in_instr = true,
             "tab" | "ptab" if self.parent_is(Ns::W, "r") => self.emit("\t"),
-            "br" | "cr" if self.parent_is(Ns::W, "r") => {
-                if !self.run.hidden && self.context_visible() {
-                    self.capture("\n");
-                    self.builder.line_break();
-                }
+            "br" | "cr"
+                if self.parent_is(Ns::W, "r") && !self.run.hidden && self.context_visible() =>
+            {
+                self.capture("\n");
+                self.builder.line_break();
             }
             "noBreakHyphen" => self.emit("-"),
             "sym" => {
