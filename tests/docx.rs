@@ -419,6 +419,44 @@ fn header_comes_first() {
 }
 
 #[test]
+fn tick_box_list_bullets() {
+    let numbering = format!(
+        r#"<?xml version="1.0"?><w:numbering {W_NS}>
+        <w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="&#xF0A8;"/><w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings" w:hint="default"/></w:rPr></w:lvl></w:abstractNum>
+        <w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="☒"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/><w:lvlText w:val="&#xF0B7;"/><w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr></w:lvl></w:abstractNum>
+        <w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>
+        <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+        <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+        <w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num>
+        <w:num w:numId="4"><w:abstractNumId w:val="2"/><w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="☐"/></w:lvl></w:lvlOverride></w:num>
+        </w:numbering>"#
+    );
+    let item = |num: u32, level: u32, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="ListParagraph"/><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>{}</w:p>"#,
+            r(text)
+        )
+    };
+    let body = item(1, 0, "Public coding service")
+        + &item(2, 0, "Partner coding service")
+        + &item(2, 1, "a plain bullet")
+        + &item(3, 0, "a numbered item")
+        + &item(4, 0, "User Guide");
+    let bytes = docx_with(&body, &[("word/numbering.xml", &numbering)]);
+    let doc = read_docx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "☐ Public coding service",
+            "☒ Partner coding service",
+            "a plain bullet",
+            "a numbered item",
+            "☐ User Guide"
+        ]
+    );
+}
+
+#[test]
 fn deleted_text_skipped_inserted_kept() {
     let body = p(&format!(
         r#"{}<w:del w:id="1" w:author="x"><w:r><w:delText>Old Name</w:delText></w:r></w:del><w:ins w:id="2" w:author="x">{}</w:ins><w:moveFrom><w:r><w:t>moved away</w:t></w:r></w:moveFrom><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden note</w:t></w:r>"#,

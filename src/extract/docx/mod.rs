@@ -6,6 +6,7 @@
 //! `max_nesting` is refused. Every failure is an `Unreadable` with a reason, never a panic.
 
 mod build;
+mod numbering;
 mod odf;
 mod package;
 mod symbols;
@@ -21,6 +22,7 @@ use xml::{Element, Flow, Handler, Ns};
 const DEFAULT_MAIN_PART: &str = "word/document.xml";
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
 const REL_HEADER: &str = "/header";
+const REL_NUMBERING: &str = "/numbering";
 
 /// One `Relationship` of a `.rels` part.
 struct Relationship {
@@ -109,10 +111,11 @@ fn read_word_part(
     bytes: &[u8],
     part: &str,
     limits: &Limits,
+    numbering: Option<&numbering::Numbering>,
 ) -> Result<(Vec<Line>, Vec<Field>), Unreadable> {
     let mut builder = Builder::new(text_budget(limits));
     let mut fields = Vec::new();
-    let mut handler = wordml::WordHandler::new(&mut builder, &mut fields);
+    let mut handler = wordml::WordHandler::new(&mut builder, &mut fields, numbering);
     xml::parse(bytes, part, limits.max_nesting, &mut handler)?;
     let blocks = builder.finish()?;
     let lines = finish_lines(&blocks, &mut fields);
@@ -139,11 +142,25 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
 
     // Headers first, in the order the relationships list them (else by name).
     let base = folder_of(&main_part).to_string();
-    let mut header_parts: Vec<String> = read_rels(&mut package, &rels_part_of(&main_part), limits)?
-        .into_iter()
+    let relationships = read_rels(&mut package, &rels_part_of(&main_part), limits)?;
+    let mut header_parts: Vec<String> = relationships
+        .iter()
         .filter(|r| r.kind.ends_with(REL_HEADER))
         .map(|r| resolve_target(&base, &r.target))
         .collect();
+    let numbering_part = relationships
+        .iter()
+        .find(|r| r.kind.ends_with(REL_NUMBERING))
+        .map(|r| resolve_target(&base, &r.target))
+        .unwrap_or_else(|| "word/numbering.xml".to_string());
+    let numbering = match package.read(&numbering_part)? {
+        Some(bytes) => {
+            let mut handler = numbering::NumberingHandler::default();
+            xml::parse(&bytes, &numbering_part, limits.max_nesting, &mut handler)?;
+            Some(handler.numbering)
+        }
+        None => None,
+    };
     if header_parts.is_empty() {
         let mut names: Vec<String> = package
             .names()
@@ -164,7 +181,8 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
         let Some(header_bytes) = package.read(&part)? else {
             continue;
         };
-        let (lines, header_fields) = read_word_part(&header_bytes, &part, limits)?;
+        let (lines, header_fields) =
+            read_word_part(&header_bytes, &part, limits, numbering.as_ref())?;
         // Word keeps separate first-page / even / default headers that often repeat.
         if lines.is_empty() || seen_headers.contains(&lines) {
             continue;
@@ -174,7 +192,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
         document.fields.extend(header_fields);
     }
 
-    let (lines, fields) = read_word_part(&main_bytes, &main_part, limits)?;
+    let (lines, fields) = read_word_part(&main_bytes, &main_part, limits, numbering.as_ref())?;
     document.lines.extend(lines);
     document.fields.extend(fields);
     Ok(document)

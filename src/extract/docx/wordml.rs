@@ -3,6 +3,7 @@
 //! ticks and text boxes, with deleted text, field codes and `mc:Fallback` copies skipped.
 
 use super::build::{Builder, ContainerKind, MAX_FIELD_TEXT, add_field};
+use super::numbering::Numbering;
 use super::symbols::{SymbolFont, map_run_text, sym_char, symbol_font};
 use super::xml::{Element, Flow, Handler, Ns};
 use crate::extract::{Field, FieldValue, TICKED, UNTICKED};
@@ -151,11 +152,18 @@ pub(super) struct WordHandler<'a> {
     fld_char_type: String,
     /// Fields begun past `MAX_OPEN_FIELDS` and not yet ended.
     fields_overflow: usize,
+    numbering: Option<&'a Numbering>,
+    /// The open paragraph's list (numId, level).
+    list_item: (Option<String>, String),
     sdts: Vec<Sdt>,
 }
 
 impl<'a> WordHandler<'a> {
-    pub(super) fn new(builder: &'a mut Builder, fields: &'a mut Vec<Field>) -> WordHandler<'a> {
+    pub(super) fn new(
+        builder: &'a mut Builder,
+        fields: &'a mut Vec<Field>,
+        numbering: Option<&'a Numbering>,
+    ) -> WordHandler<'a> {
         WordHandler {
             builder,
             fields,
@@ -167,6 +175,8 @@ impl<'a> WordHandler<'a> {
             complex: Vec::new(),
             fld_char_type: String::new(),
             fields_overflow: 0,
+            numbering,
+            list_item: (None, "0".to_string()),
             sdts: Vec::new(),
         }
     }
@@ -243,12 +253,26 @@ impl<'a> WordHandler<'a> {
     fn start_w(&mut self, el: &Element) -> Flow {
         match el.local.as_str() {
             // Properties and revisions that hold no displayed text (or deleted text).
-            "pPr" | "tblPr" | "tblGrid" | "trPr" | "sectPr" | "tblPrEx" | "sdtEndPr"
-            | "rPrChange" | "del" | "moveFrom" | "delText" | "delInstrText" | "placeholder"
+            // Paragraph properties: only the list numbering matters (a tick-box bullet).
+            "pPr" | "numPr" => {}
+            _ if self.parent_is(Ns::W, "pPr") => return Flow::Skip,
+            "numId" | "ilvl" if self.parent_is(Ns::W, "numPr") => {
+                let val = el.attr("val").unwrap_or_default().to_string();
+                if el.local == "numId" {
+                    self.list_item.0 = Some(val);
+                } else {
+                    self.list_item.1 = val;
+                }
+            }
+            "tblPr" | "tblGrid" | "trPr" | "sectPr" | "tblPrEx" | "sdtEndPr" | "rPrChange"
+            | "del" | "moveFrom" | "delText" | "delInstrText" | "placeholder"
             | "footnoteReference" | "endnoteReference" | "commentReference" | "object" => {
                 return Flow::Skip;
             }
-            "p" => self.builder.start_para(),
+            "p" => {
+                self.list_item = (None, "0".to_string());
+                self.builder.start_para();
+            }
             "tbl" => self.builder.start_table(),
             "tr" => self.builder.start_row(1),
             "tc" => self.builder.start_container(ContainerKind::Cell, 1),
@@ -681,6 +705,17 @@ impl Handler for WordHandler<'_> {
                     .filter(|s| s.in_content && !s.text.is_empty())
                 {
                     sdt.text.push('\n');
+                }
+            }
+            (Ns::W, "pPr") => {
+                let bullet = match (&self.list_item.0, self.numbering) {
+                    (Some(num), Some(numbering)) => numbering.tick(num, &self.list_item.1),
+                    _ => None,
+                };
+                if let Some(tick) = bullet
+                    && self.context_visible()
+                {
+                    self.builder.push_tick(tick, None);
                 }
             }
             (Ns::W, "tbl") => self.builder.end_table(),
