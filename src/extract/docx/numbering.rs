@@ -162,16 +162,16 @@ impl Handler for NumberingHandler {
                             entry.1.insert(ilvl, level);
                         }
                     }
-                    Some(Owner::Abstract(id)) => {
-                        if self.numbering.abstract_levels.len() < MAX_DEFINITIONS {
-                            self.numbering
-                                .abstract_levels
-                                .entry(id)
-                                .or_default()
-                                .insert(ilvl, level);
-                        }
+                    Some(Owner::Abstract(id))
+                        if self.numbering.abstract_levels.len() < MAX_DEFINITIONS =>
+                    {
+                        self.numbering
+                            .abstract_levels
+                            .entry(id)
+                            .or_default()
+                            .insert(ilvl, level);
                     }
-                    None => {}
+                    Some(Owner::Abstract(_)) | None => {}
                 }
             }
             _ => {}
