@@ -206,6 +206,41 @@ fn text_content_controls_and_placeholder() {
     assert_eq!(org.value, FieldValue::Text(String::new()));
 }
 
+#[test]
+fn cell_block_and_drop_down_content_controls() {
+    let body = format!(
+        r#"<w:tbl><w:tr>{}<w:sdt><w:sdtPr><w:tag w:val="name"/></w:sdtPr><w:sdtContent><w:tc>{}</w:tc></w:sdtContent></w:sdt></w:tr></w:tbl>
+        <w:sdt><w:sdtPr><w:tag w:val="terms"/><w14:checkbox><w14:checked w14:val="1"/></w14:checkbox></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>
+        {}"#,
+        tc("Full name"),
+        p(&r("Jane Citizen")),
+        p(&r("I accept the Terms of Use")),
+        p(&format!(
+            r#"{}<w:sdt><w:sdtPr><w:alias w:val="Service"/><w:dropDownList><w:listItem w:displayText="Choose an item." w:value=""/><w:listItem w:displayText="Partner" w:value="partner"/></w:dropDownList></w:sdtPr><w:sdtContent><w:r><w:t>Partner</w:t></w:r></w:sdtContent></w:sdt>"#,
+            r("Service: ")
+        )),
+    );
+    let doc = read(&body);
+    assert_eq!(
+        lines(&doc),
+        vec![
+            "Full name\tJane Citizen",
+            "☒ I accept the Terms of Use",
+            "Service: Partner"
+        ]
+    );
+    let name = field(&doc, "name");
+    assert_eq!(name.value, FieldValue::Text("Jane Citizen".into()));
+    assert_eq!(name.nearby_text, "Full name");
+    let terms = field(&doc, "terms");
+    assert_eq!(terms.value, FieldValue::Check(true));
+    assert_eq!(terms.nearby_text, "I accept the Terms of Use");
+    assert_eq!(
+        field(&doc, "Service").value,
+        FieldValue::Text("Partner".into())
+    );
+}
+
 fn check_sdt(tag: &str, checked: &str, glyph: &str) -> String {
     format!(
         r#"<w:sdt><w:sdtPr><w:tag w:val="{tag}"/><w14:checkbox><w14:checked w14:val="{checked}"/><w14:checkedState w14:val="2612" w14:font="MS Gothic"/><w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rFonts w:ascii="MS Gothic" w:hAnsi="MS Gothic"/></w:rPr><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>"#

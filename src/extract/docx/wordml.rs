@@ -100,6 +100,28 @@ struct Sdt {
     in_content: bool,
     text: String,
     nearby: String,
+    /// A check box's own checked / unchecked glyphs (`w14:checkedState` etc.).
+    glyphs: Vec<char>,
+}
+
+/// A character drawn as a tick box or mark (a check box control's displayed glyph).
+fn is_box_glyph(c: char) -> bool {
+    matches!(
+        c,
+        '☐' | '☒'
+            | '☑'
+            | '✓'
+            | '✔'
+            | '✗'
+            | '✘'
+            | '⌧'
+            | '□'
+            | '■'
+            | '◻'
+            | '◼'
+            | '▢'
+            | '▣'
+    ) || (0xF000..=0xF0FF).contains(&(c as u32))
 }
 
 /// The prompt of a `FILLIN "prompt" \\d "default"` instruction.
@@ -198,15 +220,32 @@ impl<'a> WordHandler<'a> {
     /// Whether text at this point is displayed, ignoring the run's own hidden flag.
     fn context_visible(&self) -> bool {
         self.complex.iter().all(|f| f.separated)
-            && !self
-                .sdts
-                .iter()
-                .any(|s| s.in_content && (s.placeholder || s.kind == SdtKind::Check))
+            && !self.sdts.iter().any(|s| s.in_content && s.placeholder)
     }
 
     /// Writes displayed text: into the paragraph, the open field results and text controls.
+    /// Inside a check-box control its glyph is dropped (the tick was written for it).
     fn emit(&mut self, text: &str) {
         if text.is_empty() || self.run.hidden || !self.context_visible() {
+            return;
+        }
+        let in_check = self
+            .sdts
+            .iter()
+            .any(|s| s.in_content && s.kind == SdtKind::Check);
+        if in_check {
+            let glyph = |c: char| {
+                is_box_glyph(c)
+                    || self
+                        .sdts
+                        .iter()
+                        .any(|s| s.kind == SdtKind::Check && s.glyphs.contains(&c))
+            };
+            let rest: String = text.chars().filter(|c| !glyph(*c)).collect();
+            if !rest.trim().is_empty() {
+                self.capture(&rest);
+                self.builder.push_text(&rest);
+            }
             return;
         }
         self.capture(text);
@@ -413,6 +452,7 @@ impl<'a> WordHandler<'a> {
                     in_content: false,
                     text: String::new(),
                     nearby,
+                    glyphs: Vec::new(),
                 });
             }
             "tag" | "alias" if self.parent_is(Ns::W, "sdtPr") => {
@@ -670,6 +710,18 @@ impl Handler for WordHandler<'_> {
                         let checked = on_off(el.attr("val"));
                         if let Some(sdt) = self.sdt_mut() {
                             sdt.checked = checked;
+                        }
+                    }
+                    "checkedState" | "uncheckedState" if self.parent_is(Ns::W14, "checkbox") => {
+                        let glyph = el
+                            .attr("val")
+                            .and_then(|v| u32::from_str_radix(v.trim(), 16).ok())
+                            .and_then(char::from_u32);
+                        if let Some(sdt) = self.sdt_mut()
+                            && let Some(glyph) = glyph
+                            && sdt.glyphs.len() < 4
+                        {
+                            sdt.glyphs.push(glyph);
                         }
                     }
                     _ => {}
