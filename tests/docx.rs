@@ -575,6 +575,59 @@ fn odt_symbol_font_spans() {
     assert_eq!(lines(&doc), vec!["☒ Terms ☐ Guide plain R"]);
 }
 
+#[test]
+fn odt_page_header_first_and_footer_skipped() {
+    let styles = r#"<?xml version="1.0"?><office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:master-styles><style:master-page style:name="Standard"><style:header><text:p>Registration Form</text:p></style:header><style:header-first><text:p>Registration Form</text:p></style:header-first><style:footer><text:p>Page 1</text:p></style:footer></style:master-page></office:master-styles></office:document-styles>"#;
+    let content = format!(
+        "{ODT_CONTENT_HEAD}<office:body><office:text><text:p>Your Details</text:p></office:text></office:body></office:document-content>"
+    );
+    let bytes = zip_bytes(
+        &[
+            ("content.xml", content.as_bytes()),
+            ("styles.xml", styles.as_bytes()),
+        ],
+        true,
+    );
+    let doc = read_odt(&bytes, &Limits::default()).unwrap();
+    assert_eq!(lines(&doc), vec!["Registration Form", "Your Details"]);
+}
+
+#[test]
+fn flat_odt_file() {
+    // fields.fodt is the LibreOffice source of fields.docx: read directly, not zipped.
+    let doc = read_odt(&fixture("fields.fodt"), &Limits::default()).unwrap();
+    let text = lines(&doc);
+    for line in [
+        "Full name: Jane Citizen",
+        "☒ I agree to the Terms of Use",
+        "☐ Public coding service",
+        "☒ Partner coding service",
+        "☐ I agree to read the User Guide",
+        "Organisation: ANU",
+        "Boxed: 150.203.0.0/24",
+        "Contact email\tjane@anu.edu.au",
+    ] {
+        assert!(text.iter().any(|l| l == line), "{line:?} in {text:?}");
+    }
+    assert_eq!(
+        text[0], "ABS Occupation Coding Service",
+        "the page header comes first"
+    );
+    assert_eq!(
+        field(&doc, "full_name").value,
+        FieldValue::Text("Jane Citizen".into())
+    );
+    assert_eq!(
+        check_field_beside(&doc, "Partner coding service").value,
+        FieldValue::Check(true)
+    );
+    assert_eq!(field(&doc, "Check2").value, FieldValue::Check(false));
+    assert_eq!(
+        field(&doc, "Organisation").value,
+        FieldValue::Text("ANU".into())
+    );
+}
+
 // ---- hostile input ----
 
 fn unreadable(result: Result<Document, regintake::extract::Unreadable>) -> String {

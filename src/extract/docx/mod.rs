@@ -198,15 +198,40 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
     Ok(document)
 }
 
+/// A flat (single XML file, `.fodt`) OpenDocument rather than a zip.
+fn is_flat_xml(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    start.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// ODT bytes (zipped, or a flat `.fodt` XML file) in → a `Document`; page headers (from
+/// `styles.xml`, or the flat file's master styles) come first, as for DOCX.
 pub fn read_odt(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
-    let mut package = Package::open(bytes, limits)?;
-    let content = package
-        .read("content.xml")?
-        .ok_or_else(|| Unreadable("not an OpenDocument text: it has no content.xml".into()))?;
+    let mut parts: Vec<(Vec<u8>, &str)> = Vec::new();
+    if is_flat_xml(bytes) {
+        if bytes.len() as u64 > limits.max_zip_entry_bytes {
+            return Err(Unreadable(format!(
+                "flat OpenDocument is over the {} byte limit",
+                limits.max_zip_entry_bytes
+            )));
+        }
+        parts.push((bytes.to_vec(), "flat OpenDocument XML"));
+    } else {
+        let mut package = Package::open(bytes, limits)?;
+        let content = package
+            .read("content.xml")?
+            .ok_or_else(|| Unreadable("not an OpenDocument text: it has no content.xml".into()))?;
+        if let Some(styles) = package.read("styles.xml")? {
+            parts.push((styles, "styles.xml"));
+        }
+        parts.push((content, "content.xml"));
+    }
     let mut document = Document::new(Source::Docx);
     let mut builder = Builder::new(text_budget(limits));
     let mut handler = odf::OdfHandler::new(&mut builder, &mut document.fields);
-    xml::parse(&content, "content.xml", limits.max_nesting, &mut handler)?;
+    for (xml_bytes, part) in &parts {
+        xml::parse(xml_bytes, part, limits.max_nesting, &mut handler)?;
+    }
     let blocks = builder.finish()?;
     document.lines = finish_lines(&blocks, &mut document.fields);
     Ok(document)

@@ -527,6 +527,16 @@ impl Handler for OdfHandler<'_> {
                 }
                 Flow::Enter
             }
+            // Of a page's headers and footers only the usual header is read (the first-page
+            // and left-page variants mostly repeat it).
+            Ns::Style
+                if matches!(
+                    el.local.as_str(),
+                    "footer" | "footer-left" | "footer-first" | "header-left" | "header-first"
+                ) =>
+            {
+                Flow::Skip
+            }
             Ns::Style => {
                 self.start_style_element(el);
                 Flow::Enter
