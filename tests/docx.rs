@@ -833,9 +833,31 @@ fn assert_form_html_answers(doc: &Document) {
 fn libreoffice_docx_from_html_form() {
     let doc = read_docx(&fixture("form.docx"), &Limits::default()).unwrap();
     assert_form_html_answers(&doc);
-    // The HTML inputs became ActiveX controls, whose state lives in binary parts that are
-    // not read; the words around them still are.
-    assert!(lines(&doc).contains(&"I agree to read and follow the User Guide.".to_string()));
+    // The HTML inputs became ActiveX controls, whose values live in binary compound files.
+    let text = lines(&doc);
+    assert!(
+        text.contains(&"☒ I agree to read and follow the User Guide.".to_string()),
+        "{text:?}"
+    );
+    assert!(
+        text.contains(&"Records per day: 5,000".to_string()),
+        "{text:?}"
+    );
+    let guide = field(&doc, "user_guide");
+    assert_eq!(guide.value, FieldValue::Check(true));
+    assert_eq!(
+        guide.nearby_text,
+        "I agree to read and follow the User Guide."
+    );
+    assert_eq!(
+        field(&doc, "records").value,
+        FieldValue::Text("5,000".into())
+    );
+    assert!(
+        text.contains(&"☐ Send me the newsletter.".to_string()),
+        "{text:?}"
+    );
+    assert_eq!(field(&doc, "newsletter").value, FieldValue::Check(false));
 }
 
 #[test]
@@ -861,6 +883,11 @@ fn libreoffice_odt_from_html_form() {
         field(&doc, "records").value,
         FieldValue::Text("5,000".into())
     );
+    assert!(
+        text.contains(&"☐ Send me the newsletter.".to_string()),
+        "{text:?}"
+    );
+    assert_eq!(field(&doc, "newsletter").value, FieldValue::Check(false));
 }
 
 fn check_field_beside<'a>(doc: &'a Document, label: &str) -> &'a Field {
@@ -993,4 +1020,53 @@ fn many_fields_stay_bounded() {
             .iter()
             .all(|f| f.nearby_text.chars().count() <= 200)
     );
+}
+
+/// The ActiveX compound files of a real document, truncated and overwritten at random: the
+/// reader may lose a control's value but must not panic, and the document stays readable.
+#[test]
+fn mutated_activex_parts_never_panic() {
+    let original = fixture("form.docx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&original)).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut data).unwrap();
+        entries.push((file.name().unwrap().to_string(), data));
+    }
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |bound: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % bound.max(1) as u64) as usize
+    };
+    for round in 0..300 {
+        let mutated: Vec<(String, Vec<u8>)> = entries
+            .iter()
+            .map(|(name, data)| {
+                let mut data = data.clone();
+                if name.ends_with(".bin") {
+                    if round % 3 == 0 {
+                        data.truncate(next(data.len()));
+                    } else {
+                        for _ in 0..1 + next(8) {
+                            let at = next(data.len());
+                            if let Some(b) = data.get_mut(at) {
+                                *b = next(256) as u8;
+                            }
+                        }
+                    }
+                }
+                (name.clone(), data)
+            })
+            .collect();
+        let refs: Vec<(&str, &[u8])> = mutated
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        let doc = read_docx(&zip_bytes(&refs, true), &Limits::default()).unwrap();
+        assert_form_html_answers(&doc);
+    }
 }

@@ -5,6 +5,7 @@
 //! `content.xml`), each under the zip limits; XML with a DOCTYPE or nested past
 //! `max_nesting` is refused. Every failure is an `Unreadable` with a reason, never a panic.
 
+mod activex;
 mod build;
 mod numbering;
 mod odf;
@@ -17,15 +18,70 @@ use super::{Document, Field, Line, Source, Unreadable};
 use crate::limits::Limits;
 use build::{Block, Builder};
 use package::Package;
+use std::collections::HashMap;
 use xml::{Element, Flow, Handler, Ns};
 
 const DEFAULT_MAIN_PART: &str = "word/document.xml";
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
 const REL_HEADER: &str = "/header";
 const REL_NUMBERING: &str = "/numbering";
+const REL_CONTROL: &str = "/control";
+/// Most ActiveX controls read from one document.
+const MAX_ACTIVEX_CONTROLS: usize = 200;
+
+/// The ActiveX form controls the main part refers to, by relationship id.
+fn read_activex_controls(
+    package: &mut Package<'_>,
+    base: &str,
+    relationships: &[Relationship],
+    limits: &Limits,
+) -> Result<HashMap<String, activex::ActiveXControl>, Unreadable> {
+    let mut controls = HashMap::new();
+    for rel in relationships
+        .iter()
+        .filter(|r| r.kind.ends_with(REL_CONTROL))
+        .take(MAX_ACTIVEX_CONTROLS)
+    {
+        let part = resolve_target(base, &rel.target);
+        let Some(bytes) = package.read(&part)? else {
+            continue;
+        };
+        let mut ocx = activex::OcxHandler::default();
+        xml::parse(&bytes, &part, limits.max_nesting, &mut ocx)?;
+        let Some(kind) = ocx.kind() else { continue };
+        let mut value = ocx.value.clone();
+        let mut caption = ocx.caption.clone().unwrap_or_default();
+        if value.is_none()
+            && let Some(binary_id) = &ocx.binary_rel
+        {
+            let binary = read_rels(package, &rels_part_of(&part), limits)?
+                .into_iter()
+                .find(|r| &r.id == binary_id)
+                .map(|r| resolve_target(folder_of(&part), &r.target));
+            if let Some(binary) = binary
+                && let Some(bin) = package.read(&binary)?
+                && let Some(contents) = activex::cfb_stream(&bin, "contents")
+                && let Some((v, c)) = activex::morph_data_value(&contents)
+            {
+                value = Some(v);
+                caption = c;
+            }
+        }
+        controls.insert(
+            rel.id.clone(),
+            activex::ActiveXControl {
+                kind,
+                value,
+                caption,
+            },
+        );
+    }
+    Ok(controls)
+}
 
 /// One `Relationship` of a `.rels` part.
 struct Relationship {
+    id: String,
     kind: String,
     target: String,
 }
@@ -44,6 +100,7 @@ impl Handler for RelsHandler {
             && self.relationships.len() < 10_000
         {
             self.relationships.push(Relationship {
+                id: el.attr("Id").unwrap_or_default().to_string(),
                 kind: el.attr("Type").unwrap_or_default().to_string(),
                 target: el.attr("Target").unwrap_or_default().to_string(),
             });
@@ -112,10 +169,11 @@ fn read_word_part(
     part: &str,
     limits: &Limits,
     numbering: Option<&numbering::Numbering>,
+    controls: Option<&HashMap<String, activex::ActiveXControl>>,
 ) -> Result<(Vec<Line>, Vec<Field>), Unreadable> {
     let mut builder = Builder::new(text_budget(limits));
     let mut fields = Vec::new();
-    let mut handler = wordml::WordHandler::new(&mut builder, &mut fields, numbering);
+    let mut handler = wordml::WordHandler::new(&mut builder, &mut fields, numbering, controls);
     xml::parse(bytes, part, limits.max_nesting, &mut handler)?;
     let blocks = builder.finish()?;
     let lines = finish_lines(&blocks, &mut fields);
@@ -182,7 +240,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
             continue;
         };
         let (lines, header_fields) =
-            read_word_part(&header_bytes, &part, limits, numbering.as_ref())?;
+            read_word_part(&header_bytes, &part, limits, numbering.as_ref(), None)?;
         // Word keeps separate first-page / even / default headers that often repeat.
         if lines.is_empty() || seen_headers.contains(&lines) {
             continue;
@@ -192,7 +250,14 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
         document.fields.extend(header_fields);
     }
 
-    let (lines, fields) = read_word_part(&main_bytes, &main_part, limits, numbering.as_ref())?;
+    let controls = read_activex_controls(&mut package, &base, &relationships, limits)?;
+    let (lines, fields) = read_word_part(
+        &main_bytes,
+        &main_part,
+        limits,
+        numbering.as_ref(),
+        Some(&controls),
+    )?;
     document.lines.extend(lines);
     document.fields.extend(fields);
     Ok(document)

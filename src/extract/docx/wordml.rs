@@ -2,11 +2,13 @@
 //! `Field`s: runs, tabs and breaks, tables, content controls, legacy form fields, symbol
 //! ticks and text boxes, with deleted text, field codes and `mc:Fallback` copies skipped.
 
+use super::activex::{ActiveXControl, ControlKind};
 use super::build::{Builder, ContainerKind, MAX_FIELD_TEXT, add_field};
 use super::numbering::Numbering;
 use super::symbols::{SymbolFont, map_run_text, sym_char, symbol_font};
 use super::xml::{Element, Flow, Handler, Ns};
 use crate::extract::{Field, FieldValue, TICKED, UNTICKED};
+use std::collections::HashMap;
 
 /// Longest field instruction kept (only its first keyword matters).
 const MAX_INSTR_CHARS: usize = 256;
@@ -175,6 +177,8 @@ pub(super) struct WordHandler<'a> {
     /// Fields begun past `MAX_OPEN_FIELDS` and not yet ended.
     fields_overflow: usize,
     numbering: Option<&'a Numbering>,
+    /// ActiveX controls of this part, by relationship id.
+    controls: Option<&'a HashMap<String, ActiveXControl>>,
     /// The open paragraph's list (numId, level).
     list_item: (Option<String>, String),
     sdts: Vec<Sdt>,
@@ -185,6 +189,7 @@ impl<'a> WordHandler<'a> {
         builder: &'a mut Builder,
         fields: &'a mut Vec<Field>,
         numbering: Option<&'a Numbering>,
+        controls: Option<&'a HashMap<String, ActiveXControl>>,
     ) -> WordHandler<'a> {
         WordHandler {
             builder,
@@ -198,6 +203,7 @@ impl<'a> WordHandler<'a> {
             fld_char_type: String::new(),
             fields_overflow: 0,
             numbering,
+            controls,
             list_item: (None, "0".to_string()),
             sdts: Vec::new(),
         }
@@ -305,9 +311,12 @@ impl<'a> WordHandler<'a> {
             }
             "tblPr" | "tblGrid" | "trPr" | "sectPr" | "tblPrEx" | "sdtEndPr" | "rPrChange"
             | "del" | "moveFrom" | "delText" | "delInstrText" | "placeholder"
-            | "footnoteReference" | "endnoteReference" | "commentReference" | "object" => {
+            | "footnoteReference" | "endnoteReference" | "commentReference" => {
                 return Flow::Skip;
             }
+            // An embedded object: only an ActiveX form control in it is read.
+            "object" => {}
+            "control" if self.parent_is(Ns::W, "object") => self.show_activex(el),
             "p" => {
                 self.list_item = (None, "0".to_string());
                 self.builder.start_para();
@@ -502,6 +511,55 @@ impl<'a> WordHandler<'a> {
         Flow::Enter
     }
 
+    /// An ActiveX check box, option button or text box, shown where its object sits.
+    fn show_activex(&mut self, el: &Element) {
+        let Some(control) = el
+            .attr("id")
+            .and_then(|id| self.controls.and_then(|c| c.get(id)))
+            .cloned()
+        else {
+            return;
+        };
+        let name = el.attr("name").unwrap_or_default().to_string();
+        let nearby = self.builder.nearby_text();
+        match control.kind {
+            ControlKind::Check => {
+                // Without a readable value the state is unknown: no tick is invented.
+                let Some(value) = control.value else { return };
+                let checked = value.trim() == "1";
+                let index = add_field(
+                    self.fields,
+                    Field {
+                        name,
+                        tooltip: control.caption.clone(),
+                        nearby_text: nearby,
+                        value: FieldValue::Check(checked),
+                    },
+                );
+                self.emit_tick(checked, index);
+                if !control.caption.trim().is_empty() {
+                    self.emit(control.caption.trim());
+                }
+            }
+            ControlKind::Text => {
+                let value = control.value.unwrap_or_default();
+                if !self.builder.at_space() && !value.is_empty() {
+                    self.emit(" ");
+                }
+                self.emit(&value);
+                add_field(
+                    self.fields,
+                    Field {
+                        name,
+                        tooltip: String::new(),
+                        nearby_text: nearby,
+                        value: FieldValue::Text(value.trim().to_string()),
+                    },
+                );
+            }
+        }
+    }
+
     fn start_fld_char(&mut self, el: &Element) {
         let mut kind = el.attr("fldCharType").unwrap_or_default().to_string();
         // Fields nested past the bound are counted, not tracked (bounds time and memory).
@@ -677,6 +735,9 @@ impl<'a> WordHandler<'a> {
 
 impl Handler for WordHandler<'_> {
     fn start(&mut self, el: &Element) -> Flow {
+        if self.parent_is(Ns::W, "object") && !el.is(Ns::W, "control") {
+            return Flow::Skip;
+        }
         let flow = match el.ns {
             Ns::Mc => match el.local.as_str() {
                 "AlternateContent" => {
