@@ -492,6 +492,45 @@ fn tick_box_list_bullets() {
 }
 
 #[test]
+fn activex_controls_saved_as_property_bags() {
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/control" Target="activeX/activeX1.xml"/><Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/control" Target="activeX/activeX2.xml"/></Relationships>"#;
+    let ocx = |value: &str, caption: &str| {
+        format!(
+            r#"<?xml version="1.0"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{{8BD21D40-EC42-11CE-9E0D-00AA006002F3}}" ax:persistence="persistPropertyBag"><ax:ocxPr ax:name="Value" ax:value="{value}"/><ax:ocxPr ax:name="Caption" ax:value="{caption}"/></ax:ocx>"#
+        )
+    };
+    let (public, partner) = (
+        ocx("0", "Public coding service"),
+        ocx("1", "Partner coding service"),
+    );
+    let control = |id: &str, name: &str, wrapper: &str| {
+        format!(
+            r#"<w:p><w:r><w:{wrapper}><v:shape id="s{id}"><v:imagedata r:id="rId99"/></v:shape><w:control r:id="{id}" w:name="{name}" w:shapeid="s{id}"/></w:{wrapper}></w:r></w:p>"#
+        )
+    };
+    let body = control("rId5", "PublicBox", "pict") + &control("rId6", "PartnerBox", "object");
+    let bytes = docx_with(
+        &body,
+        &[
+            ("word/_rels/document.xml.rels", rels),
+            ("word/activeX/activeX1.xml", &public),
+            ("word/activeX/activeX2.xml", &partner),
+        ],
+    );
+    let doc = read_docx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(
+        lines(&doc),
+        vec!["☐ Public coding service", "☒ Partner coding service"]
+    );
+    assert_eq!(field(&doc, "PublicBox").value, FieldValue::Check(false));
+    assert_eq!(field(&doc, "PartnerBox").value, FieldValue::Check(true));
+    assert_eq!(
+        field(&doc, "PartnerBox").nearby_text,
+        "Partner coding service"
+    );
+}
+
+#[test]
 fn deleted_text_skipped_inserted_kept() {
     let body = p(&format!(
         r#"{}<w:del w:id="1" w:author="x"><w:r><w:delText>Old Name</w:delText></w:r></w:del><w:ins w:id="2" w:author="x">{}</w:ins><w:moveFrom><w:r><w:t>moved away</w:t></w:r></w:moveFrom><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden note</w:t></w:r>"#,

@@ -1,9 +1,13 @@
 //! DOCX / ODT bytes in → a `Document` (source `docx`): paragraphs, tables, content controls,
-//! legacy form fields, symbol ticks, text boxes and headers in document order.
+//! legacy form fields, ActiveX controls, symbol ticks, tick-box bullets, text boxes and page
+//! headers, in document order (headers first). Every kind of tick box is written into the
+//! text as ☒ / ☐ and, when it is a form control, also given as a `Field` whose `nearby_text`
+//! is the words printed beside the box.
 //!
-//! Only the parts needed are inflated (relationships, the main document, its headers; or ODT
-//! `content.xml`), each under the zip limits; XML with a DOCTYPE or nested past
-//! `max_nesting` is refused. Every failure is an `Unreadable` with a reason, never a panic.
+//! Only the parts needed are inflated (relationships, the main document, its headers, list
+//! numbering and ActiveX control parts; or ODT `styles.xml` and `content.xml`), each under the
+//! zip limits; XML with a DOCTYPE or nested past `max_nesting` is refused. Every failure is an
+//! `Unreadable` with a reason, never a panic. Table flattening rules: see `build`.
 
 mod activex;
 mod build;

@@ -316,7 +316,10 @@ impl<'a> WordHandler<'a> {
             }
             // An embedded object: only an ActiveX form control in it is read.
             "object" => {}
-            "control" if self.parent_is(Ns::W, "object") => self.show_activex(el),
+            // Word 2013+ puts an ActiveX control in `w:object`, older versions in `w:pict`.
+            "control" if self.parent_is(Ns::W, "object") || self.parent_is(Ns::W, "pict") => {
+                self.show_activex(el)
+            }
             "p" => {
                 self.list_item = (None, "0".to_string());
                 self.builder.start_para();
@@ -526,7 +529,10 @@ impl<'a> WordHandler<'a> {
             ControlKind::Check => {
                 // Without a readable value the state is unknown: no tick is invented.
                 let Some(value) = control.value else { return };
-                let checked = value.trim() == "1";
+                let checked = matches!(
+                    value.trim().to_ascii_lowercase().as_str(),
+                    "1" | "-1" | "true"
+                );
                 let index = add_field(
                     self.fields,
                     Field {
