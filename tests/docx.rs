@@ -370,6 +370,19 @@ fn legacy_form_fields() {
 }
 
 #[test]
+fn legacy_drop_down_field() {
+    let body = p(&format!(
+        r#"{}<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Service"/><w:ddList><w:result w:val="1"/><w:listEntry w:val="Public"/><w:listEntry w:val="Partner"/></w:ddList></w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMDROPDOWN </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#,
+        r("Service: ")
+    ));
+    let doc = read(&body);
+    assert_eq!(lines(&doc), vec!["Service: Partner"]);
+    let service = field(&doc, "Service");
+    assert_eq!(service.value, FieldValue::Text("Partner".into()));
+    assert_eq!(service.nearby_text, "Service:");
+}
+
+#[test]
 fn field_codes_hidden_results_and_simple_fields_kept() {
     let body = p(
         r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://abs.gov.au" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>ABS website</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr=" DATE "><w:r><w:t> 24/11/2026</w:t></w:r></w:fldSimple><w:hyperlink r:id="rId9"><w:r><w:t> link</w:t></w:r></w:hyperlink>"#,
@@ -665,6 +678,21 @@ fn flat_odt_file() {
         field(&doc, "Organisation").value,
         FieldValue::Text("ANU".into())
     );
+}
+
+#[test]
+fn odt_radio_buttons_and_list_box() {
+    let body = r#"<office:forms><form:form><form:radio form:name="service" form:label="Public" form:id="c1"/><form:radio form:name="service" form:label="Partner" form:id="c2" form:current-selected="true"/><form:listbox form:name="size" form:id="c3"><form:option form:label="Small"/><form:option form:label="Large" form:current-selected="true"/></form:listbox></form:form></office:forms>
+    <text:p><draw:control draw:control="c1"/></text:p><text:p><draw:control draw:control="c2"/></text:p><text:p>Size: <draw:control draw:control="c3"/></text:p>"#;
+    let doc = read_odt(&odt(body), &Limits::default()).unwrap();
+    assert_eq!(lines(&doc), vec!["☐ Public", "☒ Partner", "Size: Large"]);
+    let radios: Vec<_> = doc.fields.iter().filter(|f| f.name == "service").collect();
+    assert_eq!(radios.len(), 2);
+    assert_eq!(radios[0].value, FieldValue::Check(false));
+    assert_eq!(radios[0].nearby_text, "Public");
+    assert_eq!(radios[1].value, FieldValue::Check(true));
+    assert_eq!(radios[1].nearby_text, "Partner");
+    assert_eq!(field(&doc, "size").value, FieldValue::Text("Large".into()));
 }
 
 // ---- hostile input ----
