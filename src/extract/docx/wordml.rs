@@ -1,6 +1,7 @@
 //! WordprocessingML part XML (`word/document.xml`, `word/header*.xml`) in → builder calls and
-//! `Field`s: runs, tabs and breaks, tables, content controls, legacy form fields, symbol
-//! ticks and text boxes, with deleted text, field codes and `mc:Fallback` copies skipped.
+//! `Field`s: runs, tabs and breaks, tables, content controls, legacy form fields (text, check
+//! box, drop-down, FILLIN), ActiveX controls, symbol ticks, tick-box list bullets and text
+//! boxes, with deleted and hidden text, field codes and `mc:Fallback` copies skipped.
 
 use super::activex::{ActiveXControl, ControlKind};
 use super::build::{Builder, ContainerKind, MAX_FIELD_TEXT, add_field};
