@@ -202,6 +202,13 @@ fn fillable_form_fields_names_tooltips_and_states() {
     assert_eq!(ip.value, FieldValue::Text("203.0.113.7".into()));
     assert_eq!(ip.nearby_text, "Static agency IP address or range");
 
+    // A choice field shows the label of its export value.
+    assert_eq!(
+        field(&doc, "State").value,
+        FieldValue::Text("New South Wales".into())
+    );
+    assert_eq!(field(&doc, "State").nearby_text, "Which state?");
+
     // Values are written into the page text where the widgets sit.
     assert!(
         has_line(&doc, &["Full name", "Zoë Ōtsuka-Müller"]),
@@ -271,6 +278,22 @@ fn flattened_form_values_come_from_form_xobjects() {
         joined.iter().any(|l| l.starts_with("☒ I have read")),
         "{joined:#?}"
     );
+}
+
+#[test]
+fn free_text_annotations_are_read_as_typed_answers() {
+    let doc = read_fixture("free-text.pdf");
+    assert_eq!(doc.source, Source::PdfText);
+    // From the appearance stream, fitted from its /BBox into its /Rect.
+    assert!(
+        has_line(&doc, &["Full name", "Jane Citizen"]),
+        "{:#?}",
+        cells(&doc)
+    );
+    // From /Contents, when there is no appearance stream.
+    assert!(has_line(&doc, &["Organisation", "Department of Examples"]));
+    // A hidden annotation is not shown.
+    assert!(has_line(&doc, &["Contact email"]));
 }
 
 #[test]

@@ -55,6 +55,8 @@ struct Inherited<'a> {
     value: Option<&'a Object>,
     default_appearance: Option<&'a [u8]>,
     quadding: i64,
+    /// A choice field's `/Opt`: display texts, or `[export display]` pairs.
+    options: Option<&'a [Object]>,
 }
 
 /// Whether the document has an AcroForm, and its fields.
@@ -133,6 +135,9 @@ impl<'a> Walker<'a> {
         }
         if let Some(q) = int(dict_get(doc, dict, b"Q")) {
             here.quadding = q;
+        }
+        if let Some(options) = dict_get(doc, dict, b"Opt").and_then(|o| o.as_array().ok()) {
+            here.options = Some(options);
         }
 
         let kids: Vec<&'a Object> = dict_get(doc, dict, b"Kids")
@@ -231,12 +236,7 @@ impl<'a> Walker<'a> {
                 });
             }
             Some(b"Tx") | Some(b"Ch") => {
-                let value = field_text(
-                    doc,
-                    field.value,
-                    widgets.first().map(|w| w.1),
-                    field.field_type,
-                );
+                let value = field_text(doc, field.value, field.options);
                 let size = font_size(field.default_appearance);
                 let multiline = field.flags & FF_MULTILINE != 0;
                 let marks = widgets
@@ -268,29 +268,33 @@ impl<'a> Walker<'a> {
 }
 
 /// A text field's or choice field's value as text (a choice's export value shown as its label).
-fn field_text(
-    doc: &Document,
-    value: Option<&Object>,
-    _widget: Option<&Dictionary>,
-    ft: Option<&[u8]>,
-) -> String {
+fn field_text(doc: &Document, value: Option<&Object>, options: Option<&[Object]>) -> String {
     let Some(value) = value else {
         return String::new();
     };
-    let text = match value {
-        Object::String(..) => text_string(value).unwrap_or_default(),
-        Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+    let shown = |export: String| -> String {
+        let label = options.into_iter().flatten().find_map(|option| {
+            let pair = resolve(doc, option)?.as_array().ok()?;
+            let (export_value, display) = (pair.first()?, pair.get(1)?);
+            (text_string(resolve(doc, export_value)?)? == export)
+                .then(|| resolve(doc, display).and_then(text_string))
+                .flatten()
+        });
+        label.unwrap_or(export)
+    };
+    match value {
+        Object::String(..) => text_string(value).map(shown).unwrap_or_default(),
+        Object::Name(n) => shown(String::from_utf8_lossy(n).into_owned()),
         Object::Array(items) => items
             .iter()
             .filter_map(|i| resolve(doc, i))
             .filter_map(text_string)
+            .map(shown)
             .collect::<Vec<_>>()
             .join("; "),
         Object::Stream(s) => String::from_utf8_lossy(&s.content).into_owned(),
         _ => String::new(),
-    };
-    let _ = ft;
-    text
+    }
 }
 
 pub fn text_string(object: &Object) -> Option<String> {
@@ -345,7 +349,7 @@ fn on_state(doc: &Document, widget: &Dictionary) -> Option<String> {
     appearance_state(doc, widget).filter(|s| s != "Off")
 }
 
-fn rect_of(doc: &Document, d: &Dictionary) -> Option<[f32; 4]> {
+pub fn rect_of(doc: &Document, d: &Dictionary) -> Option<[f32; 4]> {
     let nums: Vec<f32> = dict_get(doc, d, b"Rect")?
         .as_array()
         .ok()?
@@ -357,7 +361,7 @@ fn rect_of(doc: &Document, d: &Dictionary) -> Option<[f32; 4]> {
 }
 
 /// The font size in a `/DA` string (`/Helv 10 Tf 0 g`); 0 means "fit", answered with 0.
-fn font_size(da: Option<&[u8]>) -> f32 {
+pub fn font_size(da: Option<&[u8]>) -> f32 {
     let Some(da) = da else { return 0.0 };
     let text = String::from_utf8_lossy(da);
     let tokens: Vec<&str> = text.split_whitespace().collect();

@@ -103,6 +103,8 @@ pub struct Interpreter<'a, 'b> {
     fallback_font: Rc<Font>,
     form_path: Vec<ObjectId>,
     max_depth: usize,
+    /// Group number given to the glyphs shown (see `PageGlyph::group`).
+    pub group: u32,
     pub marks: PageMarks,
 }
 
@@ -115,6 +117,7 @@ impl<'a, 'b> Interpreter<'a, 'b> {
             fallback_font: Rc::new(Font::fallback()),
             form_path: Vec::new(),
             max_depth,
+            group: 0,
             marks: PageMarks::default(),
         }
     }
@@ -122,6 +125,70 @@ impl<'a, 'b> Interpreter<'a, 'b> {
     /// Interprets one page's content with the page's resources.
     pub fn run_page(&mut self, content: &[u8], resources: Option<&'a Dictionary>) {
         self.run(content, resources, GState::new(IDENTITY));
+    }
+
+    /// Draws an annotation's appearance stream into its rectangle on the page (ISO 32000-1,
+    /// 12.5.5: the form's transformed bounding box is fitted to the rectangle).
+    pub fn run_appearance(
+        &mut self,
+        id: Option<ObjectId>,
+        stream: &'a lopdf::Stream,
+        rect: [f32; 4],
+    ) {
+        let doc = self.doc;
+        let nums = |key: &[u8]| -> Vec<f32> {
+            dict_get(doc, &stream.dict, key)
+                .and_then(|o| o.as_array().ok())
+                .map(|a| a.iter().filter_map(|o| number(resolve(doc, o))).collect())
+                .unwrap_or_default()
+        };
+        let matrix = matrix_of(&nums(b"Matrix")).unwrap_or(IDENTITY);
+        let [rx0, ry0, rx1, ry1] = rect;
+        let bbox = match nums(b"BBox")[..] {
+            [a, b, c, d] => [a.min(c), b.min(d), a.max(c), b.max(d)],
+            _ => [0.0, 0.0, rx1 - rx0, ry1 - ry0],
+        };
+        let corners = [
+            apply(&matrix, bbox[0], bbox[1]),
+            apply(&matrix, bbox[2], bbox[1]),
+            apply(&matrix, bbox[0], bbox[3]),
+            apply(&matrix, bbox[2], bbox[3]),
+        ];
+        let bx0 = corners.iter().map(|c| c.0).fold(f32::INFINITY, f32::min);
+        let bx1 = corners
+            .iter()
+            .map(|c| c.0)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let by0 = corners.iter().map(|c| c.1).fold(f32::INFINITY, f32::min);
+        let by1 = corners
+            .iter()
+            .map(|c| c.1)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let sx = if bx1 - bx0 > 0.0 {
+            (rx1 - rx0) / (bx1 - bx0)
+        } else {
+            1.0
+        };
+        let sy = if by1 - by0 > 0.0 {
+            (ry1 - ry0) / (by1 - by0)
+        } else {
+            1.0
+        };
+        let fit = [sx, 0.0, 0.0, sy, rx0 - bx0 * sx, ry0 - by0 * sy];
+        if !fit.iter().all(|v| v.is_finite()) {
+            return;
+        }
+        let Some(content) = self.budget.stream_bytes(stream) else {
+            return;
+        };
+        let resources = dict_get(doc, &stream.dict, b"Resources").and_then(|o| o.as_dict().ok());
+        if let Some(id) = id {
+            self.form_path.push(id);
+        }
+        self.run(&content, resources, GState::new(mul(&matrix, &fit)));
+        if id.is_some() {
+            self.form_path.pop();
+        }
     }
 
     fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, start: GState) {
@@ -304,7 +371,7 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     y,
                     size,
                     text: glyph.text,
-                    group: 0,
+                    group: self.group,
                 });
             }
             let spacing = gs.char_spacing

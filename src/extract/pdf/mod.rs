@@ -179,6 +179,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
         };
         let mut interpreter = Interpreter::new(&pdf, &mut budget, limits.max_nesting);
         interpreter.run_page(&content, page.resources);
+        draw_free_text(&pdf, page, &mut interpreter);
         page_marks.push(interpreter.marks);
     }
     if let Some(reason) = budget.exceeded.take() {
@@ -254,6 +255,62 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
         .any(|m| m.images > 0 && m.text_glyphs == 0);
     doc.scanned_without_text = image_only_page && text_chars < LITTLE_TEXT_CHARS;
     Ok(doc)
+}
+
+/// Text boxes added on top of a page (a viewer's "add text" tool, e.g. macOS Preview) hold
+/// answers typed onto a form that is not fillable: draw their appearance, else their text.
+fn draw_free_text<'a>(
+    pdf: &'a lopdf::Document,
+    page: &Page<'a>,
+    interpreter: &mut Interpreter<'a, '_>,
+) {
+    for (k, id) in page.annots.iter().enumerate() {
+        let Some(annot) = pdf.objects.get(id).and_then(|o| o.as_dict().ok()) else {
+            continue;
+        };
+        if dict_get(pdf, annot, b"Subtype").and_then(|o| o.as_name().ok())
+            != Some(b"FreeText".as_slice())
+        {
+            continue;
+        }
+        let Some(rect) = acroform::rect_of(pdf, annot) else {
+            continue;
+        };
+        let hidden = matches!(dict_get(pdf, annot, b"F"), Some(Object::Integer(f)) if f & 2 != 0);
+        if hidden {
+            continue;
+        }
+        interpreter.group = u32::MAX - k.min(1 << 20) as u32;
+        let normal = dict_get(pdf, annot, b"AP")
+            .and_then(|o| o.as_dict().ok())
+            .and_then(|ap| ap.get(b"N").ok());
+        let normal_id = normal.and_then(|o| o.as_reference().ok());
+        if let Some(stream) = normal
+            .and_then(|o| resolve(pdf, o))
+            .and_then(|o| o.as_stream().ok())
+        {
+            interpreter.run_appearance(normal_id, stream, rect);
+        } else if let Some(text) = dict_get(pdf, annot, b"Contents").and_then(acroform::text_string)
+        {
+            let da = dict_get(pdf, annot, b"DA").and_then(|o| o.as_str().ok());
+            let widget = acroform::Widget {
+                id: Some(*id),
+                page: None,
+                rect,
+                mark: acroform::Mark::Text {
+                    value: text,
+                    size: acroform::font_size(da),
+                    multiline: true,
+                    align: 0,
+                },
+                hidden: false,
+            };
+            let glyphs = acroform::widget_glyphs(&widget, interpreter.group);
+            interpreter.marks.text_glyphs += glyphs.iter().filter(|g| !g.is_space()).count();
+            interpreter.marks.glyphs.extend(glyphs);
+        }
+    }
+    interpreter.group = 0;
 }
 
 struct Page<'a> {

@@ -34,6 +34,9 @@ c.drawString(100, 440, "I agree to follow the Occupation Coding Service User Gui
 form.checkbox(name="Guide", x=72, y=437, size=14)
 c.drawString(72, 410, "Expected records per day:")
 form.textfield(name="records", x=250, y=405, width=120, height=20, fontSize=10)
+c.drawString(72, 380, "Which state?")
+form.choice(name="State", x=250, y=375, width=150, height=20, fontSize=10, value="ACT",
+            options=[("Australian Capital Territory", "ACT"), ("New South Wales", "NSW")])
 c.save()
 
 # The "on" state of the Guide box is /1, not reportlab's /Yes: rename its appearance.
@@ -63,7 +66,7 @@ with open(out_empty, "wb") as f:
     writer.write(f)
 
 values = {"txtName": "Zoë Ōtsuka-Müller", "Text2": "Bureau of Examples", "contact.email": "zoe@example.gov.au",
-          "IP": "203.0.113.7", "records": "5,000", "Terms": "/Yes", "Guide": "/1", "Service": "/Choice2"}
+          "IP": "203.0.113.7", "records": "5,000", "Terms": "/Yes", "Guide": "/1", "Service": "/Choice2", "State": "NSW"}
 reader = PdfReader(out_empty)
 writer = PdfWriter()
 writer.append(reader)

@@ -90,7 +90,32 @@ def bomb(path):
     ]
     write_pdf(path, objects)
 
+def free_text(path):
+    # Answers typed onto a non-fillable form with a viewer's text tool: FreeText annotations,
+    # one with an appearance stream (BBox away from the origin), one with only /Contents.
+    page = b"""BT /F1 11 Tf 72 742 Td (Full name) Tj ET
+BT /F1 11 Tf 72 712 Td (Organisation) Tj ET
+BT /F1 11 Tf 72 682 Td (Contact email) Tj ET"""
+    appearance = b"BT /Helv 11 Tf 102 705 Td (Jane Citizen) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R 7 0 R 9 0 R] >>",
+        stream(b"", page),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Annot /Subtype /FreeText /Rect [200 736 400 756] /Contents (Jane Citizen)"
+        b" /DA (/Helv 11 Tf 0 g) /AP << /N 8 0 R >> >>",
+        b"<< /Type /Annot /Subtype /FreeText /Rect [200 706 400 726] /Contents (Department of Examples)"
+        b" /DA (/Helv 12 Tf 0 g) >>",
+        stream(b"/Type /XObject /Subtype /Form /BBox [100 700 300 720]"
+               b" /Resources << /Font << /Helv 5 0 R >> >>", appearance),
+        b"<< /Type /Annot /Subtype /FreeText /Rect [200 676 400 696] /F 2 /Contents (hidden@example.com) >>",
+    ]
+    write_pdf(path, objects)
+
 out = sys.argv[1]
+free_text(out + "/free-text.pdf")
 synthetic(out + "/synthetic.pdf")
 self_loop(out + "/self-loop.pdf")
 bomb(out + "/bomb.pdf")
