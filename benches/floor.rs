@@ -62,6 +62,10 @@ impl CpuTimer {
     }
 }
 
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 fn secs(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e6
 }
@@ -146,6 +150,7 @@ fn main() {
     let (mut mime_t, mut sha_t, mut extract_t, mut form_t, mut validate_t, mut finish_t) =
         Default::default();
     let mut attachments_read = 0usize;
+    let mut by_kind: std::collections::BTreeMap<&str, (usize, Duration)> = Default::default();
     let mut bodies_read = 0usize;
     let mut done = Vec::with_capacity(raws.len());
     for raw in &raws {
@@ -171,8 +176,19 @@ fn main() {
             if let Ok(Some(doc)) = extract::read_attachment(att, &limits) {
                 documents.push(doc);
             }
-            extract_t += t.elapsed();
+            let took = t.elapsed();
+            extract_t += took;
             attachments_read += 1;
+            let kind = match att.kind {
+                FileKind::Pdf if contains(&att.bytes, b"/Encrypt") => "pdf_encrypted",
+                FileKind::Pdf => "pdf",
+                FileKind::Docx => "docx",
+                FileKind::Odt => "odt",
+                _ => "doc",
+            };
+            let entry = by_kind.entry(kind).or_insert((0usize, Duration::ZERO));
+            entry.0 += 1;
+            entry.1 += took;
         }
         if documents.is_empty() && !parsed.body_text.trim().is_empty() {
             let t = CpuTimer::start();
@@ -241,6 +257,10 @@ fn main() {
                 "validate_s": secs(validate_t),
                 "process_message_s": secs(finish_t),
                 "ledger_append_s": ledger_s,
+                "extract_by_kind": by_kind
+                    .iter()
+                    .map(|(k, (n, t))| (k.to_string(), serde_json::json!({"count": n, "cpu_s": secs(*t)})))
+                    .collect::<serde_json::Map<_, _>>(),
             },
         })
     );

@@ -29,6 +29,11 @@ const DOCX_CONTROLS: &str = "docx_word_content_controls.docx";
 const ODT: &str = "odt_official_range.odt";
 const PDF_PRINTED: &str = "pdf_printed_table_cgnat.pdf";
 const PDF_FILLABLE: &str = "pdf_acroform_named_fields.pdf";
+/// AES-256 (R6) encrypted, empty user password: readable, after the password hashing.
+const PDF_OWNER_PASSWORD: &str = "pdf_acroform_owner_password.pdf";
+/// AES-256 (R6) encrypted with a user password: unreadable, recorded as such.
+const PDF_USER_PASSWORD: &str = "pdf_acroform_user_password.pdf";
+const PDF_SCAN: &str = "pdf_scan_image_only.pdf";
 
 fn fixture(dir: &str, name: &str) -> Option<Vec<u8>> {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", dir, name]
@@ -107,6 +112,9 @@ fn extract_stage(c: &mut Criterion) {
         ("odt_read", ODT),
         ("pdf_text", PDF_PRINTED),
         ("pdf_form", PDF_FILLABLE),
+        ("pdf_form_owner_password", PDF_OWNER_PASSWORD),
+        ("pdf_user_password", PDF_USER_PASSWORD),
+        ("pdf_scan", PDF_SCAN),
     ] {
         let Some(att) = attachment(name) else {
             continue;
