@@ -22,7 +22,7 @@ SAMPLE="${BENCH_SAMPLE:-fixtures/sample.mbox}"
 OUT="bench-out"
 mkdir -p "$OUT"
 # Results of earlier runs must not leak into this run's summary.
-rm -f "$OUT"/ingest-*.json* "$OUT"/python-*.json* "$OUT"/floor-*.json "$OUT"/summary.md
+rm -f "$OUT"/ingest-* "$OUT"/python-*.json* "$OUT"/python-*.db "$OUT"/floor-*.json "$OUT"/summary.md
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -280,7 +280,12 @@ if floor and floor.get("stages", {}).get("messages"):
             f"({100 * v['cpu_s'] / total:.0f}% of all)" for k, v in kinds.items()) + ".")
         print()
 rate = n / median["wall_s"]
-print(f"- Throughput: **{rate:,.0f} messages/s** (goal ≥ 2,000).")
+busy = median.get("other_load_cores", 0)
+print(f"- Throughput: **{rate:,.0f} messages/s** (goal ≥ 2,000), measured while other programs kept "
+      f"{busy:.1f} of the {os.cpu_count()} cores busy on average.")
+print(f"- CPU cost: {1e3 * median['cpu_s'] / n:.2f} ms per message, {n / median['cpu_s']:,.0f} messages "
+      f"per CPU-second; on {os.cpu_count()} otherwise idle cores that is at best "
+      f"{os.cpu_count() * n / median['cpu_s']:,.0f} messages/s (an estimate, not a measurement).")
 if py:
     print(f"- Against Python: **{py['wall_s'] / median['wall_s']:.1f}× faster** by wall time "
           f"(goal ≥ 20×), {py['cpu_s'] / median['cpu_s']:.1f}× less CPU time.")
@@ -289,6 +294,39 @@ if bigrun:
     ratio_tree = bigrun["tree_rss_peak_mib"] / max(median["tree_rss_peak_mib"], 0.1)
     print(f"- Memory: peak RSS at {big:,} vs {n:,} messages: **{ratio_max:.2f}×** largest process, "
           f"{ratio_tree:.2f}× process tree (goal ≤ 1.2×).")
+def agreement():
+    """How many of Python's records say what regintake's say (same message and attachment)."""
+    import sqlite3
+    rdb, pdb = os.path.join(out, f"ingest-{n}-run1.db"), os.path.join(out, f"python-{n}.db")
+    if not (os.path.exists(rdb) and os.path.exists(pdb)):
+        return None
+    names = ["full_name", "organisation", "contact_email", "terms_accepted", "service",
+             "ip_allowlist", "expected_records_per_day", "expected_api_calls_per_day",
+             "user_guide_agreed"]
+    text = lambda v: "" if v is None else str(v)
+    ours = {}
+    q = (f"SELECT m.message_id, r.attachment, r.flags, {', '.join('r.' + f for f in names)} "
+         "FROM records r JOIN messages m USING (message_ref)")
+    for row in sqlite3.connect(rdb).execute(q):
+        ours[(row[0], row[1])] = (row[2], tuple(text(v) for v in row[3:]))
+    total = same_flags = same_fields = 0
+    q = "SELECT m.message_id, r.attachment, r.flags, r.fields FROM records r JOIN messages m USING (key)"
+    for mid, att, flags, fields in sqlite3.connect(pdb).execute(q):
+        total += 1
+        theirs = ours.get((mid, att))
+        if theirs is None:
+            continue
+        f = json.loads(fields)
+        same_flags += theirs[0] == flags
+        same_fields += theirs[1] == tuple(text(f.get(k)) for k in names)
+    return total, len(ours), same_flags, same_fields
+
+agreed = agreement() if py else None
+if agreed:
+    total, ours, same_flags, same_fields = agreed
+    print(f"- The Python script does comparable work: {total:,} records (regintake {ours:,}); "
+          f"{100 * same_fields / max(total, 1):.0f}% of them have the same nine field values as "
+          f"regintake's and {100 * same_flags / max(total, 1):.0f}% the same flags.")
 print(f"- regintake said: `{summary_line(f'ingest-{n}-run1')}`")
 if py:
     print(f"- Python said: `{open(os.path.join(out, f'python-{n}.json.stdout')).read().strip()}`")

@@ -191,7 +191,7 @@ def label_key(label: str) -> str | None:
 BRACKET = re.compile(r"\[\s*([^\]_]*?)\s*_*\s*\]")
 YES = re.compile(r"^\s*(yes|y|i agree|agreed|agree|accepted|true|x)\b", re.I)
 NO = re.compile(r"^\s*(no|n|do not agree|not agreed|false)\b", re.I)
-MARK_ON = re.compile(r"(\u2612|\u2611|\u2714|\u2713|\[\s*[xX\u2713]\s*\]|\(\s*[xX]\s*\))")
+MARK_ON = re.compile(r"(\u2612|\u2611|\u2714|\u2713|\[\s*[xX\u2713]\s*\]|\(\s*[xX]\s*\)|^\s*[xX]\s)")
 MARK_OFF = re.compile(r"(\u2610|\[\s*\]|\(\s*\))")
 STATEMENTS = {
     "terms": re.compile(r"terms of use", re.I),
@@ -307,6 +307,7 @@ def quantity(text: str | None):
 
 
 def ip_entries(text: str):
+    """(as written in the record, networks it covers) for each entry of an allowlist answer."""
     for token in re.split(r"[,;\s]+(?:and\s+)?", text.strip()):
         token = token.strip().strip(".")
         if not token:
@@ -314,9 +315,13 @@ def ip_entries(text: str):
         if "-" in token:
             lo, hi = token.split("-", 1)
             first, last = ipaddress.ip_address(lo), ipaddress.ip_address(hi)
-            yield list(ipaddress.summarize_address_range(first, last))
+            yield f"{first}-{last}", list(ipaddress.summarize_address_range(first, last))
+        elif "/" in token:
+            net = ipaddress.ip_network(token, strict=False)
+            yield str(net), [net]
         else:
-            yield [ipaddress.ip_network(token, strict=False)]
+            address = ipaddress.ip_address(token)
+            yield str(address), [ipaddress.ip_network(address)]
 
 
 def validate(a: dict) -> tuple[dict, list[str]]:
@@ -354,8 +359,8 @@ def validate(a: dict) -> tuple[dict, list[str]]:
         if DYNAMIC.search(ip_text):
             flags.append("dynamic_ip")
         try:
-            for nets in ip_entries(DYNAMIC.sub("", re.sub(r"\(.*?\)", "", ip_text))):
-                entries.append(nets)
+            for written, nets in ip_entries(DYNAMIC.sub("", re.sub(r"\(.*?\)", "", ip_text))):
+                entries.append(written)
                 for net in nets:
                     if not net.is_global or net.is_multicast:
                         flags.append("non_public_ip")
@@ -366,10 +371,7 @@ def validate(a: dict) -> tuple[dict, list[str]]:
             flags.append("invalid_ip")
     elif service == "partner":
         flags.append("missing_ip_allowlist")
-    f["ip_allowlist"] = "; ".join(
-        str(n[0]) if len(n) == 1 else f"{n[0].network_address}-{n[-1].broadcast_address}"
-        for n in entries
-    )
+    f["ip_allowlist"] = "; ".join(entries)
     counts = {}
     for key, name in (("records", "records"), ("calls", "calls")):
         state, n = quantity(a.get(key))
@@ -437,9 +439,16 @@ def sniff(data: bytes) -> str:
     return "other"
 
 
+EMPTY_FIELDS = {
+    "full_name": "", "organisation": "", "contact_email": "", "terms_accepted": "no",
+    "user_guide_agreed": "no", "service": "", "ip_allowlist": "", "expected_records_per_day": "",
+    "expected_api_calls_per_day": "",
+}
+
+
 def record(attachment: str, source: str, answers: dict | None, due: str, extra=()):
     if answers is None:
-        fields, flags = {}, list(extra)
+        fields, flags = dict(EMPTY_FIELDS), list(extra)
     else:
         fields, flags = validate(answers)
         flags = sorted(set(flags) | set(extra))
