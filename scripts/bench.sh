@@ -6,7 +6,8 @@
 #   scripts/bench.sh [N]        N messages (default 2000); also runs BENCH_BIG (default 8000)
 #
 # Environment: BENCH_SAMPLE (default fixtures/sample.mbox), BENCH_BIG (8000), BENCH_RUNS (3 runs of
-# regintake on the N archive, the median is reported), BENCH_SKIP_PYTHON=1, BENCH_SKIP_FLOOR=1.
+# regintake on the N archive, the median is reported), BENCH_SKIP_PYTHON=1, BENCH_SKIP_FLOOR=1,
+# BENCH_WAIT_IDLE=SECONDS (wait up to that long before each timed run for the machine to be idle).
 #
 # Every regintake run ingests into a fresh ledger. Times: wall (monotonic clock), CPU = user + sys
 # of the whole process tree (getrusage RUSAGE_CHILDREN, which includes the attachment worker
@@ -141,7 +142,26 @@ if code != 0:
     sys.exit(code)
 PY
 
-measure() { python3 "$OUT/measure.py" "$@"; }
+# BENCH_WAIT_IDLE=SECONDS: before each timed run, wait (at most that long) until the other
+# programs on the machine use less than 0.3 of a core over one second, so wall times mean something.
+wait_idle() {
+  [ "${BENCH_WAIT_IDLE:-0}" -gt 0 ] || return 0
+  python3 - "${BENCH_WAIT_IDLE}" <<'PY'
+import os, sys, time
+def busy():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+deadline = time.monotonic() + float(sys.argv[1])
+while True:
+    b = busy(); time.sleep(1); load = busy() - b
+    if load < 0.3 or time.monotonic() > deadline:
+        print(f"bench: other load {load:.2f} cores", file=sys.stderr)
+        break
+PY
+}
+
+measure() { wait_idle; python3 "$OUT/measure.py" "$@"; }
 
 # In-process attachment reading (no worker processes), to show what isolation costs.
 printf 'isolate_attachments = false\n' >"$OUT/in-process.toml"
