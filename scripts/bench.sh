@@ -347,6 +347,9 @@ if agreed:
     print(f"- The Python script does comparable work: {total:,} records (regintake {ours:,}); "
           f"{100 * same_fields / max(total, 1):.0f}% of them have the same nine field values as "
           f"regintake's and {100 * same_flags / max(total, 1):.0f}% the same flags.")
+said = summary_line(f"ingest-{n}-run1")
+if not said.startswith(f"regintake: {n} messages read"):
+    print(f"- **WARNING: regintake did not read all {n:,} messages** (see below).")
 print(f"- regintake said: `{summary_line(f'ingest-{n}-run1')}`")
 if py:
     print(f"- Python said: `{open(os.path.join(out, f'python-{n}.json.stdout')).read().strip()}`")
