@@ -191,6 +191,11 @@ pub fn context(config: &Config) -> Result<Context> {
     Ok(Context {
         rules: config.rules()?,
         limits: config.limits.clone(),
+        worker_exe: if config.isolate_attachments {
+            std::env::current_exe().ok()
+        } else {
+            None
+        },
     })
 }
 

@@ -7,13 +7,16 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub ledger: LedgerConfig,
     pub imap: Option<ImapConfig>,
     pub rules: RulesConfig,
     pub limits: Limits,
+    /// Read attachments in worker processes (memory limit, deadline, crash isolation).
+    #[serde(default = "default_true")]
+    pub isolate_attachments: bool,
     /// Where the config was read from, for messages; not a key.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -148,6 +151,19 @@ impl Default for RulesConfig {
             dynamic_ranges_file: String::new(),
             reverse_dns: false,
             extra_holidays: Vec::new(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            ledger: LedgerConfig::default(),
+            imap: None,
+            rules: RulesConfig::default(),
+            limits: Limits::default(),
+            isolate_attachments: true,
+            path: None,
         }
     }
 }

@@ -1,8 +1,18 @@
 //! A `Document` in → the registration form's `Answers` out (each with the raw text it was read
 //! from), or `None` when the document is not a registration form.
+//!
+//! The reader knows the form's questions by their meaning, not by one wording: a label is matched
+//! by the words a person retyping the form would use ("Name", "Organization", "E-mail address",
+//! "Static IP address or range"). An answer is the text after the label on the same line (after
+//! `:`, ` - `, a tab or a bracket), the next table cell, the cell below a column heading, or the
+//! next line when that line is not itself part of the form. Tick boxes are read from the mark in
+//! front of (or after) a statement, in a neighbouring cell, or on a line of its own; every kind of
+//! box the extractors met is already written as ☒ / ☐.
 
-use crate::extract::Document;
+use crate::extract::{Document, Field, FieldValue};
+use regex::Regex;
 use serde::Serialize;
+use std::sync::LazyLock;
 
 /// A written answer: the text as the applicant wrote it, and the raw line(s) it was read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -38,8 +48,1449 @@ pub struct Answers {
     pub user_guide: Tick,
 }
 
+/// The form's written questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Question {
+    FullName,
+    Title,
+    FirstName,
+    LastName,
+    Organisation,
+    Email,
+    /// "Contact": an e-mail when the answer holds an `@`, else a name.
+    Contact,
+    Terms,
+    Service,
+    Ip,
+    Records,
+    Calls,
+    UserGuide,
+}
+
+/// The form's tick-box statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Statement {
+    Terms,
+    Public,
+    Partner,
+    UserGuide,
+}
+
 /// Reads the form's answers out of a document. `None` when the document does not look like a
-/// registration form at all (a CV, an invoice, a logo).
-pub fn read(_doc: &Document) -> Option<Answers> {
+/// registration form at all (a CV, an invoice, a reply asking about progress).
+pub fn read(doc: &Document) -> Option<Answers> {
+    let lines = flatten(doc);
+    let mut reader = Reader::default();
+    reader.read_lines(&lines);
+    reader.read_fields(&doc.fields);
+    if !reader.looks_like_form(&lines) {
+        return None;
+    }
+    Some(reader.finish())
+}
+
+/// A document line as the reader sees it: cells, and the text of the whole line.
+#[derive(Debug, Clone)]
+struct Row {
+    cells: Vec<String>,
+}
+
+impl Row {
+    fn joined(&self) -> String {
+        self.cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join("\t")
+    }
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// Splits multi-paragraph single cells into lines, keeps table rows as rows.
+fn flatten(doc: &Document) -> Vec<Row> {
+    let mut rows = Vec::with_capacity(doc.lines.len());
+    for line in &doc.lines {
+        if line.cells.len() <= 1 {
+            let text = line.cells.first().map(String::as_str).unwrap_or("");
+            for part in text.split('\n') {
+                rows.push(Row {
+                    cells: vec![part.to_string()],
+                });
+            }
+        } else {
+            // A table row: a cell holding several paragraphs keeps them as one answer, but a
+            // cell that is a whole block of "Label: answer" lines is split into its own rows.
+            let label_block = line.cells.iter().any(|c| {
+                c.contains('\n') && c.split('\n').filter(|l| labelled(l).is_some()).count() >= 2
+            });
+            if label_block {
+                for c in &line.cells {
+                    for part in c.split('\n') {
+                        rows.push(Row {
+                            cells: vec![part.to_string()],
+                        });
+                    }
+                }
+            } else {
+                rows.push(Row {
+                    cells: line.cells.iter().map(|c| c.replace('\n', " ")).collect(),
+                });
+            }
+        }
+    }
+    rows
+}
+
+#[derive(Default)]
+struct Reader {
+    full_name: Option<Answer>,
+    title: Option<Answer>,
+    first_name: Option<Answer>,
+    last_name: Option<Answer>,
+    organisation: Option<Answer>,
+    email: Option<Answer>,
+    ip: Option<Answer>,
+    records: Option<Answer>,
+    calls: Option<Answer>,
+    /// A written service answer ("Service: Partner").
+    service: Option<Answer>,
+    /// Yes/no answers given to the Terms / User Guide labels.
+    terms_answer: Tick,
+    guide_answer: Tick,
+    /// Statements found and how they are marked.
+    terms: Option<Tick>,
+    public: Option<Tick>,
+    partner: Option<Tick>,
+    guide: Option<Tick>,
+    /// Questions whose label was seen (answered or not), for deciding "is this a form".
+    labels_seen: std::collections::HashSet<&'static str>,
+}
+
+impl Reader {
+    fn read_lines(&mut self, rows: &[Row]) {
+        for (i, row) in rows.iter().enumerate() {
+            for (j, cell) in row.cells.iter().enumerate() {
+                let cell = cell.trim();
+                if cell.is_empty() {
+                    continue;
+                }
+                if let Some(stmt) = statement_of(cell) {
+                    self.seen_statement(stmt);
+                    let tick = statement_mark(rows, i, j);
+                    self.set_statement(stmt, tick);
+                    continue;
+                }
+                let Some((q, rest)) = labelled(cell) else {
+                    continue;
+                };
+                self.labels_seen.insert(question_key(q));
+                let found = if !clean_answer(rest).is_empty() {
+                    Some((clean_answer(rest), row_raw(row)))
+                } else {
+                    answer_after(rows, i, j, q)
+                };
+                let Some((text, raw)) = found else { continue };
+                self.set_answer(q, text, raw, false);
+            }
+        }
+    }
+
+    /// Named form fields (AcroForm, content controls, legacy fields) fill what the text left open.
+    fn read_fields(&mut self, fields: &[Field]) {
+        for f in fields {
+            let hints = [
+                humanise_name(&f.name),
+                f.tooltip.clone(),
+                f.nearby_text.clone(),
+            ];
+            match &f.value {
+                FieldValue::Check(on) => {
+                    let stmt = hints.iter().find_map(|h| statement_hint(h));
+                    if let Some(stmt) = stmt {
+                        self.seen_statement(stmt);
+                        let slot = self.statement_slot(stmt);
+                        let keep = matches!(slot, Some(t) if t.ticked.is_some());
+                        if !keep {
+                            *slot = Some(Tick {
+                                ticked: Some(*on),
+                                raw: format!(
+                                    "{} = {}",
+                                    f.name,
+                                    if *on { "checked" } else { "unchecked" }
+                                ),
+                                from_field: true,
+                            });
+                        }
+                    }
+                }
+                FieldValue::Text(value) => {
+                    let q = hints.iter().find_map(|h| {
+                        let h = h.trim();
+                        if h.is_empty() {
+                            return None;
+                        }
+                        classify_label(&normalise_label(h), true)
+                    });
+                    let Some(q) = q else { continue };
+                    let text = clean_answer(value);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    self.labels_seen.insert(question_key(q));
+                    let raw = format!("{} = {}", f.name, value.trim());
+                    self.set_answer(q, text, raw, true);
+                }
+            }
+        }
+    }
+
+    fn seen_statement(&mut self, stmt: Statement) {
+        self.labels_seen.insert(match stmt {
+            Statement::Terms => "terms",
+            Statement::Public => "public",
+            Statement::Partner => "partner",
+            Statement::UserGuide => "guide",
+        });
+    }
+
+    fn statement_slot(&mut self, stmt: Statement) -> &mut Option<Tick> {
+        match stmt {
+            Statement::Terms => &mut self.terms,
+            Statement::Public => &mut self.public,
+            Statement::Partner => &mut self.partner,
+            Statement::UserGuide => &mut self.guide,
+        }
+    }
+
+    fn set_statement(&mut self, stmt: Statement, tick: Tick) {
+        let slot = self.statement_slot(stmt);
+        // The first mention decides, unless it said nothing and a later one does.
+        match slot {
+            Some(t) if t.ticked.is_some() => {}
+            _ => *slot = Some(tick),
+        }
+    }
+
+    /// Keeps the first non-empty answer to each question.
+    fn set_answer(&mut self, q: Question, text: String, raw: String, from_field: bool) {
+        let answer = Answer {
+            text,
+            raw,
+            from_field,
+        };
+        match q {
+            Question::Terms => {
+                if self.terms_answer.ticked.is_none() {
+                    self.terms_answer = yes_no_tick(&answer);
+                }
+                return;
+            }
+            Question::UserGuide => {
+                if self.guide_answer.ticked.is_none() {
+                    self.guide_answer = yes_no_tick(&answer);
+                }
+                return;
+            }
+            Question::Contact => {
+                let q = if answer.text.contains('@') {
+                    Question::Email
+                } else {
+                    Question::FullName
+                };
+                return self.set_answer(q, answer.text, answer.raw, from_field);
+            }
+            _ => {}
+        }
+        let slot = match q {
+            Question::FullName => &mut self.full_name,
+            Question::Title => &mut self.title,
+            Question::FirstName => &mut self.first_name,
+            Question::LastName => &mut self.last_name,
+            Question::Organisation => &mut self.organisation,
+            Question::Email => &mut self.email,
+            Question::Service => &mut self.service,
+            Question::Ip => &mut self.ip,
+            Question::Records => &mut self.records,
+            Question::Calls => &mut self.calls,
+            Question::Terms | Question::UserGuide | Question::Contact => return,
+        };
+        if slot.is_none() {
+            *slot = Some(answer);
+        }
+    }
+
+    fn looks_like_form(&self, rows: &[Row]) -> bool {
+        let seen = self.labels_seen.len();
+        if seen >= 4 {
+            return true;
+        }
+        let mentions_service = rows.iter().take(4000).any(|r| {
+            let t = r.joined().to_lowercase();
+            t.contains("coding service")
+                || t.contains("registration form")
+                || t.contains("allowlist")
+        });
+        seen >= 3 && mentions_service
+    }
+
+    fn finish(mut self) -> Answers {
+        if self.full_name.is_none() && (self.first_name.is_some() || self.last_name.is_some()) {
+            let parts: Vec<&Answer> = [&self.title, &self.first_name, &self.last_name]
+                .into_iter()
+                .flatten()
+                .collect();
+            self.full_name = Some(Answer {
+                text: parts
+                    .iter()
+                    .map(|p| p.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                raw: parts
+                    .iter()
+                    .map(|p| p.raw.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                from_field: parts.iter().all(|p| p.from_field),
+            });
+        }
+        let terms = pick_tick(self.terms.take(), &self.terms_answer);
+        let user_guide = pick_tick(self.guide.take(), &self.guide_answer);
+        let (public_service, partner_service) = self.service_ticks();
+        Answers {
+            full_name: self.full_name,
+            organisation: self.organisation,
+            contact_email: self.email,
+            terms,
+            public_service,
+            partner_service,
+            ip_allowlist: self.ip,
+            expected_records: self.records,
+            expected_calls: self.calls,
+            user_guide,
+        }
+    }
+
+    /// Which service is chosen: a written answer wins; else the ticked statements; else, when the
+    /// applicant deleted the option they did not want and ticked nothing, the one left.
+    fn service_ticks(&self) -> (Tick, Tick) {
+        if let Some(answer) = &self.service {
+            let t = normalise(&answer.text);
+            let public = t.contains("public");
+            let partner = t.contains("partner");
+            if public || partner {
+                let tick = |on: bool| Tick {
+                    ticked: Some(on),
+                    raw: answer.raw.clone(),
+                    from_field: answer.from_field,
+                };
+                return (tick(public), tick(partner));
+            }
+        }
+        let public = self.public.clone();
+        let partner = self.partner.clone();
+        let any_ticked = [&public, &partner]
+            .iter()
+            .any(|t| matches!(t, Some(t) if t.ticked == Some(true)));
+        let resolve = |t: Option<Tick>, sole: bool| -> Tick {
+            match t {
+                None => Tick::default(),
+                Some(t) => match t.ticked {
+                    Some(on) => Tick {
+                        ticked: Some(on),
+                        ..t
+                    },
+                    // No mark at all: unticked beside a ticked option, chosen when it is the only
+                    // option left on the form.
+                    None => Tick {
+                        ticked: Some(!any_ticked && sole),
+                        ..t
+                    },
+                },
+            }
+        };
+        let only_public = public.is_some() && partner.is_none();
+        let only_partner = partner.is_some() && public.is_none();
+        (resolve(public, only_public), resolve(partner, only_partner))
+    }
+}
+
+fn pick_tick(statement: Option<Tick>, answer: &Tick) -> Tick {
+    match statement {
+        Some(t) if t.ticked.is_some() => t,
+        _ if answer.ticked.is_some() => answer.clone(),
+        Some(t) => t,
+        None => Tick::default(),
+    }
+}
+
+fn question_key(q: Question) -> &'static str {
+    match q {
+        Question::FullName | Question::Title | Question::FirstName | Question::LastName => "name",
+        Question::Organisation => "organisation",
+        Question::Email | Question::Contact => "email",
+        Question::Terms => "terms",
+        Question::Service => "service",
+        Question::Ip => "ip",
+        Question::Records => "records",
+        Question::Calls => "calls",
+        Question::UserGuide => "guide",
+    }
+}
+
+fn row_raw(row: &Row) -> String {
+    row.joined()
+}
+
+/// The answer to a label that had nothing after it on its own cell: the next cell in the row,
+/// the cell below a column heading, or the next line(s).
+fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String, String)> {
+    let row = &rows[i];
+    // Next non-empty cell in the same row.
+    if let Some(cell) = row
+        .cells
+        .iter()
+        .skip(j + 1)
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty())
+    {
+        if is_form_text(cell) {
+            return column_below(rows, i, j);
+        }
+        let text = clean_answer(cell);
+        return (!text.is_empty()).then(|| (text, row_raw(row)));
+    }
+    if row.cells.iter().filter(|c| !c.trim().is_empty()).count() > 1 {
+        // A heading row of several labels: the answer sits in the same column below.
+        return column_below(rows, i, j);
+    }
+    // The next non-blank line, unless it is part of the form itself.
+    let mut k = i + 1;
+    while k < rows.len() && k <= i + 3 && rows[k].is_blank() {
+        k += 1;
+    }
+    let next = rows.get(k)?;
+    let cells: Vec<&str> = next
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let first = *cells.first()?;
+    if is_form_text(first) {
+        return None;
+    }
+    let joined = cells.join(" ");
+    let mut text = clean_answer(if cells.len() == 1 { first } else { &joined });
+    let mut raw = format!("{}\n{}", row_raw(row), next.joined());
+    // An IP list may go on over several lines.
+    if q == Question::Ip {
+        for more in rows.iter().skip(k + 1).take(20) {
+            let t = more.joined();
+            if more.is_blank() || is_form_text(t.trim()) || !looks_like_ip_text(&t) {
+                break;
+            }
+            text.push_str("; ");
+            text.push_str(&clean_answer(&t));
+            raw.push('\n');
+            raw.push_str(&t);
+        }
+    }
+    (!text.is_empty()).then_some((text, raw))
+}
+
+fn column_below(rows: &[Row], i: usize, j: usize) -> Option<(String, String)> {
+    let below = rows.get(i + 1)?;
+    let cell = below.cells.get(j)?.trim();
+    if cell.is_empty() || is_form_text(cell) {
+        return None;
+    }
+    Some((
+        clean_answer(cell),
+        format!("{}\n{}", rows[i].joined(), below.joined()),
+    ))
+}
+
+fn looks_like_ip_text(t: &str) -> bool {
+    static IPISH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,4}:").expect("regex")
+    });
+    IPISH.is_match(t)
+}
+
+/// True when a line belongs to the form itself (a label, a statement, a heading or an
+/// instruction), so it cannot be an applicant's answer.
+fn is_form_text(text: &str) -> bool {
+    let t = text.trim();
+    if t.is_empty() {
+        return false;
+    }
+    if statement_of(t).is_some() || labelled(t).is_some() {
+        return true;
+    }
+    let n = normalise(strip_marks(t));
+    BOILERPLATE.iter().any(|b| n.starts_with(b))
+}
+
+/// The official form's headings and instructions (normalised), which are never answers.
+const BOILERPLATE: &[&str] = &[
+    "occupation coding service registration",
+    "registration form",
+    "your details",
+    "details",
+    "terms of use",
+    "service required",
+    "select this service",
+    "you must also provide",
+    "your expected use",
+    "expected use",
+    "please indicate",
+    "user guide agreement",
+    "provision of client credentials",
+    "the abs will aim",
+    "on completion",
+    "for more information",
+    "the abs complies",
+];
+
+/// Splits `Label: answer` / `Label - answer` / `Label<tab>answer` / `Label [answer]` and
+/// recognises the label. `None` when the text does not start with one of the form's labels.
+fn labelled(text: &str) -> Option<(Question, &str)> {
+    let text = text.trim();
+    if let Some((label, rest)) = split_at_separator(text) {
+        let norm = normalise_label(label);
+        if let Some(q) = classify_label(&norm, false) {
+            return Some((q, rest));
+        }
+    }
+    // A bare label on a line of its own, or followed by its answer after spaces only.
+    let norm = normalise_label(text);
+    if let Some(q) = classify_label(&norm, true) {
+        return Some((q, ""));
+    }
+    // Printed layouts (PDF text) can leave only a space between a label and its answer.
+    const PREFIXES: &[(&str, Question)] = &[
+        ("organisation name", Question::Organisation),
+        ("organization name", Question::Organisation),
+        ("e-mail address", Question::Email),
+        ("email address", Question::Email),
+        ("contact e-mail", Question::Email),
+        ("contact email", Question::Email),
+        ("applicant name", Question::FullName),
+        ("full name", Question::FullName),
+        ("organisation", Question::Organisation),
+        ("organization", Question::Organisation),
+        ("e-mail", Question::Email),
+        ("email", Question::Email),
+    ];
+    for (prefix, q) in PREFIXES {
+        if let Some(rest) = strip_words_prefix(text, prefix) {
+            // An e-mail answer must hold an address, or "Email me when..." would be one.
+            if !rest.trim().is_empty() && (*q != Question::Email || rest.contains('@')) {
+                return Some((*q, rest));
+            }
+        }
+    }
     None
+}
+
+/// `text` without its first words when they are `prefix` (case-insensitive, any spacing).
+fn strip_words_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let mut rest = text.trim_start();
+    for word in prefix.split(' ') {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        if !rest[..end].eq_ignore_ascii_case(word) {
+            return None;
+        }
+        rest = rest[end..].trim_start();
+    }
+    // Only a whole word: "Organisational" is not "Organisation".
+    let consumed = text.len() - rest.len();
+    (consumed > 0 && text[..consumed].ends_with(char::is_whitespace) || rest.is_empty())
+        .then_some(rest)
+}
+
+/// The first separator between a label and its answer.
+fn split_at_separator(text: &str) -> Option<(&str, &str)> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut consider = |pos: Option<usize>, len: usize| {
+        if let Some(p) = pos {
+            if best.is_none_or(|(b, _)| p < b) {
+                best = Some((p, len));
+            }
+        }
+    };
+    consider(text.find(':'), 1);
+    consider(text.find('：'), '：'.len_utf8());
+    consider(text.find('\t'), 1);
+    consider(text.find(" - "), 3);
+    consider(text.find(" – "), " – ".len());
+    consider(text.find(" — "), " — ".len());
+    consider(text.find(" = "), 3);
+    consider(text.find('|'), 1);
+    if let Some(p) = text.find('[') {
+        // The bracket belongs to the answer.
+        consider(Some(p), 0);
+    }
+    let (p, len) = best?;
+    if p == 0 {
+        return None;
+    }
+    Some((&text[..p], &text[p + len..]))
+}
+
+/// Lower-cases and tidies a label: bullets, numbering, marks, asterisks and "(required)" go.
+fn normalise_label(label: &str) -> String {
+    static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:q?\d{1,2}[.)]\s*|[a-h][.)]\s+|\(\w\)\s+)").expect("regex")
+    });
+    static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*(?:\*+|\((?:required|optional|mandatory|please print|in full)\))\s*$")
+            .expect("regex")
+    });
+    let n = normalise(strip_marks(label));
+    let n = n
+        .trim_start_matches(['·', '•', '-', '*', '◦', '▪', '‣', '>', '○', '●', '–'])
+        .trim();
+    let n = NUMBERING.replace(n, "");
+    let n = SUFFIX.replace(&n, "");
+    n.trim()
+        .trim_end_matches([':', '.', '-', '?', ' '])
+        .trim()
+        .to_string()
+}
+
+/// Which question a (normalised) label asks. `strict` is for a bare line with nothing after it:
+/// then only whole labels count, so an answer such as "Department of Health" is not a label.
+fn classify_label(label: &str, strict: bool) -> Option<Question> {
+    static STRICT: LazyLock<Vec<(Question, Regex)>> = LazyLock::new(|| {
+        let r = |q, p: &str| (q, Regex::new(&format!("^(?:{p})$")).expect("regex"));
+        vec![
+            r(
+                Question::FullName,
+                r"(?:your |applicant'?s? |contact |legal |person'?s? )?(?:full )?name(?: of (?:the )?(?:applicant|contact person|person))?(?: in full)?|applicant|contact person|name \(first and last\)|first and last name",
+            ),
+            r(Question::Title, r"title|salutation"),
+            r(
+                Question::FirstName,
+                r"first name|given names?|forename|first names?",
+            ),
+            r(Question::LastName, r"last name|surname|family name"),
+            r(
+                Question::Organisation,
+                r"(?:your |applicant'?s? |name of (?:your )?)?(?:organi[sz]ation|agency|company|employer|institution|department|business|entity|organi[sz]ation or agency|organi[sz]ation/agency|agency/organi[sz]ation|department or agency|department/agency|agency or department)(?: name)?|org|organi[sz]ation \(agency\)",
+            ),
+            r(
+                Question::Email,
+                r"(?:your |contact |applicant'?s? |work |business |official )?e-? ?mail(?: address)?(?: \(contact\))?|email id",
+            ),
+            r(Question::Contact, r"contact|contact details"),
+            r(
+                Question::Terms,
+                r"terms(?: of use)?(?: accepted| agreed| agreement| acceptance)?|(?:i )?(?:accept|agree to)(?: the)? terms(?: of use)?|terms and conditions",
+            ),
+            r(
+                Question::UserGuide,
+                r"(?:the )?user guide(?: agreement| agreed| accepted)?|(?:i )?agree to (?:read and follow )?(?:the )?user guide",
+            ),
+            r(
+                Question::Service,
+                r"(?:coding )?service(?:s)?(?: required| type| requested| selected| chosen| option| sought| applied for)?|type of (?:coding )?service|which service|(?:coding )?service \(public or partner\)|public or partner",
+            ),
+            r(
+                Question::Ip,
+                r"(?:static |your |agency |public |allowlisted |whitelisted )?ip(?: address(?:es)?| addresse?\(?e?s?\)?| range| ranges| address or range| address(?:es)? or range(?:s)?)?(?: for (?:allow|white)listing)?|ip\(s\)|ip address\(es\)(?: for (?:allow|white)listing)?|(?:allow|white) ?list(?:ed)?(?: ip)?(?: address(?:es)?)?",
+            ),
+            r(
+                Question::Records,
+                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?records(?: per day| a day| daily)?(?: \(peak\))?|records you expect to code",
+            ),
+            r(
+                Question::Calls,
+                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?(?:api )?calls(?: per day| a day| daily)?(?: \(peak\))?",
+            ),
+        ]
+    });
+    let label = label.trim();
+    if label.is_empty() || label.contains('@') {
+        return None;
+    }
+    for (q, re) in STRICT.iter() {
+        if re.is_match(label) {
+            return Some(*q);
+        }
+    }
+    if strict {
+        return None;
+    }
+    // With a separator after it, a label may be a longer phrase.
+    let words = label.split_whitespace().count();
+    let has = |s: &str| label.contains(s);
+    let ip_words = has("ip address")
+        || has("ip range")
+        || has("allowlist")
+        || has("whitelist")
+        || has("allow list")
+        || has("white list")
+        || has("static ip")
+        || label.starts_with("ip ")
+        || has("ipv4")
+        || has("ipv6")
+        || has("ip(s)");
+    if ip_words && (words <= 60) {
+        return Some(Question::Ip);
+    }
+    if words > 12 {
+        return None;
+    }
+    if has("e-mail") || has("email") || has("e mail") {
+        return Some(Question::Email);
+    }
+    if has("api call")
+        || has("api request")
+        || has("calls per day")
+        || has("calls you expect")
+        || has("calls a day")
+        || has("number of calls")
+        || has("requests per day")
+    {
+        return Some(Question::Calls);
+    }
+    if has("record") && !has("select this service") {
+        return Some(Question::Records);
+    }
+    if has("terms of use") || has("terms and conditions") {
+        return Some(Question::Terms);
+    }
+    if has("user guide") {
+        return Some(Question::UserGuide);
+    }
+    if (has("service") && words <= 5) || has("public or partner") {
+        return Some(Question::Service);
+    }
+    if has("organisation")
+        || has("organization")
+        || has("agency")
+        || has("department")
+        || has("company")
+        || has("employer")
+        || has("institution")
+    {
+        return Some(Question::Organisation);
+    }
+    if (has("name") && words <= 5 && !has("user") && !has("file") && !has("domain") && !has("host"))
+        || has("applicant")
+    {
+        return Some(Question::FullName);
+    }
+    None
+}
+
+/// Which statement a line states, when it is one of the form's tick-box statements.
+fn statement_of(text: &str) -> Option<Statement> {
+    let n = normalise(strip_marks(text));
+    let n = n.trim_start_matches(['·', '•', '-', '*', ' ']);
+    if n.contains("legally bound by the terms")
+        || n.starts_with("i have read, understand")
+        || n.starts_with("i have read and understand")
+        || n.starts_with("i have read, understood")
+        || (n.starts_with("i ")
+            && n.contains("agree")
+            && n.contains("terms of use")
+            && n.len() > 30)
+    {
+        return Some(Statement::Terms);
+    }
+    if n.starts_with("i agree to read and follow")
+        || (n.contains("api integration instructions") && n.contains("user guide"))
+        || (n.starts_with("i ") && n.contains("agree") && n.contains("user guide") && n.len() > 30)
+    {
+        return Some(Statement::UserGuide);
+    }
+    static SERVICE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(public|partner)(?: coding)? service(?:\s*\(|\s*[.,;]?\s*$|\s+-\s|\s+–\s)")
+            .expect("regex")
+    });
+    if let Some(c) = SERVICE.captures(n) {
+        return Some(if &c[1] == "public" {
+            Statement::Public
+        } else {
+            Statement::Partner
+        });
+    }
+    None
+}
+
+/// A statement named by a check box's field name, tooltip or nearby text.
+fn statement_hint(hint: &str) -> Option<Statement> {
+    let n = normalise(hint);
+    if n.is_empty() {
+        return None;
+    }
+    if let Some(s) = statement_of(&n) {
+        return Some(s);
+    }
+    if n.contains("terms") {
+        Some(Statement::Terms)
+    } else if n.contains("guide") {
+        Some(Statement::UserGuide)
+    } else if n.contains("partner") {
+        Some(Statement::Partner)
+    } else if n.contains("public") {
+        Some(Statement::Public)
+    } else {
+        None
+    }
+}
+
+/// How a statement at rows[i].cells[j] is marked: a mark in front of it or after it, in the cell
+/// beside it, or on a line of its own just before or after.
+fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
+    let row = &rows[i];
+    let cell = row.cells[j].trim();
+    let raw = row.joined();
+    let tick = |on: bool| Tick {
+        ticked: Some(on),
+        raw: raw.clone(),
+        from_field: false,
+    };
+    if let Some(on) = leading_mark(cell) {
+        return tick(on);
+    }
+    if let Some(on) = trailing_mark(cell) {
+        return tick(on);
+    }
+    let prev = row.cells[..j]
+        .iter()
+        .rev()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty());
+    if let Some(on) = prev.and_then(bare_mark) {
+        return tick(on);
+    }
+    let next = row
+        .cells
+        .iter()
+        .skip(j + 1)
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty());
+    if let Some(on) = next.and_then(bare_mark) {
+        return tick(on);
+    }
+    if row.cells.len() == 1 {
+        if let Some(prev_line) = i.checked_sub(1).and_then(|k| rows.get(k)) {
+            if let Some(on) = bare_mark(prev_line.joined().trim()) {
+                return Tick {
+                    ticked: Some(on),
+                    raw: format!("{}\n{raw}", prev_line.joined()),
+                    from_field: false,
+                };
+            }
+        }
+        if let Some(next_line) = rows.get(i + 1) {
+            if let Some(on) = bare_mark(next_line.joined().trim()) {
+                return Tick {
+                    ticked: Some(on),
+                    raw: format!("{raw}\n{}", next_line.joined()),
+                    from_field: false,
+                };
+            }
+        }
+    }
+    Tick {
+        ticked: None,
+        raw,
+        from_field: false,
+    }
+}
+
+const TICKED_GLYPHS: &[char] = &[
+    '☒', '☑', '✓', '✔', '✗', '✘', '✅', '⊠', '■', '▣', '◼', '●', '◉', '🗹', '⮽', '⌧', '☓', '✕', '✖',
+    '🗷', '🗸',
+];
+const UNTICKED_GLYPHS: &[char] = &['☐', '□', '○', '◯', '❑', '❒', '▢', '⬜', '◻', '❏', '⚪'];
+
+/// `[x]`, `(x)`, `[ ]`, `( )` and friends at the start of a text: ticked or not, and its length.
+fn bracket_mark(t: &str) -> Option<(bool, usize)> {
+    static BRACKET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[\[\(\{]\s*([xX✓✔✗✘☒☑*/vV]|yes|Yes|YES)?\s*[\]\)\}]").expect("regex")
+    });
+    let m = BRACKET.captures(t)?;
+    Some((m.get(1).is_some(), m.get(0)?.end()))
+}
+
+fn leading_mark(cell: &str) -> Option<bool> {
+    let t = cell.trim_start_matches(['·', '•', ' ', '\t']);
+    let first = t.chars().next()?;
+    if TICKED_GLYPHS.contains(&first) {
+        return Some(true);
+    }
+    if UNTICKED_GLYPHS.contains(&first) {
+        return Some(false);
+    }
+    if let Some((on, _)) = bracket_mark(t) {
+        return Some(on);
+    }
+    // A typed "X " or "Yes - " in front of the statement.
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?i)(x|yes|y|no|n)\s*(?:[-–:.)]\s*|\s)").expect("regex"));
+    if let Some(c) = WORD.captures(t) {
+        let w = c[1].to_lowercase();
+        let rest = &t[c.get(0).map(|m| m.end()).unwrap_or(0)..];
+        // Only when the statement follows (an "I ..." sentence or a service name).
+        if statement_of(rest).is_some() {
+            return Some(matches!(w.as_str(), "x" | "yes" | "y"));
+        }
+    }
+    None
+}
+
+fn trailing_mark(cell: &str) -> Option<bool> {
+    let t = cell.trim_end();
+    let last = t.chars().last()?;
+    if TICKED_GLYPHS.contains(&last) {
+        return Some(true);
+    }
+    if UNTICKED_GLYPHS.contains(&last) {
+        return Some(false);
+    }
+    static TRAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:[\[\(\{]\s*([xX✓✔*/v]|yes)?\s*[\]\)\}]|[:\-–—]\s*(yes|y|no|n|agreed|agree|i agree|accepted|not agreed|do not agree|don't agree|disagree|ticked|checked|x|true|false))\s*$")
+            .expect("regex")
+    });
+    let c = TRAIL.captures(t)?;
+    if c.get(0)?.start() == 0 {
+        return None;
+    }
+    if let Some(w) = c.get(2) {
+        return yes_no(w.as_str());
+    }
+    Some(c.get(1).is_some())
+}
+
+/// A cell or line that is only a mark or a yes/no word.
+fn bare_mark(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    if chars.as_str().trim().is_empty() {
+        if TICKED_GLYPHS.contains(&first) || first == 'X' || first == 'x' {
+            return Some(true);
+        }
+        if UNTICKED_GLYPHS.contains(&first) {
+            return Some(false);
+        }
+    }
+    if let Some((on, len)) = bracket_mark(t) {
+        if t[len..].trim().is_empty() {
+            return Some(on);
+        }
+    }
+    yes_no(t)
+}
+
+/// Yes/no words applicants use for the agreements.
+fn yes_no(text: &str) -> Option<bool> {
+    let n = normalise(text);
+    let n = n.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+    if let Some(on) = n
+        .chars()
+        .next()
+        .filter(|_| n.chars().count() == 1)
+        .and_then(|c| {
+            if TICKED_GLYPHS.contains(&c) {
+                Some(true)
+            } else if UNTICKED_GLYPHS.contains(&c) {
+                Some(false)
+            } else {
+                None
+            }
+        })
+    {
+        return Some(on);
+    }
+    const NO: &[&str] = &[
+        "no",
+        "n",
+        "not agreed",
+        "do not agree",
+        "don't agree",
+        "dont agree",
+        "disagree",
+        "i do not agree",
+        "i don't agree",
+        "declined",
+        "decline",
+        "not accepted",
+        "false",
+        "unticked",
+        "unchecked",
+        "not ticked",
+        "no, i do not agree",
+        "i disagree",
+        "not yet",
+        "nope",
+    ];
+    const YES: &[&str] = &[
+        "yes",
+        "y",
+        "agreed",
+        "agree",
+        "i agree",
+        "accepted",
+        "accept",
+        "i accept",
+        "true",
+        "ticked",
+        "checked",
+        "x",
+        "ok",
+        "okay",
+        "confirmed",
+        "i confirm",
+        "yes, i agree",
+        "yes i agree",
+        "yes - i agree",
+        "yes, agreed",
+        "agreed and accepted",
+        "i have read and agree",
+        "yes, i accept",
+        "yes (agreed)",
+        "yes - agreed",
+        "done",
+        "i agree to the terms of use",
+        "i agree to read and follow the user guide",
+    ];
+    if NO.contains(&n) {
+        return Some(false);
+    }
+    if YES.contains(&n) {
+        return Some(true);
+    }
+    if n.starts_with("yes") || n.starts_with("i agree") || n.starts_with("agreed") {
+        return Some(true);
+    }
+    if n.starts_with("no ")
+        || n.starts_with("no,")
+        || n.starts_with("not agreed")
+        || n.starts_with("do not agree")
+    {
+        return Some(false);
+    }
+    None
+}
+
+fn yes_no_tick(answer: &Answer) -> Tick {
+    Tick {
+        ticked: yes_no(&answer.text),
+        raw: answer.raw.clone(),
+        from_field: answer.from_field,
+    }
+}
+
+/// Drops the tick marks at the start of a text.
+fn strip_marks(text: &str) -> &str {
+    let mut t = text.trim_start();
+    loop {
+        let Some(first) = t.chars().next() else {
+            return t;
+        };
+        if TICKED_GLYPHS.contains(&first) || UNTICKED_GLYPHS.contains(&first) {
+            t = t[first.len_utf8()..].trim_start();
+            continue;
+        }
+        if let Some((_, len)) = bracket_mark(t) {
+            t = t[len..].trim_start();
+            continue;
+        }
+        return t;
+    }
+}
+
+/// Lower case, one kind of quote and dash, single spaces.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' => '-',
+            c if c.is_whitespace() || c == '\u{00a0}' || c == '\u{200b}' => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if !space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        space = false;
+        out.extend(c.to_lowercase());
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// An answer without the form's blanks around it: brackets, underscores, leading separators and
+/// word processors' placeholder prompts.
+fn clean_answer(text: &str) -> String {
+    let mut t = text.trim();
+    // The bracketed blank: the answer is inside it.
+    if let Some(start) = t.find('[') {
+        if let Some(end) = t[start..].find(']') {
+            let inner = &t[start + 1..start + end];
+            let after = t[start + end + 1..].trim();
+            t = if after.is_empty()
+                || inner.trim_matches(['_', ' ', '.']).is_empty() && !after.is_empty()
+            {
+                if inner.trim_matches(['_', ' ', '.']).is_empty() {
+                    after
+                } else {
+                    inner
+                }
+            } else {
+                inner
+            };
+        } else {
+            t = &t[start + 1..];
+        }
+    }
+    let t = t
+        .trim()
+        .trim_start_matches([':', '-', '–', '—', '=', '|', '·', '•', ' '])
+        .trim();
+    let t = t.trim_matches('_').trim();
+    let t = t.trim_end_matches(['_', ']', '|']).trim();
+    let n = normalise(t);
+    const PLACEHOLDERS: &[&str] = &[
+        "click or tap here to enter text.",
+        "click or tap here to enter text",
+        "click here to enter text.",
+        "click here to enter text",
+        "enter text here",
+        "type here",
+        "choose an item.",
+        "choose an item",
+    ];
+    if PLACEHOLDERS.contains(&n.as_str())
+        || t.chars().all(|c| c == '_' || c == '.' || c.is_whitespace())
+    {
+        return String::new();
+    }
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// "FullName", "txt_organisation", "Check Box4" → words a label matcher understands.
+fn humanise_name(name: &str) -> String {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let mut out = String::with_capacity(last.len() + 8);
+    let mut prev_lower = false;
+    for c in last.chars() {
+        if c == '_' || c == '-' {
+            out.push(' ');
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        out.push(c);
+    }
+    let n = normalise(&out);
+    // Prefixes form tools add to names.
+    let n = n
+        .strip_prefix("txt ")
+        .or_else(|| n.strip_prefix("chk "))
+        .or_else(|| n.strip_prefix("cb "))
+        .unwrap_or(&n);
+    n.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Line, Source};
+
+    fn doc(lines: &[&[&str]]) -> Document {
+        let mut d = Document::new(Source::Body);
+        for l in lines {
+            d.lines.push(Line {
+                cells: l.iter().map(|c| c.to_string()).collect(),
+            });
+        }
+        d
+    }
+
+    fn text_doc(text: &str) -> Document {
+        crate::extract::body::read(text)
+    }
+
+    fn val(a: &Option<Answer>) -> &str {
+        a.as_ref().map(|a| a.text.as_str()).unwrap_or("")
+    }
+
+    const OFFICIAL_FILLED: &str = "Occupation Coding Service Registration Form\n\nYour Details\n\tFull name\n\tDr Jane Citizen\n\n\tOrganisation\n\tAustralian National University\n\n\tContact email\n\tJane.Citizen@anu.edu.au\n\nTerms of Use\n☒ I have read, understand, and agree to be legally bound by the Terms of Use of the Australian Bureau of Statistics Occupation Coding Service.\n\nService required\n☐ Public coding service (1 API call per second and up to 1,000 calls per day).\nSelect this service if you require real-time single record coding services, ad hoc coding, or real-time coding of small batches of data (up to 300 records).\n\n☒ Partner coding service (Large batch coding, and real-time coding (1 API call per second and up to 10,000 real-time calls per day)).\nSelect this service if you require single record, small batch and large dataset processing (up to millions of records). You must also provide a static agency IP address or range of addresses for allowlisting (not a local, personal, workstation or dynamic IP address):  [ 150.203.4.0/24 ]\n\nYour expected use\nPlease indicate the approximate maximum number per day in a peak period of:\n· records you expect to code: [ 50,000 ]\n· API calls (batch or single record requests) you expect to make: [ 2,000 ]\nYour expected use will inform the ABS expectation of your fair use, as defined in the Terms of Use.\n\nUser Guide agreement\n☒ I agree to read and follow the API integration instructions in the Occupation Coding Service User Guide.\n\nProvision of client credentials\nThe ABS will aim to provide you with client credentials.\n";
+
+    #[test]
+    fn official_layout_label_then_answer_lines() {
+        let a = read(&text_doc(OFFICIAL_FILLED)).expect("a form");
+        assert_eq!(val(&a.full_name), "Dr Jane Citizen");
+        assert_eq!(val(&a.organisation), "Australian National University");
+        assert_eq!(val(&a.contact_email), "Jane.Citizen@anu.edu.au");
+        assert_eq!(a.terms.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(false));
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(val(&a.ip_allowlist), "150.203.4.0/24");
+        assert_eq!(val(&a.expected_records), "50,000");
+        assert_eq!(val(&a.expected_calls), "2,000");
+        assert_eq!(a.user_guide.ticked, Some(true));
+    }
+
+    #[test]
+    fn blank_official_form_has_no_answers() {
+        let blank = OFFICIAL_FILLED
+            .replace("\tDr Jane Citizen\n", "\t \n")
+            .replace("\tAustralian National University\n", "\t\n")
+            .replace("\tJane.Citizen@anu.edu.au\n", "\n")
+            .replace("☒", "☐")
+            .replace(
+                "[ 150.203.4.0/24 ]",
+                "[___________________________________________________]",
+            )
+            .replace("[ 50,000 ]", "[ __________________ ]")
+            .replace("[ 2,000 ]", "[ ______________ ]");
+        let a = read(&text_doc(&blank)).expect("still a form");
+        assert_eq!(a.full_name, None);
+        assert_eq!(a.organisation, None);
+        assert_eq!(a.contact_email, None);
+        assert_eq!(a.ip_allowlist, None);
+        assert_eq!(a.expected_records, None);
+        assert_eq!(a.expected_calls, None);
+        assert_eq!(a.terms.ticked, Some(false));
+        assert_eq!(a.public_service.ticked, Some(false));
+        assert_eq!(a.partner_service.ticked, Some(false));
+    }
+
+    #[test]
+    fn table_layout_label_cell_answer_cell() {
+        let d = doc(&[
+            &["Full name", "Prof. Mary-Jane O'Brien"],
+            &["Organisation", "University of Canberra"],
+            &["Contact email", "mj.obrien@canberra.edu.au"],
+            &[
+                "☒",
+                "I have read, understand, and agree to be legally bound by the Terms of Use.",
+            ],
+            &[
+                "☒",
+                "Public coding service (1 API call per second and up to 1,000 calls per day).",
+            ],
+            &["☐", "Partner coding service (Large batch coding)."],
+            &["Records per day (peak)", "300"],
+            &["API calls per day", "approx. 250"],
+            &["User Guide agreement", "Yes"],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(val(&a.full_name), "Prof. Mary-Jane O'Brien");
+        assert_eq!(val(&a.organisation), "University of Canberra");
+        assert_eq!(a.terms.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(true));
+        assert_eq!(a.partner_service.ticked, Some(false));
+        assert_eq!(val(&a.expected_records), "300");
+        assert_eq!(val(&a.expected_calls), "approx. 250");
+        assert_eq!(a.user_guide.ticked, Some(true));
+    }
+
+    #[test]
+    fn retyped_inline_answers_with_label_variants() {
+        let text = "Hi team,\n\nName: Sam Lee\nOrganization - ACME Analytics Pty Ltd\nE-mail address : Sam.Lee@acme.com.au\nTerms of Use: Agreed\nService: Partner\nIP address(es) for allowlisting: 203.2.218.10 - 203.2.218.20\nRecords per day (peak): 1.2 million\nAPI calls you expect to make: 9,000\nUser Guide: Y\n\nThanks, Sam";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.full_name), "Sam Lee");
+        assert_eq!(val(&a.organisation), "ACME Analytics Pty Ltd");
+        assert_eq!(val(&a.contact_email), "Sam.Lee@acme.com.au");
+        assert_eq!(a.terms.ticked, Some(true));
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(false));
+        assert_eq!(val(&a.ip_allowlist), "203.2.218.10 - 203.2.218.20");
+        assert_eq!(val(&a.expected_records), "1.2 million");
+        assert_eq!(val(&a.expected_calls), "9,000");
+        assert_eq!(a.user_guide.ticked, Some(true));
+    }
+
+    #[test]
+    fn deleted_option_is_the_choice() {
+        let text = OFFICIAL_FILLED
+            .replace("☐ Public coding service (1 API call per second and up to 1,000 calls per day).\nSelect this service if you require real-time single record coding services, ad hoc coding, or real-time coding of small batches of data (up to 300 records).\n", "")
+            .replace("☒ Partner", "Partner");
+        let a = read(&text_doc(&text)).expect("a form");
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, None);
+    }
+
+    #[test]
+    fn neither_service_marked_with_both_present() {
+        let text = OFFICIAL_FILLED
+            .replace("☒ Partner", "Partner")
+            .replace("☐ Public", "Public");
+        let a = read(&text_doc(&text)).expect("a form");
+        assert_eq!(a.partner_service.ticked, Some(false));
+        assert_eq!(a.public_service.ticked, Some(false));
+    }
+
+    #[test]
+    fn tick_variants() {
+        for (mark, want) in [
+            ("☒", Some(true)),
+            ("☑", Some(true)),
+            ("✓", Some(true)),
+            ("✔", Some(true)),
+            ("✗", Some(true)),
+            ("X", Some(true)),
+            ("[x]", Some(true)),
+            ("[X]", Some(true)),
+            ("(x)", Some(true)),
+            ("☐", Some(false)),
+            ("[ ]", Some(false)),
+            ("( )", Some(false)),
+            ("", None),
+        ] {
+            let line = format!(
+                "{mark} I have read, understand, and agree to be legally bound by the Terms of Use."
+            );
+            let rows = vec![Row {
+                cells: vec![line.trim().to_string()],
+            }];
+            assert_eq!(statement_mark(&rows, 0, 0).ticked, want, "mark {mark:?}");
+        }
+    }
+
+    #[test]
+    fn column_headings_with_answers_below() {
+        let d = doc(&[
+            &["Full name", "Organisation", "Contact email"],
+            &["Lee Wong", "Dept of Finance", "lee.wong@finance.gov.au"],
+            &["☒ I have read, understand, and agree to be legally bound by the Terms of Use."],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(val(&a.full_name), "Lee Wong");
+        assert_eq!(val(&a.organisation), "Dept of Finance");
+        assert_eq!(val(&a.contact_email), "lee.wong@finance.gov.au");
+    }
+
+    #[test]
+    fn organisation_answer_that_looks_like_a_word_of_a_label() {
+        let text = "Full name\nAlex Smith\nOrganisation\nDepartment of Health and Aged Care\nContact email\nalex@health.gov.au\nService required\nPublic";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.organisation), "Department of Health and Aged Care");
+        assert_eq!(a.public_service.ticked, Some(true));
+    }
+
+    #[test]
+    fn ip_note_is_kept_for_validation_and_boilerplate_is_not() {
+        let text = OFFICIAL_FILLED.replace(
+            "[ 150.203.4.0/24 ]",
+            "[ 150.203.4.7 (home broadband – dynamic) ]",
+        );
+        let a = read(&text_doc(&text)).expect("a form");
+        assert_eq!(
+            val(&a.ip_allowlist),
+            "150.203.4.7 (home broadband – dynamic)"
+        );
+    }
+
+    #[test]
+    fn not_a_form() {
+        assert!(
+            read(&text_doc(
+                "Hi,\nWhen will my credentials arrive?\nThanks\nJane\nEmail: jane@x.com"
+            ))
+            .is_none()
+        );
+        assert!(read(&text_doc("")).is_none());
+    }
+
+    #[test]
+    fn named_fields_fill_gaps() {
+        let mut d = doc(&[&["Occupation Coding Service Registration Form"]]);
+        let f = |name: &str, tip: &str, v: FieldValue| Field {
+            name: name.into(),
+            tooltip: tip.into(),
+            nearby_text: String::new(),
+            value: v,
+        };
+        d.fields = vec![
+            f("Text1", "Full name", FieldValue::Text("Kim Nguyen".into())),
+            f(
+                "Organisation",
+                "",
+                FieldValue::Text("Geoscience Australia".into()),
+            ),
+            f("txtEmail", "", FieldValue::Text("kim@ga.gov.au".into())),
+            f(
+                "Check Box4",
+                "I have read, understand, and agree to be legally bound by the Terms of Use",
+                FieldValue::Check(true),
+            ),
+            f("PartnerService", "", FieldValue::Check(true)),
+            f("PublicService", "", FieldValue::Check(false)),
+        ];
+        let a = read(&d).expect("a form");
+        assert_eq!(val(&a.full_name), "Kim Nguyen");
+        assert_eq!(val(&a.organisation), "Geoscience Australia");
+        assert_eq!(val(&a.contact_email), "kim@ga.gov.au");
+        assert_eq!(a.terms.ticked, Some(true));
+        assert!(a.terms.from_field);
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(false));
+    }
+
+    #[test]
+    fn printed_table_with_narrow_gap() {
+        let text = "Your Details\nFull name      Dr Jane Citizen\n\nOrganisation Australian National University\n\nContact email jane.citizen@anu.edu.au\n\nTerms of Use\n☒ I have read, understand, and agree to be legally bound by the Terms of Use of\nthe Australian Bureau of Statistics Occupation Coding Service.\n";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.full_name), "Dr Jane Citizen");
+        assert_eq!(val(&a.organisation), "Australian National University");
+        assert_eq!(val(&a.contact_email), "jane.citizen@anu.edu.au");
+        assert_eq!(a.terms.ticked, Some(true));
+    }
+
+    #[test]
+    fn labels_classify() {
+        for (label, want) in [
+            ("Full name", Some(Question::FullName)),
+            ("Applicant name", Some(Question::FullName)),
+            ("Name", Some(Question::FullName)),
+            ("Organisation name", Some(Question::Organisation)),
+            ("Organization", Some(Question::Organisation)),
+            ("Agency", Some(Question::Organisation)),
+            ("Email", Some(Question::Email)),
+            ("E-mail address", Some(Question::Email)),
+            ("Contact e-mail", Some(Question::Email)),
+            ("Static IP address or range", Some(Question::Ip)),
+            ("IP address(es) for allowlisting", Some(Question::Ip)),
+            ("Records per day (peak)", Some(Question::Records)),
+            ("API calls you expect to make", Some(Question::Calls)),
+            ("· records you expect to code", Some(Question::Records)),
+            (
+                "· API calls (batch or single record requests) you expect to make",
+                Some(Question::Calls),
+            ),
+            ("Kind regards", None),
+        ] {
+            let got = labelled(&format!("{label}: x")).map(|(q, _)| q);
+            assert_eq!(got, want, "label {label:?}");
+        }
+        assert_eq!(labelled("Department of Health"), None);
+        assert_eq!(labelled("Dr Jane Citizen"), None);
+    }
 }

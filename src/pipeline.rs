@@ -21,6 +21,9 @@ use std::path::Path;
 pub struct Context {
     pub rules: Rules,
     pub limits: Limits,
+    /// The regintake binary to run attachment-reading worker processes from (`regintake
+    /// worker`); `None` reads attachments in this process (library callers, tests).
+    pub worker_exe: Option<std::path::PathBuf>,
 }
 
 /// Counts for the summary line every run ends with.
@@ -208,7 +211,7 @@ pub fn read_forms(
         if !seen.insert(sha256_hex(&att.bytes)) {
             continue;
         }
-        match extract::read_attachment(att, &ctx.limits) {
+        match extract::worker::read_attachment(att, ctx) {
             Err(why) => records.push(unreadable_record(&att.filename, &why.0, due_by)),
             Ok(None) => {}
             Ok(Some(doc)) => {

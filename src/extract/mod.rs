@@ -8,10 +8,10 @@ pub mod worker;
 
 use crate::limits::Limits;
 use crate::mime::{Attachment, FileKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a document's answers were read; the ledger's `source` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Source {
     #[serde(rename = "pdf-form")]
     PdfForm,
@@ -45,7 +45,7 @@ pub const UNTICKED: char = '☐';
 
 /// One printed line, paragraph or table row. A paragraph has one cell; a table row has one cell
 /// per column (merged cells appear once).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     pub cells: Vec<String>,
 }
@@ -62,7 +62,7 @@ impl Line {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum FieldValue {
     Text(String),
@@ -71,7 +71,7 @@ pub enum FieldValue {
 
 /// A named form field: an AcroForm field, a Word content control or a legacy form field.
 /// The form reader ties it to a question by `name`, else `tooltip`, else `nearby_text`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
     /// Full field name (`/T` joined with dots), or a content control's tag / alias.
     pub name: String,
@@ -83,7 +83,7 @@ pub struct Field {
 }
 
 /// What one document says, in reading order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub source: Source,
     pub lines: Vec<Line>,

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs what the tests need first (Dovecot for the IMAP tests,
+# poppler's pdftotext for the PDF layout comparison), so it works on a fresh Debian machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd dovecot-core)
+command -v doveadm >/dev/null 2>&1 || missing+=(dovecot-core)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "scripts/test.sh: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# With the packages installed, the IMAP tests must run, not skip.
+export REGINTAKE_REQUIRE_DOVECOT=1
+export RUST_BACKTRACE=1
+
+cargo build --locked --all-targets
+cargo test --locked --no-fail-fast "$@"

@@ -1,0 +1,309 @@
+//! End to end through the binary: the sample mailbox in → ledger → CSV out; idempotency, mbox vs
+//! Maildir, the one-writer lock (exit 75) and the append-only ledger.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
+    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
+    c
+}
+
+fn sample_mbox() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    assert!(p.is_file(), "fixtures/sample.mbox is missing");
+    p
+}
+
+fn run(args: &[&str], db: &Path) -> Output {
+    let out = bin()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run regintake");
+    out
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The numbers of the summary line: read, added, review, skipped, failed.
+fn summary(stderr: &str) -> [u64; 5] {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.contains("messages read"))
+        .expect("a summary line");
+    let nums: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    assert_eq!(nums.len(), 5, "summary line {line:?}");
+    [nums[0], nums[1], nums[2], nums[3], nums[4]]
+}
+
+fn export(db: &Path, extra: &[&str]) -> String {
+    let out = run(&[&["export"], extra].concat(), db);
+    ok(&out);
+    String::from_utf8(out.stdout).expect("CSV is UTF-8")
+}
+
+/// Splits an exported CSV into rows of cells (every cell quoted, CRLF ends).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').expect("BOM");
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut chars = text.chars().peekable();
+    let mut in_quotes = false;
+    while let Some(c) = chars.next() {
+        match (c, in_quotes) {
+            ('"', false) => in_quotes = true,
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            ('"', true) => in_quotes = false,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\r', false) => {
+                assert_eq!(chars.next(), Some('\n'), "CR without LF");
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            ('\n', false) => panic!("bare LF line end"),
+            (c, _) => cell.push(c),
+        }
+    }
+    assert!(row.is_empty() && cell.is_empty(), "last line has no CRLF");
+    rows
+}
+
+const HEADER: &str = "record_id,received_at,due_by,message_id,sender,subject,attachment,source,full_name,organisation,contact_email,terms_accepted,service,ip_allowlist,expected_records_per_day,expected_api_calls_per_day,user_guide_agreed,status,flags,supersedes";
+
+#[test]
+fn ingest_export_reingest_and_maildir() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("ledger.db");
+    let mbox = sample_mbox();
+
+    let first = summary(&ok(&run(&["ingest", mbox.to_str().expect("path")], &db)));
+    assert!(
+        first[0] >= 30,
+        "sample mailbox has at least 30 messages: {first:?}"
+    );
+    assert!(
+        first[1] >= first[0],
+        "every message gives at least one record: {first:?}"
+    );
+    assert_eq!(first[3], 0);
+    assert_eq!(first[4], 0);
+
+    let csv = export(&db, &[]);
+    assert!(csv.starts_with('\u{feff}'));
+    let rows = parse_csv(&csv);
+    assert_eq!(rows[0].join(","), HEADER);
+    assert!(
+        csv.split("\r\n")
+            .nth(1)
+            .is_some_and(|l| l.starts_with("\"1\",")),
+        "every field quoted"
+    );
+    assert_eq!(rows.len() as u64 - 1, first[1]);
+    let flags_col = rows[0]
+        .iter()
+        .position(|c| c == "flags")
+        .expect("flags column");
+    let status_col = rows[0]
+        .iter()
+        .position(|c| c == "status")
+        .expect("status column");
+    for r in &rows[1..] {
+        assert_eq!(r.len(), 20);
+        assert_eq!(
+            r[status_col] == "ok",
+            r[flags_col].is_empty(),
+            "status follows flags: {r:?}"
+        );
+    }
+
+    // Re-reading the same archive adds nothing.
+    let again = summary(&ok(&run(&["ingest", mbox.to_str().expect("path")], &db)));
+    assert_eq!(again[1], 0, "re-ingest added records: {again:?}");
+    assert_eq!(
+        again[3], first[0],
+        "every message skipped as already recorded"
+    );
+    assert_eq!(export(&db, &[]), csv);
+
+    // --reprocess appends revisions; the default export still shows one row per form.
+    let re = summary(&ok(&run(
+        &["ingest", "--reprocess", mbox.to_str().expect("path")],
+        &db,
+    )));
+    assert_eq!(re[1], first[1]);
+    let latest = parse_csv(&export(&db, &[]));
+    assert_eq!(latest.len(), rows.len());
+    let all = parse_csv(&export(&db, &["--all-revisions"]));
+    assert_eq!(all.len() - 1, 2 * (rows.len() - 1));
+
+    // The same messages as a Maildir give the same rows.
+    let maildir = dir.path().join("Maildir");
+    split_mbox_into_maildir(&mbox, &maildir);
+    let db2 = dir.path().join("maildir.db");
+    let m = summary(&ok(&run(
+        &["ingest", maildir.to_str().expect("path")],
+        &db2,
+    )));
+    assert_eq!(m[0], first[0]);
+    let maildir_rows = parse_csv(&export(&db2, &[]));
+    assert_eq!(
+        maildir_rows, rows,
+        "mbox and Maildir of the same messages differ"
+    );
+
+    // status filter
+    let review = parse_csv(&export(&db, &["--status", "needs_review"]));
+    assert!(review[1..].iter().all(|r| r[status_col] == "needs_review"));
+    let okrows = parse_csv(&export(&db, &["--status", "ok"]));
+    assert_eq!(review.len() + okrows.len() - 2, latest.len() - 1);
+
+    // --out is written and matches stdout.
+    let out_file = dir.path().join("report.csv");
+    ok(&run(
+        &["export", "--out", out_file.to_str().expect("path")],
+        &db,
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&out_file).expect("report"),
+        export(&db, &[])
+    );
+}
+
+/// Writes each mbox message to its own file in `cur/`, in order, undoing mboxrd quoting.
+fn split_mbox_into_maildir(mbox: &Path, maildir: &Path) {
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).expect("maildir");
+    }
+    let text = std::fs::read(mbox).expect("mbox");
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    let mut prev_blank = true;
+    for line in text.split_inclusive(|b| *b == b'\n') {
+        if line.starts_with(b"From ") && prev_blank {
+            messages.push(Vec::new());
+            prev_blank = false;
+            continue;
+        }
+        prev_blank = line == b"\n" || line == b"\r\n";
+        let Some(m) = messages.last_mut() else {
+            continue;
+        };
+        let stripped = line.iter().take_while(|b| **b == b'>').count();
+        if stripped > 0 && line[stripped..].starts_with(b"From ") {
+            m.extend_from_slice(&line[1..]);
+        } else {
+            m.extend_from_slice(line);
+        }
+    }
+    for (i, m) in messages.iter_mut().enumerate() {
+        // Drop the blank line that separated it from the next "From " line.
+        if m.ends_with(b"\n\n") {
+            m.pop();
+        } else if m.ends_with(b"\r\n\r\n") {
+            m.truncate(m.len() - 2);
+        }
+        std::fs::write(
+            maildir.join("cur").join(format!("{:06}.msg:2,S", i + 1)),
+            &m,
+        )
+        .expect("write");
+    }
+}
+
+#[test]
+fn second_writer_exits_75_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("ledger.db");
+    let _held = regintake::ledger::RunLock::acquire(&db)
+        .map_err(|_| "lock")
+        .expect("first lock");
+    let out = run(&["ingest", sample_mbox().to_str().expect("path")], &db);
+    assert_eq!(
+        out.status.code(),
+        Some(75),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !db.exists() || std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0) == 0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn ledger_refuses_update_and_delete() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("ledger.db");
+    ok(&run(
+        &["ingest", sample_mbox().to_str().expect("path")],
+        &db,
+    ));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM records", [], |r| r.get(0))
+        .expect("count");
+    assert!(n > 0);
+    assert!(
+        conn.execute("UPDATE records SET full_name = 'x'", [])
+            .is_err(),
+        "UPDATE allowed"
+    );
+    assert!(
+        conn.execute("DELETE FROM records", []).is_err(),
+        "DELETE allowed"
+    );
+    let after: i64 = conn
+        .query_row("SELECT count(*) FROM records", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(after, n);
+}
+
+#[test]
+fn usage_errors_exit_2_and_failures_exit_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("ledger.db");
+    assert_eq!(run(&["frobnicate"], &db).status.code(), Some(2));
+    assert_eq!(
+        run(&["export", "--status", "maybe"], &db).status.code(),
+        Some(2)
+    );
+    let missing = run(&["ingest", "/nonexistent/mailbox"], &db);
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("/nonexistent/mailbox"),
+        "says what and where: {stderr}"
+    );
+    let bad_config = dir.path().join("bad.toml");
+    std::fs::write(&bad_config, "[rules]\nip_min_prefix_v4 = \"wide\"\n").expect("write");
+    let out = bin()
+        .arg("--config")
+        .arg(&bad_config)
+        .arg("--db")
+        .arg(&db)
+        .args(["export"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
+}
