@@ -571,11 +571,23 @@ fn spawn_daemon(
     std::sync::mpsc::Receiver<String>,
     std::sync::Arc<std::sync::Mutex<String>>,
 ) {
+    spawn_daemon_with(conf, &[])
+}
+
+fn spawn_daemon_with(
+    conf: &Path,
+    env: &[(&str, &str)],
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<String>,
+    std::sync::Arc<std::sync::Mutex<String>>,
+) {
     let mut child = bin()
         .arg("-v")
         .arg("--config")
         .arg(conf)
         .arg("poll")
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -679,7 +691,24 @@ fn idle_wakes_the_daemon_within_seconds() {
     let dir = tempfile::tempdir().unwrap();
     // A timer poll would take an hour: only IDLE can explain a quick wake-up.
     let conf = config_file(&dir, &d, "poll_interval_secs = 3600\nidle = true");
-    let (mut child, rx, all) = spawn_daemon(&conf);
+    let notify_path = dir.path().join("notify.sock");
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    notify
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let (mut child, rx, all) = spawn_daemon_with(
+        &conf,
+        &[
+            ("NOTIFY_SOCKET", notify_path.to_str().unwrap()),
+            ("WATCHDOG_USEC", "400000"),
+        ],
+    );
+    let mut states = Vec::new();
+    let mut buf = [0u8; 256];
+    while !states.iter().any(|s: &String| s == "READY=1") {
+        let n = notify.recv(&mut buf).expect("READY=1 from the daemon");
+        states.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
     assert!(
         wait_for_line(&rx, "Waiting in IDLE", Duration::from_secs(20)),
         "{}",
@@ -704,6 +733,79 @@ fn idle_wakes_the_daemon_within_seconds() {
     let stderr = all.lock().unwrap().clone();
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(summary_line(&stderr)[1], 1);
+    notify.set_nonblocking(true).unwrap();
+    while let Ok(n) = notify.recv(&mut buf) {
+        states.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert!(states.iter().any(|s| s == "WATCHDOG=1"), "{states:?}");
+    assert!(states.iter().any(|s| s == "STOPPING=1"), "{states:?}");
     let inbox = c.messages("INBOX");
     assert!(has_flag(&inbox[0].1, KEYWORD_NO_FORM), "{inbox:?}");
+}
+
+#[test]
+fn daemon_reconnects_after_the_session_is_dropped() {
+    let Some(d) = Dovecot::start("daemon_reconnects", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = config_file(&dir, &d, "poll_interval_secs = 3600");
+    let (mut child, rx, all) = spawn_daemon(&conf);
+    assert!(
+        wait_for_line(&rx, "Waiting in IDLE", Duration::from_secs(20)),
+        "{}",
+        all.lock().unwrap()
+    );
+    d.doveadm(&["kick", dovecot::USER]);
+    assert!(
+        wait_for_line(&rx, "reconnecting", Duration::from_secs(10)),
+        "{}",
+        all.lock().unwrap()
+    );
+    assert!(
+        wait_for_line(&rx, "Waiting in IDLE", Duration::from_secs(20)),
+        "{}",
+        all.lock().unwrap()
+    );
+    let mut c = d.client();
+    c.append("INBOX", &dovecot::plain_message("after-kick"), "");
+    assert!(
+        wait_for_line(&rx, "Recorded message", Duration::from_secs(10)),
+        "{}",
+        all.lock().unwrap()
+    );
+    dovecot::send_signal(child.id(), libc::SIGTERM);
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(20)), Some(0));
+    assert_eq!(record_count(&db_in(&dir)), 1);
+}
+
+#[test]
+fn oversized_message_is_recorded_unread() {
+    let Some(d) = Dovecot::start("oversized_message", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let mut c = d.client();
+    let big = dovecot::message("big", "Huge", &"x".repeat(20_000));
+    c.append("INBOX", &big, "");
+    c.append("INBOX", &dovecot::plain_message("small"), "");
+    let mut ctx = Context::default();
+    ctx.limits.max_message_bytes = 5_000;
+    let lock = RunLock::acquire(&db).unwrap();
+    let ledger = Ledger::open(&db).unwrap();
+    let s = regintake::source::imap::run(imap_config(&d, ""), ledger, ctx, true, lock).unwrap();
+    assert_eq!((s.messages_read, s.records_added), (2, 2), "{s}");
+    let rows = Ledger::open(&db)
+        .unwrap()
+        .export_rows(&ExportFilter::default())
+        .unwrap();
+    let flags: Vec<&str> = rows.iter().map(|r| r.flags.as_str()).collect();
+    assert!(flags.contains(&"unreadable_attachment"), "{flags:?}");
+    assert!(flags.contains(&"no_form_found"), "{flags:?}");
+    assert_eq!(
+        c.messages(PROCESSED).len(),
+        1,
+        "the unread one waits for staff"
+    );
 }

@@ -109,6 +109,9 @@ struct Conn {
     idle: bool,
     /// Mailboxes known to exist (created or listed this session).
     mailboxes: HashSet<String>,
+    /// The selected mailbox keeps keywords of our own (PERMANENTFLAGS has `\*`); Exchange
+    /// Online, for one, does not: then the saved UID alone keeps messages from being re-read.
+    keywords: bool,
     /// The stream is in an unknown state (a FETCH answer was abandoned): do not reuse it.
     broken: bool,
 }
@@ -134,6 +137,7 @@ enum Handled {
     /// The reader failed on it.
     Failed {
         key: String,
+        origin: String,
         reason: String,
         raw_sha256: String,
         raw_size: u64,
@@ -191,6 +195,7 @@ impl Poller {
             uidplus: caps.has_str("UIDPLUS"),
             idle: caps.has_str("IDLE"),
             mailboxes: HashSet::new(),
+            keywords: true,
             broken: false,
         };
         tracing::info!(
@@ -381,6 +386,13 @@ impl Poller {
         let uidvalidity = selected
             .uid_validity
             .ok_or_else(|| anyhow!("the server gave no UIDVALIDITY for {mailbox:?}"))?;
+        conn.keywords = selected.permanent_flags.iter().any(|f| {
+            matches!(f, async_imap::types::Flag::MayCreate)
+                || matches!(f, async_imap::types::Flag::Custom(k) if k.eq_ignore_ascii_case(KEYWORD_NO_FORM))
+        });
+        if !conn.keywords {
+            tracing::debug!(mailbox = %mailbox, "The server does not keep our keywords; relying on the saved UID");
+        }
         let saved = self
             .ledger
             .mailbox_state(&self.account, mailbox)
@@ -634,6 +646,7 @@ impl Poller {
             .unwrap_or_else(|| Utc::now().fixed_offset());
         let failed = |key: String, reason: String| Handled::Failed {
             key,
+            origin: raw.origin.clone(),
             reason,
             raw_sha256: raw_sha256.clone(),
             raw_size: raw.bytes.len() as u64,
@@ -688,6 +701,7 @@ impl Poller {
             Err(panic) => {
                 return Handled::Failed {
                     key: pipeline::message_key(None, &pipeline::sha256_hex(&raw.bytes)),
+                    origin: raw.origin.clone(),
                     reason: format!("message parser failed: {}", panic_text(&panic)),
                     raw_sha256: pipeline::sha256_hex(&raw.bytes),
                     raw_size: size,
@@ -752,13 +766,13 @@ impl Poller {
                 }
                 Handled::Failed {
                     key,
+                    origin,
                     reason,
                     raw_sha256,
                     raw_size,
                     received_at,
                 } => {
                     self.summary.failed += 1;
-                    let origin = format!("imap:{};UID={}", self.cfg.mailbox, r.uid);
                     let attempts = self
                         .ledger
                         .record_failure(&key, &origin, &reason)
@@ -887,8 +901,10 @@ impl Poller {
             let set = uid_set(&uids);
             match &action {
                 Action::Keyword(k) => {
-                    self.store(conn, &set, &format!("+FLAGS.SILENT ({k})"))
-                        .await?;
+                    if conn.keywords {
+                        self.store(conn, &set, &format!("+FLAGS.SILENT ({k})"))
+                            .await?;
+                    }
                     for uid in &uids {
                         tracing::info!(uid, mailbox = %self.cfg.mailbox, keyword = k, "Marked message");
                     }
@@ -918,8 +934,10 @@ impl Poller {
                     } else {
                         // Neither MOVE nor UIDPLUS: a plain EXPUNGE would also remove other
                         // clients' \Deleted mail, so the message stays, marked.
-                        self.store(conn, &set, &format!("+FLAGS.SILENT ({fallback})"))
-                            .await?;
+                        if conn.keywords {
+                            self.store(conn, &set, &format!("+FLAGS.SILENT ({fallback})"))
+                                .await?;
+                        }
                         for uid in &uids {
                             tracing::info!(uid, mailbox = %self.cfg.mailbox, keyword = fallback, "Server cannot move; marked message");
                         }
@@ -1106,6 +1124,121 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::ExportFilter;
+
+    fn poller(dir: &tempfile::TempDir, extra: &str) -> Poller {
+        let ledger = Ledger::open(&dir.path().join("ledger.db")).unwrap();
+        let cfg: ImapConfig = toml::from_str(&format!(
+            "host = \"127.0.0.1\"\nusername = \"u\"\npassword = \"p\"\n{extra}"
+        ))
+        .unwrap();
+        let (_tx, rx) = watch::channel(false);
+        Poller::new(cfg, ledger, Context::default(), None, rx)
+    }
+
+    fn failed_read(uid: u32) -> Read {
+        Read {
+            uid,
+            deleted: false,
+            handled: Handled::Failed {
+                key: "sha256:00ff".into(),
+                origin: format!("imap:INBOX;UIDVALIDITY=9;UID={uid}"),
+                reason: "reader failed: boom".into(),
+                raw_sha256: "00ff".into(),
+                raw_size: 10,
+                received_at: Utc::now().fixed_offset(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_message_failing_three_times_is_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = poller(&dir, "");
+        for attempt in 1..MAX_ATTEMPTS {
+            let actions = p.commit(vec![failed_read(7)]).unwrap();
+            assert!(
+                actions.is_empty(),
+                "attempt {attempt}: left for the next pass"
+            );
+            assert!(!p.ledger.contains("sha256:00ff").unwrap());
+        }
+        let actions = p.commit(vec![failed_read(7)]).unwrap();
+        assert_eq!(actions, vec![(7, Action::Keyword(KEYWORD_FAILED), false)]);
+        assert!(p.ledger.contains("sha256:00ff").unwrap());
+        assert_eq!(p.summary.failed, u64::from(MAX_ATTEMPTS));
+        assert_eq!(p.summary.records_added, 1);
+        let rows = p
+            .ledger
+            .export_rows(&ExportFilter {
+                all_revisions: true,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].flags, "unreadable_attachment");
+        // Fetched again later (say its keyword was lost): still set aside, not recorded again.
+        assert_eq!(
+            p.known_action("sha256:00ff").unwrap(),
+            Some(Action::Keyword(KEYWORD_FAILED))
+        );
+    }
+
+    #[test]
+    fn the_same_message_twice_in_a_batch_is_recorded_once_and_both_copies_acted_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = poller(
+            &dir,
+            "no_form_action = \"move\"\nno_form_mailbox = \"NoForm\"",
+        );
+        let raw = RawMessage {
+            bytes: b"Message-ID: <dup@x>\r\nSubject: hi\r\n\r\nhello\r\n".to_vec(),
+            origin: "imap:INBOX;UIDVALIDITY=1;UID=1".into(),
+            internal_date: None,
+        };
+        let reads = vec![
+            Read {
+                uid: 1,
+                deleted: false,
+                handled: p.read_message(raw.clone()),
+            },
+            Read {
+                uid: 2,
+                deleted: true,
+                handled: p.read_message(raw),
+            },
+        ];
+        let actions = p.commit(reads).unwrap();
+        let to = Action::Move {
+            mailbox: "NoForm".into(),
+            fallback: KEYWORD_NO_FORM,
+        };
+        assert_eq!(actions, vec![(1, to.clone(), false), (2, to, true)]);
+        assert_eq!(p.summary.records_added, 1);
+        assert_eq!(p.summary.skipped, 1);
+    }
+
+    #[test]
+    fn actions_follow_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = poller(&dir, "processed_mailbox = \"Done\"");
+        assert_eq!(
+            p.action_for(true),
+            Action::Move {
+                mailbox: "Done".into(),
+                fallback: KEYWORD_REGISTERED
+            }
+        );
+        assert_eq!(p.action_for(false), Action::Keyword(KEYWORD_NO_FORM));
+        let p = poller(&dir, "no_form_action = \"move\"");
+        assert_eq!(
+            p.action_for(false),
+            Action::Move {
+                mailbox: "Registrations/Processed".into(),
+                fallback: KEYWORD_NO_FORM
+            }
+        );
+    }
 
     #[test]
     fn uid_sets_compress_runs() {
