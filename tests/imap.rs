@@ -809,3 +809,81 @@ fn oversized_message_is_recorded_unread() {
         "the unread one waits for staff"
     );
 }
+
+/// Measurement, not a check: `scripts/bench-imap.sh` runs it in release mode. Polls 2,000
+/// messages from the local Dovecot, then ingests the same messages from an mbox, and prints both.
+#[test]
+#[ignore]
+fn bench_poll_2000_messages_vs_ingest() {
+    let Some(d) = Dovecot::start("bench_poll_2000_messages_vs_ingest", Options::default()) else {
+        return;
+    };
+    let count: usize = std::env::var("REGINTAKE_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let messages: Vec<Vec<u8>> = (0..count)
+        .map(|i| {
+            if i % 2 == 0 {
+                dovecot::form_message(&format!("bench{i}"))
+            } else {
+                dovecot::plain_message(&format!("bench{i}"))
+            }
+        })
+        .collect();
+    let bytes: usize = messages.iter().map(Vec::len).sum();
+    let mut c = d.client();
+    let t = Instant::now();
+    c.append_many("INBOX", &messages);
+    eprintln!(
+        "seeded {count} messages ({bytes} bytes) in {:.2?}",
+        t.elapsed()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("poll.db");
+    let cfg = imap_config(&d, "no_form_action = \"move\"");
+    let t = Instant::now();
+    let s = poll_once(cfg, &db).expect("poll");
+    let poll = t.elapsed();
+    assert_eq!(s.messages_read as usize, count, "{s}");
+
+    let mbox = dir.path().join("bench.mbox");
+    let mut text = Vec::new();
+    for m in &messages {
+        text.extend_from_slice(b"From MAILER-DAEMON Tue Nov 24 10:00:00 2026\n");
+        text.extend_from_slice(
+            &String::from_utf8_lossy(m)
+                .replace("\r\n", "\n")
+                .into_bytes(),
+        );
+        text.extend_from_slice(b"\n");
+    }
+    std::fs::write(&mbox, text).unwrap();
+    let db2 = dir.path().join("ingest.db");
+    let mut ledger = Ledger::open(&db2).unwrap();
+    let t = Instant::now();
+    let si = pipeline::ingest(
+        &[mbox],
+        &mut ledger,
+        &Context::default(),
+        &pipeline::IngestOptions {
+            reprocess: false,
+            progress: false,
+        },
+    );
+    let ingest = t.elapsed();
+    let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    println!(
+        "poll --once: {count} messages in {poll:.2?} ({:.0} msg/s; {s})",
+        rate(s.messages_read, poll)
+    );
+    match si {
+        Ok(si) => println!(
+            "ingest mbox: {} messages in {ingest:.2?} ({:.0} msg/s; {si})",
+            si.messages_read,
+            rate(si.messages_read, ingest)
+        ),
+        Err(e) => println!("ingest mbox failed: {e:#}"),
+    }
+}

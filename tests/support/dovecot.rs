@@ -327,6 +327,7 @@ disable_plaintext_auth = no
 auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 mail_location = maildir:~/Maildir
+mail_fsync = never
 namespace inbox {{
   inbox = yes
   separator = /
@@ -500,6 +501,37 @@ impl Client {
         self.writer.write_all(b"\r\n").unwrap();
         let (_, status) = self.read_until(&tag);
         assert!(status.starts_with("OK"), "APPEND: {status}");
+    }
+
+    /// APPENDs many messages, pipelined with non-synchronising literals (LITERAL+).
+    pub fn append_many(&mut self, mailbox: &str, messages: &[Vec<u8>]) {
+        for chunk in messages.chunks(100) {
+            let mut last = String::new();
+            let mut out = Vec::new();
+            for m in chunk {
+                self.tag += 1;
+                last = format!("t{}", self.tag);
+                out.extend_from_slice(
+                    format!("{last} APPEND \"{mailbox}\" () {{{}+}}\r\n", m.len()).as_bytes(),
+                );
+                out.extend_from_slice(m);
+                out.extend_from_slice(b"\r\n");
+            }
+            self.writer.write_all(&out).unwrap();
+            let mut oks = 0;
+            loop {
+                let mut line = String::new();
+                assert!(self.reader.read_line(&mut line).unwrap() > 0);
+                if line.starts_with('t') {
+                    assert!(line.contains(" OK"), "APPEND: {line}");
+                    oks += 1;
+                    if line.starts_with(&format!("{last} ")) {
+                        break;
+                    }
+                }
+            }
+            assert_eq!(oks, chunk.len());
+        }
     }
 
     /// (UID, flags) of every message in `mailbox`; empty when the mailbox does not exist.
