@@ -119,16 +119,23 @@ fn pass_records_every_message_and_moves_form_mail() {
     };
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
-    let forms = [dovecot::form_message("f1"), dovecot::form_message("f2")];
-    let plain = [dovecot::plain_message("p1"), dovecot::plain_message("p2")];
+    let forms = [
+        dovecot::fixture_mail("m01_docx_attachment.eml"),
+        dovecot::fixture_mail("m02_pdf_attachment.eml"),
+        dovecot::fixture_mail("m08_body_plain_text_form.eml"),
+    ];
+    let plain = [
+        dovecot::fixture_mail("m15_no_form_question.eml"),
+        dovecot::fixture_mail("m16_reply_thread_no_form.eml"),
+    ];
     let mut c = d.client();
     for m in plain.iter().chain(&forms) {
         c.append("INBOX", m, "");
     }
     let s = poll_once(imap_config(&d, ""), &db).expect("pass");
-    assert_eq!(s.messages_read, 4);
-    assert_eq!(s.records_added, 4, "{s}");
-    assert_eq!(record_count(&db), 4);
+    assert_eq!(s.messages_read, 5);
+    assert_eq!(s.records_added, 5, "{s}");
+    assert_eq!(record_count(&db), 5);
     for m in &plain {
         assert_eq!(has_form(&db, m), Some(false), "a question is not a form");
     }
@@ -144,7 +151,7 @@ fn pass_records_every_message_and_moves_form_mail() {
             "BODY.PEEK must not set \\Seen: {flags:?}"
         );
     }
-    assert_eq!(c.messages(PROCESSED).len(), 2, "form mail is moved");
+    assert_eq!(c.messages(PROCESSED).len(), 3, "form mail is moved");
 }
 
 #[test]
@@ -226,7 +233,7 @@ fn server_without_move_or_uidplus_marks_and_never_expunges() {
     };
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
-    let form = dovecot::form_message("nm-form");
+    let form = dovecot::fixture_mail("m01_docx_attachment.eml");
     let plain = dovecot::plain_message("nm-plain");
     let theirs = dovecot::plain_message("nm-theirs");
     let mut c = d.client();
@@ -822,13 +829,16 @@ fn bench_poll_2000_messages_vs_ingest() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
+    // The fixture mails (DOCX, PDF, ODT, body forms, no form...), each copy made unique.
+    let fixtures = dovecot::fixture_mails();
     let messages: Vec<Vec<u8>> = (0..count)
         .map(|i| {
-            if i % 2 == 0 {
-                dovecot::form_message(&format!("bench{i}"))
-            } else {
-                dovecot::plain_message(&format!("bench{i}"))
-            }
+            let m = String::from_utf8_lossy(&fixtures[i % fixtures.len()]).replacen(
+                "Message-ID: <",
+                &format!("Message-ID: <copy{i}."),
+                1,
+            );
+            format!("X-Bench-Copy: {i}\r\n{m}").into_bytes()
         })
         .collect();
     let bytes: usize = messages.iter().map(Vec::len).sum();

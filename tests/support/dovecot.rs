@@ -579,6 +579,44 @@ pub fn message(id: &str, subject: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A mail from `fixtures/mail/`, with CRLF line ends as IMAP carries it.
+pub fn fixture_mail(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/mail")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    crlf(&bytes)
+}
+
+/// Every mail in `fixtures/mail/`, in name order, CRLF.
+pub fn fixture_mails() -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| crlf(&std::fs::read(p).unwrap()))
+        .collect()
+}
+
+fn crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 40);
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
 /// A message that is not a registration form.
 pub fn plain_message(id: &str) -> Vec<u8> {
     message(
