@@ -24,7 +24,9 @@ use chrono::{DateTime, FixedOffset, Utc};
 use connect::{ConnectError, ImapSession};
 use futures::StreamExt as _;
 use notify::Notifier;
+use std::collections::VecDeque;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio_rustls::TlsConnector;
@@ -134,6 +136,8 @@ enum Handled {
     New { message: NewMessage, has_form: bool },
     /// Already in the ledger: only the server action is left.
     Known { key: String },
+    /// Not read for a reason that is not the message's fault: read again next pass.
+    Lost(String),
     /// The reader failed on it.
     Failed {
         key: String,
@@ -148,7 +152,7 @@ enum Handled {
 struct Poller {
     cfg: ImapConfig,
     ledger: Ledger,
-    ctx: Context,
+    ctx: Arc<Context>,
     tls: Option<TlsConnector>,
     /// `user@host:port`, the ledger's name for this account.
     account: String,
@@ -156,6 +160,8 @@ struct Poller {
     summary: Summary,
     shutdown: watch::Receiver<bool>,
     notifier: Notifier,
+    /// Messages read at once on worker threads.
+    workers: usize,
 }
 
 impl Poller {
@@ -171,11 +177,15 @@ impl Poller {
             timeout: Duration::from_secs(cfg.timeout_secs.max(1)),
             cfg,
             ledger,
-            ctx,
+            ctx: Arc::new(ctx),
             tls,
             summary: Summary::default(),
             shutdown,
             notifier: Notifier::from_env(),
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .clamp(1, 8),
         }
     }
 
@@ -491,6 +501,7 @@ impl Poller {
             .iter()
             .partition(|u| sizes.get(u).is_some_and(|s| *s > limit));
         let mut read: Vec<Read> = Vec::with_capacity(chunk.len());
+        let mut in_flight: VecDeque<(u32, bool, Job)> = VecDeque::new();
         let mut seen: HashSet<u32> = HashSet::new();
         let mut failure: Option<anyhow::Error> = None;
         let mut interrupted = false;
@@ -568,19 +579,34 @@ impl Poller {
                     internal_date: fetch.internal_date(),
                 };
                 drop(fetch);
-                let handled = if whole {
-                    self.read_message(raw)
+                let begun = if whole {
+                    self.begin(raw)
                 } else {
-                    self.read_oversized(raw, sizes.get(&uid).copied().unwrap_or(0))
+                    Begun::Done(self.read_oversized(raw, sizes.get(&uid).copied().unwrap_or(0)))
                 };
-                read.push(Read {
-                    uid,
-                    handled,
-                    deleted,
-                });
+                in_flight.push_back((uid, deleted, Job::start(begun)));
+                // Forms are read on worker threads while the next messages arrive; at most
+                // `workers` at once, so memory stays bounded.
+                while in_flight.len() >= self.workers {
+                    if let Some((uid, deleted, job)) = in_flight.pop_front() {
+                        read.push(Read {
+                            uid,
+                            deleted,
+                            handled: job.finish().await,
+                        });
+                    }
+                }
                 // Let the signal task and the watchdog run between messages.
                 tokio::task::yield_now().await;
             }
+        }
+        // The messages in hand are finished even when stopping.
+        while let Some((uid, deleted, job)) = in_flight.pop_front() {
+            read.push(Read {
+                uid,
+                deleted,
+                handled: job.finish().await,
+            });
         }
         if broken {
             conn.broken = true;
@@ -636,7 +662,17 @@ impl Poller {
 
     /// A fetched message through the pipeline, or found already recorded. Panics in the
     /// readers are caught and become a failure.
+    #[cfg(test)]
     fn read_message(&self, raw: RawMessage) -> Handled {
+        match self.begin(raw) {
+            Begun::Done(h) => h,
+            Begun::Work(work) => work(),
+        }
+    }
+
+    /// The cheap first step here (MIME parse, ledger lookup); the forms are read by the
+    /// returned work, which can run on another thread.
+    fn begin(&self, raw: RawMessage) -> Begun {
         let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pipeline::parse_message(&raw, &self.ctx)
         }));
@@ -644,29 +680,33 @@ impl Poller {
         let received_at = raw
             .internal_date
             .unwrap_or_else(|| Utc::now().fixed_offset());
-        let failed = |key: String, reason: String| Handled::Failed {
+        let origin = raw.origin.clone();
+        let raw_size = raw.bytes.len() as u64;
+        let fallback_key = pipeline::message_key(None, &raw_sha256);
+        drop(raw);
+        let failed = move |key: String, reason: String| Handled::Failed {
             key,
-            origin: raw.origin.clone(),
+            origin,
             reason,
-            raw_sha256: raw_sha256.clone(),
-            raw_size: raw.bytes.len() as u64,
+            raw_sha256,
+            raw_size,
             received_at,
         };
         let parsed = match parsed {
             Ok(p) => p,
             Err(panic) => {
-                let key = pipeline::message_key(None, &raw_sha256);
-                return match self.ledger.contains(&key) {
+                let key = fallback_key;
+                return Begun::Done(match self.ledger.contains(&key) {
                     Ok(true) => Handled::Known { key },
                     _ => failed(
                         key,
                         format!("message parser failed: {}", panic_text(&panic)),
                     ),
-                };
+                });
             }
         };
         match self.ledger.contains(&parsed.key) {
-            Ok(true) => return Handled::Known { key: parsed.key },
+            Ok(true) => return Begun::Done(Handled::Known { key: parsed.key }),
             Ok(false) => {}
             Err(e) => {
                 // Reading it again is harmless: the append finds it if it is there.
@@ -676,19 +716,22 @@ impl Poller {
                 );
             }
         }
-        let key = parsed.key.clone();
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pipeline::finish_message(parsed, &self.ctx)
-        })) {
-            Ok(message) => {
-                let has_form = message
-                    .records
-                    .iter()
-                    .any(|r| !r.flags.contains(&Flag::NoFormFound));
-                Handled::New { message, has_form }
+        let ctx = Arc::clone(&self.ctx);
+        Begun::Work(Box::new(move || {
+            let key = parsed.key.clone();
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pipeline::finish_message(parsed, &ctx)
+            })) {
+                Ok(message) => {
+                    let has_form = message
+                        .records
+                        .iter()
+                        .any(|r| !r.flags.contains(&Flag::NoFormFound));
+                    Handled::New { message, has_form }
+                }
+                Err(panic) => failed(key, format!("reader failed: {}", panic_text(&panic))),
             }
-            Err(panic) => failed(key, format!("reader failed: {}", panic_text(&panic))),
-        }
+        }))
     }
 
     /// A message over `max_message_bytes`: only its header was fetched; it is recorded as
@@ -756,6 +799,9 @@ impl Poller {
                     batch_keys.insert(message.key.clone(), has_form);
                     append_meta.push((r.uid, has_form, r.deleted));
                     to_append.push(message);
+                }
+                Handled::Lost(why) => {
+                    tracing::warn!(uid = r.uid, mailbox = %self.cfg.mailbox, reason = %why, "Message not read; will try again next pass");
                 }
                 Handled::Known { key } => {
                     self.summary.skipped += 1;
@@ -991,6 +1037,43 @@ impl Poller {
         }
         conn.mailboxes.insert(mailbox.to_string());
         Ok(())
+    }
+}
+
+/// A message after the cheap first step.
+enum Begun {
+    Done(Handled),
+    Work(Box<dyn FnOnce() -> Handled + Send>),
+}
+
+/// A message being read.
+enum Job {
+    Done(Handled),
+    Running {
+        task: tokio::task::JoinHandle<Handled>,
+    },
+}
+
+impl Job {
+    fn start(begun: Begun) -> Job {
+        match begun {
+            Begun::Done(h) => Job::Done(h),
+            Begun::Work(work) => Job::Running {
+                task: tokio::task::spawn_blocking(work),
+            },
+        }
+    }
+
+    async fn finish(self) -> Handled {
+        match self {
+            Job::Done(h) => h,
+            Job::Running { task } => match task.await {
+                Ok(h) => h,
+                // The work catches panics itself; this is a cancelled runtime. Not recorded:
+                // the next pass reads the message again.
+                Err(e) => Handled::Lost(format!("reader task ended: {e}")),
+            },
+        }
     }
 }
 
