@@ -233,7 +233,7 @@ fn server_without_move_or_uidplus_marks_and_never_expunges() {
     };
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
-    let form = dovecot::fixture_mail("m01_docx_attachment.eml");
+    let form = dovecot::fixture_mail("m08_body_plain_text_form.eml");
     let plain = dovecot::plain_message("nm-plain");
     let theirs = dovecot::plain_message("nm-theirs");
     let mut c = d.client();
@@ -862,14 +862,22 @@ fn bench_poll_2000_messages_vs_ingest() {
     let mut text = Vec::new();
     for m in &messages {
         text.extend_from_slice(b"From MAILER-DAEMON Tue Nov 24 10:00:00 2026\n");
-        text.extend_from_slice(
-            &String::from_utf8_lossy(m)
-                .replace("\r\n", "\n")
-                .into_bytes(),
-        );
+        // mboxrd: a line starting with ">*From " gets one more '>'.
+        for line in String::from_utf8_lossy(m)
+            .replace("\r\n", "\n")
+            .split_inclusive('\n')
+        {
+            if line.trim_start_matches('>').starts_with("From ") {
+                text.push(b'>');
+            }
+            text.extend_from_slice(line.as_bytes());
+        }
         text.extend_from_slice(b"\n");
     }
-    std::fs::write(&mbox, text).unwrap();
+    std::fs::write(&mbox, &text).unwrap();
+    if let Some(keep) = std::env::var_os("REGINTAKE_BENCH_MBOX") {
+        std::fs::write(keep, &text).unwrap();
+    }
     let db2 = dir.path().join("ingest.db");
     let mut ledger = Ledger::open(&db2).unwrap();
     let t = Instant::now();
