@@ -905,3 +905,43 @@ fn bench_poll_2000_messages_vs_ingest() {
         Err(e) => println!("ingest mbox failed: {e:#}"),
     }
 }
+
+#[test]
+fn mail_arriving_during_a_pass_is_read_without_waiting() {
+    let Some(d) = Dovecot::start("mail_arriving_during_a_pass", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = config_file(&dir, &d, "poll_interval_secs = 3600\nfetch_batch = 20");
+    let mut c = d.client();
+    let count = 300;
+    let seed: Vec<Vec<u8>> = (0..count)
+        .map(|i| dovecot::plain_message(&format!("during{i}")))
+        .collect();
+    c.append_many("INBOX", &seed);
+    let (mut child, rx, all) = spawn_daemon(&conf);
+    // The first commit comes after the pass's SEARCH: this message is not in its list.
+    assert!(
+        wait_for_line(&rx, "Recorded message", Duration::from_secs(30)),
+        "{}",
+        all.lock().unwrap()
+    );
+    c.append("INBOX", &dovecot::plain_message("during-late"), "");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut marked = 0;
+    while Instant::now() < deadline {
+        marked = c
+            .messages("INBOX")
+            .iter()
+            .filter(|(_, f)| has_flag(f, KEYWORD_NO_FORM))
+            .count();
+        if marked == count + 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    dovecot::send_signal(child.id(), libc::SIGTERM);
+    let code = wait_exit(&mut child, Duration::from_secs(20));
+    assert_eq!(marked, count + 1, "{}", all.lock().unwrap());
+    assert_eq!(code, Some(0));
+}

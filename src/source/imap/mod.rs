@@ -55,8 +55,17 @@ pub fn run(
     lock: RunLock,
 ) -> Result<Summary> {
     let tls = connect::prepare(&imap).context("cannot poll the IMAP mailbox")?;
-    if imap.processed_mailbox == imap.mailbox {
+    // Moving into the mailbox being read would give each message a new UID, read again forever.
+    if same_mailbox(&imap.processed_mailbox, &imap.mailbox) {
         bail!("imap.processed_mailbox must differ from imap.mailbox");
+    }
+    if imap.no_form_action == NoFormAction::Move
+        && imap
+            .no_form_mailbox
+            .as_deref()
+            .is_some_and(|m| same_mailbox(m, &imap.mailbox))
+    {
+        bail!("imap.no_form_mailbox must differ from imap.mailbox");
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -387,12 +396,27 @@ impl Poller {
         }
     }
 
-    /// One pass over the mailbox: every message past the saved UID read, recorded and acted on.
+    /// One pass over the mailbox, then more while new mail arrived during it (IDLE would not
+    /// announce that mail again).
     async fn pass(&mut self, conn: &mut Conn) -> Result<()> {
+        for _ in 0..10 {
+            self.pass_once(conn).await?;
+            if self.stopping() || conn.broken || !new_mail_announced(conn) {
+                break;
+            }
+            tracing::debug!("New mail arrived during the pass; reading again");
+        }
+        Ok(())
+    }
+
+    /// One pass over the mailbox: every message past the saved UID read, recorded and acted on.
+    async fn pass_once(&mut self, conn: &mut Conn) -> Result<()> {
         let mailbox = &self.cfg.mailbox.clone();
         let selected = io(self.timeout, conn.session.select(mailbox), "SELECT")
             .await
             .with_context(|| format!("cannot select mailbox {mailbox:?}"))?;
+        // What the server said before now is stale; an EXISTS after this point is new mail.
+        while conn.session.unsolicited_responses.try_recv().is_ok() {}
         let uidvalidity = selected
             .uid_validity
             .ok_or_else(|| anyhow!("the server gave no UIDVALIDITY for {mailbox:?}"))?;
@@ -1172,6 +1196,20 @@ pub fn uid_set(uids: &[u32]) -> String {
     out
 }
 
+/// True when the server announced new messages (EXISTS) since the last SELECT.
+fn new_mail_announced(conn: &mut Conn) -> bool {
+    let mut announced = false;
+    while let Ok(r) = conn.session.unsolicited_responses.try_recv() {
+        announced |= matches!(r, async_imap::types::UnsolicitedResponse::Exists(_));
+    }
+    announced
+}
+
+/// Mailbox names are case-sensitive except INBOX (RFC 3501 5.1).
+fn same_mailbox(a: &str, b: &str) -> bool {
+    a == b || (a.eq_ignore_ascii_case("INBOX") && b.eq_ignore_ascii_case("INBOX"))
+}
+
 /// An IMAP quoted string.
 fn quote(s: &str) -> Result<String> {
     if s.contains(['\r', '\n', '\0']) {
@@ -1332,6 +1370,23 @@ mod tests {
             uid_set(&[u32::MAX - 1, u32::MAX]),
             format!("{}:{}", u32::MAX - 1, u32::MAX)
         );
+    }
+
+    #[test]
+    fn moving_into_the_mailbox_being_read_is_refused() {
+        assert!(same_mailbox("INBOX", "inbox"));
+        assert!(!same_mailbox("Done", "done"));
+        let dir = tempfile::tempdir().unwrap();
+        for extra in [
+            "processed_mailbox = \"inbox\"",
+            "no_form_action = \"move\"\nno_form_mailbox = \"INBOX\"",
+        ] {
+            let p = poller(&dir, extra);
+            let lock = RunLock::acquire(&dir.path().join("other.db")).unwrap();
+            let ledger = Ledger::open(&dir.path().join("other.db")).unwrap();
+            let err = run(p.cfg.clone(), ledger, Context::default(), true, lock).unwrap_err();
+            assert!(err.to_string().contains("must differ"), "{err}");
+        }
     }
 
     #[test]
