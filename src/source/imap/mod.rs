@@ -673,10 +673,10 @@ impl Poller {
                     return Err(anyhow!(e).context("UID FETCH (RFC822.SIZE) failed"));
                 }
                 Ok(Some(Ok(f))) => {
-                    if let (Some(uid), Some(size)) = (f.uid, f.size) {
-                        if wanted.contains(&uid) {
-                            sizes.insert(uid, u64::from(size));
-                        }
+                    if let (Some(uid), Some(size)) = (f.uid, f.size)
+                        && wanted.contains(&uid)
+                    {
+                        sizes.insert(uid, u64::from(size));
                     }
                 }
             }
@@ -899,10 +899,8 @@ impl Poller {
                 }
                 Appended::AlreadyRecorded => {
                     tracing::info!(uid, mailbox = %self.cfg.mailbox, key = %message.key, "Already recorded");
-                    if !set_aside {
-                        if let Some(action) = self.known_action(&message.key)? {
-                            actions.push((uid, action, deleted));
-                        }
+                    if !set_aside && let Some(action) = self.known_action(&message.key)? {
+                        actions.push((uid, action, deleted));
                     }
                 }
             }

@@ -32,19 +32,19 @@ impl Notifier {
 
     /// Sends one state line (`READY=1`). Failures are logged, never fatal.
     pub fn notify(&self, state: &str) {
-        if let Some((sock, addr)) = &self.target {
-            if let Err(e) = sock.send_to_addr(state.as_bytes(), addr) {
-                tracing::debug!(error = %e, state, "sd_notify failed");
-            }
+        if let Some((sock, addr)) = &self.target
+            && let Err(e) = sock.send_to_addr(state.as_bytes(), addr)
+        {
+            tracing::debug!(error = %e, state, "sd_notify failed");
         }
     }
 
     /// How often to send WATCHDOG=1: half of `$WATCHDOG_USEC`, when it is meant for us.
     pub fn watchdog_interval() -> Option<Duration> {
-        if let Ok(pid) = std::env::var("WATCHDOG_PID") {
-            if pid.trim().parse::<u32>().ok() != Some(std::process::id()) {
-                return None;
-            }
+        if let Ok(pid) = std::env::var("WATCHDOG_PID")
+            && pid.trim().parse::<u32>().ok() != Some(std::process::id())
+        {
+            return None;
         }
         let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.trim().parse().ok()?;
         (usec > 0).then(|| Duration::from_micros(usec / 2))
