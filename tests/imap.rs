@@ -168,6 +168,13 @@ fn second_pass_adds_nothing() {
     let first = poll_once(imap_config(&d, ""), &db).expect("first pass");
     assert_eq!(first.messages_read, 5);
     assert_eq!(first.records_added, 5);
+    for (_, flags) in c.messages("INBOX") {
+        assert!(has_flag(&flags, KEYWORD_NO_FORM), "{flags:?}");
+        assert!(
+            !has_flag(&flags, "\\Seen"),
+            "BODY.PEEK must not set \\Seen: {flags:?}"
+        );
+    }
     let second = poll_once(imap_config(&d, ""), &db).expect("second pass");
     assert_eq!(second, Summary::default(), "nothing new: {second}");
     assert_eq!(record_count(&db), 5);
