@@ -952,3 +952,64 @@ fn mail_arriving_during_a_pass_is_read_without_waiting() {
     assert_eq!(marked, count + 1, "{}", all.lock().unwrap());
     assert_eq!(code, Some(0));
 }
+
+/// The same mails give the same records whether polled or ingested from an archive (only the
+/// received time differs: IMAP's INTERNALDATE against the Date header). Depends on the readers.
+#[test]
+fn poll_and_ingest_record_the_same_fields() {
+    let Some(d) = Dovecot::start("poll_and_ingest_record_the_same", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = d.client();
+    c.append_many("INBOX", &dovecot::fixture_mails());
+    let polled = db_in(&dir);
+    let s = poll_once(imap_config(&d, ""), &polled).expect("pass");
+    assert_eq!(s.messages_read as usize, dovecot::fixture_mails().len());
+    let ingested = dir.path().join("ingest.db");
+    let mut ledger = Ledger::open(&ingested).unwrap();
+    let mbox = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    pipeline::ingest(
+        &[mbox],
+        &mut ledger,
+        &Context::default(),
+        &pipeline::IngestOptions {
+            reprocess: false,
+            progress: false,
+        },
+    )
+    .expect("ingest");
+    let rows = |db: &Path| {
+        let mut rows: Vec<Vec<String>> = Ledger::open(db)
+            .unwrap()
+            .export_rows(&ExportFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.message_id,
+                    r.attachment,
+                    r.sender,
+                    r.subject,
+                    r.source,
+                    r.full_name,
+                    r.organisation,
+                    r.contact_email,
+                    r.terms_accepted,
+                    r.service,
+                    r.ip_allowlist,
+                    r.expected_records_per_day,
+                    r.expected_api_calls_per_day,
+                    r.user_guide_agreed,
+                    r.status,
+                    r.flags,
+                ]
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let (p, i) = (rows(&polled), rows(&ingested));
+    assert!(p.len() >= 33, "{}", p.len());
+    assert_eq!(p, i);
+}
