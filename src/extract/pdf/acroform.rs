@@ -41,6 +41,9 @@ pub struct FormField {
 /// Most fields read from one form.
 const MAX_FIELDS: usize = 5_000;
 
+/// Most characters of one value line written into the page text.
+const MAX_VALUE_CHARS_PER_LINE: usize = 2_000;
+
 const FF_MULTILINE: i64 = 1 << 12;
 const FF_RADIO: i64 = 1 << 15;
 const FF_PUSHBUTTON: i64 = 1 << 16;
@@ -431,7 +434,7 @@ pub fn widget_glyphs(widget: &Widget, group: u32) -> Vec<PageGlyph> {
                     _ => x0 + 2.0,
                 }
                 .max(x0);
-                for c in text.chars() {
+                for c in text.chars().take(MAX_VALUE_CHARS_PER_LINE) {
                     out.push(PageGlyph {
                         x0: x,
                         x1: x + advance,

@@ -65,7 +65,7 @@ pub struct PageMarks {
 }
 
 /// Most glyphs kept from one page.
-const MAX_GLYPHS_PER_PAGE: usize = 200_000;
+pub const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 /// Deepest `q` nesting kept; deeper saves are counted but not stored.
 const MAX_STATE_STACK: usize = 256;
 

@@ -143,6 +143,9 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
             ))
         }
         lopdf::Error::InvalidPassword => Unreadable("PDF is encrypted with a password".into()),
+        lopdf::Error::Decryption(_) | lopdf::Error::UnsupportedSecurityHandler(_) => {
+            Unreadable("PDF is encrypted with a method that cannot be read".into())
+        }
         other => Unreadable(format!("PDF is corrupt or truncated: {other}")),
     })?;
     // lopdf decrypts a file whose user password is empty; one that needs a password keeps its
@@ -157,7 +160,10 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
             limits.max_pdf_objects
         )));
     }
-    let pages = collect_pages(&pdf, limits);
+    let mut pages = collect_pages(&pdf, limits);
+    if pages.is_empty() {
+        pages = pages_without_tree(&pdf, limits);
+    }
     if pages.is_empty() {
         return Err(Unreadable(
             "PDF is corrupt or truncated: no pages could be read".into(),
@@ -169,7 +175,10 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     for page in &pages {
         budget.ops_left = MAX_OPS_PER_PAGE;
         let content = match pdf.get_page_content_with_limit(page.id, limits.max_pdf_stream_bytes) {
-            Ok(content) => content,
+            Ok(content) => {
+                budget.bytes_left = budget.bytes_left.saturating_sub(content.len());
+                content
+            }
             Err(_) => {
                 return Err(Unreadable(format!(
                     "a PDF page's content decompresses to more than {} bytes",
@@ -218,7 +227,12 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
                 nearby = layout::nearby_text(&printed_lines[page], widget.rect, label_right);
             }
             group = group.saturating_add(1);
-            written[page].extend(acroform::widget_glyphs(widget, group));
+            let room = content::MAX_GLYPHS_PER_PAGE.saturating_sub(written[page].len());
+            written[page].extend(
+                acroform::widget_glyphs(widget, group)
+                    .into_iter()
+                    .take(room),
+            );
         }
         if let FieldValue::Text(t) = &field.value {
             field_chars += t.chars().filter(|c| !c.is_whitespace()).count();
@@ -305,7 +319,11 @@ fn draw_free_text<'a>(
                 },
                 hidden: false,
             };
-            let glyphs = acroform::widget_glyphs(&widget, interpreter.group);
+            let room = content::MAX_GLYPHS_PER_PAGE.saturating_sub(interpreter.marks.glyphs.len());
+            let glyphs: Vec<PageGlyph> = acroform::widget_glyphs(&widget, interpreter.group)
+                .into_iter()
+                .take(room)
+                .collect();
             interpreter.marks.text_glyphs += glyphs.iter().filter(|g| !g.is_space()).count();
             interpreter.marks.glyphs.extend(glyphs);
         }
@@ -329,6 +347,43 @@ fn collect_pages<'a>(pdf: &'a lopdf::Document, limits: &Limits) -> Vec<Page<'a>>
     let mut visited = HashSet::new();
     walk_pages(pdf, root, None, 0, limits, &mut visited, &mut pages);
     pages
+}
+
+/// When the page tree is broken, the page objects themselves, in object order (as readers
+/// that rebuild a damaged file do), with resources inherited through `/Parent`.
+fn pages_without_tree<'a>(pdf: &'a lopdf::Document, limits: &Limits) -> Vec<Page<'a>> {
+    let mut pages = Vec::new();
+    for (id, object) in &pdf.objects {
+        if pages.len() >= limits.max_pdf_pages {
+            break;
+        }
+        let Ok(dict) = object.as_dict() else { continue };
+        if !dict.has_type(b"Page") {
+            continue;
+        }
+        let mut resources = None;
+        let mut node = dict;
+        for _ in 0..limits.max_nesting {
+            resources = dict_get(pdf, node, b"Resources").and_then(|o| o.as_dict().ok());
+            match dict_get(pdf, node, b"Parent").and_then(|o| o.as_dict().ok()) {
+                Some(parent) if resources.is_none() => node = parent,
+                _ => break,
+            }
+        }
+        pages.push(Page {
+            id: *id,
+            resources,
+            annots: annotation_ids(pdf, dict),
+        });
+    }
+    pages
+}
+
+fn annotation_ids(pdf: &lopdf::Document, page: &Dictionary) -> Vec<ObjectId> {
+    dict_get(pdf, page, b"Annots")
+        .and_then(|o| o.as_array().ok())
+        .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
+        .unwrap_or_default()
 }
 
 fn walk_pages<'a>(
@@ -360,14 +415,10 @@ fn walk_pages<'a>(
             }
         }
         _ => {
-            let annots = dict_get(pdf, dict, b"Annots")
-                .and_then(|o| o.as_array().ok())
-                .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
-                .unwrap_or_default();
             pages.push(Page {
                 id: *id,
                 resources,
-                annots,
+                annots: annotation_ids(pdf, dict),
             });
         }
     }
