@@ -135,9 +135,14 @@ fn flatten(doc: &Document) -> Vec<Row> {
                     }
                 }
             } else {
-                rows.push(Row {
-                    cells: line.cells.iter().map(|c| c.replace('\n', " ")).collect(),
-                });
+                // Several tick-box statements in one cell ("☒ Public … ☐ Partner …") become
+                // cells of their own, so each keeps its own mark.
+                let cells = line
+                    .cells
+                    .iter()
+                    .flat_map(|c| split_statements(&c.replace('\n', " ")))
+                    .collect();
+                rows.push(Row { cells });
             }
         }
     }
@@ -183,7 +188,20 @@ impl Reader {
                     self.set_statement(stmt, tick);
                     continue;
                 }
-                let Some((q, rest)) = labelled(cell) else {
+                // In a table row the cell boundary is itself the separator after a label.
+                let in_row = row.cells.len() > 1 && j + 1 < row.cells.len();
+                let found_label = labelled(cell).or_else(|| {
+                    in_row
+                        .then(|| classify_label(&normalise_label(cell), false))
+                        .flatten()
+                        .map(|q| (q, ""))
+                });
+                let found_label = found_label.or_else(|| {
+                    (row.cells.len() == 1)
+                        .then(|| wrapped_label(rows, i, cell))
+                        .flatten()
+                });
+                let Some((q, rest)) = found_label else {
                     continue;
                 };
                 self.labels_seen.insert(question_key(q));
@@ -193,6 +211,10 @@ impl Reader {
                     answer_after(rows, i, j, q)
                 };
                 let Some((text, raw)) = found else { continue };
+                // A service answer names a service; anything else is a neighbouring label.
+                if q == Question::Service && !is_service_answer(&text) {
+                    continue;
+                }
                 self.set_answer(q, text, raw, false);
             }
         }
@@ -377,9 +399,7 @@ impl Reader {
     /// applicant deleted the option they did not want and ticked nothing, the one left.
     fn service_ticks(&self) -> (Tick, Tick) {
         if let Some(answer) = &self.service {
-            let t = normalise(&answer.text);
-            let public = t.contains("public");
-            let partner = t.contains("partner");
+            let (public, partner) = services_named(&answer.text);
             if public || partner {
                 let tick = |on: bool| Tick {
                     ticked: Some(on),
@@ -417,6 +437,55 @@ impl Reader {
     }
 }
 
+/// Which services a written answer names. With tick marks in it ("☒ Public ☐ Partner") only
+/// the ticked ones count.
+fn services_named(text: &str) -> (bool, bool) {
+    let n = normalise(text);
+    let has_marks = n
+        .chars()
+        .any(|c| TICKED_GLYPHS.contains(&c) || UNTICKED_GLYPHS.contains(&c))
+        || n.contains("[x]")
+        || n.contains("[ ]");
+    if !has_marks {
+        // "Partner (not public)" names one service only.
+        let negated = |w: &str| n.contains(&format!("not {w}")) || n.contains(&format!("no {w}"));
+        let public = n.contains("public") && !negated("public");
+        let partner = n.contains("partner") && !negated("partner");
+        return (public, partner);
+    }
+    let mut public = false;
+    let mut partner = false;
+    for part in split_statements_anywhere(&n) {
+        if leading_mark(&part) == Some(true) {
+            public |= part.contains("public");
+            partner |= part.contains("partner");
+        }
+    }
+    (public, partner)
+}
+
+/// Splits a text before every tick mark.
+fn split_statements_anywhere(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (pos, c) in text.char_indices().skip(1) {
+        let mark = TICKED_GLYPHS.contains(&c)
+            || UNTICKED_GLYPHS.contains(&c)
+            || (c == '[' && bracket_mark(&text[pos..]).is_some());
+        if mark {
+            parts.push(text[start..pos].trim().to_string());
+            start = pos;
+        }
+    }
+    parts.push(text[start..].trim().to_string());
+    parts
+}
+
+fn is_service_answer(text: &str) -> bool {
+    let n = normalise(text);
+    n.contains("public") || n.contains("partner")
+}
+
 fn pick_tick(statement: Option<Tick>, answer: &Tick) -> Tick {
     match statement {
         Some(t) if t.ticked.is_some() => t,
@@ -442,6 +511,56 @@ fn question_key(q: Question) -> &'static str {
 
 fn row_raw(row: &Row) -> String {
     row.joined()
+}
+
+/// A label line without a separator that is not a whole label ("Static IP address or range for",
+/// wrapped in a narrow table column) counts when the line below holds an answer of its kind.
+fn wrapped_label(rows: &[Row], i: usize, cell: &str) -> Option<(Question, &'static str)> {
+    let norm = normalise_label(cell);
+    if norm.split_whitespace().count() > 10 || norm.ends_with('.') {
+        return None;
+    }
+    let q = classify_label(&norm, false)?;
+    let next = rows
+        .iter()
+        .skip(i + 1)
+        .take(3)
+        .find(|r| !r.is_blank())?
+        .joined();
+    let fits = match q {
+        Question::Ip => looks_like_ip_text(&next),
+        Question::Email => next.contains('@'),
+        Question::Records | Question::Calls => next.chars().any(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    (fits && !is_form_text(next.split('\t').next().unwrap_or(""))).then_some((q, ""))
+}
+
+/// Splits a cell before each tick mark that starts another statement.
+fn split_statements(cell: &str) -> Vec<String> {
+    let mut cuts = vec![0];
+    for (pos, c) in cell.char_indices().skip(1) {
+        let starts_mark =
+            TICKED_GLYPHS.contains(&c) || UNTICKED_GLYPHS.contains(&c) || c == '[' || c == '(';
+        if !starts_mark || !cell[..pos].ends_with(char::is_whitespace) {
+            continue;
+        }
+        let rest = &cell[pos..];
+        let last = cuts.last().copied().unwrap_or(0);
+        if leading_mark(rest).is_some()
+            && statement_of(rest).is_some()
+            && statement_of(&cell[last..pos]).is_some()
+        {
+            cuts.push(pos);
+        }
+    }
+    if cuts.len() == 1 {
+        return vec![cell.to_string()];
+    }
+    cuts.push(cell.len());
+    cuts.windows(2)
+        .map(|w| cell[w[0]..w[1]].trim().to_string())
+        .collect()
 }
 
 /// The answer to a label that had nothing after it on its own cell: the next cell in the row,
@@ -479,26 +598,86 @@ fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String
         .filter(|c| !c.is_empty())
         .collect();
     let first = *cells.first()?;
-    if is_form_text(first) {
+    if is_form_text(first) || cells.iter().any(|c| statement_of(c).is_some()) {
         return None;
     }
-    let joined = cells.join(" ");
-    let mut text = clean_answer(if cells.len() == 1 { first } else { &joined });
-    let mut raw = format!("{}\n{}", row_raw(row), next.joined());
-    // An IP list may go on over several lines.
     if q == Question::Ip {
-        for more in rows.iter().skip(k + 1).take(20) {
-            let t = more.joined();
-            if more.is_blank() || is_form_text(t.trim()) || !looks_like_ip_text(&t) {
+        return ip_lines(rows, i, k);
+    }
+    let joined = cells.join(" ");
+    let text = clean_answer(if cells.len() == 1 { first } else { &joined });
+    let raw = format!("{}\n{}", row_raw(row), next.joined());
+    (!text.is_empty()).then_some((text, raw))
+}
+
+/// An IP answer below its label: the address-like cells of the following lines, up to the next
+/// part of the form (a wrapped label's other lines are skipped, a list may span several lines).
+fn ip_lines(rows: &[Row], label_row: usize, first: usize) -> Option<(String, String)> {
+    let mut parts = Vec::new();
+    let mut raw = vec![rows[label_row].joined()];
+    for row in rows.iter().skip(first).take(8) {
+        if row.is_blank() {
+            if parts.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let cells: Vec<&str> = row
+            .cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if cells.first().is_some_and(|c| is_form_text(c)) {
+            // The other lines of a label wrapped in a narrow column carry on; a new part of the
+            // form ends the answer.
+            if cells
+                .first()
+                .is_some_and(|c| looks_like_label_fragment(c) && labelled(c).is_none())
+            {
+                for c in cells.iter().filter(|c| looks_like_ip_text(c)) {
+                    parts.push(clean_answer(c));
+                }
+                continue;
+            }
+            break;
+        }
+        let ipish: Vec<&str> = cells
+            .iter()
+            .copied()
+            .filter(|c| looks_like_ip_text(c))
+            .collect();
+        if ipish.is_empty() {
+            // The first line below is the answer even when it is not an address ("TBC").
+            if parts.is_empty() && cells.len() == 1 && !looks_like_label_fragment(cells[0]) {
+                parts.push(clean_answer(cells[0]));
+                raw.push(row.joined());
                 break;
             }
-            text.push_str("; ");
-            text.push_str(&clean_answer(&t));
-            raw.push('\n');
-            raw.push_str(&t);
+            continue;
         }
+        for c in ipish {
+            parts.push(clean_answer(c));
+        }
+        raw.push(row.joined());
     }
-    (!text.is_empty()).then_some((text, raw))
+    let text = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    (!text.is_empty()).then(|| (text, raw.join("\n")))
+}
+
+/// A line that carries on a wrapped IP label ("allowlisting (Partner service", "only)").
+fn looks_like_label_fragment(text: &str) -> bool {
+    let n = normalise(text);
+    n.contains("allowlist")
+        || n.contains("whitelist")
+        || n.contains("service")
+        || n.contains("only)")
+        || n.contains("range")
+        || n.contains("address")
 }
 
 fn column_below(rows: &[Row], i: usize, j: usize) -> Option<(String, String)> {
@@ -531,6 +710,23 @@ fn is_form_text(text: &str) -> bool {
         return true;
     }
     let n = normalise(strip_marks(t));
+    // A longer label phrase on its own ("Static IP address or range for allowlisting"). Names
+    // and organisations are left out: "Department of Health" is an answer.
+    if !n.contains('@') && !n.chars().any(|c| c.is_ascii_digit()) {
+        let label = normalise_label(t);
+        if matches!(
+            classify_label(&label, false),
+            Some(
+                Question::Ip
+                    | Question::Records
+                    | Question::Calls
+                    | Question::Terms
+                    | Question::UserGuide
+            )
+        ) {
+            return true;
+        }
+    }
     BOILERPLATE.iter().any(|b| n.starts_with(b))
 }
 
@@ -705,11 +901,11 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
             ),
             r(
                 Question::Records,
-                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?records(?: per day| a day| daily)?(?: \(peak\))?|records you expect to code",
+                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?records(?: to (?:be )?coded?)?(?: you expect to code)?(?: per day| a day| daily)?(?: \((?:peak|per day)\))?",
             ),
             r(
                 Question::Calls,
-                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?(?:api )?calls(?: per day| a day| daily)?(?: \(peak\))?",
+                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?(?:api )?calls(?: \(batch or single record requests\))?(?: you expect to make)?(?: per day| a day| daily)?(?: \((?:peak|per day)\))?",
             ),
         ]
     });
@@ -790,7 +986,17 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
 
 /// Which statement a line states, when it is one of the form's tick-box statements.
 fn statement_of(text: &str) -> Option<Statement> {
-    let n = normalise(strip_marks(text));
+    static TYPED_MARK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?i)(?:x|yes|y|no|n)\s*(?:[-–:.)]\s*|\s)").expect("regex"));
+    let stripped = strip_marks(text);
+    statement_of_unmarked(stripped).or_else(|| {
+        let m = TYPED_MARK.find(stripped)?;
+        statement_of_unmarked(&stripped[m.end()..])
+    })
+}
+
+fn statement_of_unmarked(text: &str) -> Option<Statement> {
+    let n = normalise(text);
     let n = n.trim_start_matches(['·', '•', '-', '*', ' ']);
     if n.contains("legally bound by the terms")
         || n.starts_with("i have read, understand")
@@ -1462,6 +1668,72 @@ mod tests {
         assert_eq!(val(&a.organisation), "Australian National University");
         assert_eq!(val(&a.contact_email), "jane.citizen@anu.edu.au");
         assert_eq!(a.terms.ticked, Some(true));
+    }
+
+    #[test]
+    fn printed_table_with_wrapped_labels() {
+        let text = "Full name                           Daniel Kim\nOrganisation                        Kim & Co Research\nContact email                       daniel@kimco.com.au\nService required                    ☒ Partner coding service (Large batch coding, and real-time\nStatic IP address or range for\n                                    150.203.8.0/24\nallowlisting (Partner service\n                                    2001:388:2000::/48\nonly)\nRecords you expect to code\n                                    2000\nper day (peak)\nAPI calls you expect to make\n                                    1,500\nper day (peak)\n";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.ip_allowlist), "150.203.8.0/24; 2001:388:2000::/48");
+        assert_eq!(val(&a.expected_records), "2000");
+        assert_eq!(val(&a.expected_calls), "1,500");
+        assert_eq!(a.partner_service.ticked, Some(true));
+        let one_line = text.replace("Static IP address or range for\n                                    150.203.8.0/24\nallowlisting (Partner service\n                                    2001:388:2000::/48\n", "Static IP address or range for\nallowlisting (Partner service        100.64.1.1\n");
+        let a = read(&text_doc(&one_line)).expect("a form");
+        assert_eq!(val(&a.ip_allowlist), "100.64.1.1");
+    }
+
+    #[test]
+    fn two_statements_in_one_cell() {
+        let d = doc(&[
+            &["Full name", "Ms Aroha Ngata"],
+            &["Organisation", "Department of Finance"],
+            &["Contact email", "aroha.ngata@finance.gov.au"],
+            &[
+                "Service required",
+                "☒ Public coding service (1 API call per second). ☐ Partner coding service (Large batch coding).",
+            ],
+            &[
+                "Static IP address or range for allowlisting (Partner service only)",
+                "",
+            ],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(a.public_service.ticked, Some(true));
+        assert_eq!(a.partner_service.ticked, Some(false));
+        assert_eq!(a.ip_allowlist, None);
+    }
+
+    #[test]
+    fn typed_x_and_tick_cells_under_a_service_heading() {
+        let text = OFFICIAL_FILLED
+            .replace("☒ Partner", "X Partner")
+            .replace("☐ Public", "Public");
+        let a = read(&text_doc(&text)).expect("a form");
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(false));
+        let d = doc(&[
+            &["Full name", "Marco Bianchi"],
+            &["Organisation", "Bianchi Survey Research"],
+            &["Service required"],
+            &[
+                "☐",
+                "Public coding service (1 API call per second and up to 1,000 calls per day).",
+            ],
+            &["☒", "Partner coding service (Large batch coding)."],
+            &["IP address(es)", "203.10.76.45"],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(false));
+    }
+
+    #[test]
+    fn written_service_with_marks() {
+        assert_eq!(services_named("☒ Public ☐ Partner"), (true, false));
+        assert_eq!(services_named("[ ] public [x] partner"), (false, true));
+        assert_eq!(services_named("Partner coding service"), (false, true));
+        assert_eq!(services_named("Partner (not public)"), (false, true));
     }
 
     #[test]
