@@ -137,6 +137,18 @@ fn word_processor_table_rows_become_cells() {
 }
 
 #[test]
+fn table_borders_separate_cells_with_narrow_gaps() {
+    let doc = read_fixture("tight-table.pdf");
+    assert!(
+        has_line(&doc, &["Contact email", "jane.citizen@example.gov.au"]),
+        "{:#?}",
+        cells(&doc)
+    );
+    assert!(has_line(&doc, &["Organisation", "Department of Examples"]));
+    assert!(has_line(&doc, &["Full name", "Dr Jane Citizen"]));
+}
+
+#[test]
 fn content_interpreter_fonts_kerning_and_form_xobjects() {
     let doc = read_fixture("synthetic.pdf");
     let lines = cells(&doc);

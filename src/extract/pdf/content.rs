@@ -62,7 +62,24 @@ pub struct PageMarks {
     pub images: usize,
     /// Non-space glyphs shown, including ones not laid out (rotated text).
     pub text_glyphs: usize,
+    /// Vertical rules drawn (table borders): they separate cells however narrow the gap.
+    pub rules: Vec<Rule>,
 }
+
+/// A vertical line on the page: `x`, from `y0` up to `y1`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub x: f32,
+    pub y0: f32,
+    pub y1: f32,
+}
+
+/// Most rules kept from one page.
+const MAX_RULES_PER_PAGE: usize = 20_000;
+/// A filled rectangle at most this wide (points) is a drawn line.
+const RULE_MAX_WIDTH: f32 = 2.5;
+/// A rule at least this tall (points) can separate cells.
+const RULE_MIN_HEIGHT: f32 = 4.0;
 
 /// Most glyphs kept from one page.
 pub const MAX_GLYPHS_PER_PAGE: usize = 200_000;
@@ -197,6 +214,11 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         let mut unsaved_depth = 0usize;
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
+        // The current path: straight segments and rectangles, in page space.
+        let mut segments: Vec<((f32, f32), (f32, f32))> = Vec::new();
+        let mut rects: Vec<[(f32, f32); 4]> = Vec::new();
+        let mut current: Option<(f32, f32)> = None;
+        let mut subpath_start: Option<(f32, f32)> = None;
         for op in Content::decode_iter(content) {
             let Ok(op) = op else { break };
             if !self.budget.take_op() {
@@ -306,7 +328,93 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     }
                 }
                 "BI" => self.marks.images += 1,
+                "m" => {
+                    if let [x, y] = nums()[..] {
+                        let p = apply(&gs.ctm, x, y);
+                        current = Some(p);
+                        subpath_start = Some(p);
+                    }
+                }
+                "l" => {
+                    if let ([x, y], Some(from)) = (&nums()[..], current) {
+                        let to = apply(&gs.ctm, *x, *y);
+                        if segments.len() < MAX_RULES_PER_PAGE {
+                            segments.push((from, to));
+                        }
+                        current = Some(to);
+                    }
+                }
+                "h" => {
+                    if let (Some(from), Some(to)) = (current, subpath_start)
+                        && segments.len() < MAX_RULES_PER_PAGE
+                    {
+                        segments.push((from, to));
+                    }
+                    current = subpath_start;
+                }
+                "re" => {
+                    if let [x, y, w, h] = nums()[..]
+                        && rects.len() < MAX_RULES_PER_PAGE
+                    {
+                        rects.push([
+                            apply(&gs.ctm, x, y),
+                            apply(&gs.ctm, x + w, y),
+                            apply(&gs.ctm, x + w, y + h),
+                            apply(&gs.ctm, x, y + h),
+                        ]);
+                    }
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                    let stroked =
+                        matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
+                    if op.operator != "n" {
+                        self.note_rules(&segments, &rects, stroked);
+                    }
+                    segments.clear();
+                    rects.clear();
+                    current = None;
+                    subpath_start = None;
+                }
                 _ => {}
+            }
+        }
+    }
+
+    /// Keeps the vertical lines of a painted path: stroked vertical segments and rectangle
+    /// sides, and thin filled rectangles (how word processors draw table borders).
+    fn note_rules(
+        &mut self,
+        segments: &[((f32, f32), (f32, f32))],
+        rects: &[[(f32, f32); 4]],
+        stroked: bool,
+    ) {
+        let mut push = |x: f32, ya: f32, yb: f32| {
+            let (y0, y1) = (ya.min(yb), ya.max(yb));
+            if y1 - y0 >= RULE_MIN_HEIGHT && x.is_finite() && y0.is_finite() && y1.is_finite() {
+                if self.marks.rules.len() < MAX_RULES_PER_PAGE {
+                    self.marks.rules.push(Rule { x, y0, y1 });
+                }
+            }
+        };
+        if stroked {
+            for (a, b) in segments {
+                if (a.0 - b.0).abs() < 1.0 {
+                    push((a.0 + b.0) / 2.0, a.1, b.1);
+                }
+            }
+        }
+        for corners in rects {
+            let xs = corners.map(|c| c.0);
+            let ys = corners.map(|c| c.1);
+            let x0 = xs.iter().copied().fold(f32::INFINITY, f32::min);
+            let x1 = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let y0 = ys.iter().copied().fold(f32::INFINITY, f32::min);
+            let y1 = ys.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            if x1 - x0 <= RULE_MAX_WIDTH {
+                push((x0 + x1) / 2.0, y0, y1);
+            } else if stroked {
+                push(x0, y0, y1);
+                push(x1, y0, y1);
             }
         }
     }

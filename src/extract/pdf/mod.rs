@@ -207,7 +207,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     // Nearby text is read from the printed page before any value is written into it.
     let printed_lines: Vec<Vec<layout::LaidLine>> = page_marks
         .iter()
-        .map(|m| layout::lay_out(&m.glyphs))
+        .map(|m| layout::lay_out(&m.glyphs, &m.rules))
         .collect();
     let mut fields = Vec::with_capacity(form_fields.len());
     let mut written: Vec<Vec<PageGlyph>> = vec![Vec::new(); pages.len()];
@@ -252,10 +252,10 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     });
     for (marks, extra) in page_marks.iter_mut().zip(written) {
         let lines = if extra.is_empty() {
-            layout::lay_out(&marks.glyphs)
+            layout::lay_out(&marks.glyphs, &marks.rules)
         } else {
             marks.glyphs.extend(extra);
-            layout::lay_out(&marks.glyphs)
+            layout::lay_out(&marks.glyphs, &marks.rules)
         };
         doc.lines.extend(lines.into_iter().map(|l| Line {
             cells: l.cells.into_iter().map(|c| c.text).collect(),
