@@ -74,6 +74,9 @@ pub struct Rule {
     pub y1: f32,
 }
 
+/// A straight path segment in page space, from one point to another.
+type Segment = ((f32, f32), (f32, f32));
+
 /// Most rules kept from one page.
 const MAX_RULES_PER_PAGE: usize = 20_000;
 /// A filled rectangle at most this wide (points) is a drawn line.
@@ -215,7 +218,7 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         // The current path: straight segments and rectangles, in page space.
-        let mut segments: Vec<((f32, f32), (f32, f32))> = Vec::new();
+        let mut segments: Vec<Segment> = Vec::new();
         let mut rects: Vec<[(f32, f32); 4]> = Vec::new();
         let mut current: Option<(f32, f32)> = None;
         let mut subpath_start: Option<(f32, f32)> = None;
@@ -382,18 +385,16 @@ impl<'a, 'b> Interpreter<'a, 'b> {
 
     /// Keeps the vertical lines of a painted path: stroked vertical segments and rectangle
     /// sides, and thin filled rectangles (how word processors draw table borders).
-    fn note_rules(
-        &mut self,
-        segments: &[((f32, f32), (f32, f32))],
-        rects: &[[(f32, f32); 4]],
-        stroked: bool,
-    ) {
+    fn note_rules(&mut self, segments: &[Segment], rects: &[[(f32, f32); 4]], stroked: bool) {
         let mut push = |x: f32, ya: f32, yb: f32| {
             let (y0, y1) = (ya.min(yb), ya.max(yb));
-            if y1 - y0 >= RULE_MIN_HEIGHT && x.is_finite() && y0.is_finite() && y1.is_finite() {
-                if self.marks.rules.len() < MAX_RULES_PER_PAGE {
-                    self.marks.rules.push(Rule { x, y0, y1 });
-                }
+            if y1 - y0 >= RULE_MIN_HEIGHT
+                && x.is_finite()
+                && y0.is_finite()
+                && y1.is_finite()
+                && self.marks.rules.len() < MAX_RULES_PER_PAGE
+            {
+                self.marks.rules.push(Rule { x, y0, y1 });
             }
         };
         if stroked {
