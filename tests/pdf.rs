@@ -574,3 +574,61 @@ fn damaged_copies_of_every_fixture_return() {
         }
     }
 }
+
+#[test]
+fn radio_export_values_shared_states_and_hidden_widgets() {
+    let page = b"BT /F1 11 Tf 72 700 Td (Public coding service) Tj ET \
+        BT /F1 11 Tf 72 680 Td (Partner coding service) Tj ET \
+        BT /F1 11 Tf 72 650 Td (Notes) Tj ET \
+        BT /F1 11 Tf 72 620 Td (Ich stimme zu) Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 9 0 R 10 0 R] >> >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> /Annots [7 0 R 8 0 R 9 0 R 10 0 R] >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        // A radio group whose buttons share the on state /On; /Opt names them.
+        b"<< /FT /Btn /Ff 49152 /T (svc) /V /On /Opt [(public) (partner)] /Kids [7 0 R 8 0 R] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /Rect [250 697 262 709] /AS /Off \
+          /AP << /N << /On 11 0 R /Off 11 0 R >> >> >>"
+            .to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /Rect [250 677 262 689] /AS /On \
+          /AP << /N << /On 11 0 R /Off 11 0 R >> >> >>"
+            .to_vec(),
+        // A text field not shown on screen (NoView): listed, not written into the text.
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (notes) /V (secret) /F 32 /Rect [150 645 400 660] >>".to_vec(),
+        // A check box with no /V whose widget shows its on state /Ja.
+        b"<< /Type /Annot /Subtype /Widget /FT /Btn /T (zustimmung) /AS /Ja /Rect [50 617 62 629] \
+          /AP << /N << /Ja 11 0 R /Off 11 0 R >> >> >>"
+            .to_vec(),
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 12 12] /Length 0 >>\nstream\n\nendstream".to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    assert_eq!(doc.source, Source::PdfForm);
+    assert_eq!(field(&doc, "svc.public").value, FieldValue::Check(false));
+    assert_eq!(field(&doc, "svc.partner").value, FieldValue::Check(true));
+    assert!(
+        field(&doc, "svc.partner")
+            .nearby_text
+            .starts_with("Partner")
+    );
+    assert_eq!(
+        field(&doc, "notes").value,
+        FieldValue::Text("secret".into())
+    );
+    assert_eq!(field(&doc, "notes").nearby_text, "Notes");
+    assert!(
+        !doc.lines
+            .iter()
+            .flat_map(|l| &l.cells)
+            .any(|c| c.contains("secret"))
+    );
+    let agreed = field(&doc, "zustimmung");
+    assert_eq!(agreed.value, FieldValue::Check(true));
+    assert_eq!(agreed.nearby_text, "Ich stimme zu");
+    assert!(has_line(&doc, &["☒ Ich stimme zu"]), "{:#?}", cells(&doc));
+    assert!(has_line(&doc, &["Public coding service", "☐"]));
+    assert!(has_line(&doc, &["Partner coding service", "☒"]));
+}
