@@ -632,3 +632,29 @@ fn radio_export_values_shared_states_and_hidden_widgets() {
     assert!(has_line(&doc, &["Public coding service", "☐"]));
     assert!(has_line(&doc, &["Partner coding service", "☒"]));
 }
+
+#[test]
+fn value_already_printed_under_its_widget_is_not_written_twice() {
+    let page =
+        b"BT /F1 11 Tf 72 700 Td (Full name) Tj ET BT /F1 10 Tf 202 700 Td (Jane Citizen) Tj ET \
+        BT /F1 11 Tf 72 670 Td (Organisation) Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R] >> >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R 7 0 R] >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Jane Citizen) /Rect [200 694 400 714] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (org) /V (Example Pty Ltd) /Rect [200 664 400 684] >>".to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    assert!(
+        has_line(&doc, &["Full name", "Jane Citizen"]),
+        "{:#?}",
+        cells(&doc)
+    );
+    // A value not printed on the page is still written in.
+    assert!(has_line(&doc, &["Organisation", "Example Pty Ltd"]));
+}

@@ -226,6 +226,11 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
                 let label_right = matches!(widget.mark, acroform::Mark::Box(_));
                 nearby = layout::nearby_text(&printed_lines[page], widget.rect, label_right);
             }
+            if let acroform::Mark::Text { value, .. } = &widget.mark
+                && already_printed(&page_marks[page].glyphs, widget.rect, value)
+            {
+                continue;
+            }
             group = group.saturating_add(1);
             let room = content::MAX_GLYPHS_PER_PAGE.saturating_sub(written[page].len());
             written[page].extend(
@@ -329,6 +334,23 @@ fn draw_free_text<'a>(
         }
     }
     interpreter.group = 0;
+}
+
+/// Whether the page content itself already prints `value` inside `rect` (a form flattened
+/// but still carrying its fields): then the value is not written a second time.
+fn already_printed(glyphs: &[PageGlyph], rect: [f32; 4], value: &str) -> bool {
+    let wanted: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    if wanted.is_empty() || glyphs.len() > 50_000 {
+        return false;
+    }
+    let [x0, y0, x1, y1] = rect;
+    let inside: String = glyphs
+        .iter()
+        .filter(|g| g.x0 >= x0 - 1.0 && g.x0 <= x1 && g.y >= y0 - 2.0 && g.y <= y1)
+        .flat_map(|g| g.text.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    inside.contains(&wanted)
 }
 
 struct Page<'a> {
