@@ -427,6 +427,19 @@ fn deeply_nested_arrays_do_not_overflow_the_stack() {
     ];
     // Readable or not, it must return.
     let _ = read(&write_pdf(&objects), &Limits::default());
+    // Nested dictionaries and literal strings too.
+    for (open, close) in [(&b"<< /A "[..], &b" >>"[..]), (b"(", b")")] {
+        let mut junk = b"<< /Type /Page /Parent 2 0 R /Junk ".to_vec();
+        for _ in 0..depth {
+            junk.extend_from_slice(open);
+        }
+        for _ in 0..depth {
+            junk.extend_from_slice(close);
+        }
+        junk.extend_from_slice(b" >>");
+        let objects = vec![objects[0].clone(), objects[1].clone(), junk];
+        let _ = read(&write_pdf(&objects), &Limits::default());
+    }
 }
 
 #[test]
