@@ -611,7 +611,7 @@ fn radio_export_values_shared_states_and_hidden_widgets() {
           /AP << /N << /On 11 0 R /Off 11 0 R >> >> >>"
             .to_vec(),
         // A text field not shown on screen (NoView): listed, not written into the text.
-        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (notes) /V (secret) /F 32 /Rect [150 645 400 660] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (notes) /V (secret caf\\351) /F 32 /Rect [150 645 400 660] >>".to_vec(),
         // A check box with no /V whose widget shows its on state /Ja.
         b"<< /Type /Annot /Subtype /Widget /FT /Btn /T (zustimmung) /AS /Ja /Rect [50 617 62 629] \
           /AP << /N << /Ja 11 0 R /Off 11 0 R >> >> >>"
@@ -629,7 +629,8 @@ fn radio_export_values_shared_states_and_hidden_widgets() {
     );
     assert_eq!(
         field(&doc, "notes").value,
-        FieldValue::Text("secret".into())
+        // PDFDocEncoding: \351 is é.
+        FieldValue::Text("secret café".into())
     );
     assert_eq!(field(&doc, "notes").nearby_text, "Notes");
     assert!(

@@ -28,6 +28,8 @@ const MAX_OPS_PER_PAGE: usize = 2_000_000;
 /// Reference hops followed to reach an object.
 const MAX_REFERENCE_HOPS: usize = 32;
 
+/// Reads a PDF; `Unreadable` (with the reason) when it is encrypted with a password, corrupt,
+/// truncated or over a limit. A panic inside the PDF parser is turned into `Unreadable` too.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     match catch_unwind(AssertUnwindSafe(|| read_inner(bytes, limits))) {
         Ok(result) => result,
