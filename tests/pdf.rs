@@ -672,3 +672,32 @@ fn value_already_printed_under_its_widget_is_not_written_twice() {
     // A value not printed on the page is still written in.
     assert!(has_line(&doc, &["Organisation", "Example Pty Ltd"]));
 }
+
+#[test]
+fn text_without_unicode_mapping_reads_like_a_scan() {
+    // An Identity-H font with no ToUnicode: glyphs are shown but cannot be read as text.
+    let page = b"BT /F1 11 Tf 72 700 Td <0024002500260027> Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Opaque /Encoding /Identity-H /DescendantFonts [6 0 R] >>"
+            .to_vec(),
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Opaque \
+          /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 600 >>"
+            .to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    assert!(doc.lines.is_empty());
+    assert!(doc.scanned_without_text);
+    // The same page with a readable font is not.
+    let readable = build_pdf(&[b"BT /F1 11 Tf 72 700 Td (ABCD) Tj ET"]);
+    assert!(
+        !read(&readable, &Limits::default())
+            .unwrap()
+            .scanned_without_text
+    );
+}

@@ -62,6 +62,8 @@ pub struct PageMarks {
     pub images: usize,
     /// Non-space glyphs shown, including ones not laid out (rotated text).
     pub text_glyphs: usize,
+    /// Glyphs shown whose font gives no Unicode text for them (text that cannot be read).
+    pub undecoded_glyphs: usize,
     /// Vertical rules drawn (table borders): they separate cells however narrow the gap.
     pub rules: Vec<Rule>,
 }
@@ -462,7 +464,9 @@ impl<'a, 'b> Interpreter<'a, 'b> {
             let (x1, _) = apply(&m, width + gs.char_spacing.max(0.0) * gs.h_scale, gs.rise);
             let size = gs.size.abs() * (m[2] * m[2] + m[3] * m[3]).sqrt();
             let blank = glyph.text.chars().all(char::is_whitespace);
-            if !blank {
+            if glyph.text.is_empty() {
+                self.marks.undecoded_glyphs += 1;
+            } else if !blank {
                 self.marks.text_glyphs += 1;
             }
             // Upright text only: rotated and mirrored text is not laid out in lines.

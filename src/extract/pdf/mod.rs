@@ -3,8 +3,8 @@
 //! written into the page text where their widgets sit (source `pdf-form`, else `pdf-text`),
 //! and whether pages are scanned images with no text layer.
 //!
-//! Scan rule: `scanned_without_text` is set when some page draws an image and shows no text,
-//! and the whole document holds fewer than `LITTLE_TEXT_CHARS` characters of text (page text
+//! Scan rule: `scanned_without_text` is set when some page draws an image and shows no text
+//! (or shows only glyphs its fonts cannot map to Unicode, as from some print drivers), and the whole document holds fewer than `LITTLE_TEXT_CHARS` characters of text (page text
 //! and field values): a typed form with a scanned signature page is read normally, a scanned
 //! form behind a one-line cover page is flagged.
 
@@ -271,10 +271,11 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     doc.fields = fields;
 
     let text_chars: usize = page_marks.iter().map(|m| m.text_glyphs).sum::<usize>() + field_chars;
-    let image_only_page = page_marks
+    // A page whose text cannot be decoded (fonts with no Unicode mapping) reads like a scan.
+    let textless_page = page_marks
         .iter()
-        .any(|m| m.images > 0 && m.text_glyphs == 0);
-    doc.scanned_without_text = image_only_page && text_chars < LITTLE_TEXT_CHARS;
+        .any(|m| m.text_glyphs == 0 && (m.images > 0 || m.undecoded_glyphs > 0));
+    doc.scanned_without_text = textless_page && text_chars < LITTLE_TEXT_CHARS;
     Ok(doc)
 }
 
