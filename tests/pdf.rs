@@ -701,3 +701,42 @@ fn text_without_unicode_mapping_reads_like_a_scan() {
             .scanned_without_text
     );
 }
+
+#[test]
+fn flate_bomb_in_an_object_stream_stops_at_the_limit() {
+    // Reuse bomb.pdf's 48 MiB Flate data as an object stream, which lopdf inflates on load.
+    let bomb = fixture("bomb.pdf");
+    let find = |needle: &[u8]| {
+        bomb.windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap()
+    };
+    let start = find(b"stream\n") + b"stream\n".len();
+    let end = find(b"\nendstream");
+    let data = &bomb[start..end];
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_vec(),
+        [
+            format!(
+                "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >>\nstream\n",
+                data.len()
+            )
+            .as_bytes(),
+            data,
+            b"\nendstream",
+        ]
+        .concat(),
+    ];
+    let limits = Limits {
+        max_pdf_stream_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    // lopdf inflates object streams while loading: the load is refused at the limit.
+    let err = read(&write_pdf(&objects), &limits).unwrap_err();
+    assert!(
+        err.0.contains("decompresses to more than 1048576 bytes"),
+        "{err}"
+    );
+}
