@@ -740,3 +740,41 @@ fn flate_bomb_in_an_object_stream_stops_at_the_limit() {
         "{err}"
     );
 }
+
+#[test]
+fn field_hierarchy_names_and_inheritance() {
+    let page =
+        b"BT /F1 11 Tf 72 700 Td (Full name) Tj ET BT /F1 11 Tf 72 670 Td (Organisation) Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 9 0 R] /DA (/Helv 10 Tf 0 g) >> >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> /Annots [7 0 R 10 0 R 11 0 R] >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        // A parent naming its kids, giving them their type; its tooltip is its own.
+        b"<< /T (applicant) /TU (Applicant details) /FT /Tx /Kids [7 0 R 8 0 R] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /T (name) /V <FEFF004A0061006E0065> \
+          /Rect [200 694 400 714] >>"
+            .to_vec(),
+        // A kid field that points back to its parent: visited once.
+        b"<< /Parent 6 0 R /T (loop) /Kids [6 0 R] >>".to_vec(),
+        // One field shown by two widgets, its value set on the field.
+        b"<< /T (org) /FT /Tx /V (Example Pty Ltd) /Kids [10 0 R 11 0 R] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 9 0 R /Rect [200 664 400 684] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 9 0 R /Rect [200 500 400 520] >>".to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    let name = field(&doc, "applicant.name");
+    assert_eq!(name.value, FieldValue::Text("Jane".into()));
+    assert_eq!(name.tooltip, "");
+    assert_eq!(name.nearby_text, "Full name");
+    let org = field(&doc, "org");
+    assert_eq!(org.value, FieldValue::Text("Example Pty Ltd".into()));
+    assert_eq!(org.nearby_text, "Organisation");
+    assert_eq!(doc.fields.len(), 2, "{:?}", doc.fields);
+    assert!(has_line(&doc, &["Full name", "Jane"]), "{:#?}", cells(&doc));
+    assert!(has_line(&doc, &["Organisation", "Example Pty Ltd"]));
+    assert!(has_line(&doc, &["Example Pty Ltd"]));
+}

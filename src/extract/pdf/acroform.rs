@@ -121,6 +121,9 @@ impl<'a> Walker<'a> {
             } else {
                 format!("{}.{}", parent.name, partial)
             };
+            // A tooltip and options describe one field, not the fields below it.
+            here.tooltip = String::new();
+            here.options = None;
         }
         if let Some(tooltip) = dict_get(doc, dict, b"TU").and_then(text_string) {
             here.tooltip = tooltip;
