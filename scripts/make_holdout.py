@@ -650,6 +650,21 @@ form("h26_odt_official_brackets_guide_open.odt", "official form as ODT; [x]/[ ] 
      E("Te Rangi Walker", "Western Australian Department of Education", "terangi.walker@education.wa.edu.au",
        "yes", "partner", "203.2.218.200", "4000", "400", "no", ["user_guide_not_agreed"]))
 
+form("h27_word_inline_double_tab_documentation_ip.docx", "labels padded with two tabs; 192.0.2.x documentation address; 'k' numbers",
+     lambda d: inline(d, [
+         ("Full name", "Dr Rosa Bianchi"),
+         ("Organisation", "Australian Bureau of Agricultural and Resource Economics"),
+         ("Contact email", "rosa.bianchi@aff.gov.au"),
+         ("Terms of Use", "☒ Agreed"),
+         ("Service required", "☒ Partner coding service"),
+         ("IP address", "192.0.2.15"),
+         ("Records per day", "20k"),
+         ("API calls per day", "2k"),
+         ("User Guide", "☒ Agreed"),
+     ], sep="\t\t"),
+     E("Dr Rosa Bianchi", "Australian Bureau of Agricultural and Resource Economics", "rosa.bianchi@aff.gov.au",
+       "yes", "partner", "192.0.2.15", "20000", "2000", "yes", ["non_public_ip"]))
+
 # ---------------------------------------------------------------------------------------------
 # Attachment documents used by the mails (built like the forms above), keyed by name.
 
