@@ -665,6 +665,27 @@ form("h27_word_inline_double_tab_documentation_ip.docx", "labels padded with two
      E("Dr Rosa Bianchi", "Australian Bureau of Agricultural and Resource Economics", "rosa.bianchi@aff.gov.au",
        "yes", "partner", "192.0.2.15", "20000", "2000", "yes", ["non_public_ip"]))
 
+form("h28_pdf_printed_table2_ticks_ipv6_long.pdf", "two-column table with ✓/blank tick cells printed to PDF; IPv6 written uncompressed",
+     lambda d: table2(d, [
+         (None, "Your Details"),
+         ("Full name", "Ms Yasmin Haddad"),
+         ("Organisation", "Australian Digital Health Agency"),
+         ("Contact email", "yasmin.haddad@digitalhealth.gov.au"),
+         (None, "Terms of Use"),
+         ("I have read and agree to the Terms of Use", "✓"),
+         (None, "Service required"),
+         ("Public coding service", ""),
+         ("Partner coding service", "✓"),
+         ("IP range(s) to allowlist", "164.97.70.0/24\n2001:0388:0000:a000::/64"),
+         (None, "Your expected use"),
+         ("Records per day", "12,000"),
+         ("API calls per day", "1,000"),
+         (None, "User Guide agreement"),
+         ("I agree to read and follow the User Guide", "✓"),
+     ]),
+     E("Ms Yasmin Haddad", "Australian Digital Health Agency", "yasmin.haddad@digitalhealth.gov.au", "yes",
+       "partner", "164.97.70.0/24; 2001:388:0:a000::/64", "12000", "1000", "yes", []))
+
 # ---------------------------------------------------------------------------------------------
 # Attachment documents used by the mails (built like the forms above), keyed by name.
 
