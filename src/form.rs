@@ -538,6 +538,11 @@ fn wrapped_label(rows: &[Row], i: usize, cell: &str) -> Option<(Question, &'stat
 
 /// Splits a cell before each tick mark that starts another statement.
 fn split_statements(cell: &str) -> Vec<String> {
+    // Statements are sentences: a longer cell is not a list of them, and looking for marks in
+    // it would cost time quadratic in its length.
+    if cell.len() > 4000 {
+        return vec![cell.to_string()];
+    }
     let mut cuts = vec![0];
     for (pos, c) in cell.char_indices().skip(1) {
         let starts_mark =

@@ -137,6 +137,18 @@ fn word_processor_table_rows_become_cells() {
 }
 
 #[test]
+fn table_borders_separate_cells_with_narrow_gaps() {
+    let doc = read_fixture("tight-table.pdf");
+    assert!(
+        has_line(&doc, &["Contact email", "jane.citizen@example.gov.au"]),
+        "{:#?}",
+        cells(&doc)
+    );
+    assert!(has_line(&doc, &["Organisation", "Department of Examples"]));
+    assert!(has_line(&doc, &["Full name", "Dr Jane Citizen"]));
+}
+
+#[test]
 fn content_interpreter_fonts_kerning_and_form_xobjects() {
     let doc = read_fixture("synthetic.pdf");
     let lines = cells(&doc);
@@ -415,6 +427,19 @@ fn deeply_nested_arrays_do_not_overflow_the_stack() {
     ];
     // Readable or not, it must return.
     let _ = read(&write_pdf(&objects), &Limits::default());
+    // Nested dictionaries and literal strings too.
+    for (open, close) in [(&b"<< /A "[..], &b" >>"[..]), (b"(", b")")] {
+        let mut junk = b"<< /Type /Page /Parent 2 0 R /Junk ".to_vec();
+        for _ in 0..depth {
+            junk.extend_from_slice(open);
+        }
+        for _ in 0..depth {
+            junk.extend_from_slice(close);
+        }
+        junk.extend_from_slice(b" >>");
+        let objects = vec![objects[0].clone(), objects[1].clone(), junk];
+        let _ = read(&write_pdf(&objects), &Limits::default());
+    }
 }
 
 #[test]
@@ -424,11 +449,10 @@ fn operation_budget_ends_exponential_form_xobjects() {
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
              /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>"
-        )
-        .into_bytes(),
+            .as_bytes()
+            .to_vec(),
     ];
     let page = b"BT /F1 12 Tf 72 700 Td (Kept) Tj ET /X Do";
     objects.push(
@@ -527,6 +551,255 @@ fn same_words_per_line_as_pdftotext() {
                     .collect()
             })
             .collect();
-        assert_eq!(got, expected, "{name}");
+        // Check boxes drawn as paths (no glyph for pdftotext to print) are written as ☒ / ☐ by
+        // us on purpose: compare the words around them.
+        let no_boxes = |lines: Vec<Vec<String>>| -> Vec<Vec<String>> {
+            lines
+                .into_iter()
+                .map(|l| {
+                    l.into_iter()
+                        .filter(|w| w != "☒" && w != "☐")
+                        .collect::<Vec<_>>()
+                })
+                .filter(|l| !l.is_empty())
+                .collect()
+        };
+        assert_eq!(no_boxes(got), no_boxes(expected), "{name}");
     }
+}
+
+#[test]
+fn flattened_check_boxes_drawn_as_paths_are_read() {
+    let doc = read_fixture("fillable-flattened.pdf");
+    let guide = doc
+        .lines
+        .iter()
+        .map(|l| l.cells.join(" "))
+        .find(|l| l.contains("I agree to follow"))
+        .expect("the user guide line");
+    assert!(guide.starts_with('☒'), "drawn tick not read: {guide:?}");
+}
+
+#[test]
+fn damaged_copies_of_every_fixture_return() {
+    // Truncations and byte flips of real files: each read must return (Ok or Unreadable).
+    let mut seed: u64 = 0x5eed_1234_abcd_0001;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for name in [
+        "printed-form.pdf",
+        "fillable.pdf",
+        "synthetic.pdf",
+        "free-text.pdf",
+        "encrypted-owner.pdf",
+    ] {
+        let original = fixture(name);
+        for round in 0..40 {
+            let mut bytes = original.clone();
+            if round % 4 == 0 {
+                bytes.truncate(next() % bytes.len());
+            } else {
+                for _ in 0..(1 + next() % 16) {
+                    let at = next() % bytes.len();
+                    bytes[at] = next() as u8;
+                }
+            }
+            let _ = read(&bytes, &Limits::default());
+        }
+    }
+}
+
+#[test]
+fn radio_export_values_shared_states_and_hidden_widgets() {
+    let page = b"BT /F1 11 Tf 72 700 Td (Public coding service) Tj ET \
+        BT /F1 11 Tf 72 680 Td (Partner coding service) Tj ET \
+        BT /F1 11 Tf 72 650 Td (Notes) Tj ET \
+        BT /F1 11 Tf 72 620 Td (Ich stimme zu) Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 9 0 R 10 0 R] >> >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> /Annots [7 0 R 8 0 R 9 0 R 10 0 R] >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        // A radio group whose buttons share the on state /On; /Opt names them.
+        b"<< /FT /Btn /Ff 49152 /T (svc) /V /On /Opt [(public) (partner)] /Kids [7 0 R 8 0 R] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /Rect [250 697 262 709] /AS /Off \
+          /AP << /N << /On 11 0 R /Off 11 0 R >> >> >>"
+            .to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /Rect [250 677 262 689] /AS /On \
+          /AP << /N << /On 11 0 R /Off 11 0 R >> >> >>"
+            .to_vec(),
+        // A text field not shown on screen (NoView): listed, not written into the text.
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (notes) /V (secret caf\\351) /F 32 /Rect [150 645 400 660] >>".to_vec(),
+        // A check box with no /V whose widget shows its on state /Ja.
+        b"<< /Type /Annot /Subtype /Widget /FT /Btn /T (zustimmung) /AS /Ja /Rect [50 617 62 629] \
+          /AP << /N << /Ja 11 0 R /Off 11 0 R >> >> >>"
+            .to_vec(),
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 12 12] /Length 0 >>\nstream\n\nendstream".to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    assert_eq!(doc.source, Source::PdfForm);
+    assert_eq!(field(&doc, "svc.public").value, FieldValue::Check(false));
+    assert_eq!(field(&doc, "svc.partner").value, FieldValue::Check(true));
+    assert!(
+        field(&doc, "svc.partner")
+            .nearby_text
+            .starts_with("Partner")
+    );
+    assert_eq!(
+        field(&doc, "notes").value,
+        // PDFDocEncoding: \351 is é.
+        FieldValue::Text("secret café".into())
+    );
+    assert_eq!(field(&doc, "notes").nearby_text, "Notes");
+    assert!(
+        !doc.lines
+            .iter()
+            .flat_map(|l| &l.cells)
+            .any(|c| c.contains("secret"))
+    );
+    let agreed = field(&doc, "zustimmung");
+    assert_eq!(agreed.value, FieldValue::Check(true));
+    assert_eq!(agreed.nearby_text, "Ich stimme zu");
+    assert!(has_line(&doc, &["☒ Ich stimme zu"]), "{:#?}", cells(&doc));
+    assert!(has_line(&doc, &["Public coding service", "☐"]));
+    assert!(has_line(&doc, &["Partner coding service", "☒"]));
+}
+
+#[test]
+fn value_already_printed_under_its_widget_is_not_written_twice() {
+    let page =
+        b"BT /F1 11 Tf 72 700 Td (Full name) Tj ET BT /F1 10 Tf 202 700 Td (Jane Citizen) Tj ET \
+        BT /F1 11 Tf 72 670 Td (Organisation) Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R] >> >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R 7 0 R] >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Jane Citizen) /Rect [200 694 400 714] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (org) /V (Example Pty Ltd) /Rect [200 664 400 684] >>".to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    assert!(
+        has_line(&doc, &["Full name", "Jane Citizen"]),
+        "{:#?}",
+        cells(&doc)
+    );
+    // A value not printed on the page is still written in.
+    assert!(has_line(&doc, &["Organisation", "Example Pty Ltd"]));
+}
+
+#[test]
+fn text_without_unicode_mapping_reads_like_a_scan() {
+    // An Identity-H font with no ToUnicode: glyphs are shown but cannot be read as text.
+    let page = b"BT /F1 11 Tf 72 700 Td <0024002500260027> Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Opaque /Encoding /Identity-H /DescendantFonts [6 0 R] >>"
+            .to_vec(),
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Opaque \
+          /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 600 >>"
+            .to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    assert!(doc.lines.is_empty());
+    assert!(doc.scanned_without_text);
+    // The same page with a readable font is not.
+    let readable = build_pdf(&[b"BT /F1 11 Tf 72 700 Td (ABCD) Tj ET"]);
+    assert!(
+        !read(&readable, &Limits::default())
+            .unwrap()
+            .scanned_without_text
+    );
+}
+
+#[test]
+fn flate_bomb_in_an_object_stream_stops_at_the_limit() {
+    // Reuse bomb.pdf's 48 MiB Flate data as an object stream, which lopdf inflates on load.
+    let bomb = fixture("bomb.pdf");
+    let find = |needle: &[u8]| {
+        bomb.windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap()
+    };
+    let start = find(b"stream\n") + b"stream\n".len();
+    let end = find(b"\nendstream");
+    let data = &bomb[start..end];
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_vec(),
+        [
+            format!(
+                "<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >>\nstream\n",
+                data.len()
+            )
+            .as_bytes(),
+            data,
+            b"\nendstream",
+        ]
+        .concat(),
+    ];
+    let limits = Limits {
+        max_pdf_stream_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    // lopdf inflates object streams while loading: the load is refused at the limit.
+    let err = read(&write_pdf(&objects), &limits).unwrap_err();
+    assert!(
+        err.0.contains("decompresses to more than 1048576 bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn field_hierarchy_names_and_inheritance() {
+    let page =
+        b"BT /F1 11 Tf 72 700 Td (Full name) Tj ET BT /F1 11 Tf 72 670 Td (Organisation) Tj ET";
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 9 0 R] /DA (/Helv 10 Tf 0 g) >> >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> /Annots [7 0 R 10 0 R 11 0 R] >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page.as_slice(), b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        // A parent naming its kids, giving them their type; its tooltip is its own.
+        b"<< /T (applicant) /TU (Applicant details) /FT /Tx /Kids [7 0 R 8 0 R] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /T (name) /V <FEFF004A0061006E0065> \
+          /Rect [200 694 400 714] >>"
+            .to_vec(),
+        // A kid field that points back to its parent: visited once.
+        b"<< /Parent 6 0 R /T (loop) /Kids [6 0 R] >>".to_vec(),
+        // One field shown by two widgets, its value set on the field.
+        b"<< /T (org) /FT /Tx /V (Example Pty Ltd) /Kids [10 0 R 11 0 R] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 9 0 R /Rect [200 664 400 684] >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /Parent 9 0 R /Rect [200 500 400 520] >>".to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    let name = field(&doc, "applicant.name");
+    assert_eq!(name.value, FieldValue::Text("Jane".into()));
+    assert_eq!(name.tooltip, "");
+    assert_eq!(name.nearby_text, "Full name");
+    let org = field(&doc, "org");
+    assert_eq!(org.value, FieldValue::Text("Example Pty Ltd".into()));
+    assert_eq!(org.nearby_text, "Organisation");
+    assert_eq!(doc.fields.len(), 2, "{:?}", doc.fields);
+    assert!(has_line(&doc, &["Full name", "Jane"]), "{:#?}", cells(&doc));
+    assert!(has_line(&doc, &["Organisation", "Example Pty Ltd"]));
+    assert!(has_line(&doc, &["Example Pty Ltd"]));
 }

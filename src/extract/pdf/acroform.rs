@@ -41,10 +41,14 @@ pub struct FormField {
 /// Most fields read from one form.
 const MAX_FIELDS: usize = 5_000;
 
+/// Most characters of one value line written into the page text.
+const MAX_VALUE_CHARS_PER_LINE: usize = 2_000;
+
 const FF_MULTILINE: i64 = 1 << 12;
 const FF_RADIO: i64 = 1 << 15;
 const FF_PUSHBUTTON: i64 = 1 << 16;
 const ANNOT_HIDDEN: i64 = 1 << 1;
+const ANNOT_NO_VIEW: i64 = 1 << 5;
 
 #[derive(Clone, Default)]
 struct Inherited<'a> {
@@ -117,6 +121,9 @@ impl<'a> Walker<'a> {
             } else {
                 format!("{}.{}", parent.name, partial)
             };
+            // A tooltip and options describe one field, not the fields below it.
+            here.tooltip = String::new();
+            here.options = None;
         }
         if let Some(tooltip) = dict_get(doc, dict, b"TU").and_then(text_string) {
             here.tooltip = tooltip;
@@ -183,21 +190,36 @@ impl<'a> Walker<'a> {
             page: d.get(b"P").ok().and_then(|p| p.as_reference().ok()),
             rect: rect_of(doc, d).unwrap_or([0.0; 4]),
             mark,
-            hidden: int(dict_get(doc, d, b"F")).is_some_and(|f| f & ANNOT_HIDDEN != 0),
+            hidden: int(dict_get(doc, d, b"F"))
+                .is_some_and(|f| f & (ANNOT_HIDDEN | ANNOT_NO_VIEW) != 0),
         };
         match field.field_type {
             Some(b"Btn") if field.flags & FF_PUSHBUTTON != 0 => {}
             Some(b"Btn") if field.flags & FF_RADIO != 0 => {
-                // One field per button, named by its on state, so each can be tied to its label.
+                // One field per button, named by its export value (`/Opt`) or on state, so
+                // each can be tied to its label.
                 let chosen = state_name(field.value);
-                for (obj, d) in widgets {
-                    let on_state = on_state(doc, d);
-                    let on = match (&chosen, &on_state) {
+                let states: Vec<Option<String>> =
+                    widgets.iter().map(|(_, d)| on_state(doc, d)).collect();
+                // Buttons sharing one on-state name are told apart by their own /AS.
+                let shared = states
+                    .iter()
+                    .enumerate()
+                    .any(|(i, s)| s.is_some() && states[..i].contains(s));
+                for (i, ((obj, d), on_state)) in widgets.iter().zip(&states).enumerate() {
+                    let shown = appearance_state(doc, d);
+                    let on = match (&chosen, on_state) {
+                        _ if shared => shown.as_ref().is_some_and(|s| s != "Off"),
                         (Some(v), Some(s)) => v == s,
-                        (None, _) => appearance_state(doc, d).is_some_and(|s| s != "Off"),
+                        (None, _) => shown.as_ref().is_some_and(|s| s != "Off"),
                         _ => false,
                     };
-                    let name = match &on_state {
+                    let export = field
+                        .options
+                        .and_then(|o| o.get(i))
+                        .and_then(|o| resolve(doc, o))
+                        .and_then(text_string);
+                    let name = match export.as_ref().or(on_state.as_ref()) {
                         Some(s) => format!("{}.{}", field.name, s),
                         None => field.name.clone(),
                     };
@@ -431,7 +453,7 @@ pub fn widget_glyphs(widget: &Widget, group: u32) -> Vec<PageGlyph> {
                     _ => x0 + 2.0,
                 }
                 .max(x0);
-                for c in text.chars() {
+                for c in text.chars().take(MAX_VALUE_CHARS_PER_LINE) {
                     out.push(PageGlyph {
                         x0: x,
                         x1: x + advance,

@@ -62,10 +62,36 @@ pub struct PageMarks {
     pub images: usize,
     /// Non-space glyphs shown, including ones not laid out (rotated text).
     pub text_glyphs: usize,
+    /// Glyphs shown whose font gives no Unicode text for them (text that cannot be read).
+    pub undecoded_glyphs: usize,
+    /// Vertical rules drawn (table borders): they separate cells however narrow the gap.
+    pub rules: Vec<Rule>,
+    /// Paths painted with straight line strokes (a drawn check mark or cross).
+    pub shape_paints: usize,
+    /// Paths painted that are only rectangles (a box's border and fill).
+    pub rect_paints: usize,
 }
 
+/// A vertical line on the page: `x`, from `y0` up to `y1`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub x: f32,
+    pub y0: f32,
+    pub y1: f32,
+}
+
+/// A straight path segment in page space, from one point to another.
+type Segment = ((f32, f32), (f32, f32));
+
+/// Most rules kept from one page.
+const MAX_RULES_PER_PAGE: usize = 20_000;
+/// A filled rectangle at most this wide (points) is a drawn line.
+const RULE_MAX_WIDTH: f32 = 2.5;
+/// A rule at least this tall (points) can separate cells.
+const RULE_MIN_HEIGHT: f32 = 4.0;
+
 /// Most glyphs kept from one page.
-const MAX_GLYPHS_PER_PAGE: usize = 200_000;
+pub const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 /// Deepest `q` nesting kept; deeper saves are counted but not stored.
 const MAX_STATE_STACK: usize = 256;
 
@@ -197,6 +223,14 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         let mut unsaved_depth = 0usize;
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
+        // The current path: straight segments and rectangles, in page space.
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut rects: Vec<[(f32, f32); 4]> = Vec::new();
+        let mut current: Option<(f32, f32)> = None;
+        let mut subpath_start: Option<(f32, f32)> = None;
+        // Straight `l` strokes in the current path (a check mark or cross; circles and boxes
+        // have none).
+        let mut drawn_lines = 0usize;
         for op in Content::decode_iter(content) {
             let Ok(op) = op else { break };
             if !self.budget.take_op() {
@@ -306,7 +340,100 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     }
                 }
                 "BI" => self.marks.images += 1,
+                "m" => {
+                    if let [x, y] = nums()[..] {
+                        let p = apply(&gs.ctm, x, y);
+                        current = Some(p);
+                        subpath_start = Some(p);
+                    }
+                }
+                "l" => {
+                    if let ([x, y], Some(from)) = (&nums()[..], current) {
+                        let to = apply(&gs.ctm, *x, *y);
+                        if (to.0 - from.0).abs() + (to.1 - from.1).abs() > 0.01 {
+                            drawn_lines += 1;
+                        }
+                        if segments.len() < MAX_RULES_PER_PAGE {
+                            segments.push((from, to));
+                        }
+                        current = Some(to);
+                    }
+                }
+                "h" => {
+                    if let (Some(from), Some(to)) = (current, subpath_start)
+                        && segments.len() < MAX_RULES_PER_PAGE
+                    {
+                        segments.push((from, to));
+                    }
+                    current = subpath_start;
+                }
+                "re" => {
+                    if let [x, y, w, h] = nums()[..]
+                        && rects.len() < MAX_RULES_PER_PAGE
+                    {
+                        rects.push([
+                            apply(&gs.ctm, x, y),
+                            apply(&gs.ctm, x + w, y),
+                            apply(&gs.ctm, x + w, y + h),
+                            apply(&gs.ctm, x, y + h),
+                        ]);
+                    }
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                    let stroked =
+                        matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
+                    if op.operator != "n" {
+                        self.note_rules(&segments, &rects, stroked);
+                        if drawn_lines > 0 {
+                            self.marks.shape_paints += 1;
+                        } else if !rects.is_empty() {
+                            self.marks.rect_paints += 1;
+                        }
+                    }
+                    drawn_lines = 0;
+                    segments.clear();
+                    rects.clear();
+                    current = None;
+                    subpath_start = None;
+                }
                 _ => {}
+            }
+        }
+    }
+
+    /// Keeps the vertical lines of a painted path: stroked vertical segments and rectangle
+    /// sides, and thin filled rectangles (how word processors draw table borders).
+    fn note_rules(&mut self, segments: &[Segment], rects: &[[(f32, f32); 4]], stroked: bool) {
+        let mut push = |x: f32, ya: f32, yb: f32| {
+            let (y0, y1) = (ya.min(yb), ya.max(yb));
+            if y1 - y0 >= RULE_MIN_HEIGHT
+                && x.is_finite()
+                && y0.is_finite()
+                && y1.is_finite()
+                && self.marks.rules.len() < MAX_RULES_PER_PAGE
+            {
+                self.marks.rules.push(Rule { x, y0, y1 });
+            }
+        };
+        if stroked {
+            for (a, b) in segments {
+                if (a.0 - b.0).abs() < 1.0 {
+                    push((a.0 + b.0) / 2.0, a.1, b.1);
+                }
+            }
+        }
+        for corners in rects {
+            let xs = corners.map(|c| c.0);
+            let ys = corners.map(|c| c.1);
+            let x0 = xs.iter().copied().fold(f32::INFINITY, f32::min);
+            let x1 = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let y0 = ys.iter().copied().fold(f32::INFINITY, f32::min);
+            let y1 = ys.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            if x1 - x0 <= RULE_MAX_WIDTH {
+                push((x0 + x1) / 2.0, y0, y1);
+            } else if stroked {
+                push(x0, y0, y1);
+                push(x1, y0, y1);
             }
         }
     }
@@ -353,7 +480,9 @@ impl<'a, 'b> Interpreter<'a, 'b> {
             let (x1, _) = apply(&m, width + gs.char_spacing.max(0.0) * gs.h_scale, gs.rise);
             let size = gs.size.abs() * (m[2] * m[2] + m[3] * m[3]).sqrt();
             let blank = glyph.text.chars().all(char::is_whitespace);
-            if !blank {
+            if glyph.text.is_empty() {
+                self.marks.undecoded_glyphs += 1;
+            } else if !blank {
                 self.marks.text_glyphs += 1;
             }
             // Upright text only: rotated and mirrored text is not laid out in lines.
@@ -418,12 +547,77 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     .or(resources);
                 let mut inner = gs.clone();
                 inner.ctm = mul(&matrix, &gs.ctm);
+                let bbox = dict_get(doc, &stream.dict, b"BBox")
+                    .and_then(|o| o.as_array().ok())
+                    .map(|a| a.iter().filter_map(|o| number(Some(o))).collect::<Vec<_>>());
+                let before = (
+                    self.marks.glyphs.len(),
+                    self.marks.shape_paints,
+                    self.marks.rect_paints,
+                );
+                let ctm = inner.ctm;
                 self.form_path.push(*id);
                 self.run(&content, form_resources, inner);
                 self.form_path.pop();
+                if let Some([bx0, by0, bx1, by1]) = bbox
+                    .as_deref()
+                    .and_then(|b| b.get(..4))
+                    .and_then(|b| <[f32; 4]>::try_from(b).ok())
+                {
+                    self.note_drawn_check_box(&ctm, (bx0, by0, bx1, by1), before);
+                }
             }
             _ => {}
         }
+    }
+}
+
+impl Interpreter<'_, '_> {
+    /// A flattened check box is a small square form that draws its box and, when ticked, a
+    /// drawn check mark (paths, no text: reportlab, some Acrobat styles). Write it as ☒ / ☐ at
+    /// its place so the statement beside it reads as ticked or not. Boxes drawn with a font's
+    /// tick glyph (ZapfDingbats) already gave text and are left alone.
+    fn note_drawn_check_box(
+        &mut self,
+        ctm: &Matrix,
+        bbox: (f32, f32, f32, f32),
+        before: (usize, usize, usize),
+    ) {
+        let (glyphs, shapes, rects) = before;
+        if self.marks.glyphs.len() != glyphs {
+            return;
+        }
+        let (x0, y0) = apply(ctm, bbox.0.min(bbox.2), bbox.1.min(bbox.3));
+        let (x1, y1) = apply(ctm, bbox.0.max(bbox.2), bbox.1.max(bbox.3));
+        let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
+        let square =
+            (5.0..=30.0).contains(&w) && (5.0..=30.0).contains(&h) && w / h > 0.6 && w / h < 1.6;
+        if !square
+            || !w.is_finite()
+            || !h.is_finite()
+            || self.marks.glyphs.len() >= MAX_GLYPHS_PER_PAGE
+        {
+            return;
+        }
+        let drew_shape = self.marks.shape_paints > shapes;
+        let drew_box = self.marks.rect_paints > rects;
+        if !drew_shape && !drew_box {
+            return;
+        }
+        let mark = if drew_shape {
+            crate::extract::TICKED
+        } else {
+            crate::extract::UNTICKED
+        };
+        let size = h.min(w);
+        self.marks.glyphs.push(PageGlyph {
+            x0: x0.min(x1),
+            x1: x0.min(x1) + size,
+            y: y0.min(y1) + size * 0.2,
+            size,
+            text: mark.to_string(),
+            group: self.group,
+        });
     }
 }
 

@@ -526,7 +526,7 @@ impl Font {
                 {
                     for (i, w) in widths.iter().take(256).enumerate() {
                         if let Some(w) = number(resolve(doc, w)) {
-                            result.widths.insert(first_char + i as u32, w);
+                            result.widths.insert(first_char.saturating_add(i as u32), w);
                         }
                     }
                 } else if let Some(table) = base14_widths(&base_font) {
@@ -630,15 +630,18 @@ impl Font {
                     }
                 })
                 .unwrap_or_default();
-            if self.wingdings && len == 1 {
-                if let Some(mark) = wingdings_box(code as u8) {
-                    text = mark.to_string();
-                }
+            if self.wingdings
+                && len == 1
+                && let Some(mark) = wingdings_box(code as u8)
+            {
+                text = mark.to_string();
             }
-            if self.dingbats && len == 1 && self.to_unicode.is_none() {
-                if let Some(mark) = dingbats_tick(code as u8) {
-                    text = mark.to_string();
-                }
+            if self.dingbats
+                && len == 1
+                && self.to_unicode.is_none()
+                && let Some(mark) = dingbats_tick(code as u8)
+            {
+                text = mark.to_string();
             }
             text = normalise_private_use(text);
             let width = self

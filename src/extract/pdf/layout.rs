@@ -1,7 +1,7 @@
 //! Positioned glyphs of one page in → printed lines out, top to bottom, each split into cells
 //! where a wide gap separates its text (as table columns and tab stops do).
 
-use super::content::PageGlyph;
+use super::content::{PageGlyph, Rule};
 
 /// A gap wider than this many ems between two glyphs is a word space.
 const SPACE_GAP_EM: f32 = 0.15;
@@ -35,8 +35,9 @@ impl LaidLine {
     }
 }
 
-/// Groups glyphs into lines by baseline and splits each line into cells.
-pub fn lay_out(glyphs: &[PageGlyph]) -> Vec<LaidLine> {
+/// Groups glyphs into lines by baseline and splits each line into cells, at wide gaps and at
+/// vertical rules (table borders) between glyphs.
+pub fn lay_out(glyphs: &[PageGlyph], rules: &[Rule]) -> Vec<LaidLine> {
     let mut order: Vec<&PageGlyph> = glyphs.iter().filter(|g| g.size > 0.0).collect();
     // Top to bottom, then left to right.
     order.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
@@ -65,7 +66,12 @@ pub fn lay_out(glyphs: &[PageGlyph]) -> Vec<LaidLine> {
     let mut lines = Vec::new();
     for (y, size, mut members) in rows {
         members.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let cells = split_cells(&members);
+        let line_rules: Vec<f32> = rules
+            .iter()
+            .filter(|r| r.y0 - 1.0 <= y && y <= r.y1 + 1.0)
+            .map(|r| r.x)
+            .collect();
+        let cells = split_cells(&members, &line_rules);
         if !cells.is_empty() {
             lines.push(LaidLine { y, size, cells });
         }
@@ -73,7 +79,7 @@ pub fn lay_out(glyphs: &[PageGlyph]) -> Vec<LaidLine> {
     lines
 }
 
-fn split_cells(members: &[&PageGlyph]) -> Vec<LaidCell> {
+fn split_cells(members: &[&PageGlyph], rules: &[f32]) -> Vec<LaidCell> {
     let mut cells: Vec<LaidCell> = Vec::new();
     let mut prev: Option<&PageGlyph> = None;
     let mut space_between = false;
@@ -93,7 +99,13 @@ fn split_cells(members: &[&PageGlyph]) -> Vec<LaidCell> {
                 let gap = glyph.x0 - p.x1;
                 let widget_mark = |g: &PageGlyph| g.group != 0 && is_mark(&g.text);
                 let group_break = p.group != glyph.group && !widget_mark(p) && !widget_mark(glyph);
-                let new_cell = group_break || gap > CELL_GAP_EM * em;
+                // A tick drawn inside a ruled box stays with the statement beside it.
+                let lone_mark = cells.last().is_some_and(|c| is_mark(c.text.trim()));
+                let ruled = !lone_mark
+                    && rules
+                        .iter()
+                        .any(|x| *x >= p.x1 - 0.5 && *x <= glyph.x0 + 0.5);
+                let new_cell = group_break || ruled || gap > CELL_GAP_EM * em;
                 if new_cell {
                     cells.push(LaidCell {
                         x0: glyph.x0,
@@ -224,7 +236,7 @@ mod tests {
         glyphs.extend(word("name", 72.0 + 20.0 + 2.5, 700.0, 10.0));
         glyphs.extend(word("Citizen", 200.0 + 20.0 + 2.0, 700.0, 10.0));
         glyphs.extend(word("Second", 72.0, 686.0, 10.0));
-        let lines = lay_out(&glyphs);
+        let lines = lay_out(&glyphs, &[]);
         assert_eq!(lines.len(), 2);
         let cells: Vec<&str> = lines[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(cells, ["Full name", "Jane Citizen"]);
@@ -232,17 +244,50 @@ mod tests {
     }
 
     #[test]
+    fn table_rules_split_cells_at_narrow_gaps() {
+        let mut glyphs = word("Contact email", 72.0, 700.0, 10.0);
+        // One em after the label: too narrow for a gap split, but a border runs between.
+        glyphs.extend(word("jane@example.org", 72.0 + 65.0 + 10.0, 700.0, 10.0));
+        let rule = Rule {
+            x: 72.0 + 65.0 + 5.0,
+            y0: 690.0,
+            y1: 715.0,
+        };
+        let text = |lines: &[LaidLine]| -> Vec<String> {
+            lines[0].cells.iter().map(|c| c.text.clone()).collect()
+        };
+        assert_eq!(
+            text(&lay_out(&glyphs, &[])),
+            ["Contact email jane@example.org"]
+        );
+        assert_eq!(
+            text(&lay_out(&glyphs, &[rule])),
+            ["Contact email", "jane@example.org"]
+        );
+        // A rule that does not reach the baseline does not split.
+        let short = Rule {
+            y0: 720.0,
+            y1: 740.0,
+            ..rule
+        };
+        assert_eq!(
+            text(&lay_out(&glyphs, &[short])),
+            ["Contact email jane@example.org"]
+        );
+    }
+
+    #[test]
     fn fake_bold_counts_once() {
         let mut glyphs = word("Bold", 72.0, 700.0, 10.0);
         glyphs.extend(word("Bold", 72.3, 700.0, 10.0));
-        assert_eq!(lay_out(&glyphs)[0].cells[0].text, "Bold");
+        assert_eq!(lay_out(&glyphs, &[])[0].cells[0].text, "Bold");
     }
 
     #[test]
     fn nearby_prefers_left_then_above() {
         let mut glyphs = word("Organisation", 72.0, 700.0, 10.0);
         glyphs.extend(word("Email", 72.0, 650.0, 10.0));
-        let lines = lay_out(&glyphs);
+        let lines = lay_out(&glyphs, &[]);
         assert_eq!(
             nearby_text(&lines, [200.0, 696.0, 400.0, 712.0], false),
             "Organisation"

@@ -3,8 +3,8 @@
 //! written into the page text where their widgets sit (source `pdf-form`, else `pdf-text`),
 //! and whether pages are scanned images with no text layer.
 //!
-//! Scan rule: `scanned_without_text` is set when some page draws an image and shows no text,
-//! and the whole document holds fewer than `LITTLE_TEXT_CHARS` characters of text (page text
+//! Scan rule: `scanned_without_text` is set when some page draws an image and shows no text
+//! (or shows only glyphs its fonts cannot map to Unicode, as from some print drivers), and the whole document holds fewer than `LITTLE_TEXT_CHARS` characters of text (page text
 //! and field values): a typed form with a scanned signature page is read normally, a scanned
 //! form behind a one-line cover page is flagged.
 
@@ -28,6 +28,8 @@ const MAX_OPS_PER_PAGE: usize = 2_000_000;
 /// Reference hops followed to reach an object.
 const MAX_REFERENCE_HOPS: usize = 32;
 
+/// Reads a PDF; `Unreadable` (with the reason) when it is encrypted with a password, corrupt,
+/// truncated or over a limit. A panic inside the PDF parser is turned into `Unreadable` too.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     match catch_unwind(AssertUnwindSafe(|| read_inner(bytes, limits))) {
         Ok(result) => result,
@@ -143,6 +145,9 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
             ))
         }
         lopdf::Error::InvalidPassword => Unreadable("PDF is encrypted with a password".into()),
+        lopdf::Error::Decryption(_) | lopdf::Error::UnsupportedSecurityHandler(_) => {
+            Unreadable("PDF is encrypted with a method that cannot be read".into())
+        }
         other => Unreadable(format!("PDF is corrupt or truncated: {other}")),
     })?;
     // lopdf decrypts a file whose user password is empty; one that needs a password keeps its
@@ -157,7 +162,10 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
             limits.max_pdf_objects
         )));
     }
-    let pages = collect_pages(&pdf, limits);
+    let mut pages = collect_pages(&pdf, limits);
+    if pages.is_empty() {
+        pages = pages_without_tree(&pdf, limits);
+    }
     if pages.is_empty() {
         return Err(Unreadable(
             "PDF is corrupt or truncated: no pages could be read".into(),
@@ -169,7 +177,10 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     for page in &pages {
         budget.ops_left = MAX_OPS_PER_PAGE;
         let content = match pdf.get_page_content_with_limit(page.id, limits.max_pdf_stream_bytes) {
-            Ok(content) => content,
+            Ok(content) => {
+                budget.bytes_left = budget.bytes_left.saturating_sub(content.len());
+                content
+            }
             Err(_) => {
                 return Err(Unreadable(format!(
                     "a PDF page's content decompresses to more than {} bytes",
@@ -198,7 +209,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     // Nearby text is read from the printed page before any value is written into it.
     let printed_lines: Vec<Vec<layout::LaidLine>> = page_marks
         .iter()
-        .map(|m| layout::lay_out(&m.glyphs))
+        .map(|m| layout::lay_out(&m.glyphs, &m.rules))
         .collect();
     let mut fields = Vec::with_capacity(form_fields.len());
     let mut written: Vec<Vec<PageGlyph>> = vec![Vec::new(); pages.len()];
@@ -217,8 +228,18 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
                 let label_right = matches!(widget.mark, acroform::Mark::Box(_));
                 nearby = layout::nearby_text(&printed_lines[page], widget.rect, label_right);
             }
+            if let acroform::Mark::Text { value, .. } = &widget.mark
+                && already_printed(&page_marks[page].glyphs, widget.rect, value)
+            {
+                continue;
+            }
             group = group.saturating_add(1);
-            written[page].extend(acroform::widget_glyphs(widget, group));
+            let room = content::MAX_GLYPHS_PER_PAGE.saturating_sub(written[page].len());
+            written[page].extend(
+                acroform::widget_glyphs(widget, group)
+                    .into_iter()
+                    .take(room),
+            );
         }
         if let FieldValue::Text(t) = &field.value {
             field_chars += t.chars().filter(|c| !c.is_whitespace()).count();
@@ -238,10 +259,10 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     });
     for (marks, extra) in page_marks.iter_mut().zip(written) {
         let lines = if extra.is_empty() {
-            layout::lay_out(&marks.glyphs)
+            layout::lay_out(&marks.glyphs, &marks.rules)
         } else {
             marks.glyphs.extend(extra);
-            layout::lay_out(&marks.glyphs)
+            layout::lay_out(&marks.glyphs, &marks.rules)
         };
         doc.lines.extend(lines.into_iter().map(|l| Line {
             cells: l.cells.into_iter().map(|c| c.text).collect(),
@@ -250,10 +271,11 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     doc.fields = fields;
 
     let text_chars: usize = page_marks.iter().map(|m| m.text_glyphs).sum::<usize>() + field_chars;
-    let image_only_page = page_marks
+    // A page whose text cannot be decoded (fonts with no Unicode mapping) reads like a scan.
+    let textless_page = page_marks
         .iter()
-        .any(|m| m.images > 0 && m.text_glyphs == 0);
-    doc.scanned_without_text = image_only_page && text_chars < LITTLE_TEXT_CHARS;
+        .any(|m| m.text_glyphs == 0 && (m.images > 0 || m.undecoded_glyphs > 0));
+    doc.scanned_without_text = textless_page && text_chars < LITTLE_TEXT_CHARS;
     Ok(doc)
 }
 
@@ -305,12 +327,33 @@ fn draw_free_text<'a>(
                 },
                 hidden: false,
             };
-            let glyphs = acroform::widget_glyphs(&widget, interpreter.group);
+            let room = content::MAX_GLYPHS_PER_PAGE.saturating_sub(interpreter.marks.glyphs.len());
+            let glyphs: Vec<PageGlyph> = acroform::widget_glyphs(&widget, interpreter.group)
+                .into_iter()
+                .take(room)
+                .collect();
             interpreter.marks.text_glyphs += glyphs.iter().filter(|g| !g.is_space()).count();
             interpreter.marks.glyphs.extend(glyphs);
         }
     }
     interpreter.group = 0;
+}
+
+/// Whether the page content itself already prints `value` inside `rect` (a form flattened
+/// but still carrying its fields): then the value is not written a second time.
+fn already_printed(glyphs: &[PageGlyph], rect: [f32; 4], value: &str) -> bool {
+    let wanted: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    if wanted.is_empty() || glyphs.len() > 50_000 {
+        return false;
+    }
+    let [x0, y0, x1, y1] = rect;
+    let inside: String = glyphs
+        .iter()
+        .filter(|g| g.x0 >= x0 - 1.0 && g.x0 <= x1 && g.y >= y0 - 2.0 && g.y <= y1)
+        .flat_map(|g| g.text.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    inside.contains(&wanted)
 }
 
 struct Page<'a> {
@@ -329,6 +372,43 @@ fn collect_pages<'a>(pdf: &'a lopdf::Document, limits: &Limits) -> Vec<Page<'a>>
     let mut visited = HashSet::new();
     walk_pages(pdf, root, None, 0, limits, &mut visited, &mut pages);
     pages
+}
+
+/// When the page tree is broken, the page objects themselves, in object order (as readers
+/// that rebuild a damaged file do), with resources inherited through `/Parent`.
+fn pages_without_tree<'a>(pdf: &'a lopdf::Document, limits: &Limits) -> Vec<Page<'a>> {
+    let mut pages = Vec::new();
+    for (id, object) in &pdf.objects {
+        if pages.len() >= limits.max_pdf_pages {
+            break;
+        }
+        let Ok(dict) = object.as_dict() else { continue };
+        if !dict.has_type(b"Page") {
+            continue;
+        }
+        let mut resources = None;
+        let mut node = dict;
+        for _ in 0..limits.max_nesting {
+            resources = dict_get(pdf, node, b"Resources").and_then(|o| o.as_dict().ok());
+            match dict_get(pdf, node, b"Parent").and_then(|o| o.as_dict().ok()) {
+                Some(parent) if resources.is_none() => node = parent,
+                _ => break,
+            }
+        }
+        pages.push(Page {
+            id: *id,
+            resources,
+            annots: annotation_ids(pdf, dict),
+        });
+    }
+    pages
+}
+
+fn annotation_ids(pdf: &lopdf::Document, page: &Dictionary) -> Vec<ObjectId> {
+    dict_get(pdf, page, b"Annots")
+        .and_then(|o| o.as_array().ok())
+        .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
+        .unwrap_or_default()
 }
 
 fn walk_pages<'a>(
@@ -360,14 +440,10 @@ fn walk_pages<'a>(
             }
         }
         _ => {
-            let annots = dict_get(pdf, dict, b"Annots")
-                .and_then(|o| o.as_array().ok())
-                .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
-                .unwrap_or_default();
             pages.push(Page {
                 id: *id,
                 resources,
-                annots,
+                annots: annotation_ids(pdf, dict),
             });
         }
     }

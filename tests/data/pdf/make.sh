@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 
 # A filled form "printed" to PDF from a word processor: table cells, ☒ / ☐ ticks.
 soffice --headless --convert-to pdf --outdir . printed-form.html >/dev/null 2>&1
+# A bordered table whose columns fit their text: only the borders separate label and answer.
+soffice --headless --convert-to pdf --outdir . tight-table.html >/dev/null 2>&1
 
 # A fillable AcroForm filled in with pypdf (UTF-16 value, /Yes and /1 check boxes, radio
 # group), and a /NeedAppearances copy whose text widgets have no appearance streams.
