@@ -336,7 +336,8 @@ fn check_allowlist(
 fn clean_text(answer: Option<&Answer>) -> Option<String> {
     let text = answer?.text.as_str();
     let collapsed = text
-        .split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
+        // Control characters (NUL and friends from a hostile or broken document) are not text.
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{200B}' || c == '\u{FEFF}')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
@@ -724,6 +725,18 @@ mod tests {
             fields.ip_allowlist,
             "10.0.0.0/8; 192.168.0.0/16; 150.203.4.7-150.203.9.1"
         );
+    }
+
+    #[test]
+    fn control_characters_are_not_kept() {
+        let mut a = Answers::default();
+        a.full_name = Some(Answer {
+            text: "Jane\u{0}Citizen\u{7}".into(),
+            raw: String::new(),
+            from_field: false,
+        });
+        let (fields, _) = validate(&a, &Rules::default());
+        assert_eq!(fields.full_name, "Jane Citizen");
     }
 
     #[test]
