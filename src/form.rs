@@ -183,6 +183,23 @@ impl Reader {
                 if cell.is_empty() {
                     continue;
                 }
+                // "Public coding service: [ ]  Partner coding service: [X]": options as labels
+                // with their marks as answers.
+                let options = options_with_marks(cell);
+                if !options.is_empty() {
+                    for (stmt, on) in options {
+                        self.seen_statement(stmt);
+                        self.set_statement(
+                            stmt,
+                            Tick {
+                                ticked: Some(on),
+                                raw: row_raw(row),
+                                from_field: false,
+                            },
+                        );
+                    }
+                    continue;
+                }
                 if let Some(stmt) = statement_of(cell).or_else(|| wrapped_statement(rows, i, j)) {
                     self.seen_statement(stmt);
                     let tick = statement_mark(rows, i, j);
@@ -221,6 +238,11 @@ impl Reader {
                     continue;
                 };
                 let (text, raw) = carry_on(rows, at, q, text, raw);
+                let (text, raw) = if q == Question::Ip {
+                    ip_lines_above(rows, i, text, raw)
+                } else {
+                    (text, raw)
+                };
                 // A service answer names a service; anything else is a neighbouring label.
                 if q == Question::Service && !is_service_answer(&text) {
                     continue;
@@ -264,7 +286,7 @@ impl Reader {
                         if h.is_empty() {
                             return None;
                         }
-                        classify_label(&normalise_label(h), true)
+                        classify_label(&normalise_label(h), false)
                     });
                     let Some(q) = q else { continue };
                     let text = clean_answer(value);
@@ -669,6 +691,20 @@ fn carry_on(
                 {
                     break;
                 }
+                // Lines around a bare label with no answer of its own are that label's answer
+                // (a long organisation name wrapped beside a centred label).
+                let bare_label_follows = rows.iter().skip(at + 2).take(3).any(|r| {
+                    let c: Vec<&str> = r
+                        .cells
+                        .iter()
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    c.len() == 1 && labelled(c[0]).is_some_and(|(_, rest)| rest.trim().is_empty())
+                });
+                if bare_label_follows {
+                    break;
+                }
                 text.push(' ');
                 text.push_str(first);
                 raw.push('\n');
@@ -679,6 +715,53 @@ fn carry_on(
         }
     }
     (text, raw)
+}
+
+/// Addresses printed on the lines just above an IP label: a label centred vertically beside a
+/// list in a printed table. A line holding only addresses belongs to no other question.
+fn ip_lines_above(rows: &[Row], label_row: usize, text: String, raw: String) -> (String, String) {
+    let mut above = Vec::new();
+    for k in (label_row.saturating_sub(2)..label_row).rev() {
+        let t = rows[k].joined();
+        let only_addresses = looks_like_ip_text(&t)
+            && t.chars()
+                .all(|c| c.is_ascii_hexdigit() || ".:/-;, \t".contains(c));
+        if !only_addresses {
+            break;
+        }
+        above.push(t.trim().to_string());
+    }
+    if above.is_empty() {
+        return (text, raw);
+    }
+    above.reverse();
+    let raw = format!("{}\n{raw}", above.join("\n"));
+    above.push(text);
+    (above.join("; "), raw)
+}
+
+/// Service options written as labels with a mark or yes/no after them.
+fn options_with_marks(cell: &str) -> Vec<(Statement, bool)> {
+    static OPTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(public|partner)(?: coding)? service\s*(?:[:\-–=]\s*)?(\[\s*[xX✓✔*]?\s*\]|\(\s*[xX✓✔*]?\s*\)|[☒☑✓✔✗✘☐□]|yes\b|no\b|y\b|n\b)")
+            .expect("regex")
+    });
+    if cell.len() > 400 {
+        return Vec::new();
+    }
+    OPTION
+        .captures_iter(cell)
+        .filter_map(|c| {
+            let stmt = if c[1].eq_ignore_ascii_case("public") {
+                Statement::Public
+            } else {
+                Statement::Partner
+            };
+            let mark = &c[2];
+            let on = bare_mark(mark).or_else(|| yes_no(mark))?;
+            Some((stmt, on))
+        })
+        .collect()
 }
 
 /// A statement wrapped over two lines ("I have read and agree to" / "the Terms of Use").
@@ -712,7 +795,15 @@ fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String
         if cell.is_empty() {
             return None;
         }
-        if is_form_text(cell) {
+        // "Service required: | Partner coding service": the option's name alone, without its
+        // printed description, is the applicant's written choice.
+        let option_named = q == Question::Service
+            && matches!(
+                statement_of(cell),
+                Some(Statement::Public | Statement::Partner)
+            )
+            && !cell.contains('(');
+        if is_form_text(cell) && !option_named {
             return column_below(rows, i, j).map(|(t, r)| (t, r, i + 1));
         }
         let text = clean_answer(cell);
@@ -812,12 +903,13 @@ fn ip_lines(rows: &[Row], label_row: usize, first: usize) -> Option<(String, Str
 /// A line that carries on a wrapped IP label ("allowlisting (Partner service", "only)").
 fn looks_like_label_fragment(text: &str) -> bool {
     let n = normalise(text);
-    n.contains("allowlist")
-        || n.contains("whitelist")
-        || n.contains("service")
-        || n.contains("only)")
-        || n.contains("range")
-        || n.contains("address")
+    !n.chars().any(|c| c.is_ascii_digit())
+        && (n.contains("allowlist")
+            || n.contains("whitelist")
+            || n.contains("partner service")
+            || n.ends_with("only)")
+            || n.starts_with("ip address")
+            || n.starts_with("range"))
 }
 
 fn column_below(rows: &[Row], i: usize, j: usize) -> Option<(String, String)> {
@@ -1959,6 +2051,19 @@ mod tests {
             val(&a.ip_allowlist),
             "164.97.150.10; 164.97.150.11 and; 164.97.150.12"
         );
+    }
+
+    #[test]
+    fn service_options_as_labels_with_marks() {
+        assert_eq!(
+            options_with_marks("Public coding service: [ ] Partner coding service: [X]"),
+            vec![(Statement::Public, false), (Statement::Partner, true)]
+        );
+        assert_eq!(
+            options_with_marks("Partner service - Yes"),
+            vec![(Statement::Partner, true)]
+        );
+        assert!(options_with_marks("Public coding service (1 API call per second)").is_empty());
     }
 
     #[test]

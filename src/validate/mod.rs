@@ -217,7 +217,18 @@ fn validate_with_lookup(
         }
     };
 
-    check_allowlist(answers, rules, partner, lookup, &mut fields, &mut flags);
+    // "Partner service with no IP address" is the partner service chosen: with both boxes
+    // marked the choice is unclear (multiple_services_selected says so) and, like the call
+    // limits, the IP requirement is not applied.
+    let partner_chosen = fields.service == Some(Service::Partner);
+    check_allowlist(
+        answers,
+        rules,
+        partner_chosen,
+        lookup,
+        &mut fields,
+        &mut flags,
+    );
 
     let records = quantity(answers.expected_records.as_ref());
     let calls = quantity(answers.expected_calls.as_ref());
@@ -572,7 +583,7 @@ mod tests {
                     a.public_service = tick(Some(true));
                     a.ip_allowlist = None;
                 },
-                vec![Flag::MultipleServicesSelected, Flag::MissingIpAllowlist],
+                vec![Flag::MultipleServicesSelected],
             ),
             (
                 "public, IP not required",
