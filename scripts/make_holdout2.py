@@ -899,6 +899,10 @@ def normalise_pdf(path):
     data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, data)
     data = re.sub(rb"uuid:[0-9a-f-]{36}", b"uuid:00000000-0000-4000-8000-000000000000", data)
     open(path, "wb").write(data)
+    # LibreOffice numbers objects in a varying order (fonts); qpdf renumbers them by traversal.
+    staged = path + ".qpdf"
+    subprocess.run(["qpdf", "--deterministic-id", path, staged], check=True)
+    os.replace(staged, path)
 
 
 PDF_FILTER = 'pdf:writer_pdf_Export'
@@ -1076,6 +1080,9 @@ def signature_png():
 
 def write_mail(name, m, records):
     fix_boundaries(m, name[:3].upper())
+    for part in m.walk():
+        if part is not m and not (part.get_content_type() == "message/rfc822"):
+            del part["MIME-Version"]
     with open(os.path.join(MAIL, name), "wb") as fh:
         fh.write(m.as_bytes(policy=policy.SMTP))
     write_expected(name, records)
@@ -1115,25 +1122,37 @@ def build_mails():
 
     # m02: Outlook message: related/alternative body with an inline image001.png signature + PDF.
     c = case_by_prefix("f02")
-    m = base_mail("Whitehouse, Aaron <aaron.whitehouse@treasury.qld.gov.au>",
+    m = base_mail("\"Whitehouse, Aaron\" <aaron.whitehouse@treasury.qld.gov.au>",
                   "OCS registration form - Queensland Treasury", "Tue, 03 Mar 2026 16:02:55 +1000",
                   "<ME3PR01MB7744D5E4C3B2A190@ME3PR01MB7744.ausprd01.prod.outlook.com>",
                   [("Thread-Topic", "OCS registration form - Queensland Treasury"),
                    ("Thread-Index", "AdyKKl5PmA3kR0JfQ6uR6sG1Zt3LpA=="), ("Accept-Language", "en-AU, en-US"),
                    ("Content-Language", "en-US"), ("X-MS-Has-Attach", "yes"),
                    ("X-MS-TNEF-Correlator", "")])
-    m.set_content("Hi team,\n\nAttached is the registration form for the Partner coding service.\n\n"
+    alt = EmailMessage(policy=policy.SMTP)
+    alt.set_content("Hi team,\n\nAttached is the registration form for the Partner coding service.\n\n"
                   "Regards\nAaron Whitehouse\nPrincipal Analyst | Economics and Fiscal\nQueensland Treasury\n")
-    m.add_alternative(
+    alt.add_alternative(
         "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body lang=EN-AU>"
         "<div class=WordSection1><p class=MsoNormal>Hi team,<o:p></o:p></p><p class=MsoNormal>Attached is the "
         "registration form for the Partner coding service.<o:p></o:p></p><p class=MsoNormal>Regards<br>Aaron "
         "Whitehouse<br>Principal Analyst | Economics and Fiscal<br>Queensland Treasury</p><p class=MsoNormal>"
         "<img width=120 height=32 id=\"Picture_x0020_1\" src=\"cid:image001.png@01DC8A2B.5F3E2A10\" "
         "alt=\"Queensland Government\"></p></div></body></html>", subtype="html")
-    html_part = m.get_payload()[1]
-    html_part.add_related(signature_png(), maintype="image", subtype="png", cid="<image001.png@01DC8A2B.5F3E2A10>",
-                          filename="image001.png")
+    # Outlook: mixed[related[alternative[plain, html], image001.png], attachment].
+    rel = EmailMessage(policy=policy.SMTP)
+    rel.make_related()
+    rel.set_param("type", "multipart/alternative")
+    del alt["MIME-Version"]
+    rel.attach(alt)
+    img = EmailMessage(policy=policy.SMTP)
+    img.set_content(signature_png(), maintype="image", subtype="png", cid="<image001.png@01DC8A2B.5F3E2A10>",
+                    filename="image001.png", disposition="inline")
+    del img["MIME-Version"]
+    rel.attach(img)
+    del rel["MIME-Version"]
+    m.add_header("Content-Type", "multipart/mixed")
+    m.set_payload([rel])
     attach_file(m, os.path.join(FORMS, c["name"]))
     write_mail("m02_outlook_signature_image.eml", m, [case_record(c)])
 
@@ -1253,7 +1272,8 @@ two flattened with `qpdf --flatten-annotations=all --generate-appearances`; one 
 fillable PDF (HTML form controls exported with ExportFormFields, filled with pypdf, on-state
 /on); Word 2016+ DOCX written as raw WordprocessingML (content controls in table cells,
 drop-down, w14 check boxes, placeholders; legacy FORMTEXT/FORMCHECKBOX with w:default/w:checked);
-LibreOffice DOCX/ODT/PDF from HTML and FODT.
+LibreOffice DOCX/ODT/PDF from HTML and FODT (LibreOffice PDFs get fixed dates/ids and a
+`qpdf --deterministic-id` pass only so that rebuilds are byte-identical).
 
 ## Forms
 
