@@ -5,6 +5,10 @@
 //! - the hostile mailbox (`scripts/make_hostile.py`): ingested by the real binary into a temp
 //!   ledger: exit 0, every message has a row, hostile attachments are flagged, peak RSS < 1 GiB.
 
+#[path = "../examples/make_hostile.rs"]
+mod make_hostile;
+
+use make_hostile::{Expect, SURNAME};
 use regintake::extract::worker;
 use regintake::limits::Limits;
 use regintake::mime::{Attachment, FileKind};
@@ -162,5 +166,211 @@ fn worker_round_trip_overhead() {
     println!(
         "worker overhead: first call (spawn + read) {spawn:?}; per attachment {via_worker:?} via worker vs {in_process:?} in process ({} byte PDF)",
         pdf.len()
+    );
+}
+
+/// What a run of the binary gave, with its own peak RSS (and that of the workers it reaped).
+struct Measured {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    peak_rss_kib: i64,
+    wall: std::time::Duration,
+}
+
+/// Runs the binary with stdout/stderr to files and waits for it with `wait4`, so the peak RSS is
+/// this child's (and its reaped workers'), not that of other tests' children.
+fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> Measured {
+    let out_path = dir.join("run.stdout");
+    let err_path = dir.join("run.stderr");
+    let started = Instant::now();
+    let child = std::process::Command::new(bin())
+        .env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
+        .spawn()
+        .expect("run regintake");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid value; wait4 writes status and rusage.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = loop {
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        break r;
+    };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    let wall = started.elapsed();
+    std::mem::forget(child); // already reaped
+    let code = if libc::WIFEXITED(status) {
+        Some(libc::WEXITSTATUS(status))
+    } else {
+        None
+    };
+    Measured {
+        code,
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned(),
+        peak_rss_kib: usage.ru_maxrss,
+        wall,
+    }
+}
+
+/// RFC 4180 CSV (quoted fields, CRLF, optional BOM) into rows of cells.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+/// The five numbers of the summary line: read, added, review, skipped, failed.
+fn summary_numbers(stderr: &str) -> Vec<u64> {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.contains("messages read"))
+        .unwrap_or_else(|| panic!("no summary line in {stderr}"));
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+#[test]
+fn hostile_mailbox_is_ingested_without_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let generated = Instant::now();
+    let (mbox, messages) = make_hostile::write_hostile_mbox(dir.path()).expect("hostile mbox");
+    let mbox_size = std::fs::metadata(&mbox).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "hostile mbox: {} messages, {:.1} MB, generated in {:.1?}",
+        messages.len(),
+        mbox_size as f64 / 1e6,
+        generated.elapsed()
+    );
+    let db = dir.path().join("ledger.db");
+    let run = run_measured(
+        dir.path(),
+        &[
+            "--db".as_ref(),
+            db.as_os_str(),
+            "ingest".as_ref(),
+            mbox.as_os_str(),
+        ],
+    );
+    println!(
+        "hostile ingest: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
+        run.code,
+        run.wall,
+        run.peak_rss_kib as f64 / 1024.0
+    );
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    assert!(
+        run.peak_rss_kib < 1 << 20,
+        "peak RSS {} KiB is over 1 GiB",
+        run.peak_rss_kib
+    );
+    let counts = summary_numbers(&run.stderr);
+    assert_eq!(counts.len(), 5, "summary {counts:?}");
+    assert_eq!(
+        counts[0],
+        messages.len() as u64,
+        "messages read: {}",
+        run.stderr
+    );
+    assert_eq!(counts[4], 0, "messages failed: {}", run.stderr);
+
+    let export = run_measured(
+        dir.path(),
+        &["--db".as_ref(), db.as_os_str(), "export".as_ref()],
+    );
+    assert_eq!(export.code, Some(0), "stderr: {}", export.stderr);
+    let rows = parse_csv(&export.stdout);
+    let header = rows.first().expect("a header row");
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("no {name} column in {header:?}"))
+    };
+    let (mid, subject, source, name, flags) = (
+        col("message_id"),
+        col("subject"),
+        col("source"),
+        col("full_name"),
+        col("flags"),
+    );
+    let body = &rows[1..];
+    for m in &messages {
+        let mine: Vec<&Vec<String>> = body
+            .iter()
+            .filter(|r| match &m.message_id {
+                Some(id) => r.get(mid) == Some(id),
+                None => {
+                    r.get(mid).is_some_and(|c| c.is_empty())
+                        && r.get(subject).is_some_and(|s| s.ends_with(m.label))
+                }
+            })
+            .collect();
+        assert!(!mine.is_empty(), "{}: no row in the ledger", m.label);
+        let has_flag = |f: &str| mine.iter().any(|r| r[flags].split(';').any(|x| x == f));
+        let read_as = |src: &str| {
+            mine.iter()
+                .any(|r| r[source] == src && r[name].contains(SURNAME))
+        };
+        match m.expect {
+            Expect::Unreadable => assert!(
+                has_flag("unreadable_attachment"),
+                "{}: not flagged unreadable_attachment: {mine:?}",
+                m.label
+            ),
+            Expect::DocxForm => assert!(
+                read_as("docx"),
+                "{}: form not read from the DOCX: {mine:?}",
+                m.label
+            ),
+            Expect::BodyForm => assert!(
+                read_as("body"),
+                "{}: form not read from the body: {mine:?}",
+                m.label
+            ),
+            Expect::Row => {}
+        }
+    }
+    // Entities are never expanded (billion laughs).
+    let laughs = "lol".repeat(10);
+    assert!(
+        !body.iter().flatten().any(|cell| cell.contains(&laughs)),
+        "an XML entity was expanded"
     );
 }
