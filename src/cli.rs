@@ -215,15 +215,15 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
     match &cli.command {
         Command::Ingest { paths, reprocess } => {
             let ctx = context(&config)?;
-            let db = db_path(cli, &config);
-            let _lock = lock(&db)?;
-            let mut ledger = Ledger::open(&db)
-                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
             for p in paths {
                 if !p.exists() {
                     return Err(anyhow!("{} does not exist", p.display()).into());
                 }
             }
+            let db = db_path(cli, &config);
+            let _lock = lock(&db)?;
+            let mut ledger = Ledger::open(&db)
+                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
             let opts = IngestOptions {
                 reprocess: *reprocess,
                 progress: std::io::stderr().is_terminal() && !cli.quiet,

@@ -183,7 +183,20 @@ impl Reader {
                     self.set_statement(stmt, tick);
                     continue;
                 }
-                let Some((q, rest)) = labelled(cell) else {
+                // In a table row the cell boundary is itself the separator after a label.
+                let in_row = row.cells.len() > 1 && j + 1 < row.cells.len();
+                let found_label = labelled(cell).or_else(|| {
+                    in_row
+                        .then(|| classify_label(&normalise_label(cell), false))
+                        .flatten()
+                        .map(|q| (q, ""))
+                });
+                let found_label = found_label.or_else(|| {
+                    (row.cells.len() == 1)
+                        .then(|| wrapped_label(rows, i, cell))
+                        .flatten()
+                });
+                let Some((q, rest)) = found_label else {
                     continue;
                 };
                 self.labels_seen.insert(question_key(q));
@@ -444,6 +457,29 @@ fn row_raw(row: &Row) -> String {
     row.joined()
 }
 
+/// A label line without a separator that is not a whole label ("Static IP address or range for",
+/// wrapped in a narrow table column) counts when the line below holds an answer of its kind.
+fn wrapped_label(rows: &[Row], i: usize, cell: &str) -> Option<(Question, &'static str)> {
+    let norm = normalise_label(cell);
+    if norm.split_whitespace().count() > 10 || norm.ends_with('.') {
+        return None;
+    }
+    let q = classify_label(&norm, false)?;
+    let next = rows
+        .iter()
+        .skip(i + 1)
+        .take(3)
+        .find(|r| !r.is_blank())?
+        .joined();
+    let fits = match q {
+        Question::Ip => looks_like_ip_text(&next),
+        Question::Email => next.contains('@'),
+        Question::Records | Question::Calls => next.chars().any(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    (fits && !is_form_text(next.split('\t').next().unwrap_or(""))).then_some((q, ""))
+}
+
 /// The answer to a label that had nothing after it on its own cell: the next cell in the row,
 /// the cell below a column heading, or the next line(s).
 fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String, String)> {
@@ -482,23 +518,72 @@ fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String
     if is_form_text(first) {
         return None;
     }
-    let joined = cells.join(" ");
-    let mut text = clean_answer(if cells.len() == 1 { first } else { &joined });
-    let mut raw = format!("{}\n{}", row_raw(row), next.joined());
-    // An IP list may go on over several lines.
     if q == Question::Ip {
-        for more in rows.iter().skip(k + 1).take(20) {
-            let t = more.joined();
-            if more.is_blank() || is_form_text(t.trim()) || !looks_like_ip_text(&t) {
+        return ip_lines(rows, i, k);
+    }
+    let joined = cells.join(" ");
+    let text = clean_answer(if cells.len() == 1 { first } else { &joined });
+    let raw = format!("{}\n{}", row_raw(row), next.joined());
+    (!text.is_empty()).then_some((text, raw))
+}
+
+/// An IP answer below its label: the address-like cells of the following lines, up to the next
+/// part of the form (a wrapped label's other lines are skipped, a list may span several lines).
+fn ip_lines(rows: &[Row], label_row: usize, first: usize) -> Option<(String, String)> {
+    let mut parts = Vec::new();
+    let mut raw = vec![rows[label_row].joined()];
+    for row in rows.iter().skip(first).take(8) {
+        if row.is_blank() {
+            if parts.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let cells: Vec<&str> = row
+            .cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if cells.first().is_some_and(|c| is_form_text(c)) {
+            break;
+        }
+        let ipish: Vec<&str> = cells
+            .iter()
+            .copied()
+            .filter(|c| looks_like_ip_text(c))
+            .collect();
+        if ipish.is_empty() {
+            // The first line below is the answer even when it is not an address ("TBC").
+            if parts.is_empty() && cells.len() == 1 && !looks_like_label_fragment(cells[0]) {
+                parts.push(clean_answer(cells[0]));
+                raw.push(row.joined());
                 break;
             }
-            text.push_str("; ");
-            text.push_str(&clean_answer(&t));
-            raw.push('\n');
-            raw.push_str(&t);
+            continue;
         }
+        for c in ipish {
+            parts.push(clean_answer(c));
+        }
+        raw.push(row.joined());
     }
-    (!text.is_empty()).then_some((text, raw))
+    let text = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    (!text.is_empty()).then(|| (text, raw.join("\n")))
+}
+
+/// A line that carries on a wrapped IP label ("allowlisting (Partner service", "only)").
+fn looks_like_label_fragment(text: &str) -> bool {
+    let n = normalise(text);
+    n.contains("allowlist")
+        || n.contains("whitelist")
+        || n.contains("service")
+        || n.contains("only)")
+        || n.contains("range")
+        || n.contains("address")
 }
 
 fn column_below(rows: &[Row], i: usize, j: usize) -> Option<(String, String)> {
@@ -570,22 +655,46 @@ fn labelled(text: &str) -> Option<(Question, &str)> {
     if let Some(q) = classify_label(&norm, true) {
         return Some((q, ""));
     }
-    for (prefix, q) in [
-        ("full name", Question::FullName),
-        ("contact email", Question::Email),
-        ("contact e-mail", Question::Email),
-        ("email address", Question::Email),
+    // Printed layouts (PDF text) can leave only a space between a label and its answer.
+    const PREFIXES: &[(&str, Question)] = &[
+        ("organisation name", Question::Organisation),
+        ("organization name", Question::Organisation),
         ("e-mail address", Question::Email),
-    ] {
-        let lower = text.to_lowercase();
-        if lower.starts_with(prefix) && text.is_char_boundary(prefix.len()) {
-            let rest = &text[prefix.len()..];
-            if rest.starts_with(char::is_whitespace) {
-                return Some((q, rest));
+        ("email address", Question::Email),
+        ("contact e-mail", Question::Email),
+        ("contact email", Question::Email),
+        ("applicant name", Question::FullName),
+        ("full name", Question::FullName),
+        ("organisation", Question::Organisation),
+        ("organization", Question::Organisation),
+        ("e-mail", Question::Email),
+        ("email", Question::Email),
+    ];
+    for (prefix, q) in PREFIXES {
+        if let Some(rest) = strip_words_prefix(text, prefix) {
+            // An e-mail answer must hold an address, or "Email me when..." would be one.
+            if !rest.trim().is_empty() && (*q != Question::Email || rest.contains('@')) {
+                return Some((*q, rest));
             }
         }
     }
     None
+}
+
+/// `text` without its first words when they are `prefix` (case-insensitive, any spacing).
+fn strip_words_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let mut rest = text.trim_start();
+    for word in prefix.split(' ') {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        if !rest[..end].eq_ignore_ascii_case(word) {
+            return None;
+        }
+        rest = rest[end..].trim_start();
+    }
+    // Only a whole word: "Organisational" is not "Organisation".
+    let consumed = text.len() - rest.len();
+    (consumed > 0 && text[..consumed].ends_with(char::is_whitespace) || rest.is_empty())
+        .then_some(rest)
 }
 
 /// The first separator between a label and its answer.
@@ -681,11 +790,11 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
             ),
             r(
                 Question::Records,
-                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?records(?: per day| a day| daily)?(?: \(peak\))?|records you expect to code",
+                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?records(?: to (?:be )?coded?)?(?: you expect to code)?(?: per day| a day| daily)?(?: \((?:peak|per day)\))?",
             ),
             r(
                 Question::Calls,
-                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?(?:api )?calls(?: per day| a day| daily)?(?: \(peak\))?",
+                r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?(?:api )?calls(?: \(batch or single record requests\))?(?: you expect to make)?(?: per day| a day| daily)?(?: \((?:peak|per day)\))?",
             ),
         ]
     });
@@ -1428,6 +1537,29 @@ mod tests {
         assert!(a.terms.from_field);
         assert_eq!(a.partner_service.ticked, Some(true));
         assert_eq!(a.public_service.ticked, Some(false));
+    }
+
+    #[test]
+    fn printed_table_with_narrow_gap() {
+        let text = "Your Details\nFull name      Dr Jane Citizen\n\nOrganisation Australian National University\n\nContact email jane.citizen@anu.edu.au\n\nTerms of Use\n☒ I have read, understand, and agree to be legally bound by the Terms of Use of\nthe Australian Bureau of Statistics Occupation Coding Service.\n";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.full_name), "Dr Jane Citizen");
+        assert_eq!(val(&a.organisation), "Australian National University");
+        assert_eq!(val(&a.contact_email), "jane.citizen@anu.edu.au");
+        assert_eq!(a.terms.ticked, Some(true));
+    }
+
+    #[test]
+    fn printed_table_with_wrapped_labels() {
+        let text = "Full name                           Daniel Kim\nOrganisation                        Kim & Co Research\nContact email                       daniel@kimco.com.au\nService required                    ☒ Partner coding service (Large batch coding, and real-time\nStatic IP address or range for\n                                    150.203.8.0/24\nallowlisting (Partner service\n                                    2001:388:2000::/48\nonly)\nRecords you expect to code\n                                    2000\nper day (peak)\nAPI calls you expect to make\n                                    1,500\nper day (peak)\n";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.ip_allowlist), "150.203.8.0/24; 2001:388:2000::/48");
+        assert_eq!(val(&a.expected_records), "2000");
+        assert_eq!(val(&a.expected_calls), "1,500");
+        assert_eq!(a.partner_service.ticked, Some(true));
+        let one_line = text.replace("Static IP address or range for\n                                    150.203.8.0/24\nallowlisting (Partner service\n                                    2001:388:2000::/48\n", "Static IP address or range for\nallowlisting (Partner service        100.64.1.1\n");
+        let a = read(&text_doc(&one_line)).expect("a form");
+        assert_eq!(val(&a.ip_allowlist), "100.64.1.1");
     }
 
     #[test]

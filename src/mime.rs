@@ -1,8 +1,15 @@
 //! Raw message bytes in → headers, every attachment (wherever it sits, typed by magic bytes) and
 //! the plain-text body out.
+//!
+//! mail-parser does the RFC 5322/MIME work (transfer encodings, charsets, RFC 2047/2231 names);
+//! this module walks its part tree within `Limits`, follows forwarded `message/rfc822` parts,
+//! turns an HTML-only body into text that keeps table rows and cells, and types attachments
+//! by their bytes.
 
 use crate::limits::Limits;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
+use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use std::io::{Cursor, Read as _};
 
 /// What an attachment's bytes are, by magic bytes first and the declared type/name last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -45,13 +52,1079 @@ pub struct ParsedMessage {
     pub problems: Vec<String>,
 }
 
+/// Most `message/…` and `multipart/digest` mentions accepted before the body is not parsed:
+/// mail-parser builds nested messages as a tree that is dropped recursively, so thousands of
+/// levels could overflow a worker's stack (which no `catch_unwind` can catch).
+const MAX_NESTED_MESSAGE_MARKERS: usize = 1_000;
+
 /// Parses one message. Never panics; a message mail-parser cannot parse at all gives an empty
 /// `ParsedMessage` with a problem.
-pub fn parse(_raw: &[u8], _limits: &Limits) -> ParsedMessage {
-    ParsedMessage::default()
+pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parse_unguarded(raw, limits)
+    })) {
+        Ok(parsed) => parsed,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            ParsedMessage {
+                problems: vec![format!("the MIME parser failed on this message: {why}")],
+                ..Default::default()
+            }
+        }
+    }
+}
+
+fn marker_limit(limits: &Limits) -> usize {
+    MAX_NESTED_MESSAGE_MARKERS.min(limits.max_mime_parts.max(1))
+}
+
+/// Built once: the default parser holds a table of header parsers.
+static PARSER: std::sync::LazyLock<MessageParser> =
+    std::sync::LazyLock::new(MessageParser::default);
+
+fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
+    let parser: &MessageParser = &PARSER;
+    let markers = nested_message_markers(raw);
+    let headers_only = markers > marker_limit(limits);
+    let parsed = if headers_only {
+        parser.parse_headers(raw)
+    } else {
+        parser.parse(raw)
+    };
+    let Some(message) = parsed else {
+        return ParsedMessage {
+            problems: vec!["no message headers found".to_string()],
+            ..Default::default()
+        };
+    };
+    let mut out = ParsedMessage {
+        message_id: message_id(&message),
+        sender: sender(&message),
+        subject: message
+            .subject()
+            .map(collapse_whitespace)
+            .unwrap_or_default(),
+        date: message.date().and_then(to_chrono),
+        ..Default::default()
+    };
+    if headers_only {
+        out.problems.push(format!(
+            "message holds {markers} forwarded-message or digest parts, over the limit: body not read"
+        ));
+        return out;
+    }
+    let mut walker = Walker {
+        limits,
+        parser,
+        parts_seen: 0,
+        parts_limit_hit: false,
+        depth_limit_hit: false,
+        bodies: Vec::new(),
+        attachments: Vec::new(),
+        problems: Vec::new(),
+    };
+    walker.walk_message(&message, 0);
+    out.body_text = walker
+        .bodies
+        .iter()
+        .map(|b| b.trim_matches('\n'))
+        .filter(|b| !b.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    out.attachments = walker.attachments;
+    out.problems = walker.problems;
+    out
+}
+
+/// An upper bound on how many nested messages mail-parser could build from `raw`: mentions of
+/// `message/rfc822`, `message/global` and `multipart/digest` in the bytes as they are, with
+/// quoted-printable undone, and inside every base64 run (mail-parser opens encoded forwarded
+/// messages itself, up to three levels down).
+fn nested_message_markers(raw: &[u8]) -> usize {
+    count_markers_in(raw, 4)
+}
+
+fn count_markers_in(bytes: &[u8], encoded_levels: usize) -> usize {
+    let mut count = count_markers(bytes);
+    if encoded_levels == 0 {
+        return count;
+    }
+    if bytes.contains(&b'=') {
+        count += count_markers_in_qp(bytes);
+    }
+    // Base64 runs are decoded one at a time, so the extra memory is one part's size.
+    let mut run = Vec::new();
+    let flush = |run: &mut Vec<u8>, count: &mut usize| {
+        if run.len() >= 24
+            && let Some(decoded) = mail_parser::decoders::base64::base64_decode(run)
+        {
+            *count += count_markers_in(&decoded, encoded_levels - 1);
+        }
+        run.clear();
+    };
+    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.trim_ascii_end();
+        if !line.is_empty() && line.iter().all(is_b64) {
+            run.extend_from_slice(line);
+        } else {
+            flush(&mut run, &mut count);
+        }
+    }
+    flush(&mut run, &mut count);
+    count
+}
+
+const MARKERS: [&[u8]; 3] = [b"message/rfc822", b"message/global", b"multipart/digest"];
+const LONGEST_MARKER: usize = 16;
+
+fn count_markers(bytes: &[u8]) -> usize {
+    count_markers_ending_after(bytes, 0)
+}
+
+/// Markers in `bytes` that end past index `from`.
+fn count_markers_ending_after(bytes: &[u8], from: usize) -> usize {
+    let mut count = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'm' || b == b'M' {
+            let rest = &bytes[i..];
+            if MARKERS.iter().any(|m| {
+                i + m.len() > from
+                    && rest
+                        .get(..m.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(m))
+            }) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+/// Markers in `bytes` read as quoted-printable (soft line breaks removed, `=XX` decoded, any
+/// other byte kept), decoded in small chunks so no copy of the message is made.
+fn count_markers_in_qp(bytes: &[u8]) -> usize {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut count = 0;
+    let mut window: Vec<u8> = Vec::with_capacity(8192);
+    let mut carried = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let mut decoded = Some(b);
+        let mut step = 1;
+        if b == b'=' {
+            match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(b'\n'), _) => (decoded, step) = (None, 2),
+                (Some(b'\r'), Some(b'\n')) => (decoded, step) = (None, 3),
+                (Some(&h), Some(&l)) => {
+                    if let (Some(h), Some(l)) = (hex(h), hex(l)) {
+                        (decoded, step) = (Some((h * 16 + l) as u8), 3);
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += step;
+        if let Some(d) = decoded {
+            window.push(d);
+        }
+        if window.len() >= 8192 {
+            count += count_markers_ending_after(&window, carried);
+            let keep = window.len() - LONGEST_MARKER;
+            window.drain(..keep);
+            carried = window.len();
+        }
+    }
+    count + count_markers_ending_after(&window, carried)
+}
+
+fn message_id(message: &Message<'_>) -> Option<String> {
+    use mail_parser::{HeaderName, HeaderValue};
+    let value = message
+        .root_part()
+        .headers
+        .iter()
+        .find_map(|h| match h.name {
+            HeaderName::MessageId => Some(&h.value),
+            _ => None,
+        })?;
+    let id = match value {
+        HeaderValue::Text(t) => t.as_ref(),
+        HeaderValue::TextList(list) => list.first()?.as_ref(),
+        _ => return None,
+    };
+    let id = id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim();
+    if id.is_empty() {
+        None
+    } else {
+        Some(format!("<{id}>"))
+    }
+}
+
+fn sender(message: &Message<'_>) -> String {
+    if let Some(from) = message.from()
+        && let Some(address) = from
+            .iter()
+            .filter_map(|a| a.address())
+            .map(str::trim)
+            .find(|a| !a.is_empty())
+    {
+        return address.to_lowercase();
+    }
+    // No address in From: keep whatever the header says, so staff can see it.
+    raw_header(message.root_part(), message.raw_message(), "from")
+        .map(|raw| collapse_whitespace(&raw))
+        .unwrap_or_default()
+}
+
+/// A header's raw text (unfolded later by the caller), read with bounds checks.
+fn raw_header(part: &MessagePart<'_>, raw: &[u8], name: &str) -> Option<String> {
+    let header = part
+        .headers
+        .iter()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case(name))?;
+    let bytes = raw.get(header.offset_start as usize..header.offset_end as usize)?;
+    Some(String::from_utf8_lossy(bytes).into_owned())
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// mail-parser's date → chrono, `None` for anything out of range.
+fn to_chrono(date: &mail_parser::DateTime) -> Option<DateTime<FixedOffset>> {
+    let mut date = *date;
+    // A leap second is read as the second before it.
+    date.second = date.second.min(59);
+    if !date.is_valid() {
+        return None;
+    }
+    let offset_secs = i32::from(date.tz_hour) * 3600 + i32::from(date.tz_minute) * 60;
+    let offset = if date.tz_before_gmt {
+        FixedOffset::west_opt(offset_secs)?
+    } else {
+        FixedOffset::east_opt(offset_secs)?
+    };
+    let naive = NaiveDate::from_ymd_opt(
+        i32::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    )?
+    .and_hms_opt(
+        u32::from(date.hour),
+        u32::from(date.minute),
+        u32::from(date.second),
+    )?;
+    offset.from_local_datetime(&naive).single()
+}
+
+/// Walks a message's part tree (and forwarded messages within it) inside the limits.
+struct Walker<'a> {
+    limits: &'a Limits,
+    parser: &'a MessageParser,
+    parts_seen: usize,
+    parts_limit_hit: bool,
+    depth_limit_hit: bool,
+    bodies: Vec<String>,
+    attachments: Vec<Attachment>,
+    problems: Vec<String>,
+}
+
+impl Walker<'_> {
+    fn marker_limit(&self) -> usize {
+        marker_limit(self.limits)
+    }
+
+    fn note_depth_limit(&mut self) {
+        if !self.depth_limit_hit {
+            self.depth_limit_hit = true;
+            self.problems.push(format!(
+                "MIME parts nested deeper than {} levels were not read",
+                self.limits.max_mime_depth
+            ));
+        }
+    }
+
+    /// Reads one (possibly forwarded) message at nesting `depth`: its body first, then its
+    /// attachments, recursing into forwarded messages in order.
+    fn walk_message(&mut self, message: &Message<'_>, depth: usize) {
+        if self.parts_limit_hit {
+            return;
+        }
+        let part_depth = self.reachable_parts(message, depth);
+        let reachable = |id: u32| part_depth.get(id as usize).copied().flatten();
+
+        let mut body = String::new();
+        for &id in &message.text_body {
+            if reachable(id).is_none() {
+                continue;
+            }
+            let text = match message.parts.get(id as usize).map(|p| &p.body) {
+                Some(PartType::Text(text)) => text.replace("\r\n", "\n"),
+                Some(PartType::Html(html)) => html_to_text(html),
+                _ => continue,
+            };
+            if !body.is_empty() && !body.ends_with('\n') {
+                body.push('\n');
+            }
+            body.push_str(&text);
+        }
+        self.bodies.push(body);
+
+        for &id in &message.attachments {
+            let Some(part_depth) = reachable(id) else {
+                continue;
+            };
+            let Some(part) = message.parts.get(id as usize) else {
+                continue;
+            };
+            match &part.body {
+                PartType::Message(nested) => {
+                    if part_depth + 1 > self.limits.max_mime_depth {
+                        self.note_depth_limit();
+                    } else {
+                        self.walk_message(nested, part_depth + 1);
+                    }
+                }
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes)
+                    if is_message_type(part) =>
+                {
+                    // A forwarded message mail-parser did not open (encoded beyond its own
+                    // nesting limit): parse it here, still inside our depth limit.
+                    if part_depth + 1 > self.limits.max_mime_depth {
+                        self.note_depth_limit();
+                    } else if nested_message_markers(bytes) > self.marker_limit() {
+                        self.problems.push(
+                            "a forwarded message nests too many messages: not read".to_string(),
+                        );
+                    } else if let Some(nested) = self.parser.parse(bytes.as_ref()) {
+                        self.walk_message(&nested, part_depth + 1);
+                    } else {
+                        self.add_attachment(part, bytes.to_vec());
+                    }
+                }
+                PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
+                    self.add_attachment(part, bytes.to_vec());
+                }
+                PartType::Text(text) | PartType::Html(text) => {
+                    // A text part's bytes were charset-decoded; if the original bytes are a
+                    // document (a PDF mislabelled text/plain) keep those instead.
+                    let original = original_bytes(message, part);
+                    let bytes = match original {
+                        Some(b) if !matches!(sniff(&b, "", ""), FileKind::Other) => b,
+                        _ => text.as_bytes().to_vec(),
+                    };
+                    self.add_attachment(part, bytes);
+                }
+                PartType::Multipart(_) => {}
+            }
+        }
+    }
+
+    /// The depth of each part of `message` that is within the part and depth limits (`None`
+    /// for the others), walking the multipart tree in document order without recursion.
+    fn reachable_parts(&mut self, message: &Message<'_>, depth: usize) -> Vec<Option<usize>> {
+        let mut depth_of = vec![None; message.parts.len()];
+        let mut stack: Vec<(u32, usize)> = vec![(0, depth)];
+        while let Some((id, d)) = stack.pop() {
+            let Some(slot) = depth_of.get_mut(id as usize) else {
+                continue;
+            };
+            if slot.is_some() {
+                continue; // Never visit a part twice, whatever the ids say.
+            }
+            if self.parts_seen >= self.limits.max_mime_parts {
+                if !self.parts_limit_hit {
+                    self.parts_limit_hit = true;
+                    self.problems.push(format!(
+                        "message has more than {} MIME parts: the rest were not read",
+                        self.limits.max_mime_parts
+                    ));
+                }
+                break;
+            }
+            self.parts_seen += 1;
+            *slot = Some(d);
+            if let Some(PartType::Multipart(children)) =
+                message.parts.get(id as usize).map(|p| &p.body)
+            {
+                if d + 1 > self.limits.max_mime_depth {
+                    self.note_depth_limit();
+                    continue;
+                }
+                // Reversed so the first child is visited first.
+                for &child in children.iter().rev() {
+                    if child != id {
+                        stack.push((child, d + 1));
+                    }
+                }
+            }
+        }
+        depth_of
+    }
+
+    fn add_attachment(&mut self, part: &MessagePart<'_>, bytes: Vec<u8>) {
+        let filename = part
+            .attachment_name()
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default();
+        let content_type = part
+            .content_type()
+            .map(|ct| match ct.subtype() {
+                Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                None => ct.ctype().to_string(),
+            })
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if bytes.len() as u64 > self.limits.max_attachment_bytes {
+            self.problems.push(format!(
+                "attachment \"{}\" is {} bytes, over the {} byte limit",
+                filename,
+                bytes.len(),
+                self.limits.max_attachment_bytes
+            ));
+        }
+        if part.is_encoding_problem {
+            self.problems.push(format!(
+                "attachment \"{filename}\" is not properly encoded; read as is"
+            ));
+        }
+        let kind = sniff(&bytes, &content_type, &filename);
+        self.attachments.push(Attachment {
+            filename,
+            content_type,
+            kind,
+            bytes,
+        });
+    }
+}
+
+fn is_message_type(part: &MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("message")
+            && ct.subtype().is_some_and(|s| {
+                s.eq_ignore_ascii_case("rfc822") || s.eq_ignore_ascii_case("global")
+            })
+    })
+}
+
+/// A text part's bytes before charset decoding (transfer encoding undone), when its offsets
+/// are sound.
+fn original_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Option<Vec<u8>> {
+    use mail_parser::Encoding;
+    use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
+    let raw = message
+        .raw_message()
+        .get(part.offset_body as usize..part.offset_end as usize)?;
+    match part.encoding {
+        Encoding::Base64 => base64_decode(raw),
+        Encoding::QuotedPrintable => quoted_printable_decode(raw),
+        Encoding::None => Some(raw.to_vec()),
+    }
 }
 
 /// Decides the kind of a file from its first bytes (and, for zips, the names of its entries).
-pub fn sniff(_bytes: &[u8], _content_type: &str, _filename: &str) -> FileKind {
-    FileKind::Other
+/// The declared type and name are used only when the bytes match nothing known, so that a
+/// damaged form still reaches its reader (which then reports it unreadable).
+pub fn sniff(bytes: &[u8], content_type: &str, filename: &str) -> FileKind {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return FileKind::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return zip_kind(bytes);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return FileKind::Doc;
+    }
+    let is_image = bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        || bytes.starts_with(b"GIF87a")
+        || bytes.starts_with(b"GIF89a")
+        || (bytes.starts_with(b"BM") && bytes.len() >= 26)
+        || bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
+        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"));
+    if is_image {
+        return FileKind::Image;
+    }
+    declared_kind(content_type, filename)
+}
+
+/// The document kind a part claims to be, for bytes no magic number recognised.
+fn declared_kind(content_type: &str, filename: &str) -> FileKind {
+    let ct = content_type.trim().to_ascii_lowercase();
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ct == "application/pdf" || ext == "pdf" {
+        FileKind::Pdf
+    } else if ct == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        || ext == "docx"
+    {
+        FileKind::Docx
+    } else if ct == "application/vnd.oasis.opendocument.text" || ext == "odt" {
+        FileKind::Odt
+    } else if ct == "application/msword" || ext == "doc" {
+        FileKind::Doc
+    } else {
+        FileKind::Other
+    }
+}
+
+/// Most zip entry names looked at when typing a zip.
+const MAX_SNIFF_ENTRIES: usize = 10_000;
+const ODT_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.text";
+
+/// DOCX, ODT or another zip, from the central directory's entry names (nothing is inflated
+/// except at most a few bytes of an ODF `mimetype` entry).
+fn zip_kind(bytes: &[u8]) -> FileKind {
+    let names = std::panic::catch_unwind(|| -> Option<(bool, bool, bool, Option<Vec<u8>>)> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+        let (mut document_xml, mut content_xml, mut mimetype) = (false, false, false);
+        for name in archive.file_names_raw().take(MAX_SNIFF_ENTRIES) {
+            match name {
+                b"word/document.xml" => document_xml = true,
+                b"content.xml" => content_xml = true,
+                b"mimetype" => mimetype = true,
+                _ => {}
+            }
+        }
+        let mimetype_text = if mimetype && !document_xml {
+            archive.by_name("mimetype").ok().and_then(|entry| {
+                let mut text = Vec::new();
+                entry.take(128).read_to_end(&mut text).ok()?;
+                Some(text)
+            })
+        } else {
+            None
+        };
+        Some((document_xml, content_xml, mimetype, mimetype_text))
+    });
+    match names {
+        Ok(Some((true, _, _, _))) => FileKind::Docx,
+        Ok(Some((_, content_xml, mimetype, text))) => match text {
+            Some(t) if t.trim_ascii().starts_with(ODT_MIMETYPE) => FileKind::Odt,
+            Some(_) => FileKind::Zip,
+            None if content_xml && !mimetype => FileKind::Odt,
+            None => FileKind::Zip,
+        },
+        // A damaged central directory: the local headers still name the entries.
+        _ => {
+            if contains(bytes, b"word/document.xml") {
+                FileKind::Docx
+            } else if contains(&bytes[..bytes.len().min(256)], ODT_MIMETYPE) {
+                FileKind::Odt
+            } else {
+                FileKind::Zip
+            }
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML → text
+
+/// Deepest table nesting tracked; deeper tables are read as plain text.
+const MAX_TABLE_NESTING: usize = 64;
+
+/// Block elements that end a line.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "address",
+    "center",
+    "form",
+    "fieldset",
+    "caption",
+    "body",
+    "html",
+];
+
+/// Elements whose content is never shown.
+const HIDDEN_TAGS: &[&str] = &["style", "script", "head", "title", "template", "xml"];
+
+#[derive(Default)]
+struct TableState {
+    /// Cells of the row being read.
+    cells: Vec<String>,
+    in_cell: bool,
+}
+
+/// Converts an HTML body to text keeping its structure: block elements and table rows end
+/// lines, table cells are separated by tabs, entities are decoded, and style, script and head
+/// are dropped.
+pub fn html_to_text(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut tables: Vec<TableState> = Vec::new();
+    let mut untracked_tables = 0usize;
+    let mut pre_depth = 0usize;
+    let mut pos = 0usize;
+    let mut finder = Finder::default();
+
+    while pos < bytes.len() {
+        let Some(lt) = html[pos..].find('<').map(|i| pos + i) else {
+            push_text(sink(&mut out, &mut tables), &html[pos..], pre_depth > 0);
+            break;
+        };
+        if lt > pos {
+            push_text(sink(&mut out, &mut tables), &html[pos..lt], pre_depth > 0);
+        }
+        let rest = &lower[lt..];
+        if rest.starts_with("<!--") {
+            pos = match lower[lt + 4..].find("-->") {
+                Some(i) => lt + 4 + i + 3,
+                None => bytes.len(),
+            };
+            continue;
+        }
+        let next = bytes.get(lt + 1).copied().unwrap_or(b' ');
+        if next == b'!' || next == b'?' {
+            pos = tag_end(bytes, lt + 1);
+            continue;
+        }
+        let closing = next == b'/';
+        let name_start = if closing { lt + 2 } else { lt + 1 };
+        if !bytes
+            .get(name_start)
+            .is_some_and(|b| b.is_ascii_alphabetic())
+        {
+            // A lone '<' is text.
+            push_text(sink(&mut out, &mut tables), "<", pre_depth > 0);
+            pos = lt + 1;
+            continue;
+        }
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'-'))
+            .map_or(bytes.len(), |i| name_start + i);
+        let name = &lower[name_start..name_end];
+        let end = tag_end(bytes, name_end);
+        pos = end;
+
+        if !closing && HIDDEN_TAGS.contains(&name) {
+            // Skip to the closing tag; `head` also ends where `body` starts (tag omitted).
+            let close = format!("</{name}");
+            let mut stop = finder.find(&lower, &close, end);
+            if name == "head" {
+                let body = finder.find(&lower, "<body", end);
+                stop = match (stop, body) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                if stop.is_none() {
+                    continue; // No end to the head: show what follows rather than lose it.
+                }
+            }
+            pos = match stop {
+                Some(s) if lower[s..].starts_with("</") => tag_end(bytes, s + 2),
+                Some(s) => s,
+                None => bytes.len(),
+            };
+            continue;
+        }
+
+        match (name, closing) {
+            ("table", false) => {
+                newline(sink(&mut out, &mut tables));
+                if tables.len() < MAX_TABLE_NESTING {
+                    tables.push(TableState::default());
+                } else {
+                    untracked_tables += 1;
+                }
+            }
+            ("table", true) => {
+                if untracked_tables > 0 {
+                    untracked_tables -= 1;
+                } else if !tables.is_empty() {
+                    finish_row(&mut out, &mut tables);
+                    tables.pop();
+                    newline(sink(&mut out, &mut tables));
+                }
+            }
+            ("tr", _) => {
+                if untracked_tables > 0 || tables.is_empty() {
+                    newline(sink(&mut out, &mut tables));
+                } else {
+                    finish_row(&mut out, &mut tables);
+                }
+            }
+            ("td" | "th", false) => {
+                if untracked_tables > 0 || tables.is_empty() {
+                    push_text(sink(&mut out, &mut tables), "\t", true);
+                } else if let Some(table) = tables.last_mut() {
+                    table.cells.push(String::new());
+                    table.in_cell = true;
+                }
+            }
+            ("td" | "th", true) => {
+                if untracked_tables == 0
+                    && let Some(table) = tables.last_mut()
+                {
+                    table.in_cell = false;
+                }
+            }
+            ("pre", _) => {
+                pre_depth = if closing {
+                    pre_depth.saturating_sub(1)
+                } else {
+                    pre_depth + 1
+                };
+                newline(sink(&mut out, &mut tables));
+            }
+            _ if BLOCK_TAGS.contains(&name) => newline(sink(&mut out, &mut tables)),
+            _ => {}
+        }
+    }
+    while !tables.is_empty() {
+        finish_row(&mut out, &mut tables);
+        tables.pop();
+        newline(sink(&mut out, &mut tables));
+    }
+    tidy_lines(&out)
+}
+
+/// Searches forward for closing tags, remembering where each was found, so that many opening
+/// tags without their closing tag cost one scan, not one scan each.
+#[derive(Default)]
+struct Finder {
+    /// (needle, where it next occurs at or after the last search start; `None` = nowhere)
+    found: Vec<(String, Option<usize>, usize)>,
+}
+
+impl Finder {
+    fn find(&mut self, haystack: &str, needle: &str, from: usize) -> Option<usize> {
+        if let Some((_, at, searched_from)) = self.found.iter_mut().find(|(n, _, _)| n == needle) {
+            match *at {
+                None if from >= *searched_from => return None,
+                Some(p) if p >= from && from >= *searched_from => return Some(p),
+                _ => {}
+            }
+            let result = haystack.get(from..)?.find(needle).map(|i| from + i);
+            *at = result;
+            *searched_from = from;
+            return result;
+        }
+        let result = haystack.get(from..)?.find(needle).map(|i| from + i);
+        self.found.push((needle.to_string(), result, from));
+        result
+    }
+}
+
+/// Where text goes now: the open cell of the innermost table that has one, else the output.
+fn sink<'a>(out: &'a mut String, tables: &'a mut [TableState]) -> &'a mut String {
+    match tables.iter_mut().rev().find(|t| t.in_cell) {
+        Some(table) => match table.cells.last_mut() {
+            Some(cell) => cell,
+            None => out,
+        },
+        None => out,
+    }
+}
+
+/// Ends the current row of the innermost table: one cell keeps its lines (a layout table),
+/// several cells become one tab-separated line.
+fn finish_row(out: &mut String, tables: &mut Vec<TableState>) {
+    let Some(mut table) = tables.pop() else {
+        return;
+    };
+    table.in_cell = false;
+    let cells = std::mem::take(&mut table.cells);
+    let row = match cells.len() {
+        0 => String::new(),
+        1 => cells.into_iter().next().unwrap_or_default(),
+        _ => cells
+            .iter()
+            .map(|c| collapse_whitespace(c))
+            .collect::<Vec<_>>()
+            .join("\t"),
+    };
+    tables.push(table);
+    // The row belongs to whatever encloses the table.
+    let depth = tables.len() - 1;
+    let target = sink(out, &mut tables[..depth]);
+    newline(target);
+    target.push_str(&row);
+    newline(target);
+}
+
+fn newline(s: &mut String) {
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push('\n');
+    }
+}
+
+/// Appends HTML text: entities decoded, runs of white space made one space (kept in `<pre>`).
+fn push_text(s: &mut String, text: &str, preformatted: bool) {
+    let decoded = decode_entities(text);
+    if preformatted {
+        s.push_str(&decoded.replace("\r\n", "\n"));
+        return;
+    }
+    let mut last_space = s.is_empty() || s.ends_with([' ', '\n', '\t']);
+    for ch in decoded.chars() {
+        if matches!(ch, ' ' | '\n' | '\r' | '\t' | '\x0C') {
+            if !last_space {
+                s.push(' ');
+                last_space = true;
+            }
+        } else {
+            // A no-break space is a space that must not be lost: keep it as a plain one.
+            s.push(if ch == '\u{a0}' { ' ' } else { ch });
+            last_space = false;
+        }
+    }
+}
+
+/// The index just past the `>` that ends a tag whose name ends at `from`, skipping quoted
+/// attribute values.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return i + 1,
+            None => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// Trims every line (and every cell of a tab-separated line) and keeps at most one blank line
+/// in a row.
+fn tidy_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0usize;
+    for line in text.lines() {
+        let line = if line.contains('\t') {
+            let cells: Vec<String> = line.split('\t').map(collapse_whitespace).collect();
+            let mut joined = cells.join("\t");
+            while joined.ends_with('\t') {
+                joined.pop();
+            }
+            joined
+        } else {
+            line.trim_matches(' ').to_string()
+        };
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+            out.push('\n');
+        } else {
+            blank_run = 0;
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Decodes HTML character references: numeric, the common named ones, and any other HTML5
+/// name through mail-parser's entity table.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let name_len = after
+            .bytes()
+            .take(32)
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'#'))
+            .unwrap_or(after.len().min(32));
+        let name = &after[..name_len];
+        let has_semicolon = after[name_len..].starts_with(';');
+        match decode_entity(name, has_semicolon) {
+            Some(ch) => {
+                out.push(ch);
+                rest = &after[name_len + usize::from(has_semicolon)..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_entity(name: &str, has_semicolon: bool) -> Option<char> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse::<u32>().ok()?,
+        };
+        // Browsers read 128–159 as windows-1252 (Word's smart quotes arrive as &#146;).
+        if (0x80..=0x9F).contains(&code) {
+            let byte = [code as u8];
+            let (decoded, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            return decoded.chars().next();
+        }
+        return Some(
+            char::from_u32(code)
+                .filter(|&c| c != '\0')
+                .unwrap_or('\u{FFFD}'),
+        );
+    }
+    let common = match name {
+        "nbsp" => '\u{a0}',
+        "amp" | "AMP" => '&',
+        "lt" | "LT" => '<',
+        "gt" | "GT" => '>',
+        "quot" | "QUOT" => '"',
+        "apos" => '\'',
+        _ if !has_semicolon => return None,
+        "ndash" => '–',
+        "mdash" => '—',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "hellip" => '…',
+        "bull" => '•',
+        "middot" => '·',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "euro" => '€',
+        "pound" => '£',
+        "deg" => '°',
+        "times" => '×',
+        _ => {
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return None;
+            }
+            let entity = format!("&{name};");
+            let decoded = mail_parser::decoders::html::html_to_text(&entity);
+            let mut chars = decoded.trim().chars();
+            return match (chars.next(), chars.next()) {
+                (Some(c), None) if decoded.trim() != entity => Some(c),
+                _ => None,
+            };
+        }
+    };
+    Some(common)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_table_cells_become_tabs() {
+        let html = "<html><head><style>p{color:red}</style><title>T</title></head><body>\
+            <p>Intro&nbsp;text</p><table><tr><td><p class=MsoNormal>Full name<o:p></o:p></p></td>\
+            <td><p>Jane &amp; Co</p></td></tr><tr><th>Email</th><td>j@x.au</td></tr></table>\
+            <div>after<br>break</div><script>alert(1)</script></body></html>";
+        let text = html_to_text(html);
+        assert_eq!(
+            text,
+            "Intro text\nFull name\tJane & Co\nEmail\tj@x.au\nafter\nbreak\n"
+        );
+    }
+
+    #[test]
+    fn entities() {
+        let cases = [
+            ("a&amp;b", "a&b"),
+            ("&#146;x&#x2019;", "’x’"),
+            ("&eacute;t&eacute;", "été"),
+            ("&bogus; &", "&bogus; &"),
+            ("&lt&gt", "<>"),
+            ("&#0;", "\u{FFFD}"),
+            ("&#99999999999;", "&#99999999999;"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(decode_entities(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn markers_are_counted_across_encodings_and_chunks() {
+        for pad in [8170, 8180, 8185, 8190, 8200, 16_370] {
+            let mut bytes = vec![b'x'; pad];
+            bytes.extend_from_slice(b"Message/RFC822 and m=65ssage/glo=\r\nbal=");
+            assert_eq!(count_markers_in_qp(&bytes), 2, "pad {pad}");
+        }
+        assert_eq!(
+            count_markers(b"multipart/digest message/rfc822 message/"),
+            2
+        );
+        let b64 =
+            "Q29udGVudC1UeXBlOiBtZXNzYWdlL3JmYzgyMg0KDQpDb250ZW50LVR5cGU6IG1lc3NhZ2UvcmZjODIy";
+        let raw =
+            format!("Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n{b64}\n");
+        assert_eq!(nested_message_markers(raw.as_bytes()), 3);
+    }
+
+    #[test]
+    fn many_unclosed_heads_are_linear() {
+        let html = "<head><body>x ".repeat(200_000) + "</head>";
+        let started = std::time::Instant::now();
+        let text = html_to_text(&html);
+        assert!(text.starts_with("x\nx\n"), "{}", &text[..20]);
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        assert_eq!(
+            html_to_text("<p>a</p><head><title>t</title></head><p>b</p>"),
+            "a\nb\n"
+        );
+        assert_eq!(
+            html_to_text("<head>never closed<p>kept</p>"),
+            "never closed\nkept\n"
+        );
+    }
+
+    #[test]
+    fn layout_table_keeps_lines() {
+        let html = "<table><tr><td><p>One</p><p>Two</p></td></tr></table>";
+        assert_eq!(html_to_text(html), "One\nTwo\n");
+    }
 }

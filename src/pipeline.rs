@@ -372,7 +372,7 @@ pub fn ingest(
     let mut sources = Vec::new();
     for path in paths {
         sources.push(
-            crate::source::archive::open(path)
+            crate::source::archive::open(path, ctx.limits.max_message_bytes)
                 .with_context(|| format!("cannot read {}", path.display()))?,
         );
     }

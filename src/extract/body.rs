@@ -1,4 +1,5 @@
-//! A mail body's text in → a `Document` of its lines (source `body`).
+//! A mail body's text in → a `Document` of its lines (source `body`); columns separated by tabs or
+//! wide runs of spaces (text copied from a table or a PDF) become cells.
 
 use super::{Document, Line, Source};
 
@@ -11,7 +12,56 @@ pub fn read(text: &str) -> Document {
         while let Some(rest) = line.strip_prefix('>') {
             line = rest.strip_prefix(' ').unwrap_or(rest);
         }
-        doc.lines.push(Line::text(line));
+        doc.lines.push(Line {
+            cells: split_columns(line),
+        });
     }
     doc
+}
+
+/// Splits a line at tabs and at runs of three or more spaces.
+fn split_columns(line: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut spaces = 0usize;
+    for c in line.chars() {
+        match c {
+            '\t' => {
+                cells.push(std::mem::take(&mut cell).trim().to_string());
+                spaces = 0;
+            }
+            ' ' | '\u{a0}' => {
+                spaces += 1;
+                cell.push(' ');
+            }
+            c => {
+                if spaces >= 3 && !cell.trim().is_empty() {
+                    cells.push(std::mem::take(&mut cell).trim().to_string());
+                }
+                spaces = 0;
+                cell.push(c);
+            }
+        }
+    }
+    cells.push(cell.trim().to_string());
+    // A leading indent is not a column.
+    while cells.len() > 1 && cells[0].is_empty() {
+        cells.remove(0);
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_and_quotes() {
+        let doc = read("> Full name:   Jane Citizen\n\tOrganisation\tABS\nplain line\n   indented");
+        let cells: Vec<Vec<String>> = doc.lines.iter().map(|l| l.cells.clone()).collect();
+        assert_eq!(cells[0], vec!["Full name:", "Jane Citizen"]);
+        assert_eq!(cells[1], vec!["Organisation", "ABS"]);
+        assert_eq!(cells[2], vec!["plain line"]);
+        assert_eq!(cells[3], vec!["indented"]);
+    }
 }

@@ -1,0 +1,574 @@
+//! Records in → the append-only SQLite ledger (WAL, synchronous=FULL, STRICT tables, triggers
+//! refusing UPDATE/DELETE); ledger rows out for export; the run lock; IMAP progress.
+
+mod lock;
+mod schema;
+
+pub use lock::{LockError, RunLock, lock_path};
+
+use crate::extract::Source;
+use crate::validate::{Fields, Flag};
+use anyhow::{Context as _, Result, anyhow};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// One form's result, ready to append.
+#[derive(Debug, Clone)]
+pub struct NewRecord {
+    /// Decoded file name of the form attachment; empty for a body form or no form.
+    pub attachment: String,
+    pub source: Source,
+    pub fields: Fields,
+    pub flags: Vec<Flag>,
+    pub due_by: NaiveDate,
+    /// Where each answer came from (answers with raw text, notes such as why an attachment was
+    /// unreadable), kept as JSON for staff.
+    pub detail: serde_json::Value,
+}
+
+/// One message and every record it gave (at least one).
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Idempotency key: `mid:<Message-ID without brackets>`, or `sha256:<hex of raw bytes>`.
+    pub key: String,
+    /// The Message-ID header with angle brackets; empty when the message has none.
+    pub message_id: String,
+    pub sender: String,
+    pub subject: String,
+    pub received_at: DateTime<FixedOffset>,
+    /// SHA-256 of the raw message bytes, so any row can be traced to its source.
+    pub raw_sha256: String,
+    pub raw_size: u64,
+    /// Where the message was read from (`mbox:/path#17`, `imap:INBOX;UIDVALIDITY=..;UID=..`).
+    pub origin: String,
+    pub records: Vec<NewRecord>,
+}
+
+/// What appending one message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    /// New records were added (count, and how many need review).
+    Added { records: usize, needs_review: usize },
+    /// The message was already in the ledger and `reprocess` was off: nothing added.
+    AlreadyRecorded,
+}
+
+/// Which rows `export` wants.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    /// Only records received on or after this date (the date of `received_at` in the
+    /// message's own offset, as the CSV shows it).
+    pub since: Option<NaiveDate>,
+    /// `ok` or `needs_review`.
+    pub status: Option<String>,
+    /// Every revision, not only the latest per (message, attachment).
+    pub all_revisions: bool,
+}
+
+/// One ledger row as the CSV shows it (raw values; the CSV writer guards formulas).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    pub record_id: i64,
+    pub received_at: String,
+    pub due_by: String,
+    pub message_id: String,
+    pub sender: String,
+    pub subject: String,
+    pub attachment: String,
+    pub source: String,
+    pub full_name: String,
+    pub organisation: String,
+    pub contact_email: String,
+    pub terms_accepted: String,
+    pub service: String,
+    pub ip_allowlist: String,
+    pub expected_records_per_day: String,
+    pub expected_api_calls_per_day: String,
+    pub user_guide_agreed: String,
+    pub status: String,
+    pub flags: String,
+    pub supersedes: String,
+}
+
+/// The ledger: one SQLite connection on the ledger file.
+pub struct Ledger {
+    conn: rusqlite::Connection,
+    /// Named in every error, so the one line a failed run prints says which ledger.
+    path: PathBuf,
+}
+
+/// The columns an export row is read from, in `ExportRow` order (after `record_id`).
+const EXPORT_SELECT: &str = "SELECT r.record_id, m.received_at, r.due_by, m.message_id, \
+     m.sender, m.subject, r.attachment, r.source, r.full_name, r.organisation, \
+     r.contact_email, r.terms_accepted, r.service, r.ip_allowlist, \
+     r.expected_records_per_day, r.expected_api_calls_per_day, r.user_guide_agreed, \
+     r.status, r.flags, r.supersedes \
+     FROM records r JOIN messages m ON m.message_ref = r.message_ref";
+
+/// Condition keeping only a message's latest revision (`m` is the `messages` row).
+const LATEST_REVISION: &str =
+    "m.revision = (SELECT MAX(l.revision) FROM messages l WHERE l.key_id = m.key_id)";
+
+impl Ledger {
+    /// Opens (creating if needed) and migrates the ledger.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        let in_ledger = || format!("ledger {}", path.display());
+        create_private(path).with_context(|| format!("cannot create the {}", in_ledger()))?;
+        let mut conn = rusqlite::Connection::open(path)
+            .with_context(|| format!("cannot open the {}", in_ledger()))?;
+        // Identify the file before changing anything in it (journal mode, tables).
+        schema::check_identity(&conn)
+            .with_context(|| format!("cannot use {} as a ledger", path.display()))?;
+        schema::configure(&conn)
+            .with_context(|| format!("cannot configure the {}", in_ledger()))?;
+        schema::migrate(&mut conn)
+            .with_context(|| format!("cannot migrate the {}", in_ledger()))?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The ledger file this was opened on.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn what(&self, action: &str) -> String {
+        format!("{action} in the ledger {}", self.path.display())
+    }
+
+    /// True when a message with this key is already recorded.
+    pub fn contains(&self, key: &str) -> Result<bool> {
+        self.conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM message_keys WHERE key = ?1)")
+            .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)))
+            .with_context(|| self.what("cannot look up a message key"))
+    }
+
+    /// Every message key recorded so far (to skip known messages before reading them).
+    pub fn keys(&self) -> Result<HashSet<String>> {
+        let read = || -> rusqlite::Result<HashSet<String>> {
+            let mut stmt = self.conn.prepare("SELECT key FROM message_keys")?;
+            let keys = stmt.query_map([], |row| row.get(0))?;
+            keys.collect()
+        };
+        read().with_context(|| self.what("cannot list message keys"))
+    }
+
+    /// Appends messages in one transaction, in order. With `reprocess`, an already-recorded
+    /// message gets a new revision of its records; without, it is `AlreadyRecorded`. A key
+    /// that appears twice in one batch is recorded once (the second is `AlreadyRecorded`).
+    ///
+    /// Either the whole batch is committed (durably: synchronous=FULL) or, on any error,
+    /// none of it is; what earlier calls committed stays.
+    ///
+    /// Each new record's `supersedes` is set here: the record_id of the most recent record,
+    /// received earlier (as an instant), of another message's latest revision with the same
+    /// contact email (case-insensitive) and organisation (case-insensitive, whitespace
+    /// collapsed); empty without a contact email. The full rule is on `superseded_record`.
+    pub fn append(&mut self, messages: &[NewMessage], reprocess: bool) -> Result<Vec<Appended>> {
+        let path = self.path.display().to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .with_context(|| format!("cannot start writing to the ledger {path}"))?;
+        let recorded_at = now();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut results = Vec::with_capacity(messages.len());
+        for message in messages {
+            if !seen.insert(message.key.as_str()) {
+                results.push(Appended::AlreadyRecorded);
+                continue;
+            }
+            let appended =
+                append_message(&tx, message, reprocess, &recorded_at).with_context(|| {
+                    format!(
+                        "cannot append message {:?} to the ledger {path}",
+                        message.key
+                    )
+                })?;
+            results.push(appended);
+        }
+        tx.commit()
+            .with_context(|| format!("cannot commit to the ledger {path}"))?;
+        Ok(results)
+    }
+
+    /// The rows to export, ordered by record_id.
+    ///
+    /// By default only each message's latest revision (so one row per (message, attachment));
+    /// `all_revisions` gives every row. `since` compares the date part of `received_at` in the
+    /// message's own offset (the date the CSV shows), inclusive.
+    pub fn export_rows(&self, filter: &ExportFilter) -> Result<Vec<ExportRow>> {
+        let mut sql = String::from(EXPORT_SELECT);
+        sql.push_str(
+            " WHERE (?1 IS NULL OR m.received_day >= ?1) AND (?2 IS NULL OR r.status = ?2)",
+        );
+        if !filter.all_revisions {
+            sql.push_str(" AND ");
+            sql.push_str(LATEST_REVISION);
+        }
+        sql.push_str(" ORDER BY r.record_id");
+        let since = filter.since.map(|d| i64::from(d.num_days_from_ce()));
+        let read = || -> rusqlite::Result<Vec<ExportRow>> {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params![since, filter.status], export_row)?;
+            rows.collect()
+        };
+        read().with_context(|| self.what("cannot read records for export"))
+    }
+
+    /// The saved state of `mailbox` on `account` (user@host), if any: the newest row.
+    pub fn mailbox_state(&self, account: &str, mailbox: &str) -> Result<Option<MailboxState>> {
+        let read = || -> rusqlite::Result<Option<(i64, i64)>> {
+            self.conn
+                .prepare_cached(
+                    "SELECT uidvalidity, last_uid FROM mailbox_state \
+                     WHERE account = ?1 AND mailbox = ?2 ORDER BY state_id DESC LIMIT 1",
+                )?
+                .query_row([account, mailbox], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()
+        };
+        let Some((uidvalidity, last_uid)) =
+            read().with_context(|| self.what("cannot read the mailbox state"))?
+        else {
+            return Ok(None);
+        };
+        // The table's CHECKs keep both within u32.
+        Ok(Some(MailboxState {
+            uidvalidity: u32::try_from(uidvalidity).context("stored UIDVALIDITY out of range")?,
+            last_uid: u32::try_from(last_uid).context("stored UID out of range")?,
+        }))
+    }
+
+    /// Saves a mailbox's state (appended as a new row; the newest row wins).
+    pub fn save_mailbox_state(
+        &mut self,
+        account: &str,
+        mailbox: &str,
+        state: MailboxState,
+    ) -> Result<()> {
+        let saved_at = now();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO mailbox_state (account, mailbox, uidvalidity, last_uid, saved_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(rusqlite::params![
+                    account,
+                    mailbox,
+                    state.uidvalidity,
+                    state.last_uid,
+                    saved_at
+                ])
+            })
+            .with_context(|| self.what("cannot save the mailbox state"))?;
+        Ok(())
+    }
+
+    /// `None` when the message is not recorded; else whether its latest revision holds a form
+    /// (any record without `no_form_found`), so IMAP knows where to move it.
+    pub fn has_form(&self, key: &str) -> Result<Option<bool>> {
+        let read = || -> rusqlite::Result<Option<bool>> {
+            let key_id: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT key_id FROM message_keys WHERE key = ?1")?
+                .query_row([key], |row| row.get(0))
+                .optional()?;
+            let Some(key_id) = key_id else {
+                return Ok(None);
+            };
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT r.flags FROM records r JOIN messages m ON m.message_ref = r.message_ref \
+                 WHERE m.key_id = ?1 AND {LATEST_REVISION}"
+            ))?;
+            let mut rows = stmt.query([key_id])?;
+            let mut any_form = false;
+            while let Some(row) = rows.next()? {
+                let flags: String = row.get(0)?;
+                if !flags
+                    .split(FLAG_SEPARATOR)
+                    .any(|f| f == Flag::NoFormFound.as_str())
+                {
+                    any_form = true;
+                }
+            }
+            Ok(Some(any_form))
+        };
+        read().with_context(|| self.what("cannot look up a message's records"))
+    }
+
+    /// Notes one failed attempt to process a message (appended) and returns how many there have
+    /// been in all.
+    pub fn record_failure(&mut self, key: &str, origin: &str, reason: &str) -> Result<u32> {
+        let at = now();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO failures (key, origin, reason, at) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut stmt| stmt.execute([key, origin, reason, at.as_str()]))
+            .with_context(|| self.what("cannot record a failure"))?;
+        self.failure_count(key)
+    }
+
+    /// How many failed attempts a message has had.
+    pub fn failure_count(&self, key: &str) -> Result<u32> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM failures WHERE key = ?1")
+            .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)))
+            .with_context(|| self.what("cannot count failures"))?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+}
+
+/// Creates a missing ledger file readable by its owner only (it holds applicants' personal
+/// details; SQLite gives its -wal and -shm files the same mode). An existing file is left as
+/// it is, so an operator's chosen permissions stay.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Separator of flag codes in the `flags` column and the CSV.
+const FLAG_SEPARATOR: char = ';';
+
+/// Now, as stored in `*_at` columns: RFC 3339 UTC with milliseconds.
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `received_at` as stored and exported: RFC 3339 keeping the message's own offset.
+fn rfc3339(at: &DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+/// The `supersedes` match key for a contact email: lower-cased, trimmed.
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The `supersedes` match key for an organisation: lower-cased, whitespace runs collapsed to
+/// one space, trimmed.
+fn organisation_key(organisation: &str) -> String {
+    organisation
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A count from the form (u64) as a SQLite INTEGER: beyond i64::MAX is stored as i64::MAX
+/// (no real applicant expects 9.2 × 10^18 calls a day; refusing it would stop the run).
+fn stored_count(n: Option<u64>) -> Option<i64> {
+    n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// Appends one message (inside the caller's transaction).
+fn append_message(
+    tx: &rusqlite::Transaction<'_>,
+    message: &NewMessage,
+    reprocess: bool,
+    recorded_at: &str,
+) -> Result<Appended> {
+    let existing: Option<(i64, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT k.key_id, (SELECT MAX(m.revision) FROM messages m WHERE m.key_id = k.key_id) \
+             FROM message_keys k WHERE k.key = ?1",
+        )?
+        .query_row([&message.key], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let (key_id, revision) = match existing {
+        Some(_) if !reprocess => return Ok(Appended::AlreadyRecorded),
+        Some((key_id, latest)) => (key_id, latest.unwrap_or(0) + 1),
+        None => {
+            tx.prepare_cached("INSERT INTO message_keys (key, first_recorded_at) VALUES (?1, ?2)")?
+                .execute([message.key.as_str(), recorded_at])?;
+            (tx.last_insert_rowid(), 1)
+        }
+    };
+    let raw_size = i64::try_from(message.raw_size)
+        .map_err(|_| anyhow!("raw size {} is out of range", message.raw_size))?;
+    let received_epoch = message.received_at.timestamp();
+    let received_day = i64::from(message.received_at.date_naive().num_days_from_ce());
+    tx.prepare_cached(
+        "INSERT INTO messages (key_id, revision, message_id, sender, subject, received_at, \
+         received_epoch, received_day, raw_sha256, raw_size, origin, recorded_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(rusqlite::params![
+        key_id,
+        revision,
+        message.message_id,
+        message.sender,
+        message.subject,
+        rfc3339(&message.received_at),
+        received_epoch,
+        received_day,
+        message.raw_sha256,
+        raw_size,
+        message.origin,
+        recorded_at,
+    ])?;
+    let message_ref = tx.last_insert_rowid();
+    if message.records.is_empty() {
+        tracing::warn!(key = %message.key, "message appended without any record");
+    }
+
+    let mut needs_review = 0;
+    for (position, record) in message.records.iter().enumerate() {
+        let fields = &record.fields;
+        let contact_email_key = email_key(&fields.contact_email);
+        let organisation_key = organisation_key(&fields.organisation);
+        let supersedes = if contact_email_key.is_empty() {
+            None
+        } else {
+            superseded_record(
+                tx,
+                &contact_email_key,
+                &organisation_key,
+                key_id,
+                received_epoch,
+            )?
+        };
+        let flags = record
+            .flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(&FLAG_SEPARATOR.to_string());
+        let status = if flags.is_empty() {
+            "ok"
+        } else {
+            "needs_review"
+        };
+        if !flags.is_empty() {
+            needs_review += 1;
+        }
+        let detail =
+            serde_json::to_string(&record.detail).context("cannot serialise a record's detail")?;
+        tx.prepare_cached(
+            "INSERT INTO records (message_ref, position, attachment, source, full_name, \
+             organisation, contact_email, terms_accepted, service, ip_allowlist, \
+             expected_records_per_day, expected_api_calls_per_day, user_guide_agreed, flags, \
+             status, supersedes, due_by, detail, recorded_at, contact_email_key, \
+             organisation_key, key_id, received_epoch) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+             ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+        )?
+        .execute(rusqlite::params![
+            message_ref,
+            position as i64,
+            record.attachment,
+            record.source.as_str(),
+            fields.full_name,
+            fields.organisation,
+            fields.contact_email,
+            yes_no(fields.terms_accepted),
+            fields.service.map(|s| s.as_str()).unwrap_or(""),
+            fields.ip_allowlist,
+            stored_count(fields.expected_records_per_day),
+            stored_count(fields.expected_api_calls_per_day),
+            yes_no(fields.user_guide_agreed),
+            flags,
+            status,
+            supersedes,
+            record.due_by.format("%Y-%m-%d").to_string(),
+            detail,
+            recorded_at,
+            contact_email_key,
+            organisation_key,
+            key_id,
+            received_epoch,
+        ])?;
+    }
+    Ok(Appended::Added {
+        records: message.records.len(),
+        needs_review,
+    })
+}
+
+/// The record a new record supersedes: the most recent earlier registration by the same
+/// contact at the same organisation.
+///
+/// Candidates are the records of the *latest revision* of every *other* message (a different
+/// key) whose contact email matches case-insensitively and whose organisation matches
+/// case-insensitively with whitespace collapsed. "Earlier" compares `received_at` as instants
+/// (UTC seconds, whatever the offsets); messages received in the same second are ordered by
+/// when their key was first recorded. Of the candidates received before the new record's
+/// message, the latest wins; among one message's matching records, the highest record_id.
+/// Records without a contact email supersede nothing.
+///
+/// The link is decided when the record is appended (rows are never changed): a message
+/// ingested after a later-received one is not linked from it; `--reprocess` of the later
+/// message adds a revision that is.
+fn superseded_record(
+    tx: &rusqlite::Transaction<'_>,
+    contact_email_key: &str,
+    organisation_key: &str,
+    key_id: i64,
+    received_epoch: i64,
+) -> rusqlite::Result<Option<i64>> {
+    tx.prepare_cached(&format!(
+        "SELECT r.record_id FROM records r JOIN messages m ON m.message_ref = r.message_ref \
+         WHERE r.contact_email_key = ?1 AND r.organisation_key = ?2 AND r.key_id <> ?3 \
+         AND (r.received_epoch < ?4 OR (r.received_epoch = ?4 AND r.key_id < ?3)) \
+         AND {LATEST_REVISION} \
+         ORDER BY r.received_epoch DESC, r.key_id DESC, r.record_id DESC LIMIT 1"
+    ))?
+    .query_row(
+        rusqlite::params![contact_email_key, organisation_key, key_id, received_epoch],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+/// Reads one `EXPORT_SELECT` row as the CSV shows it.
+fn export_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ExportRow> {
+    let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    Ok(ExportRow {
+        record_id: row.get(0)?,
+        received_at: row.get(1)?,
+        due_by: row.get(2)?,
+        message_id: row.get(3)?,
+        sender: row.get(4)?,
+        subject: row.get(5)?,
+        attachment: row.get(6)?,
+        source: row.get(7)?,
+        full_name: row.get(8)?,
+        organisation: row.get(9)?,
+        contact_email: row.get(10)?,
+        terms_accepted: row.get(11)?,
+        service: row.get(12)?,
+        ip_allowlist: row.get(13)?,
+        expected_records_per_day: count(row.get(14)?),
+        expected_api_calls_per_day: count(row.get(15)?),
+        user_guide_agreed: row.get(16)?,
+        status: row.get(17)?,
+        flags: row.get(18)?,
+        supersedes: count(row.get(19)?),
+    })
+}
+
+/// Where an IMAP mailbox's reading got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailboxState {
+    pub uidvalidity: u32,
+    /// Highest UID whose message is recorded (or set aside).
+    pub last_uid: u32,
+}

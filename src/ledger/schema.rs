@@ -1,0 +1,234 @@
+//! A connection in → connection pragmas set and the ledger schema migrated to the newest version
+//! (numbered migrations tracked in `PRAGMA user_version`, each applied in its own transaction).
+
+use anyhow::{Context as _, Result, bail};
+use rusqlite::{Connection, TransactionBehavior};
+use std::time::Duration;
+
+/// How long a statement waits for another connection's lock (an `export` reading while an
+/// `ingest` commits) before failing with SQLITE_BUSY.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `PRAGMA application_id`, so a regintake ledger can be told from any other SQLite file
+/// ("RgIn" in ASCII).
+pub const APPLICATION_ID: i32 = 0x5267_496e;
+
+/// Refuses a file that is not a regintake ledger (another program's SQLite database), so
+/// that nothing in it is changed: a ledger has our application_id, or is new (no schema
+/// version and no tables yet).
+pub fn check_identity(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .context("cannot set busy_timeout")?;
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .context("cannot read the file as an SQLite database")?;
+    if application_id == APPLICATION_ID {
+        return Ok(());
+    }
+    if application_id != 0 {
+        bail!("it is an SQLite database of another program, not a regintake ledger");
+    }
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .context("cannot read the schema version")?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |row| row.get(0),
+        )
+        .context("cannot list the tables")?;
+    if version != 0 || tables != 0 {
+        bail!("it is an SQLite database with other tables, not a regintake ledger");
+    }
+    Ok(())
+}
+
+/// Sets the per-connection pragmas every ledger connection needs.
+pub fn configure(conn: &Connection) -> Result<()> {
+    // WAL lets `export` read while a run appends; the mode is stored in the file.
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        .context("cannot set journal_mode=WAL")?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        bail!("the ledger cannot use WAL journaling (SQLite kept journal_mode={mode})");
+    }
+    // FULL: a commit is on disk before `append` returns, so IMAP may then move the message.
+    conn.pragma_update(None, "synchronous", "FULL")
+        .context("cannot set synchronous=FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .context("cannot enable foreign_keys")?;
+    Ok(())
+}
+
+/// Append-only is enforced by the database itself: for each table, triggers refuse UPDATE and
+/// DELETE, and a BEFORE INSERT trigger refuses a row that would collide with an existing one
+/// (which `INSERT OR REPLACE` would otherwise silently delete, since REPLACE does not fire
+/// DELETE triggers unless recursive_triggers is on).
+fn append_only_triggers(table: &str, collision: &str) -> String {
+    format!(
+        "CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+           BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END;
+         CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+           BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END;
+         CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+           WHEN EXISTS (SELECT 1 FROM {table} WHERE {collision})
+           BEGIN SELECT RAISE(ABORT, '{table} is append-only: row exists'); END;"
+    )
+}
+
+/// Migration 1: the first schema.
+///
+/// - `message_keys`: one row per idempotency key (the UNIQUE key makes a duplicate impossible).
+/// - `messages`: one row per reading of a message (revision 1, 2, … per key); the header
+///   values as read that time. `received_epoch` (UTC seconds) orders messages as instants;
+///   `received_day` (days from CE of the date in the message's own offset) serves `--since`.
+/// - `records`: one row per form (or per message without a form), pointing at its reading.
+///   `contact_email_key` / `organisation_key` are the normalised match keys for `supersedes`;
+///   `key_id` and `received_epoch` repeat the message's, so that one index serves the
+///   `supersedes` lookup in order (newest first) however many records a contact has.
+/// - `mailbox_state`, `failures`: append-only logs; the newest row wins / rows are counted.
+fn migration_1() -> String {
+    let mut sql = String::from(
+        "CREATE TABLE message_keys (
+            key_id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE CHECK (key <> ''),
+            first_recorded_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE messages (
+            message_ref INTEGER PRIMARY KEY,
+            key_id INTEGER NOT NULL REFERENCES message_keys (key_id),
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            message_id TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            received_epoch INTEGER NOT NULL,
+            received_day INTEGER NOT NULL,
+            raw_sha256 TEXT NOT NULL,
+            raw_size INTEGER NOT NULL CHECK (raw_size >= 0),
+            origin TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (key_id, revision)
+        ) STRICT;
+
+        CREATE TABLE records (
+            record_id INTEGER PRIMARY KEY,
+            message_ref INTEGER NOT NULL REFERENCES messages (message_ref),
+            position INTEGER NOT NULL CHECK (position >= 0),
+            attachment TEXT NOT NULL,
+            source TEXT NOT NULL
+                CHECK (source IN ('pdf-form', 'pdf-text', 'docx', 'body', 'none')),
+            full_name TEXT NOT NULL,
+            organisation TEXT NOT NULL,
+            contact_email TEXT NOT NULL,
+            terms_accepted TEXT NOT NULL CHECK (terms_accepted IN ('yes', 'no')),
+            service TEXT NOT NULL CHECK (service IN ('', 'public', 'partner')),
+            ip_allowlist TEXT NOT NULL,
+            expected_records_per_day INTEGER CHECK (expected_records_per_day >= 0),
+            expected_api_calls_per_day INTEGER CHECK (expected_api_calls_per_day >= 0),
+            user_guide_agreed TEXT NOT NULL CHECK (user_guide_agreed IN ('yes', 'no')),
+            flags TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status = CASE WHEN flags = '' THEN 'ok' ELSE 'needs_review' END),
+            supersedes INTEGER REFERENCES records (record_id),
+            due_by TEXT NOT NULL,
+            detail TEXT NOT NULL CHECK (json_valid(detail)),
+            recorded_at TEXT NOT NULL,
+            contact_email_key TEXT NOT NULL,
+            organisation_key TEXT NOT NULL,
+            key_id INTEGER NOT NULL REFERENCES message_keys (key_id),
+            received_epoch INTEGER NOT NULL,
+            UNIQUE (message_ref, position)
+        ) STRICT;
+
+        CREATE TABLE mailbox_state (
+            state_id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            mailbox TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL CHECK (uidvalidity BETWEEN 0 AND 4294967295),
+            last_uid INTEGER NOT NULL CHECK (last_uid BETWEEN 0 AND 4294967295),
+            saved_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE failures (
+            failure_id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE INDEX records_by_message ON records (message_ref);
+        CREATE INDEX records_by_contact
+            ON records (contact_email_key, organisation_key, received_epoch, key_id);
+        CREATE INDEX records_by_status ON records (status);
+        CREATE INDEX messages_by_day ON messages (received_day);
+        CREATE INDEX mailbox_state_by_mailbox ON mailbox_state (account, mailbox, state_id);
+        CREATE INDEX failures_by_key ON failures (key);
+        ",
+    );
+    for (table, collision) in [
+        ("message_keys", "key_id = NEW.key_id OR key = NEW.key"),
+        (
+            "messages",
+            "message_ref = NEW.message_ref OR (key_id = NEW.key_id AND revision = NEW.revision)",
+        ),
+        (
+            "records",
+            "record_id = NEW.record_id OR (message_ref = NEW.message_ref AND position = NEW.position)",
+        ),
+        ("mailbox_state", "state_id = NEW.state_id"),
+        ("failures", "failure_id = NEW.failure_id"),
+    ] {
+        sql.push_str(&append_only_triggers(table, collision));
+    }
+    sql.push_str(&format!("PRAGMA application_id = {APPLICATION_ID};"));
+    sql
+}
+
+/// The migrations in order: migration `n` (1-based) moves the schema from `n - 1` to `n`.
+/// Never edit a released migration; add a new one.
+fn migrations() -> Vec<String> {
+    vec![migration_1()]
+}
+
+/// Applies every migration the file lacks, each in an IMMEDIATE transaction that re-reads the
+/// version first (two processes opening a new ledger at once cannot both apply one).
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let migrations = migrations();
+    let latest = migrations.len() as i64;
+    // Fast path without a write lock, so `export` can open the ledger while a run is
+    // appending (an IMMEDIATE transaction would wait for that run's batch).
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .context("cannot read the schema version")?;
+    if current == latest {
+        return Ok(());
+    }
+    for (index, sql) in migrations.iter().enumerate() {
+        let target = index as i64 + 1;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("cannot start a migration transaction")?;
+        let version: i64 = tx
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .context("cannot read the schema version")?;
+        if version > latest {
+            bail!(
+                "the ledger has schema version {version}, newer than this regintake knows \
+                 ({latest}); use a newer regintake"
+            );
+        }
+        if version >= target {
+            continue;
+        }
+        tx.execute_batch(sql)
+            .with_context(|| format!("schema migration {target} failed"))?;
+        tx.pragma_update(None, "user_version", target)
+            .context("cannot record the schema version")?;
+        tx.commit()
+            .with_context(|| format!("cannot commit schema migration {target}"))?;
+    }
+    Ok(())
+}

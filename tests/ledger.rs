@@ -1,0 +1,689 @@
+//! Ledger tests: schema, append-only enforcement, idempotency, revisions, supersedes, export
+//! filters, IMAP progress, failures, the run lock and durability.
+
+use chrono::{DateTime, NaiveDate};
+use regintake::extract::Source;
+use regintake::ledger::{
+    Appended, ExportFilter, Ledger, LockError, MailboxState, NewMessage, NewRecord, RunLock,
+};
+use regintake::validate::{Fields, Flag, Service};
+use std::path::PathBuf;
+
+fn db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    (dir, path)
+}
+
+fn record(email: &str, organisation: &str, flags: &[Flag]) -> NewRecord {
+    NewRecord {
+        attachment: "form.pdf".into(),
+        source: Source::PdfForm,
+        fields: Fields {
+            full_name: "Dr Jane Citizen".into(),
+            organisation: organisation.into(),
+            contact_email: email.into(),
+            terms_accepted: true,
+            service: Some(Service::Partner),
+            ip_allowlist: "150.203.0.0/24".into(),
+            expected_records_per_day: Some(5000),
+            expected_api_calls_per_day: None,
+            user_guide_agreed: true,
+        },
+        flags: flags.to_vec(),
+        due_by: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+        detail: serde_json::json!({"note": "test"}),
+    }
+}
+
+fn message(key: &str, received_at: &str, records: Vec<NewRecord>) -> NewMessage {
+    NewMessage {
+        key: key.into(),
+        message_id: format!("<{key}>"),
+        sender: "Jane <jane@example.org>".into(),
+        subject: "Registration".into(),
+        received_at: DateTime::parse_from_rfc3339(received_at).unwrap(),
+        raw_sha256: "ab".repeat(32),
+        raw_size: 1234,
+        origin: format!("mbox:/tmp/x#{key}"),
+        records,
+    }
+}
+
+fn simple(key: &str, received_at: &str) -> NewMessage {
+    message(
+        key,
+        received_at,
+        vec![record("jane@example.org", "ABS", &[])],
+    )
+}
+
+fn added(records: usize, needs_review: usize) -> Appended {
+    Appended::Added {
+        records,
+        needs_review,
+    }
+}
+
+#[test]
+fn migrations_create_strict_tables_and_pragmas() {
+    let (_dir, path) = db();
+    drop(Ledger::open(&path).unwrap());
+    // Opening again must not re-apply migration 1 (it would fail on existing tables).
+    drop(Ledger::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap();
+    let tables: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+    for wanted in [
+        "failures",
+        "mailbox_state",
+        "message_keys",
+        "messages",
+        "records",
+    ] {
+        assert!(names.contains(&wanted), "{wanted} missing from {names:?}");
+    }
+    for (name, sql) in &tables {
+        assert!(
+            sql.trim_end().ends_with("STRICT"),
+            "table {name} is not STRICT: {sql}"
+        );
+    }
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert!(version >= 1);
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode.to_lowercase(), "wal");
+}
+
+#[test]
+fn database_refuses_update_delete_and_replace() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], false)
+        .unwrap();
+    ledger.record_failure("mid:z@x", "mbox", "boom").unwrap();
+    ledger
+        .save_mailbox_state(
+            "u@h",
+            "INBOX",
+            MailboxState {
+                uidvalidity: 1,
+                last_uid: 2,
+            },
+        )
+        .unwrap();
+    drop(ledger);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE records SET full_name = 'Mallory'",
+        "DELETE FROM records",
+        "UPDATE messages SET sender = 'x'",
+        "DELETE FROM messages",
+        "UPDATE message_keys SET key = 'x'",
+        "DELETE FROM message_keys",
+        "DELETE FROM failures",
+        "UPDATE mailbox_state SET last_uid = 0",
+        "DELETE FROM mailbox_state",
+    ] {
+        let err = conn.execute(sql, []).expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    // REPLACE would silently delete the old row; the insert trigger refuses it.
+    let err = conn
+        .execute(
+            "INSERT OR REPLACE INTO message_keys (key_id, key, first_recorded_at) \
+             VALUES (1, 'mid:other', 'now')",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let name: String = conn
+        .query_row("SELECT full_name FROM records", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "Dr Jane Citizen");
+    let key: String = conn
+        .query_row("SELECT key FROM message_keys WHERE key_id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(key, "mid:a@x");
+}
+
+#[test]
+fn second_append_of_same_key_adds_nothing() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    let m = simple("mid:a@x", "2026-03-02T09:00:00+11:00");
+    assert!(!ledger.contains("mid:a@x").unwrap());
+    assert_eq!(
+        ledger.append(std::slice::from_ref(&m), false).unwrap(),
+        vec![added(1, 0)]
+    );
+    assert!(ledger.contains("mid:a@x").unwrap());
+    assert_eq!(
+        ledger.append(std::slice::from_ref(&m), false).unwrap(),
+        vec![Appended::AlreadyRecorded]
+    );
+    // Within one batch, a key seen twice is recorded once, even with reprocess.
+    let n = simple("mid:b@x", "2026-03-02T10:00:00+11:00");
+    assert_eq!(
+        ledger.append(&[n.clone(), n.clone()], true).unwrap(),
+        vec![added(1, 0), Appended::AlreadyRecorded]
+    );
+    let rows = ledger
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let keys = ledger.keys().unwrap();
+    assert_eq!(keys.len(), 2);
+    assert!(keys.contains("mid:a@x") && keys.contains("mid:b@x"));
+    // Survives reopening.
+    drop(ledger);
+    let mut ledger = Ledger::open(&path).unwrap();
+    assert_eq!(
+        ledger.append(&[m], false).unwrap(),
+        vec![Appended::AlreadyRecorded]
+    );
+}
+
+#[test]
+fn reprocess_adds_a_revision_and_export_shows_latest_by_default() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    let first = message(
+        "mid:a@x",
+        "2026-03-02T09:00:00+11:00",
+        vec![
+            record("jane@example.org", "ABS", &[Flag::DynamicIp]),
+            record("jane@example.org", "ABS", &[]),
+        ],
+    );
+    assert_eq!(ledger.append(&[first], false).unwrap(), vec![added(2, 1)]);
+    let mut second = message(
+        "mid:a@x",
+        "2026-03-02T09:00:00+11:00",
+        vec![
+            record("jane@example.org", "ABS", &[]),
+            record("jane@example.org", "ABS", &[]),
+        ],
+    );
+    second.records[0].attachment = "fixed.pdf".into();
+    assert_eq!(ledger.append(&[second], true).unwrap(), vec![added(2, 0)]);
+
+    let latest = ledger.export_rows(&ExportFilter::default()).unwrap();
+    assert_eq!(latest.len(), 2);
+    assert_eq!(latest[0].attachment, "fixed.pdf");
+    assert!(latest.iter().all(|r| r.status == "ok"));
+    let all = ledger
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].flags, "dynamic_ip");
+    assert_eq!(all[0].status, "needs_review");
+    assert!(all.windows(2).all(|w| w[0].record_id < w[1].record_id));
+    // The old revision is kept in the file, under revision 1.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let revisions: Vec<i64> = conn
+        .prepare("SELECT revision FROM messages ORDER BY message_ref")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(revisions, vec![1, 2]);
+}
+
+#[test]
+fn export_values_are_as_the_csv_shows_them() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    let mut m = message(
+        "mid:a@x",
+        "2026-03-02T09:05:07+11:00",
+        vec![record(
+            "jane@example.org",
+            "ABS",
+            &[Flag::MissingExpectedCalls, Flag::DynamicIp],
+        )],
+    );
+    m.records[0].fields.service = None;
+    m.records[0].fields.terms_accepted = false;
+    ledger.append(&[m], false).unwrap();
+    let rows = ledger.export_rows(&ExportFilter::default()).unwrap();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(r.received_at, "2026-03-02T09:05:07+11:00");
+    assert_eq!(r.due_by, "2026-03-09");
+    assert_eq!(r.message_id, "<mid:a@x>");
+    assert_eq!(r.source, "pdf-form");
+    assert_eq!(r.terms_accepted, "no");
+    assert_eq!(r.user_guide_agreed, "yes");
+    assert_eq!(r.service, "");
+    assert_eq!(r.expected_records_per_day, "5000");
+    assert_eq!(r.expected_api_calls_per_day, "");
+    // Codes in the order given, not re-sorted.
+    assert_eq!(r.flags, "missing_expected_calls;dynamic_ip");
+    assert_eq!(r.status, "needs_review");
+    assert_eq!(r.supersedes, "");
+}
+
+#[test]
+fn supersedes_links_same_contact_and_organisation_across_messages() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    // Received at 10:00 UTC (later than b's 09:30 UTC although its local time is earlier).
+    let a = message(
+        "mid:a@x",
+        "2026-03-02T05:00:00-05:00",
+        vec![record("Jane@Example.org", "Bureau  of Statistics", &[])],
+    );
+    let b = message(
+        "mid:b@x",
+        "2026-03-02T20:30:00+11:00",
+        vec![record("jane@example.org", "bureau of statistics", &[])],
+    );
+    // Same email, other organisation: not linked.
+    let c = message(
+        "mid:c@x",
+        "2026-03-03T09:00:00+11:00",
+        vec![record("jane@example.org", "Other Org", &[])],
+    );
+    // Two records in one message are not linked to each other.
+    let d = message(
+        "mid:d@x",
+        "2026-03-04T09:00:00+11:00",
+        vec![
+            record("JANE@example.org", "BUREAU OF STATISTICS", &[]),
+            record("jane@example.org", "Bureau of Statistics", &[]),
+        ],
+    );
+    // No email: supersedes nothing.
+    let e = message(
+        "mid:e@x",
+        "2026-03-05T09:00:00+11:00",
+        vec![record(
+            "",
+            "Bureau of Statistics",
+            &[Flag::MissingContactEmail],
+        )],
+    );
+    ledger.append(&[b, a], false).unwrap();
+    ledger.append(&[c, d, e], false).unwrap();
+    let rows = ledger.export_rows(&ExportFilter::default()).unwrap();
+    let by_key = |k: &str| {
+        rows.iter()
+            .filter(|r| r.message_id == format!("<{k}>"))
+            .collect::<Vec<_>>()
+    };
+    let b_id = by_key("mid:b@x")[0].record_id;
+    let a_row = by_key("mid:a@x")[0];
+    assert_eq!(by_key("mid:b@x")[0].supersedes, "", "b is the earliest");
+    assert_eq!(a_row.supersedes, b_id.to_string(), "a came after b");
+    assert_eq!(
+        by_key("mid:c@x")[0].supersedes,
+        "",
+        "different organisation"
+    );
+    for d_row in by_key("mid:d@x") {
+        assert_eq!(d_row.supersedes, a_row.record_id.to_string());
+    }
+    assert_eq!(by_key("mid:e@x")[0].supersedes, "");
+}
+
+#[test]
+fn supersedes_points_at_latest_revision_of_the_earlier_message() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    let a = simple("mid:a@x", "2026-03-02T09:00:00+11:00");
+    ledger.append(std::slice::from_ref(&a), false).unwrap();
+    ledger.append(&[a], true).unwrap();
+    ledger
+        .append(&[simple("mid:b@x", "2026-03-03T09:00:00+11:00")], false)
+        .unwrap();
+    let all = ledger
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    // a rev 1, a rev 2, b: b supersedes a's revision 2, and a's revisions never link to a.
+    assert_eq!(all[0].supersedes, "");
+    assert_eq!(all[1].supersedes, "");
+    assert_eq!(all[2].supersedes, all[1].record_id.to_string());
+}
+
+#[test]
+fn since_and_status_filters() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(
+            &[
+                message(
+                    "mid:a@x",
+                    "2026-03-01T23:30:00+11:00",
+                    vec![record("a@x.org", "A", &[])],
+                ),
+                // 2026-03-02 in its own offset, although still 1 March in UTC.
+                message(
+                    "mid:b@x",
+                    "2026-03-02T00:30:00+11:00",
+                    vec![record("b@x.org", "B", &[Flag::NoFormFound])],
+                ),
+                message(
+                    "mid:c@x",
+                    "2026-03-03T12:00:00+11:00",
+                    vec![record("c@x.org", "C", &[])],
+                ),
+            ],
+            false,
+        )
+        .unwrap();
+    let since = |d: u32, status: Option<&str>| {
+        ledger
+            .export_rows(&ExportFilter {
+                since: NaiveDate::from_ymd_opt(2026, 3, d),
+                status: status.map(str::to_string),
+                all_revisions: false,
+            })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.contact_email)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(since(1, None), vec!["a@x.org", "b@x.org", "c@x.org"]);
+    assert_eq!(since(2, None), vec!["b@x.org", "c@x.org"]);
+    assert_eq!(since(4, None), Vec::<String>::new());
+    assert_eq!(since(1, Some("ok")), vec!["a@x.org", "c@x.org"]);
+    assert_eq!(since(2, Some("needs_review")), vec!["b@x.org"]);
+    assert_eq!(since(2, Some("ok")), vec!["c@x.org"]);
+}
+
+#[test]
+fn has_form_looks_at_the_latest_revision() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.has_form("mid:a@x").unwrap(), None);
+    let no_form = message(
+        "mid:a@x",
+        "2026-03-02T09:00:00+11:00",
+        vec![record("", "", &[Flag::MissingFullName, Flag::NoFormFound])],
+    );
+    ledger.append(&[no_form], false).unwrap();
+    assert_eq!(ledger.has_form("mid:a@x").unwrap(), Some(false));
+    let with_form = message(
+        "mid:a@x",
+        "2026-03-02T09:00:00+11:00",
+        vec![
+            record("", "", &[Flag::NoFormFound]),
+            record("jane@example.org", "ABS", &[Flag::DynamicIp]),
+        ],
+    );
+    ledger.append(&[with_form], true).unwrap();
+    assert_eq!(ledger.has_form("mid:a@x").unwrap(), Some(true));
+}
+
+#[test]
+fn mailbox_state_newest_wins() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.mailbox_state("u@h", "INBOX").unwrap(), None);
+    let s1 = MailboxState {
+        uidvalidity: 7,
+        last_uid: 10,
+    };
+    let s2 = MailboxState {
+        uidvalidity: u32::MAX,
+        last_uid: 3,
+    };
+    ledger.save_mailbox_state("u@h", "INBOX", s1).unwrap();
+    ledger.save_mailbox_state("u@h", "Other", s1).unwrap();
+    assert_eq!(ledger.mailbox_state("u@h", "INBOX").unwrap(), Some(s1));
+    ledger.save_mailbox_state("u@h", "INBOX", s2).unwrap();
+    drop(ledger);
+    let ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.mailbox_state("u@h", "INBOX").unwrap(), Some(s2));
+    assert_eq!(ledger.mailbox_state("u@h", "Other").unwrap(), Some(s1));
+    assert_eq!(ledger.mailbox_state("v@h", "INBOX").unwrap(), None);
+}
+
+#[test]
+fn failures_are_counted_per_key() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.failure_count("mid:a@x").unwrap(), 0);
+    assert_eq!(ledger.record_failure("mid:a@x", "imap", "r1").unwrap(), 1);
+    assert_eq!(ledger.record_failure("mid:b@x", "imap", "r1").unwrap(), 1);
+    assert_eq!(ledger.record_failure("mid:a@x", "imap", "r2").unwrap(), 2);
+    assert_eq!(ledger.failure_count("mid:a@x").unwrap(), 2);
+    assert_eq!(ledger.failure_count("mid:b@x").unwrap(), 1);
+}
+
+#[test]
+fn second_lock_is_held_until_the_first_is_dropped() {
+    let (_dir, path) = db();
+    let first = RunLock::acquire(&path).unwrap();
+    assert!(regintake::ledger::lock_path(&path).exists());
+    match RunLock::acquire(&path) {
+        Err(LockError::Held) => {}
+        other => panic!("expected Held, got {other:?}"),
+    }
+    drop(first);
+    let again = RunLock::acquire(&path);
+    assert!(again.is_ok(), "{again:?}");
+}
+
+#[test]
+fn lock_in_a_missing_folder_is_an_io_error() {
+    let (dir, _) = db();
+    let path = dir.path().join("no/such/folder/ledger.db");
+    assert!(matches!(RunLock::acquire(&path), Err(LockError::Io(_))));
+}
+
+#[test]
+fn failed_batch_leaves_nothing_and_earlier_commits_stay() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], false)
+        .unwrap();
+    // The second message cannot be stored (its size does not fit an SQLite INTEGER), so the
+    // batch fails after the first message of it was inserted.
+    let good = simple("mid:b@x", "2026-03-03T09:00:00+11:00");
+    let mut bad = simple("mid:c@x", "2026-03-04T09:00:00+11:00");
+    bad.raw_size = u64::MAX;
+    let err = ledger.append(&[good.clone(), bad], false).unwrap_err();
+    let text = format!("{err:#}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    assert!(ledger.contains("mid:a@x").unwrap());
+    assert!(!ledger.contains("mid:b@x").unwrap());
+    assert!(!ledger.contains("mid:c@x").unwrap());
+    drop(ledger);
+
+    // A fresh connection (as after a crash and restart) sees the same.
+    let mut ledger = Ledger::open(&path).unwrap();
+    let rows = ledger
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].message_id, "<mid:a@x>");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let messages: i64 = conn
+        .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(messages, 1);
+    drop(conn);
+    // The failed batch can be retried.
+    assert_eq!(ledger.append(&[good], false).unwrap(), vec![added(1, 0)]);
+}
+
+#[test]
+fn ledger_keeps_raw_values() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    let mut m = message(
+        "mid:a@x",
+        "2026-03-02T09:00:00+11:00",
+        vec![record("jane@example.org", "=HYPERLINK(\"http://x\")", &[])],
+    );
+    m.subject = "+61 2 6252 5000".into();
+    ledger.append(&[m], false).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (organisation, subject): (String, String) = conn
+        .query_row(
+            "SELECT r.organisation, m.subject FROM records r JOIN messages m USING (message_ref)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(organisation, "=HYPERLINK(\"http://x\")");
+    assert_eq!(subject, "+61 2 6252 5000");
+}
+
+#[test]
+fn open_refuses_another_programs_database() {
+    let (_dir, path) = db();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "application_id", 42).unwrap();
+    conn.execute("CREATE TABLE t (x INTEGER)", []).unwrap();
+    drop(conn);
+    let err = Ledger::open(&path).err().expect("must refuse");
+    assert!(
+        format!("{err:#}").contains("not a regintake ledger"),
+        "{err:#}"
+    );
+
+    // Without an application_id, any existing table means it is not ours either; and the
+    // file is left as it was (not switched to WAL).
+    let other = path.with_file_name("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute("CREATE TABLE t (x INTEGER)", []).unwrap();
+    drop(conn);
+    let err = Ledger::open(&other).err().expect("must refuse");
+    assert!(
+        format!("{err:#}").contains("not a regintake ledger"),
+        "{err:#}"
+    );
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+}
+
+#[test]
+fn export_opens_and_reads_while_a_run_is_writing() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], false)
+        .unwrap();
+    // Another connection holds the write lock with an uncommitted row.
+    let mut writer = rusqlite::Connection::open(&path).unwrap();
+    let tx = writer
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    tx.execute(
+        "INSERT INTO failures (key, origin, reason, at) VALUES ('k', 'o', 'r', 'now')",
+        [],
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let reader = Ledger::open(&path).unwrap();
+    assert_eq!(
+        reader.export_rows(&ExportFilter::default()).unwrap().len(),
+        1
+    );
+    assert_eq!(
+        reader.failure_count("k").unwrap(),
+        0,
+        "uncommitted row seen"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    tx.commit().unwrap();
+    assert_eq!(reader.failure_count("k").unwrap(), 1);
+}
+
+#[test]
+fn open_names_the_path_when_the_file_is_not_a_database() {
+    let (_dir, path) = db();
+    std::fs::write(
+        &path,
+        b"this is not an SQLite database, just some text ........",
+    )
+    .unwrap();
+    let err = Ledger::open(&path).err().expect("must fail");
+    let text = format!("{err:#}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn new_ledger_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], false)
+        .unwrap();
+    for file in [
+        path.clone(),
+        PathBuf::from(format!("{}-wal", path.display())),
+    ] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{} has mode {mode:o}", file.display());
+    }
+}
+
+#[test]
+fn supersedes_orders_same_instant_by_first_recording() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    // The same instant written in two offsets.
+    let a = simple("mid:a@x", "2026-03-02T09:00:00+11:00");
+    let b = simple("mid:b@x", "2026-03-01T22:00:00+00:00");
+    ledger.append(&[a.clone(), b], false).unwrap();
+    // Reprocessing a (first recorded) must not make it supersede b.
+    ledger.append(&[a], true).unwrap();
+    let all = ledger
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].supersedes, "");
+    assert_eq!(all[1].supersedes, all[0].record_id.to_string());
+    assert_eq!(all[2].message_id, "<mid:a@x>");
+    assert_eq!(all[2].supersedes, "");
+}
+
+#[test]
+fn ledger_and_lock_can_move_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Ledger>();
+    assert_send::<RunLock>();
+}
