@@ -6,7 +6,8 @@
 //! (filled form text, minimal DOCX/PDF, mbox framing) `tests/hostile.rs` and `tests/crash.rs`
 //! share. Nothing large is committed: everything is generated in a second or two.
 //!
-//! `cargo run --release --example make_hostile -- OUTDIR`
+//! `cargo run --release --example make_hostile -- OUTDIR`; with `--seeds fuzz/corpus` it writes the
+//! small fuzz seed corpus instead (committed; a few KB a file).
 
 #![allow(dead_code)]
 
@@ -39,8 +40,18 @@ pub struct HostileMessage {
 pub const SURNAME: &str = "Citizen";
 
 fn main() {
-    let dir = std::env::args_os()
-        .nth(1)
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--seeds") {
+        let dir = args
+            .get(1)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("fuzz/corpus"));
+        let n = write_seed_corpus(&dir).expect("write the seed corpus");
+        println!("{}: {n} seed files", dir.display());
+        return;
+    }
+    let dir = args
+        .first()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&dir).expect("create the output folder");
@@ -710,4 +721,188 @@ pub fn write_mbox_message(out: &mut impl Write, message: &[u8]) -> std::io::Resu
         out.write_all(b"\n")?;
     }
     out.write_all(b"\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fuzz seeds.
+
+/// Writes small seeds for each fuzz target into `dir/<target>/`; returns how many.
+pub fn write_seed_corpus(dir: &Path) -> std::io::Result<usize> {
+    let form = form_lines("Jane", "Seed Agency");
+    let mut partner = form.clone();
+    partner[8] =
+        "☐ Public coding service (1 API call per second and up to 1,000 calls per day).".into();
+    partner[9] = "☒ Partner coding service (Large batch coding)".into();
+    partner.insert(
+        10,
+        "Static IP address or range: 150.203.0.0/24; 203.0.113.5 - 203.0.113.9, 2001:db8::/48"
+            .into(),
+    );
+    partner[12] = "· records you expect to code: 2,000 - 4,000".into();
+    partner[13] = "· API calls you expect to make: approx. 5k".into();
+    let whole = |m: &[u8], i: usize| {
+        [
+            headers(
+                Some(&format!("<seed-{i}@regintake.test>")),
+                "Registration",
+                i,
+            )
+            .as_bytes(),
+            m,
+        ]
+        .concat()
+    };
+
+    let mut seeds: Vec<(&str, String, Vec<u8>)> = Vec::new();
+    let text = form.join("\n");
+    // mime_parse
+    seeds.push((
+        "mime_parse",
+        "body.eml".into(),
+        whole(&text_message(&text, "utf-8"), 1),
+    ));
+    seeds.push((
+        "mime_parse",
+        "docx-attached.eml".into(),
+        whole(&attachment_message(&docx(&form), "form.docx", DOCX_TYPE), 2),
+    ));
+    seeds.push((
+        "mime_parse",
+        "pdf-as-png.eml".into(),
+        whole(
+            &attachment_message(
+                &pdf(&form),
+                "=?utf-8?q?R=C3=A9gistration?=.pdf",
+                "image/png",
+            ),
+            3,
+        ),
+    ));
+    seeds.push((
+        "mime_parse",
+        "nested.eml".into(),
+        whole(&nested_message(&text, 6), 4),
+    ));
+    seeds.push((
+        "mime_parse",
+        "parts.eml".into(),
+        whole(&many_parts_message(&text, 12), 5),
+    ));
+    seeds.push((
+        "mime_parse",
+        "nul.eml".into(),
+        whole(&nul_message(&form), 6),
+    ));
+    seeds.push((
+        "mime_parse",
+        "charset.eml".into(),
+        whole(&text_message(&text, "x-unheard-of"), 7),
+    ));
+    let qp = format!(
+        "Subject: =?iso-8859-1?q?Inscripci=F3n?=\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/html; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<html><body><p>Full name: Ren=E9e Citizen</p><table><tr><td>Organisation</td><td>Caf=E9 Co</td></tr></table></body></html>\r\n--alt--\r\n"
+    );
+    seeds.push(("mime_parse", "html-qp.eml".into(), whole(qp.as_bytes(), 8)));
+    let fwd = [
+        b"Content-Type: multipart/mixed; boundary=\"f\"\r\n\r\n--f\r\nContent-Type: text/plain\r\n\r\nForwarding.\r\n--f\r\nContent-Type: message/rfc822\r\n\r\n".as_slice(),
+        &whole(&attachment_message(&docx(&form), "inner.docx", DOCX_TYPE), 9),
+        b"\r\n--f--\r\n",
+    ]
+    .concat();
+    seeds.push(("mime_parse", "forwarded.eml".into(), whole(&fwd, 10)));
+    // docx_read
+    seeds.push(("docx_read", "form.docx".into(), docx(&form)));
+    seeds.push(("docx_read", "partner.docx".into(), docx(&partner)));
+    seeds.push((
+        "docx_read",
+        "lying-sizes.docx".into(),
+        docx_lying_sizes(&form),
+    ));
+    seeds.push((
+        "docx_read",
+        "laughs.docx".into(),
+        docx_billion_laughs(&form[..3]),
+    ));
+    seeds.push((
+        "docx_read",
+        "entries.docx".into(),
+        docx_many_entries(&form[..3], 40),
+    ));
+    seeds.push((
+        "docx_read",
+        "small-bomb.docx".into(),
+        docx_zip_bomb(1 << 20),
+    ));
+    seeds.push(("docx_read", "controls.docx".into(), docx_with_controls()));
+    // pdf_read
+    seeds.push(("pdf_read", "form.pdf".into(), pdf(&form)));
+    seeds.push(("pdf_read", "partner.pdf".into(), pdf(&partner)));
+    seeds.push(("pdf_read", "loop.pdf".into(), pdf_self_page_tree()));
+    let whole_pdf = pdf(&form);
+    seeds.push((
+        "pdf_read",
+        "truncated.pdf".into(),
+        whole_pdf[..whole_pdf.len() / 2].to_vec(),
+    ));
+    seeds.push((
+        "pdf_read",
+        "nested.pdf".into(),
+        pdf_nested_arrays(&form[..2], 300),
+    ));
+    seeds.push(("pdf_read", "flate.pdf".into(), pdf_flate_bomb(64 << 10)));
+    seeds.push(("pdf_read", "acroform.pdf".into(), pdf_acroform()));
+    // form_validate
+    seeds.push((
+        "form_validate",
+        "form.txt".into(),
+        text.clone().into_bytes(),
+    ));
+    seeds.push((
+        "form_validate",
+        "partner.txt".into(),
+        partner.join("\n").into_bytes(),
+    ));
+    let tabbed = form
+        .iter()
+        .map(|l| l.replacen(": ", "\t", 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    seeds.push(("form_validate", "tabbed.txt".into(), tabbed.into_bytes()));
+    let odd = "Name - Dr J. O'Brien\nOrganization: ACME (Pty) Ltd\nE-mail address: jane(at)abs.gov.au\n[x] Terms of Use\n[ ] Public\nX Partner\nIP: 10.0.0.0/8, 192.168.1.1-192.168.1.300, dynamic home connection\nrecords per day: 1.2 million\nAPI calls: TBC\nUser Guide: yes\n> quoted reply line\n".to_string();
+    seeds.push(("form_validate", "odd-answers.txt".into(), odd.into_bytes()));
+
+    let mut count = 0;
+    for (target, name, bytes) in seeds {
+        let d = dir.join(target);
+        std::fs::create_dir_all(&d)?;
+        std::fs::write(d.join(name), bytes)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// A DOCX with a table, a check-box content control and a legacy check-box form field.
+fn docx_with_controls() -> Vec<u8> {
+    let body = r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Full name</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Jane Citizen</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>Organisation</w:t></w:r></w:p></w:tc><w:tc><w:sdt><w:sdtPr><w:tag w:val="organisation"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Seed Agency</w:t></w:r></w:p></w:sdtContent></w:sdt></w:tc></w:tr></w:tbl><w:p><w:sdt><w:sdtPr><w14:checkbox xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"><w14:checked w14:val="1"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>☒</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t xml:space="preserve"> I agree to be legally bound by the Terms of Use</w:t></w:r></w:p><w:p><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:default w:val="1"/></w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText>FORMCHECKBOX</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> Public coding service</w:t></w:r></w:p><w:p><w:r><w:sym w:font="Wingdings" w:char="F0FE"/><w:t xml:space="preserve"> I agree to read and follow the User Guide</w:t></w:r></w:p>"#;
+    let doc = format!("{DOC_OPEN}{body}{DOC_CLOSE}");
+    zip_of(
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", RELS.as_bytes()),
+            ("word/document.xml", doc.as_bytes()),
+        ],
+        deflated(),
+    )
+}
+
+/// A one-page PDF with an AcroForm: a text field and a ticked check box.
+fn pdf_acroform() -> Vec<u8> {
+    pdf_from_objects(&[
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R] >> >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        page(" /Annots [6 0 R 7 0 R]"),
+        stream_object("", content_stream(&["Full name".to_string(), "Terms of Use".to_string()]).as_bytes()),
+        FONT.as_bytes().to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (full_name) /TU (Full name) /V (Jane Citizen) /Rect [150 770 400 790] /P 3 0 R >>".to_vec(),
+        b"<< /Type /Annot /Subtype /Widget /FT /Btn /T (terms) /TU (I agree to the Terms of Use) /V /Yes /AS /Yes /Rect [40 750 50 760] /P 3 0 R >>".to_vec(),
+    ])
 }
