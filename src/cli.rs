@@ -91,6 +91,7 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
     Ok,
+    #[value(name = "needs_review")]
     NeedsReview,
 }
 

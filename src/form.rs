@@ -135,9 +135,14 @@ fn flatten(doc: &Document) -> Vec<Row> {
                     }
                 }
             } else {
-                rows.push(Row {
-                    cells: line.cells.iter().map(|c| c.replace('\n', " ")).collect(),
-                });
+                // Several tick-box statements in one cell ("☒ Public … ☐ Partner …") become
+                // cells of their own, so each keeps its own mark.
+                let cells = line
+                    .cells
+                    .iter()
+                    .flat_map(|c| split_statements(&c.replace('\n', " ")))
+                    .collect();
+                rows.push(Row { cells });
             }
         }
     }
@@ -206,6 +211,10 @@ impl Reader {
                     answer_after(rows, i, j, q)
                 };
                 let Some((text, raw)) = found else { continue };
+                // A service answer names a service; anything else is a neighbouring label.
+                if q == Question::Service && !is_service_answer(&text) {
+                    continue;
+                }
                 self.set_answer(q, text, raw, false);
             }
         }
@@ -430,6 +439,11 @@ impl Reader {
     }
 }
 
+fn is_service_answer(text: &str) -> bool {
+    let n = normalise(text);
+    n.contains("public") || n.contains("partner")
+}
+
 fn pick_tick(statement: Option<Tick>, answer: &Tick) -> Tick {
     match statement {
         Some(t) if t.ticked.is_some() => t,
@@ -478,6 +492,33 @@ fn wrapped_label(rows: &[Row], i: usize, cell: &str) -> Option<(Question, &'stat
         _ => false,
     };
     (fits && !is_form_text(next.split('\t').next().unwrap_or(""))).then_some((q, ""))
+}
+
+/// Splits a cell before each tick mark that starts another statement.
+fn split_statements(cell: &str) -> Vec<String> {
+    let mut cuts = vec![0];
+    for (pos, c) in cell.char_indices().skip(1) {
+        let starts_mark =
+            TICKED_GLYPHS.contains(&c) || UNTICKED_GLYPHS.contains(&c) || c == '[' || c == '(';
+        if !starts_mark || !cell[..pos].ends_with(char::is_whitespace) {
+            continue;
+        }
+        let rest = &cell[pos..];
+        let last = cuts.last().copied().unwrap_or(0);
+        if leading_mark(rest).is_some()
+            && statement_of(rest).is_some()
+            && statement_of(&cell[last..pos]).is_some()
+        {
+            cuts.push(pos);
+        }
+    }
+    if cuts.len() == 1 {
+        return vec![cell.to_string()];
+    }
+    cuts.push(cell.len());
+    cuts.windows(2)
+        .map(|w| cell[w[0]..w[1]].trim().to_string())
+        .collect()
 }
 
 /// The answer to a label that had nothing after it on its own cell: the next cell in the row,
@@ -546,6 +587,17 @@ fn ip_lines(rows: &[Row], label_row: usize, first: usize) -> Option<(String, Str
             .filter(|c| !c.is_empty())
             .collect();
         if cells.first().is_some_and(|c| is_form_text(c)) {
+            // The other lines of a label wrapped in a narrow column carry on; a new part of the
+            // form ends the answer.
+            if cells
+                .first()
+                .is_some_and(|c| looks_like_label_fragment(c) && labelled(c).is_none())
+            {
+                for c in cells.iter().filter(|c| looks_like_ip_text(c)) {
+                    parts.push(clean_answer(c));
+                }
+                continue;
+            }
             break;
         }
         let ipish: Vec<&str> = cells
@@ -616,6 +668,23 @@ fn is_form_text(text: &str) -> bool {
         return true;
     }
     let n = normalise(strip_marks(t));
+    // A longer label phrase on its own ("Static IP address or range for allowlisting"). Names
+    // and organisations are left out: "Department of Health" is an answer.
+    if !n.contains('@') && !n.chars().any(|c| c.is_ascii_digit()) {
+        let label = normalise_label(t);
+        if matches!(
+            classify_label(&label, false),
+            Some(
+                Question::Ip
+                    | Question::Records
+                    | Question::Calls
+                    | Question::Terms
+                    | Question::UserGuide
+            )
+        ) {
+            return true;
+        }
+    }
     BOILERPLATE.iter().any(|b| n.starts_with(b))
 }
 
@@ -1560,6 +1629,27 @@ mod tests {
         let one_line = text.replace("Static IP address or range for\n                                    150.203.8.0/24\nallowlisting (Partner service\n                                    2001:388:2000::/48\n", "Static IP address or range for\nallowlisting (Partner service        100.64.1.1\n");
         let a = read(&text_doc(&one_line)).expect("a form");
         assert_eq!(val(&a.ip_allowlist), "100.64.1.1");
+    }
+
+    #[test]
+    fn two_statements_in_one_cell() {
+        let d = doc(&[
+            &["Full name", "Ms Aroha Ngata"],
+            &["Organisation", "Department of Finance"],
+            &["Contact email", "aroha.ngata@finance.gov.au"],
+            &[
+                "Service required",
+                "☒ Public coding service (1 API call per second). ☐ Partner coding service (Large batch coding).",
+            ],
+            &[
+                "Static IP address or range for allowlisting (Partner service only)",
+                "",
+            ],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(a.public_service.ticked, Some(true));
+        assert_eq!(a.partner_service.ticked, Some(false));
+        assert_eq!(a.ip_allowlist, None);
     }
 
     #[test]
