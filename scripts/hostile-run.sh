@@ -11,7 +11,7 @@ bin=target/release/regintake
 work=$(mktemp -d "${TMPDIR:-/tmp}/regintake-hostile.XXXXXX")
 [ "${1:-}" = "--keep" ] || trap 'rm -rf "$work"' EXIT
 
-target/release/examples/make_hostile "$work" | head -1
+target/release/examples/make_hostile "$work" >"$work/manifest.txt"; head -1 "$work/manifest.txt"
 
 # GNU time gives the peak RSS; without it, bash's time gives the wall time only.
 set +e
@@ -34,6 +34,7 @@ echo "hostile ingest: $stats"
 "$bin" --db "$work/ledger.db" export --out "$work/ledger.csv" 2>/dev/null
 python3 - "$work/ledger.csv" <<'PY' 2>/dev/null || echo "(python3 missing: see $work/ledger.csv with --keep)"
 import csv, sys
+csv.field_size_limit(sys.maxsize)
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 for r in rows:
     subject = r["subject"][:48]
