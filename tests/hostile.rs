@@ -143,30 +143,44 @@ fn worker_death_costs_one_attachment_not_the_caller() {
 #[test]
 fn worker_round_trip_overhead() {
     let ctx = worker_ctx(bin(), 20_000);
-    let pdf = small_pdf();
-    let att = attachment("form.pdf", FileKind::Pdf, &pdf);
+    let form = make_hostile::form_lines("Jane", "Overhead Agency");
+    let docx = make_hostile::docx(&form);
+    let pdf = make_hostile::pdf(&form);
     // Warm up: the first call spawns the worker.
     let spawn_started = Instant::now();
-    let first = worker::read_attachment(&att, &ctx);
-    let spawn = spawn_started.elapsed();
-    let n = 200u32;
-    let started = Instant::now();
-    for _ in 0..n {
-        assert_eq!(worker::read_attachment(&att, &ctx), first);
-    }
-    let via_worker = started.elapsed() / n;
-    let started = Instant::now();
-    for _ in 0..n {
-        assert_eq!(
-            regintake::extract::read_attachment(&att, &ctx.limits),
-            first
+    let warm = worker::read_attachment(&attachment("form.pdf", FileKind::Pdf, &pdf), &ctx);
+    println!(
+        "worker overhead: first call (spawn + read) {:?}",
+        spawn_started.elapsed()
+    );
+    for (att, what) in [
+        (attachment("form.pdf", FileKind::Pdf, &pdf), "PDF"),
+        (attachment("form.docx", FileKind::Docx, &docx), "DOCX"),
+    ] {
+        let first = if what == "PDF" {
+            warm.clone()
+        } else {
+            worker::read_attachment(&att, &ctx)
+        };
+        let n = 100u32;
+        let started = Instant::now();
+        for _ in 0..n {
+            assert_eq!(worker::read_attachment(&att, &ctx), first);
+        }
+        let via_worker = started.elapsed() / n;
+        let started = Instant::now();
+        for _ in 0..n {
+            assert_eq!(
+                regintake::extract::read_attachment(&att, &ctx.limits),
+                first
+            );
+        }
+        let in_process = started.elapsed() / n;
+        println!(
+            "worker overhead: {} byte form {what}: {via_worker:?} per attachment via the worker, {in_process:?} in process",
+            att.bytes.len()
         );
     }
-    let in_process = started.elapsed() / n;
-    println!(
-        "worker overhead: first call (spawn + read) {spawn:?}; per attachment {via_worker:?} via worker vs {in_process:?} in process ({} byte PDF)",
-        pdf.len()
-    );
 }
 
 /// What a run of the binary gave, with its own peak RSS (and that of the workers it reaped).
