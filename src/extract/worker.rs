@@ -78,9 +78,14 @@ pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Documen
     }
     WORKER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let reusable = slot
-            .as_ref()
-            .is_some_and(|w| w.exe == *exe && w.limits == ctx.limits && w.served < REQUESTS_PER_WORKER);
+        // A worker that died while idle (killed from outside) is replaced, so the attachment
+        // is not blamed for it.
+        let reusable = slot.as_mut().is_some_and(|w| {
+            w.exe == *exe
+                && w.limits == ctx.limits
+                && w.served < REQUESTS_PER_WORKER
+                && w.is_alive()
+        });
         if !reusable {
             *slot = None; // Drop kills and reaps the old one.
             match WorkerProcess::spawn(exe, &ctx.limits) {
@@ -239,7 +244,15 @@ impl WorkerProcess {
         };
         // A child that died while reading shows as a broken pipe (SIGPIPE is ignored in Rust
         // programs).
-        write().map_err(|_| Failure::Died)
+        if write().is_err() {
+            self.reap();
+            return Err(Failure::Died);
+        }
+        Ok(())
+    }
+
+    fn is_alive(&mut self) -> bool {
+        self.exit.is_none() && matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Reads one frame from the child's stdout, forwarding its stderr meanwhile; kills the
