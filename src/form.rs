@@ -399,9 +399,7 @@ impl Reader {
     /// applicant deleted the option they did not want and ticked nothing, the one left.
     fn service_ticks(&self) -> (Tick, Tick) {
         if let Some(answer) = &self.service {
-            let t = normalise(&answer.text);
-            let public = t.contains("public");
-            let partner = t.contains("partner");
+            let (public, partner) = services_named(&answer.text);
             if public || partner {
                 let tick = |on: bool| Tick {
                     ticked: Some(on),
@@ -437,6 +435,50 @@ impl Reader {
         let only_partner = partner.is_some() && public.is_none();
         (resolve(public, only_public), resolve(partner, only_partner))
     }
+}
+
+/// Which services a written answer names. With tick marks in it ("☒ Public ☐ Partner") only
+/// the ticked ones count.
+fn services_named(text: &str) -> (bool, bool) {
+    let n = normalise(text);
+    let has_marks = n
+        .chars()
+        .any(|c| TICKED_GLYPHS.contains(&c) || UNTICKED_GLYPHS.contains(&c))
+        || n.contains("[x]")
+        || n.contains("[ ]");
+    if !has_marks {
+        // "Partner (not public)" names one service only.
+        let negated = |w: &str| n.contains(&format!("not {w}")) || n.contains(&format!("no {w}"));
+        let public = n.contains("public") && !negated("public");
+        let partner = n.contains("partner") && !negated("partner");
+        return (public, partner);
+    }
+    let mut public = false;
+    let mut partner = false;
+    for part in split_statements_anywhere(&n) {
+        if leading_mark(&part) == Some(true) {
+            public |= part.contains("public");
+            partner |= part.contains("partner");
+        }
+    }
+    (public, partner)
+}
+
+/// Splits a text before every tick mark.
+fn split_statements_anywhere(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (pos, c) in text.char_indices().skip(1) {
+        let mark = TICKED_GLYPHS.contains(&c)
+            || UNTICKED_GLYPHS.contains(&c)
+            || (c == '[' && bracket_mark(&text[pos..]).is_some());
+        if mark {
+            parts.push(text[start..pos].trim().to_string());
+            start = pos;
+        }
+    }
+    parts.push(text[start..].trim().to_string());
+    parts
 }
 
 fn is_service_answer(text: &str) -> bool {
@@ -496,6 +538,11 @@ fn wrapped_label(rows: &[Row], i: usize, cell: &str) -> Option<(Question, &'stat
 
 /// Splits a cell before each tick mark that starts another statement.
 fn split_statements(cell: &str) -> Vec<String> {
+    // Statements are sentences: a longer cell is not a list of them, and looking for marks in
+    // it would cost time quadratic in its length.
+    if cell.len() > 4000 {
+        return vec![cell.to_string()];
+    }
     let mut cuts = vec![0];
     for (pos, c) in cell.char_indices().skip(1) {
         let starts_mark =
@@ -556,7 +603,7 @@ fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String
         .filter(|c| !c.is_empty())
         .collect();
     let first = *cells.first()?;
-    if is_form_text(first) {
+    if is_form_text(first) || cells.iter().any(|c| statement_of(c).is_some()) {
         return None;
     }
     if q == Question::Ip {
@@ -944,7 +991,17 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
 
 /// Which statement a line states, when it is one of the form's tick-box statements.
 fn statement_of(text: &str) -> Option<Statement> {
-    let n = normalise(strip_marks(text));
+    static TYPED_MARK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?i)(?:x|yes|y|no|n)\s*(?:[-–:.)]\s*|\s)").expect("regex"));
+    let stripped = strip_marks(text);
+    statement_of_unmarked(stripped).or_else(|| {
+        let m = TYPED_MARK.find(stripped)?;
+        statement_of_unmarked(&stripped[m.end()..])
+    })
+}
+
+fn statement_of_unmarked(text: &str) -> Option<Statement> {
+    let n = normalise(text);
     let n = n.trim_start_matches(['·', '•', '-', '*', ' ']);
     if n.contains("legally bound by the terms")
         || n.starts_with("i have read, understand")
@@ -1650,6 +1707,38 @@ mod tests {
         assert_eq!(a.public_service.ticked, Some(true));
         assert_eq!(a.partner_service.ticked, Some(false));
         assert_eq!(a.ip_allowlist, None);
+    }
+
+    #[test]
+    fn typed_x_and_tick_cells_under_a_service_heading() {
+        let text = OFFICIAL_FILLED
+            .replace("☒ Partner", "X Partner")
+            .replace("☐ Public", "Public");
+        let a = read(&text_doc(&text)).expect("a form");
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(false));
+        let d = doc(&[
+            &["Full name", "Marco Bianchi"],
+            &["Organisation", "Bianchi Survey Research"],
+            &["Service required"],
+            &[
+                "☐",
+                "Public coding service (1 API call per second and up to 1,000 calls per day).",
+            ],
+            &["☒", "Partner coding service (Large batch coding)."],
+            &["IP address(es)", "203.10.76.45"],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_eq!(a.public_service.ticked, Some(false));
+    }
+
+    #[test]
+    fn written_service_with_marks() {
+        assert_eq!(services_named("☒ Public ☐ Partner"), (true, false));
+        assert_eq!(services_named("[ ] public [x] partner"), (false, true));
+        assert_eq!(services_named("Partner coding service"), (false, true));
+        assert_eq!(services_named("Partner (not public)"), (false, true));
     }
 
     #[test]

@@ -291,7 +291,8 @@ fn check_allowlist(
             ..ip::Allowlist::default()
         });
     fields.ip_allowlist = list.value();
-    if partner && list.entries.is_empty() {
+    // Missing means blank: an answer with no address in it is invalid_ip, not missing.
+    if partner && list.entries.is_empty() && !list.invalid {
         flags.push(Flag::MissingIpAllowlist);
     }
     if list.invalid {
@@ -585,7 +586,7 @@ mod tests {
             (
                 "partner, IP text without an address",
                 |a| a.ip_allowlist = answer("to be confirmed"),
-                vec![Flag::MissingIpAllowlist, Flag::InvalidIp],
+                vec![Flag::InvalidIp],
             ),
             (
                 "IP malformed",
