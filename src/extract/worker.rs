@@ -7,8 +7,9 @@
 //! (kind, file name) and a frame of raw bytes; child → parent: a ready frame after the hello,
 //! then one JSON `Result<Option<Document>, String>` per attachment. The child sets `RLIMIT_AS`
 //! once and an `RLIMIT_CPU` budget per attachment; the parent polls the child's stdout and
-//! stderr with the attachment deadline, and kills and replaces a child that overruns or dies.
-//! The child is given no config and no environment secrets, so it has none to log.
+//! stderr with the attachment deadline, kills and replaces a child that overruns or dies, and
+//! logs what the child wrote to stderr through its own log format.
+//! The child is given no config (and no REGINTAKE_* variables), so it holds no secret to log.
 
 use super::{Document, Unreadable};
 use crate::limits::Limits;
@@ -112,6 +113,7 @@ pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Documen
                 tracing::warn!(
                     attachment = %att.filename,
                     reason = %why,
+                    worker_stderr = %worker.stderr_text(),
                     "Attachment worker failed; starting a new one"
                 );
                 *slot = None;
@@ -219,6 +221,7 @@ impl WorkerProcess {
     /// Sends one attachment and waits for its document, within the attachment deadline.
     fn request(&mut self, kind: &str, att: &Attachment) -> Result<Response, Failure> {
         self.served += 1;
+        self.stderr_tail.clear();
         let header = serde_json::to_vec(&RequestHeader {
             kind: kind.to_string(),
             filename: att.filename.clone(),
@@ -227,6 +230,13 @@ impl WorkerProcess {
         let deadline = Instant::now() + Duration::from_millis(self.limits.attachment_deadline_ms);
         self.send(&[&header, &att.bytes])?;
         let frame = self.receive(deadline, MAX_RESPONSE_BYTES)?;
+        if !self.stderr_tail.is_empty() {
+            tracing::debug!(
+                attachment = %att.filename,
+                worker_stderr = %self.stderr_text(),
+                "Attachment worker wrote to stderr"
+            );
+        }
         serde_json::from_slice::<Response>(&frame)
             .map_err(|e| Failure::Protocol(format!("bad response: {e}")))
     }
@@ -249,6 +259,13 @@ impl WorkerProcess {
             return Err(Failure::Died);
         }
         Ok(())
+    }
+
+    /// The kept tail of the child's stderr, trimmed.
+    fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr_tail)
+            .trim()
+            .to_string()
     }
 
     fn is_alive(&mut self) -> bool {
@@ -322,7 +339,8 @@ impl WorkerProcess {
         }
     }
 
-    /// One read from the child's stderr (it is readable): copied to ours, tail kept.
+    /// One read from the child's stderr (it is readable): the tail is kept, to tell why a child
+    /// died and to be logged through our own log format (raw text would break JSON logs).
     fn forward_stderr(&mut self, chunk: &mut [u8]) {
         let Some(stderr) = self.stderr.as_mut() else {
             return;
@@ -330,7 +348,6 @@ impl WorkerProcess {
         match stderr.read(chunk) {
             Ok(0) | Err(_) => self.stderr = None,
             Ok(n) => {
-                let _ = std::io::stderr().write_all(&chunk[..n]);
                 self.stderr_tail.extend_from_slice(&chunk[..n]);
                 if self.stderr_tail.len() > STDERR_TAIL_BYTES {
                     let cut = self.stderr_tail.len() - STDERR_TAIL_BYTES;
