@@ -77,6 +77,9 @@ pub struct ImapConfig {
     /// Messages fetched per round trip.
     #[serde(default = "default_batch")]
     pub fetch_batch: u32,
+    /// Longest wait for any one server answer (connect, TLS, each command), in seconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
 }
 
 // Hand-written so that no password can reach a log line through `{:?}`.
@@ -125,6 +128,9 @@ fn default_true() -> bool {
 }
 fn default_batch() -> u32 {
     200
+}
+fn default_timeout() -> u64 {
+    120
 }
 
 #[derive(Debug, Clone, Deserialize)]

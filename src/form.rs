@@ -115,9 +115,10 @@ fn flatten(doc: &Document) -> Vec<Row> {
     for line in &doc.lines {
         if line.cells.len() <= 1 {
             let text = line.cells.first().map(String::as_str).unwrap_or("");
+            // Tabs and wide runs of spaces typed between a label and its answer are columns.
             for part in text.split('\n') {
                 rows.push(Row {
-                    cells: vec![part.to_string()],
+                    cells: crate::extract::body::split_columns(part),
                 });
             }
         } else {
@@ -182,7 +183,24 @@ impl Reader {
                 if cell.is_empty() {
                     continue;
                 }
-                if let Some(stmt) = statement_of(cell) {
+                // "Public coding service: [ ]  Partner coding service: [X]": options as labels
+                // with their marks as answers.
+                let options = options_with_marks(cell);
+                if !options.is_empty() {
+                    for (stmt, on) in options {
+                        self.seen_statement(stmt);
+                        self.set_statement(
+                            stmt,
+                            Tick {
+                                ticked: Some(on),
+                                raw: row_raw(row),
+                                from_field: false,
+                            },
+                        );
+                    }
+                    continue;
+                }
+                if let Some(stmt) = statement_of(cell).or_else(|| wrapped_statement(rows, i, j)) {
                     self.seen_statement(stmt);
                     let tick = statement_mark(rows, i, j);
                     self.set_statement(stmt, tick);
@@ -206,11 +224,25 @@ impl Reader {
                 };
                 self.labels_seen.insert(question_key(q));
                 let found = if !clean_answer(rest).is_empty() {
-                    Some((clean_answer(rest), row_raw(row)))
+                    // A written service choice keeps its tick marks ("[ ] Public [X] Partner").
+                    let text = if q == Question::Service {
+                        rest.trim().to_string()
+                    } else {
+                        clean_answer(rest)
+                    };
+                    Some((text, row_raw(row), i))
                 } else {
                     answer_after(rows, i, j, q)
                 };
-                let Some((text, raw)) = found else { continue };
+                let Some((text, raw, at)) = found else {
+                    continue;
+                };
+                let (text, raw) = carry_on(rows, at, q, text, raw);
+                let (text, raw) = if q == Question::Ip {
+                    ip_lines_above(rows, i, text, raw)
+                } else {
+                    (text, raw)
+                };
                 // A service answer names a service; anything else is a neighbouring label.
                 if q == Question::Service && !is_service_answer(&text) {
                     continue;
@@ -254,7 +286,7 @@ impl Reader {
                         if h.is_empty() {
                             return None;
                         }
-                        classify_label(&normalise_label(h), true)
+                        classify_label(&normalise_label(h), false)
                     });
                     let Some(q) = q else { continue };
                     let text = clean_answer(value);
@@ -568,27 +600,218 @@ fn split_statements(cell: &str) -> Vec<String> {
         .collect()
 }
 
-/// The answer to a label that had nothing after it on its own cell: the next cell in the row,
-/// the cell below a column heading, or the next line(s).
-fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String, String)> {
-    let row = &rows[i];
-    // Next non-empty cell in the same row.
-    if let Some(cell) = row
+/// An answer that goes on below the line it was found on: a bracket opened and closed on a
+/// later line, more addresses of an IP list, the rest of a name or organisation wrapped in a
+/// narrow table column.
+fn carry_on(
+    rows: &[Row],
+    at: usize,
+    q: Question,
+    mut text: String,
+    mut raw: String,
+) -> (String, String) {
+    let line_text = rows.get(at).map(|r| r.joined()).unwrap_or_default();
+    let open_bracket = line_text
+        .rfind('[')
+        .is_some_and(|o| !line_text[o..].contains(']'));
+    for next in rows.iter().skip(at + 1).take(6) {
+        if next.is_blank() {
+            break;
+        }
+        let cells: Vec<&str> = next
+            .cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let Some(first) = cells.first().copied() else {
+            break;
+        };
+        let joined = next.joined();
+        if open_bracket {
+            let part = joined
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('_')
+                .trim();
+            if !part.is_empty() {
+                text = if text.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{text}; {part}")
+                };
+                if q != Question::Ip {
+                    text = text.replace("; ", " ");
+                }
+            }
+            raw.push('\n');
+            raw.push_str(&joined);
+            if joined.contains(']') {
+                break;
+            }
+            continue;
+        }
+        match q {
+            Question::Ip => {
+                if is_form_text(first) && !looks_like_label_fragment(first) {
+                    break;
+                }
+                let ipish: Vec<&str> = cells
+                    .iter()
+                    .copied()
+                    .filter(|c| looks_like_ip_text(c) && labelled(c).is_none())
+                    .collect();
+                if ipish.is_empty() {
+                    break;
+                }
+                for c in ipish {
+                    text.push_str("; ");
+                    text.push_str(&clean_answer(c));
+                }
+                raw.push('\n');
+                raw.push_str(&joined);
+            }
+            Question::FullName | Question::Organisation => {
+                // One more line of a wrapped cell: a single short capitalised piece that is
+                // nothing of the form's own.
+                let words = first.split_whitespace().count();
+                let capitalised = first.chars().next().is_some_and(|c| c.is_uppercase());
+                let label_like =
+                    is_form_text(first) || classify_label(&normalise_label(first), false).is_some();
+                if cells.len() != 1
+                    || words > 6
+                    || !capitalised
+                    || label_like
+                    || first.contains('@')
+                    || first.chars().any(|c| c.is_ascii_digit())
+                    || text.ends_with(['.', ':', ';'])
+                    || rows.get(at).is_some_and(|r| r.cells.len() < 2)
+                {
+                    break;
+                }
+                // Lines around a bare label with no answer of its own are that label's answer
+                // (a long organisation name wrapped beside a centred label).
+                let bare_label_follows = rows.iter().skip(at + 2).take(3).any(|r| {
+                    let c: Vec<&str> = r
+                        .cells
+                        .iter()
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    c.len() == 1 && labelled(c[0]).is_some_and(|(_, rest)| rest.trim().is_empty())
+                });
+                if bare_label_follows {
+                    break;
+                }
+                text.push(' ');
+                text.push_str(first);
+                raw.push('\n');
+                raw.push_str(&joined);
+                break;
+            }
+            _ => break,
+        }
+    }
+    (text, raw)
+}
+
+/// Addresses printed on the lines just above an IP label: a label centred vertically beside a
+/// list in a printed table. A line holding only addresses belongs to no other question.
+fn ip_lines_above(rows: &[Row], label_row: usize, text: String, raw: String) -> (String, String) {
+    let mut above = Vec::new();
+    for k in (label_row.saturating_sub(2)..label_row).rev() {
+        let t = rows[k].joined();
+        let only_addresses = looks_like_ip_text(&t)
+            && t.chars()
+                .all(|c| c.is_ascii_hexdigit() || ".:/-;, \t".contains(c));
+        if !only_addresses {
+            break;
+        }
+        above.push(t.trim().to_string());
+    }
+    if above.is_empty() {
+        return (text, raw);
+    }
+    above.reverse();
+    let raw = format!("{}\n{raw}", above.join("\n"));
+    above.push(text);
+    (above.join("; "), raw)
+}
+
+/// Service options written as labels with a mark or yes/no after them.
+fn options_with_marks(cell: &str) -> Vec<(Statement, bool)> {
+    static OPTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(public|partner)(?: coding)? service\s*(?:[:\-–=]\s*)?(\[\s*[xX✓✔*]?\s*\]|\(\s*[xX✓✔*]?\s*\)|[☒☑✓✔✗✘☐□]|yes\b|no\b|y\b|n\b)")
+            .expect("regex")
+    });
+    if cell.len() > 400 {
+        return Vec::new();
+    }
+    OPTION
+        .captures_iter(cell)
+        .filter_map(|c| {
+            let stmt = if c[1].eq_ignore_ascii_case("public") {
+                Statement::Public
+            } else {
+                Statement::Partner
+            };
+            let mark = &c[2];
+            let on = bare_mark(mark).or_else(|| yes_no(mark))?;
+            Some((stmt, on))
+        })
+        .collect()
+}
+
+/// A statement wrapped over two lines ("I have read and agree to" / "the Terms of Use").
+fn wrapped_statement(rows: &[Row], i: usize, j: usize) -> Option<Statement> {
+    let cell = rows.get(i)?.cells.get(j)?.trim();
+    let n = normalise(strip_marks(cell));
+    if !(n.starts_with("i ") || n.starts_with("public") || n.starts_with("partner"))
+        || n.len() > 200
+    {
+        return None;
+    }
+    let next = rows.get(i + 1)?;
+    let first = next
         .cells
         .iter()
-        .skip(j + 1)
         .map(|c| c.trim())
-        .find(|c| !c.is_empty())
-    {
-        if is_form_text(cell) {
-            return column_below(rows, i, j);
+        .find(|c| !c.is_empty())?;
+    if labelled(first).is_some() || statement_of(first).is_some() {
+        return None;
+    }
+    statement_of(&format!("{cell} {first}"))
+}
+
+/// The answer to a label that had nothing after it on its own cell: the next cell in the row,
+/// the cell below a column heading, or the next line(s).
+fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String, String, usize)> {
+    let row = &rows[i];
+    // The next cell in the same row (an empty one is a blank answer: a third column holds
+    // notes, not the answer).
+    if let Some(cell) = row.cells.get(j + 1).map(|c| c.trim()) {
+        if cell.is_empty() {
+            return None;
+        }
+        // "Service required: | Partner coding service": the option's name alone, without its
+        // printed description, is the applicant's written choice.
+        let option_named = q == Question::Service
+            && matches!(
+                statement_of(cell),
+                Some(Statement::Public | Statement::Partner)
+            )
+            && !cell.contains('(');
+        if is_form_text(cell) && !option_named {
+            return column_below(rows, i, j).map(|(t, r)| (t, r, i + 1));
         }
         let text = clean_answer(cell);
-        return (!text.is_empty()).then(|| (text, row_raw(row)));
+        return (!text.is_empty()).then(|| (text, row_raw(row), i));
     }
     if row.cells.iter().filter(|c| !c.trim().is_empty()).count() > 1 {
         // A heading row of several labels: the answer sits in the same column below.
-        return column_below(rows, i, j);
+        return column_below(rows, i, j).map(|(t, r)| (t, r, i + 1));
     }
     // The next non-blank line, unless it is part of the form itself.
     let mut k = i + 1;
@@ -607,20 +830,22 @@ fn answer_after(rows: &[Row], i: usize, j: usize, q: Question) -> Option<(String
         return None;
     }
     if q == Question::Ip {
-        return ip_lines(rows, i, k);
+        return ip_lines(rows, i, k).map(|(t, r, last)| (t, r, last));
     }
     let joined = cells.join(" ");
     let text = clean_answer(if cells.len() == 1 { first } else { &joined });
     let raw = format!("{}\n{}", row_raw(row), next.joined());
-    (!text.is_empty()).then_some((text, raw))
+    (!text.is_empty()).then_some((text, raw, k))
 }
 
 /// An IP answer below its label: the address-like cells of the following lines, up to the next
 /// part of the form (a wrapped label's other lines are skipped, a list may span several lines).
-fn ip_lines(rows: &[Row], label_row: usize, first: usize) -> Option<(String, String)> {
+fn ip_lines(rows: &[Row], label_row: usize, first: usize) -> Option<(String, String, usize)> {
     let mut parts = Vec::new();
     let mut raw = vec![rows[label_row].joined()];
-    for row in rows.iter().skip(first).take(8) {
+    let mut last = first;
+    for (at, row) in rows.iter().enumerate().skip(first).take(8) {
+        last = at;
         if row.is_blank() {
             if parts.is_empty() {
                 continue;
@@ -671,18 +896,20 @@ fn ip_lines(rows: &[Row], label_row: usize, first: usize) -> Option<(String, Str
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
-    (!text.is_empty()).then(|| (text, raw.join("\n")))
+    // Lines after the answer are for `carry_on`: the answer ends here.
+    (!text.is_empty()).then(|| (text, raw.join("\n"), last.min(rows.len().saturating_sub(1))))
 }
 
 /// A line that carries on a wrapped IP label ("allowlisting (Partner service", "only)").
 fn looks_like_label_fragment(text: &str) -> bool {
     let n = normalise(text);
-    n.contains("allowlist")
-        || n.contains("whitelist")
-        || n.contains("service")
-        || n.contains("only)")
-        || n.contains("range")
-        || n.contains("address")
+    !n.chars().any(|c| c.is_ascii_digit())
+        && (n.contains("allowlist")
+            || n.contains("whitelist")
+            || n.contains("partner service")
+            || n.ends_with("only)")
+            || n.starts_with("ip address")
+            || n.starts_with("range"))
 }
 
 fn column_below(rows: &[Row], i: usize, j: usize) -> Option<(String, String)> {
@@ -881,7 +1108,7 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
             r(Question::LastName, r"last name|surname|family name"),
             r(
                 Question::Organisation,
-                r"(?:your |applicant'?s? |name of (?:your )?)?(?:organi[sz]ation|agency|company|employer|institution|department|business|entity|organi[sz]ation or agency|organi[sz]ation/agency|agency/organi[sz]ation|department or agency|department/agency|agency or department)(?: name)?|org|organi[sz]ation \(agency\)",
+                r"(?:your |applicant'?s? |the |name of (?:your |the )?)?(?:organi[sz]ation|agency|company|employer|institution|department|business|entity)(?:\s*(?:/|or|and|&)\s*(?:organi[sz]ation|agency|company|employer|institution|department|business|entity))*(?: name)?|org",
             ),
             r(
                 Question::Email,
@@ -920,6 +1147,14 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
     }
     for (q, re) in STRICT.iter() {
         if re.is_match(label) {
+            return Some(*q);
+        }
+    }
+    // "Email (contact)", "Name (in full)", "Organisation (agency)": the note does not change
+    // the question.
+    if let Some(open) = label.rfind(" (").filter(|_| label.ends_with(')')) {
+        let head = label[..open].trim();
+        if let Some((q, _)) = STRICT.iter().find(|(_, re)| re.is_match(head)) {
             return Some(*q);
         }
     }
@@ -971,14 +1206,17 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
     if (has("service") && words <= 5) || has("public or partner") {
         return Some(Question::Service);
     }
-    if has("organisation")
+    // An organisation's own name ("Department of Health") is not a label: the label words
+    // must lead and the label stay short.
+    let org_word = has("organisation")
         || has("organization")
         || has("agency")
         || has("department")
         || has("company")
         || has("employer")
-        || has("institution")
-    {
+        || has("institution");
+    let names_an_org = words <= 5 && (!has(" of ") || label.starts_with("name of"));
+    if org_word && names_an_org {
         return Some(Question::Organisation);
     }
     if (has("name") && words <= 5 && !has("user") && !has("file") && !has("domain") && !has("host"))
@@ -1069,6 +1307,14 @@ fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
     };
     if let Some(on) = leading_mark(cell) {
         return tick(on);
+    }
+    // "Terms of Use: [✓] I have read, …": the mark follows the label.
+    if let Some((_, rest)) = split_at_separator(cell) {
+        if statement_of(rest).is_some() {
+            if let Some(on) = leading_mark(rest.trim()) {
+                return tick(on);
+            }
+        }
     }
     if let Some(on) = trailing_mark(cell) {
         return tick(on);
@@ -1207,6 +1453,20 @@ fn bare_mark(text: &str) -> Option<bool> {
 
 /// Yes/no words applicants use for the agreements.
 fn yes_no(text: &str) -> Option<bool> {
+    let stripped = strip_marks(text);
+    if stripped.len() != text.trim_start().len() {
+        let mark = leading_mark(text);
+        let rest = stripped.trim();
+        if rest.is_empty() {
+            return mark;
+        }
+        return match (mark, yes_no(rest)) {
+            (Some(false), _) => Some(false),
+            (_, Some(answer)) => Some(answer),
+            (Some(true), None) => Some(true),
+            (None, None) => None,
+        };
+    }
     let n = normalise(text);
     let n = n.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
     if let Some(on) = n
@@ -1739,6 +1999,71 @@ mod tests {
         assert_eq!(services_named("[ ] public [x] partner"), (false, true));
         assert_eq!(services_named("Partner coding service"), (false, true));
         assert_eq!(services_named("Partner (not public)"), (false, true));
+    }
+
+    #[test]
+    fn shapes_from_the_second_fixture_set() {
+        // Tabs typed twice, a mark after the label, a written service with marks.
+        let text = "Full name\t\tDr Rosa Bianchi\nAgency/Department\nDepartment of Foreign Affairs and Trade\nContact email\t\trosa@aff.gov.au\nTerms of Use: [✓] I have read, understand, and agree to be legally bound by the Terms of Use\nService required: [ ] Public coding service   [X] Partner coding service\nIP address: [ 203.2.218.40\n2001:db8:abcd::/48 ]\nUser Guide\t☒ Agreed";
+        let a = read(&text_doc(text)).expect("a form");
+        assert_eq!(val(&a.full_name), "Dr Rosa Bianchi");
+        assert_eq!(
+            val(&a.organisation),
+            "Department of Foreign Affairs and Trade"
+        );
+        assert_eq!(a.terms.ticked, Some(true));
+        assert_eq!(a.partner_service.ticked, Some(true));
+        assert_ne!(a.public_service.ticked, Some(true));
+        assert_eq!(val(&a.ip_allowlist), "203.2.218.40; 2001:db8:abcd::/48");
+        assert_eq!(a.user_guide.ticked, Some(true));
+        // An organisation named after a dash, a third column of notes, wrapped cells.
+        let d = doc(&[
+            &["Organisation", "Department of Health – Workforce Data"],
+            &["Full name", "Dr. Seán Murphy"],
+            &["Contact email", "sean@humanrights.gov.au"],
+            &["Approx. API calls per day", "", "will confirm"],
+            &["I have read and agree to", "✓"],
+            &["the Terms of Use"],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(
+            val(&a.organisation),
+            "Department of Health – Workforce Data"
+        );
+        assert_eq!(a.expected_calls, None);
+        assert_eq!(a.terms.ticked, Some(true));
+        let d = doc(&[
+            &["Full name", "Dr. Seán Murphy"],
+            &["Organisation", "Australian Human Rights"],
+            &["Commission"],
+            &["Contact email", "sean@humanrights.gov.au"],
+            &[
+                "IP address(es)",
+                "164.97.150.10; 164.97.150.11 and",
+                "static, agency",
+            ],
+            &["164.97.150.12", "proxy"],
+            &["Records per day", "40 000"],
+        ]);
+        let a = read(&d).expect("a form");
+        assert_eq!(val(&a.organisation), "Australian Human Rights Commission");
+        assert_eq!(
+            val(&a.ip_allowlist),
+            "164.97.150.10; 164.97.150.11 and; 164.97.150.12"
+        );
+    }
+
+    #[test]
+    fn service_options_as_labels_with_marks() {
+        assert_eq!(
+            options_with_marks("Public coding service: [ ] Partner coding service: [X]"),
+            vec![(Statement::Public, false), (Statement::Partner, true)]
+        );
+        assert_eq!(
+            options_with_marks("Partner service - Yes"),
+            vec![(Statement::Partner, true)]
+        );
+        assert!(options_with_marks("Public coding service (1 API call per second)").is_empty());
     }
 
     #[test]

@@ -150,7 +150,10 @@ fn nested_message_markers(raw: &[u8]) -> usize {
 
 fn count_markers_in(bytes: &[u8], encoded_levels: usize) -> usize {
     let mut count = count_markers(bytes);
-    if encoded_levels == 0 {
+    // A part is only opened as a nested message when its own (unencoded) Content-Type names
+    // one, so bytes without any visible marker hide none in their encoded parts: skip decoding
+    // them (it was most of the cost of parsing an ordinary message with attachments).
+    if encoded_levels == 0 || count == 0 {
         return count;
     }
     if bytes.contains(&b'=') {

@@ -19,8 +19,8 @@ const FIELDS: [&str; 9] = [
     "user_guide_agreed",
 ];
 
-fn fixture_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+fn fixture_files(set: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(set);
     let mut files = Vec::new();
     for dir in ["forms", "mail"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
@@ -111,15 +111,36 @@ impl Score {
     }
 }
 
+/// The fixtures made by `scripts/make_fixtures.py`.
 #[test]
 fn fixtures_match_expected() {
-    let files = fixture_files();
+    check_set("fixtures");
+}
+
+/// A second set made independently by `scripts/make_holdout.py` (other tools, wordings and
+/// applicants), to measure how the reader generalises.
+#[test]
+fn holdout_fixtures_match_expected() {
+    check_set("fixtures/holdout");
+}
+
+/// A third independent set (`scripts/make_holdout2.py`): fillable PDFs with radio buttons,
+/// Word content controls in tables, LibreOffice layouts.
+#[test]
+fn holdout2_fixtures_match_expected() {
+    check_set("fixtures/holdout2");
+}
+
+fn check_set(set: &str) {
+    let files = fixture_files(set);
     assert!(
         !files.is_empty(),
-        "no fixtures found under fixtures/forms or fixtures/mail: refusing to pass"
+        "no fixtures found under {set}/forms or {set}/mail: refusing to pass"
     );
     let ctx = Context::default();
-    let expected_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/expected");
+    let expected_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(set)
+        .join("expected");
     let mut failures = Vec::new();
     let mut compared = 0;
     let mut score = Score::default();
@@ -180,7 +201,7 @@ fn fixtures_match_expected() {
         }
     };
     println!(
-        "golden: {compared} fixtures compared; answers right {:.1}% ({}/{}); flag precision {:.1}%, recall {:.1}%",
+        "golden {set}: {compared} fixtures compared; answers right {:.1}% ({}/{}); flag precision {:.1}%, recall {:.1}%",
         pct(score.answers_right, score.answers),
         score.answers_right,
         score.answers,
@@ -191,6 +212,26 @@ fn fixtures_match_expected() {
         compared > 0,
         "no fixture had an expected file: refusing to pass"
     );
+    // Files the reader is known to get wrong, each with its reason, in `<set>/known-misses.txt`:
+    // they may differ, and must, so the list cannot go stale.
+    let known: Vec<String> = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(set)
+            .join("known-misses.txt"),
+    )
+    .unwrap_or_default()
+    .lines()
+    .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+    .filter(|l| !l.is_empty())
+    .collect();
+    for k in &known {
+        let still_missed = failures.iter().any(|f| f.starts_with(&format!("{k}:")));
+        assert!(
+            still_missed,
+            "{k} is listed in {set}/known-misses.txt but now matches: take it off the list"
+        );
+    }
+    failures.retain(|f| !known.iter().any(|k| f.starts_with(&format!("{k}:"))));
     assert!(
         failures.is_empty(),
         "{} of {} fixtures differ:\n{}",

@@ -20,14 +20,18 @@ pub fn read(text: &str) -> Document {
 }
 
 /// Splits a line at tabs and at runs of three or more spaces.
-fn split_columns(line: &str) -> Vec<String> {
+pub fn split_columns(line: &str) -> Vec<String> {
     let mut cells = Vec::new();
     let mut cell = String::new();
     let mut spaces = 0usize;
     for c in line.chars() {
         match c {
             '\t' => {
-                cells.push(std::mem::take(&mut cell).trim().to_string());
+                // Several tabs typed to line answers up are one separator.
+                if !cell.trim().is_empty() || cells.is_empty() {
+                    cells.push(std::mem::take(&mut cell).trim().to_string());
+                }
+                cell.clear();
                 spaces = 0;
             }
             ' ' | '\u{a0}' => {

@@ -217,7 +217,18 @@ fn validate_with_lookup(
         }
     };
 
-    check_allowlist(answers, rules, partner, lookup, &mut fields, &mut flags);
+    // "Partner service with no IP address" is the partner service chosen: with both boxes
+    // marked the choice is unclear (multiple_services_selected says so) and, like the call
+    // limits, the IP requirement is not applied.
+    let partner_chosen = fields.service == Some(Service::Partner);
+    check_allowlist(
+        answers,
+        rules,
+        partner_chosen,
+        lookup,
+        &mut fields,
+        &mut flags,
+    );
 
     let records = quantity(answers.expected_records.as_ref());
     let calls = quantity(answers.expected_calls.as_ref());
@@ -336,7 +347,8 @@ fn check_allowlist(
 fn clean_text(answer: Option<&Answer>) -> Option<String> {
     let text = answer?.text.as_str();
     let collapsed = text
-        .split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
+        // Control characters (NUL and friends from a hostile or broken document) are not text.
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{200B}' || c == '\u{FEFF}')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
@@ -571,7 +583,7 @@ mod tests {
                     a.public_service = tick(Some(true));
                     a.ip_allowlist = None;
                 },
-                vec![Flag::MultipleServicesSelected, Flag::MissingIpAllowlist],
+                vec![Flag::MultipleServicesSelected],
             ),
             (
                 "public, IP not required",
@@ -724,6 +736,18 @@ mod tests {
             fields.ip_allowlist,
             "10.0.0.0/8; 192.168.0.0/16; 150.203.4.7-150.203.9.1"
         );
+    }
+
+    #[test]
+    fn control_characters_are_not_kept() {
+        let mut a = Answers::default();
+        a.full_name = Some(Answer {
+            text: "Jane\u{0}Citizen\u{7}".into(),
+            raw: String::new(),
+            from_field: false,
+        });
+        let (fields, _) = validate(&a, &Rules::default());
+        assert_eq!(fields.full_name, "Jane Citizen");
     }
 
     #[test]

@@ -66,6 +66,10 @@ pub struct PageMarks {
     pub undecoded_glyphs: usize,
     /// Vertical rules drawn (table borders): they separate cells however narrow the gap.
     pub rules: Vec<Rule>,
+    /// Paths painted with straight line strokes (a drawn check mark or cross).
+    pub shape_paints: usize,
+    /// Paths painted that are only rectangles (a box's border and fill).
+    pub rect_paints: usize,
 }
 
 /// A vertical line on the page: `x`, from `y0` up to `y1`.
@@ -224,6 +228,9 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         let mut rects: Vec<[(f32, f32); 4]> = Vec::new();
         let mut current: Option<(f32, f32)> = None;
         let mut subpath_start: Option<(f32, f32)> = None;
+        // Straight `l` strokes in the current path (a check mark or cross; circles and boxes
+        // have none).
+        let mut drawn_lines = 0usize;
         for op in Content::decode_iter(content) {
             let Ok(op) = op else { break };
             if !self.budget.take_op() {
@@ -343,6 +350,9 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                 "l" => {
                     if let ([x, y], Some(from)) = (&nums()[..], current) {
                         let to = apply(&gs.ctm, *x, *y);
+                        if (to.0 - from.0).abs() + (to.1 - from.1).abs() > 0.01 {
+                            drawn_lines += 1;
+                        }
                         if segments.len() < MAX_RULES_PER_PAGE {
                             segments.push((from, to));
                         }
@@ -374,7 +384,13 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                         matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
                     if op.operator != "n" {
                         self.note_rules(&segments, &rects, stroked);
+                        if drawn_lines > 0 {
+                            self.marks.shape_paints += 1;
+                        } else if !rects.is_empty() {
+                            self.marks.rect_paints += 1;
+                        }
                     }
+                    drawn_lines = 0;
                     segments.clear();
                     rects.clear();
                     current = None;
@@ -531,12 +547,77 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     .or(resources);
                 let mut inner = gs.clone();
                 inner.ctm = mul(&matrix, &gs.ctm);
+                let bbox = dict_get(doc, &stream.dict, b"BBox")
+                    .and_then(|o| o.as_array().ok())
+                    .map(|a| a.iter().filter_map(|o| number(Some(o))).collect::<Vec<_>>());
+                let before = (
+                    self.marks.glyphs.len(),
+                    self.marks.shape_paints,
+                    self.marks.rect_paints,
+                );
+                let ctm = inner.ctm;
                 self.form_path.push(*id);
                 self.run(&content, form_resources, inner);
                 self.form_path.pop();
+                if let Some([bx0, by0, bx1, by1]) = bbox
+                    .as_deref()
+                    .and_then(|b| b.get(..4))
+                    .and_then(|b| <[f32; 4]>::try_from(b).ok())
+                {
+                    self.note_drawn_check_box(&ctm, (bx0, by0, bx1, by1), before);
+                }
             }
             _ => {}
         }
+    }
+}
+
+impl Interpreter<'_, '_> {
+    /// A flattened check box is a small square form that draws its box and, when ticked, a
+    /// drawn check mark (paths, no text: reportlab, some Acrobat styles). Write it as ☒ / ☐ at
+    /// its place so the statement beside it reads as ticked or not. Boxes drawn with a font's
+    /// tick glyph (ZapfDingbats) already gave text and are left alone.
+    fn note_drawn_check_box(
+        &mut self,
+        ctm: &Matrix,
+        bbox: (f32, f32, f32, f32),
+        before: (usize, usize, usize),
+    ) {
+        let (glyphs, shapes, rects) = before;
+        if self.marks.glyphs.len() != glyphs {
+            return;
+        }
+        let (x0, y0) = apply(ctm, bbox.0.min(bbox.2), bbox.1.min(bbox.3));
+        let (x1, y1) = apply(ctm, bbox.0.max(bbox.2), bbox.1.max(bbox.3));
+        let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
+        let square =
+            (5.0..=30.0).contains(&w) && (5.0..=30.0).contains(&h) && w / h > 0.6 && w / h < 1.6;
+        if !square
+            || !w.is_finite()
+            || !h.is_finite()
+            || self.marks.glyphs.len() >= MAX_GLYPHS_PER_PAGE
+        {
+            return;
+        }
+        let drew_shape = self.marks.shape_paints > shapes;
+        let drew_box = self.marks.rect_paints > rects;
+        if !drew_shape && !drew_box {
+            return;
+        }
+        let mark = if drew_shape {
+            crate::extract::TICKED
+        } else {
+            crate::extract::UNTICKED
+        };
+        let size = h.min(w);
+        self.marks.glyphs.push(PageGlyph {
+            x0: x0.min(x1),
+            x1: x0.min(x1) + size,
+            y: y0.min(y1) + size * 0.2,
+            size,
+            text: mark.to_string(),
+            group: self.group,
+        });
     }
 }
 

@@ -1,0 +1,485 @@
+//! An `ImapConfig` in → a logged-in IMAP session out: TCP, TLS (implicit or STARTTLS, rustls with
+//! the system roots plus an optional `ca_file`), then LOGIN or XOAUTH2 with a secret read from the
+//! config or a command. Secrets are never put in an error or a log line.
+
+use crate::config::{ImapConfig, TlsMode};
+use anyhow::{Context as _, Result, anyhow, bail};
+use async_imap::{Client, Session};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, ServerName};
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::rustls;
+
+/// The byte stream under an IMAP session: plain TCP (loopback only) or TLS.
+#[derive(Debug)]
+pub enum ImapStream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for ImapStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            ImapStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for ImapStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            ImapStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            ImapStream::Plain(s) => Pin::new(s).poll_flush(cx),
+            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            ImapStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            ImapStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+pub type ImapSession = Session<ImapStream>;
+
+/// Why connecting failed: the daemon retries `Network` errors, not `Refused` ones.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// The server said no to our credentials, or the config cannot work (bad `ca_file`,
+    /// plaintext to a remote host, failing secret command).
+    Refused(anyhow::Error),
+    /// The network or server failed; worth retrying.
+    Network(anyhow::Error),
+}
+
+impl ConnectError {
+    pub fn into_inner(self) -> anyhow::Error {
+        match self {
+            ConnectError::Refused(e) | ConnectError::Network(e) => e,
+        }
+    }
+}
+
+/// True when `host` names this machine's loopback interface (127.0.0.0/8, ::1, localhost),
+/// decided from the text alone: no DNS lookup.
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim().trim_start_matches('[').trim_end_matches(']');
+    if h.eq_ignore_ascii_case("localhost") || h.eq_ignore_ascii_case("localhost.") {
+        return true;
+    }
+    match h.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.is_loopback(),
+        Ok(IpAddr::V6(v6)) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// Checks what can be checked before any traffic: plaintext only to loopback, a readable
+/// `ca_file`, one way to log in. Returns the TLS settings to use.
+pub fn prepare(cfg: &ImapConfig) -> Result<Option<TlsConnector>> {
+    if cfg.tls == TlsMode::None && !is_loopback_host(&cfg.host) {
+        bail!(
+            "imap.tls = \"none\" is refused for {}: passwords would cross the network in clear; \
+             plaintext is allowed only to a loopback address (127.0.0.1, ::1, localhost)",
+            cfg.host
+        );
+    }
+    if cfg.password.is_none()
+        && cfg.password_command.is_none()
+        && cfg.oauth2_token_command.is_none()
+    {
+        bail!("imap: set one of password, password_command or oauth2_token_command");
+    }
+    match cfg.tls {
+        TlsMode::None => Ok(None),
+        TlsMode::Implicit | TlsMode::Starttls => Ok(Some(tls_connector(cfg)?)),
+    }
+}
+
+fn tls_connector(cfg: &ImapConfig) -> Result<TlsConnector> {
+    let mut roots = rustls::RootCertStore::empty();
+    let native = rustls_native_certs::load_native_certs();
+    let (added, _ignored) = roots.add_parsable_certificates(native.certs);
+    tracing::debug!(
+        system_roots = added,
+        errors = native.errors.len(),
+        "Loaded system trust roots"
+    );
+    if let Some(path) = &cfg.ca_file {
+        let pem = std::fs::read(path)
+            .with_context(|| format!("cannot read imap.ca_file {}", path.display()))?;
+        let mut count = 0;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert =
+                cert.map_err(|e| anyhow!("imap.ca_file {} is not valid PEM: {e}", path.display()))?;
+            roots.add(cert).map_err(|e| {
+                anyhow!(
+                    "imap.ca_file {}: a certificate cannot be used as a trust anchor: {e}",
+                    path.display()
+                )
+            })?;
+            count += 1;
+        }
+        if count == 0 {
+            bail!("imap.ca_file {} holds no PEM certificate", path.display());
+        }
+    }
+    if roots.is_empty() {
+        bail!("no trusted CA certificates: the system has none and imap.ca_file is not set");
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("cannot set up TLS")?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+fn server_name(host: &str) -> Result<ServerName<'static>> {
+    let h = host.trim().trim_start_matches('[').trim_end_matches(']');
+    ServerName::try_from(h.to_string())
+        .map_err(|_| anyhow!("imap.host {host:?} is not a valid host name or address"))
+}
+
+/// Connects, secures and logs in. `timeout` bounds each step.
+pub async fn connect(
+    cfg: &ImapConfig,
+    tls: Option<&TlsConnector>,
+    timeout: Duration,
+) -> Result<ImapSession, ConnectError> {
+    let net = ConnectError::Network;
+    let what = format!("{}:{}", cfg.host, cfg.port);
+    let host = cfg
+        .host
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let tcp = tokio::time::timeout(timeout, TcpStream::connect((host, cfg.port)))
+        .await
+        .map_err(|_| net(anyhow!("connecting to {what} timed out")))?
+        .map_err(|e| net(anyhow!(e).context(format!("cannot connect to {what}"))))?;
+    tcp.set_nodelay(true).ok();
+    let stream = match (cfg.tls, tls) {
+        (TlsMode::None, _) => ImapStream::Plain(tcp),
+        (TlsMode::Implicit, Some(tls)) => {
+            ImapStream::Tls(Box::new(handshake(tls, &cfg.host, tcp, timeout).await?))
+        }
+        (TlsMode::Starttls, Some(tls)) => {
+            let mut client = Client::new(tcp);
+            read_greeting(&mut client, timeout, &what).await?;
+            tokio::time::timeout(timeout, client.run_command_and_check_ok("STARTTLS", None))
+                .await
+                .map_err(|_| net(anyhow!("STARTTLS with {what} timed out")))?
+                .map_err(|e| {
+                    ConnectError::Refused(anyhow!(e).context(format!("{what} refused STARTTLS")))
+                })?;
+            // Anything the server sent after its OK is dropped with the client: only bytes
+            // inside TLS are trusted (STARTTLS command injection).
+            let tcp = client.into_inner();
+            ImapStream::Tls(Box::new(handshake(tls, &cfg.host, tcp, timeout).await?))
+        }
+        (_, None) => return Err(ConnectError::Refused(anyhow!("TLS is not set up"))),
+    };
+    let mut client = Client::new(stream);
+    if cfg.tls != TlsMode::Starttls {
+        read_greeting(&mut client, timeout, &what).await?;
+    }
+    login(client, cfg, timeout, &what).await
+}
+
+async fn handshake(
+    tls: &TlsConnector,
+    host: &str,
+    tcp: TcpStream,
+    timeout: Duration,
+) -> Result<TlsStream<TcpStream>, ConnectError> {
+    let name = server_name(host).map_err(ConnectError::Refused)?;
+    match tokio::time::timeout(timeout, tls.connect(name, tcp)).await {
+        Err(_) => Err(ConnectError::Network(anyhow!(
+            "TLS handshake with {host} timed out"
+        ))),
+        Ok(Err(e)) => {
+            // A certificate that does not verify will not verify on retry either.
+            let refused = e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .is_some_and(|r| {
+                    matches!(
+                        r,
+                        rustls::Error::InvalidCertificate(_)
+                            | rustls::Error::NoCertificatesPresented
+                    )
+                });
+            let err = anyhow!(e).context(format!("TLS handshake with {host} failed"));
+            Err(if refused {
+                ConnectError::Refused(err)
+            } else {
+                ConnectError::Network(err)
+            })
+        }
+        Ok(Ok(s)) => Ok(s),
+    }
+}
+
+async fn read_greeting(
+    client: &mut Client<impl AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send>,
+    timeout: Duration,
+    what: &str,
+) -> Result<(), ConnectError> {
+    let greeting = tokio::time::timeout(timeout, client.read_response())
+        .await
+        .map_err(|_| ConnectError::Network(anyhow!("no greeting from {what}")))?
+        .map_err(|e| ConnectError::Network(anyhow!(e).context(format!("no greeting from {what}"))))?
+        .ok_or_else(|| ConnectError::Network(anyhow!("{what} closed the connection at once")))?;
+    if let async_imap::imap_proto::Response::Data {
+        status: async_imap::imap_proto::Status::Bye,
+        ..
+    } = greeting.parsed()
+    {
+        return Err(ConnectError::Network(anyhow!("{what} said BYE on connect")));
+    }
+    Ok(())
+}
+
+/// The secret to log in with.
+enum Secret {
+    Password(String),
+    Token(String),
+}
+
+async fn login(
+    client: Client<ImapStream>,
+    cfg: &ImapConfig,
+    timeout: Duration,
+    what: &str,
+) -> Result<ImapSession, ConnectError> {
+    let refused = ConnectError::Refused;
+    let secret = if let Some(cmd) = &cfg.oauth2_token_command {
+        Secret::Token(
+            run_secret_command(cmd, "oauth2_token_command")
+                .await
+                .map_err(refused)?,
+        )
+    } else if let Some(cmd) = &cfg.password_command {
+        Secret::Password(
+            run_secret_command(cmd, "password_command")
+                .await
+                .map_err(refused)?,
+        )
+    } else if let Some(p) = &cfg.password {
+        Secret::Password(p.clone())
+    } else {
+        return Err(refused(anyhow!(
+            "imap: set one of password, password_command or oauth2_token_command"
+        )));
+    };
+    let (result, secret_text, how) = match &secret {
+        Secret::Password(p) => (
+            tokio::time::timeout(timeout, client.login(&cfg.username, p)).await,
+            p.as_str(),
+            "LOGIN",
+        ),
+        Secret::Token(t) => (
+            tokio::time::timeout(
+                timeout,
+                client.authenticate("XOAUTH2", XOAuth2::new(&cfg.username, t)),
+            )
+            .await,
+            t.as_str(),
+            "AUTHENTICATE XOAUTH2",
+        ),
+    };
+    match result {
+        Err(_) => Err(ConnectError::Network(anyhow!(
+            "logging in to {what} timed out"
+        ))),
+        Ok(Ok(session)) => Ok(session),
+        Ok(Err((e, _client))) => {
+            let text = redact(&e.to_string(), secret_text);
+            let err = anyhow!("{what} refused {how} for user {:?}: {text}", cfg.username);
+            match e {
+                async_imap::error::Error::No(_)
+                | async_imap::error::Error::Bad(_)
+                | async_imap::error::Error::Validate(_) => Err(refused(err)),
+                _ => Err(ConnectError::Network(err)),
+            }
+        }
+    }
+}
+
+/// Removes a secret from text that is about to reach an error or a log (a server may echo what
+/// it was sent).
+pub fn redact(text: &str, secret: &str) -> String {
+    if secret.len() < 3 {
+        return text.to_string();
+    }
+    text.replace(secret, "<redacted>")
+}
+
+/// Runs a secret command with `sh -c` and returns its stdout, trimmed. Its output never reaches
+/// an error message: a failing command is reported by its exit status only.
+pub async fn run_secret_command(cmd: &str, key: &str) -> Result<String> {
+    let mut command = tokio::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        // The child must not talk to systemd in our name.
+        .env_remove("NOTIFY_SOCKET")
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .map_err(|_| anyhow!("imap.{key} did not finish within 60 seconds"))?
+        .map_err(|e| anyhow!("cannot run imap.{key}: {e}"))?;
+    if !output.status.success() {
+        bail!(
+            "imap.{key} failed ({}); its output is not shown because it may hold a secret",
+            output.status
+        );
+    }
+    let text = String::from_utf8(output.stdout)
+        .map_err(|_| anyhow!("imap.{key} printed something that is not UTF-8"))?;
+    let secret = text.trim();
+    if secret.is_empty() {
+        bail!("imap.{key} printed nothing");
+    }
+    if secret.contains(['\r', '\n']) {
+        bail!("imap.{key} printed more than one line");
+    }
+    Ok(secret.to_string())
+}
+
+/// The XOAUTH2 SASL exchange (Google's format, RFC 7628's framing): the first response is
+/// `user=<u>\x01auth=Bearer <token>\x01\x01`; if the server answers with an error challenge
+/// (a JSON status), the client sends an empty response and the server fails the command.
+pub struct XOAuth2 {
+    initial: Option<Vec<u8>>,
+}
+
+impl XOAuth2 {
+    pub fn new(user: &str, token: &str) -> XOAuth2 {
+        XOAuth2 {
+            initial: Some(xoauth2_initial_response(user, token)),
+        }
+    }
+}
+
+/// `user=<u>\x01auth=Bearer <token>\x01\x01`, before base64.
+pub fn xoauth2_initial_response(user: &str, token: &str) -> Vec<u8> {
+    format!("user={user}\x01auth=Bearer {token}\x01\x01").into_bytes()
+}
+
+impl async_imap::Authenticator for XOAuth2 {
+    type Response = Vec<u8>;
+    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+        self.initial.take().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_imap::Authenticator;
+
+    #[test]
+    fn loopback_hosts_are_told_apart_without_dns() {
+        for h in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "::1",
+            "[::1]",
+            "localhost",
+            "LOCALHOST",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "192.0.2.1",
+            "10.0.0.1",
+            "::2",
+            "localhost.example.com",
+            "imap.example.com",
+            "0.0.0.0",
+            "",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn xoauth2_sends_the_google_format_once_then_an_empty_response() {
+        let mut a = XOAuth2::new("reg@abs.gov.au", "ya29.tok");
+        assert_eq!(
+            a.process(b""),
+            b"user=reg@abs.gov.au\x01auth=Bearer ya29.tok\x01\x01".to_vec()
+        );
+        // An error challenge ({"status":"401",...}) gets the empty response RFC 7628 asks for.
+        assert_eq!(a.process(br#"{"status":"401"}"#), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn redact_removes_every_copy_of_the_secret() {
+        assert_eq!(
+            redact("NO bad pass hunter22 (hunter22)", "hunter22"),
+            "NO bad pass <redacted> (<redacted>)"
+        );
+    }
+
+    #[test]
+    fn plaintext_to_a_remote_host_is_refused_before_connecting() {
+        let cfg: ImapConfig = toml::from_str(
+            r#"host = "192.0.2.1"
+               port = 143
+               tls = "none"
+               username = "u"
+               password = "p""#,
+        )
+        .unwrap();
+        let err = prepare(&cfg).err().expect("refused").to_string();
+        assert!(err.contains("refused"), "{err}");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn secret_command_output_is_trimmed_and_failures_hide_output() {
+        assert_eq!(
+            run_secret_command("printf ' s3cret \\n'", "password_command")
+                .await
+                .unwrap(),
+            "s3cret"
+        );
+        let err = run_secret_command("echo topsecret; exit 3", "password_command")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("topsecret"), "{err}");
+        assert!(err.contains("exit status: 3"), "{err}");
+    }
+}

@@ -1,0 +1,1015 @@
+//! IMAP polling against a real Dovecot started per test (tests/support/dovecot.rs): what one
+//! pass records and does on the server, crash recovery, servers without MOVE/UIDPLUS,
+//! UIDVALIDITY changes, dropped sessions, TLS, XOAUTH2, the lock, SIGTERM and IDLE.
+//! Every test skips with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
+
+mod support {
+    pub mod dovecot;
+}
+
+use regintake::config::ImapConfig;
+use regintake::ledger::{ExportFilter, Ledger, RunLock};
+use regintake::pipeline::{self, Context, Summary};
+use regintake::source::RawMessage;
+use regintake::source::imap::{KEYWORD_NO_FORM, KEYWORD_REGISTERED};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::dovecot::{self, Dovecot, Options, PASSWORD, Proxy};
+
+const PROCESSED: &str = "Registrations/Processed";
+
+fn imap_config(d: &Dovecot, extra: &str) -> ImapConfig {
+    toml::from_str(&d.imap_toml(extra)).expect("test config")
+}
+
+/// One `poll --once` through the library, on a ledger in `db`.
+fn poll_once(cfg: ImapConfig, db: &Path) -> anyhow::Result<Summary> {
+    let lock = RunLock::acquire(db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ledger = Ledger::open(db)?;
+    regintake::source::imap::run(cfg, ledger, Context::default(), true, lock)
+}
+
+fn ledger_key(bytes: &[u8]) -> String {
+    let raw = RawMessage {
+        bytes: bytes.to_vec(),
+        origin: "test".into(),
+        internal_date: None,
+    };
+    pipeline::parse_message(&raw, &Context::default()).key
+}
+
+fn record_count(db: &Path) -> usize {
+    Ledger::open(db)
+        .unwrap()
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .len()
+}
+
+fn has_form(db: &Path, bytes: &[u8]) -> Option<bool> {
+    Ledger::open(db)
+        .unwrap()
+        .has_form(&ledger_key(bytes))
+        .unwrap()
+}
+
+fn has_flag(flags: &[String], flag: &str) -> bool {
+    flags.iter().any(|f| f.eq_ignore_ascii_case(flag))
+}
+
+fn db_in(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("ledger.db")
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
+    c.env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("WATCHDOG_USEC");
+    c
+}
+
+/// Writes a config file (mode 600) for the binary.
+fn config_file(dir: &tempfile::TempDir, d: &Dovecot, extra: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.path().join("regintake.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
+            db_in(dir).display(),
+            d.imap_toml(extra)
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+/// The numbers of the summary line: read, added, review, skipped, failed.
+fn summary_line(stderr: &str) -> [u64; 5] {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.contains("messages read"))
+        .unwrap_or_else(|| panic!("no summary line in:\n{stderr}"));
+    let line = line.rsplit("regintake:").next().unwrap_or(line);
+    let nums: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    assert_eq!(nums.len(), 5, "summary line {line:?}");
+    [nums[0], nums[1], nums[2], nums[3], nums[4]]
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Depends on form detection (mime + body reader + form stages): form mail is told apart.
+#[test]
+fn pass_records_every_message_and_moves_form_mail() {
+    let Some(d) = Dovecot::start("pass_records_every_message", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let forms = [
+        dovecot::fixture_mail("m01_docx_attachment.eml"),
+        dovecot::fixture_mail("m02_pdf_attachment.eml"),
+        dovecot::fixture_mail("m08_body_plain_text_form.eml"),
+    ];
+    let plain = [
+        dovecot::fixture_mail("m15_no_form_question.eml"),
+        dovecot::fixture_mail("m16_reply_thread_no_form.eml"),
+    ];
+    let mut c = d.client();
+    for m in plain.iter().chain(&forms) {
+        c.append("INBOX", m, "");
+    }
+    let s = poll_once(imap_config(&d, ""), &db).expect("pass");
+    assert_eq!(s.messages_read, 5);
+    assert_eq!(s.records_added, 5, "{s}");
+    assert_eq!(record_count(&db), 5);
+    for m in &plain {
+        assert_eq!(has_form(&db, m), Some(false), "a question is not a form");
+    }
+    for m in &forms {
+        assert_eq!(has_form(&db, m), Some(true), "a filled-in form is a form");
+    }
+    let inbox = c.messages("INBOX");
+    assert_eq!(inbox.len(), 2, "only no-form mail stays: {inbox:?}");
+    for (_, flags) in &inbox {
+        assert!(has_flag(flags, KEYWORD_NO_FORM), "{flags:?}");
+        assert!(
+            !has_flag(flags, "\\Seen"),
+            "BODY.PEEK must not set \\Seen: {flags:?}"
+        );
+    }
+    assert_eq!(c.messages(PROCESSED).len(), 3, "form mail is moved");
+}
+
+#[test]
+fn second_pass_adds_nothing() {
+    let Some(d) = Dovecot::start("second_pass_adds_nothing", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let mut c = d.client();
+    for i in 0..5 {
+        c.append("INBOX", &dovecot::plain_message(&format!("s{i}")), "");
+    }
+    let first = poll_once(imap_config(&d, ""), &db).expect("first pass");
+    assert_eq!(first.messages_read, 5);
+    assert_eq!(first.records_added, 5);
+    for (_, flags) in c.messages("INBOX") {
+        assert!(has_flag(&flags, KEYWORD_NO_FORM), "{flags:?}");
+        assert!(
+            !has_flag(&flags, "\\Seen"),
+            "BODY.PEEK must not set \\Seen: {flags:?}"
+        );
+    }
+    let second = poll_once(imap_config(&d, ""), &db).expect("second pass");
+    assert_eq!(second, Summary::default(), "nothing new: {second}");
+    assert_eq!(record_count(&db), 5);
+    // One more message: only it is read.
+    c.append("INBOX", &dovecot::plain_message("s5"), "");
+    let third = poll_once(imap_config(&d, ""), &db).expect("third pass");
+    assert_eq!(
+        (third.messages_read, third.records_added),
+        (1, 1),
+        "{third}"
+    );
+    assert_eq!(record_count(&db), 6);
+}
+
+#[test]
+fn killed_between_commit_and_move_only_moves_on_the_next_pass() {
+    let Some(d) = Dovecot::start("killed_between_commit_and_move", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let messages: Vec<Vec<u8>> = (0..3)
+        .map(|i| dovecot::plain_message(&format!("k{i}")))
+        .collect();
+    let mut c = d.client();
+    for m in &messages {
+        c.append("INBOX", m, "");
+    }
+    // A run that committed message 0 and died before telling the server.
+    {
+        let mut ledger = Ledger::open(&db).unwrap();
+        let raw = RawMessage {
+            bytes: messages[0].clone(),
+            origin: "imap:INBOX;UIDVALIDITY=1;UID=1".into(),
+            internal_date: None,
+        };
+        let m = pipeline::process_message(&raw, &Context::default());
+        ledger.append(&[m], false).unwrap();
+    }
+    assert_eq!(record_count(&db), 1);
+    let cfg = imap_config(&d, "no_form_action = \"move\"");
+    let s = poll_once(cfg, &db).expect("pass");
+    assert_eq!(s.messages_read, 3, "{s}");
+    assert_eq!(s.skipped, 1, "{s}");
+    assert_eq!(s.records_added, 2, "{s}");
+    assert_eq!(record_count(&db), 3, "one record per message, none twice");
+    assert!(
+        c.messages("INBOX").is_empty(),
+        "all moved, the recorded one too"
+    );
+    assert_eq!(c.messages(PROCESSED).len(), 3);
+}
+
+/// The form half ($Registered) depends on form detection; the rest does not.
+#[test]
+fn server_without_move_or_uidplus_marks_and_never_expunges() {
+    let opts = Options {
+        capabilities: Some("IMAP4rev1 IDLE LITERAL+".into()),
+        ..Default::default()
+    };
+    let Some(d) = Dovecot::start("server_without_move_or_uidplus", opts) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let form = dovecot::fixture_mail("m08_body_plain_text_form.eml");
+    let plain = dovecot::plain_message("nm-plain");
+    let theirs = dovecot::plain_message("nm-theirs");
+    let mut c = d.client();
+    c.append("INBOX", &form, "");
+    c.append("INBOX", &plain, "");
+    c.append("INBOX", &theirs, "\\Deleted");
+    let cfg = imap_config(&d, "no_form_action = \"move\"");
+    let s = poll_once(cfg.clone(), &db).expect("pass");
+    assert_eq!(s.messages_read, 3, "{s}");
+    let inbox = c.messages("INBOX");
+    assert_eq!(inbox.len(), 3, "nothing expunged: {inbox:?}");
+    let deleted: Vec<_> = inbox
+        .iter()
+        .filter(|(_, f)| has_flag(f, "\\Deleted"))
+        .collect();
+    assert_eq!(
+        deleted.len(),
+        1,
+        "only the other client's \\Deleted mail: {inbox:?}"
+    );
+    assert!(
+        c.messages(PROCESSED).is_empty(),
+        "no copies without MOVE/UIDPLUS"
+    );
+    let form_uid = inbox[0].0;
+    let expected = if has_form(&db, &form) == Some(true) {
+        KEYWORD_REGISTERED
+    } else {
+        KEYWORD_NO_FORM
+    };
+    assert!(has_flag(&inbox[0].1, expected), "{:?}", inbox[0]);
+    assert!(has_flag(&inbox[1].1, KEYWORD_NO_FORM), "{:?}", inbox[1]);
+    assert_eq!(form_uid, 1);
+    assert_eq!(
+        has_form(&db, &form),
+        Some(true),
+        "form detection: the form message is a form"
+    );
+    let again = poll_once(cfg, &db).expect("second pass");
+    assert_eq!(
+        again.messages_read, 0,
+        "marked mail is not read again: {again}"
+    );
+}
+
+#[test]
+fn another_clients_deleted_message_is_left_alone() {
+    for caps in ["IMAP4rev1 IDLE LITERAL+", "IMAP4rev1 IDLE LITERAL+ UIDPLUS"] {
+        let opts = Options {
+            capabilities: Some(caps.into()),
+            ..Default::default()
+        };
+        let Some(d) = Dovecot::start("another_clients_deleted_message", opts) else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let db = db_in(&dir);
+        let mut c = d.client();
+        c.append("INBOX", &dovecot::plain_message("del-theirs"), "\\Deleted");
+        c.append("INBOX", &dovecot::plain_message("del-a"), "");
+        c.append("INBOX", &dovecot::plain_message("del-b"), "");
+        let cfg = imap_config(&d, "no_form_action = \"move\"");
+        poll_once(cfg, &db).expect("pass");
+        let inbox = c.messages("INBOX");
+        let theirs = inbox.iter().find(|(uid, _)| *uid == 1);
+        assert!(
+            theirs.is_some_and(|(_, f)| has_flag(f, "\\Deleted")),
+            "{caps}: the other client's \\Deleted message is still there: {inbox:?}"
+        );
+        if caps.contains("UIDPLUS") {
+            assert_eq!(inbox.len(), 1, "{caps}: ours were moved: {inbox:?}");
+            assert_eq!(c.messages(PROCESSED).len(), 2, "{caps}");
+        } else {
+            assert_eq!(inbox.len(), 3, "{caps}: nothing expunged: {inbox:?}");
+        }
+    }
+}
+
+#[test]
+fn uidvalidity_change_records_nothing_twice() {
+    let Some(d) = Dovecot::start("uidvalidity_change", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = config_file(&dir, &d, "");
+    let mut c = d.client();
+    for i in 0..3 {
+        c.append("INBOX", &dovecot::plain_message(&format!("uv{i}")), "");
+    }
+    let out = bin()
+        .args(["--config"])
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(summary_line(&stderr), [3, 3, 3, 0, 0]);
+    // The mailbox is rebuilt: new UIDVALIDITY, our keywords lost.
+    c.ok("SELECT INBOX");
+    c.ok(&format!("UID STORE 1:* -FLAGS.SILENT ({KEYWORD_NO_FORM})"));
+    c.ok("UNSELECT");
+    d.set_uidvalidity("INBOX", 777);
+    let out = bin()
+        .args(["--config"])
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("UIDVALIDITY changed"),
+        "a warning: {stderr}"
+    );
+    assert_eq!(summary_line(&stderr), [3, 0, 0, 3, 0], "{stderr}");
+    assert_eq!(record_count(&db_in(&dir)), 3);
+    for (_, flags) in c.messages("INBOX") {
+        assert!(has_flag(&flags, KEYWORD_NO_FORM), "marked again: {flags:?}");
+    }
+}
+
+#[test]
+fn session_dropped_mid_fetch_loses_and_duplicates_nothing() {
+    let Some(d) = Dovecot::start("session_dropped_mid_fetch", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let mut c = d.client();
+    let filler = "All work and no play makes a dull registration form.\n".repeat(200);
+    let count = 30;
+    for i in 0..count {
+        c.append(
+            "INBOX",
+            &dovecot::message(&format!("cut{i}"), "Padding", &filler),
+            "",
+        );
+    }
+    // About a third of the way into the first FETCH answer.
+    let proxy = Proxy::start(d.port, 120_000);
+    let mut cfg = imap_config(&d, "no_form_action = \"move\"\nfetch_batch = 10");
+    cfg.port = proxy.port;
+    let first = poll_once(cfg.clone(), &db);
+    assert!(proxy.cut.load(std::sync::atomic::Ordering::SeqCst));
+    let err = first.expect_err("the cut session fails the pass");
+    let partial = record_count(&db);
+    assert!(
+        partial < count,
+        "stopped early: {partial} recorded; {err:#}"
+    );
+    let second = poll_once(cfg, &db).expect("the next pass completes");
+    assert_eq!(record_count(&db), count, "no loss, no duplicate: {second}");
+    assert!(c.messages("INBOX").is_empty());
+    assert_eq!(c.messages(PROCESSED).len(), count);
+}
+
+#[test]
+fn tls_trusts_ca_file_and_refuses_without_it() {
+    let opts = Options {
+        tls: true,
+        ..Default::default()
+    };
+    let Some(d) = Dovecot::start("tls_trusts_ca_file", opts) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let mut c = d.client();
+    c.append("INBOX", &dovecot::plain_message("tls1"), "");
+    let ca = d.ca_file.clone().unwrap();
+    let implicit = |ca: Option<&Path>| {
+        let mut cfg = imap_config(&d, "");
+        cfg.tls = regintake::config::TlsMode::Implicit;
+        cfg.port = d.tls_port.unwrap();
+        cfg.ca_file = ca.map(Path::to_path_buf);
+        cfg
+    };
+    let err = poll_once(implicit(None), &db).expect_err("an unknown CA is refused");
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("certificate") || text.contains("TLS"),
+        "{text}"
+    );
+    assert_eq!(record_count(&db), 0);
+    let s = poll_once(implicit(Some(&ca)), &db).expect("trusted through ca_file");
+    assert_eq!(s.records_added, 1);
+    // STARTTLS on the plain port, same CA.
+    c.append("INBOX", &dovecot::plain_message("tls2"), "");
+    let mut cfg = imap_config(&d, "");
+    cfg.tls = regintake::config::TlsMode::Starttls;
+    cfg.ca_file = Some(ca);
+    let s = poll_once(cfg.clone(), &db).expect("STARTTLS");
+    assert_eq!(s.records_added, 1);
+    cfg.ca_file = None;
+    poll_once(cfg, &db).expect_err("STARTTLS without the CA is refused too");
+}
+
+#[test]
+fn plaintext_to_a_remote_host_is_refused_before_connecting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    // TEST-NET-1: a connection attempt would hang until the timeout, not fail at once.
+    let cfg: ImapConfig = toml::from_str(
+        "host = \"192.0.2.1\"\nport = 143\ntls = \"none\"\nusername = \"u\"\npassword = \"p\"\ntimeout_secs = 30",
+    )
+    .unwrap();
+    let started = Instant::now();
+    let err = poll_once(cfg, &db).expect_err("refused");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "no connection attempted"
+    );
+    let text = format!("{err:#}");
+    assert!(text.contains("tls = \"none\" is refused"), "{text}");
+    assert!(!text.contains("connect to"), "{text}");
+}
+
+#[test]
+fn xoauth2_logs_in_through_token_introspection() {
+    if !dovecot::available("xoauth2_logs_in") {
+        return;
+    }
+    let http = dovecot::introspection_server("ya29.good-token", dovecot::USER);
+    let opts = Options {
+        oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
+        ..Default::default()
+    };
+    let Some(d) = Dovecot::start("xoauth2_logs_in", opts) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    // Seeding needs a password login: drop in the message with doveadm instead.
+    let msg_path = dir.path().join("m.eml");
+    std::fs::write(&msg_path, dovecot::plain_message("oauth1")).unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "doveadm -c {} save -u {} < {}",
+            d.dir.path().join("dovecot.conf").display(),
+            dovecot::USER,
+            msg_path.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let toml = |cmd: &str| -> ImapConfig {
+        toml::from_str(&format!(
+            "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{}\"\noauth2_token_command = \"{cmd}\"\n",
+            d.port,
+            dovecot::USER
+        ))
+        .unwrap()
+    };
+    let err = poll_once(toml("printf ya29.bad-token"), &db).expect_err("a bad token is refused");
+    let text = format!("{err:#}");
+    assert!(text.contains("XOAUTH2"), "{text}");
+    assert!(
+        !text.contains("ya29.bad-token"),
+        "no token in errors: {text}"
+    );
+    let s = poll_once(toml("printf ya29.good-token"), &db)
+        .unwrap_or_else(|e| panic!("{e:#}\n{}", d.log()));
+    assert_eq!(s.records_added, 1);
+}
+
+#[test]
+fn failed_login_error_holds_no_password() {
+    let Some(d) = Dovecot::start("failed_login_error", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let wrong = "Wr0ng-Secret-Value-42";
+    let mut cfg = imap_config(&d, "");
+    cfg.password = Some(wrong.into());
+    let text = format!("{:#}", poll_once(cfg.clone(), &db).expect_err("refused"));
+    assert!(text.contains("refused LOGIN"), "{text}");
+    assert!(!text.contains(wrong) && !text.contains(PASSWORD), "{text}");
+    cfg.password = None;
+    cfg.password_command = Some(format!("echo {wrong}; exit 1"));
+    let text = format!("{:#}", poll_once(cfg, &db).expect_err("command fails"));
+    assert!(text.contains("password_command failed"), "{text}");
+    assert!(!text.contains(wrong), "{text}");
+}
+
+#[test]
+fn second_concurrent_poll_exits_75() {
+    let Some(d) = Dovecot::start("second_concurrent_poll", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("regintake.toml");
+    std::fs::write(
+        &conf,
+        format!(
+            "[ledger]\npath = \"{}\"\n[imap]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{}\"\npassword_command = \"sleep 3; printf '%s' '{PASSWORD}'\"\n",
+            db_in(&dir).display(),
+            d.port,
+            dovecot::USER
+        ),
+    )
+    .unwrap();
+    let first = bin()
+        .arg("--config")
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let second = bin()
+        .arg("--config")
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        second.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+}
+
+/// Runs the daemon; returns the child and a channel of its stderr lines.
+fn spawn_daemon(
+    conf: &Path,
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<String>,
+    std::sync::Arc<std::sync::Mutex<String>>,
+) {
+    spawn_daemon_with(conf, &[])
+}
+
+fn spawn_daemon_with(
+    conf: &Path,
+    env: &[(&str, &str)],
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<String>,
+    std::sync::Arc<std::sync::Mutex<String>>,
+) {
+    let mut child = bin()
+        .arg("-v")
+        .arg("--config")
+        .arg(conf)
+        .arg("poll")
+        .envs(env.iter().copied())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let all = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let all2 = all.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            all2.lock().unwrap().push_str(&line);
+            all2.lock().unwrap().push('\n');
+            let _ = tx.send(line);
+        }
+    });
+    (child, rx, all)
+}
+
+fn wait_for_line(rx: &std::sync::mpsc::Receiver<String>, needle: &str, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains(needle) => return true,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+fn wait_exit(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn sigterm_mid_batch_exits_cleanly_with_nothing_half_done() {
+    let Some(d) = Dovecot::start("sigterm_mid_batch", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = config_file(
+        &dir,
+        &d,
+        "no_form_action = \"move\"\nfetch_batch = 25\npoll_interval_secs = 3600",
+    );
+    let mut c = d.client();
+    let count = 600;
+    let filler = "Padding so that the pass takes a moment.\n".repeat(100);
+    for i in 0..count {
+        c.append(
+            "INBOX",
+            &dovecot::message(&format!("term{i}"), "Padding", &filler),
+            "",
+        );
+    }
+    let (mut child, rx, all) = spawn_daemon(&conf);
+    assert!(
+        wait_for_line(&rx, "Recorded message", Duration::from_secs(30)),
+        "{}",
+        all.lock().unwrap()
+    );
+    dovecot::send_signal(child.id(), libc::SIGTERM);
+    let code = wait_exit(&mut child, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(100));
+    let stderr = all.lock().unwrap().clone();
+    assert_eq!(code, Some(0), "{stderr}");
+    let [read, added, ..] = summary_line(&stderr);
+    assert!(read < count as u64, "stopped mid-pass: {read} read");
+    let recorded = record_count(&db_in(&dir));
+    assert_eq!(recorded as u64, added);
+    // Whatever was recorded was also moved; nothing else was.
+    let moved = c.messages(PROCESSED).len();
+    assert_eq!(moved, recorded, "recorded and moved agree");
+    assert_eq!(c.messages("INBOX").len(), count - moved);
+    // The next run picks up exactly the rest.
+    let out = bin()
+        .arg("--config")
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(record_count(&db_in(&dir)), count);
+    assert_eq!(c.messages(PROCESSED).len(), count);
+}
+
+#[test]
+fn idle_wakes_the_daemon_within_seconds() {
+    let Some(d) = Dovecot::start("idle_wakes_the_daemon", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A timer poll would take an hour: only IDLE can explain a quick wake-up.
+    let conf = config_file(&dir, &d, "poll_interval_secs = 3600\nidle = true");
+    let notify_path = dir.path().join("notify.sock");
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    notify
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let (mut child, rx, all) = spawn_daemon_with(
+        &conf,
+        &[
+            ("NOTIFY_SOCKET", notify_path.to_str().unwrap()),
+            ("WATCHDOG_USEC", "400000"),
+        ],
+    );
+    let mut states = Vec::new();
+    let mut buf = [0u8; 256];
+    while !states.iter().any(|s: &String| s == "READY=1") {
+        let n = notify.recv(&mut buf).expect("READY=1 from the daemon");
+        states.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert!(
+        wait_for_line(&rx, "Waiting in IDLE", Duration::from_secs(20)),
+        "{}",
+        all.lock().unwrap()
+    );
+    let mut c = d.client();
+    let appended = Instant::now();
+    c.append("INBOX", &dovecot::plain_message("idle1"), "");
+    assert!(
+        wait_for_line(&rx, "Recorded message", Duration::from_secs(10)),
+        "{}",
+        all.lock().unwrap()
+    );
+    assert!(appended.elapsed() < Duration::from_secs(5));
+    assert!(wait_for_line(
+        &rx,
+        "Waiting in IDLE",
+        Duration::from_secs(10)
+    ));
+    dovecot::send_signal(child.id(), libc::SIGTERM);
+    let code = wait_exit(&mut child, Duration::from_secs(20));
+    let stderr = all.lock().unwrap().clone();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(summary_line(&stderr)[1], 1);
+    notify.set_nonblocking(true).unwrap();
+    while let Ok(n) = notify.recv(&mut buf) {
+        states.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert!(states.iter().any(|s| s == "WATCHDOG=1"), "{states:?}");
+    assert!(states.iter().any(|s| s == "STOPPING=1"), "{states:?}");
+    let inbox = c.messages("INBOX");
+    assert!(has_flag(&inbox[0].1, KEYWORD_NO_FORM), "{inbox:?}");
+}
+
+#[test]
+fn daemon_reconnects_after_the_session_is_dropped() {
+    let Some(d) = Dovecot::start("daemon_reconnects", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = config_file(&dir, &d, "poll_interval_secs = 3600");
+    let (mut child, rx, all) = spawn_daemon(&conf);
+    assert!(
+        wait_for_line(&rx, "Waiting in IDLE", Duration::from_secs(20)),
+        "{}",
+        all.lock().unwrap()
+    );
+    d.doveadm(&["kick", dovecot::USER]);
+    assert!(
+        wait_for_line(&rx, "reconnecting", Duration::from_secs(10)),
+        "{}",
+        all.lock().unwrap()
+    );
+    assert!(
+        wait_for_line(&rx, "Waiting in IDLE", Duration::from_secs(20)),
+        "{}",
+        all.lock().unwrap()
+    );
+    let mut c = d.client();
+    c.append("INBOX", &dovecot::plain_message("after-kick"), "");
+    assert!(
+        wait_for_line(&rx, "Recorded message", Duration::from_secs(10)),
+        "{}",
+        all.lock().unwrap()
+    );
+    dovecot::send_signal(child.id(), libc::SIGTERM);
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(20)), Some(0));
+    assert_eq!(record_count(&db_in(&dir)), 1);
+}
+
+#[test]
+fn oversized_message_is_recorded_unread() {
+    let Some(d) = Dovecot::start("oversized_message", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let mut c = d.client();
+    let big = dovecot::message("big", "Huge", &"x".repeat(20_000));
+    c.append("INBOX", &big, "");
+    c.append("INBOX", &dovecot::plain_message("small"), "");
+    let mut ctx = Context::default();
+    ctx.limits.max_message_bytes = 5_000;
+    let lock = RunLock::acquire(&db).unwrap();
+    let ledger = Ledger::open(&db).unwrap();
+    let s = regintake::source::imap::run(imap_config(&d, ""), ledger, ctx, true, lock).unwrap();
+    assert_eq!((s.messages_read, s.records_added), (2, 2), "{s}");
+    let rows = Ledger::open(&db)
+        .unwrap()
+        .export_rows(&ExportFilter::default())
+        .unwrap();
+    let flags: Vec<&str> = rows.iter().map(|r| r.flags.as_str()).collect();
+    assert!(flags.contains(&"unreadable_attachment"), "{flags:?}");
+    assert!(flags.contains(&"no_form_found"), "{flags:?}");
+    assert_eq!(
+        c.messages(PROCESSED).len(),
+        1,
+        "the unread one waits for staff"
+    );
+}
+
+/// Measurement, not a check: `scripts/bench-imap.sh` runs it in release mode. Polls 2,000
+/// messages from the local Dovecot, then ingests the same messages from an mbox, and prints both.
+#[test]
+#[ignore]
+fn bench_poll_2000_messages_vs_ingest() {
+    let Some(d) = Dovecot::start("bench_poll_2000_messages_vs_ingest", Options::default()) else {
+        return;
+    };
+    let count: usize = std::env::var("REGINTAKE_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    // The fixture mails (DOCX, PDF, ODT, body forms, no form...), each copy made unique.
+    let fixtures = dovecot::fixture_mails();
+    let messages: Vec<Vec<u8>> = (0..count)
+        .map(|i| {
+            let m = String::from_utf8_lossy(&fixtures[i % fixtures.len()]).replacen(
+                "Message-ID: <",
+                &format!("Message-ID: <copy{i}."),
+                1,
+            );
+            format!("X-Bench-Copy: {i}\r\n{m}").into_bytes()
+        })
+        .collect();
+    let bytes: usize = messages.iter().map(Vec::len).sum();
+    let mut c = d.client();
+    let t = Instant::now();
+    c.append_many("INBOX", &messages);
+    eprintln!(
+        "seeded {count} messages ({bytes} bytes) in {:.2?}",
+        t.elapsed()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("poll.db");
+    let cfg = imap_config(&d, "no_form_action = \"move\"");
+    let t = Instant::now();
+    let s = poll_once(cfg, &db).expect("poll");
+    let poll = t.elapsed();
+    assert_eq!(s.messages_read as usize, count, "{s}");
+
+    let mbox = dir.path().join("bench.mbox");
+    let mut text = Vec::new();
+    for m in &messages {
+        text.extend_from_slice(b"From MAILER-DAEMON Tue Nov 24 10:00:00 2026\n");
+        // mboxrd: a line starting with ">*From " gets one more '>'.
+        for line in String::from_utf8_lossy(m)
+            .replace("\r\n", "\n")
+            .split_inclusive('\n')
+        {
+            if line.trim_start_matches('>').starts_with("From ") {
+                text.push(b'>');
+            }
+            text.extend_from_slice(line.as_bytes());
+        }
+        text.extend_from_slice(b"\n");
+    }
+    std::fs::write(&mbox, &text).unwrap();
+    if let Some(keep) = std::env::var_os("REGINTAKE_BENCH_MBOX") {
+        std::fs::write(keep, &text).unwrap();
+    }
+    let db2 = dir.path().join("ingest.db");
+    let mut ledger = Ledger::open(&db2).unwrap();
+    let t = Instant::now();
+    let si = pipeline::ingest(
+        &[mbox],
+        &mut ledger,
+        &Context::default(),
+        &pipeline::IngestOptions {
+            reprocess: false,
+            progress: false,
+        },
+    );
+    let ingest = t.elapsed();
+    let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    println!(
+        "poll --once: {count} messages in {poll:.2?} ({:.0} msg/s; {s})",
+        rate(s.messages_read, poll)
+    );
+    match si {
+        Ok(si) => println!(
+            "ingest mbox: {} messages in {ingest:.2?} ({:.0} msg/s; {si})",
+            si.messages_read,
+            rate(si.messages_read, ingest)
+        ),
+        Err(e) => println!("ingest mbox failed: {e:#}"),
+    }
+}
+
+#[test]
+fn mail_arriving_during_a_pass_is_read_without_waiting() {
+    let Some(d) = Dovecot::start("mail_arriving_during_a_pass", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let conf = config_file(&dir, &d, "poll_interval_secs = 3600\nfetch_batch = 20");
+    let mut c = d.client();
+    let count = 300;
+    let seed: Vec<Vec<u8>> = (0..count)
+        .map(|i| dovecot::plain_message(&format!("during{i}")))
+        .collect();
+    c.append_many("INBOX", &seed);
+    let (mut child, rx, all) = spawn_daemon(&conf);
+    // The first commit comes after the pass's SEARCH: this message is not in its list.
+    assert!(
+        wait_for_line(&rx, "Recorded message", Duration::from_secs(30)),
+        "{}",
+        all.lock().unwrap()
+    );
+    c.append("INBOX", &dovecot::plain_message("during-late"), "");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut marked = 0;
+    while Instant::now() < deadline {
+        marked = c
+            .messages("INBOX")
+            .iter()
+            .filter(|(_, f)| has_flag(f, KEYWORD_NO_FORM))
+            .count();
+        if marked == count + 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    dovecot::send_signal(child.id(), libc::SIGTERM);
+    let code = wait_exit(&mut child, Duration::from_secs(20));
+    assert_eq!(marked, count + 1, "{}", all.lock().unwrap());
+    assert_eq!(code, Some(0));
+}
+
+/// The same mails give the same records whether polled or ingested from an archive (only the
+/// received time differs: IMAP's INTERNALDATE against the Date header). Depends on the readers.
+#[test]
+fn poll_and_ingest_record_the_same_fields() {
+    let Some(d) = Dovecot::start("poll_and_ingest_record_the_same", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = d.client();
+    c.append_many("INBOX", &dovecot::fixture_mails());
+    let polled = db_in(&dir);
+    let s = poll_once(imap_config(&d, ""), &polled).expect("pass");
+    assert_eq!(s.messages_read as usize, dovecot::fixture_mails().len());
+    let ingested = dir.path().join("ingest.db");
+    let mut ledger = Ledger::open(&ingested).unwrap();
+    let mbox = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    pipeline::ingest(
+        &[mbox],
+        &mut ledger,
+        &Context::default(),
+        &pipeline::IngestOptions {
+            reprocess: false,
+            progress: false,
+        },
+    )
+    .expect("ingest");
+    let rows = |db: &Path| {
+        let mut rows: Vec<Vec<String>> = Ledger::open(db)
+            .unwrap()
+            .export_rows(&ExportFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.message_id,
+                    r.attachment,
+                    r.sender,
+                    r.subject,
+                    r.source,
+                    r.full_name,
+                    r.organisation,
+                    r.contact_email,
+                    r.terms_accepted,
+                    r.service,
+                    r.ip_allowlist,
+                    r.expected_records_per_day,
+                    r.expected_api_calls_per_day,
+                    r.user_guide_agreed,
+                    r.status,
+                    r.flags,
+                ]
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let (p, i) = (rows(&polled), rows(&ingested));
+    assert!(p.len() >= 33, "{}", p.len());
+    assert_eq!(p, i);
+}
