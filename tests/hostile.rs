@@ -402,3 +402,99 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
         "an XML entity was expanded"
     );
 }
+
+/// End to end through the CLI: workers that abort, overflow, run out of memory or loop while
+/// `regintake ingest` runs cost only their attachment; the run exits 0, later attachments are
+/// read, and with `--log-format json` every log line stays JSON (child stderr included).
+#[cfg(debug_assertions)]
+#[test]
+fn cli_ingest_survives_worker_crashes() {
+    use make_hostile::{attachment_message, headers, write_mbox_message};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let form = make_hostile::form_lines("Jane", "Crash Test Agency");
+    let pdf = make_hostile::pdf(&form);
+    let docx = make_hostile::docx(&form);
+    let mbox = dir.path().join("faults.mbox");
+    let mut out = std::fs::File::create(&mbox).expect("mbox");
+    let faults = ["abort", "stack", "memory", "loop", "panic"];
+    for (i, fault) in faults.iter().enumerate() {
+        let body = attachment_message(
+            &pdf,
+            &format!("regintake-fault-{fault}.pdf"),
+            "application/pdf",
+        );
+        let head = headers(Some(&format!("<fault-{fault}@regintake.test>")), fault, i);
+        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
+    }
+    let body = attachment_message(&docx, "form.docx", make_hostile::DOCX_TYPE);
+    let head = headers(Some("<fault-none@regintake.test>"), "after the faults", 9);
+    write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
+    drop(out);
+    let config = dir.path().join("regintake.toml");
+    std::fs::write(
+        &config,
+        "[limits]\nattachment_deadline_ms = 2000\nworker_memory_bytes = 536870912\n",
+    )
+    .expect("config");
+    let db = dir.path().join("ledger.db");
+    let run = std::process::Command::new(bin())
+        .env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .env("REGINTAKE_TEST_FAULTS", "1")
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(&db)
+        .args(["-v", "--log-format", "json", "ingest"])
+        .arg(&mbox)
+        .output()
+        .expect("run regintake");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "stderr: {stderr}");
+    for line in stderr.lines().filter(|l| !l.starts_with("regintake:")) {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "log line is not JSON: {line:?}"
+        );
+    }
+    let warnings = stderr
+        .lines()
+        .filter(|l| l.contains("Attachment worker failed"))
+        .count();
+    assert_eq!(
+        warnings,
+        faults.len() - 1,
+        "one warning per dead worker: {stderr}"
+    );
+    assert!(
+        stderr.contains("test fault: panic"),
+        "the worker's panic message is logged at debug"
+    );
+    let export = std::process::Command::new(bin())
+        .env_remove("REGINTAKE_CONFIG")
+        .arg("--db")
+        .arg(&db)
+        .arg("export")
+        .output()
+        .expect("export");
+    let rows = parse_csv(&String::from_utf8_lossy(&export.stdout));
+    let header = &rows[0];
+    let col = |n: &str| header.iter().position(|c| c == n).expect("column");
+    let (mid, flags, source) = (col("message_id"), col("flags"), col("source"));
+    for fault in faults {
+        let id = format!("<fault-{fault}@regintake.test>");
+        let row = rows
+            .iter()
+            .find(|r| r[mid] == id)
+            .unwrap_or_else(|| panic!("no row for {fault}"));
+        assert!(
+            row[flags].split(';').any(|f| f == "unreadable_attachment"),
+            "{fault}: {row:?}"
+        );
+    }
+    let good = rows
+        .iter()
+        .find(|r| r[mid] == "<fault-none@regintake.test>")
+        .expect("row for the good form");
+    assert_eq!(good[source], "docx", "{good:?}");
+}
