@@ -798,9 +798,8 @@ pub fn write_seed_corpus(dir: &Path) -> std::io::Result<usize> {
         "charset.eml".into(),
         whole(&text_message(&text, "x-unheard-of"), 7),
     ));
-    let qp = format!(
-        "Subject: =?iso-8859-1?q?Inscripci=F3n?=\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/html; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<html><body><p>Full name: Ren=E9e Citizen</p><table><tr><td>Organisation</td><td>Caf=E9 Co</td></tr></table></body></html>\r\n--alt--\r\n"
-    );
+    let qp = "Subject: =?iso-8859-1?q?Inscripci=F3n?=\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/html; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<html><body><p>Full name: Ren=E9e Citizen</p><table><tr><td>Organisation</td><td>Caf=E9 Co</td></tr></table></body></html>\r\n--alt--\r\n"
+        .to_string();
     seeds.push(("mime_parse", "html-qp.eml".into(), whole(qp.as_bytes(), 8)));
     let fwd = [
         b"Content-Type: multipart/mixed; boundary=\"f\"\r\n\r\n--f\r\nContent-Type: text/plain\r\n\r\nForwarding.\r\n--f\r\nContent-Type: message/rfc822\r\n\r\n".as_slice(),

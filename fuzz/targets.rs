@@ -20,8 +20,11 @@ pub fn limits() -> Limits {
     }
 }
 
+/// A target's name and the function it runs.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// Every target by its directory name under `fuzz/corpus/` and `fuzz/artifacts/`.
-pub const TARGETS: [(&str, fn(&[u8])); 4] = [
+pub const TARGETS: [Target; 4] = [
     ("mime_parse", mime_parse),
     ("docx_read", docx_read),
     ("pdf_read", pdf_read),

@@ -77,8 +77,11 @@ fn ingest(db: &Path, mbox: &Path) -> std::process::Child {
         .expect("run regintake ingest")
 }
 
+/// A ledger's rows: (message_id, attachment) → every row for it as (source, full_name, flags).
+type Rows = BTreeMap<(String, String), Vec<(String, String, String)>>;
+
 /// (message_id, attachment) → every exported row for it (all revisions) as (source, name, flags).
-fn ledger_rows(db: &Path) -> BTreeMap<(String, String), Vec<(String, String, String)>> {
+fn ledger_rows(db: &Path) -> Rows {
     let out = bin()
         .arg("--db")
         .arg(db)
@@ -101,7 +104,7 @@ fn ledger_rows(db: &Path) -> BTreeMap<(String, String), Vec<(String, String, Str
         col("full_name"),
         col("flags"),
     );
-    let mut map: BTreeMap<(String, String), Vec<(String, String, String)>> = BTreeMap::new();
+    let mut map: Rows = BTreeMap::new();
     for r in &rows[1..] {
         map.entry((r[mid].clone(), r[att].clone()))
             .or_default()
