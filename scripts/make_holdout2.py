@@ -91,9 +91,9 @@ CASES = [
     # ---- reportlab AcroForm, filled with pypdf -------------------------------------------------
     case("f01_acroform_radio_descriptive.pdf", "acro",
          raw("Dr Mei-Ling  Tan", "Department of Health and Aged Care", "Mei-Ling.Tan@health.gov.au",
-             True, "public", "", "300", "800", True),
+             True, "public", "", "1,000", "800", True),
          truth("Dr Mei-Ling Tan", "Department of Health and Aged Care", "mei-ling.tan@health.gov.au",
-               True, "public", "", "300", "800", True),
+               True, "public", "", "1000", "800", True),
          [], "clean; descriptive names, radio ServiceType Public/Partner, check on-state /Yes, tooltips",
          source="pdf-form", names="descriptive", radio=("ServiceType", "Public", "Partner"),
          on="Yes", tooltips=True),
@@ -129,9 +129,9 @@ CASES = [
          source="pdf-form", names="descriptive", radio=("ServiceType", "Public", "Partner"), on="Yes"),
     case("f06_acroform_flattened.pdf", "acro",
          raw("Tom Nguyen", "Australian Taxation Office", "tom.nguyen@ato.gov.au",
-             True, "public", "", "250", "600", True),
+             True, "public", "", "2500", "600", True),
          truth("Tom Nguyen", "Australian Taxation Office", "tom.nguyen@ato.gov.au",
-               True, "public", "", "250", "600", True),
+               True, "public", "", "2500", "600", True),
          [], "clean; filled then flattened with qpdf --flatten-annotations=all --generate-appearances",
          source="pdf-text", names="descriptive", radio=("ServiceType", "Public", "Partner"), on="Yes",
          flatten=True),
@@ -203,9 +203,9 @@ CASES = [
          source="docx"),
     case("f14_word_legacy_fields.docx", "word_legacy",
          raw("Andrew McKenzie", "Bureau of Meteorology", "andrew.mckenzie@bom.gov.au",
-             True, "public", "", "600", "900", True),
+             True, "public", "", "1,500", "900", True),
          truth("Andrew McKenzie", "Bureau of Meteorology", "andrew.mckenzie@bom.gov.au",
-               True, "public", "", "600", "900", True),
+               True, "public", "", "1500", "900", True),
          [], "clean; legacy FORMTEXT/FORMCHECKBOX in a table; ticks via w:default 1 with no w:checked, "
              "unticked partner box via w:default 1 + w:checked 0",
          source="docx"),
@@ -366,7 +366,7 @@ def build_acro_blank(path, names, radio, tooltips):
     y = para(USE_TEXT, left + 8, y) - 4
     for key, label in (("records", RECORDS_LABEL), ("calls", CALLS_LABEL)):
         c.setFont("Helvetica", 9.5)
-        c.drawString(left + 12, y, "\u00b7 " + label if False else "- " + label)
+        c.drawString(left + 12, y, "- " + label)
         form.textfield(name=names[key], tooltip=tip(key), x=left + 330, y=y - 6, width=130, height=20,
                        borderWidth=1, fontSize=10, fontName="Helvetica", maxlen=60)
         y -= 28
@@ -882,6 +882,9 @@ def normalise_zip(path):
             data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?", b"2026-03-02T09:30:00Z", data)
             data = re.sub(rb"<meta:editing-duration>[^<]*<", b"<meta:editing-duration>PT1M<", data)
             data = re.sub(rb"(<TotalTime>)\d+", rb"\g<1>1", data)
+        if name.endswith(".xml"):
+            data = re.sub(rb'(config:name="Rsid(?:Root)?" config:type="int">)\d+', rb"\g<1>1048576", data)
+            data = re.sub(rb'(officeooo:(?:paragraph-)?rsid=")[0-9a-f]+"', rb'\g<1>00100000"', data)
         fixed.append((name, data))
     write_zip(path, fixed)
 
@@ -893,8 +896,13 @@ def normalise_pdf(path):
     data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)",
                   lambda m: b"2026-03-02T09:30:00" + m.group(0)[19:], data)
     data = re.sub(rb"<[0-9A-Fa-f]{32}>", b"<" + b"0123456789ABCDEF0123456789ABCDEF" + b">", data)
+    data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, data)
     data = re.sub(rb"uuid:[0-9a-f-]{36}", b"uuid:00000000-0000-4000-8000-000000000000", data)
     open(path, "wb").write(data)
+    # LibreOffice numbers objects in a varying order (fonts); qpdf renumbers them by traversal.
+    staged = path + ".qpdf"
+    subprocess.run(["qpdf", "--deterministic-id", path, staged], check=True)
+    os.replace(staged, path)
 
 
 PDF_FILTER = 'pdf:writer_pdf_Export'
@@ -953,6 +961,7 @@ def make_lo_fillable(c, tmp):
     open(src, "w", encoding="utf-8").write(lo_fillable_html(r))
     soffice(src, 'pdf:writer_pdf_Export:{"ExportFormFields":{"type":"boolean","value":"true"}}', work,
             "HTML (StarWriter)")
+    normalise_pdf(os.path.join(work, "blank.pdf"))
     reader = PdfReader(os.path.join(work, "blank.pdf"))
     fields = reader.get_fields() or {}
     if "FullName" not in fields:
@@ -1071,6 +1080,9 @@ def signature_png():
 
 def write_mail(name, m, records):
     fix_boundaries(m, name[:3].upper())
+    for part in m.walk():
+        if part is not m and not (part.get_content_type() == "message/rfc822"):
+            del part["MIME-Version"]
     with open(os.path.join(MAIL, name), "wb") as fh:
         fh.write(m.as_bytes(policy=policy.SMTP))
     write_expected(name, records)
@@ -1089,7 +1101,7 @@ def html_body_table(rows):
     for label, value in rows:
         cells.append(
             "<tr style='height:18.0pt'><td width=246 valign=top style='width:184.5pt;border:solid windowtext 1.0pt;"
-            "padding:0cm 5.4pt 0cm 5.4pt'><p class=MsoNormal><span style='font-size:10.0pt;font-family:\\\"Arial\\\",sans-serif'>"
+            "padding:0cm 5.4pt 0cm 5.4pt'><p class=MsoNormal><span style='font-size:10.0pt;font-family:\"Arial\",sans-serif'>"
             "%s<o:p></o:p></span></p></td><td width=355 valign=top style='width:266.0pt;border:solid windowtext 1.0pt;"
             "border-left:none;padding:0cm 5.4pt 0cm 5.4pt'><p class=MsoNormal><span style='font-size:10.0pt'>"
             "%s<o:p></o:p></span></p></td></tr>" % (label, value))
@@ -1110,25 +1122,37 @@ def build_mails():
 
     # m02: Outlook message: related/alternative body with an inline image001.png signature + PDF.
     c = case_by_prefix("f02")
-    m = base_mail("Whitehouse, Aaron <aaron.whitehouse@treasury.qld.gov.au>",
+    m = base_mail("\"Whitehouse, Aaron\" <aaron.whitehouse@treasury.qld.gov.au>",
                   "OCS registration form - Queensland Treasury", "Tue, 03 Mar 2026 16:02:55 +1000",
                   "<ME3PR01MB7744D5E4C3B2A190@ME3PR01MB7744.ausprd01.prod.outlook.com>",
                   [("Thread-Topic", "OCS registration form - Queensland Treasury"),
                    ("Thread-Index", "AdyKKl5PmA3kR0JfQ6uR6sG1Zt3LpA=="), ("Accept-Language", "en-AU, en-US"),
                    ("Content-Language", "en-US"), ("X-MS-Has-Attach", "yes"),
                    ("X-MS-TNEF-Correlator", "")])
-    m.set_content("Hi team,\n\nAttached is the registration form for the Partner coding service.\n\n"
+    alt = EmailMessage(policy=policy.SMTP)
+    alt.set_content("Hi team,\n\nAttached is the registration form for the Partner coding service.\n\n"
                   "Regards\nAaron Whitehouse\nPrincipal Analyst | Economics and Fiscal\nQueensland Treasury\n")
-    m.add_alternative(
+    alt.add_alternative(
         "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body lang=EN-AU>"
         "<div class=WordSection1><p class=MsoNormal>Hi team,<o:p></o:p></p><p class=MsoNormal>Attached is the "
         "registration form for the Partner coding service.<o:p></o:p></p><p class=MsoNormal>Regards<br>Aaron "
         "Whitehouse<br>Principal Analyst | Economics and Fiscal<br>Queensland Treasury</p><p class=MsoNormal>"
         "<img width=120 height=32 id=\"Picture_x0020_1\" src=\"cid:image001.png@01DC8A2B.5F3E2A10\" "
         "alt=\"Queensland Government\"></p></div></body></html>", subtype="html")
-    html_part = m.get_payload()[1]
-    html_part.add_related(signature_png(), maintype="image", subtype="png", cid="<image001.png@01DC8A2B.5F3E2A10>",
-                          filename="image001.png")
+    # Outlook: mixed[related[alternative[plain, html], image001.png], attachment].
+    rel = EmailMessage(policy=policy.SMTP)
+    rel.make_related()
+    rel.set_param("type", "multipart/alternative")
+    del alt["MIME-Version"]
+    rel.attach(alt)
+    img = EmailMessage(policy=policy.SMTP)
+    img.set_content(signature_png(), maintype="image", subtype="png", cid="<image001.png@01DC8A2B.5F3E2A10>",
+                    filename="image001.png", disposition="inline")
+    del img["MIME-Version"]
+    rel.attach(img)
+    del rel["MIME-Version"]
+    m.add_header("Content-Type", "multipart/mixed")
+    m.set_payload([rel])
     attach_file(m, os.path.join(FORMS, c["name"]))
     write_mail("m02_outlook_signature_image.eml", m, [case_record(c)])
 
@@ -1139,13 +1163,13 @@ def build_mails():
         ("Organisation", "<span>NSW Department of Customer&nbsp;Service</span>"),
         ("Contact email", "<a href=\"mailto:karen.li@customerservice.nsw.gov.au\"><span style='color:#0563C1'>"
                           "karen.li@customerservice.nsw.gov.au</span></a>"),
-        ("Terms of Use &#8211; " + html.escape(TERMS_TEXT), "<span style='font-family:\\\"MS Gothic\\\"'>&#9746;</span>"),
-        (html.escape(PUBLIC_TEXT), "<span style='font-family:\\\"MS Gothic\\\"'>&#9746;</span>"),
-        (html.escape(PARTNER_TEXT), "<span style='font-family:\\\"MS Gothic\\\"'>&#9744;</span>"),
+        ("Terms of Use &#8211; " + html.escape(TERMS_TEXT), "<span style='font-family:\"MS Gothic\"'>&#9746;</span>"),
+        (html.escape(PUBLIC_TEXT), "<span style='font-family:\"MS Gothic\"'>&#9746;</span>"),
+        (html.escape(PARTNER_TEXT), "<span style='font-family:\"MS Gothic\"'>&#9744;</span>"),
         ("Static agency IP address or range", pad),
         ("Records you expect to code (per day, peak)", "<span>2,000</span>" + pad),
         ("API calls you expect to make (per day, peak)", "<span>1,200</span>"),
-        ("User Guide agreement &#8211; " + html.escape(GUIDE_TEXT), "<span style='font-family:\\\"MS Gothic\\\"'>&#9746;</span>"),
+        ("User Guide agreement &#8211; " + html.escape(GUIDE_TEXT), "<span style='font-family:\"MS Gothic\"'>&#9746;</span>"),
     ]
     plain = ("Hello,\n\nOur printer won't let me fill in the PDF, so I have copied the form below.\n\n"
              "Occupation Coding Service Registration Form\n\n"
@@ -1209,7 +1233,7 @@ def build_mails():
         extra=[("User-Agent", "Mozilla Thunderbird")])
     simple_form_mail(
         "m08_odt_three_ips.eml", "f18", "Isabella Romano <isabella.romano@sahmri.com>",
-        "Partner coding service registration - SAHMRI", "Thu, 16 Jul 2026 09:03:27 +0930",
+        "Partner coding service registration - SAHMRI", "Thu, 16 Jul 2026 09:33:27 +1000",
         "<5b6c7d8e-aaaa-4bbb-8ccc-123456789abc@sahmri.com>",
         "Dear ABS,\n\nAttached is our registration form (LibreOffice). We have three static addresses.\n\n"
         "Best regards,\nIsabella Romano\n")
@@ -1248,7 +1272,8 @@ two flattened with `qpdf --flatten-annotations=all --generate-appearances`; one 
 fillable PDF (HTML form controls exported with ExportFormFields, filled with pypdf, on-state
 /on); Word 2016+ DOCX written as raw WordprocessingML (content controls in table cells,
 drop-down, w14 check boxes, placeholders; legacy FORMTEXT/FORMCHECKBOX with w:default/w:checked);
-LibreOffice DOCX/ODT/PDF from HTML and FODT.
+LibreOffice DOCX/ODT/PDF from HTML and FODT (LibreOffice PDFs get fixed dates/ids and a
+`qpdf --deterministic-id` pass only so that rebuilds are byte-identical).
 
 ## Forms
 
@@ -1259,19 +1284,39 @@ LibreOffice DOCX/ODT/PDF from HTML and FODT.
 
 def write_readme():
     lines = [README_HEAD]
-    for c in CASES:
-        lines.append("| %s | %s | %s | %s |\\n" % (c["name"], c["source"], ", ".join(c["flags"]) or "-",
+    for c in sorted(CASES, key=lambda c: c["name"]):
+        lines.append("| %s | %s | %s | %s |\n" % (c["name"], c["source"], ", ".join(c["flags"]) or "-",
                                                    c["note"].replace("|", "/")))
-    lines.append("\\n## Mails\\n\\n| file | what it holds |\\n|---|---|\\n")
+    lines.append("\n## Mails\n\n| file | what it holds |\n|---|---|\n")
     for name, note in MAIL_NOTES:
-        lines.append("| %s | %s |\\n" % (name, note))
-    lines.append("\\nJudgement calls: a check mark that a flattened PDF shows only as a ZapfDingbats glyph "
-                 "counts as ticked; '≈ 3,000' is 3000, '5000+' is 5000, '10k-20k' is 20000, "
-                 "'between 1,000 and 2,000' is 2000, '50 (peak 80)' is 80; an IP answer with an address and "
-                 "'home connection - dynamic' keeps the address and is dynamic_ip; words with no address are "
-                 "invalid_ip with an empty ip_allowlist; both services marked gives no limit flag; the "
-                 "drop-down placeholder 'Choose an item.' and the text placeholder 'Click or tap here to enter "
-                 "text.' are blank answers.\\n")
+        lines.append("| %s | %s |\n" % (name, note))
+    lines.append("""
+Each expected/<file>.json holds the records for that file (a form file: one record whose
+attachment is its own name; a mail: one record per form, or one `none` record).
+
+## Judgement calls
+
+- A fillable PDF is `pdf-form` even when answers are empty (f05); a qpdf-flattened PDF is
+  `pdf-text`. Its ticks survive only as ZapfDingbats glyphs (pdftotext shows ✔ and ●) placed
+  beside the statement's first line; they count as ticked, an absent glyph as not ticked.
+- The LibreOffice fillable PDF (f10) uses on-state /on; its service choice is two check boxes.
+- Numbers: '≈ 3,000' is 3000, '5000+' is 5000, '10k-20k' is 20000 (peak), 'between 1,000 and
+  2,000' is 2000, '50 (peak 80)' is 80, 'TBC' is empty with invalid_expected_records.
+- IP: '49.180.22.7 (home connection - dynamic)' keeps the address and is dynamic_ip; words with no
+  address (f25) are invalid_ip with an empty ip_allowlist and no missing_ip_allowlist (the answer is
+  not blank); '152.98.40.0/24, 152.98.41.17' and three lines in one cell become '; '-joined entries.
+- 10.0.0.0/8 is both non_public_ip and ip_range_too_broad (default /24 minimum); 131.236.0.0/16
+  is ip_range_too_broad only.
+- Word placeholders 'Choose an item.' and 'Click or tap here to enter text.' are blank answers.
+- Legacy check boxes: w:checked (with or without w:val) overrides w:default; w:default 1 with no
+  w:checked is ticked; w:default 1 with w:checked w:val="0" is not ticked.
+- Both services marked: service empty, multiple_services_selected, no limit flag. Exactly 1,000
+  calls on public and 10,000 on partner are within the limit; equal calls and records is not
+  calls_exceed_records.
+- m03 (body form) has both a plain and an HTML part carrying the same answers; the record's
+  attachment is empty and source `body`. m02's image001.png and m04's outer mail are not forms;
+  m05's attachment is the decoded RFC 2231 name with its en dash.
+""")
     open(os.path.join(ROOT, "README.md"), "w", encoding="utf-8").write("".join(lines))
 
 
@@ -1284,7 +1329,7 @@ MAIL_NOTES = [
     ("m05_docx_rfc2231_name.eml", "f14 DOCX under a non-ASCII (en dash) RFC 2231 file name"),
     ("m06_question_no_form.eml", "question only -> no_form_found"),
     ("m07_printed_pdf_wrapped_org.eml", "f19 printed PDF (Thunderbird)"),
-    ("m08_odt_three_ips.eml", "f18 ODT, +0930 offset"),
+    ("m08_odt_three_ips.eml", "f18 ODT (LibreOffice), three IPs on three lines"),
     ("m09_flattened_pdf.eml", "f06 flattened PDF, a reply"),
     ("m10_checkbox_left_pdf.eml", "f20 printed PDF with box column left"),
     ("m11_number_shapes_pdf.eml", "f09 AcroForm with '5000+' and '10k-20k'"),
