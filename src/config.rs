@@ -175,7 +175,7 @@ impl Config {
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         warn_if_secret_readable(path, &text);
         let mut config: Config = toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
+            .map_err(|e| anyhow::anyhow!("{}", toml_error_line(&text, &e)))
             .with_context(|| format!("invalid config file {}", path.display()))?;
         config.path = Some(path.to_path_buf());
         config
@@ -262,6 +262,35 @@ impl Config {
             (Some(cfg), false) => cfg.parent().unwrap_or(Path::new(".")).join(p),
             _ => p.to_path_buf(),
         }
+    }
+}
+
+/// A TOML error as one line: the message and where, never the offending line itself (it may be
+/// a password).
+fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().lines().next().unwrap_or("").trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            let line_text = text
+                .lines()
+                .nth(line - 1)
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            // The message can quote the value ("invalid type: integer `1234`"): not for secrets.
+            let secret = ["password", "token", "secret"]
+                .iter()
+                .any(|w| line_text.contains(w));
+            let message = if secret {
+                "invalid value (not shown: it may be a secret)".to_string()
+            } else {
+                message
+            };
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
     }
 }
 

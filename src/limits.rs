@@ -1,8 +1,8 @@
 //! Resource limits for untrusted input, from the config `[limits]` table with safe defaults.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Largest message read, in bytes; a larger one is recorded `unreadable_attachment`.
@@ -31,6 +31,10 @@ pub struct Limits {
     pub max_nesting: usize,
     /// Wall-clock budget for reading one attachment, in milliseconds.
     pub attachment_deadline_ms: u64,
+    /// Address-space limit (`RLIMIT_AS`) of an attachment-reading worker process, in bytes;
+    /// 0 sets none. Counts reserved, not only touched, memory: keep it well above the largest
+    /// attachment plus what the limits above let a reader inflate.
+    pub worker_memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -49,6 +53,7 @@ impl Default for Limits {
             max_pdf_pages: 50,
             max_nesting: 64,
             attachment_deadline_ms: 10_000,
+            worker_memory_bytes: 1 << 30,
         }
     }
 }

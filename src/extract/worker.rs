@@ -1,18 +1,673 @@
 //! Attachment-reading worker processes: attachments in over a pipe → documents out, so a parser
-//! that overflows its stack, aborts or loops costs one worker, not the run.
+//! that overflows its stack, aborts, runs out of memory or loops costs one worker, not the run.
+//!
+//! The parent (`read_attachment`) keeps one long-lived `regintake worker` child per calling
+//! thread. Protocol, every frame an 8-byte little-endian length then the payload:
+//! parent → child: a hello (JSON: protocol name + `Limits`), then per attachment a JSON header
+//! (kind, file name) and a frame of raw bytes; child → parent: a ready frame after the hello,
+//! then one JSON `Result<Option<Document>, String>` per attachment. The child sets `RLIMIT_AS`
+//! once and an `RLIMIT_CPU` budget per attachment; the parent polls the child's stdout and
+//! stderr with the attachment deadline, kills and replaces a child that overruns or dies, and
+//! logs what the child wrote to stderr through its own log format.
+//! The child is given no config (and no REGINTAKE_* variables), so it holds no secret to log.
 
 use super::{Document, Unreadable};
 use crate::limits::Limits;
-use crate::mime::Attachment;
+use crate::mime::{Attachment, FileKind};
 use crate::pipeline::Context;
-use anyhow::Result;
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Names the frame layout; a child that answers with another name is not used.
+const PROTOCOL: &str = "regintake-worker/1";
+/// Largest hello or request header accepted (they hold a few hundred bytes).
+const MAX_HEADER_BYTES: u64 = 1 << 20;
+/// Largest response accepted from a child: a document is text bounded by the reader limits.
+const MAX_RESPONSE_BYTES: u64 = 512 << 20;
+/// A worker is replaced after this many attachments, so heap growth or fragmentation in one
+/// long-lived child stays bounded.
+const REQUESTS_PER_WORKER: u32 = 1_000;
+/// How long a new worker has to answer the hello, at least.
+const MIN_START_TIMEOUT: Duration = Duration::from_secs(5);
+/// How much of the child's stderr is kept to tell why it died.
+const STDERR_TAIL_BYTES: usize = 4096;
+
+#[derive(Serialize, Deserialize)]
+struct Hello {
+    protocol: String,
+    limits: Limits,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Ready {
+    protocol: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RequestHeader {
+    /// `pdf`, `docx` or `odt`.
+    kind: String,
+    filename: String,
+}
+
+type Response = Result<Option<Document>, String>;
+
+thread_local! {
+    static WORKER: RefCell<Option<WorkerProcess>> = const { RefCell::new(None) };
+}
 
 /// Reads one attachment: in a worker process when `ctx.worker_exe` is set, else in this process.
 pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Document>, Unreadable> {
-    super::read_attachment(att, &ctx.limits)
+    let Some(exe) = &ctx.worker_exe else {
+        return super::read_attachment(att, &ctx.limits);
+    };
+    let Some(kind) = worker_kind(att.kind) else {
+        // Kinds that hold no form or are refused without parsing: nothing to isolate.
+        return super::read_attachment(att, &ctx.limits);
+    };
+    if att.bytes.len() as u64 > ctx.limits.max_attachment_bytes {
+        // Refused by size before any parsing; no need to copy it to a child.
+        return super::read_attachment(att, &ctx.limits);
+    }
+    WORKER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        // A worker that died while idle (killed from outside) is replaced, so the attachment
+        // is not blamed for it.
+        let reusable = slot.as_mut().is_some_and(|w| {
+            w.exe == *exe
+                && w.limits == ctx.limits
+                && w.served < REQUESTS_PER_WORKER
+                && w.is_alive()
+        });
+        if !reusable {
+            *slot = None; // Drop kills and reaps the old one.
+            match WorkerProcess::spawn(exe, &ctx.limits) {
+                Ok(w) => *slot = Some(w),
+                Err(e) => {
+                    if !SPAWN_WARNED.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(
+                            exe = %exe.display(),
+                            error = %format!("{e:#}"),
+                            "Cannot start an attachment worker process; reading attachments in this process"
+                        );
+                    }
+                    return super::read_attachment(att, &ctx.limits);
+                }
+            }
+        }
+        let Some(worker) = slot.as_mut() else {
+            return super::read_attachment(att, &ctx.limits);
+        };
+        match worker.request(kind, att) {
+            Ok(response) => response.map_err(Unreadable),
+            Err(failure) => {
+                let why = worker.explain(failure);
+                tracing::warn!(
+                    attachment = %att.filename,
+                    reason = %why,
+                    worker_stderr = %worker.stderr_text(),
+                    "Attachment worker failed; starting a new one"
+                );
+                *slot = None;
+                Err(Unreadable(why))
+            }
+        }
+    })
 }
 
+static SPAWN_WARNED: AtomicBool = AtomicBool::new(false);
+
+fn worker_kind(kind: FileKind) -> Option<&'static str> {
+    match kind {
+        FileKind::Pdf => Some("pdf"),
+        FileKind::Docx => Some("docx"),
+        FileKind::Odt => Some("odt"),
+        FileKind::Doc | FileKind::Zip | FileKind::Image | FileKind::Other => None,
+    }
+}
+
+fn kind_from_name(name: &str) -> Option<FileKind> {
+    match name {
+        "pdf" => Some(FileKind::Pdf),
+        "docx" => Some(FileKind::Docx),
+        "odt" => Some(FileKind::Odt),
+        _ => None,
+    }
+}
+
+/// How a request to a child went wrong.
+enum Failure {
+    /// No response within the deadline (the child was killed).
+    Deadline,
+    /// The child exited or closed its stdout.
+    Died,
+    /// The child answered something that is not the protocol.
+    Protocol(String),
+}
+
+/// A running `regintake worker` child and the pipes to it.
+struct WorkerProcess {
+    exe: PathBuf,
+    limits: Limits,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: ChildStdout,
+    stderr: Option<ChildStderr>,
+    stderr_tail: Vec<u8>,
+    served: u32,
+    /// Set once the child is known to be dead and reaped.
+    exit: Option<ExitStatus>,
+}
+
+impl WorkerProcess {
+    fn spawn(exe: &Path, limits: &Limits) -> Result<WorkerProcess> {
+        let mut child = Command::new(spawn_path(exe))
+            .arg("-q")
+            .arg("worker")
+            // The child reads no config: it must hold no secret it could log.
+            .env_remove("REGINTAKE_CONFIG")
+            .env_remove("REGINTAKE_DB")
+            .env_remove("REGINTAKE_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot run {} worker", exe.display()))?;
+        let (Some(stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("worker pipes missing");
+        };
+        let mut worker = WorkerProcess {
+            exe: exe.to_path_buf(),
+            limits: limits.clone(),
+            child,
+            stdin: Some(stdin),
+            stdout,
+            stderr: Some(stderr),
+            stderr_tail: Vec::new(),
+            served: 0,
+            exit: None,
+        };
+        let hello = serde_json::to_vec(&Hello {
+            protocol: PROTOCOL.to_string(),
+            limits: limits.clone(),
+        })?;
+        let timeout = Duration::from_millis(limits.attachment_deadline_ms).max(MIN_START_TIMEOUT);
+        let started = (|| -> Result<(), Failure> {
+            worker.send(&[&hello])?;
+            let frame = worker.receive(Instant::now() + timeout, MAX_HEADER_BYTES)?;
+            match serde_json::from_slice::<Ready>(&frame) {
+                Ok(r) if r.protocol == PROTOCOL => Ok(()),
+                _ => Err(Failure::Protocol("unexpected hello answer".into())),
+            }
+        })();
+        match started {
+            Ok(()) => Ok(worker),
+            Err(f) => bail!("worker did not start: {}", worker.explain(f)),
+        }
+    }
+
+    /// Sends one attachment and waits for its document, within the attachment deadline.
+    fn request(&mut self, kind: &str, att: &Attachment) -> Result<Response, Failure> {
+        self.served += 1;
+        self.stderr_tail.clear();
+        let header = serde_json::to_vec(&RequestHeader {
+            kind: kind.to_string(),
+            filename: att.filename.clone(),
+        })
+        .map_err(|e| Failure::Protocol(e.to_string()))?;
+        let deadline = Instant::now() + Duration::from_millis(self.limits.attachment_deadline_ms);
+        self.send(&[&header, &att.bytes])?;
+        let frame = self.receive(deadline, MAX_RESPONSE_BYTES)?;
+        if !self.stderr_tail.is_empty() {
+            tracing::debug!(
+                attachment = %att.filename,
+                worker_stderr = %self.stderr_text(),
+                "Attachment worker wrote to stderr"
+            );
+        }
+        serde_json::from_slice::<Response>(&frame)
+            .map_err(|e| Failure::Protocol(format!("bad response: {e}")))
+    }
+
+    fn send(&mut self, frames: &[&[u8]]) -> Result<(), Failure> {
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(Failure::Died);
+        };
+        let mut write = || -> std::io::Result<()> {
+            for frame in frames {
+                stdin.write_all(&(frame.len() as u64).to_le_bytes())?;
+                stdin.write_all(frame)?;
+            }
+            stdin.flush()
+        };
+        // A child that died while reading shows as a broken pipe (SIGPIPE is ignored in Rust
+        // programs).
+        if write().is_err() {
+            self.reap();
+            return Err(Failure::Died);
+        }
+        Ok(())
+    }
+
+    /// The kept tail of the child's stderr, trimmed.
+    fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr_tail)
+            .trim()
+            .to_string()
+    }
+
+    fn is_alive(&mut self) -> bool {
+        self.exit.is_none() && matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Reads one frame from the child's stdout, forwarding its stderr meanwhile; kills the
+    /// child at `deadline`.
+    fn receive(&mut self, deadline: Instant, max_len: u64) -> Result<Vec<u8>, Failure> {
+        let mut buf: Vec<u8> = Vec::new();
+        let mut chunk = vec![0u8; 64 << 10];
+        loop {
+            if buf.len() >= 8 {
+                let mut len_bytes = [0u8; 8];
+                len_bytes.copy_from_slice(&buf[..8]);
+                let len = u64::from_le_bytes(len_bytes);
+                if len > max_len {
+                    return Err(Failure::Protocol(format!("{len} byte response")));
+                }
+                let want = 8 + len as usize;
+                if buf.len() >= want {
+                    if buf.len() > want {
+                        return Err(Failure::Protocol("unasked-for output".into()));
+                    }
+                    buf.drain(..8);
+                    return Ok(buf);
+                }
+                buf.reserve(want - buf.len());
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                self.kill();
+                return Err(Failure::Deadline);
+            }
+            let wait_ms = (deadline - now).as_millis().clamp(1, i32::MAX as u128) as i32;
+            let mut fds = [
+                libc::pollfd {
+                    fd: self.stdout.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    // A negative fd is skipped by poll.
+                    fd: self.stderr.as_ref().map_or(-1, |e| e.as_raw_fd()),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: `fds` is a valid array of two pollfd for the duration of the call.
+            let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, wait_ms) };
+            if ready < 0 {
+                let err = std::io::Error::last_os_error();
+                if err.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                self.kill();
+                return Err(Failure::Protocol(format!("poll: {err}")));
+            }
+            if fds[1].revents != 0 {
+                self.forward_stderr(&mut chunk);
+            }
+            if fds[0].revents != 0 {
+                match self.stdout.read(&mut chunk) {
+                    Ok(0) | Err(_) => {
+                        self.reap();
+                        return Err(Failure::Died);
+                    }
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+        }
+    }
+
+    /// One read from the child's stderr (it is readable): the tail is kept, to tell why a child
+    /// died and to be logged through our own log format (raw text would break JSON logs).
+    fn forward_stderr(&mut self, chunk: &mut [u8]) {
+        let Some(stderr) = self.stderr.as_mut() else {
+            return;
+        };
+        match stderr.read(chunk) {
+            Ok(0) | Err(_) => self.stderr = None,
+            Ok(n) => {
+                self.stderr_tail.extend_from_slice(&chunk[..n]);
+                if self.stderr_tail.len() > STDERR_TAIL_BYTES {
+                    let cut = self.stderr_tail.len() - STDERR_TAIL_BYTES;
+                    self.stderr_tail.drain(..cut);
+                }
+            }
+        }
+    }
+
+    /// Waits for a child that has closed its stdout, reading the rest of its stderr (the
+    /// reason it died) for a bounded time.
+    fn reap(&mut self) {
+        let until = Instant::now() + Duration::from_secs(2);
+        let mut chunk = vec![0u8; 16 << 10];
+        while let Some(fd) = self.stderr.as_ref().map(|e| e.as_raw_fd()) {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let mut pfd = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd.
+            let ready = unsafe { libc::poll(&mut pfd, 1, left.as_millis().max(1) as i32) };
+            if ready <= 0 {
+                break;
+            }
+            self.forward_stderr(&mut chunk);
+        }
+        // A child that closed stdout but lives on is not one to wait for.
+        if let Ok(Some(status)) = self.child.try_wait() {
+            self.exit = Some(status);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        if let Ok(Some(status)) = self.child.try_wait() {
+            self.exit = Some(status);
+            return;
+        }
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        if self.exit.is_some() {
+            return;
+        }
+        let _ = self.child.kill(); // SIGKILL
+        if let Ok(status) = self.child.wait() {
+            self.exit = Some(status);
+        }
+    }
+
+    /// Words for the ledger note: why the attachment could not be read.
+    fn explain(&mut self, failure: Failure) -> String {
+        let tail = String::from_utf8_lossy(&self.stderr_tail).into_owned();
+        let limit_mib = self.limits.worker_memory_bytes >> 20;
+        match failure {
+            Failure::Deadline => format!(
+                "reader took longer than {} and was stopped",
+                seconds(self.limits.attachment_deadline_ms)
+            ),
+            Failure::Protocol(why) => format!("reader failed: {why}"),
+            Failure::Died => {
+                let signal = self.exit.and_then(|s| s.signal());
+                if tail.contains("memory allocation of") || tail.contains("out of memory") {
+                    format!("reader ran out of memory (limit {limit_mib} MiB)")
+                } else if signal == Some(libc::SIGXCPU) {
+                    format!(
+                        "reader took longer than {} of CPU time and was stopped",
+                        seconds(self.limits.attachment_deadline_ms)
+                    )
+                } else if tail.contains("overflowed its stack") {
+                    "reader crashed (stack overflow)".to_string()
+                } else if let Some(sig) = signal {
+                    format!("reader crashed ({})", signal_name(sig))
+                } else if let Some(code) = self.exit.and_then(|s| s.code()) {
+                    format!("reader crashed (exit status {code})")
+                } else {
+                    "reader crashed".to_string()
+                }
+            }
+        }
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        // Closing stdin ends an idle child's loop; SIGKILL makes sure, and wait reaps it.
+        self.stdin = None;
+        self.kill();
+    }
+}
+
+/// On Linux an upgrade may replace the binary while a long run is up: start workers from the
+/// running image when the worker is this very program.
+fn spawn_path(exe: &Path) -> PathBuf {
+    let proc_exe = Path::new("/proc/self/exe");
+    if cfg!(target_os = "linux")
+        && proc_exe.exists()
+        && std::env::current_exe().is_ok_and(|me| me == exe)
+    {
+        return proc_exe.to_path_buf();
+    }
+    exe.to_path_buf()
+}
+
+fn seconds(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    }
+}
+
+fn signal_name(sig: i32) -> String {
+    let name = match sig {
+        libc::SIGABRT => "abort",
+        libc::SIGSEGV => "segmentation fault",
+        libc::SIGBUS => "bus error",
+        libc::SIGILL => "illegal instruction",
+        libc::SIGFPE => "arithmetic fault",
+        libc::SIGKILL => "killed",
+        _ => "",
+    };
+    if name.is_empty() {
+        format!("signal {sig}")
+    } else {
+        format!("{name}, signal {sig}")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The child side.
+
 /// The hidden `worker` subcommand: serve read requests on stdin/stdout until stdin closes.
-pub fn serve(_limits: &Limits) -> Result<()> {
-    anyhow::bail!("worker processes are not written yet")
+/// The limits come from the parent's hello; `_config_limits` (the child has no config) is not
+/// used.
+pub fn serve(_config_limits: &Limits) -> Result<()> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut output = stdout.lock();
+
+    let hello = read_frame(&mut input, MAX_HEADER_BYTES)?.context("no hello from the parent")?;
+    let hello: Hello = serde_json::from_slice(&hello).context("bad hello from the parent")?;
+    if hello.protocol != PROTOCOL {
+        bail!("parent speaks {:?}, not {PROTOCOL:?}", hello.protocol);
+    }
+    let limits = hello.limits;
+    set_memory_limit(limits.worker_memory_bytes);
+    write_frame(
+        &mut output,
+        &serde_json::to_vec(&Ready {
+            protocol: PROTOCOL.to_string(),
+        })?,
+    )?;
+
+    loop {
+        let Some(header) = read_frame(&mut input, MAX_HEADER_BYTES)? else {
+            return Ok(()); // The parent is done with us.
+        };
+        let header: RequestHeader =
+            serde_json::from_slice(&header).context("bad request header")?;
+        let bytes = read_frame(&mut input, limits.max_attachment_bytes)?
+            .context("request without bytes")?;
+        set_cpu_budget(limits.attachment_deadline_ms);
+        let response: Response = match kind_from_name(&header.kind) {
+            None => Err(format!("unknown attachment kind {:?}", header.kind)),
+            Some(kind) => {
+                let att = Attachment {
+                    filename: header.filename,
+                    content_type: String::new(),
+                    kind,
+                    bytes,
+                };
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    #[cfg(debug_assertions)]
+                    test_faults::maybe_fault(&att.filename);
+                    super::read_attachment(&att, &limits)
+                })) {
+                    Ok(r) => r.map_err(|u| u.0),
+                    Err(panic) => Err(format!("reader failed: {}", panic_text(&panic))),
+                }
+            }
+        };
+        write_frame(&mut output, &serde_json::to_vec(&response)?)?;
+    }
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+/// One frame, or `None` at a clean end of input (before a frame starts).
+fn read_frame(input: &mut impl Read, max_len: u64) -> Result<Option<Vec<u8>>> {
+    let mut len_bytes = [0u8; 8];
+    let mut got = 0;
+    while got < 8 {
+        match input.read(&mut len_bytes[got..]) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => bail!("input ended inside a frame length"),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e).context("cannot read from the parent"),
+        }
+    }
+    let len = u64::from_le_bytes(len_bytes);
+    if len > max_len {
+        bail!("frame of {len} bytes is over the {max_len} byte limit");
+    }
+    let mut buf = vec![0u8; len as usize];
+    input
+        .read_exact(&mut buf)
+        .context("input ended inside a frame")?;
+    Ok(Some(buf))
+}
+
+fn write_frame(output: &mut impl Write, payload: &[u8]) -> Result<()> {
+    output.write_all(&(payload.len() as u64).to_le_bytes())?;
+    output.write_all(payload)?;
+    output.flush()?;
+    Ok(())
+}
+
+/// Caps the child's address space, so a reader that allocates without bound fails an
+/// allocation (and aborts the child) instead of pushing the machine into swap.
+fn set_memory_limit(bytes: u64) {
+    if bytes == 0 {
+        return;
+    }
+    let limit = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: bytes as libc::rlim_t,
+    };
+    // SAFETY: a valid rlimit struct for the duration of the call.
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } != 0 {
+        tracing::warn!(
+            error = %std::io::Error::last_os_error(),
+            "Cannot set the worker's memory limit"
+        );
+    }
+}
+
+/// Backstop to the parent's wall-clock deadline: a soft CPU limit of the CPU time used so far
+/// plus this attachment's budget (SIGXCPU ends the child). Only the soft limit moves, so it can
+/// be raised again for the next attachment.
+fn set_cpu_budget(deadline_ms: u64) {
+    // SAFETY: getrusage/getrlimit/setrlimit only write the structs passed.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return;
+        }
+        let used = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) as u64 + 1;
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_CPU, &mut limit) != 0 {
+            return;
+        }
+        let want = used + deadline_ms.div_ceil(1000) + 2;
+        let cur = if limit.rlim_max != libc::RLIM_INFINITY {
+            want.min(limit.rlim_max as u64)
+        } else {
+            want
+        };
+        limit.rlim_cur = cur as libc::rlim_t;
+        libc::setrlimit(libc::RLIMIT_CPU, &limit);
+    }
+}
+
+/// Debug builds only, and only with `REGINTAKE_TEST_FAULTS=1` in the worker's environment: an
+/// attachment named `regintake-fault-<kind>.<ext>` makes the worker fail that way, so tests can
+/// show the parent survives what `catch_unwind` cannot catch.
+#[cfg(debug_assertions)]
+mod test_faults {
+    pub fn maybe_fault(filename: &str) {
+        if std::env::var_os("REGINTAKE_TEST_FAULTS").is_none_or(|v| v != "1") {
+            return;
+        }
+        let Some(rest) = filename.strip_prefix("regintake-fault-") else {
+            return;
+        };
+        let fault = rest.split('.').next().unwrap_or("");
+        match fault {
+            "abort" => std::process::abort(),
+            "stack" => {
+                std::hint::black_box(recurse(0));
+            }
+            "memory" => {
+                // Touch memory page by page until the address-space limit stops us.
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    let mut block = vec![0u8; 64 << 20];
+                    for i in (0..block.len()).step_by(4096) {
+                        block[i] = 1;
+                    }
+                    hoard.push(std::hint::black_box(block));
+                }
+            }
+            "loop" => loop {
+                std::hint::black_box(0u64);
+            },
+            "sleep" => std::thread::sleep(std::time::Duration::from_secs(3600)),
+            "panic" => panic!("test fault: panic"),
+            _ => {}
+        }
+    }
+
+    fn recurse(depth: u64) -> u64 {
+        let frame = std::hint::black_box([depth; 128]);
+        if depth == u64::MAX {
+            return 0;
+        }
+        recurse(depth + 1).wrapping_add(frame[7])
+    }
 }

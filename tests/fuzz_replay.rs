@@ -1,0 +1,78 @@
+//! Every fuzz seed (`fuzz/corpus/<target>/*`) and every saved finding (`fuzz/artifacts/<target>/*`)
+//! in → the same stage functions the fuzz targets call (`fuzz/targets.rs`), on stable Rust, as
+//! ordinary tests: none may panic. Each input runs on its own thread named after the file, so a
+//! panic or stack overflow names its reproducer.
+
+#[path = "../fuzz/targets.rs"]
+mod targets;
+
+use std::path::{Path, PathBuf};
+
+fn inputs(target: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut files = Vec::new();
+    for dir in ["corpus", "artifacts"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn replay(target: &str) -> usize {
+    let run = targets::TARGETS
+        .iter()
+        .find(|(name, _)| *name == target)
+        .map(|(_, f)| *f)
+        .expect("known target");
+    let files = inputs(target);
+    let mut failed = Vec::new();
+    for file in &files {
+        let data = std::fs::read(file).expect("read fuzz input");
+        // The default thread stack (2 MiB): the size ingest threads read with in-process.
+        let outcome = std::thread::Builder::new()
+            .name(file.display().to_string())
+            .spawn(move || run(&data))
+            .expect("spawn")
+            .join();
+        if outcome.is_err() {
+            failed.push(file.display().to_string());
+        }
+    }
+    assert!(failed.is_empty(), "{target}: panicked on {failed:?}");
+    files.len()
+}
+
+#[test]
+fn mime_parse_corpus_replays() {
+    assert!(replay("mime_parse") > 0, "no seed corpus for mime_parse");
+}
+
+#[test]
+fn docx_read_corpus_replays() {
+    assert!(replay("docx_read") > 0, "no seed corpus for docx_read");
+}
+
+#[test]
+fn pdf_read_corpus_replays() {
+    assert!(replay("pdf_read") > 0, "no seed corpus for pdf_read");
+}
+
+#[test]
+fn form_validate_corpus_replays() {
+    assert!(
+        replay("form_validate") > 0,
+        "no seed corpus for form_validate"
+    );
+}

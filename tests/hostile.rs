@@ -1,0 +1,500 @@
+//! Hostile input in → no crash out. Two parts:
+//! - worker processes: a reader that aborts, overflows its stack, runs out of memory or loops
+//!   costs one worker (the attachment is recorded unreadable with the reason), never the caller;
+//!   and the per-attachment cost of the process round trip, printed.
+//! - the hostile mailbox (`scripts/make_hostile.py`): ingested by the real binary into a temp
+//!   ledger: exit 0, every message has a row, hostile attachments are flagged, peak RSS < 1 GiB.
+
+#[path = "../examples/make_hostile.rs"]
+mod make_hostile;
+
+use make_hostile::{Expect, SURNAME};
+use regintake::extract::worker;
+use regintake::limits::Limits;
+use regintake::mime::{Attachment, FileKind};
+use regintake::pipeline::Context;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_regintake"))
+}
+
+/// A wrapper that runs the real binary with test faults switched on (debug builds only).
+fn faulty_worker_exe(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("regintake-faulty");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nREGINTAKE_TEST_FAULTS=1 exec '{}' \"$@\"\n",
+            bin().display()
+        ),
+    )
+    .expect("write wrapper");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    script
+}
+
+fn attachment(name: &str, kind: FileKind, bytes: &[u8]) -> Attachment {
+    Attachment {
+        filename: name.to_string(),
+        content_type: String::new(),
+        kind,
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// A tiny, valid one-page PDF with a line of text.
+fn small_pdf() -> Vec<u8> {
+    let content = b"BT /F1 12 Tf 72 720 Td (Full name: Jane Citizen) Tj ET";
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{}\nendstream", content.len(), String::from_utf8_lossy(content)),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", i + 1, o).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn worker_ctx(exe: PathBuf, deadline_ms: u64) -> Context {
+    Context {
+        limits: Limits {
+            attachment_deadline_ms: deadline_ms,
+            worker_memory_bytes: 512 << 20,
+            ..Limits::default()
+        },
+        worker_exe: Some(exe),
+        ..Context::default()
+    }
+}
+
+#[test]
+fn worker_gives_the_same_document_as_reading_in_process() {
+    let ctx = worker_ctx(bin(), 20_000);
+    let pdf = small_pdf();
+    let att = attachment("form.pdf", FileKind::Pdf, &pdf);
+    let in_process = regintake::extract::read_attachment(&att, &ctx.limits);
+    let via_worker = worker::read_attachment(&att, &ctx);
+    assert_eq!(via_worker, in_process);
+    // Kinds that hold no form are answered without a worker, the same way.
+    let png = attachment("x.png", FileKind::Image, b"\x89PNG\r\n\x1a\n");
+    assert_eq!(worker::read_attachment(&png, &ctx), Ok(None));
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn worker_death_costs_one_attachment_not_the_caller() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = worker_ctx(faulty_worker_exe(dir.path()), 3_000);
+    let pdf = small_pdf();
+    let good = attachment("form.pdf", FileKind::Pdf, &pdf);
+    let expected = regintake::extract::read_attachment(&good, &ctx.limits);
+    let cases = [
+        ("regintake-fault-abort.pdf", "crashed"),
+        ("regintake-fault-stack.pdf", "stack overflow"),
+        ("regintake-fault-memory.pdf", "ran out of memory"),
+        ("regintake-fault-loop.pdf", "took longer than 3 s"),
+        ("regintake-fault-sleep.docx", "took longer than 3 s"),
+        ("regintake-fault-panic.pdf", "reader failed"),
+    ];
+    for (name, want) in cases {
+        let kind = if name.ends_with(".docx") {
+            FileKind::Docx
+        } else {
+            FileKind::Pdf
+        };
+        let started = Instant::now();
+        let got = worker::read_attachment(&attachment(name, kind, &pdf), &ctx);
+        let reason = match got {
+            Err(u) => u.0,
+            Ok(d) => panic!("{name}: read as {d:?}"),
+        };
+        println!("{name}: {reason:?} after {:?}", started.elapsed());
+        assert!(reason.contains(want), "{name}: {reason:?} lacks {want:?}");
+        // The next attachment gets a fresh worker and is read normally.
+        assert_eq!(
+            worker::read_attachment(&good, &ctx),
+            expected,
+            "after {name}"
+        );
+    }
+}
+
+#[test]
+fn worker_round_trip_overhead() {
+    let ctx = worker_ctx(bin(), 20_000);
+    let form = make_hostile::form_lines("Jane", "Overhead Agency");
+    let docx = make_hostile::docx(&form);
+    let pdf = make_hostile::pdf(&form);
+    // Warm up: the first call spawns the worker.
+    let spawn_started = Instant::now();
+    let warm = worker::read_attachment(&attachment("form.pdf", FileKind::Pdf, &pdf), &ctx);
+    println!(
+        "worker overhead: first call (spawn + read) {:?}",
+        spawn_started.elapsed()
+    );
+    for (att, what) in [
+        (attachment("form.pdf", FileKind::Pdf, &pdf), "PDF"),
+        (attachment("form.docx", FileKind::Docx, &docx), "DOCX"),
+    ] {
+        let first = if what == "PDF" {
+            warm.clone()
+        } else {
+            worker::read_attachment(&att, &ctx)
+        };
+        let n = 100u32;
+        let started = Instant::now();
+        for _ in 0..n {
+            assert_eq!(worker::read_attachment(&att, &ctx), first);
+        }
+        let via_worker = started.elapsed() / n;
+        let started = Instant::now();
+        for _ in 0..n {
+            assert_eq!(
+                regintake::extract::read_attachment(&att, &ctx.limits),
+                first
+            );
+        }
+        let in_process = started.elapsed() / n;
+        println!(
+            "worker overhead: {} byte form {what}: {via_worker:?} per attachment via the worker, {in_process:?} in process",
+            att.bytes.len()
+        );
+    }
+}
+
+/// What a run of the binary gave, with its own peak RSS (and that of the workers it reaped).
+struct Measured {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    peak_rss_kib: i64,
+    wall: std::time::Duration,
+}
+
+/// Runs the binary with stdout/stderr to files and waits for it with `wait4`, so the peak RSS is
+/// this child's (and its reaped workers'), not that of other tests' children.
+fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> Measured {
+    let out_path = dir.join("run.stdout");
+    let err_path = dir.join("run.stderr");
+    let started = Instant::now();
+    let child = std::process::Command::new(bin())
+        .env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
+        .spawn()
+        .expect("run regintake");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid value; wait4 writes status and rusage.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = loop {
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        break r;
+    };
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    let wall = started.elapsed();
+    std::mem::forget(child); // already reaped
+    let code = if libc::WIFEXITED(status) {
+        Some(libc::WEXITSTATUS(status))
+    } else {
+        None
+    };
+    Measured {
+        code,
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned(),
+        peak_rss_kib: usage.ru_maxrss,
+        wall,
+    }
+}
+
+/// RFC 4180 CSV (quoted fields, CRLF, optional BOM) into rows of cells.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+/// The five numbers of the summary line: read, added, review, skipped, failed.
+fn summary_numbers(stderr: &str) -> Vec<u64> {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.contains("messages read"))
+        .unwrap_or_else(|| panic!("no summary line in {stderr}"));
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+#[test]
+fn hostile_mailbox_is_ingested_without_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let generated = Instant::now();
+    let (mbox, messages) = make_hostile::write_hostile_mbox(dir.path()).expect("hostile mbox");
+    let mbox_size = std::fs::metadata(&mbox).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "hostile mbox: {} messages, {:.1} MB, generated in {:.1?}",
+        messages.len(),
+        mbox_size as f64 / 1e6,
+        generated.elapsed()
+    );
+    let db = dir.path().join("ledger.db");
+    let run = run_measured(
+        dir.path(),
+        &[
+            "--db".as_ref(),
+            db.as_os_str(),
+            "ingest".as_ref(),
+            mbox.as_os_str(),
+        ],
+    );
+    println!(
+        "hostile ingest: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
+        run.code,
+        run.wall,
+        run.peak_rss_kib as f64 / 1024.0
+    );
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    assert!(
+        run.peak_rss_kib < 1 << 20,
+        "peak RSS {} KiB is over 1 GiB",
+        run.peak_rss_kib
+    );
+    let counts = summary_numbers(&run.stderr);
+    assert_eq!(counts.len(), 5, "summary {counts:?}");
+    assert_eq!(
+        counts[0],
+        messages.len() as u64,
+        "messages read: {}",
+        run.stderr
+    );
+    assert_eq!(counts[4], 0, "messages failed: {}", run.stderr);
+
+    let export = run_measured(
+        dir.path(),
+        &["--db".as_ref(), db.as_os_str(), "export".as_ref()],
+    );
+    assert_eq!(export.code, Some(0), "stderr: {}", export.stderr);
+    let rows = parse_csv(&export.stdout);
+    let header = rows.first().expect("a header row");
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("no {name} column in {header:?}"))
+    };
+    let (mid, subject, source, name, flags) = (
+        col("message_id"),
+        col("subject"),
+        col("source"),
+        col("full_name"),
+        col("flags"),
+    );
+    let body = &rows[1..];
+    // Every message is checked before failing, so one run shows every stage that falls short.
+    let mut problems = Vec::new();
+    for m in &messages {
+        let mine: Vec<&Vec<String>> = body
+            .iter()
+            .filter(|r| match &m.message_id {
+                Some(id) => r.get(mid) == Some(id),
+                None => {
+                    r.get(mid).is_some_and(|c| c.is_empty())
+                        && r.get(subject).is_some_and(|s| s.ends_with(m.label))
+                }
+            })
+            .collect();
+        let has_flag = |f: &str| mine.iter().any(|r| r[flags].split(';').any(|x| x == f));
+        let read_as = |src: &str| {
+            mine.iter()
+                .any(|r| r[source] == src && r[name].contains(SURNAME))
+        };
+        let short = |r: &&Vec<String>| {
+            format!("source={} name={:?} flags={}", r[source], r[name], r[flags])
+        };
+        let got: Vec<String> = mine.iter().map(short).collect();
+        let fine = match m.expect {
+            _ if mine.is_empty() => false,
+            Expect::Unreadable => has_flag("unreadable_attachment"),
+            Expect::DocxForm => read_as("docx"),
+            Expect::BodyForm => read_as("body"),
+            Expect::Row => true,
+        };
+        println!("  {:<40} {:?}: {got:?}", m.label, m.expect);
+        if !fine {
+            problems.push(format!("{}: expected {:?}, got {got:?}", m.label, m.expect));
+        }
+    }
+    // NUL and other control characters (bar tab) never reach a recorded field.
+    for r in body {
+        for (i, cell) in r.iter().enumerate() {
+            if cell.chars().any(|c| c.is_control() && c != '\t') {
+                problems.push(format!(
+                    "control character recorded in {}: {cell:?}",
+                    header[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "hostile messages not handled as expected:\n{}",
+        problems.join("\n")
+    );
+    // Entities are never expanded (billion laughs).
+    let laughs = "lol".repeat(10);
+    assert!(
+        !body.iter().flatten().any(|cell| cell.contains(&laughs)),
+        "an XML entity was expanded"
+    );
+}
+
+/// End to end through the CLI: workers that abort, overflow, run out of memory or loop while
+/// `regintake ingest` runs cost only their attachment; the run exits 0, later attachments are
+/// read, and with `--log-format json` every log line stays JSON (child stderr included).
+#[cfg(debug_assertions)]
+#[test]
+fn cli_ingest_survives_worker_crashes() {
+    use make_hostile::{attachment_message, headers, write_mbox_message};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let form = make_hostile::form_lines("Jane", "Crash Test Agency");
+    let pdf = make_hostile::pdf(&form);
+    let docx = make_hostile::docx(&form);
+    let mbox = dir.path().join("faults.mbox");
+    let mut out = std::fs::File::create(&mbox).expect("mbox");
+    let faults = ["abort", "stack", "memory", "loop", "panic"];
+    for (i, fault) in faults.iter().enumerate() {
+        let body = attachment_message(
+            &pdf,
+            &format!("regintake-fault-{fault}.pdf"),
+            "application/pdf",
+        );
+        let head = headers(Some(&format!("<fault-{fault}@regintake.test>")), fault, i);
+        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
+    }
+    let body = attachment_message(&docx, "form.docx", make_hostile::DOCX_TYPE);
+    let head = headers(Some("<fault-none@regintake.test>"), "after the faults", 9);
+    write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
+    drop(out);
+    let config = dir.path().join("regintake.toml");
+    std::fs::write(
+        &config,
+        "[limits]\nattachment_deadline_ms = 2000\nworker_memory_bytes = 536870912\n",
+    )
+    .expect("config");
+    let db = dir.path().join("ledger.db");
+    let run = std::process::Command::new(bin())
+        .env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .env("REGINTAKE_TEST_FAULTS", "1")
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(&db)
+        .args(["-v", "--log-format", "json", "ingest"])
+        .arg(&mbox)
+        .output()
+        .expect("run regintake");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "stderr: {stderr}");
+    for line in stderr.lines().filter(|l| !l.starts_with("regintake:")) {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "log line is not JSON: {line:?}"
+        );
+    }
+    let warnings = stderr
+        .lines()
+        .filter(|l| l.contains("Attachment worker failed"))
+        .count();
+    assert_eq!(
+        warnings,
+        faults.len() - 1,
+        "one warning per dead worker: {stderr}"
+    );
+    assert!(
+        stderr.contains("test fault: panic"),
+        "the worker's panic message is logged at debug"
+    );
+    let export = std::process::Command::new(bin())
+        .env_remove("REGINTAKE_CONFIG")
+        .arg("--db")
+        .arg(&db)
+        .arg("export")
+        .output()
+        .expect("export");
+    let rows = parse_csv(&String::from_utf8_lossy(&export.stdout));
+    let header = &rows[0];
+    let col = |n: &str| header.iter().position(|c| c == n).expect("column");
+    let (mid, flags, source) = (col("message_id"), col("flags"), col("source"));
+    for fault in faults {
+        let id = format!("<fault-{fault}@regintake.test>");
+        let row = rows
+            .iter()
+            .find(|r| r[mid] == id)
+            .unwrap_or_else(|| panic!("no row for {fault}"));
+        assert!(
+            row[flags].split(';').any(|f| f == "unreadable_attachment"),
+            "{fault}: {row:?}"
+        );
+    }
+    let good = rows
+        .iter()
+        .find(|r| r[mid] == "<fault-none@regintake.test>")
+        .expect("row for the good form");
+    assert_eq!(good[source], "docx", "{good:?}");
+}
