@@ -2,8 +2,11 @@
 //! SIGKILLed at seeded random moments, then run to completion → the ledger must hold exactly
 //! what one uninterrupted run records: one row per (message, form), none lost, none doubled.
 
+#[path = "support/csv.rs"]
+mod csv;
 #[path = "../examples/make_hostile.rs"]
 mod make_hostile;
+use csv::parse_csv;
 
 use make_hostile::{
     DOCX_TYPE, attachment_message, docx, form_lines, headers, pdf, text_message, write_mbox_message,
@@ -111,38 +114,6 @@ fn ledger_rows(db: &Path) -> Rows {
             .push((r[src].clone(), r[name].clone(), r[flags].clone()));
     }
     map
-}
-
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cell.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut cell)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut cell));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => cell.push(c),
-        }
-    }
-    if !cell.is_empty() || !row.is_empty() {
-        row.push(cell);
-        rows.push(row);
-    }
-    rows
 }
 
 /// A small seeded generator, so the kill points are the same on every run.

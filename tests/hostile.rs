@@ -5,8 +5,11 @@
 //! - the hostile mailbox (`scripts/make_hostile.py`): ingested by the real binary into a temp
 //!   ledger: exit 0, every message has a row, hostile attachments are flagged, peak RSS < 1 GiB.
 
+#[path = "support/csv.rs"]
+mod csv;
 #[path = "../examples/make_hostile.rs"]
 mod make_hostile;
+use csv::parse_csv;
 
 use make_hostile::{Expect, SURNAME};
 use regintake::extract::worker;
@@ -233,39 +236,6 @@ fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> Measured {
         peak_rss_kib: usage.ru_maxrss,
         wall,
     }
-}
-
-/// RFC 4180 CSV (quoted fields, CRLF, optional BOM) into rows of cells.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cell.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut cell)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut cell));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => cell.push(c),
-        }
-    }
-    if !cell.is_empty() || !row.is_empty() {
-        row.push(cell);
-        rows.push(row);
-    }
-    rows
 }
 
 /// The five numbers of the summary line: read, added, review, skipped, failed.
