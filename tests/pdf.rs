@@ -323,6 +323,26 @@ fn encrypted_with_owner_password_only_is_read() {
 }
 
 #[test]
+fn every_security_handler_opens_without_a_password_when_it_can() {
+    // vendor/lopdf is patched to derive AES-256 keys with fewer hash runs: the same files must
+    // open (empty user password, or empty owner password) and the same must stay shut.
+    let plain = read_fixture("printed-form.pdf");
+    for name in [
+        "encrypted-owner.pdf",
+        "encrypted-user-empty-owner.pdf",
+        "encrypted-owner-aes128.pdf",
+        "encrypted-owner-rc4.pdf",
+    ] {
+        let doc = read(&fixture(name), &Limits::default()).unwrap_or_else(|e| panic!("{name}: {}", e.0));
+        assert_eq!(doc.lines, plain.lines, "{name}");
+    }
+    for name in ["encrypted-user.pdf", "encrypted-user-rc4.pdf"] {
+        let err = read(&fixture(name), &Limits::default()).unwrap_err();
+        assert_eq!(err.0, "PDF is encrypted with a password", "{name}");
+    }
+}
+
+#[test]
 fn image_only_page_is_a_scan() {
     let doc = read_fixture("scan.pdf");
     assert!(doc.scanned_without_text);

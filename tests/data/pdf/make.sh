@@ -19,6 +19,12 @@ qpdf --flatten-annotations=all --generate-appearances fillable.pdf fillable-flat
 # Encrypted: one needs a password to open, the other only restricts editing (empty user password).
 qpdf --encrypt USERPW OWNERPW 256 -- printed-form.pdf encrypted-user.pdf
 qpdf --encrypt "" OWNERPW 256 -- printed-form.pdf encrypted-owner.pdf
+# An empty owner password opens the file as the owner, whatever the user password.
+qpdf --encrypt USERPW "" 256 --allow-insecure -- printed-form.pdf encrypted-user-empty-owner.pdf
+# Older security handlers: AES-128 (revision 4) and RC4 (revision 3).
+qpdf --encrypt "" OWNERPW 128 --use-aes=y -- printed-form.pdf encrypted-owner-aes128.pdf
+qpdf --allow-weak-crypto --encrypt "" OWNERPW 128 --use-aes=n -- printed-form.pdf encrypted-owner-rc4.pdf
+qpdf --allow-weak-crypto --encrypt USERPW OWNERPW 128 --use-aes=n -- printed-form.pdf encrypted-user-rc4.pdf
 
 # A scan: one page that is only a picture.
 python3 make_scan.py scan.pdf
