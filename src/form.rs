@@ -10,7 +10,7 @@
 //! box the extractors met is already written as ☒ / ☐.
 
 use crate::extract::{Document, Field, FieldValue};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Serialize;
 use std::sync::LazyLock;
 
@@ -1093,9 +1093,10 @@ fn normalise_label(label: &str) -> String {
 /// Which question a (normalised) label asks. `strict` is for a bare line with nothing after it:
 /// then only whole labels count, so an answer such as "Department of Health" is not a label.
 fn classify_label(label: &str, strict: bool) -> Option<Question> {
-    static STRICT: LazyLock<Vec<(Question, Regex)>> = LazyLock::new(|| {
-        let r = |q, p: &str| (q, Regex::new(&format!("^(?:{p})$")).expect("regex"));
-        vec![
+    // One RegexSet, one pass over the label; the first pattern that matches wins.
+    static STRICT: LazyLock<(Vec<Question>, RegexSet)> = LazyLock::new(|| {
+        let r = |q, p: &str| (q, format!("^(?:{p})$"));
+        let patterns: (Vec<Question>, Vec<String>) = vec![
             r(
                 Question::FullName,
                 r"(?:your |applicant'?s? |contact |legal |person'?s? )?(?:full )?name(?: of (?:the )?(?:applicant|contact person|person))?(?: in full)?|applicant|contact person|name \(first and last\)|first and last name",
@@ -1140,22 +1141,28 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
                 r"(?:expected |estimated |peak |max(?:imum)? |daily )?(?:number of )?(?:api )?calls(?: \(batch or single record requests\))?(?: you expect to make)?(?: per day| a day| daily)?(?: \((?:peak|per day)\))?",
             ),
         ]
+        .into_iter()
+        .unzip();
+        let (questions, patterns) = patterns;
+        (questions, RegexSet::new(patterns).expect("regex"))
     });
+    let strict_match = |text: &str| {
+        let (questions, set) = &*STRICT;
+        set.matches(text).iter().next().map(|i| questions[i])
+    };
     let label = label.trim();
     if label.is_empty() || label.contains('@') {
         return None;
     }
-    for (q, re) in STRICT.iter() {
-        if re.is_match(label) {
-            return Some(*q);
-        }
+    if let Some(q) = strict_match(label) {
+        return Some(q);
     }
     // "Email (contact)", "Name (in full)", "Organisation (agency)": the note does not change
     // the question.
     if let Some(open) = label.rfind(" (").filter(|_| label.ends_with(')')) {
         let head = label[..open].trim();
-        if let Some((q, _)) = STRICT.iter().find(|(_, re)| re.is_match(head)) {
-            return Some(*q);
+        if let Some(q) = strict_match(head) {
+            return Some(q);
         }
     }
     if strict {
@@ -1374,6 +1381,10 @@ fn bracket_mark(t: &str) -> Option<(bool, usize)> {
     static BRACKET: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[\[\(\{]\s*([xX✓✔✗✘☒☑*/vV]|yes|Yes|YES)?\s*[\]\)\}]").expect("regex")
     });
+    // Most text does not start with a bracket: skip the regex.
+    if !t.starts_with(['[', '(', '{']) {
+        return None;
+    }
     let m = BRACKET.captures(t)?;
     Some((m.get(1).is_some(), m.get(0)?.end()))
 }
@@ -1603,7 +1614,11 @@ fn normalise(text: &str) -> String {
             continue;
         }
         space = false;
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     if out.ends_with(' ') {
         out.pop();
