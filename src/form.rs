@@ -12,6 +12,8 @@
 use crate::extract::{Document, Field, FieldValue};
 use regex::{Regex, RegexSet};
 use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// A written answer: the text as the applicant wrote it, and the raw line(s) it was read from.
@@ -79,6 +81,13 @@ enum Statement {
 /// Reads the form's answers out of a document. `None` when the document does not look like a
 /// registration form at all (a CV, an invoice, a reply asking about progress).
 pub fn read(doc: &Document) -> Option<Answers> {
+    memo_clear();
+    let answers = read_uncached(doc);
+    memo_clear();
+    answers
+}
+
+fn read_uncached(doc: &Document) -> Option<Answers> {
     let lines = flatten(doc);
     let mut reader = Reader::default();
     reader.read_lines(&lines);
@@ -87,6 +96,79 @@ pub fn read(doc: &Document) -> Option<Answers> {
         return None;
     }
     Some(reader.finish())
+}
+
+/// What the reader has already worked out about a text within one `read`: the neighbouring-line
+/// rules ask the same questions of the same cells many times, and each answer costs regexes
+/// and a normalised copy. Keyed by content, so a temporary string can never be mistaken for
+/// another; bounded, so a document with many distinct cells cannot grow it without limit.
+#[derive(Default)]
+struct Memo {
+    /// The question and where the rest of the text lies (start, length) within the text.
+    labelled: HashMap<Box<str>, Option<(Question, usize, usize)>>,
+    statement: HashMap<Box<str>, Option<Statement>>,
+    form_text: HashMap<Box<str>, bool>,
+}
+
+const MEMO_ENTRIES: usize = 4096;
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+fn memo_clear() {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        m.labelled.clear();
+        m.statement.clear();
+        m.form_text.clear();
+    });
+}
+
+fn memoised<V: Copy>(
+    table: impl Fn(&mut Memo) -> &mut HashMap<Box<str>, V>,
+    key: &str,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = MEMO.with(|m| table(&mut m.borrow_mut()).get(key).copied()) {
+        return v;
+    }
+    let v = compute();
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let map = table(&mut m);
+        if map.len() >= MEMO_ENTRIES {
+            map.clear();
+        }
+        map.insert(key.into(), v);
+    });
+    v
+}
+
+/// A label at the start of `text` and the rest of the text after it.
+fn labelled(text: &str) -> Option<(Question, &str)> {
+    let found = memoised(|m| &mut m.labelled, text, || {
+        labelled_uncached(text).map(|(q, rest)| {
+            // `rest` is a slice of `text`, or an empty literal.
+            let start = (rest.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            if rest.is_empty() || start > text.len() {
+                (q, 0, 0)
+            } else {
+                (q, start, rest.len())
+            }
+        })
+    });
+    found.map(|(q, start, len)| (q, text.get(start..start + len).unwrap_or("")))
+}
+
+/// Which statement a line states, when it is one of the form's tick-box statements.
+fn statement_of(text: &str) -> Option<Statement> {
+    memoised(|m| &mut m.statement, text, || statement_of_uncached(text))
+}
+
+/// Whether `text` is part of the form itself (a label, statement or boilerplate), not an answer.
+fn is_form_text(text: &str) -> bool {
+    memoised(|m| &mut m.form_text, text, || is_form_text_uncached(text))
 }
 
 /// A document line as the reader sees it: cells, and the text of the whole line.
@@ -933,7 +1015,7 @@ fn looks_like_ip_text(t: &str) -> bool {
 
 /// True when a line belongs to the form itself (a label, a statement, a heading or an
 /// instruction), so it cannot be an applicant's answer.
-fn is_form_text(text: &str) -> bool {
+fn is_form_text_uncached(text: &str) -> bool {
     let t = text.trim();
     if t.is_empty() {
         return false;
@@ -985,7 +1067,7 @@ const BOILERPLATE: &[&str] = &[
 
 /// Splits `Label: answer` / `Label - answer` / `Label<tab>answer` / `Label [answer]` and
 /// recognises the label. `None` when the text does not start with one of the form's labels.
-fn labelled(text: &str) -> Option<(Question, &str)> {
+fn labelled_uncached(text: &str) -> Option<(Question, &str)> {
     let text = text.trim();
     if let Some((label, rest)) = split_at_separator(text) {
         let norm = normalise_label(label);
@@ -1235,7 +1317,7 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
 }
 
 /// Which statement a line states, when it is one of the form's tick-box statements.
-fn statement_of(text: &str) -> Option<Statement> {
+fn statement_of_uncached(text: &str) -> Option<Statement> {
     static TYPED_MARK: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(?i)(?:x|yes|y|no|n)\s*(?:[-–:.)]\s*|\s)").expect("regex"));
     let stripped = strip_marks(text);
