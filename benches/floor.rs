@@ -8,6 +8,10 @@
 //!
 //! Run by `scripts/bench.sh` as `cargo bench --bench floor -- ARCHIVE.mbox`.
 
+// The same allocator as the regintake binary, so stage costs add up to what an ingest spends.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use regintake::extract;
 use regintake::form;
 use regintake::ledger::Ledger;

@@ -19,7 +19,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
@@ -39,6 +39,8 @@ const REQUESTS_PER_WORKER: u32 = 1_000;
 const MIN_START_TIMEOUT: Duration = Duration::from_secs(5);
 /// How much of the child's stderr is kept to tell why it died.
 const STDERR_TAIL_BYTES: usize = 4096;
+/// Asked-for size of the pipes to and from a worker (Linux's default pipe-max-size).
+const PIPE_BYTES: libc::c_int = 1 << 20;
 
 #[derive(Serialize, Deserialize)]
 struct Hello {
@@ -162,6 +164,8 @@ struct WorkerProcess {
     stdout: ChildStdout,
     stderr: Option<ChildStderr>,
     stderr_tail: Vec<u8>,
+    /// Read buffer for the child's pipes, kept between requests.
+    chunk: Box<[u8]>,
     served: u32,
     /// Set once the child is known to be dead and reaped.
     exit: Option<ExitStatus>,
@@ -176,6 +180,10 @@ impl WorkerProcess {
             .env_remove("REGINTAKE_CONFIG")
             .env_remove("REGINTAKE_DB")
             .env_remove("REGINTAKE_LOG")
+            // mimalloc reserves 1 GiB of address space up front by default, which counts
+            // against the worker's RLIMIT_AS: the stack could then not grow to its guard page,
+            // and a stack overflow showed as a bare segmentation fault.
+            .env("MIMALLOC_ARENA_RESERVE", "32MiB")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -188,6 +196,13 @@ impl WorkerProcess {
             let _ = child.wait();
             bail!("worker pipes missing");
         };
+        // Room for a whole attachment or document in each pipe, so one request is one write
+        // and one wake-up each way instead of a ping-pong of 64 KiB pieces.
+        for fd in [stdin.as_raw_fd(), stdout.as_raw_fd()] {
+            // SAFETY: fcntl on a pipe descriptor we own; failure (e.g. over the system's
+            // pipe-max-size) leaves the default size, which only costs speed.
+            unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES) };
+        }
         let mut worker = WorkerProcess {
             exe: exe.to_path_buf(),
             limits: limits.clone(),
@@ -196,6 +211,7 @@ impl WorkerProcess {
             stdout,
             stderr: Some(stderr),
             stderr_tail: Vec::new(),
+            chunk: vec![0u8; 64 << 10].into_boxed_slice(),
             served: 0,
             exit: None,
         };
@@ -246,10 +262,14 @@ impl WorkerProcess {
             return Err(Failure::Died);
         };
         let mut write = || -> std::io::Result<()> {
+            // One buffer, one write: the child wakes once per request.
+            let total = frames.iter().map(|f| 8 + f.len()).sum();
+            let mut message = Vec::with_capacity(total);
             for frame in frames {
-                stdin.write_all(&(frame.len() as u64).to_le_bytes())?;
-                stdin.write_all(frame)?;
+                message.extend_from_slice(&(frame.len() as u64).to_le_bytes());
+                message.extend_from_slice(frame);
             }
+            stdin.write_all(&message)?;
             stdin.flush()
         };
         // A child that died while reading shows as a broken pipe (SIGPIPE is ignored in Rust
@@ -276,7 +296,19 @@ impl WorkerProcess {
     /// child at `deadline`.
     fn receive(&mut self, deadline: Instant, max_len: u64) -> Result<Vec<u8>, Failure> {
         let mut buf: Vec<u8> = Vec::new();
-        let mut chunk = vec![0u8; 64 << 10];
+        let mut chunk = std::mem::take(&mut self.chunk);
+        let result = self.receive_with(deadline, max_len, &mut buf, &mut chunk);
+        self.chunk = chunk;
+        result.map(|()| buf)
+    }
+
+    fn receive_with(
+        &mut self,
+        deadline: Instant,
+        max_len: u64,
+        buf: &mut Vec<u8>,
+        chunk: &mut [u8],
+    ) -> Result<(), Failure> {
         loop {
             if buf.len() >= 8 {
                 let mut len_bytes = [0u8; 8];
@@ -291,7 +323,7 @@ impl WorkerProcess {
                         return Err(Failure::Protocol("unasked-for output".into()));
                     }
                     buf.drain(..8);
-                    return Ok(buf);
+                    return Ok(());
                 }
                 buf.reserve(want - buf.len());
             }
@@ -325,10 +357,10 @@ impl WorkerProcess {
                 return Err(Failure::Protocol(format!("poll: {err}")));
             }
             if fds[1].revents != 0 {
-                self.forward_stderr(&mut chunk);
+                self.forward_stderr(chunk);
             }
             if fds[0].revents != 0 {
-                match self.stdout.read(&mut chunk) {
+                match self.stdout.read(chunk) {
                     Ok(0) | Err(_) => {
                         self.reap();
                         return Err(Failure::Died);
@@ -490,8 +522,13 @@ fn signal_name(sig: i32) -> String {
 pub fn serve(_config_limits: &Limits) -> Result<()> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let stdout = std::io::stdout();
-    let mut output = stdout.lock();
+    // Straight to the pipe: std's stdout is line-buffered and would split a frame at a 0x0A.
+    let mut output = std::fs::File::from(
+        std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .context("cannot use stdout")?,
+    );
 
     let hello = read_frame(&mut input, MAX_HEADER_BYTES)?.context("no hello from the parent")?;
     let hello: Hello = serde_json::from_slice(&hello).context("bad hello from the parent")?;
@@ -574,8 +611,11 @@ fn read_frame(input: &mut impl Read, max_len: u64) -> Result<Option<Vec<u8>>> {
 }
 
 fn write_frame(output: &mut impl Write, payload: &[u8]) -> Result<()> {
-    output.write_all(&(payload.len() as u64).to_le_bytes())?;
-    output.write_all(payload)?;
+    // One write per frame, so the parent wakes once.
+    let mut frame = Vec::with_capacity(8 + payload.len());
+    frame.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    frame.extend_from_slice(payload);
+    output.write_all(&frame)?;
     output.flush()?;
     Ok(())
 }
