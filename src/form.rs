@@ -1164,8 +1164,11 @@ fn normalise_label(label: &str) -> String {
     let n = n
         .trim_start_matches(['·', '•', '-', '*', '◦', '▪', '‣', '>', '○', '●', '–'])
         .trim();
-    let n = NUMBERING.replace(n, "");
-    let n = SUFFIX.replace(&n, "");
+    // Skip each regex when its first or last character rules it out (most labels).
+    let numbered = n.starts_with(|c: char| c.is_ascii_digit() || ('a'..='h').contains(&c) || c == 'q' || c == '(');
+    let n = if numbered { NUMBERING.replace(n, "") } else { n.into() };
+    let suffixed = n.trim_end().ends_with(['*', ')']);
+    let n = if suffixed { SUFFIX.replace(&n, "") } else { n };
     n.trim()
         .trim_end_matches([':', '.', '-', '?', ' '])
         .trim()

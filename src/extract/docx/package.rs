@@ -76,7 +76,9 @@ impl<'a> Package<'a> {
             .max_zip_entry_bytes
             .min(remaining_total)
             .min(ratio_bound);
-        let mut inflated = Vec::new();
+        // The declared size is only a hint (it may lie): it saves regrowing, within the bound.
+        let hint = entry.size().min(bound).min(4 << 20);
+        let mut inflated = Vec::with_capacity(hint as usize + 1);
         (&mut entry)
             .take(bound.saturating_add(1))
             .read_to_end(&mut inflated)
