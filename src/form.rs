@@ -147,17 +147,21 @@ fn memoised<V: Copy>(
 
 /// A label at the start of `text` and the rest of the text after it.
 fn labelled(text: &str) -> Option<(Question, &str)> {
-    let found = memoised(|m| &mut m.labelled, text, || {
-        labelled_uncached(text).map(|(q, rest)| {
-            // `rest` is a slice of `text`, or an empty literal.
-            let start = (rest.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-            if rest.is_empty() || start > text.len() {
-                (q, 0, 0)
-            } else {
-                (q, start, rest.len())
-            }
-        })
-    });
+    let found = memoised(
+        |m| &mut m.labelled,
+        text,
+        || {
+            labelled_uncached(text).map(|(q, rest)| {
+                // `rest` is a slice of `text`, or an empty literal.
+                let start = (rest.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+                if rest.is_empty() || start > text.len() {
+                    (q, 0, 0)
+                } else {
+                    (q, start, rest.len())
+                }
+            })
+        },
+    );
     found.map(|(q, start, len)| (q, text.get(start..start + len).unwrap_or("")))
 }
 
@@ -1165,8 +1169,14 @@ fn normalise_label(label: &str) -> String {
         .trim_start_matches(['·', '•', '-', '*', '◦', '▪', '‣', '>', '○', '●', '–'])
         .trim();
     // Skip each regex when its first or last character rules it out (most labels).
-    let numbered = n.starts_with(|c: char| c.is_ascii_digit() || ('a'..='h').contains(&c) || c == 'q' || c == '(');
-    let n = if numbered { NUMBERING.replace(n, "") } else { n.into() };
+    let numbered = n.starts_with(|c: char| {
+        c.is_ascii_digit() || ('a'..='h').contains(&c) || c == 'q' || c == '('
+    });
+    let n = if numbered {
+        NUMBERING.replace(n, "")
+    } else {
+        n.into()
+    };
     let suffixed = n.trim_end().ends_with(['*', ')']);
     let n = if suffixed { SUFFIX.replace(&n, "") } else { n };
     n.trim()

@@ -333,7 +333,8 @@ fn every_security_handler_opens_without_a_password_when_it_can() {
         "encrypted-owner-aes128.pdf",
         "encrypted-owner-rc4.pdf",
     ] {
-        let doc = read(&fixture(name), &Limits::default()).unwrap_or_else(|e| panic!("{name}: {}", e.0));
+        let doc =
+            read(&fixture(name), &Limits::default()).unwrap_or_else(|e| panic!("{name}: {}", e.0));
         assert_eq!(doc.lines, plain.lines, "{name}");
     }
     for name in ["encrypted-user.pdf", "encrypted-user-rc4.pdf"] {
