@@ -1802,6 +1802,38 @@ mod tests {
     use super::*;
     use crate::extract::{Line, Source};
 
+    #[test]
+    fn memoised_label_answers_equal_fresh_ones() {
+        // A cached answer must point into the text it is asked about, whatever spaces surround
+        // it and whether the rest was a slice or an empty literal.
+        let texts = [
+            "Full name: Jane Citizen   ",
+            "  Organisation - Department of Examples",
+            "Email address",
+            "Contact email jane@example.gov.au  ",
+            "Department of Health",
+        ];
+        memo_clear();
+        for text in texts {
+            let fresh = labelled_uncached(text);
+            let first = labelled(text);
+            // The same content at another address comes from the memo.
+            let copy = text.to_string();
+            let cached = labelled(&copy);
+            assert_eq!(first, fresh, "{text:?}");
+            assert_eq!(cached, fresh, "{text:?} from the memo");
+            assert_eq!(statement_of(text), statement_of_uncached(text));
+            assert_eq!(is_form_text(text), is_form_text_uncached(text));
+        }
+        for text in texts {
+            assert!(
+                MEMO.with(|m| m.borrow().labelled.contains_key(text)),
+                "{text:?} not memoised"
+            );
+        }
+        memo_clear();
+    }
+
     fn doc(lines: &[&[&str]]) -> Document {
         let mut d = Document::new(Source::Body);
         for l in lines {
