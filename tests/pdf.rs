@@ -1,5 +1,8 @@
 //! PDF reading: real documents from tests/data/pdf (made by make.sh there) and PDFs built here.
 
+#[path = "../examples/make_hostile.rs"]
+mod make_hostile;
+use make_hostile::pdf_from_objects as write_pdf;
 use regintake::extract::pdf::read;
 use regintake::extract::{Document, Field, FieldValue, Source};
 use regintake::limits::Limits;
@@ -65,32 +68,6 @@ fn build_pdf(pages: &[&[u8]]) -> Vec<u8> {
         objects.push(stream);
     }
     write_pdf(&objects)
-}
-
-fn write_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 #[test]
