@@ -10,7 +10,9 @@
 //! box the extractors met is already written as ☒ / ☐.
 
 use crate::extract::{Document, Field, FieldValue};
-use regex::{Regex, RegexSet};
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use regex_automata::{Anchored, Input};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -105,10 +107,14 @@ fn read_uncached(doc: &Document) -> Option<Answers> {
 #[derive(Default)]
 struct Memo {
     /// The question and where the rest of the text lies (start, length) within the text.
-    labelled: HashMap<Box<str>, Option<(Question, usize, usize)>>,
-    statement: HashMap<Box<str>, Option<Statement>>,
-    form_text: HashMap<Box<str>, bool>,
+    labelled: MemoMap<Option<(Question, usize, usize)>>,
+    statement: MemoMap<Option<Statement>>,
+    form_text: MemoMap<bool>,
 }
+
+/// foldhash, not SipHash: hashing the cells was 6% of `read`. Its per-process random seed and
+/// the bound below keep a hostile document from turning the table into a slow list.
+type MemoMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
 
 const MEMO_ENTRIES: usize = 4096;
 
@@ -126,7 +132,7 @@ fn memo_clear() {
 }
 
 fn memoised<V: Copy>(
-    table: impl Fn(&mut Memo) -> &mut HashMap<Box<str>, V>,
+    table: impl Fn(&mut Memo) -> &mut MemoMap<V>,
     key: &str,
     compute: impl FnOnce() -> V,
 ) -> V {
@@ -853,6 +859,14 @@ fn options_with_marks(cell: &str) -> Vec<(Statement, bool)> {
 /// A statement wrapped over two lines ("I have read and agree to" / "the Terms of Use").
 fn wrapped_statement(rows: &[Row], i: usize, j: usize) -> Option<Statement> {
     let cell = rows.get(i)?.cells.get(j)?.trim();
+    // Most cells cannot start "I " or "Public"/"Partner": skip normalising them. (Only 'I'
+    // and 'P' lower-case to those letters; normalise drops leading spaces and U+200B.)
+    let first = strip_marks(cell)
+        .chars()
+        .find(|c| !(c.is_whitespace() || *c == '\u{200b}'));
+    if !matches!(first, Some('i' | 'I' | 'p' | 'P')) {
+        return None;
+    }
     let n = normalise(strip_marks(cell));
     if !(n.starts_with("i ") || n.starts_with("public") || n.starts_with("partner"))
         || n.len() > 200
@@ -1128,27 +1142,19 @@ fn strip_words_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// The first separator between a label and its answer.
 fn split_at_separator(text: &str) -> Option<(&str, &str)> {
-    let mut best: Option<(usize, usize)> = None;
-    let mut consider = |pos: Option<usize>, len: usize| {
-        if let Some(p) = pos {
-            if best.is_none_or(|(b, _)| p < b) {
-                best = Some((p, len));
-            }
-        }
-    };
-    consider(text.find(':'), 1);
-    consider(text.find('：'), '：'.len_utf8());
-    consider(text.find('\t'), 1);
-    consider(text.find(" - "), 3);
-    consider(text.find(" – "), " – ".len());
-    consider(text.find(" — "), " — ".len());
-    consider(text.find(" = "), 3);
-    consider(text.find('|'), 1);
-    if let Some(p) = text.find('[') {
+    // One pass; the earliest separator wins. Every separator starts with an ASCII byte or a
+    // multi-byte character's lead byte, so byte positions are character boundaries.
+    let bytes = text.as_bytes();
+    let at = |i: usize, s: &str| bytes[i..].starts_with(s.as_bytes());
+    let (p, len) = bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        b':' | b'\t' | b'|' => Some((i, 1)),
         // The bracket belongs to the answer.
-        consider(Some(p), 0);
-    }
-    let (p, len) = best?;
+        b'[' => Some((i, 0)),
+        b' ' if at(i, " - ") || at(i, " = ") => Some((i, 3)),
+        b' ' if at(i, " – ") || at(i, " — ") => Some((i, " – ".len())),
+        0xEF if at(i, "：") => Some((i, '：'.len_utf8())),
+        _ => None,
+    })?;
     if p == 0 {
         return None;
     }
@@ -1188,8 +1194,10 @@ fn normalise_label(label: &str) -> String {
 /// Which question a (normalised) label asks. `strict` is for a bare line with nothing after it:
 /// then only whole labels count, so an answer such as "Department of Health" is not a label.
 fn classify_label(label: &str, strict: bool) -> Option<Question> {
-    // One RegexSet, one pass over the label; the first pattern that matches wins.
-    static STRICT: LazyLock<(Vec<Question>, RegexSet)> = LazyLock::new(|| {
+    // One multi-pattern regex, one anchored pass over the label. Every pattern spans the whole
+    // label (^…$), so leftmost-first picks the first pattern that matches, as a set would,
+    // without a set's overlapping search (which cost more than the rest of the function).
+    static STRICT: LazyLock<(Vec<Question>, regex_automata::meta::Regex)> = LazyLock::new(|| {
         let r = |q, p: &str| (q, format!("^(?:{p})$"));
         let patterns: (Vec<Question>, Vec<String>) = vec![
             r(
@@ -1239,11 +1247,16 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
         .into_iter()
         .unzip();
         let (questions, patterns) = patterns;
-        (questions, RegexSet::new(patterns).expect("regex"))
+        (
+            questions,
+            regex_automata::meta::Regex::new_many(&patterns).expect("regex"),
+        )
     });
     let strict_match = |text: &str| {
-        let (questions, set) = &*STRICT;
-        set.matches(text).iter().next().map(|i| questions[i])
+        let (questions, regex) = &*STRICT;
+        regex
+            .search(&Input::new(text).anchored(Anchored::Yes))
+            .map(|m| questions[m.pattern().as_usize()])
     };
     let label = label.trim();
     if label.is_empty() || label.contains('@') {
@@ -1265,68 +1278,122 @@ fn classify_label(label: &str, strict: bool) -> Option<Question> {
     }
     // With a separator after it, a label may be a longer phrase.
     let words = label.split_whitespace().count();
-    let has = |s: &str| label.contains(s);
-    let ip_words = has("ip address")
-        || has("ip range")
-        || has("allowlist")
-        || has("whitelist")
-        || has("allow list")
-        || has("white list")
-        || has("static ip")
-        || label.starts_with("ip ")
-        || has("ipv4")
-        || has("ipv6")
-        || has("ip(s)");
+    let found = LooseWord::found_in(label);
+    let has = |w: LooseWord| found & (1 << w as u32) != 0;
+    let ip_words = has(LooseWord::Ip) || label.starts_with("ip ");
     if ip_words && (words <= 60) {
         return Some(Question::Ip);
     }
     if words > 12 {
         return None;
     }
-    if has("e-mail") || has("email") || has("e mail") {
+    if has(LooseWord::Email) {
         return Some(Question::Email);
     }
-    if has("api call")
-        || has("api request")
-        || has("calls per day")
-        || has("calls you expect")
-        || has("calls a day")
-        || has("number of calls")
-        || has("requests per day")
-    {
+    if has(LooseWord::Calls) {
         return Some(Question::Calls);
     }
-    if has("record") && !has("select this service") {
+    if has(LooseWord::Record) && !has(LooseWord::SelectThisService) {
         return Some(Question::Records);
     }
-    if has("terms of use") || has("terms and conditions") {
+    if has(LooseWord::Terms) {
         return Some(Question::Terms);
     }
-    if has("user guide") {
+    if has(LooseWord::UserGuide) {
         return Some(Question::UserGuide);
     }
-    if (has("service") && words <= 5) || has("public or partner") {
+    if (has(LooseWord::Service) && words <= 5) || has(LooseWord::PublicOrPartner) {
         return Some(Question::Service);
     }
     // An organisation's own name ("Department of Health") is not a label: the label words
     // must lead and the label stay short.
-    let org_word = has("organisation")
-        || has("organization")
-        || has("agency")
-        || has("department")
-        || has("company")
-        || has("employer")
-        || has("institution");
-    let names_an_org = words <= 5 && (!has(" of ") || label.starts_with("name of"));
-    if org_word && names_an_org {
+    let names_an_org = words <= 5 && (!has(LooseWord::Of) || label.starts_with("name of"));
+    if has(LooseWord::Organisation) && names_an_org {
         return Some(Question::Organisation);
     }
-    if (has("name") && words <= 5 && !has("user") && !has("file") && !has("domain") && !has("host"))
-        || has("applicant")
+    if (has(LooseWord::Name) && words <= 5 && !has(LooseWord::NotAPersonsName))
+        || has(LooseWord::Applicant)
     {
         return Some(Question::FullName);
     }
     None
+}
+
+/// What the loose label rules look for in a longer label, by the words that show it.
+#[derive(Clone, Copy)]
+enum LooseWord {
+    Ip,
+    Email,
+    Calls,
+    Record,
+    SelectThisService,
+    Terms,
+    UserGuide,
+    Service,
+    PublicOrPartner,
+    Organisation,
+    Of,
+    Name,
+    /// "User name", "file name", "domain name", "host name": not the applicant's name.
+    NotAPersonsName,
+    Applicant,
+}
+
+impl LooseWord {
+    const WORDS: &[(&str, LooseWord)] = &[
+        ("ip address", LooseWord::Ip),
+        ("ip range", LooseWord::Ip),
+        ("allowlist", LooseWord::Ip),
+        ("whitelist", LooseWord::Ip),
+        ("allow list", LooseWord::Ip),
+        ("white list", LooseWord::Ip),
+        ("static ip", LooseWord::Ip),
+        ("ipv4", LooseWord::Ip),
+        ("ipv6", LooseWord::Ip),
+        ("ip(s)", LooseWord::Ip),
+        ("e-mail", LooseWord::Email),
+        ("email", LooseWord::Email),
+        ("e mail", LooseWord::Email),
+        ("api call", LooseWord::Calls),
+        ("api request", LooseWord::Calls),
+        ("calls per day", LooseWord::Calls),
+        ("calls you expect", LooseWord::Calls),
+        ("calls a day", LooseWord::Calls),
+        ("number of calls", LooseWord::Calls),
+        ("requests per day", LooseWord::Calls),
+        ("record", LooseWord::Record),
+        ("select this service", LooseWord::SelectThisService),
+        ("terms of use", LooseWord::Terms),
+        ("terms and conditions", LooseWord::Terms),
+        ("user guide", LooseWord::UserGuide),
+        ("service", LooseWord::Service),
+        ("public or partner", LooseWord::PublicOrPartner),
+        ("organisation", LooseWord::Organisation),
+        ("organization", LooseWord::Organisation),
+        ("agency", LooseWord::Organisation),
+        ("department", LooseWord::Organisation),
+        ("company", LooseWord::Organisation),
+        ("employer", LooseWord::Organisation),
+        ("institution", LooseWord::Organisation),
+        (" of ", LooseWord::Of),
+        ("name", LooseWord::Name),
+        ("user", LooseWord::NotAPersonsName),
+        ("file", LooseWord::NotAPersonsName),
+        ("domain", LooseWord::NotAPersonsName),
+        ("host", LooseWord::NotAPersonsName),
+        ("applicant", LooseWord::Applicant),
+    ];
+
+    /// The kinds of word found anywhere in `label`, as a bit set: one pass for all of them
+    /// instead of a substring search per word (that was a fifth of `read`).
+    fn found_in(label: &str) -> u32 {
+        static FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+            AhoCorasick::new(LooseWord::WORDS.iter().map(|(w, _)| w)).expect("word finder")
+        });
+        FINDER.find_overlapping_iter(label).fold(0, |found, m| {
+            found | 1 << Self::WORDS[m.pattern().as_usize()].1 as u32
+        })
+    }
 }
 
 /// Which statement a line states, when it is one of the form's tick-box statements.
@@ -1692,8 +1759,31 @@ fn strip_marks(text: &str) -> &str {
 /// Lower case, one kind of quote and dash, single spaces.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // A space is written only before the next kept character: none leading, none trailing.
     let mut space = false;
-    for c in text.chars() {
+    let mut rest = text;
+    loop {
+        // Runs of printable ASCII other than the backtick, the bulk of any text, are copied
+        // and lower-cased whole rather than a character at a time.
+        let plain = rest
+            .bytes()
+            .position(|b| !(b > b' ' && b < 0x7f && b != b'`'))
+            .unwrap_or(rest.len());
+        if plain > 0 {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            let start = out.len();
+            out.push_str(&rest[..plain]);
+            out[start..].make_ascii_lowercase();
+            rest = &rest[plain..];
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else {
+            break;
+        };
+        rest = chars.as_str();
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
             '\u{201c}' | '\u{201d}' => '"',
@@ -1702,11 +1792,11 @@ fn normalise(text: &str) -> String {
             c => c,
         };
         if c == ' ' {
-            if !space && !out.is_empty() {
-                out.push(' ');
-            }
             space = true;
             continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
         }
         space = false;
         if c.is_ascii() {
@@ -1714,9 +1804,6 @@ fn normalise(text: &str) -> String {
         } else {
             out.extend(c.to_lowercase());
         }
-    }
-    if out.ends_with(' ') {
-        out.pop();
     }
     out
 }

@@ -21,37 +21,43 @@ pub fn read(text: &str) -> Document {
 
 /// Splits a line at tabs and at runs of three or more spaces.
 pub fn split_columns(line: &str) -> Vec<String> {
+    // Cells are slices of the line; only the kept ones are copied.
+    fn cell_text(cell: &str) -> String {
+        let t = cell.trim();
+        if t.contains('\u{a0}') {
+            t.replace('\u{a0}', " ")
+        } else {
+            t.to_string()
+        }
+    }
     let mut cells = Vec::new();
-    let mut cell = String::new();
+    let mut start = 0;
     let mut spaces = 0usize;
-    for c in line.chars() {
+    for (i, c) in line.char_indices() {
         match c {
             '\t' => {
                 // Several tabs typed to line answers up are one separator.
-                if !cell.trim().is_empty() || cells.is_empty() {
-                    cells.push(std::mem::take(&mut cell).trim().to_string());
+                let cell = &line[start..i];
+                if cells.is_empty() || !cell.trim().is_empty() {
+                    cells.push(cell_text(cell));
                 }
-                cell.clear();
+                start = i + 1;
                 spaces = 0;
             }
-            ' ' | '\u{a0}' => {
-                spaces += 1;
-                cell.push(' ');
-            }
-            c => {
-                if spaces >= 3 && !cell.trim().is_empty() {
-                    cells.push(std::mem::take(&mut cell).trim().to_string());
+            ' ' | '\u{a0}' => spaces += 1,
+            _ => {
+                if spaces >= 3 && !line[start..i].trim().is_empty() {
+                    cells.push(cell_text(&line[start..i]));
+                    start = i;
                 }
                 spaces = 0;
-                cell.push(c);
             }
         }
     }
-    cells.push(cell.trim().to_string());
+    cells.push(cell_text(&line[start..]));
     // A leading indent is not a column.
-    while cells.len() > 1 && cells[0].is_empty() {
-        cells.remove(0);
-    }
+    let indent = cells.iter().take_while(|c| c.is_empty()).count();
+    cells.drain(..indent.min(cells.len() - 1));
     cells
 }
 
