@@ -1431,6 +1431,9 @@ fn statement_of_unmarked(text: &str) -> Option<Statement> {
         Regex::new(r"^(public|partner)(?: coding)? service(?:\s*\(|\s*[.,;]?\s*$|\s+-\s|\s+–\s)")
             .expect("regex")
     });
+    if !(n.starts_with("public") || n.starts_with("partner")) {
+        return None;
+    }
     if let Some(c) = SERVICE.captures(n) {
         return Some(if &c[1] == "public" {
             Statement::Public
@@ -1763,12 +1766,23 @@ fn normalise(text: &str) -> String {
     let mut space = false;
     let mut rest = text;
     loop {
-        // Runs of printable ASCII other than the backtick, the bulk of any text, are copied
-        // and lower-cased whole rather than a character at a time.
-        let plain = rest
-            .bytes()
-            .position(|b| !(b > b' ' && b < 0x7f && b != b'`'))
-            .unwrap_or(rest.len());
+        // Runs of printable ASCII other than the backtick, with single spaces between words,
+        // are the bulk of any text: copied and lower-cased whole, not a character at a time.
+        let is_plain = |b: u8| b > b' ' && b < 0x7f && b != b'`';
+        let bytes = rest.as_bytes();
+        let mut plain = 0;
+        while plain < bytes.len() {
+            if is_plain(bytes[plain]) {
+                plain += 1;
+            } else if bytes[plain] == b' '
+                && plain > 0
+                && bytes.get(plain + 1).is_some_and(|&b| is_plain(b))
+            {
+                plain += 2;
+            } else {
+                break;
+            }
+        }
         if plain > 0 {
             if space && !out.is_empty() {
                 out.push(' ');
@@ -1888,6 +1902,72 @@ fn humanise_name(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::extract::{Line, Source};
+
+    /// `normalise` as first written, a character at a time: the fast one must agree with it.
+    fn normalise_one_char_at_a_time(text: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in text.chars() {
+            let c = match c {
+                '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
+                '\u{201c}' | '\u{201d}' => '"',
+                '\u{2010}' | '\u{2011}' | '\u{2012}' => '-',
+                c if c.is_whitespace() || c == '\u{00a0}' || c == '\u{200b}' => ' ',
+                c => c,
+            };
+            if c == ' ' {
+                if !space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = true;
+                continue;
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        }
+        if out.ends_with(' ') {
+            out.pop();
+        }
+        out
+    }
+
+    #[test]
+    fn fast_normalise_agrees_with_the_plain_one() {
+        let samples = [
+            "",
+            " ",
+            "   \t\n ",
+            "Full Name",
+            "  Full   Name  ",
+            "Full\u{a0}Name:\u{200b} Jane",
+            "I HAVE READ, UNDERSTAND, AND AGREE to be legally bound",
+            "O`Brien ‘quoted’ “double” ‐dash‑ ‒",
+            "ÉCOLE ÀÖ İstanbul ΣΑΣ ß ǅ",
+            "a b  c\td\r\ne\x0bf\x0cg\x7fh\x01i",
+            "x ` y",
+            " a",
+            "a ",
+            "a  ",
+            "a \u{3000}b",
+            "IP address (static) 150.203.4.0/24 — RANGE",
+            "\u{2003}Terms\u{2009}of Use\u{85}",
+        ];
+        for s in samples {
+            assert_eq!(normalise(s), normalise_one_char_at_a_time(s), "{s:?}");
+        }
+        // Every pairing of a few awkward pieces, so runs start and end in every way.
+        let pieces = [
+            "A", "b", " ", "  ", "\t", "`", "É", "\u{a0}", "\u{2019}", "1", ":",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}{a}");
+                    assert_eq!(normalise(&s), normalise_one_char_at_a_time(&s), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn memoised_label_answers_equal_fresh_ones() {

@@ -65,6 +65,72 @@ pub fn split_columns(line: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// `split_columns` as first written, a character at a time: the slicing one must agree.
+    fn split_one_char_at_a_time(line: &str) -> Vec<String> {
+        let mut cells = Vec::new();
+        let mut cell = String::new();
+        let mut spaces = 0usize;
+        for c in line.chars() {
+            match c {
+                '\t' => {
+                    if !cell.trim().is_empty() || cells.is_empty() {
+                        cells.push(std::mem::take(&mut cell).trim().to_string());
+                    }
+                    cell.clear();
+                    spaces = 0;
+                }
+                ' ' | '\u{a0}' => {
+                    spaces += 1;
+                    cell.push(' ');
+                }
+                c => {
+                    if spaces >= 3 && !cell.trim().is_empty() {
+                        cells.push(std::mem::take(&mut cell).trim().to_string());
+                    }
+                    spaces = 0;
+                    cell.push(c);
+                }
+            }
+        }
+        cells.push(cell.trim().to_string());
+        while cells.len() > 1 && cells[0].is_empty() {
+            cells.remove(0);
+        }
+        cells
+    }
+
+    #[test]
+    fn column_split_agrees_with_the_plain_one() {
+        let pieces = [
+            "Name",
+            "a b",
+            "   ",
+            "  ",
+            "\t",
+            "\t\t",
+            "\u{a0}\u{a0}\u{a0}",
+            "É",
+            "x\u{a0}y",
+            "",
+        ];
+        let mut lines = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    lines.push(format!("{a}{b}{c}"));
+                    lines.push(format!("{b}{a}{c}{a}"));
+                }
+            }
+        }
+        for line in &lines {
+            assert_eq!(
+                split_columns(line),
+                split_one_char_at_a_time(line),
+                "{line:?}"
+            );
+        }
+    }
+
     #[test]
     fn columns_and_quotes() {
         let doc = read("> Full name:   Jane Citizen\n\tOrganisation\tABS\nplain line\n   indented");
