@@ -37,7 +37,7 @@ pub(super) struct OcxHandler {
 
 impl Handler for OcxHandler {
     fn start(&mut self, el: &Element) -> Flow {
-        match el.local.as_str() {
+        match &*el.local {
             "ocx" => {
                 self.class_id = el.attr("classid").unwrap_or_default().to_string();
                 self.binary_rel = el.attr("id").map(str::to_string);

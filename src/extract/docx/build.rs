@@ -176,7 +176,11 @@ fn label_beside(line: &str, at: usize, marker_len: usize) -> String {
 }
 
 fn clean(text: &str) -> String {
-    text.chars().filter(|c| !is_marker(*c)).collect()
+    if text.chars().any(is_marker) {
+        text.chars().filter(|c| !is_marker(*c)).collect()
+    } else {
+        text.to_string()
+    }
 }
 
 /// Sets each marked check-box field's `nearby_text` to the words beside its box (on its own

@@ -96,7 +96,7 @@ impl Handler for NumberingHandler {
             return Flow::Enter;
         }
         let val = || el.attr("val").unwrap_or_default().to_string();
-        match el.local.as_str() {
+        match &*el.local {
             "abstractNum" => self.abstract_id = el.attr("abstractNumId").map(str::to_string),
             "num" => {
                 let id = el.attr("numId").unwrap_or_default().to_string();

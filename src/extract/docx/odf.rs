@@ -125,7 +125,7 @@ impl<'a> OdfHandler<'a> {
     }
 
     fn start_style_element(&mut self, el: &Element) {
-        match el.local.as_str() {
+        match &*el.local {
             "font-face" => {
                 if let (Some(name), Some(family)) = (el.attr("name"), el.attr("font-family"))
                     && self.font_faces.len() < MAX_STYLES
@@ -194,16 +194,16 @@ impl<'a> OdfHandler<'a> {
     }
 
     fn start_form_element(&mut self, el: &Element) -> Flow {
-        match el.local.as_str() {
+        match &*el.local {
             "properties" | "event-listeners" => return Flow::Skip,
             "checkbox" | "radio" | "text" | "textarea" | "formatted-text" | "combobox"
             | "listbox" | "password" | "number" | "date" | "time" => {
-                let kind = match el.local.as_str() {
+                let kind = match &*el.local {
                     "checkbox" | "radio" => ControlKind::Check,
                     "listbox" => ControlKind::List,
                     _ => ControlKind::Text,
                 };
-                let checked = match el.local.as_str() {
+                let checked = match &*el.local {
                     "checkbox" => attr_true(
                         el.attr("current-state")
                             .or_else(|| el.attr("state"))
@@ -219,12 +219,7 @@ impl<'a> OdfHandler<'a> {
                         .unwrap_or_default()
                         .to_string()
                 };
-                let ids: Vec<String> = el
-                    .attrs
-                    .iter()
-                    .filter(|a| a.local == "id")
-                    .map(|a| a.value.clone())
-                    .collect();
+                let ids: Vec<String> = el.attrs_named("id").map(str::to_string).collect();
                 self.control = Some((
                     ids,
                     Control {
@@ -375,7 +370,7 @@ impl<'a> OdfHandler<'a> {
     }
 
     fn start_text_ns(&mut self, el: &Element) -> Flow {
-        match el.local.as_str() {
+        match &*el.local {
             // Footnotes, tracked deletions, declarations and placeholders' hint text.
             "note" | "tracked-changes" | "sequence-decls" | "variable-decls"
             | "user-field-decls" | "placeholder" | "ruby-text" | "note-citation" => {
@@ -418,7 +413,7 @@ impl<'a> OdfHandler<'a> {
                 .unwrap_or(1)
                 .clamp(1, MAX_REPEAT)
         };
-        match el.local.as_str() {
+        match &*el.local {
             "covered-table-cell"
             | "table-column"
             | "table-columns"
@@ -449,7 +444,7 @@ impl Handler for OdfHandler<'_> {
             };
         }
         match el.ns {
-            Ns::Office => match el.local.as_str() {
+            Ns::Office => match &*el.local {
                 "forms" => {
                     self.in_forms = 1;
                     Flow::Enter
@@ -461,7 +456,7 @@ impl Handler for OdfHandler<'_> {
             Ns::Text => self.start_text_ns(el),
             Ns::Table => self.start_table_ns(el),
             Ns::Draw => {
-                match el.local.as_str() {
+                match &*el.local {
                     "text-box" => self.builder.start_container(ContainerKind::TextBox, 1),
                     "control" => self.show_control(el),
                     _ => {}
@@ -494,7 +489,7 @@ impl Handler for OdfHandler<'_> {
                 Flow::Enter
             }
             Ns::Field => {
-                match el.local.as_str() {
+                match &*el.local {
                     "fieldmark" | "fieldmark-start" => {
                         let kind = el.attr("type").unwrap_or_default();
                         let name = el
@@ -531,7 +526,7 @@ impl Handler for OdfHandler<'_> {
             // and left-page variants mostly repeat it).
             Ns::Style
                 if matches!(
-                    el.local.as_str(),
+                    &*el.local,
                     "footer" | "footer-left" | "footer-first" | "header-left" | "header-first"
                 ) =>
             {

@@ -166,7 +166,10 @@ pub(super) struct WordHandler<'a> {
     builder: &'a mut Builder,
     fields: &'a mut Vec<Field>,
     /// Open (entered) elements.
-    stack: Vec<(Ns, String)>,
+    /// The open elements: namespace and where the local name lies in `stack_names` (one
+    /// buffer, not a string per element).
+    stack: Vec<(Ns, std::ops::Range<usize>)>,
+    stack_names: String,
     run: RunProps,
     in_text: bool,
     in_instr: bool,
@@ -196,6 +199,7 @@ impl<'a> WordHandler<'a> {
             builder,
             fields,
             stack: Vec::new(),
+            stack_names: String::new(),
             run: RunProps::default(),
             in_text: false,
             in_instr: false,
@@ -213,7 +217,7 @@ impl<'a> WordHandler<'a> {
     fn parent_is(&self, ns: Ns, local: &str) -> bool {
         self.stack
             .last()
-            .is_some_and(|(n, l)| *n == ns && l == local)
+            .is_some_and(|(n, l)| *n == ns && self.stack_names[l.clone()] == *local)
     }
 
     fn grandparent_is(&self, ns: Ns, local: &str) -> bool {
@@ -221,7 +225,7 @@ impl<'a> WordHandler<'a> {
             .len()
             .checked_sub(2)
             .and_then(|i| self.stack.get(i))
-            .is_some_and(|(n, l)| *n == ns && l == local)
+            .is_some_and(|(n, l)| *n == ns && self.stack_names[l.clone()] == *local)
     }
 
     /// Whether text at this point is displayed, ignoring the run's own hidden flag.
@@ -297,7 +301,7 @@ impl<'a> WordHandler<'a> {
     }
 
     fn start_w(&mut self, el: &Element) -> Flow {
-        match el.local.as_str() {
+        match &*el.local {
             // Properties and revisions that hold no displayed text (or deleted text).
             // Paragraph properties: only the list numbering matters (a tick-box bullet).
             "pPr" | "numPr" => {}
@@ -746,7 +750,7 @@ impl Handler for WordHandler<'_> {
             return Flow::Skip;
         }
         let flow = match el.ns {
-            Ns::Mc => match el.local.as_str() {
+            Ns::Mc => match &*el.local {
                 "AlternateContent" => {
                     self.alternates.push(false);
                     Flow::Enter
@@ -768,7 +772,7 @@ impl Handler for WordHandler<'_> {
             },
             Ns::W => self.start_w(el),
             Ns::W14 => {
-                match el.local.as_str() {
+                match &*el.local {
                     "checkbox" if self.parent_is(Ns::W, "sdtPr") => {
                         if let Some(sdt) = self.sdt_mut() {
                             sdt.kind = SdtKind::Check;
@@ -803,13 +807,17 @@ impl Handler for WordHandler<'_> {
             _ => Flow::Enter,
         };
         if flow == Flow::Enter {
-            self.stack.push((el.ns, el.local.clone()));
+            let start = self.stack_names.len();
+            self.stack_names.push_str(&el.local);
+            self.stack.push((el.ns, start..self.stack_names.len()));
         }
         flow
     }
 
     fn end(&mut self, ns: Ns, local: &str) {
-        self.stack.pop();
+        if let Some((_, name)) = self.stack.pop() {
+            self.stack_names.truncate(name.start);
+        }
         match (ns, local) {
             (Ns::Mc, "AlternateContent") => {
                 self.alternates.pop();

@@ -2,9 +2,10 @@
 //! Refuses a DOCTYPE (no entity expansion) and nesting deeper than the limit.
 
 use super::Unreadable;
-use quick_xml::NsReader;
+use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
+use std::borrow::Cow;
+use std::cell::OnceCell;
 
 /// The namespaces the DOCX and ODT readers care about; everything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,36 +72,55 @@ fn ns_from_prefix(prefix: &[u8]) -> Ns {
     }
 }
 
-fn resolve(result: ResolveResult<'_>) -> Ns {
-    match result {
-        ResolveResult::Bound(ns) => ns_from_uri(ns.0),
-        ResolveResult::Unknown(prefix) => ns_from_prefix(&prefix),
-        ResolveResult::Unbound => Ns::None,
-    }
-}
-
-pub(super) struct Attr {
-    pub(super) local: String,
-    pub(super) value: String,
-}
-
-pub(super) struct Element {
+/// A start tag as the handlers see it: its namespace and local name, borrowed from the XML,
+/// and its attributes, decoded on the first look (most elements' are never looked at).
+pub(super) struct Element<'a> {
     pub(super) ns: Ns,
-    pub(super) local: String,
-    pub(super) attrs: Vec<Attr>,
+    pub(super) local: Cow<'a, str>,
+    start: &'a BytesStart<'a>,
+    /// (local name, value) of every attribute, once asked for.
+    attrs: OnceCell<Vec<(String, String)>>,
 }
 
-impl Element {
+impl Element<'_> {
     pub(super) fn is(&self, ns: Ns, local: &str) -> bool {
         self.ns == ns && self.local == local
     }
     /// An attribute by local name, whatever its prefix (`w:val`, `val`, `w14:val`).
     pub(super) fn attr(&self, local: &str) -> Option<&str> {
         self.attrs
+            .get_or_init(|| decode_attrs(self.start))
             .iter()
-            .find(|a| a.local == local)
-            .map(|a| a.value.as_str())
+            .find(|(name, _)| name == local)
+            .map(|(_, value)| value.as_str())
     }
+    /// Every attribute with this local name, in document order.
+    pub(super) fn attrs_named<'s>(&'s self, local: &'s str) -> impl Iterator<Item = &'s str> {
+        self.attrs
+            .get_or_init(|| decode_attrs(self.start))
+            .iter()
+            .filter(move |(name, _)| name == local)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A malformed attribute list reads as ending there: the text is what matters, and Word and
+/// LibreOffice never write one.
+fn decode_attrs(start: &BytesStart<'_>) -> Vec<(String, String)> {
+    let mut attrs = start.attributes();
+    attrs.with_checks(false);
+    attrs
+        .map_while(Result::ok)
+        .map(|a| {
+            let local = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
+            let value = match a.unescape_value() {
+                Ok(v) => v.into_owned(),
+                // An unknown entity reference: the value as written.
+                Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
+            };
+            (local, value)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,28 +132,85 @@ pub(super) enum Flow {
 }
 
 pub(super) trait Handler {
-    fn start(&mut self, el: &Element) -> Flow;
+    fn start(&mut self, el: &Element<'_>) -> Flow;
     fn end(&mut self, ns: Ns, local: &str);
     fn text(&mut self, text: &str);
 }
 
-fn element(reader: &NsReader<&[u8]>, start: &BytesStart<'_>) -> Result<Element, Unreadable> {
-    let (ns, local) = reader.resolve_element(start.name());
-    let ns = resolve(ns);
-    let local = String::from_utf8_lossy(local.as_ref()).into_owned();
-    let mut attrs = Vec::new();
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| Unreadable(format!("malformed XML attribute: {e}")))?;
-        let (_, attr_local) = reader.resolve_attribute(attr.key);
-        let value = attr
-            .decode_and_unescape_value(reader.decoder())
-            .map_err(|e| Unreadable(format!("malformed XML attribute value: {e}")))?;
-        attrs.push(Attr {
-            local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
-            value: value.into_owned(),
-        });
+/// The namespace declarations in scope, innermost last. quick-xml's `NsReader` looks for
+/// declarations in every start tag's attributes and resolves every name against a general
+/// table; documents declare their namespaces once, on the root, so here a tag's attributes are
+/// only parsed when the tag mentions `xmlns`, and the last prefix looked up is remembered.
+#[derive(Default)]
+struct Scopes {
+    /// (prefix, namespace, depth of the declaring element); the default namespace has prefix "".
+    declared: Vec<(Box<[u8]>, Ns, usize)>,
+    last: Option<(Box<[u8]>, Ns)>,
+}
+
+impl Scopes {
+    /// Records the declarations of the element at `depth` (its own name resolves with them).
+    fn enter(&mut self, start: &BytesStart<'_>, depth: usize) {
+        if memchr::memmem::find(start.attributes_raw(), b"xmlns").is_none() {
+            return;
+        }
+        for attr in start.attributes().with_checks(false).map_while(Result::ok) {
+            let key = attr.key.as_ref();
+            let prefix: &[u8] = match key.strip_prefix(b"xmlns") {
+                Some([]) => b"",
+                Some([b':', prefix @ ..]) => prefix,
+                _ => continue,
+            };
+            let ns = match (prefix, attr.value.as_ref()) {
+                // `xmlns=""`: names without a prefix are in no namespace again.
+                (b"", b"") => Ns::None,
+                (_, uri) => ns_from_uri(uri),
+            };
+            self.declared.push((prefix.into(), ns, depth));
+            self.last = None;
+        }
     }
-    Ok(Element { ns, local, attrs })
+
+    /// Drops the declarations of the element at `depth`, which has ended.
+    fn leave(&mut self, depth: usize) {
+        while self.declared.last().is_some_and(|d| d.2 >= depth) {
+            self.declared.pop();
+            self.last = None;
+        }
+    }
+
+    /// The namespace and local name of a tag name (`w:p`, `p`).
+    fn resolve<'n>(&mut self, qname: &'n [u8]) -> (Ns, &'n [u8]) {
+        let (prefix, local): (&[u8], &[u8]) = match memchr::memchr(b':', qname) {
+            Some(i) => (&qname[..i], &qname[i + 1..]),
+            None => (b"", qname),
+        };
+        if let Some((p, ns)) = &self.last
+            && **p == *prefix
+        {
+            return (*ns, local);
+        }
+        let ns = match self.declared.iter().rev().find(|d| *d.0 == *prefix) {
+            Some(d) => d.1,
+            // No default namespace declared: the name is in none.
+            None if prefix.is_empty() => Ns::None,
+            // A prefix used without a declaration (sloppy generators): guess from the usual
+            // prefix. `xml:` is predefined and none of ours.
+            None => ns_from_prefix(prefix),
+        };
+        self.last = Some((prefix.into(), ns));
+        (ns, local)
+    }
+}
+
+fn element<'a>(scopes: &mut Scopes, start: &'a BytesStart<'a>) -> Element<'a> {
+    let (ns, local) = scopes.resolve(start.name().into_inner());
+    Element {
+        ns,
+        local: String::from_utf8_lossy(local),
+        start,
+        attrs: OnceCell::new(),
+    }
 }
 
 /// Runs `handler` over `bytes`. `part` names the zip entry in error messages.
@@ -143,7 +220,8 @@ pub(super) fn parse(
     max_depth: usize,
     handler: &mut impl Handler,
 ) -> Result<(), Unreadable> {
-    let mut reader = NsReader::from_reader(bytes);
+    let mut reader = Reader::from_reader(bytes);
+    let mut scopes = Scopes::default();
     reader.config_mut().check_end_names = true;
     let bad = |e: &dyn std::fmt::Display| Unreadable(format!("{part} is not well-formed XML: {e}"));
     let mut depth = 0usize;
@@ -165,9 +243,12 @@ pub(super) fn parse(
                     )));
                 }
                 if skipping.is_none() {
-                    let el = element(&reader, &start)?;
+                    scopes.enter(&start, depth);
+                    let el = element(&mut scopes, &start);
                     if handler.start(&el) == Flow::Skip {
                         skipping = Some(depth);
+                        // Nothing inside is resolved; its end drops this element's scope.
+                        scopes.leave(depth);
                     }
                 }
             }
@@ -178,10 +259,12 @@ pub(super) fn parse(
                     )));
                 }
                 if skipping.is_none() {
-                    let el = element(&reader, &start)?;
+                    scopes.enter(&start, depth + 1);
+                    let el = element(&mut scopes, &start);
                     if handler.start(&el) == Flow::Enter {
                         handler.end(el.ns, &el.local);
                     }
+                    scopes.leave(depth + 1);
                 }
             }
             Event::End(end) => {
@@ -189,10 +272,9 @@ pub(super) fn parse(
                     Some(d) if d == depth => skipping = None,
                     Some(_) => {}
                     None => {
-                        let (ns, local) = reader.resolve_element(end.name());
-                        let ns = resolve(ns);
-                        let local = String::from_utf8_lossy(local.as_ref());
-                        handler.end(ns, &local);
+                        let (ns, local) = scopes.resolve(end.name().into_inner());
+                        handler.end(ns, &String::from_utf8_lossy(local));
+                        scopes.leave(depth);
                     }
                 }
                 depth = depth.saturating_sub(1);
