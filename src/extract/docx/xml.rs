@@ -312,3 +312,85 @@ pub(super) fn parse(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records every start and end as "ns:local" and each start's `val` attribute.
+    #[derive(Default)]
+    struct Record(Vec<String>);
+
+    impl Handler for Record {
+        fn start(&mut self, el: &Element<'_>) -> Flow {
+            let val = el
+                .attr("val")
+                .map(|v| format!(" val={v}"))
+                .unwrap_or_default();
+            self.0.push(format!("<{:?}:{}{val}", el.ns, el.local));
+            Flow::Enter
+        }
+        fn end(&mut self, ns: Ns, local: &str) {
+            self.0.push(format!(">{ns:?}:{local}"));
+        }
+        fn text(&mut self, _text: &str) {}
+    }
+
+    fn events(xml: &str) -> Vec<String> {
+        let mut record = Record::default();
+        parse(xml.as_bytes(), "test.xml", 100, &mut record).expect("parses");
+        record.0
+    }
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const TEXT: &str = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+
+    #[test]
+    fn names_resolve_by_the_declarations_in_scope() {
+        let xml = format!(
+            r#"<a:doc xmlns:a="{W}" xmlns="{TEXT}"><p/><a:p a:val="1"><x:p xmlns:x="{TEXT}" x:val="&amp;2"/></a:p><b:p xmlns:b="{W}"><b:r/></b:p><b:q/><w:t/><plain xmlns=""/></a:doc>"#
+        );
+        assert_eq!(
+            events(&xml),
+            [
+                "<W:doc",
+                "<Text:p",
+                ">Text:p",
+                "<W:p val=1",
+                "<Text:p val=&2",
+                ">Text:p",
+                ">W:p",
+                "<W:p",
+                "<W:r",
+                ">W:r",
+                ">W:p",
+                // `b` was declared on the element that ended: now an unknown prefix.
+                "<Other:q",
+                ">Other:q",
+                // Undeclared, but the usual prefix.
+                "<W:t",
+                ">W:t",
+                "<None:plain",
+                ">None:plain",
+                ">W:doc",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_prefix_redeclared_inside_is_restored_after() {
+        let xml =
+            format!(r#"<w:doc xmlns:w="{W}"><w:p xmlns:w="{TEXT}"><w:r/></w:p><w:p/></w:doc>"#);
+        assert_eq!(
+            events(&xml),
+            [
+                "<W:doc", "<Text:p", "<Text:r", ">Text:r", ">Text:p", "<W:p", ">W:p", ">W:doc"
+            ]
+        );
+        // No namespace at all: every name is in none.
+        assert_eq!(
+            events("<doc><p/></doc>"),
+            ["<None:doc", "<None:p", ">None:p", ">None:doc"]
+        );
+    }
+}
