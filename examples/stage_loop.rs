@@ -29,7 +29,7 @@ fn main() {
     let wanted = |k: FileKind| match stage.as_str() {
         "docx" => matches!(k, FileKind::Docx | FileKind::Odt),
         "pdf" => k == FileKind::Pdf,
-        "form" => matches!(k, FileKind::Pdf | FileKind::Docx | FileKind::Odt),
+        "form" | "json" => matches!(k, FileKind::Pdf | FileKind::Docx | FileKind::Odt),
         _ => false,
     };
     let attachments: Vec<_> = parsed
@@ -38,7 +38,7 @@ fn main() {
         .filter(|a| wanted(a.kind))
         .collect();
     let mut docs = Vec::new();
-    if stage == "form" {
+    if stage == "form" || stage == "json" {
         for p in &parsed {
             let before = docs.len();
             for a in p.attachments.iter().filter(|a| wanted(a.kind)) {
@@ -63,6 +63,13 @@ fn main() {
             "docx" | "pdf" => {
                 for a in &attachments {
                     n += black_box(extract::read_attachment(a, &limits)).is_ok() as usize
+                }
+            }
+            "json" => {
+                for d in &docs {
+                    let bytes = serde_json::to_vec(black_box(d)).expect("json");
+                    let back: extract::Document = serde_json::from_slice(&bytes).expect("json");
+                    n += black_box(back).lines.len();
                 }
             }
             "mime" => {
