@@ -414,7 +414,7 @@ pub fn widget_glyphs(widget: &Widget, group: u32) -> Vec<PageGlyph> {
                 x1: x0 + size.min(width),
                 y: y0 + (height - size) / 2.0 + size * 0.2,
                 size,
-                text: if *on { TICKED } else { UNTICKED }.to_string(),
+                text: if *on { TICKED } else { UNTICKED }.into(),
                 group,
             });
         }
@@ -459,7 +459,7 @@ pub fn widget_glyphs(widget: &Widget, group: u32) -> Vec<PageGlyph> {
                         x1: x + advance,
                         y,
                         size,
-                        text: c.to_string(),
+                        text: c.into(),
                         group,
                     });
                     x += advance;

@@ -1,7 +1,7 @@
 //! A page's content stream (and the Form XObjects it draws) in → positioned glyphs in page
 //! space out, plus counts of images drawn and text shown (for scan detection).
 
-use super::font::{DecodedGlyph, Font, number};
+use super::font::{DecodedGlyph, Font, GlyphText, number};
 use super::{Budget, dict_get, resolve};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -42,7 +42,7 @@ pub struct PageGlyph {
     pub y: f32,
     /// Font size as printed (after all scaling).
     pub size: f32,
-    pub text: String,
+    pub text: GlyphText,
     /// 0 for page content; a widget's number for a form value written in, so that a value
     /// never merges with the label beside it.
     pub group: u32,
@@ -615,7 +615,7 @@ impl Interpreter<'_, '_> {
             x1: x0.min(x1) + size,
             y: y0.min(y1) + size * 0.2,
             size,
-            text: mark.to_string(),
+            text: mark.into(),
             group: self.group,
         });
     }

@@ -7,10 +7,80 @@ use lopdf::{Dictionary, Document, Object};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// The text of one glyph: nearly always one character (a ligature or a CMap entry may hold a
+/// few), so it is kept inline; a page has thousands of glyphs and a `String` each was most of
+/// the allocation in reading a PDF.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct GlyphText(GlyphRepr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum GlyphRepr {
+    Inline {
+        len: u8,
+        bytes: [u8; GlyphText::INLINE],
+    },
+    Heap(Box<str>),
+}
+
+impl Default for GlyphRepr {
+    fn default() -> Self {
+        GlyphRepr::Inline {
+            len: 0,
+            bytes: [0; GlyphText::INLINE],
+        }
+    }
+}
+
+impl GlyphText {
+    const INLINE: usize = 22;
+
+    pub fn new(text: &str) -> GlyphText {
+        if text.len() <= Self::INLINE {
+            let mut bytes = [0; Self::INLINE];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            GlyphText(GlyphRepr::Inline {
+                len: text.len() as u8,
+                bytes,
+            })
+        } else {
+            GlyphText(GlyphRepr::Heap(text.into()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Only ever filled from a whole `&str`, so always valid UTF-8.
+            GlyphRepr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            GlyphRepr::Heap(text) => text,
+        }
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<char> for GlyphText {
+    fn from(c: char) -> GlyphText {
+        GlyphText::new(c.encode_utf8(&mut [0; 4]))
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
 /// One decoded glyph of a shown string.
 #[derive(Debug, Clone)]
 pub struct DecodedGlyph {
-    pub text: String,
+    pub text: GlyphText,
     /// Advance width in text space units for a font size of 1 (glyph space / 1000).
     pub width: f32,
     /// A single-byte code 32, to which word spacing (`Tw`) applies.
@@ -150,9 +220,9 @@ impl CMap {
         cmap
     }
 
-    fn lookup(&self, len: usize, code: u32) -> Option<String> {
+    fn lookup(&self, len: usize, code: u32) -> Option<GlyphText> {
         if let Some(text) = self.chars.get(&(len, code)) {
-            return Some(text.clone());
+            return Some(GlyphText::new(text));
         }
         // Later ranges override earlier ones, as later definitions do.
         for range in self.ranges.iter().rev() {
@@ -166,9 +236,9 @@ impl CMap {
                     if let Some(last) = units.last_mut() {
                         *last = last.wrapping_add(offset as u16);
                     }
-                    Some(String::from_utf16_lossy(&units))
+                    Some(GlyphText::new(&String::from_utf16_lossy(&units)))
                 }
-                RangeTarget::Each(texts) => texts.get(offset as usize).cloned(),
+                RangeTarget::Each(texts) => texts.get(offset as usize).map(|t| GlyphText::new(t)),
             };
         }
         None
@@ -626,7 +696,10 @@ impl Font {
                     if self.kind == Kind::Composite {
                         None
                     } else {
-                        self.simple_codes.get(code as usize).cloned().flatten()
+                        self.simple_codes
+                            .get(code as usize)
+                            .and_then(|t| t.as_deref())
+                            .map(GlyphText::new)
                     }
                 })
                 .unwrap_or_default();
@@ -634,14 +707,14 @@ impl Font {
                 && len == 1
                 && let Some(mark) = wingdings_box(code as u8)
             {
-                text = mark.to_string();
+                text = mark.into();
             }
             if self.dingbats
                 && len == 1
                 && self.to_unicode.is_none()
                 && let Some(mark) = dingbats_tick(code as u8)
             {
-                text = mark.to_string();
+                text = mark.into();
             }
             text = normalise_private_use(text);
             let width = self
@@ -678,13 +751,13 @@ fn dingbats_tick(code: u8) -> Option<char> {
 }
 
 /// Word maps Wingdings glyphs to the private use area (U+F000 + code).
-fn normalise_private_use(text: String) -> String {
+fn normalise_private_use(text: GlyphText) -> GlyphText {
     let mut chars = text.chars();
     if let (Some(c), None) = (chars.next(), chars.next())
         && ('\u{F000}'..='\u{F0FF}').contains(&c)
         && let Some(mark) = wingdings_box((c as u32 - 0xF000) as u8)
     {
-        return mark.to_string();
+        return mark.into();
     }
     text
 }

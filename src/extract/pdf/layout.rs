@@ -140,7 +140,14 @@ fn split_cells(members: &[&PageGlyph], rules: &[f32]) -> Vec<LaidCell> {
 
 /// A tick mark written for a check box: it stays in the cell of the label beside it.
 fn is_mark(text: &str) -> bool {
-    text == crate::extract::TICKED.to_string() || text == crate::extract::UNTICKED.to_string()
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (
+            Some(crate::extract::TICKED | crate::extract::UNTICKED),
+            None
+        )
+    )
 }
 
 /// The page text printed nearest a field's rectangle `[x0, y0, x1, y1]`: on the same line to
@@ -221,7 +228,7 @@ mod tests {
                 x1: x + w,
                 y,
                 size,
-                text: c.to_string(),
+                text: c.into(),
                 group: 0,
             });
             x += w;
