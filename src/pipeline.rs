@@ -134,13 +134,71 @@ pub fn parse_message(raw: &RawMessage, ctx: &Context) -> Parsed {
 /// Reads every form in a parsed message and validates it: the full ledger entry.
 /// Never panics: a reader that panics gives an `unreadable_attachment` record.
 pub fn finish_message(parsed: Parsed, ctx: &Context) -> NewMessage {
-    let due_by = holidays::due_by(parsed.received_at, &ctx.rules.extra_holidays);
-    let oversized = parsed
+    let wanted = form_attachments(&parsed);
+    let documents = read_documents(&[(&parsed, &wanted)], ctx)
+        .pop()
+        .unwrap_or_default();
+    finish_message_with(parsed, &wanted, documents, ctx)
+}
+
+/// What reading one form attachment gave.
+pub type ReadResult = Result<Option<Document>, extract::Unreadable>;
+
+/// Where in a message's attachments its forms may be: the kinds that can hold one, each file
+/// once (the same file attached twice is one form). None for an oversized message.
+pub fn form_attachments(parsed: &Parsed) -> Vec<usize> {
+    if is_oversized(&parsed.message) {
+        return Vec::new();
+    }
+    let mut seen = HashSet::new();
+    parsed
         .message
+        .attachments
+        .iter()
+        .enumerate()
+        .filter(|(_, att)| {
+            matches!(
+                att.kind,
+                FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc
+            )
+        })
+        .filter(|(_, att)| seen.insert(sha256_hex(&att.bytes)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Reads the form attachments of several messages at once (one exchange with the attachment
+/// worker for all of them): per message, one result per index in its `form_attachments`.
+pub fn read_documents(messages: &[(&Parsed, &Vec<usize>)], ctx: &Context) -> Vec<Vec<ReadResult>> {
+    let all: Vec<&mime::Attachment> = messages
+        .iter()
+        .flat_map(|(parsed, wanted)| wanted.iter().map(|&i| &parsed.message.attachments[i]))
+        .collect();
+    let mut results = extract::worker::read_attachments(&all, ctx).into_iter();
+    messages
+        .iter()
+        .map(|(_, wanted)| results.by_ref().take(wanted.len()).collect())
+        .collect()
+}
+
+fn is_oversized(message: &ParsedMessage) -> bool {
+    message
         .problems
         .iter()
-        .any(|p| p.contains("over the") && p.starts_with("message is"));
-    let records = if oversized {
+        .any(|p| p.contains("over the") && p.starts_with("message is"))
+}
+
+/// The ledger entry of a parsed message whose form attachments have been read (`documents`,
+/// from `read_documents`, in `form_attachments` order). Never panics: a reader that panics
+/// gives an `unreadable_attachment` record.
+pub fn finish_message_with(
+    parsed: Parsed,
+    wanted: &[usize],
+    documents: Vec<ReadResult>,
+    ctx: &Context,
+) -> NewMessage {
+    let due_by = holidays::due_by(parsed.received_at, &ctx.rules.extra_holidays);
+    let records = if is_oversized(&parsed.message) {
         vec![unreadable_record(
             "",
             &parsed.message.problems.join("; "),
@@ -148,7 +206,7 @@ pub fn finish_message(parsed: Parsed, ctx: &Context) -> NewMessage {
         )]
     } else {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read_forms(&parsed.message, ctx, due_by)
+            records_for(&parsed.message, wanted, documents, ctx, due_by)
         })) {
             Ok(records) => records,
             Err(panic) => {
@@ -193,25 +251,17 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 
 /// Every form in the message: one record per form attachment (or unreadable form attachment);
 /// else the body's form; else one `no_form_found` record.
-pub fn read_forms(
+fn records_for(
     message: &ParsedMessage,
+    wanted: &[usize],
+    documents: Vec<ReadResult>,
     ctx: &Context,
     due_by: chrono::NaiveDate,
 ) -> Vec<NewRecord> {
     let mut records = Vec::new();
-    let mut seen = HashSet::new();
-    for att in &message.attachments {
-        if !matches!(
-            att.kind,
-            FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc
-        ) {
-            continue;
-        }
-        // The same file attached twice is one form.
-        if !seen.insert(sha256_hex(&att.bytes)) {
-            continue;
-        }
-        match extract::worker::read_attachment(att, ctx) {
+    for (&i, read) in wanted.iter().zip(documents) {
+        let att = &message.attachments[i];
+        match read {
             Err(why) => records.push(unreadable_record(&att.filename, &why.0, due_by)),
             Ok(None) => {}
             Ok(Some(doc)) => {
@@ -352,6 +402,9 @@ pub struct IngestOptions {
 const INGEST_BATCH: usize = 256;
 /// How far readers may run ahead of the writer (bounds memory whatever one message costs).
 const INGEST_WINDOW: usize = 128;
+/// Most messages a reading thread takes at once (their attachments go to its worker process
+/// together).
+const LANE_GROUP: usize = 8;
 
 /// Reads archives into the ledger: one thread reads messages in order, workers parse and read
 /// forms in parallel, and this thread appends results to the ledger in archive order.
@@ -390,7 +443,7 @@ pub fn ingest(
 
     let mut summary = Summary::default();
     std::thread::scope(|scope| -> Result<()> {
-        let (raw_tx, raw_rx) = bounded::<(u64, Result<RawMessage>)>(workers * 4);
+        let (raw_tx, raw_rx) = bounded::<(u64, Result<RawMessage>)>(workers * LANE_GROUP * 2);
         let (out_tx, out_rx) = unbounded::<(u64, Item)>();
         let (token_tx, token_rx) = bounded::<()>(INGEST_WINDOW);
         for _ in 0..INGEST_WINDOW {
@@ -419,20 +472,42 @@ pub fn ingest(
             let out_tx = out_tx.clone();
             let known = &known;
             scope.spawn(move || {
-                for (seq, item) in raw_rx.iter() {
-                    let out = match item {
-                        Err(e) => Item::Unreadable(format!("{e:#}")),
-                        Ok(raw) => {
-                            let parsed = parse_message(&raw, ctx);
-                            if known.contains(&parsed.key) {
-                                Item::Skipped
-                            } else {
-                                Item::Done(finish_message(parsed, ctx))
+                // Take what is waiting, up to a group: the group's attachments go to the
+                // attachment worker in one exchange.
+                while let Ok(first) = raw_rx.recv() {
+                    let mut group = vec![first];
+                    while group.len() < LANE_GROUP
+                        && let Ok(next) = raw_rx.try_recv()
+                    {
+                        group.push(next);
+                    }
+                    let mut outs: Vec<(u64, Item)> = Vec::with_capacity(group.len());
+                    let mut to_finish: Vec<(u64, Parsed, Vec<usize>)> = Vec::new();
+                    for (seq, item) in group {
+                        match item {
+                            Err(e) => outs.push((seq, Item::Unreadable(format!("{e:#}")))),
+                            Ok(raw) => {
+                                let parsed = parse_message(&raw, ctx);
+                                if known.contains(&parsed.key) {
+                                    outs.push((seq, Item::Skipped));
+                                } else {
+                                    let wanted = form_attachments(&parsed);
+                                    to_finish.push((seq, parsed, wanted));
+                                }
                             }
                         }
-                    };
-                    if out_tx.send((seq, out)).is_err() {
-                        return;
+                    }
+                    let reading: Vec<(&Parsed, &Vec<usize>)> =
+                        to_finish.iter().map(|(_, p, w)| (p, w)).collect();
+                    let documents = read_documents(&reading, ctx);
+                    for ((seq, parsed, wanted), docs) in to_finish.into_iter().zip(documents) {
+                        let done = finish_message_with(parsed, &wanted, docs, ctx);
+                        outs.push((seq, Item::Done(done)));
+                    }
+                    for out in outs {
+                        if out_tx.send(out).is_err() {
+                            return;
+                        }
                     }
                 }
             });
@@ -532,12 +607,18 @@ pub fn check_file(path: &Path, ctx: &Context) -> Result<CheckReport> {
             kind,
             bytes,
         };
-        let due_by = holidays::due_by(Utc::now().fixed_offset(), &ctx.rules.extra_holidays);
-        let message = ParsedMessage {
-            attachments: vec![att],
-            ..Default::default()
+        let parsed = Parsed {
+            key: String::new(),
+            raw_sha256: String::new(),
+            raw_size: 0,
+            origin: String::new(),
+            received_at: Utc::now().fixed_offset(),
+            message: ParsedMessage {
+                attachments: vec![att],
+                ..Default::default()
+            },
         };
-        let records = read_forms(&message, ctx, due_by);
+        let records = finish_message(parsed, ctx).records;
         Ok(CheckReport {
             file: path.display().to_string(),
             message: None,

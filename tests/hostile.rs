@@ -104,6 +104,39 @@ fn worker_gives_the_same_document_as_reading_in_process() {
     assert_eq!(worker::read_attachment(&png, &ctx), Ok(None));
 }
 
+/// Attachments sent to a worker together: a child that dies or stalls on one costs that one
+/// only; the ones before it keep their documents and the ones after it are read by a new child.
+#[cfg(debug_assertions)]
+#[test]
+fn a_batch_blames_only_the_attachment_the_worker_failed_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = worker_ctx(faulty_worker_exe(dir.path()), 3_000);
+    let pdf = small_pdf();
+    let good = attachment("form.pdf", FileKind::Pdf, &pdf);
+    let expected = regintake::extract::read_attachment(&good, &ctx.limits);
+    assert!(matches!(expected, Ok(Some(_))), "{expected:?}");
+    let abort = attachment("regintake-fault-abort.pdf", FileKind::Pdf, &pdf);
+    let sleep = attachment("regintake-fault-sleep.docx", FileKind::Docx, &pdf);
+    let png = attachment("x.png", FileKind::Image, b"\x89PNG\r\n\x1a\n");
+    let batch = [&good, &abort, &good, &png, &good, &sleep, &good, &good];
+    let got = worker::read_attachments(&batch, &ctx);
+    assert_eq!(got.len(), batch.len());
+    for (i, (att, result)) in batch.iter().zip(&got).enumerate() {
+        match att.filename.as_str() {
+            "form.pdf" => assert_eq!(result, &expected, "attachment {i}"),
+            "x.png" => assert_eq!(result, &Ok(None), "attachment {i}"),
+            "regintake-fault-abort.pdf" => {
+                let reason = result.as_ref().expect_err("abort must fail").0.clone();
+                assert!(reason.contains("crashed"), "{reason}");
+            }
+            _ => {
+                let reason = result.as_ref().expect_err("sleep must fail").0.clone();
+                assert!(reason.contains("took longer than 3 s"), "{reason}");
+            }
+        }
+    }
+}
+
 #[cfg(debug_assertions)]
 #[test]
 fn worker_death_costs_one_attachment_not_the_caller() {

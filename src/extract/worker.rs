@@ -1,8 +1,9 @@
 //! Attachment-reading worker processes: attachments in over a pipe → documents out, so a parser
 //! that overflows its stack, aborts, runs out of memory or loops costs one worker, not the run.
 //!
-//! The parent (`read_attachment`) keeps one long-lived `regintake worker` child per calling
-//! thread. Protocol, every frame an 8-byte little-endian length then the payload:
+//! The parent (`read_attachments`) keeps one long-lived `regintake worker` child per calling
+//! thread and may send it several requests at once (as many as fit in the pipe), reading the
+//! answers in order. Protocol, every frame an 8-byte little-endian length then the payload:
 //! parent → child: a hello (JSON: protocol name + `Limits`), then per attachment a JSON header
 //! (kind, file name) and a frame of raw bytes; child → parent: a ready frame after the hello,
 //! then one JSON `Result<Option<Document>, String>` per attachment. The child sets `RLIMIT_AS`
@@ -18,6 +19,7 @@ use crate::pipeline::Context;
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::process::ExitStatusExt;
@@ -68,21 +70,66 @@ thread_local! {
 
 /// Reads one attachment: in a worker process when `ctx.worker_exe` is set, else in this process.
 pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Document>, Unreadable> {
-    let Some(exe) = &ctx.worker_exe else {
-        return super::read_attachment(att, &ctx.limits);
-    };
-    let Some(kind) = worker_kind(att.kind) else {
-        // Kinds that hold no form or are refused without parsing: nothing to isolate.
-        return super::read_attachment(att, &ctx.limits);
-    };
-    if att.bytes.len() as u64 > ctx.limits.max_attachment_bytes {
-        // Refused by size before any parsing; no need to copy it to a child.
-        return super::read_attachment(att, &ctx.limits);
+    read_attachments(&[att], ctx)
+        .pop()
+        .unwrap_or_else(|| Err(Unreadable("no answer from the reader".into())))
+}
+
+/// Reads several attachments, one result each, in order. Through a worker they are sent
+/// together and answered one after another, so the child does not sleep between them and the
+/// two processes wake each other once per attachment instead of twice; if the child fails on
+/// one, that one is blamed and the rest go to a fresh child.
+pub fn read_attachments(
+    atts: &[&Attachment],
+    ctx: &Context,
+) -> Vec<Result<Option<Document>, Unreadable>> {
+    let mut results: Vec<Option<Result<Option<Document>, Unreadable>>> =
+        atts.iter().map(|_| None).collect();
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for (i, att) in atts.iter().enumerate() {
+        // Kinds that hold no form or are refused without parsing, and attachments refused by
+        // size before any parsing: nothing to isolate.
+        let isolate = ctx.worker_exe.is_some()
+            && worker_kind(att.kind).is_some()
+            && att.bytes.len() as u64 <= ctx.limits.max_attachment_bytes;
+        if isolate {
+            queue.push_back(i);
+        } else {
+            results[i] = Some(read_in_process(att, &ctx.limits));
+        }
     }
-    WORKER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        // A worker that died while idle (killed from outside) is replaced, so the attachment
-        // is not blamed for it.
+    if let Some(exe) = &ctx.worker_exe
+        && !queue.is_empty()
+    {
+        WORKER.with(|cell| {
+            read_through_worker(&mut cell.borrow_mut(), exe, atts, queue, &mut results, ctx)
+        });
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Unreadable("no answer from the reader".into()))))
+        .collect()
+}
+
+/// In this process; a reader that panics costs its attachment only.
+fn read_in_process(att: &Attachment, limits: &Limits) -> Result<Option<Document>, Unreadable> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        super::read_attachment(att, limits)
+    }))
+    .unwrap_or_else(|panic| Err(Unreadable(format!("reader failed: {}", panic_text(&panic)))))
+}
+
+fn read_through_worker(
+    slot: &mut Option<WorkerProcess>,
+    exe: &Path,
+    atts: &[&Attachment],
+    mut queue: VecDeque<usize>,
+    results: &mut [Option<Result<Option<Document>, Unreadable>>],
+    ctx: &Context,
+) {
+    while !queue.is_empty() {
+        // A worker that died while idle (killed from outside) is replaced, so no attachment
+        // is blamed for it.
         let reusable = slot.as_mut().is_some_and(|w| {
             w.exe == *exe
                 && w.limits == ctx.limits
@@ -101,28 +148,71 @@ pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Documen
                             "Cannot start an attachment worker process; reading attachments in this process"
                         );
                     }
-                    return super::read_attachment(att, &ctx.limits);
+                    for i in queue.drain(..) {
+                        results[i] = Some(read_in_process(atts[i], &ctx.limits));
+                    }
+                    return;
                 }
             }
         }
         let Some(worker) = slot.as_mut() else {
-            return super::read_attachment(att, &ctx.limits);
+            return;
         };
-        match worker.request(kind, att) {
-            Ok(response) => response.map_err(Unreadable),
-            Err(failure) => {
+        // The batch: requests that fit in the pipe together, so writing them never waits on a
+        // child that is itself waiting for its answers to be read; at least one.
+        let mut batch = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(&i) = queue.front() {
+            let size = request_bytes(atts[i]);
+            let room = batch.is_empty()
+                || (bytes + size <= worker.pipe_bytes
+                    && worker.served + (batch.len() as u32) < REQUESTS_PER_WORKER);
+            if !room {
+                break;
+            }
+            bytes += size;
+            batch.push(i);
+            queue.pop_front();
+        }
+        let items: Vec<&Attachment> = batch.iter().map(|&i| atts[i]).collect();
+        let (answers, failure) = worker.request(&items);
+        let answered = answers.len();
+        for (&i, answer) in batch.iter().zip(answers) {
+            results[i] = Some(answer.map_err(Unreadable));
+        }
+        match failure {
+            None => {
+                if !worker.inbox.is_empty() {
+                    tracing::warn!(
+                        bytes = worker.inbox.len(),
+                        "Attachment worker wrote more than it was asked for; starting a new one"
+                    );
+                    *slot = None;
+                }
+            }
+            Some(failure) => {
+                let i = batch[answered];
                 let why = worker.explain(failure);
                 tracing::warn!(
-                    attachment = %att.filename,
+                    attachment = %atts[i].filename,
                     reason = %why,
                     worker_stderr = %worker.stderr_text(),
                     "Attachment worker failed; starting a new one"
                 );
+                results[i] = Some(Err(Unreadable(why)));
                 *slot = None;
-                Err(Unreadable(why))
+                // The rest of the batch was never read: to the front of the queue, in order.
+                for &j in batch[answered + 1..].iter().rev() {
+                    queue.push_front(j);
+                }
             }
         }
-    })
+    }
+}
+
+/// Bytes one request takes in the pipe: two frames (header and attachment).
+fn request_bytes(att: &Attachment) -> usize {
+    16 + 64 + att.filename.len() + att.bytes.len()
 }
 
 static SPAWN_WARNED: AtomicBool = AtomicBool::new(false);
@@ -166,6 +256,10 @@ struct WorkerProcess {
     stderr_tail: Vec<u8>,
     /// Read buffer for the child's pipes, kept between requests.
     chunk: Box<[u8]>,
+    /// What the child wrote to stdout that is not yet taken as an answer.
+    inbox: Vec<u8>,
+    /// How many bytes the pipe to the child holds.
+    pipe_bytes: usize,
     served: u32,
     /// Set once the child is known to be dead and reaped.
     exit: Option<ExitStatus>,
@@ -203,6 +297,11 @@ impl WorkerProcess {
             // pipe-max-size) leaves the default size, which only costs speed.
             unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES) };
         }
+        // SAFETY: fcntl on a pipe descriptor we own.
+        let pipe_bytes = match unsafe { libc::fcntl(stdin.as_raw_fd(), libc::F_GETPIPE_SZ) } {
+            n if n > 0 => n as usize,
+            _ => 64 << 10,
+        };
         let mut worker = WorkerProcess {
             exe: exe.to_path_buf(),
             limits: limits.clone(),
@@ -212,6 +311,8 @@ impl WorkerProcess {
             stderr: Some(stderr),
             stderr_tail: Vec::new(),
             chunk: vec![0u8; 64 << 10].into_boxed_slice(),
+            inbox: Vec::new(),
+            pipe_bytes,
             served: 0,
             exit: None,
         };
@@ -234,27 +335,58 @@ impl WorkerProcess {
         }
     }
 
-    /// Sends one attachment and waits for its document, within the attachment deadline.
-    fn request(&mut self, kind: &str, att: &Attachment) -> Result<Response, Failure> {
-        self.served += 1;
-        self.stderr_tail.clear();
-        let header = serde_json::to_vec(&RequestHeader {
-            kind: kind.to_string(),
-            filename: att.filename.clone(),
-        })
-        .map_err(|e| Failure::Protocol(e.to_string()))?;
-        let deadline = Instant::now() + Duration::from_millis(self.limits.attachment_deadline_ms);
-        self.send(&[&header, &att.bytes])?;
-        let frame = self.receive(deadline, MAX_RESPONSE_BYTES)?;
-        if !self.stderr_tail.is_empty() {
-            tracing::debug!(
-                attachment = %att.filename,
-                worker_stderr = %self.stderr_text(),
-                "Attachment worker wrote to stderr"
-            );
+    /// Sends the attachments together and waits for their documents one by one, each within
+    /// the attachment deadline (counted from the answer before it, when the child started on
+    /// it). The answers received, and the failure that stopped the rest, if any: it belongs
+    /// to the attachment after the last answer.
+    fn request(&mut self, atts: &[&Attachment]) -> (Vec<Response>, Option<Failure>) {
+        let mut frames: Vec<Vec<u8>> = Vec::with_capacity(atts.len());
+        for att in atts {
+            let header = serde_json::to_vec(&RequestHeader {
+                kind: worker_kind(att.kind).unwrap_or("other").to_string(),
+                filename: att.filename.clone(),
+            });
+            match header {
+                Ok(h) => frames.push(h),
+                Err(e) => return (Vec::new(), Some(Failure::Protocol(e.to_string()))),
+            }
         }
-        serde_json::from_slice::<Response>(&frame)
-            .map_err(|e| Failure::Protocol(format!("bad response: {e}")))
+        let parts: Vec<&[u8]> = frames
+            .iter()
+            .zip(atts)
+            .flat_map(|(header, att)| [header.as_slice(), att.bytes.as_slice()])
+            .collect();
+        self.served += atts.len() as u32;
+        if let Err(failure) = self.send(&parts) {
+            return (Vec::new(), Some(failure));
+        }
+        let mut answers = Vec::with_capacity(atts.len());
+        for att in atts {
+            self.stderr_tail.clear();
+            let deadline =
+                Instant::now() + Duration::from_millis(self.limits.attachment_deadline_ms);
+            let frame = match self.receive(deadline, MAX_RESPONSE_BYTES) {
+                Ok(frame) => frame,
+                Err(failure) => return (answers, Some(failure)),
+            };
+            if !self.stderr_tail.is_empty() {
+                tracing::debug!(
+                    attachment = %att.filename,
+                    worker_stderr = %self.stderr_text(),
+                    "Attachment worker wrote to stderr"
+                );
+            }
+            match serde_json::from_slice::<Response>(&frame) {
+                Ok(answer) => answers.push(answer),
+                Err(e) => {
+                    return (
+                        answers,
+                        Some(Failure::Protocol(format!("bad response: {e}"))),
+                    );
+                }
+            }
+        }
+        (answers, None)
     }
 
     fn send(&mut self, frames: &[&[u8]]) -> Result<(), Failure> {
@@ -293,39 +425,37 @@ impl WorkerProcess {
     }
 
     /// Reads one frame from the child's stdout, forwarding its stderr meanwhile; kills the
-    /// child at `deadline`.
+    /// child at `deadline`. Bytes read past the frame (the next answer of a batch) stay in
+    /// `inbox`.
     fn receive(&mut self, deadline: Instant, max_len: u64) -> Result<Vec<u8>, Failure> {
-        let mut buf: Vec<u8> = Vec::new();
         let mut chunk = std::mem::take(&mut self.chunk);
-        let result = self.receive_with(deadline, max_len, &mut buf, &mut chunk);
+        let result = self.receive_with(deadline, max_len, &mut chunk);
         self.chunk = chunk;
-        result.map(|()| buf)
+        result
     }
 
     fn receive_with(
         &mut self,
         deadline: Instant,
         max_len: u64,
-        buf: &mut Vec<u8>,
         chunk: &mut [u8],
-    ) -> Result<(), Failure> {
+    ) -> Result<Vec<u8>, Failure> {
         loop {
-            if buf.len() >= 8 {
+            if self.inbox.len() >= 8 {
                 let mut len_bytes = [0u8; 8];
-                len_bytes.copy_from_slice(&buf[..8]);
+                len_bytes.copy_from_slice(&self.inbox[..8]);
                 let len = u64::from_le_bytes(len_bytes);
                 if len > max_len {
                     return Err(Failure::Protocol(format!("{len} byte response")));
                 }
                 let want = 8 + len as usize;
-                if buf.len() >= want {
-                    if buf.len() > want {
-                        return Err(Failure::Protocol("unasked-for output".into()));
-                    }
-                    buf.drain(..8);
-                    return Ok(());
+                if self.inbox.len() >= want {
+                    let rest = self.inbox.split_off(want);
+                    let mut frame = std::mem::replace(&mut self.inbox, rest);
+                    frame.drain(..8);
+                    return Ok(frame);
                 }
-                buf.reserve(want - buf.len());
+                self.inbox.reserve(want - self.inbox.len());
             }
             let now = Instant::now();
             if now >= deadline {
@@ -365,7 +495,7 @@ impl WorkerProcess {
                         self.reap();
                         return Err(Failure::Died);
                     }
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    Ok(n) => self.inbox.extend_from_slice(&chunk[..n]),
                 }
             }
         }
