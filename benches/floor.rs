@@ -174,9 +174,6 @@ fn main() {
                 continue;
             }
             let t = CpuTimer::start();
-            black_box(pipeline::sha256_hex(&att.bytes));
-            sha_t += t.elapsed();
-            let t = CpuTimer::start();
             if let Ok(Some(doc)) = extract::read_attachment(att, &limits) {
                 documents.push(doc);
             }

@@ -285,7 +285,7 @@ if floor and floor.get("stages", {}).get("messages"):
     st = floor["stages"]
     parts = [
         ("archive reader (mbox split)", st["archive_reader_s"]),
-        ("SHA-256 (message + each form attachment)", st["sha256_s"]),
+        ("SHA-256 of each message", st["sha256_s"]),
         ("MIME parse (`mime::parse`)", st["mime_parse_s"]),
         (f"attachment reading in process ({st['form_attachments']:,} form attachments, "
          f"{st['bodies']:,} bodies)", st["extract_s"]),

@@ -150,7 +150,8 @@ pub fn form_attachments(parsed: &Parsed) -> Vec<usize> {
     if is_oversized(&parsed.message) {
         return Vec::new();
     }
-    let mut seen = HashSet::new();
+    // Compared by content (a fast hash, then the bytes): no digest is kept, so none is needed.
+    let mut seen: HashSet<&[u8], foldhash::fast::RandomState> = HashSet::default();
     parsed
         .message
         .attachments
@@ -162,7 +163,7 @@ pub fn form_attachments(parsed: &Parsed) -> Vec<usize> {
                 FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc
             )
         })
-        .filter(|(_, att)| seen.insert(sha256_hex(&att.bytes)))
+        .filter(|(_, att)| seen.insert(att.bytes.as_slice()))
         .map(|(i, _)| i)
         .collect()
 }

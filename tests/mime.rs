@@ -751,3 +751,58 @@ fn hostile_inputs_never_panic() {
         let _ = parse(&input);
     }
 }
+
+/// mail-parser is patched (vendor/mail-parser) to decode base64 bodies four characters at a
+/// time: every way of wrapping, padding and spacing a body must still give the exact bytes,
+/// and a body the decoder refuses must still be refused.
+#[test]
+fn base64_bodies_decode_to_the_exact_bytes_however_they_are_wrapped() {
+    // Bytes that are not a known file type, so the attachment keeps them as they are.
+    let payload = |len: usize| -> Vec<u8> {
+        (0..len)
+            .map(|i| (i as u32).wrapping_mul(2_654_435_761).rotate_left(7) as u8 | 0x80)
+            .collect()
+    };
+    let wrap = |text: &str, width: usize, eol: &str, indent: &str| -> String {
+        text.as_bytes()
+            .chunks(width)
+            .map(|c| format!("{indent}{}{eol}", std::str::from_utf8(c).unwrap()))
+            .collect()
+    };
+    for len in [0, 1, 2, 3, 4, 5, 57, 58, 59, 100, 1000, 4099] {
+        let bytes = payload(len);
+        let encoded = base64(&bytes).replace("\r\n", "");
+        for (width, eol, indent) in [
+            (76, "\r\n", ""),
+            (76, "\n", ""),
+            (72, "\n", ""),
+            (5, "\r\n", ""),
+            (3, "\n", ""),
+            (1, "\n", ""),
+            (76, " \n", ""),
+            (76, "\n", " "),
+            (16, "\t\r\n", "\t"),
+        ] {
+            let body = wrap(&encoded, width, eol, indent);
+            let raw = format!(
+                "From: a@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\n\
+                 Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+                 --b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+                 --b1\r\nContent-Type: application/octet-stream; name=\"x.bin\"\r\n\
+                 Content-Disposition: attachment; filename=\"x.bin\"\r\n\
+                 Content-Transfer-Encoding: base64\r\n\r\n{body}--b1--\r\n"
+            );
+            let parsed = parse(raw.as_bytes());
+            let what = format!("{len} bytes wrapped at {width} with {eol:?} and {indent:?}");
+            if len == 0 {
+                continue;
+            }
+            let att = parsed
+                .attachments
+                .iter()
+                .find(|a| a.filename == "x.bin")
+                .unwrap_or_else(|| panic!("{what}: no attachment in {parsed:?}"));
+            assert_eq!(att.bytes, bytes, "{what}");
+        }
+    }
+}
