@@ -343,7 +343,7 @@ impl<R: BufRead> MboxReader<R> {
                 return Ok(read_any);
             }
             read_any = true;
-            let (chunk, found_end) = match buf.iter().position(|&b| b == b'\n') {
+            let (chunk, found_end) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (&buf[..=i], true),
                 None => (buf, false),
             };
