@@ -5,7 +5,7 @@ use super::font::{DecodedGlyph, Font, GlyphText, number};
 use super::{Budget, dict_get, resolve};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
-use std::collections::HashMap;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::rc::Rc;
 
 /// A 2-D affine matrix `[a b c d e f]`, as PDF writes it (row-vector convention).
@@ -139,7 +139,7 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         Interpreter {
             doc,
             budget,
-            fonts: HashMap::new(),
+            fonts: HashMap::default(),
             fallback_font: Rc::new(Font::fallback()),
             form_path: Vec::new(),
             max_depth,
