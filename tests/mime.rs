@@ -806,3 +806,29 @@ fn base64_bodies_decode_to_the_exact_bytes_however_they_are_wrapped() {
         }
     }
 }
+
+/// Found by the mime_parse fuzzer: mail-parser 0.11.9 (upstream, with or without our patch)
+/// reaches a `debug_assert!` ("Invalid part ID, could not find multipart") on this message.
+/// Release builds skip the check and parse it; builds with debug assertions panic inside
+/// mail-parser, and `mime::parse` must turn that into a problem, not a crash.
+#[test]
+fn a_panic_inside_mail_parser_becomes_a_problem() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/mime/mail-parser-debug-assert.eml"
+    );
+    let raw = std::fs::read(path).expect("fixture");
+    let parsed = parse(&raw);
+    if cfg!(debug_assertions) {
+        assert!(
+            parsed
+                .problems
+                .iter()
+                .any(|p| p.contains("MIME parser failed")),
+            "{:?}",
+            parsed.problems
+        );
+    } else {
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    }
+}
