@@ -15,3 +15,33 @@ pub mod mime;
 pub mod pipeline;
 pub mod source;
 pub mod validate;
+
+/// The message a caught panic carried, for the ledger note or the log. Pass `&*panic`: a
+/// `&Box<dyn Any>` would coerce to the box itself and read as "panic".
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn panic_text_reads_the_message() {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let literal = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+        let formatted = std::panic::catch_unwind(|| panic!("boom {}", 2)).unwrap_err();
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(7u8)).unwrap_err();
+        std::panic::set_hook(hook);
+        assert_eq!(super::panic_text(&*literal), "boom");
+        assert_eq!(super::panic_text(&*formatted), "boom 2");
+        assert_eq!(super::panic_text(&*other), "panic");
+        // The pitfall the doc comment warns about: the box itself is not the payload.
+        assert_eq!(super::panic_text(&literal), "panic");
+    }
+}

@@ -65,11 +65,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
     })) {
         Ok(parsed) => parsed,
         Err(panic) => {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
+            let why = crate::panic_text(&*panic);
             ParsedMessage {
                 problems: vec![format!("the MIME parser failed on this message: {why}")],
                 ..Default::default()

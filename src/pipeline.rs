@@ -211,7 +211,7 @@ pub fn finish_message_with(
         })) {
             Ok(records) => records,
             Err(panic) => {
-                let why = panic_text(&panic);
+                let why = crate::panic_text(&*panic);
                 tracing::error!(origin = %parsed.origin, reason = %why, "Reader failed on message");
                 vec![unreadable_record(
                     "",
@@ -238,16 +238,6 @@ pub fn finish_message_with(
 /// Both steps at once, for callers that do not skip (IMAP, `check`).
 pub fn process_message(raw: &RawMessage, ctx: &Context) -> NewMessage {
     finish_message(parse_message(raw, ctx), ctx)
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
-    }
 }
 
 /// Every form in the message: one record per form attachment (or unreadable form attachment);

@@ -824,7 +824,7 @@ fn a_panic_inside_mail_parser_becomes_a_problem() {
             parsed
                 .problems
                 .iter()
-                .any(|p| p.contains("MIME parser failed")),
+                .any(|p| p.contains("MIME parser failed") && p.contains("Invalid part ID")),
             "{:?}",
             parsed.problems
         );

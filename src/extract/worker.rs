@@ -116,7 +116,12 @@ fn read_in_process(att: &Attachment, limits: &Limits) -> Result<Option<Document>
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::read_attachment(att, limits)
     }))
-    .unwrap_or_else(|panic| Err(Unreadable(format!("reader failed: {}", panic_text(&panic)))))
+    .unwrap_or_else(|panic| {
+        Err(Unreadable(format!(
+            "reader failed: {}",
+            crate::panic_text(&*panic)
+        )))
+    })
 }
 
 fn read_through_worker(
@@ -698,21 +703,11 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
                     super::read_attachment(&att, &limits)
                 })) {
                     Ok(r) => r.map_err(|u| u.0),
-                    Err(panic) => Err(format!("reader failed: {}", panic_text(&panic))),
+                    Err(panic) => Err(format!("reader failed: {}", crate::panic_text(&*panic))),
                 }
             }
         };
         write_frame(&mut output, &serde_json::to_vec(&response)?)?;
-    }
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
     }
 }
 

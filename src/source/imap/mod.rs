@@ -724,7 +724,7 @@ impl Poller {
                     Ok(true) => Handled::Known { key },
                     _ => failed(
                         key,
-                        format!("message parser failed: {}", panic_text(&panic)),
+                        format!("message parser failed: {}", crate::panic_text(&*panic)),
                     ),
                 });
             }
@@ -753,7 +753,10 @@ impl Poller {
                         .any(|r| !r.flags.contains(&Flag::NoFormFound));
                     Handled::New { message, has_form }
                 }
-                Err(panic) => failed(key, format!("reader failed: {}", panic_text(&panic))),
+                Err(panic) => failed(
+                    key,
+                    format!("reader failed: {}", crate::panic_text(&*panic)),
+                ),
             }
         }))
     }
@@ -769,7 +772,7 @@ impl Poller {
                 return Handled::Failed {
                     key: pipeline::message_key(None, &pipeline::sha256_hex(&raw.bytes)),
                     origin: raw.origin.clone(),
-                    reason: format!("message parser failed: {}", panic_text(&panic)),
+                    reason: format!("message parser failed: {}", crate::panic_text(&*panic)),
                     raw_sha256: pipeline::sha256_hex(&raw.bytes),
                     raw_size: size,
                     received_at: raw
@@ -1128,16 +1131,6 @@ fn unreadable_record(due_by: chrono::NaiveDate, note: &str) -> NewRecord {
         flags: vec![Flag::UnreadableAttachment],
         due_by,
         detail: serde_json::json!({ "notes": [note] }),
-    }
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
     }
 }
 
