@@ -98,6 +98,24 @@ pub struct Parsed {
     pub message: ParsedMessage,
 }
 
+impl Parsed {
+    /// The ledger entry of this message, with these records.
+    pub fn into_new_message(self, records: Vec<NewRecord>) -> NewMessage {
+        let m = self.message;
+        NewMessage {
+            key: self.key,
+            message_id: m.message_id.unwrap_or_default(),
+            sender: m.sender,
+            subject: m.subject,
+            received_at: self.received_at,
+            raw_sha256: self.raw_sha256,
+            raw_size: self.raw_size,
+            origin: self.origin,
+            records,
+        }
+    }
+}
+
 /// Parses a raw message's MIME structure and works out its key and received time.
 pub fn parse_message(raw: &RawMessage, ctx: &Context) -> Parsed {
     let raw_sha256 = sha256_hex(&raw.bytes);
@@ -221,18 +239,7 @@ pub fn finish_message_with(
             }
         }
     };
-    let m = parsed.message;
-    NewMessage {
-        key: parsed.key,
-        message_id: m.message_id.unwrap_or_default(),
-        sender: m.sender,
-        subject: m.subject,
-        received_at: parsed.received_at,
-        raw_sha256: parsed.raw_sha256,
-        raw_size: parsed.raw_size,
-        origin: parsed.origin,
-        records,
-    }
+    parsed.into_new_message(records)
 }
 
 /// Both steps at once, for callers that do not skip (IMAP, `check`).

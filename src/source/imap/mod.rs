@@ -789,20 +789,12 @@ impl Poller {
             "message is {size} bytes, over the {} byte limit: not read",
             self.ctx.limits.max_message_bytes
         );
-        let m = parsed.message;
+        // Only the header was fetched: its hash stands, as the body's is not known, and the
+        // size is the whole message's, as the server reported it.
+        let mut message = parsed.into_new_message(vec![unreadable_record(due_by, &note)]);
+        message.raw_size = size;
         Handled::New {
-            message: NewMessage {
-                key: parsed.key,
-                message_id: m.message_id.unwrap_or_default(),
-                sender: m.sender,
-                subject: m.subject,
-                received_at: parsed.received_at,
-                // Only the header was fetched: its hash, as the body's is not known.
-                raw_sha256: parsed.raw_sha256,
-                raw_size: size,
-                origin: parsed.origin,
-                records: vec![unreadable_record(due_by, &note)],
-            },
+            message,
             has_form: true,
         }
     }
