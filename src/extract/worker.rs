@@ -215,9 +215,10 @@ fn read_through_worker(
     }
 }
 
-/// Bytes one request takes in the pipe: two frames (header and attachment).
+/// At most the bytes one request takes in the pipe: two frames (a JSON header, in which each
+/// byte of the file name takes at most six, and the attachment).
 fn request_bytes(att: &Attachment) -> usize {
-    16 + 64 + att.filename.len() + att.bytes.len()
+    16 + 64 + 6 * att.filename.len() + att.bytes.len()
 }
 
 static SPAWN_WARNED: AtomicBool = AtomicBool::new(false);
