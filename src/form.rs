@@ -1798,13 +1798,7 @@ fn normalise(text: &str) -> String {
             break;
         };
         rest = chars.as_str();
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
-            '\u{201c}' | '\u{201d}' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' => '-',
-            c if c.is_whitespace() || c == '\u{00a0}' || c == '\u{200b}' => ' ',
-            c => c,
-        };
+        let c = fold_char(c);
         if c == ' ' {
             space = true;
             continue;
@@ -1820,6 +1814,17 @@ fn normalise(text: &str) -> String {
         }
     }
     out
+}
+
+/// One character as `normalise` sees it: one kind of quote and dash; any space is ' '.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
+        '\u{201c}' | '\u{201d}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' => '-',
+        c if c.is_whitespace() || c == '\u{00a0}' || c == '\u{200b}' => ' ',
+        c => c,
+    }
 }
 
 /// An answer without the form's blanks around it: brackets, underscores, leading separators and
@@ -1903,18 +1908,13 @@ mod tests {
     use super::*;
     use crate::extract::{Line, Source};
 
-    /// `normalise` as first written, a character at a time: the fast one must agree with it.
+    /// `normalise` as first written, a character at a time (same character folding): the fast
+    /// one, which copies ASCII runs whole, must agree with it.
     fn normalise_one_char_at_a_time(text: &str) -> String {
         let mut out = String::new();
         let mut space = false;
         for c in text.chars() {
-            let c = match c {
-                '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' => '\'',
-                '\u{201c}' | '\u{201d}' => '"',
-                '\u{2010}' | '\u{2011}' | '\u{2012}' => '-',
-                c if c.is_whitespace() || c == '\u{00a0}' || c == '\u{200b}' => ' ',
-                c => c,
-            };
+            let c = fold_char(c);
             if c == ' ' {
                 if !space && !out.is_empty() {
                     out.push(' ');

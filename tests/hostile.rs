@@ -24,6 +24,7 @@ fn bin() -> PathBuf {
 }
 
 /// A wrapper that runs the real binary with test faults switched on (debug builds only).
+#[cfg(debug_assertions)]
 fn faulty_worker_exe(dir: &Path) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let script = dir.join("regintake-faulty");
@@ -79,6 +80,14 @@ fn small_pdf() -> Vec<u8> {
     out
 }
 
+/// A worker context whose workers fail on request (`test_faults`); keep the directory alive.
+#[cfg(debug_assertions)]
+fn faulty_worker_ctx(deadline_ms: u64) -> (tempfile::TempDir, Context) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = worker_ctx(faulty_worker_exe(dir.path()), deadline_ms);
+    (dir, ctx)
+}
+
 fn worker_ctx(exe: PathBuf, deadline_ms: u64) -> Context {
     Context {
         limits: Limits {
@@ -109,8 +118,7 @@ fn worker_gives_the_same_document_as_reading_in_process() {
 #[cfg(debug_assertions)]
 #[test]
 fn a_batch_blames_only_the_attachment_the_worker_failed_on() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ctx = worker_ctx(faulty_worker_exe(dir.path()), 3_000);
+    let (_dir, ctx) = faulty_worker_ctx(3_000);
     let pdf = small_pdf();
     let good = attachment("form.pdf", FileKind::Pdf, &pdf);
     let expected = regintake::extract::read_attachment(&good, &ctx.limits);
@@ -140,8 +148,7 @@ fn a_batch_blames_only_the_attachment_the_worker_failed_on() {
 #[cfg(debug_assertions)]
 #[test]
 fn worker_death_costs_one_attachment_not_the_caller() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ctx = worker_ctx(faulty_worker_exe(dir.path()), 3_000);
+    let (_dir, ctx) = faulty_worker_ctx(3_000);
     let pdf = small_pdf();
     let good = attachment("form.pdf", FileKind::Pdf, &pdf);
     let expected = regintake::extract::read_attachment(&good, &ctx.limits);
