@@ -5,30 +5,30 @@ them, a sample mbox, and the TRUTH for each file (fixtures/expected/*.json) take
 table below, never from regintake's output.
 
 Run:  python3 scripts/make_fixtures.py
-Needs: LibreOffice (soffice), qpdf, poppler-utils (pdftoppm), python3 >= 3.11 with
-       reportlab, pypdf and pillow (`pip install reportlab pypdf pillow`).
-Deterministic: fixed seed and dates; re-running gives the same cases (LibreOffice stamps its own
-creation times into DOCX/ODT/PDF metadata, so those bytes differ, their content does not).
+Needs: LibreOffice (soffice), qpdf, poppler-utils (pdftoppm), fonts-dejavu-core, python3 >= 3.11
+       with reportlab, pypdf and pillow (`pip install reportlab pypdf pillow`).
+Deterministic: fixed seed and dates; LibreOffice runs with a fixed font set and what it stamps
+per run (zip times, Rsid, PDF dates and ids, object order) is pinned (scripts/fixturelib.py), so
+re-running with the same LibreOffice version gives the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
 import email.header
-import hashlib
 import email.policy
 import email.utils
+import hashlib
 import io
 import json
 import random
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from html import escape
@@ -44,58 +44,18 @@ try:
 except ImportError as missing:  # say what to install rather than a bare traceback
     sys.exit(f"make_fixtures.py needs {missing.name}: pip install reportlab pypdf pillow")
 
-ROOT = Path(__file__).resolve().parent.parent
-FIX = ROOT / "fixtures"
+import fixturelib as fx
+from fixturelib import (CALLS_Q, CREDENTIALS_TEXT, GUIDE_TEXT, PARTNER_HELP, PARTNER_TEXT,
+                        PRIVACY_TEXT, PUBLIC_HELP, PUBLIC_TEXT, RECORDS_Q, SEND_TEXT, TERMS_TEXT,
+                        TITLE, TO_ADDR, USE_INTRO, USE_NOTE)
+
+ROOT = fx.ROOT
+FIX = fx.FIXTURES
 FORMS = FIX / "forms"
 MAIL = FIX / "mail"
 EXPECTED = FIX / "expected"
-RNG = random.Random(20260105)
-TO_ADDR = "coding.service.registration@abs.gov.au"
 
-# --------------------------------------------------------------------------------------------
-# The official form's wording (seed/registration-form.txt).
-
-TITLE = "Occupation Coding Service Registration Form"
-TERMS_TEXT = (
-    "I have read, understand, and agree to be legally bound by the Terms of Use of the Australian "
-    "Bureau of Statistics Occupation Coding Service."
-)
-PUBLIC_TEXT = "Public coding service (1 API call per second and up to 1,000 calls per day)."
-PUBLIC_HELP = (
-    "Select this service if you require real-time single record coding services, ad hoc coding, "
-    "or real-time coding of small batches of data (up to 300 records)."
-)
-PARTNER_TEXT = (
-    "Partner coding service (Large batch coding, and real-time coding (1 API call per second and "
-    "up to 10,000 real-time calls per day))."
-)
-PARTNER_HELP = (
-    "Select this service if you require single record, small batch and large dataset processing "
-    "(up to millions of records). You must also provide a static agency IP address or range of "
-    "addresses for allowlisting (not a local, personal, workstation or dynamic IP address):"
-)
-USE_INTRO = "Please indicate the approximate maximum number per day in a peak period of:"
-RECORDS_Q = "records you expect to code:"
-CALLS_Q = "API calls (batch or single record requests) you expect to make:"
-USE_NOTE = (
-    "Your expected use will inform the ABS expectation of your fair use, as defined in the Terms "
-    "of Use."
-)
-GUIDE_TEXT = (
-    "I agree to read and follow the API integration instructions in the Occupation Coding "
-    "Service User Guide."
-)
-CREDENTIALS_TEXT = (
-    "The ABS will aim to provide you with client credentials to use the service within five "
-    "business days (Monday to Friday, excluding public holidays). While we strive to meet this "
-    "timeframe, response times may vary depending on demand."
-)
-SEND_TEXT = f"On completion, please send this registration form to {TO_ADDR}."
-PRIVACY_TEXT = (
-    "The ABS complies with the Privacy Act and the Archives Act 1983 in the storage, use and "
-    "destruction of your personal information collected for managing and operating our business "
-    "(see the ABS Privacy Policy for Managing and Operating Our Business)."
-)
+# The official form's blanks, as printed.
 BLANK_IP = "___________________________________________________"
 BLANK_RECORDS = "__________________"
 BLANK_CALLS = "______________"
@@ -284,10 +244,8 @@ EMPTY_FIELDS = {
 
 def record(attachment: str, source: str, app: App | None = None, only_flag: str = "") -> dict:
     if app is None:
-        return {"attachment": attachment, "source": source, "flags": [only_flag],
-                "fields": dict(EMPTY_FIELDS)}
-    return {"attachment": attachment, "source": source, "flags": list(app.flags),
-            "fields": truth_fields(app)}
+        return fx.record(attachment, source, [only_flag], EMPTY_FIELDS)
+    return fx.record(attachment, source, app.flags, truth_fields(app))
 
 
 # --------------------------------------------------------------------------------------------
@@ -498,62 +456,20 @@ def form_text(a: App, s: Style) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# LibreOffice conversions (batched: one soffice start per target format).
+# LibreOffice conversions are batched (one soffice start per target format) through
+# fixturelib.Office; what LibreOffice stamps in per run is pinned here.
 
-
-class Office:
-    def __init__(self, work: Path):
-        self.work = work
-        self.profile = f"file://{work}/lo_profile"
-
-    def convert(self, inputs: list[Path], target: str, outdir: Path, infilter: str = "") -> None:
-        if not inputs:
-            return
-        outdir.mkdir(parents=True, exist_ok=True)
-        cmd = ["soffice", f"-env:UserInstallation={self.profile}", "--headless"]
-        if infilter:
-            cmd.append(f"--infilter={infilter}")
-        cmd += ["--convert-to", target, "--outdir", str(outdir)] + [str(p) for p in inputs]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ext = target.split(":")[0]
-        for p in inputs:
-            if not (outdir / f"{p.stem}.{ext}").exists():
-                raise SystemExit(f"LibreOffice did not convert {p} to {ext}")
+ZIP_TIME = (2026, 2, 10, 14, 41, 0)
 
 
 def pin_times(path: Path) -> None:
-    """Pins the conversion time LibreOffice stamps into its output (zip entry times, a PDF's
-    CreationDate and /ID) so that re-running the script leaves the committed files unchanged.
-    Content is untouched; a PDF keeps its byte offsets (same-length replacements)."""
-    data = path.read_bytes()
-    if data[:2] == b"PK":
-        src = zipfile.ZipFile(io.BytesIO(data))
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as dst:
-            for info in src.infolist():
-                pinned = zipfile.ZipInfo(info.filename, date_time=(2026, 2, 10, 14, 41, 0))
-                pinned.compress_type = info.compress_type
-                pinned.external_attr = info.external_attr
-                content = src.read(info.filename)
-                if info.filename == "settings.xml":  # ODT: a random revision-save id
-                    content = re.sub(rb'(config:name="Rsid(?:Root)?" config:type="int">)[0-9]+',
-                                     rb"\g<1>1048576", content)
-                dst.writestr(pinned, content)
-        path.write_bytes(out.getvalue())
-    elif data[:5] == b"%PDF-":
-        digest = hashlib.md5(path.name.encode()).hexdigest().upper().encode()
-
-        def same_length_date(m: re.Match) -> bytes:
-            fixed = b"20260210144100"
-            return m.group(1) + fixed + m.group(2)[len(fixed):] if len(m.group(2)) >= 14 else m.group(0)
-
-        data = re.sub(rb"(/CreationDate\(D:)([0-9]{14})", same_length_date, data)
-        data = re.sub(rb"(/ModDate\(D:)([0-9]{14})", same_length_date, data)
-        data = re.sub(rb"/ID \[ <[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}> \]",
-                      lambda m: b"/ID [ <" + digest + b">" + m.group(0)[40:-37] + b"<" + digest
-                      + b"> ]", data)
-        data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + digest, data)
-        path.write_bytes(data)
+    """Pins the conversion time LibreOffice stamps into its output (zip entry times, ODT Rsid,
+    a PDF's CreationDate, /ID and /DocChecksum) so that re-running the script leaves the
+    committed files unchanged. Content is untouched."""
+    if path.read_bytes()[:2] == b"PK":
+        fx.pin_package(path, ZIP_TIME, "2026-02-10T14:41:00Z")
+    else:
+        fx.pin_pdf(path, "20260210144100", fx.pdf_id_for(path.name), renumber=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -804,12 +720,7 @@ class WordDoc:
             ("word/styles.xml", styles), ("word/settings.xml", settings),
             ("docProps/core.xml", core), ("docProps/app.xml", app),
         ]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in parts:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, data.encode("utf-8"))
-
+        fx.write_zip(path, parts, (1980, 1, 1, 0, 0, 0))
 
 def word_form(path: Path, a: App, kind: str, seed: int) -> None:
     """The official form as Word saves it, answers in content controls / legacy fields / w:sym."""
@@ -1049,15 +960,8 @@ def message_id(i: int, domain: str) -> str:
 
 
 def new_mail(i: int, a_from: str, subject: str, with_id: bool = True) -> EmailMessage:
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = a_from
-    msg["To"] = f"Coding Service Registration <{TO_ADDR}>"
-    msg["Subject"] = subject
-    msg["Date"] = mail_date(i)
-    if with_id:
-        msg["Message-ID"] = message_id(i, a_from.rsplit("@", 1)[-1].rstrip(">"))
-    msg["MIME-Version"] = "1.0"
-    return msg
+    domain = a_from.rsplit("@", 1)[-1].rstrip(">")
+    return fx.new_mail(a_from, subject, mail_date(i), message_id(i, domain) if with_id else "")
 
 
 def sender(a: App) -> str:
@@ -1066,16 +970,7 @@ def sender(a: App) -> str:
     return email.utils.formataddr((name, addr))
 
 
-DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
-ODT_TYPE = ("application", "vnd.oasis.opendocument.text")
-PDF_TYPE = ("application", "pdf")
-DOC_TYPE = ("application", "msword")
-
-
-def mime_for(name: str) -> tuple[str, str]:
-    ext = name.rsplit(".", 1)[-1].lower()
-    return {"docx": DOCX_TYPE, "odt": ODT_TYPE, "pdf": PDF_TYPE, "doc": DOC_TYPE}[ext]
-
+DOCX_TYPE, ODT_TYPE, PDF_TYPE = fx.DOCX_TYPE, fx.ODT_TYPE, fx.PDF_TYPE
 
 def greeting(a: App, what: str = "registration form") -> str:
     first = rec(a.name).split()[-1] if rec(a.name) else "Records Officer"
@@ -1094,41 +989,7 @@ def small_png(w: int, h: int, text: str, color: tuple) -> bytes:
 def pin_boundaries(msg, seed: str) -> None:
     """Fixed multipart boundaries (Python picks random ones), styled like Outlook's."""
     tag = hashlib.sha1(seed.encode()).hexdigest()[:16].upper()
-    n = 0
-    stack = [msg]
-    while stack:
-        part = stack.pop(0)
-        if part.is_multipart():
-            part.set_boundary(f"_{n:03d}_SY4P282MB{tag}_")
-            n += 1
-            stack.extend(part.get_payload())
-        elif part.get_content_type() == "message/rfc822":
-            stack.extend(part.get_payload())
-
-
-def write_mbox(paths: list[Path], out: Path) -> None:
-    """mboxrd: `From ` separator lines; body lines matching ^>*From  get one more '>'."""
-    chunks = []
-    for p in paths:
-        data = p.read_bytes().replace(b"\r\n", b"\n")
-        parsed = email.message_from_bytes(data, policy=email.policy.default)
-        addr = email.utils.parseaddr(str(parsed.get("From", "")))[1] or "MAILER-DAEMON"
-        try:
-            when = email.utils.parsedate_to_datetime(str(parsed["Date"])).astimezone(timezone.utc)
-        except (TypeError, ValueError):
-            when = datetime(2026, 1, 5, tzinfo=timezone.utc)
-        lines = []
-        for line in data.split(b"\n"):
-            if line.lstrip(b">").startswith(b"From "):
-                line = b">" + line
-            lines.append(line)
-        body = b"\n".join(lines)
-        if not body.endswith(b"\n"):
-            body += b"\n"
-        stamp = f"{when:%a %b} {when.day:2d} {when:%H:%M:%S %Y}"  # asctime, as mbox writers do
-        sep = f"From {addr} {stamp}\n".encode()
-        chunks.append(sep + body + b"\n")
-    out.write_bytes(b"".join(chunks))
+    fx.pin_boundaries(msg, "_{n:03d}_SY4P282MB{tag}_", tag=tag)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1193,7 +1054,7 @@ def source_of(name: str) -> str:
     return "pdf-text"
 
 
-def build_forms(work: Path, office: Office) -> dict[str, dict]:
+def build_forms(work: Path, office: fx.Office) -> dict[str, dict]:
     """Writes fixtures/forms/ and returns each file's truth (one record)."""
     truth: dict[str, dict] = {}
     html_dir = work / "html"
@@ -1245,11 +1106,9 @@ def build_forms(work: Path, office: Office) -> dict[str, dict]:
     fill_acroform(blank_named, FORMS / ACRO_NAMED, APPS["chloe"], MEANINGFUL_NAMES, "1")
     truth[ACRO_GENERIC] = record(ACRO_GENERIC, "pdf-form", APPS["ravi"])
     truth[ACRO_NAMED] = record(ACRO_NAMED, "pdf-form", APPS["chloe"])
-    qpdf_flatten = subprocess.run(
-        ["qpdf", "--deterministic-id", "--flatten-annotations=all", "--generate-appearances",
-         str(FORMS / ACRO_NAMED), str(FORMS / ACRO_FLAT)], stderr=subprocess.DEVNULL)
-    if qpdf_flatten.returncode not in (0, 3):  # 3: succeeded with warnings (the /1 on-states)
-        raise SystemExit("qpdf could not flatten the fillable PDF")
+    # qpdf warns about the /1 on-states it cannot generate appearances for (exit 3)
+    fx.qpdf("--deterministic-id", "--flatten-annotations=all", "--generate-appearances",
+            FORMS / ACRO_NAMED, FORMS / ACRO_FLAT)
     truth[ACRO_FLAT] = record(ACRO_FLAT, "pdf-text", APPS["chloe"])
     # qpdf needs a fixed id source for deterministic encryption output is not possible; fine.
     # qpdf draws a random file key, so an encrypted copy differs on every run: keep the last
@@ -1259,11 +1118,10 @@ def build_forms(work: Path, office: Office) -> dict[str, dict]:
         (FORMS / ACRO_USER_PW).write_bytes(PREVIOUS[ACRO_USER_PW])
         (FORMS / ACRO_OWNER_PW).write_bytes(PREVIOUS[ACRO_OWNER_PW])
     else:
-        subprocess.run(["qpdf", "--encrypt", "opensesame", "abs-owner", "256", "--",
-                        str(FORMS / ACRO_GENERIC), str(FORMS / ACRO_USER_PW)], check=True)
-        subprocess.run(["qpdf", "--encrypt", "", "abs-owner", "256", "--print=none",
-                        "--modify=none", "--", str(FORMS / ACRO_GENERIC),
-                        str(FORMS / ACRO_OWNER_PW)], check=True)
+        fx.qpdf("--encrypt", "opensesame", "abs-owner", "256", "--", FORMS / ACRO_GENERIC,
+                FORMS / ACRO_USER_PW)
+        fx.qpdf("--encrypt", "", "abs-owner", "256", "--print=none", "--modify=none", "--",
+                FORMS / ACRO_GENERIC, FORMS / ACRO_OWNER_PW)
     truth[ACRO_USER_PW] = record(ACRO_USER_PW, "none", only_flag="unreadable_attachment")
     truth[ACRO_OWNER_PW] = record(ACRO_OWNER_PW, "pdf-form", APPS["ravi"])
 
@@ -1282,7 +1140,7 @@ def build_forms(work: Path, office: Office) -> dict[str, dict]:
 # The mails in fixtures/mail/.
 
 
-def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict[str, dict]:
+def build_mail(work: Path, office: fx.Office, forms_truth: dict[str, dict]) -> dict[str, dict]:
     truth: dict[str, dict] = {}
     extra_html = work / "extra"
     extra_html.mkdir()
@@ -1334,7 +1192,7 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
                 "p.MsoNormal{margin:0cm;font-size:11.0pt;font-family:Aptos,sans-serif}</style>"
                 f'</head><body lang="EN-AU"><div class="WordSection1">{paras}</div></body></html>\n',
                 subtype="html")
-        maintype, subtype = ctype or mime_for(sent_name)
+        maintype, subtype = ctype or fx.mime_type_for(sent_name)
         msg.add_attachment(form_bytes(form_name), maintype=maintype, subtype=subtype,
                            filename=sent_name)
         save(name, msg, [as_sent(form_name, sent_name)])
@@ -1544,16 +1402,9 @@ def build_mail(work: Path, office: Office, forms_truth: dict[str, dict]) -> dict
     return truth
 
 
-def write_expected(name: str, data: dict) -> None:
-    out = EXPECTED / f"{name}.json"
-    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
 def main() -> None:
     check_table()
-    for tool in ("soffice", "qpdf", "pdftoppm"):
-        if shutil.which(tool) is None:
-            sys.exit(f"make_fixtures.py needs {tool} on PATH (LibreOffice, qpdf, poppler-utils)")
+    fx.require_tools("make_fixtures.py", "soffice", "qpdf", "pdftoppm")
     for keep in (ACRO_GENERIC, ACRO_USER_PW, ACRO_OWNER_PW):
         if (FORMS / keep).exists():
             PREVIOUS[keep] = (FORMS / keep).read_bytes()
@@ -1561,22 +1412,16 @@ def main() -> None:
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="regintake-fixtures-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="regintake-fixtures-") as tmp, fx.Office() as office:
         work = Path(tmp)
-        office = Office(work)
         forms_truth = build_forms(work, office)
         mail_truth = build_mail(work, office, forms_truth)
     for name, r in forms_truth.items():
-        write_expected(name, {"records": [r]})
+        fx.write_expected(EXPECTED, name, [r])
     for name, t in mail_truth.items():
-        write_expected(name, t)
-    write_mbox(sorted(MAIL.glob("*.eml")), FIX / "sample.mbox")
-    total = 0
-    for p in sorted(FIX.rglob("*")):
-        if p.is_file():
-            total += p.stat().st_size
-            if p.stat().st_size > 150_000 and p.name != "sample.mbox":
-                print(f"warning: {p.relative_to(ROOT)} is {p.stat().st_size} bytes")
+        fx.write_expected(EXPECTED, name, t["records"])
+    fx.write_mbox(sorted(MAIL.glob("*.eml")), FIX / "sample.mbox")
+    total = fx.folder_size_report(FIX, 150_000, allow=("sample.mbox",))
     print(f"{len(forms_truth)} forms, {len(mail_truth)} mails, {total} bytes in fixtures/")
 
 

@@ -12,57 +12,26 @@ Run from the repository root:  python3 scripts/make_holdout2.py
 
 import html
 import io
-import json
 import os
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
-import zipfile
-from email.message import EmailMessage
 from email import policy
-from email.utils import format_datetime
-import datetime as dt
+from email.message import EmailMessage
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject, BooleanObject
+from pypdf.generic import NameObject, TextStringObject
+
+import fixturelib as fx
+from fixturelib import (CALLS_Q, CREDENTIALS_TEXT, GUIDE_TEXT, PARTNER_HELP, PARTNER_TEXT,
+                        PRIVACY_TEXT, PUBLIC_HELP, PUBLIC_TEXT, RECORDS_Q, SEND_TEXT, TERMS_TEXT,
+                        USE_INTRO)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "holdout2")
 FORMS = os.path.join(ROOT, "forms")
 MAIL = os.path.join(ROOT, "mail")
 EXPECTED = os.path.join(ROOT, "expected")
-
-TERMS_TEXT = ("I have read, understand, and agree to be legally bound by the Terms of Use of the "
-              "Australian Bureau of Statistics Occupation Coding Service.")
-PUBLIC_TEXT = "Public coding service (1 API call per second and up to 1,000 calls per day)."
-PUBLIC_HELP = ("Select this service if you require real-time single record coding services, ad hoc "
-               "coding, or real-time coding of small batches of data (up to 300 records).")
-PARTNER_TEXT = ("Partner coding service (Large batch coding, and real-time coding (1 API call per "
-                "second and up to 10,000 real-time calls per day)).")
-PARTNER_HELP = ("Select this service if you require single record, small batch and large dataset "
-                "processing (up to millions of records). You must also provide a static agency IP "
-                "address or range of addresses for allowlisting (not a local, personal, workstation "
-                "or dynamic IP address):")
-USE_TEXT = "Please indicate the approximate maximum number per day in a peak period of:"
-RECORDS_LABEL = "records you expect to code:"
-CALLS_LABEL = "API calls (batch or single record requests) you expect to make:"
-GUIDE_TEXT = ("I agree to read and follow the API integration instructions in the Occupation Coding "
-              "Service User Guide.")
-CREDENTIALS_TEXT = ("The ABS will aim to provide you with client credentials to use the service within "
-                    "five business days (Monday to Friday, excluding public holidays). While we strive "
-                    "to meet this timeframe, response times may vary depending on demand.")
-SEND_TEXT = "On completion, please send this registration form to coding.service.registration@abs.gov.au."
-PRIVACY_TEXT = ("The ABS complies with the Privacy Act and the Archives Act 1983 in the storage, use and "
-                "destruction of your personal information collected for managing and operating our "
-                "business (see the ABS Privacy Policy for Managing and Operating Our Business).")
-
-FIELD_ORDER = ["full_name", "organisation", "contact_email", "terms_accepted", "service",
-               "ip_allowlist", "expected_records_per_day", "expected_api_calls_per_day",
-               "user_guide_agreed"]
-
 
 # --------------------------------------------------------------------------------------------
 # The case table. `raw` is what the applicant typed/ticked; `truth` is the hand-written expected
@@ -363,8 +332,8 @@ def build_acro_blank(path, names, radio, tooltips):
                    borderWidth=1, fontSize=9, fontName="Helvetica", maxlen=300)
     y -= 40
     y = heading("Your expected use", y)
-    y = para(USE_TEXT, left + 8, y) - 4
-    for key, label in (("records", RECORDS_LABEL), ("calls", CALLS_LABEL)):
+    y = para(USE_INTRO, left + 8, y) - 4
+    for key, label in (("records", RECORDS_Q), ("calls", CALLS_Q)):
         c.setFont("Helvetica", 9.5)
         c.drawString(left + 12, y, "- " + label)
         form.textfield(name=names[key], tooltip=tip(key), x=left + 330, y=y - 6, width=130, height=20,
@@ -485,8 +454,8 @@ def make_acro(c, tmp):
     if o.get("flatten"):
         filled = os.path.join(tmp, "filled_" + c["name"])
         fill_acro(blank, filled, c, names, o.get("radio"), o["on"])
-        subprocess.run(["qpdf", "--deterministic-id", "--flatten-annotations=all",
-                        "--generate-appearances", filled, out], check=True)
+        fx.qpdf("--deterministic-id", "--flatten-annotations=all", "--generate-appearances",
+                filled, out)
     else:
         fill_acro(blank, out, c, names, o.get("radio"), o["on"])
 
@@ -642,7 +611,7 @@ def word_body_cc(r):
         row(cell(para(run("Service required")), wl), cell(para(sdt_dropdown(r["service"])), wr)),
         row(cell(para(run("Static agency IP address(es)")), wl), cell(para("<w:sdt>" + sdt_text(r["ip"], "IP addresses") + "</w:sdt>"), wr)),
     ], [wl, wr])
-    body += para(run("Your expected use"), "Heading1") + para(run(USE_TEXT))
+    body += para(run("Your expected use"), "Heading1") + para(run(USE_INTRO))
     body += table([
         row(cell(para(run("Records you expect to code")), 6000), cell(para("<w:sdt>" + sdt_text(r["records"]) + "</w:sdt>"), 3026)),
         row(cell(para(run("API calls (batch or single record requests) you expect to make")), 6000),
@@ -685,14 +654,6 @@ def word_body_legacy(r, both_style):
 
 
 FIXED_ZIP_TIME = (2026, 3, 2, 9, 30, 0)
-
-
-def write_zip(path, members):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
 
 
 def make_word(c):
@@ -747,10 +708,11 @@ def make_word(c):
     app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Properties '
            'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
            '<Application>Microsoft Office Word</Application><AppVersion>16.0000</AppVersion></Properties>')
-    write_zip(os.path.join(FORMS, c["name"]), [
+    fx.write_zip(os.path.join(FORMS, c["name"]), [
         ("[Content_Types].xml", ct), ("_rels/.rels", rels), ("word/document.xml", doc),
         ("word/_rels/document.xml.rels", doc_rels), ("word/styles.xml", styles),
-        ("word/settings.xml", settings), ("docProps/core.xml", core), ("docProps/app.xml", app)])
+        ("word/settings.xml", settings), ("docProps/core.xml", core), ("docProps/app.xml", app)],
+        FIXED_ZIP_TIME)
 
 
 
@@ -784,7 +746,7 @@ def lo_html(r, layout):
         out.append(line(PUBLIC_TEXT, "X" if pub else ""))
         out.append(line(PARTNER_TEXT, "X" if par else ""))
         out.append(line("Static agency IP address or range of addresses for allowlisting", r["ip"]))
-        out.append("</table><h2>Your expected use</h2><p>%s</p><table width='100%%' border='1' cellspacing='0'>" % h(USE_TEXT))
+        out.append("</table><h2>Your expected use</h2><p>%s</p><table width='100%%' border='1' cellspacing='0'>" % h(USE_INTRO))
         out.append(line("Records you expect to code", r["records"]))
         out.append(line("API calls (batch or single record requests) you expect to make", r["calls"]))
         out.append("</table><h2>User Guide agreement</h2><table width='100%' border='1' cellspacing='0'>")
@@ -804,7 +766,7 @@ def lo_html(r, layout):
         out.append("<table width='100%' border='0'>")
         out.append(line("Service required:", chosen))
         out.append(line("IP address(es) for allowlisting:", r["ip"]))
-        out.append("</table><h2>Your expected use</h2><p>%s</p><table width='100%%' border='0'>" % h(USE_TEXT))
+        out.append("</table><h2>Your expected use</h2><p>%s</p><table width='100%%' border='0'>" % h(USE_INTRO))
         out.append(line("Records you expect to code:", r["records"]))
         out.append(line("API calls you expect to make:", r["calls"]))
         out.append("</table><h2>User Guide agreement</h2><p>%s</p>" % h(GUIDE_TEXT))
@@ -823,7 +785,7 @@ def lo_html(r, layout):
         out.append(chk(par, PARTNER_TEXT, "<br><small>%s</small>" % h(PARTNER_HELP)))
         out.append("</table><table width='100%' border='1' cellspacing='0'>")
         out.append(line("IP address or range", r["ip"]))
-        out.append("</table><h2>Your expected use</h2><p>%s</p><table width='100%%' border='1' cellspacing='0'>" % h(USE_TEXT))
+        out.append("</table><h2>Your expected use</h2><p>%s</p><table width='100%%' border='1' cellspacing='0'>" % h(USE_INTRO))
         out.append(line("Records you expect to code", r["records"]))
         out.append(line("API calls you expect to make", r["calls"]))
         out.append("</table><h2>User Guide agreement</h2><table width='100%' border='0'>")
@@ -864,51 +826,21 @@ def fodt(r):
             '<office:body><office:text>%s</office:text></office:body></office:document>' % "".join(body))
 
 
-def soffice(src, target, outdir, infilter=None):
-    cmd = ["soffice", "--headless", "-env:UserInstallation=file:///tmp/holdout2_lo_profile"]
-    if infilter:
-        cmd.append("--infilter=" + infilter)
-    cmd += ["--convert-to", target, "--outdir", outdir, src]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def normalise_zip(path):
-    """Rewrite an ODF/OOXML package with fixed timestamps and metadata dates (deterministic)."""
-    with zipfile.ZipFile(path) as z:
-        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    fixed = []
-    for name, data in members:
-        if name in ("meta.xml", "docProps/core.xml", "docProps/app.xml", "settings.xml"):
-            data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?", b"2026-03-02T09:30:00Z", data)
-            data = re.sub(rb"<meta:editing-duration>[^<]*<", b"<meta:editing-duration>PT1M<", data)
-            data = re.sub(rb"(<TotalTime>)\d+", rb"\g<1>1", data)
-        if name.endswith(".xml"):
-            data = re.sub(rb'(config:name="Rsid(?:Root)?" config:type="int">)\d+', rb"\g<1>1048576", data)
-            data = re.sub(rb'(officeooo:(?:paragraph-)?rsid=")[0-9a-f]+"', rb'\g<1>00100000"', data)
-        fixed.append((name, data))
-    write_zip(path, fixed)
+    """Fixed entry times, metadata dates and revision ids (deterministic rebuilds)."""
+    fx.pin_package(path, FIXED_ZIP_TIME, "2026-03-02T09:30:00Z", total_time=1,
+                   keep_compression=False)
 
 
 def normalise_pdf(path):
-    """Same-length rewrite of LibreOffice's creation dates and document ids (deterministic)."""
-    data = open(path, "rb").read()
-    data = re.sub(rb"D:\d{14}([+-Z])(\d\d'\d\d'?)?", lambda m: b"D:20260302093000" + m.group(0)[16:], data)
-    data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)",
-                  lambda m: b"2026-03-02T09:30:00" + m.group(0)[19:], data)
-    data = re.sub(rb"<[0-9A-Fa-f]{32}>", b"<" + b"0123456789ABCDEF0123456789ABCDEF" + b">", data)
-    data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, data)
-    data = re.sub(rb"uuid:[0-9a-f-]{36}", b"uuid:00000000-0000-4000-8000-000000000000", data)
-    open(path, "wb").write(data)
-    # LibreOffice numbers objects in a varying order (fonts); qpdf renumbers them by traversal.
-    staged = path + ".qpdf"
-    subprocess.run(["qpdf", "--deterministic-id", path, staged], check=True)
-    os.replace(staged, path)
+    """Fixed dates and ids, objects renumbered by qpdf (deterministic rebuilds)."""
+    fx.pin_pdf(path, "20260302093000", "0123456789ABCDEF" * 2, checksum="0" * 32, renumber=True)
 
 
 PDF_FILTER = 'pdf:writer_pdf_Export'
 
 
-def make_lo(c, tmp):
+def make_lo(c, tmp, office):
     r = c["raw"]
     o = c["opts"]
     stem = os.path.splitext(c["name"])[0]
@@ -924,7 +856,7 @@ def make_lo(c, tmp):
         infilter = "HTML (StarWriter)"
     fmt = o["fmt"]
     target = {"odt": "odt", "docx": 'docx:MS Word 2007 XML', "pdf": PDF_FILTER}[fmt]
-    soffice(src, target, work, infilter)
+    office.convert([src], target, work, infilter)
     produced = os.path.join(work, stem + "." + fmt)
     out = os.path.join(FORMS, c["name"])
     shutil.copyfile(produced, out)
@@ -946,21 +878,21 @@ def lo_fillable_html(r):
             + "</table><h2>Terms of Use</h2><table width='100%'>" + check("TermsOfUse", TERMS_TEXT)
             + "</table><h2>Service required</h2><table width='100%'>" + check("PublicService", PUBLIC_TEXT)
             + check("PartnerService", PARTNER_TEXT) + field("IPAddresses", "Static agency IP address or range")
-            + "</table><h2>Your expected use</h2><p>" + h(USE_TEXT) + "</p><table width='100%'>"
+            + "</table><h2>Your expected use</h2><p>" + h(USE_INTRO) + "</p><table width='100%'>"
             + field("RecordsPerDay", "Records you expect to code") + field("CallsPerDay", "API calls you expect to make")
             + "</table><h2>User Guide agreement</h2><table width='100%'>" + check("UserGuide", GUIDE_TEXT)
             + "</table></form><h2>Provision of client credentials</h2><p>" + h(CREDENTIALS_TEXT) + "</p><p>"
             + h(SEND_TEXT) + "</p></body></html>")
 
 
-def make_lo_fillable(c, tmp):
+def make_lo_fillable(c, tmp, office):
     r = c["raw"]
     work = os.path.join(tmp, "fillable")
     os.makedirs(work, exist_ok=True)
     src = os.path.join(work, "blank.html")
     open(src, "w", encoding="utf-8").write(lo_fillable_html(r))
-    soffice(src, 'pdf:writer_pdf_Export:{"ExportFormFields":{"type":"boolean","value":"true"}}', work,
-            "HTML (StarWriter)")
+    office.convert([src], 'pdf:writer_pdf_Export:{"ExportFormFields":{"type":"boolean","value":"true"}}',
+                   work, "HTML (StarWriter)")
     normalise_pdf(os.path.join(work, "blank.pdf"))
     reader = PdfReader(os.path.join(work, "blank.pdf"))
     fields = reader.get_fields() or {}
@@ -998,22 +930,18 @@ def make_lo_fillable(c, tmp):
 EMPTY_FIELDS = truth("", "", "", False, "", "", "", "", False)
 
 
-def record(attachment, source, flags, fields):
-    return {"attachment": attachment, "source": source, "flags": sorted(flags),
-            "fields": {k: fields[k] for k in FIELD_ORDER}}
+record = fx.record
 
 
 def write_expected(file_name, records):
-    with open(os.path.join(EXPECTED, file_name + ".json"), "w", encoding="utf-8") as fh:
-        json.dump({"records": records}, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
+    fx.write_expected(EXPECTED, file_name, records)
 
 
 def case_record(c, attachment=None):
     return record(c["name"] if attachment is None else attachment, c["source"], c["flags"], c["truth"])
 
 
-def build_forms(tmp):
+def build_forms(tmp, office):
     for c in CASES:
         kind = c["kind"]
         if kind == "acro":
@@ -1021,9 +949,9 @@ def build_forms(tmp):
         elif kind in ("word_cc", "word_legacy"):
             make_word(c)
         elif kind in ("lo_html", "lo_fodt"):
-            make_lo(c, tmp)
+            make_lo(c, tmp, office)
         elif kind == "lo_fillable":
-            make_lo_fillable(c, tmp)
+            make_lo_fillable(c, tmp, office)
         write_expected(c["name"], [case_record(c)])
 
 
@@ -1031,7 +959,7 @@ def build_forms(tmp):
 # Mails
 # --------------------------------------------------------------------------------------------
 
-TO = "Coding Service Registration <coding.service.registration@abs.gov.au>"
+TO = fx.TO_HEADER
 
 
 def case_by_prefix(prefix):
@@ -1039,31 +967,16 @@ def case_by_prefix(prefix):
 
 
 def fix_boundaries(msg, tag):
-    for i, part in enumerate(msg.walk()):
-        if part.is_multipart():
-            part.set_boundary("----=_NextPart_%s_%03d_01DC8A2B" % (tag, i))
+    fx.pin_boundaries(msg, "----=_NextPart_{tag}_{i:03d}_01DC8A2B", tag=tag)
 
 
 def base_mail(sender, subject, date, msgid, extra=None):
-    m = EmailMessage(policy=policy.SMTP)
-    m["From"] = sender
-    m["To"] = TO
-    m["Subject"] = subject
-    m["Date"] = date
-    m["Message-ID"] = msgid
-    m["MIME-Version"] = "1.0"
-    for k, v in (extra or []):
-        m[k] = v
-    return m
+    return fx.new_mail(sender, subject, date, msgid, to=TO, extra=extra or ())
 
 
 def attach_file(m, path, filename=None):
     data = open(path, "rb").read()
-    ext = os.path.splitext(path)[1].lower()
-    maintype, subtype = {
-        ".pdf": ("application", "pdf"),
-        ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ".odt": ("application", "vnd.oasis.opendocument.text")}[ext]
+    maintype, subtype = fx.mime_type_for(path)
     m.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename or os.path.basename(path))
 
 
@@ -1342,7 +1255,8 @@ def main():
         os.makedirs(d)
     tmp = tempfile.mkdtemp(prefix="holdout2_")
     try:
-        build_forms(tmp)
+        with fx.Office() as office:
+            build_forms(tmp, office)
         build_mails()
         write_readme()
     finally:
