@@ -9,9 +9,11 @@ Each script keeps its own case table, answers and layouts; only the plumbing liv
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import email.utils
 import hashlib
+import html
 import io
 import json
 import os
@@ -19,6 +21,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import uuid
 import zipfile
 from datetime import datetime, timezone
 from email.message import EmailMessage, Message
@@ -261,7 +264,8 @@ def pin_pdf(path: Path | str, when: str, file_id: str, checksum: str | None = No
     data = path.read_bytes()
     assert len(when) == 14 and len(file_id) == 32
     iso = f"{when[:4]}-{when[4:6]}-{when[6:8]}T{when[8:10]}:{when[10:12]}:{when[12:]}"
-    data = re.sub(rb"D:\d{14}", b"D:" + when.encode(), data)
+    # pypdf writes the colon of a date string as an octal escape (D\072...)
+    data = re.sub(rb"D(:|\\072)\d{14}", lambda m: b"D" + m.group(1) + when.encode(), data)
     data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", iso.encode(), data)
     # LibreOffice's trailer comes after its xref table, so the /ID pair may lose the line
     # break between its two strings without moving any offset.
@@ -327,6 +331,134 @@ def pin_boundaries(msg: Message, pattern: str, first: int = 0, **fields) -> int:
             part.set_boundary(pattern.format(n=n, i=i, **fields))
             n += 1
     return n
+
+
+def _seeded(seed: str, n: int) -> bytes:
+    return hashlib.sha256(seed.encode()).digest()[:n]
+
+
+def _order_headers(part: Message, order: tuple[str, ...]) -> None:
+    """Puts a part's headers in `order` (then the rest as they were), as a client writes them;
+    drops MIME-Version, which belongs to the top of a message only."""
+    items = [(k, v) for k, v in part.items() if k.lower() != "mime-version"]
+    for k in set(k for k, _ in part.items()):
+        del part[k]
+    rank = {name.lower(): i for i, name in enumerate(order)}
+    for k, v in sorted(items, key=lambda kv: rank.get(kv[0].lower(), len(order))):
+        part[k] = v
+
+
+def client_mail(client: str, sender: str, subject: str, date: datetime, text: str,
+                attachments: list[tuple[str, bytes]], seed: str,
+                to: str = TO_HEADER) -> EmailMessage:
+    """A message shaped the way a mail client sends one with files attached: `outlook`
+    (Outlook / Exchange: text and HTML alternatives, _000_/_004_ boundaries, Thread-Index,
+    Content-Description and size/dates on each attachment), `gmail` (plain and
+    <div dir="ltr"> HTML, 000000000000... boundaries, X-Attachment-Id) or `apple` (Apple Mail:
+    plain text around the inline attachments, Apple-Mail=_ boundaries, x-unix-mode). Ids,
+    boundaries and dates derive from `seed` and `date`, so rebuilding gives the same bytes."""
+    h = _seeded(seed, 32)
+    local = email.utils.parseaddr(sender)[1].split("@")[-1]
+    stamp = email.utils.format_datetime(date)
+    msg = EmailMessage(policy=email.policy.SMTP)
+    if client == "outlook":
+        box = "SY4P282MB" + str(1000 + int.from_bytes(h[:2], "big") % 9000)
+        tag = box + h[2:10].hex().upper()
+        set_headers(msg, sender, subject, stamp,
+                    f"<{tag}@{box}.AUSP282.PROD.OUTLOOK.COM>", to, extra=[
+                        ("Thread-Topic", subject),
+                        ("Thread-Index", base64.b64encode(h[10:32]).decode()),
+                        ("Accept-Language", "en-AU, en-US"), ("Content-Language", "en-AU"),
+                        ("X-MS-Has-Attach", "yes"), ("X-MS-TNEF-Correlator", "")])
+        msg.set_content(text, cte="quoted-printable")
+        paras = "".join(f'<p class="MsoNormal">{html.escape(p).replace(chr(10), "<br>")}'
+                        "<o:p></o:p></p>" for p in text.strip().split("\n\n"))
+        msg.add_alternative(
+            '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns="http://www.w3.org/TR/REC-html40"><head><meta http-equiv="Content-Type" '
+            'content="text/html; charset=utf-8"><style>p.MsoNormal{margin:0cm;font-size:11.0pt;'
+            'font-family:"Aptos",sans-serif}</style></head><body lang="EN-AU" '
+            f'style="word-wrap:break-word"><div class="WordSection1">{paras}</div></body></html>\n',
+            subtype="html", cte="quoted-printable")
+        gmt = email.utils.format_datetime(date.astimezone(timezone.utc), usegmt=True)
+        for name, data in attachments:
+            maintype, subtype = mime_type_for(name)
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+            part = msg.get_payload()[-1]
+            part["Content-Description"] = name
+            part.set_param("size", str(len(data)), header="Content-Disposition", requote=False)
+            for k in ("creation-date", "modification-date"):
+                part.set_param(k, gmt, header="Content-Disposition")
+            part.set_param("name", name)
+            _order_headers(part, ("Content-Type", "Content-Description", "Content-Disposition",
+                                  "Content-Transfer-Encoding"))
+        msg.set_boundary(f"_004_{tag}_")
+        msg.get_payload()[0].set_boundary(f"_000_{tag}_")
+        for part in msg.get_payload()[0].get_payload():
+            _order_headers(part, ("Content-Type", "Content-Transfer-Encoding"))
+    elif client == "gmail":
+        msg["MIME-Version"] = "1.0"
+        msg["Date"] = stamp
+        msg["Message-ID"] = (f"<CA+{base64.b32encode(h[:15]).decode().lower()}"
+                             f"{base64.b32encode(h[15:25]).decode().lower()}@mail.gmail.com>")
+        msg["Subject"] = subject
+        msg["From"] = sender
+        msg["To"] = to
+        msg.set_content(text)
+        body = "".join(f"<div>{html.escape(line) or '<br>'}</div>" for line in text.split("\n"))
+        msg.add_alternative(f'<div dir="ltr">{body}</div>\n', subtype="html")
+        for i, (name, data) in enumerate(attachments):
+            maintype, subtype = mime_type_for(name)
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+            part = msg.get_payload()[-1]
+            part.set_param("name", name)
+            att_id = f"f_{h[i + 3:i + 9].hex()[:9]}{i}"
+            part["Content-ID"] = f"<{att_id}>"
+            part["X-Attachment-Id"] = att_id
+            _order_headers(part, ("Content-Type", "Content-Disposition",
+                                  "Content-Transfer-Encoding", "Content-ID", "X-Attachment-Id"))
+        msg.set_boundary(f"000000000000{h[:8].hex()[:16]}")
+        msg.get_payload()[0].set_boundary(f"000000000000{h[8:16].hex()[:16]}")
+        for part in msg.get_payload()[0].get_payload():
+            part.set_param("charset", "UTF-8")
+            _order_headers(part, ("Content-Type", "Content-Transfer-Encoding"))
+    elif client == "apple":
+        msg["Content-Type"] = "multipart/mixed"
+        msg["Subject"] = subject
+        msg["From"] = sender
+        msg["Date"] = stamp
+        msg["Message-Id"] = f"<{str(uuid.UUID(bytes=h[:16])).upper()}@{local}>"
+        msg["To"] = to
+        msg["Mime-Version"] = "1.0 (Mac OS X Mail 16.0 \\(3826.500.181.1.5\\))"
+        msg["X-Mailer"] = "Apple Mail (2.3826.500.181.1.5)"
+        head, _, tail = text.partition("\n\n\n")
+        parts = [("text", head + "\n\n")]
+        parts += [("file", a) for a in attachments]
+        parts.append(("text", "\n\n" + (tail or "")))
+        payload = []
+        for kind, item in parts:
+            part = EmailMessage(policy=email.policy.SMTP)
+            if kind == "text":
+                if item.isascii():
+                    part.set_content(item, charset="us-ascii", cte="7bit")
+                else:
+                    part.set_content(item, charset="utf-8", cte="quoted-printable")
+                _order_headers(part, ("Content-Type", "Content-Transfer-Encoding"))
+            else:
+                name, data = item
+                maintype, subtype = mime_type_for(name)
+                part.set_content(data, maintype=maintype, subtype=subtype,
+                                 disposition="inline", filename=name)
+                part.set_param("x-unix-mode", "0644", requote=False)
+                part.set_param("name", name)
+                _order_headers(part, ("Content-Disposition", "Content-Type",
+                                      "Content-Transfer-Encoding"))
+            payload.append(part)
+        msg.set_payload(payload)
+        msg.set_boundary(f"Apple-Mail=_{str(uuid.UUID(bytes=h[16:32])).upper()}")
+    else:
+        raise ValueError(f"unknown mail client {client!r}")
+    return msg
 
 
 def write_mbox(paths: list[Path], out: Path) -> None:
