@@ -620,7 +620,7 @@ class Filler:
 
     # marks -------------------------------------------------------------------------------
     def tick(self, box: Word, how: str) -> None:
-        """how: a glyph (✓ ✔ ✗ X x) typed over the box, or ink | ink-cross | stamp | square."""
+        """how: a glyph (✓ ✔ ✗ X x) typed over the box, or ink, ink-cross, stamp, square."""
         if how in ("ink", "ink-cross"):
             self._ink(box, how)
         elif how == "stamp":
@@ -1105,9 +1105,9 @@ FORM_CASES = [
          "f05's shape flattened; \u2713 over \u25a1",
          acro("odt_lines", TICK, flatten=True, tool="preview", author="Zoe", size=11)),
     Case("f07_acrobat_ink_table.pdf", "annotate",
-         App("Patrick O'Sullivan", "Department of Veterans' Affairs", "patrick.osullivan@dva.gov.au",
-             False, "partner", "152.91.14.0/24", ("60,000", "60000"), ("5,000", "5000"), True,
-             ["terms_not_accepted"]),
+         App("Patrick O'Sullivan", "Department of Veterans' Affairs",
+             "patrick.osullivan@dva.gov.au", False, "partner", "152.91.14.0/24",
+             ("60,000", "60000"), ("5,000", "5000"), True, ["terms_not_accepted"]),
          "Acrobat typewriter text; ticks drawn with the pen (Ink annotation, /InkList, blue); "
          "Terms box left empty",
          acro("word_table", "ink", author="posullivan")),
@@ -1534,7 +1534,8 @@ def main() -> None:
                 fx.record(sent, c.source, c.app.flags, truth(c.app)) for c, sent in m.docs])
     write_readme(mails)
     total = fx.folder_size_report(SET, 150_000)
-    print(f"{len(FORM_CASES)} forms, {len(mails)} mails, {total} bytes in {SET.relative_to(fx.ROOT)}")
+    print(f"{len(FORM_CASES)} forms, {len(mails)} mails, {total} bytes in "
+          f"{SET.relative_to(fx.ROOT)}")
 
 
 def write_readme(mails: list[MailCase]) -> None:
