@@ -22,12 +22,11 @@ import subprocess
 import sys
 import tempfile
 from email import charset as email_charset
-from email import encoders, policy
+from email import encoders
 from email.generator import BytesGenerator
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.base import MIMEBase
-from email.mime.image import MIMEImage
 from email.mime.message import MIMEMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -297,7 +296,7 @@ def record(key, source, attachment=""):
 
 
 # --------------------------------------------------------------------------------------------
-# Small helpers
+# Running the tools
 # --------------------------------------------------------------------------------------------
 def run(cmd, **kw):
     r = subprocess.run(cmd, capture_output=True, **kw)
@@ -1154,9 +1153,7 @@ def scan(pdf: Path, stem, kind, dpi=200, rotate=0.8, noise=0.35, seed=7, pages=N
         run(["img2pdf", "--creationdate", "2026-03-02T09:00:00", "--moddate",
              "2026-03-02T09:00:00", "--producer", "Scanner", "-o", str(out)]
             + [str(o) for o in outs])
-        pinned = WORK / f"{stem}-pinned.pdf"
-        run(["qpdf", "--deterministic-id", str(out), str(pinned)])
-        return pinned.read_bytes()
+        return pdf_bytes_pinned(out, f"{stem}.pdf", producer="Scanner")
     assert len(outs) == 1, "an image attachment holds one page"
     return outs[0].read_bytes()
 
@@ -2313,7 +2310,6 @@ def tool_versions():
             return "not found"
     import pypdf
     import reportlab
-    import tnefparse  # noqa: F401
     from importlib.metadata import version
     return [("LibreOffice", first_line(["soffice", "--version"])),
             ("qpdf", first_line(["qpdf", "--version"])),
@@ -2343,8 +2339,10 @@ LibreOffice Writer, qpdf, poppler-utils, ImageMagick 6, img2pdf and the Python p
 reportlab, pypdf and tnefparse (`apt-get install -y libreoffice-writer-nogui qpdf poppler-utils
 imagemagick img2pdf fonts-dejavu fonts-liberation fonts-freefont-ttf`, `pip install reportlab
 pypdf tnefparse`). PDF dates and ids are pinned (`qpdf --deterministic-id`), MIME boundaries,
-Message-IDs and dates are fixed, and the image noise is seeded; LibreOffice's `.doc`/`.rtf`
-output may still differ in a few bytes between runs, never in content.
+Message-IDs and dates are fixed, and the image noise is seeded (ImageMagick on one thread), so
+PDFs, images and most mails come out byte for byte the same. LibreOffice's `.doc` (random names of
+the legacy-field bookmarks) and `.rtf` (font-table order) output may differ in a few bytes between
+runs, never in content.
 
 ## Judgement calls (where SPEC v2 leaves room), stated so they can be argued with
 
