@@ -64,7 +64,8 @@ GUIDE = ("I agree to read and follow the API integration instructions in the Occ
 CRED = ("The ABS will aim to provide you with client credentials to use the service within five "
         "business days (Monday to Friday, excluding public holidays). While we strive to meet this "
         "timeframe, response times may vary depending on demand.")
-SEND = "On completion, please send this registration form to coding.service.registration@abs.gov.au."
+SEND = ("On completion, please send this registration form to "
+        "coding.service.registration@abs.gov.au.")
 FOOT = ("For more information about the Coding Service, see ABS Whole of Australian Government "
         "Occupation Coding Service | Australian Bureau of Statistics.")
 
@@ -98,15 +99,19 @@ APPS = {a["key"]: a for a in [
         ["Tomasz Wierzbicki", "Coastal Fisheries Research Cooperative", "t.wierzbicki@cfrc.net.au",
          Y, "partner", "10.44.0.0/24; 139.130.4.5", "2000", "600", Y], ["non_public_ip"]),
     app("ngata", "Aroha Ngata-Whitfield",
-        "Department of Regional Workforce Planning and Skills Development (Northern Territory Office)",
+        "Department of Regional Workforce Planning and Skills Development "
+        "(Northern Territory Office)",
         "aroha.ngata-whitfield@drwpsd.nt.gov.au", True, "public", "", "800", "1,200", False,
         ["Aroha Ngata-Whitfield",
-         "Department of Regional Workforce Planning and Skills Development (Northern Territory Office)",
+         "Department of Regional Workforce Planning and Skills Development "
+         "(Northern Territory Office)",
          "aroha.ngata-whitfield@drwpsd.nt.gov.au", Y, "public", "", "800", "1200", N],
         ["calls_exceed_records", "exceeds_public_limit", "user_guide_not_agreed"]),
     app("raghunathan", "Siddharth Raghunathan", "Kestrel Labour Market Insights Pty Ltd",
-        "sid@kestrel-lmi.com.au", True, "partner", "2001:388:c0a5::/48", "1.5 million", "9,500", True,
-        ["Siddharth Raghunathan", "Kestrel Labour Market Insights Pty Ltd", "sid@kestrel-lmi.com.au",
+        "sid@kestrel-lmi.com.au", True, "partner", "2001:388:c0a5::/48", "1.5 million", "9,500",
+        True,
+        ["Siddharth Raghunathan", "Kestrel Labour Market Insights Pty Ltd",
+         "sid@kestrel-lmi.com.au",
          Y, "partner", "2001:388:c0a5::/48", "1500000", "9500", Y], []),
     app("fitzgerald", "Prof. Eleanor Fitzgerald-Mbeki",
         "Centre for Longitudinal Studies of Employment Transitions, School of Economics and Public "
@@ -114,8 +119,8 @@ APPS = {a["key"]: a for a in [
         "e.fitzgerald-mbeki@ust.edu.au", True, "partner",
         "165.228.112.0/26; 165.228.113.10; 2407:8800:bc61:1300::/56", "2,000-4,000", "3,000", True,
         ["Prof. Eleanor Fitzgerald-Mbeki",
-         "Centre for Longitudinal Studies of Employment Transitions, School of Economics and Public "
-         "Policy, University of the Southern Tablelands",
+         "Centre for Longitudinal Studies of Employment Transitions, School of Economics and "
+         "Public Policy, University of the Southern Tablelands",
          "e.fitzgerald-mbeki@ust.edu.au", Y, "partner",
          "165.228.112.0/26; 165.228.113.10; 2407:8800:bc61:1300::/56", "4000", "3000", Y], []),
     app("papadimitriou", "Grace Papadimitriou", "Hellenic Australian Community Services",
@@ -128,7 +133,8 @@ APPS = {a["key"]: a for a in [
         ["Mr Hamish McAllister", "Tasman Freight Logistics Group", "", Y, "partner",
          "203.12.160.10-203.12.160.40", "50000", "12000", Y],
         ["exceeds_partner_limit", "invalid_contact_email"]),
-    app("nguyen", "Nguyen Thi Lan", "Western Sydney Migrant Resource Hub", "lan.nguyen@wsmrh.org.au",
+    app("nguyen", "Nguyen Thi Lan", "Western Sydney Migrant Resource Hub",
+        "lan.nguyen@wsmrh.org.au",
         True, "both", "150.203.44.17", "1,000", "400", True,
         ["Nguyen Thi Lan", "Western Sydney Migrant Resource Hub", "lan.nguyen@wsmrh.org.au", Y, "",
          "150.203.44.17", "1000", "400", Y], ["multiple_services_selected"]),
@@ -141,7 +147,8 @@ APPS = {a["key"]: a for a in [
         "public", "", "TBC", "200", True,
         ["Kwame Asante", "Ashanti Data Cooperative", "kwame@ashantidata.coop", Y, "public", "", "",
          "200", Y], ["invalid_expected_records", "read_by_ocr"]),
-    app("solberg", "Ingrid Solberg", "Nordic-Australian Trade Council", "ingrid.solberg@natc.org.au",
+    app("solberg", "Ingrid Solberg", "Nordic-Australian Trade Council",
+        "ingrid.solberg@natc.org.au",
         True, "partner", "100.72.15.3", "8,000", "8,000", True,
         ["Ingrid Solberg", "Nordic-Australian Trade Council", "ingrid.solberg@natc.org.au", Y,
          "partner", "100.72.15.3", "8000", "8000", Y], ["non_public_ip", "read_by_ocr"]),
@@ -161,14 +168,17 @@ APPS = {a["key"]: a for a in [
     app("dubois", "Chloé Dubois-Martin", "Agence Franco-Australienne de Recherche Sociale",
         "chloe.dubois-martin@afars.org", True, "partner", "2402:7800:10::25", "10k", "2k", True,
         ["Chloé Dubois-Martin", "Agence Franco-Australienne de Recherche Sociale",
-         "chloe.dubois-martin@afars.org", Y, "partner", "2402:7800:10::25", "10000", "2000", Y], []),
+         "chloe.dubois-martin@afars.org", Y, "partner", "2402:7800:10::25", "10000", "2000", Y],
+         []),
     app("parata", "Rangi Parata", "Whanganui River Communities Trust", "rangi@wrct.org.nz", True,
         "public", "N/A", "5,000", "1,500", False,
         ["Rangi Parata", "Whanganui River Communities Trust", "rangi@wrct.org.nz", Y, "public", "",
          "5000", "1500", N], ["exceeds_public_limit", "user_guide_not_agreed"]),
     app("pemberton", "Lachlan Pemberton", "Goldfields Mining Skills Council",
-        "lachlan.pemberton@gmsc.com.au", True, "partner", "139.168.22.0/24", "15,000", "3,000", True,
-        ["Lachlan Pemberton", "Goldfields Mining Skills Council", "lachlan.pemberton@gmsc.com.au", Y,
+        "lachlan.pemberton@gmsc.com.au", True, "partner", "139.168.22.0/24", "15,000", "3,000",
+        True,
+        ["Lachlan Pemberton", "Goldfields Mining Skills Council", "lachlan.pemberton@gmsc.com.au",
+        Y,
          "partner", "139.168.22.0/24", "15000", "3000", Y], []),
     app("haddad", "Farah Haddad", "Levant Settlement Services Inc.", "farah.haddad@lss.org.au",
         True, "public", "", "600", "450", True,
@@ -195,11 +205,13 @@ APPS = {a["key"]: a for a in [
               "user_guide_not_agreed"]),
     app("kowalczyk", "Agnieszka Kowalczyk", "Polish Community Council of Victoria",
         "a.kowalczyk@pccv.org.au", True, "partner", "172.20.1.0/24", "3,500", "900", True,
-        ["Agnieszka Kowalczyk", "Polish Community Council of Victoria", "a.kowalczyk@pccv.org.au", Y,
+        ["Agnieszka Kowalczyk", "Polish Community Council of Victoria", "a.kowalczyk@pccv.org.au",
+        Y,
          "partner", "172.20.1.0/24", "3500", "900", Y], ["non_public_ip"]),
     app("oyelowo", "Benedict Oyelowo", "", "ben.oyelowo@health.wa.gov.au", True, "public", "",
         "1,000", "1,000", True,
-        ["Benedict Oyelowo", "", "ben.oyelowo@health.wa.gov.au", Y, "public", "", "1000", "1000", Y],
+        ["Benedict Oyelowo", "", "ben.oyelowo@health.wa.gov.au", Y, "public", "", "1000", "1000",
+        Y],
         ["missing_organisation"]),
     app("leblanc", "Marguerite Leblanc", "Francophone Statistical Exchange of Oceania",
         "marguerite.leblanc@fseo.org", True, "partner", "fd12:3456:789a::/48", "", "750", True,
@@ -220,7 +232,8 @@ APPS = {a["key"]: a for a in [
          "partner", "185.24.88.0/24", "12000", "1200", Y], ["read_by_ocr"]),
     app("alrashid", "Yasmin Al-Rashid", "Gulf Coast Employment Research Centre",
         "yasmin.alrashid@gcerc.org", True, "public", "", "approx. 2k", "1.5k", True,
-        ["Yasmin Al-Rashid", "Gulf Coast Employment Research Centre", "yasmin.alrashid@gcerc.org", Y,
+        ["Yasmin Al-Rashid", "Gulf Coast Employment Research Centre", "yasmin.alrashid@gcerc.org",
+        Y,
          "public", "", "2000", "1500", Y], ["exceeds_public_limit", "read_by_ocr"]),
     app("odriscoll", "Sean O'Driscoll", "Munster Regional Development Agency",
         "sean.odriscoll@mrda.ie", False, "partner", "192.0.2.44", "6,000", "6,000", True,
@@ -233,14 +246,16 @@ APPS = {a["key"]: a for a in [
          "203.2.218.0/24", "3000", "300", Y], []),
     app("venkataraman", "Priya Venkataraman", "Northern Beaches Council", "priya.v@nbc.nsw.gov.au",
         True, "public", "", "200", "50", True,
-        ["Priya Venkataraman", "Northern Beaches Council", "priya.v@nbc.nsw.gov.au", Y, "public", "",
+        ["Priya Venkataraman", "Northern Beaches Council", "priya.v@nbc.nsw.gov.au", Y, "public",
+        "",
          "200", "50", Y], []),
     app("achebe", "Rosalind Achebe", "Lagos-Perth Education Trust", "rosalind@lpet.org.au", True,
         "partner", "to be confirmed", "1,000 to 3,000", "TBC", True,
         ["Rosalind Achebe", "Lagos-Perth Education Trust", "rosalind@lpet.org.au", Y, "partner", "",
          "3000", "", Y], ["invalid_expected_calls", "invalid_ip"]),
     app("gallagher", "Eamon Gallagher", "Gallagher Research & Analytics",
-        "eamon@gallagher-research.ie", True, "partner", "58.96.12.140 (assigned by DHCP, may change)",
+        "eamon@gallagher-research.ie", True, "partner",
+        "58.96.12.140 (assigned by DHCP, may change)",
         "4,500", "2,000", True,
         ["Eamon Gallagher", "Gallagher Research & Analytics", "eamon@gallagher-research.ie", Y,
          "partner", "58.96.12.140", "4500", "2000", Y], ["dynamic_ip"]),
@@ -253,7 +268,8 @@ APPS = {a["key"]: a for a in [
         "public", "", "50", "50", True,
         ["Tom Nakamura", "Kyogle Shire Council", "tom.nakamura@kyogle.nsw.gov.au", Y, "public", "",
          "50", "50", Y], []),
-    app("tnq", "", "Tropical North Queensland Tourism Research Unit", "research@tnqtru.com.au", True,
+    app("tnq", "", "Tropical North Queensland Tourism Research Unit", "research@tnqtru.com.au",
+        True,
         None, "", "3k", "", True,
         ["", "Tropical North Queensland Tourism Research Unit", "research@tnqtru.com.au", Y, "", "",
          "3000", "", Y], ["missing_expected_calls", "missing_full_name", "service_not_selected"]),
@@ -280,8 +296,10 @@ APPS = {a["key"]: a for a in [
         ["Ahmad Karimi", "Dari Language Services", "", Y, "partner", "169.254.33.7", "3500", "350",
          Y], ["invalid_contact_email", "non_public_ip"]),
     app("goldstein", "Rebecca Goldstein", "Goldstein & Partners Economic Consulting",
-        "rgoldstein@gpec.com.au", True, "partner", "118.127.45.0/24", "approx. 20,000", "4,000", True,
-        ["Rebecca Goldstein", "Goldstein & Partners Economic Consulting", "rgoldstein@gpec.com.au", Y,
+        "rgoldstein@gpec.com.au", True, "partner", "118.127.45.0/24", "approx. 20,000", "4,000",
+        True,
+        ["Rebecca Goldstein", "Goldstein & Partners Economic Consulting", "rgoldstein@gpec.com.au",
+        Y,
          "partner", "118.127.45.0/24", "20000", "4000", Y], []),
 ]}
 
@@ -413,7 +431,8 @@ def doc_table_layout(a, tick, labels=("Full name", "Organisation", "Contact emai
            *rows, "</table>",
            "<h2>Terms of Use</h2><table border='1' cellspacing='0' cellpadding='4' width='100%'>",
            box.format(tick(t), h(TERMS)), "</table>",
-           "<h2>Service required</h2><table border='1' cellspacing='0' cellpadding='4' width='100%'>",
+           "<h2>Service required</h2>",
+           "<table border='1' cellspacing='0' cellpadding='4' width='100%'>",
            box.format(tick(pu), f"{h(PUBLIC)}<br><i>{h(PUBLIC_HELP)}</i>"),
            box.format(tick(pa), f"{h(PARTNER)}<br><i>{h(PARTNER_HELP)}</i>"), "</table>",
            "<table border='1' cellspacing='0' cellpadding='4' width='100%'>",
@@ -423,7 +442,8 @@ def doc_table_layout(a, tick, labels=("Full name", "Organisation", "Contact emai
            f"<tr><td width='35%'>{h(rec_label)}</td><td>{h(a['records'])}</td></tr>",
            f"<tr><td>{h(calls_label)}</td><td>{h(a['calls'])}</td></tr></table>",
            f"<p><i>{h(USE_NOTE)}</i></p>",
-           "<h2>User Guide agreement</h2><table border='1' cellspacing='0' cellpadding='4' width='100%'>",
+           "<h2>User Guide agreement</h2>",
+           "<table border='1' cellspacing='0' cellpadding='4' width='100%'>",
            box.format(tick(g), h(GUIDE)), "</table>",
            f"<h2>Provision of client credentials</h2><p>{h(CRED)}</p><p>{h(SEND)}</p>"]
     return "\n".join(out)
@@ -503,6 +523,10 @@ FODT_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+CELL_OPEN = ('<table:table-cell table:style-name="Cell" office:value-type="string">'
+             '<text:p>')
+
+
 def fodt_escape(s):
     return escape(s, quote=True)
 
@@ -538,8 +562,8 @@ class Fodt:
         for a, b in rows:
             self.parts.append(
                 '<table:table-row>'
-                f'<table:table-cell table:style-name="Cell" office:value-type="string"><text:p>{a}</text:p></table:table-cell>'
-                f'<table:table-cell table:style-name="Cell" office:value-type="string"><text:p>{b}</text:p></table:table-cell>'
+                f'{CELL_OPEN}{a}</text:p></table:table-cell>'
+                f'{CELL_OPEN}{b}</text:p></table:table-cell>'
                 '</table:table-row>')
         self.parts.append("</table:table>")
 
@@ -699,7 +723,8 @@ def drawn_boxes_pdf(a, path, mark="stroke", font="Helvetica", answer_font="Helve
         c.setLineWidth(0.5)
         c.line(x0 + 130, y - 2, W - 56, y - 2)
         c.setFont(answer_font, 10.5)
-        for i, line in enumerate(wrap_words(c, value, answer_font, 10.5, W - 56 - x0 - 140) or [""]):
+        width = W - 56 - x0 - 140
+        for i, line in enumerate(wrap_words(c, value, answer_font, 10.5, width) or [""]):
             if i:
                 y -= 14
                 c.line(x0 + 130, y - 2, W - 56, y - 2)
@@ -1364,7 +1389,8 @@ def mso_p(inner, style=""):
 
 def mso_td(inner, width_pt, bold=False):
     inner = f"<b>{inner}</b>" if bold else inner
-    return (f"<td width={int(width_pt * 4 / 3)} valign=top style='width:{width_pt:.1f}pt;border:solid "
+    return (f"<td width={int(width_pt * 4 / 3)} valign=top "
+            f"style='width:{width_pt:.1f}pt;border:solid "
             f"windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'>\n{mso_p(inner)}</td>\n")
 
 
@@ -1423,12 +1449,14 @@ def plain_form(a, on="[x]", off="[ ]", style="labels"):
                 f"  API calls: {a['calls']}\n\n{b(g)} {GUIDE}\n")
     # "official": the seed text pasted, answers written into it
     return (f" {TITLE}\n \nYour Details \n\tFull name  \n\t {a['name']}\n\n\tOrganisation \n\t "
-            f"{a['org']}\n\n\tContact email \n\t {a['email']}\n\n\n \nTerms of Use\n{b(t)} {TERMS} \n\n"
+            f"{a['org']}\n\n\tContact email \n\t {a['email']}\n\n\n \nTerms of Use\n"
+            f"{b(t)} {TERMS} \n\n"
             f" \nService required\n{b(pu)} {PUBLIC} \n{PUBLIC_HELP} \n\n\n{b(pa)} {PARTNER} \n"
             f"{PARTNER_HELP}  [ {a['ip'] or '_' * 40} ]\n\n\nYour expected use \n{USE_INTRO}\n"
             f"\u00b7 {REC_LABEL} [ {a['records'] or '_' * 18} ]  \n"
             f"\u00b7 {CALLS_LABEL} [ {a['calls'] or '_' * 14} ]\n{USE_NOTE}\n\n\n"
-            f"User Guide agreement \n{b(g)} {GUIDE} \n\n\nProvision of client credentials\n{CRED}\n\n"
+            f"User Guide agreement \n{b(g)} {GUIDE} \n\n\n"
+            f"Provision of client credentials\n{CRED}\n\n"
             f"\t{SEND}\n")
 
 
@@ -2187,7 +2215,8 @@ def m_preview_x():
     msg.attach(text_part("Hello, our form is attached. Research Unit, TNQ.\n", "plain", QP_UTF8))
     msg.attach(attachment(pdf, "application/pdf", "TNQTRU Registration.pdf"))
     headers(msg, "TNQ Tourism Research <research@tnqtru.com.au>", "Registration",
-            "Thu, 19 Mar 2026 14:15:00 +1000", "<F00D1E55-0C0D-4E11-B2A6-7TNQTRU0319@tnqtru.com.au>",
+            "Thu, 19 Mar 2026 14:15:00 +1000",
+            "<F00D1E55-0C0D-4E11-B2A6-7TNQTRU0319@tnqtru.com.au>",
             extra=(("X-Mailer", "Apple Mail (2.3774.500.171.1.1)"),))
     return mail_bytes(msg, "Apple-Mail=_F00D1E55", crlf=False), \
         [record("tnq", "pdf-text", "TNQTRU Registration.pdf")]
