@@ -27,7 +27,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import zipfile
 from email import charset as email_charset
 from email import encoders, policy
 from email.mime.base import MIMEBase
@@ -44,44 +43,21 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixturelib as fx  # noqa: E402
+from fixturelib import (CALLS_Q, CREDENTIALS_TEXT, GUIDE_TEXT, PARTNER_HELP, PARTNER_TEXT,  # noqa: E402
+                        PRIVACY_TEXT, PUBLIC_HELP, PUBLIC_TEXT, RECORDS_Q, SEND_TEXT, TERMS_TEXT, TITLE,
+                        USE_INTRO, USE_NOTE)
+
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 ROOT = os.path.join(REPO, "fixtures", "formats")
 FORMS = os.path.join(ROOT, "forms")
 MAIL = os.path.join(ROOT, "mail")
 EXPECTED = os.path.join(ROOT, "expected")
 
-# The official form's own words (seed/registration-form.txt).
-TITLE = "Occupation Coding Service Registration Form"
-TERMS_TEXT = ("I have read, understand, and agree to be legally bound by the Terms of Use of the "
-              "Australian Bureau of Statistics Occupation Coding Service.")
-PUBLIC_TEXT = "Public coding service (1 API call per second and up to 1,000 calls per day)."
-PUBLIC_HELP = ("Select this service if you require real-time single record coding services, ad hoc "
-               "coding, or real-time coding of small batches of data (up to 300 records).")
-PARTNER_TEXT = ("Partner coding service (Large batch coding, and real-time coding (1 API call per "
-                "second and up to 10,000 real-time calls per day)).")
-PARTNER_HELP = ("Select this service if you require single record, small batch and large dataset "
-                "processing (up to millions of records). You must also provide a static agency IP "
-                "address or range of addresses for allowlisting (not a local, personal, workstation "
-                "or dynamic IP address):")
-USE_TEXT = "Please indicate the approximate maximum number per day in a peak period of:"
-RECORDS_LABEL = "records you expect to code:"
-CALLS_LABEL = "API calls (batch or single record requests) you expect to make:"
-USE_NOTE = ("Your expected use will inform the ABS expectation of your fair use, as defined in the "
-            "Terms of Use.")
-GUIDE_TEXT = ("I agree to read and follow the API integration instructions in the Occupation Coding "
-              "Service User Guide.")
-CREDENTIALS_TEXT = ("The ABS will aim to provide you with client credentials to use the service within "
-                    "five business days (Monday to Friday, excluding public holidays). While we strive "
-                    "to meet this timeframe, response times may vary depending on demand.")
-SEND_TEXT = ("On completion, please send this registration form to "
-             "coding.service.registration@abs.gov.au.")
-PRIVACY_TEXT = ("The ABS complies with the Privacy Act and the Archives Act 1983 in the storage, use and "
-                "destruction of your personal information collected for managing and operating our "
-                "business (see the ABS Privacy Policy for Managing and Operating Our Business).")
-
-FIELD_ORDER = ["full_name", "organisation", "contact_email", "terms_accepted", "service",
-               "ip_allowlist", "expected_records_per_day", "expected_api_calls_per_day",
-               "user_guide_agreed"]
+# The official form's own words come from fixturelib (seed/registration-form.txt).
+USE_TEXT, RECORDS_LABEL, CALLS_LABEL = USE_INTRO, RECORDS_Q, CALLS_Q
+FIELD_ORDER = list(fx.FIELD_ORDER)
 
 # ------------------------------------------------------------------------------------------------
 # The case table. `raw`: what the applicant typed and ticked (service: public | partner | both |
@@ -404,30 +380,21 @@ for _c in CASES.values():
 
 
 # ================================================================================================
-# SHARED HELPERS: soffice call, pinning, mail building, expected files. To be swapped for
-# scripts/fixturelib.py once it is on main; nothing outside this block reaches into the details.
+# Plumbing: scripts/fixturelib.py (LibreOffice with a fixed font set, pinning, boundaries, expected
+# files), plus what only this set needs (saving with a password, headers written verbatim).
 # ================================================================================================
 
-LO_PROFILE = "file:///tmp/make_formats_lo_profile"
-# LibreOffice seeds its random numbers (bookmark names of form fields, ids) from this when set,
-# so a rebuild writes the same bytes.
-LO_ENV = dict(os.environ, SAL_RAND_REPEATABLE="1")
 PIN_DATE = "2026-03-02T09:30:00Z"
 FIXED_ZIP_TIME = (2026, 3, 2, 9, 30, 0)
+# LibreOffice seeds its random numbers (form-field bookmark names, ids) from this when set, so a
+# rebuild writes the same bytes.
+os.environ["SAL_RAND_REPEATABLE"] = "1"
+OFFICE = None   # the fx.Office of this run, set in main()
 
 
 def soffice(src, target, outdir, infilter=None):
     """Convert one file with LibreOffice; returns the produced path."""
-    cmd = ["soffice", "--headless", "-env:UserInstallation=" + LO_PROFILE]
-    if infilter:
-        cmd.append("--infilter=" + infilter)
-    cmd += ["--convert-to", target, "--outdir", outdir, src]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=LO_ENV)
-    ext = target.split(":")[0]
-    out = os.path.join(outdir, os.path.splitext(os.path.basename(src))[0] + "." + ext)
-    if not os.path.exists(out):
-        raise SystemExit("LibreOffice did not write %s" % out)
-    return out
+    return str(OFFICE.convert([src], target, outdir, infilter or "")[0])
 
 
 UNO_SAVE_WITH_PASSWORD = r'''
@@ -462,86 +429,41 @@ proc.wait(timeout=60)
 '''
 
 
-def soffice_save_with_password(src, dst, filter_name, password):
+def soffice_save_with_password(src, dst, filter_name, password, tmp):
     """LibreOffice's File > Save As with a password, through the UNO bridge of the system python3
     (python3-uno); --convert-to cannot pass a password to the Word 97 filter."""
-    subprocess.run(["/usr/bin/python3", "-c", UNO_SAVE_WITH_PASSWORD, src, dst, filter_name, password,
-                    LO_PROFILE + "_uno"], check=True, env=LO_ENV)
-
-
-def write_zip(path, members):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
+    profile = "file://" + os.path.join(tmp, "uno-profile")
+    subprocess.run(["/usr/bin/python3", "-c", UNO_SAVE_WITH_PASSWORD, src, dst, filter_name, password, profile],
+                   check=True, timeout=300)
 
 
 def normalise_zip(path):
-    """Rewrite an OOXML/ODF package with fixed entry times and metadata dates (deterministic)."""
-    with zipfile.ZipFile(path) as z:
-        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    fixed = []
-    for name, data in members:
-        if name in ("meta.xml", "docProps/core.xml", "docProps/app.xml", "settings.xml"):
-            data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?", PIN_DATE.encode(), data)
-            data = re.sub(rb"(<TotalTime>)\d+", rb"\g<1>1", data)
-        fixed.append((name, data))
-    write_zip(path, fixed)
+    """Fixed entry times, metadata dates and revision ids (deterministic rebuilds)."""
+    fx.pin_package(path, FIXED_ZIP_TIME, PIN_DATE, total_time=1, keep_compression=False)
 
 
 def normalise_pdf(path):
-    """Same-length rewrite of LibreOffice's dates and document ids, then qpdf renumbers objects."""
-    data = open(path, "rb").read()
-    data = re.sub(rb"D:\d{14}([+-Z])(\d\d'\d\d'?)?", lambda m: b"D:20260302093000" + m.group(0)[16:], data)
-    data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)",
-                  lambda m: b"2026-03-02T09:30:00" + m.group(0)[19:], data)
-    data = re.sub(rb"<[0-9A-Fa-f]{32}>", b"<0123456789ABCDEF0123456789ABCDEF>", data)
-    data = re.sub(rb"uuid:[0-9a-f-]{36}", b"uuid:00000000-0000-4000-8000-000000000000", data)
-    data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, data)
-    open(path, "wb").write(data)
-    staged = path + ".qpdf"
-    subprocess.run(["qpdf", "--deterministic-id", path, staged], check=True)
-    os.replace(staged, path)
+    """Fixed dates and ids, objects renumbered by qpdf (deterministic rebuilds)."""
+    fx.pin_pdf(path, "20260302093000", fx.pdf_id_for(os.path.basename(path)), checksum="0" * 32, renumber=True)
 
 
-def record(attachment, source, flags, fields):
-    return {"attachment": attachment, "source": source, "flags": sorted(flags),
-            "fields": {k: fields[k] for k in FIELD_ORDER}}
-
-
+record = fx.record
 EMPTY_FIELDS = {k: "" for k in FIELD_ORDER}
 
 
 def write_expected(file_name, records):
-    with open(os.path.join(EXPECTED, file_name + ".json"), "w", encoding="utf-8") as fh:
-        json.dump({"records": records}, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
+    fx.write_expected(EXPECTED, file_name, records)
 
 
-TO = "Coding Service Registration <coding.service.registration@abs.gov.au>"
+TO = fx.TO_HEADER
 
 
 def headers(msg, sender, subject, date, msgid, extra=()):
-    msg["From"] = sender
-    msg["To"] = TO
-    msg["Subject"] = subject
-    msg["Date"] = date
-    msg["Message-ID"] = msgid
-    for k, v in extra:
-        msg[k] = v
-    return msg
-
-
-def pin_boundaries(msg, tag):
-    """Fixed MIME boundaries, Outlook-style, numbered by position (deterministic output)."""
-    for i, part in enumerate(msg.walk()):
-        if part.get_content_maintype() == "multipart":
-            part.set_boundary("----=_NextPart_%s_%03d_01DCA9B2.5F3C1E40" % (tag, i))
+    return fx.set_headers(msg, sender, subject, date, msgid, extra=extra)
 
 
 def write_mail(name, msg, records):
-    pin_boundaries(msg, name[1:3])
+    fx.pin_boundaries(msg, "----=_NextPart_{tag}_{i:03d}_01DCA9B2.5F3C1E40", tag=name[1:3])
     # Body parts carry no MIME-Version; a forwarded message/rfc822 keeps its own.
     inner = {id(p.get_payload(0)) for p in msg.walk() if p.get_content_type() == "message/rfc822"}
     for part in msg.walk():
@@ -552,10 +474,6 @@ def write_mail(name, msg, records):
     with open(os.path.join(MAIL, name), "wb") as fh:
         fh.write(msg.as_bytes(policy=policy.SMTP.clone(refold_source="none")))
     write_expected(name, records)
-
-# ================================================================================================
-# END OF SHARED HELPERS
-# ================================================================================================
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1016,7 +934,7 @@ def html_closing():
             % (x(CREDENTIALS_TEXT), x(SEND_TEXT), x(PRIVACY_TEXT)))
 
 
-def html_form_table(r, on, off, mark_style="", closing=True):
+def html_form_table(r, on, off, mark_size="", closing=True):
     """The form as a bordered table: label | answer, then a mark cell left of each statement."""
     pub, par = svc_on(r)
 
@@ -1024,8 +942,12 @@ def html_form_table(r, on, off, mark_style="", closing=True):
         return "<tr><td width='32%%'>%s</td><td width='68%%'>%s</td></tr>" % (x(label), x(value))
 
     def box(flag, text):
-        return ("<tr><td width='7%%' align='center'><span style='%s'>%s</span></td><td width='93%%'>%s</td></tr>"
-                % (mark_style, x(on if flag else off), text))
+        mark = x(on if flag else off)
+        if mark_size:
+            # LibreOffice's HTML import lets the cell's CSS win over <font>/<span>; a paragraph
+            # style works, for Latin marks only (a lone ☒ takes the Asian font size, not set by HTML)
+            mark = "<p style='font-size:%s;margin:0'>%s</p>" % (mark_size, mark)
+        return ("<tr><td width='7%%' align='center'>%s</td><td width='93%%'>%s</td></tr>" % (mark, text))
     tb = "<table border='1' cellspacing='0' cellpadding='5' width='100%'>"
     return (("<h1>%s</h1><h2>Your Details</h2>" % x(TITLE)) + tb
             + row("Full name", r["name"]) + row("Organisation", r["org"]) + row("Contact email", r["email"])
@@ -1435,7 +1357,7 @@ def logo_png(text, colour, size=(180, 48)):
 def signature_jpeg(name):
     img = Image.new("RGB", (260, 70), (255, 255, 255))
     d = ImageDraw.Draw(img)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf", 22)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 22)
     d.text((10, 8), name, fill=(20, 40, 110), font=font)
     d.line([(10, 52), (240, 46)], fill=(20, 40, 110), width=2)
     buf = io.BytesIO()
@@ -1848,7 +1770,7 @@ def build_forms(tmp):
     src = os.path.join(work, "D7.docx")
     save_docx(docx_fields_table(CASES["D7"]["raw"]), src)
     d7 = os.path.join(work, "D7.doc")
-    soffice_save_with_password(src, d7, "MS Word 97", "Vukovic#2026")
+    soffice_save_with_password(src, d7, "MS Word 97", "Vukovic#2026", tmp)
     MADE["D7"] = open(d7, "rb").read()
     import msoffcrypto
     if not msoffcrypto.OfficeFile(io.BytesIO(MADE["D7"])).is_encrypted():
@@ -1922,12 +1844,12 @@ def build_attachments(tmp):
     MADE["cv_pdf"] = open(printed_pdf(cv_html(), "cv.pdf", tmp), "rb").read()
     # photographs and scans of the printed form
     # (one page each: the whole form must be in the picture)
-    i1 = printed_pdf(html_form_table(CASES["I1"]["raw"], "☒", "☐", "font-size:16pt", closing=False),
+    i1 = printed_pdf(html_form_table(CASES["I1"]["raw"], "☒", "☐", closing=False),
                      "I1.pdf", tmp, size="10pt")
     MADE["I1"] = phone_photo(render_page(one_page(i1), 150, tmp, "I1page"), 101, 1.3, 72)
     i2 = printed_pdf(html_form_official(CASES["I2"]["raw"], "☒", "☐", closing=False), "I2.pdf", tmp, size="10pt")
     MADE["I2"] = grey_scan(render_page(one_page(i2), 200, tmp, "I2page"), 200)
-    i3 = printed_pdf(html_form_table(CASES["I3"]["raw"], "X", "", "font-size:12pt;font-weight:bold", closing=False),
+    i3 = printed_pdf(html_form_table(CASES["I3"]["raw"], "X", "", "13pt", closing=False),
                      "I3.pdf", tmp, font="DejaVu Sans", size="9.5pt")
     MADE["I3"] = phone_photo(render_page(one_page(i3), 170, tmp, "I3page"), 303, -1.8, 70)
 
@@ -2557,10 +2479,11 @@ Regenerate (deterministic apart from the password-protected .doc, whose RC4 salt
 
     python3 scripts/make_formats.py
 
-Needs `soffice` (libreoffice-writer-nogui), python3-uno (for the password-protected .doc: the
-system `/usr/bin/python3` drives LibreOffice over its UNO pipe), `qpdf`, `pdftoppm` (poppler-utils),
-and `pip install python-docx pypdf pillow olefile tnefparse msoffcrypto-tool`. Built with:
-{tools}.
+Needs `soffice` (libreoffice-writer-nogui; it is shown only the DejaVu core and OpenSymbol fonts,
+`scripts/fixturelib.py`, so pages lay out the same on any machine), python3-uno (for the
+password-protected .doc: the system `/usr/bin/python3` drives LibreOffice over its UNO pipe),
+`qpdf`, `pdftoppm` (poppler-utils), and `pip install python-docx pypdf pillow olefile tnefparse
+msoffcrypto-tool`. Built with: {tools}.
 
 ## Forms
 
@@ -2655,7 +2578,10 @@ def main():
         if os.path.isdir(d):
             shutil.rmtree(d)
         os.makedirs(d)
-    with tempfile.TemporaryDirectory(prefix="make_formats_") as tmp:
+    global OFFICE
+    fx.require_tools("make_formats.py", "soffice", "qpdf", "pdftoppm")
+    with tempfile.TemporaryDirectory(prefix="make_formats_") as tmp, fx.Office() as office:
+        OFFICE = office
         build_forms(tmp)
         build_attachments(tmp)
         build_mails()
