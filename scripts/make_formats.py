@@ -45,9 +45,9 @@ from pypdf.generic import NameObject
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixturelib as fx  # noqa: E402
-from fixturelib import (CALLS_Q, CREDENTIALS_TEXT, GUIDE_TEXT, PARTNER_HELP, PARTNER_TEXT,  # noqa: E402
-                        PRIVACY_TEXT, PUBLIC_HELP, PUBLIC_TEXT, RECORDS_Q, SEND_TEXT, TERMS_TEXT, TITLE,
-                        USE_INTRO, USE_NOTE)
+from fixturelib import (  # noqa: E402
+    CALLS_Q, CREDENTIALS_TEXT, GUIDE_TEXT, PARTNER_HELP, PARTNER_TEXT, PRIVACY_TEXT, PUBLIC_HELP,
+    PUBLIC_TEXT, RECORDS_Q, SEND_TEXT, TERMS_TEXT, TITLE, USE_INTRO, USE_NOTE)
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 ROOT = os.path.join(REPO, "fixtures", "formats")
@@ -89,36 +89,43 @@ case("D1", raw("Dr Amelia Hartono", "Bureau of Meteorology", "Amelia.Hartono@bom
                True, "partner", "134.178.63.0/24", "250,000", "8,000", True),
      truth("Dr Amelia Hartono", "Bureau of Meteorology", "amelia.hartono@bom.gov.au",
            True, "partner", "134.178.63.0/24", "250000", "8000", True),
-     [], "doc", "FORMTEXT answers in a label | answer table, FORMCHECKBOX boxes before the statements")
+     [], "doc",
+     "FORMTEXT answers in a label | answer table, FORMCHECKBOX boxes before the statements")
 case("D2", raw("Connor Walsh", "Wollongong City Council", "cwalsh@wollongong.nsw.gov.au",
                True, "public", "", "3,000", "1,500", True),
      truth("Connor Walsh", "Wollongong City Council", "cwalsh@wollongong.nsw.gov.au",
            True, "public", "", "3000", "1500", True),
      ["exceeds_public_limit"], "doc",
      "check boxes in their own table cells; terms and public left in their default-checked state "
-     "(FFDATA iRes 25, wDef 1), partner's default-checked box unticked by the applicant (iRes 0, wDef 1)")
+     "(FFDATA iRes 25, wDef 1), partner's default-checked box unticked by the applicant (iRes 0, "
+     "wDef 1)")
 case("D3", raw("Harriet Lindqvist", "Flinders University", "harriet.lindqvist@flinders.edu.au",
                True, "partner", "10.20.30.0/24", "40000", "", False),
      truth("Harriet Lindqvist", "Flinders University", "harriet.lindqvist@flinders.edu.au",
            True, "partner", "10.20.30.0/24", "40000", "", False),
      ["missing_expected_calls", "non_public_ip", "user_guide_not_agreed"], "doc",
-     "inline 'Label: FORMTEXT' paragraphs; calls field left as Word's five en spaces; guide box unticked")
+     "inline 'Label: FORMTEXT' paragraphs; calls field left as Word's five en spaces; guide box "
+     "unticked")
 case("D4", raw("Mele Taufa", "Western Sydney Local Health District", "Mele.Taufa@health.nsw.gov.au",
                True, "public", "", "200", "900", True),
      truth("Mele Taufa", "Western Sydney Local Health District", "mele.taufa@health.nsw.gov.au",
            True, "public", "", "200", "900", True),
      ["calls_exceed_records"], "doc", "typed ☒/☐ glyphs in their own cells beside the statements")
 case("D5", raw("Rhys Llewellyn", "Australian Electoral Commission", "rhys.llewellyn@aec.gov.au",
-               True, "partner", "from 210.8.208.38 through 210.8.208.56", "1.2 million", "9,000", True),
+               True, "partner", "from 210.8.208.38 through 210.8.208.56", "1.2 million", "9,000",
+               True),
      truth("Rhys Llewellyn", "Australian Electoral Commission", "rhys.llewellyn@aec.gov.au",
            True, "partner", "210.8.208.38-210.8.208.56", "1200000", "9000", True),
-     [], "doc", "official layout as paragraphs, a typed ✓ before the chosen statements; range in words")
+     [], "doc",
+     "official layout as paragraphs, a typed ✓ before the chosen statements; range in words")
 case("D6", raw("Dr Ngaire Thompson [PhD]", "Charles Sturt University [CSU]", "nthompson@csu.edu.au",
                True, "public", "", "400 [see attached plan]", "150", True),
      truth("Dr Ngaire Thompson [PhD]", "Charles Sturt University [CSU]", "nthompson@csu.edu.au",
            True, "public", "", "400", "150", True),
-     [], "doc", "bracketed text that is part of the answers; unused IP blank left as the form's [ ____ ]")
-case("D7", raw("Peter Vukovic", "Australian Securities and Investments Commission", "peter.vukovic@asic.gov.au",
+     [], "doc",
+     "bracketed text that is part of the answers; unused IP blank left as the form's [ ____ ]")
+case("D7", raw("Peter Vukovic", "Australian Securities and Investments Commission",
+               "peter.vukovic@asic.gov.au",
                True, "partner", "203.8.200.0/24", "20,000", "2,000", True),
      truth("", "", "", False, "", "", "", "", False), ["unreadable_attachment"], "none",
      "saved with a password (LibreOffice, RC4 CryptoAPI): the answers cannot be read")
@@ -132,11 +139,14 @@ case("R1", raw("Sophie Nakamura", "Australian National University", "sophie.naka
                True, "partner", "150.203.1.0 to 150.203.1.63", "60,000", "6,000", True),
      truth("Sophie Nakamura", "Australian National University", "sophie.nakamura@anu.edu.au",
            True, "partner", "150.203.1.0-150.203.1.63", "60000", "6000", True),
-     [], "rtf", "LibreOffice RTF of a form with FORMTEXT and FORMCHECKBOX fields (\\formfield, \\ffres); "
+     [], "rtf",
+     "LibreOffice RTF of a form with FORMTEXT and FORMCHECKBOX fields (\\formfield, \\ffres); "
      "terms box in Word's untouched default state (\\ffdefres1\\ffres25); range in words")
-case("R2", raw("Oliver Brennan", "Department of Agriculture, Fisheries and Forestry", "oliver.brennan@aff.gov.au",
+case("R2", raw("Oliver Brennan", "Department of Agriculture, Fisheries and Forestry",
+               "oliver.brennan@aff.gov.au",
                True, "partner", "203.2.72.0/22", "500,000", "12,000", True),
-     truth("Oliver Brennan", "Department of Agriculture, Fisheries and Forestry", "oliver.brennan@aff.gov.au",
+     truth("Oliver Brennan", "Department of Agriculture, Fisheries and Forestry",
+           "oliver.brennan@aff.gov.au",
            True, "partner", "203.2.72.0/22", "500000", "12000", True),
      ["exceeds_partner_limit", "ip_range_too_broad"], "rtf",
      "LibreOffice RTF of a table form, ☒/☐ typed in cells (\\u escapes)")
@@ -150,14 +160,16 @@ case("R4", raw("Renée Côté", "Canberra Institute of Technology", "renee.cote@
                True, "partner", "202.158.214.0/24", "15,000", "4,500", True),
      truth("Renée Côté", "Canberra Institute of Technology", "renee.cote@cit.edu.au",
            True, "partner", "202.158.214.0/24", "15000", "4500", True),
-     [], "rtf", "WordPad RTF (ansicpg1252, \\'e9 escapes), Wingdings {\\f2\\'fe} ticked / {\\f2\\'a8} empty boxes")
+     [], "rtf",
+     "WordPad RTF (ansicpg1252, \\'e9 escapes), Wingdings {\\f2\\'fe} ticked / {\\f2\\'a8} empty "
+     "boxes")
 case("R5", raw("Nguyễn Thị Hằng", "Victoria University", "hang.nguyen@@vu.edu.au",
                True, "public", "", "500", "about 500", True),
      truth("Nguyễn Thị Hằng", "Victoria University", "",
            True, "public", "", "500", "500", True),
      ["invalid_contact_email"], "rtf",
-     "WordPad RTF with \\u escapes for Vietnamese letters, Wingdings tick {\\f2\\u252\\'fc} beside the "
-     "chosen statements and nothing beside the others; e-mail with two @")
+     "WordPad RTF with \\u escapes for Vietnamese letters, Wingdings tick {\\f2\\u252\\'fc} beside "
+     "the chosen statements and nothing beside the others; e-mail with two @")
 case("R6", raw("Declan O’Brien", "Murray–Darling Basin Authority", "declan.obrien@mdba.gov.au",
                True, "partner", "120.156.40.12 (home connection, dynamic)", "8000", "", True),
      truth("Declan O’Brien", "Murray–Darling Basin Authority", "declan.obrien@mdba.gov.au",
@@ -167,21 +179,25 @@ case("R6", raw("Declan O’Brien", "Murray–Darling Basin Authority", "declan.o
      "without a group")
 
 # ---- DOCX and PDF forms carried by the mail shapes ----------------------------------------------
-case("X1", raw("Tariq Haddad", "NSW Department of Customer Service", "tariq.haddad@customerservice.nsw.gov.au",
+case("X1", raw("Tariq Haddad", "NSW Department of Customer Service",
+               "tariq.haddad@customerservice.nsw.gov.au",
                True, "partner", "203.4.16.0/24, 203.4.17.5", "10,000 - 20,000", "5,000", True),
-     truth("Tariq Haddad", "NSW Department of Customer Service", "tariq.haddad@customerservice.nsw.gov.au",
+     truth("Tariq Haddad", "NSW Department of Customer Service",
+           "tariq.haddad@customerservice.nsw.gov.au",
            True, "partner", "203.4.16.0/24; 203.4.17.5", "20000", "5000", True),
      [], "docx", "DOCX (python-docx) sent with a .doc name and application/msword")
 case("X2", raw("Lachlan Pike", "Sunshine Coast Council", "lachlan.pike@sunshinecoast.qld.gov.au",
                True, "partner", "100.72.14.3", "25,000", "2,500", True),
      truth("Lachlan Pike", "Sunshine Coast Council", "lachlan.pike@sunshinecoast.qld.gov.au",
            True, "partner", "100.72.14.3", "25000", "2500", True),
-     ["non_public_ip"], "docx", "corrected DOCX attached to a reply that quotes the old form in the body")
+     ["non_public_ip"], "docx",
+     "corrected DOCX attached to a reply that quotes the old form in the body")
 case("X3", raw("Ming Zhou", "Australian Institute of Criminology", "ming.zhou@aic.gov.au",
                True, "public", "", "TBC", "500", True),
      truth("Ming Zhou", "Australian Institute of Criminology", "ming.zhou@aic.gov.au",
            True, "public", "", "", "500", True),
-     ["invalid_expected_records"], "pdf-text", "printed PDF (LibreOffice) labelled text/plain in a forwarded message")
+     ["invalid_expected_records"], "pdf-text",
+     "printed PDF (LibreOffice) labelled text/plain in a forwarded message")
 case("X4", raw("Samuel Adeyemi", "Department of Home Affairs", "samuel.adeyemi@homeaffairs.gov.au",
                True, "public", "", "20,000", "2,000", True),
      truth("Samuel Adeyemi", "Department of Home Affairs", "samuel.adeyemi@homeaffairs.gov.au",
@@ -203,12 +219,15 @@ case("T3", raw("Ana Pereira", "Geoscience Australia", "ana.pereira@ga.gov.au",
                True, "partner", "2001:388:1:4000::/48", "100,000", "12,000", True),
      truth("Ana Pereira", "Geoscience Australia", "ana.pereira@ga.gov.au",
            True, "partner", "2001:388:1:4000::/48", "100000", "12000", True),
-     ["exceeds_partner_limit"], "docx", "logo (Content-ID, hidden) and a DOCX inside winmail.dat, PT_UNICODE long name")
-case("T4", raw("Hélène Lefèvre", "Alliance Française de Melbourne", "helene.lefevre@afmelbourne.com.au",
+     ["exceeds_partner_limit"], "docx",
+     "logo (Content-ID, hidden) and a DOCX inside winmail.dat, PT_UNICODE long name")
+case("T4", raw("Hélène Lefèvre", "Alliance Française de Melbourne",
+               "helene.lefevre@afmelbourne.com.au",
                True, "public", "", "600", "600", False),
      truth("Hélène Lefèvre", "Alliance Française de Melbourne", "helene.lefevre@afmelbourne.com.au",
            True, "public", "", "600", "600", False),
-     ["user_guide_not_agreed"], "pdf-form", "fillable PDF (LibreOffice, filled with pypdf) inside winmail.dat, "
+     ["user_guide_not_agreed"], "pdf-form",
+     "fillable PDF (LibreOffice, filled with pypdf) inside winmail.dat, "
      "windows-1252 long name")
 
 # ---- HTML mail bodies ---------------------------------------------------------------------------
@@ -231,7 +250,8 @@ case("H4", raw("Siobhán O’Connor", "Tourism Research Australia", "siobhan.oco
                True, "both", "203.57.112.0/24", "30,000", "15,000", True),
      truth("Siobhán O’Connor", "Tourism Research Australia", "siobhan.oconnor@tra.gov.au",
            True, "", "203.57.112.0/24", "30000", "15000", True),
-     ["multiple_services_selected"], "body", "Outlook MsoNormal paragraphs with &nbsp;, Wingdings &#254;/&#168;; "
+     ["multiple_services_selected"], "body",
+     "Outlook MsoNormal paragraphs with &nbsp;, Wingdings &#254;/&#168;; "
      "both services ticked")
 
 # ---- replies (new form on top, old form quoted) -------------------------------------------------
@@ -245,13 +265,15 @@ case("P2", raw("Fatima Rahimi", "Multicultural NSW", "fatima.rahimi@multicultura
      truth("Fatima Rahimi", "Multicultural NSW", "fatima.rahimi@multicultural.nsw.gov.au",
            True, "public", "", "1000", "2500", True),
      ["calls_exceed_records", "exceeds_public_limit"], "body",
-     "Outlook HTML reply; two quoted levels under From/Sent/To/Subject blocks, the old form (partner, "
+     "Outlook HTML reply; two quoted levels under From/Sent/To/Subject blocks, the old form "
+     "(partner, "
      "no IP, terms unticked) at the bottom")
 case("P3", raw("Ethan Brooks", "Brooks & Kaur Analytics Pty Ltd", "ethan@brookskaur.com.au",
                True, "partner", "180.150.36.0/24", "12,000", "1,500", True),
      truth("Ethan Brooks", "Brooks & Kaur Analytics Pty Ltd", "ethan@brookskaur.com.au",
            True, "partner", "180.150.36.0/24", "12000", "1500", True),
-     [], "body", "Gmail reply; old form (e-mail written with (at)) inside div.gmail_quote / blockquote")
+     [], "body",
+     "Gmail reply; old form (e-mail written with (at)) inside div.gmail_quote / blockquote")
 
 # ---- forwards -----------------------------------------------------------------------------------
 case("F2", raw("Dr Mia Rossi [she/her]", "Macquarie University", "mia.rossi@mq.edu.au",
@@ -263,7 +285,8 @@ case("F3", raw("Jack Thornton", "Department of Veterans’ Affairs", "jack.thorn
                True, "", "203.6.92.0/24", "2,000", "800", True),
      truth("Jack Thornton", "Department of Veterans’ Affairs", "jack.thornton@dva.gov.au",
            True, "", "203.6.92.0/24", "2000", "800", True),
-     ["service_not_selected"], "body", "Outlook forward: form table under the From/Sent/To/Subject block")
+     ["service_not_selected"], "body",
+     "Outlook forward: form table under the From/Sent/To/Subject block")
 case("F4", raw("Padraig O'Neill", "Australian Antarctic Division", "padraig.oneill@aad.gov.au",
                True, "public", "", "1,000", "900", True),
      truth("Padraig O'Neill", "Australian Antarctic Division", "padraig.oneill@aad.gov.au",
@@ -280,7 +303,8 @@ case("N2", raw("Beatriz Souza", "Griffith University", "b.souza@griffith.edu.au"
                True, "partner", "132.234.20.0/24", "", "3,000", True),
      truth("Beatriz Souza", "Griffith University", "b.souza@griffith.edu.au",
            True, "partner", "132.234.20.0/24", "", "3000", True),
-     ["missing_expected_records"], "docx", "DOCX under an RFC 2231 UTF-8 name split inside a character")
+     ["missing_expected_records"], "docx",
+     "DOCX under an RFC 2231 UTF-8 name split inside a character")
 case("N3", raw("Katarzyna Nowak", "Curtin University", "k.nowak@curtin.edu.au",
                True, "partner", "134.7.134.0/24", "4,000", "5,000", True),
      truth("Katarzyna Nowak", "Curtin University", "k.nowak@curtin.edu.au",
@@ -288,18 +312,22 @@ case("N3", raw("Katarzyna Nowak", "Curtin University", "k.nowak@curtin.edu.au",
      ["calls_exceed_records"], "doc", ".doc under an RFC 2047 name in two charsets")
 
 # ---- bracketed answers and free wording in the body ---------------------------------------------
-case("B1", raw("Jordan Ellis [they/them]", "Australian Catholic University [ACU]", "jordan.ellis@acu.edu.au",
+case("B1", raw("Jordan Ellis [they/them]", "Australian Catholic University [ACU]",
+               "jordan.ellis@acu.edu.au",
                True, "public", "", "2,500 [peak in March]", "250 [approx.]", True),
-     truth("Jordan Ellis [they/them]", "Australian Catholic University [ACU]", "jordan.ellis@acu.edu.au",
+     truth("Jordan Ellis [they/them]", "Australian Catholic University [ACU]",
+           "jordan.ellis@acu.edu.au",
            True, "public", "", "2500", "250", True),
      [], "body", "brackets that are part of the answers")
 case("B2", raw("Priya Venkataraman", "Telstra Health", "priya.v@telstrahealth.com",
                True, "partner", "144.132.8.0/24", "12,000", "1,000", True),
      truth("Priya Venkataraman", "Telstra Health", "priya.v@telstrahealth.com",
            True, "partner", "144.132.8.0/24", "12000", "1000", True),
-     [], "body", "the form's [ ... ] blanks filled in, the name blank's closing ] deleted (stray [)")
+     [], "body",
+     "the form's [ ... ] blanks filled in, the name blank's closing ] deleted (stray [)")
 case("W1", raw("Dr Alistair Reid", "University of Newcastle", "alistair.reid@newcastle.edu.au",
-               True, "partner", "from 134.148.5.10 to 134.148.5.40", "around 50,000", "about 2,000", True),
+               True, "partner", "from 134.148.5.10 to 134.148.5.40", "around 50,000", "about 2,000",
+               True),
      truth("Dr Alistair Reid", "University of Newcastle", "alistair.reid@newcastle.edu.au",
            True, "partner", "134.148.5.10-134.148.5.40", "50000", "2000", True),
      [], "body", "free wording: every answer in the applicant's own sentences")
@@ -317,14 +345,17 @@ case("W4", raw("Nikhil Rao", "Fernhill Data Pty Ltd", "nikhil@fernhilldata.com.a
                True, "partner", "121.44.198.7", "5k", "1.5k", True),
      truth("Nikhil Rao", "Fernhill Data Pty Ltd", "nikhil@fernhilldata.com.au",
            True, "partner", "121.44.198.7", "5000", "1500", True),
-     ["dynamic_ip"], "body", "free wording in Outlook HTML; the address is a dynamic home connection")
+     ["dynamic_ip"], "body",
+     "free wording in Outlook HTML; the address is a dynamic home connection")
 
 # ---- images of the printed form -----------------------------------------------------------------
-case("I1", raw("Lucy Harrington", "Australian Institute of Marine Science", "l.harrington@aims.gov.au",
+case("I1", raw("Lucy Harrington", "Australian Institute of Marine Science",
+               "l.harrington@aims.gov.au",
                True, "public", "", "900", "450", True),
      truth("Lucy Harrington", "Australian Institute of Marine Science", "l.harrington@aims.gov.au",
            True, "public", "", "900", "450", True),
-     ["read_by_ocr"], "ocr", "JPEG phone photo of the printed form (≈150 dpi, tilted, uneven light)")
+     ["read_by_ocr"], "ocr",
+     "JPEG phone photo of the printed form (≈150 dpi, tilted, uneven light)")
 case("I2", raw("Marcus Webb", "Department of Education", "marcus.webb@education.gov.au",
                True, "partner", "172.16.40.0/24", "80,000", "6,000", True),
      truth("Marcus Webb", "Department of Education", "marcus.webb@education.gov.au",
@@ -334,7 +365,8 @@ case("I3", raw("Yasmin Haddad", "City of Adelaide", "y.haddad@cityofadelaide.com
                True, "public", "", "300", "600", True),
      truth("Yasmin Haddad", "City of Adelaide", "y.haddad@cityofadelaide.com.au",
            True, "public", "", "300", "600", True),
-     ["calls_exceed_records", "read_by_ocr"], "ocr", "JPEG photo (≈170 dpi) with an inline signature image")
+     ["calls_exceed_records", "read_by_ocr"], "ocr",
+     "JPEG photo (≈170 dpi) with an inline signature image")
 
 UNREADABLE = ["D7", "D8"]
 
@@ -368,7 +400,8 @@ def sanity_check(c):
     need(rec != "" and calls != "" and int(calls) > int(rec), "calls_exceed_records")
     need(t["service"] == "public" and calls != "" and int(calls) > 1000, "exceeds_public_limit")
     need(t["service"] == "partner" and calls != "" and int(calls) > 10000, "exceeds_partner_limit")
-    if t["service"] == "partner" and t["ip_allowlist"] == "" and not ({"missing_ip_allowlist", "invalid_ip"} & f):
+    if t["service"] == "partner" and t["ip_allowlist"] == "" and not ({"missing_ip_allowlist",
+                                                                       "invalid_ip"} & f):
         problems.append("ip flag")
     need(c["source"] == "ocr", "read_by_ocr")
     if problems:
@@ -409,7 +442,8 @@ proc = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore",
                          "-env:UserInstallation=" + profile, "--accept=pipe,name=%s;urp;" % pipe],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 local = uno.getComponentContext()
-resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+resolver = local.ServiceManager.createInstanceWithContext(
+    "com.sun.star.bridge.UnoUrlResolver", local)
 ctx = None
 for _ in range(200):
     try:
@@ -418,8 +452,10 @@ for _ in range(200):
     except Exception:
         time.sleep(0.2)
 desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0, (pv("Hidden", True),))
-doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)), (pv("FilterName", filt), pv("Password", password)))
+doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0,
+                                   (pv("Hidden", True),))
+doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)),
+               (pv("FilterName", filt), pv("Password", password)))
 doc.close(True)
 try:
     desktop.terminate()
@@ -433,7 +469,8 @@ def soffice_save_with_password(src, dst, filter_name, password, tmp):
     """LibreOffice's File > Save As with a password, through the UNO bridge of the system python3
     (python3-uno); --convert-to cannot pass a password to the Word 97 filter."""
     profile = "file://" + os.path.join(tmp, "uno-profile")
-    subprocess.run(["/usr/bin/python3", "-c", UNO_SAVE_WITH_PASSWORD, src, dst, filter_name, password, profile],
+    subprocess.run(["/usr/bin/python3", "-c", UNO_SAVE_WITH_PASSWORD, src, dst, filter_name,
+                    password, profile],
                    check=True, timeout=300)
 
 
@@ -444,7 +481,8 @@ def normalise_zip(path):
 
 def normalise_pdf(path):
     """Fixed dates and ids, objects renumbered by qpdf (deterministic rebuilds)."""
-    fx.pin_pdf(path, "20260302093000", fx.pdf_id_for(os.path.basename(path)), checksum="0" * 32, renumber=True)
+    fx.pin_pdf(path, "20260302093000", fx.pdf_id_for(os.path.basename(path)), checksum="0" * 32,
+               renumber=True)
 
 
 record = fx.record
@@ -560,7 +598,8 @@ BOOKMARK_IDS = iter(range(100, 100000))
 def bookmarked(name, field_xml):
     """Word wraps every named legacy form field in a bookmark of the same name."""
     n = next(BOOKMARK_IDS)
-    return ('<w:bookmarkStart w:id="%d" w:name="%s"/>%s<w:bookmarkEnd w:id="%d"/>' % (n, name, field_xml, n))
+    return ('<w:bookmarkStart w:id="%d" w:name="%s"/>%s<w:bookmarkEnd w:id="%d"/>' % (n, name,
+                                                                                      field_xml, n))
 
 
 def formcheckbox_xml(name, checked):
@@ -569,9 +608,12 @@ def formcheckbox_xml(name, checked):
 
 def _formcheckbox_xml(name, checked):
     return ('<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="%s"/><w:enabled/>'
-            '<w:calcOnExit w:val="0"/><w:checkBox><w:sizeAuto/><w:default w:val="0"/>%s</w:checkBox>'
-            '</w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>' % (name, "<w:checked/>" if checked else ""))
+            '<w:calcOnExit w:val="0"/><w:checkBox><w:sizeAuto/><w:default '
+            'w:val="0"/>%s</w:checkBox>'
+            '</w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMCHECKBOX '
+            '</w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            % (name, "<w:checked/>" if checked else ""))
 
 
 def cell_xml(cell, runs_xml):
@@ -611,7 +653,8 @@ def docx_fields_table(r):
         cell_xml(t.cell(i, 1), formtext_xml("Text%d" % (i + 1), value))
     set_col_widths(t, [4.5, 12.0])
     heading(d, "Terms of Use")
-    append_xml(d.add_paragraph(), formcheckbox_xml("Check1", r["terms"]) + run_xml("  " + TERMS_TEXT))
+    append_xml(d.add_paragraph(), formcheckbox_xml("Check1", r["terms"])
+               + run_xml("  " + TERMS_TEXT))
     heading(d, "Service required")
     pub, par = svc_on(r)
     append_xml(d.add_paragraph(), formcheckbox_xml("Check2", pub) + run_xml("  " + PUBLIC_TEXT))
@@ -629,7 +672,8 @@ def docx_fields_table(r):
     set_col_widths(t, [11.0, 5.5])
     d.add_paragraph(USE_NOTE)
     heading(d, "User Guide agreement")
-    append_xml(d.add_paragraph(), formcheckbox_xml("Check4", r["guide"]) + run_xml("  " + GUIDE_TEXT))
+    append_xml(d.add_paragraph(), formcheckbox_xml("Check4", r["guide"])
+               + run_xml("  " + GUIDE_TEXT))
     closing(d)
     return d
 
@@ -671,28 +715,36 @@ def docx_fields_inline(r):
     """'Label: FORMTEXT' lines; both service boxes on one line."""
     d = new_document(r["name"], font="Times New Roman", size=11)
     title(d, TITLE, 16)
-    d.add_paragraph("Please complete all fields and return to coding.service.registration@abs.gov.au.")
+    d.add_paragraph("Please complete all fields and return to "
+                    "coding.service.registration@abs.gov.au.")
     heading(d, "Your Details")
     for i, (label, value) in enumerate([("Full name", r["name"]), ("Organisation", r["org"]),
                                         ("Contact email", r["email"])]):
-        append_xml(d.add_paragraph(), run_xml(label + ": ", bold=True) + formtext_xml("Text%d" % (i + 1), value))
+        append_xml(d.add_paragraph(), run_xml(label + ": ", bold=True) + formtext_xml("Text%d"
+                                                                                      % (i + 1),
+                                                                                      value))
     heading(d, "Terms of Use")
-    append_xml(d.add_paragraph(), formcheckbox_xml("Check1", r["terms"]) + run_xml(" " + TERMS_TEXT))
+    append_xml(d.add_paragraph(), formcheckbox_xml("Check1", r["terms"])
+               + run_xml(" " + TERMS_TEXT))
     heading(d, "Service required")
     pub, par = svc_on(r)
     append_xml(d.add_paragraph(), run_xml("Service: ", bold=True) + formcheckbox_xml("Check2", pub)
                + run_xml(" Public coding service     ") + formcheckbox_xml("Check3", par)
                + run_xml(" Partner coding service"))
-    d.add_paragraph("Public: up to 1,000 calls per day. Partner: large batch coding and up to 10,000 "
+    d.add_paragraph("Public: up to 1,000 calls per day. Partner: large batch coding and up to "
+                    "10,000 "
                     "real-time calls per day; a static agency IP address or range is required.")
     append_xml(d.add_paragraph(), run_xml("Static IP address(es) for allowlisting: ", bold=True)
                + formtext_xml("Text4", r["ip"]))
     heading(d, "Your expected use")
     d.add_paragraph(USE_TEXT)
-    append_xml(d.add_paragraph(), run_xml("Records per day (peak): ", bold=True) + formtext_xml("Text5", r["records"]))
-    append_xml(d.add_paragraph(), run_xml("API calls per day (peak): ", bold=True) + formtext_xml("Text6", r["calls"]))
+    append_xml(d.add_paragraph(), run_xml("Records per day (peak): ", bold=True)
+               + formtext_xml("Text5", r["records"]))
+    append_xml(d.add_paragraph(), run_xml("API calls per day (peak): ", bold=True)
+               + formtext_xml("Text6", r["calls"]))
     heading(d, "User Guide agreement")
-    append_xml(d.add_paragraph(), formcheckbox_xml("Check4", r["guide"]) + run_xml(" " + GUIDE_TEXT))
+    append_xml(d.add_paragraph(), formcheckbox_xml("Check4", r["guide"])
+               + run_xml(" " + GUIDE_TEXT))
     closing(d)
     return d
 
@@ -755,7 +807,8 @@ def docx_official_lines(r, on, off, font="Calibri"):
     d = new_document(r["name"], font=font, size=10.5)
     title(d, " " + TITLE)
     heading(d, "Your Details ")
-    for label, value in [("Full name", r["name"]), ("Organisation", r["org"]), ("Contact email", r["email"])]:
+    for label, value in [("Full name", r["name"]), ("Organisation", r["org"]), ("Contact email",
+                                                                                r["email"])]:
         p = d.add_paragraph("\t" + label + " ")
         p.paragraph_format.space_after = Pt(0)
         p = d.add_paragraph("\t" + value)
@@ -925,12 +978,14 @@ def docx_to_doc(d, name, tmp):
 def html_page(body, font="Liberation Sans", size="10.5pt"):
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>%s</title>"
             "<style>body{font-family:'%s';font-size:%s} h1{font-size:16pt;color:#1f3a5f} "
-            "h2{font-size:12pt;margin-bottom:2pt} td{vertical-align:top;font-size:%s}</style></head>"
+            "h2{font-size:12pt;margin-bottom:2pt} "
+            "td{vertical-align:top;font-size:%s}</style></head>"
             "<body>%s</body></html>" % (TITLE, font, size, size, body))
 
 
 def html_closing():
-    return ("<h2>Provision of client credentials</h2><p>%s</p><p>%s</p><p style='font-size:8pt'>%s</p>"
+    return ("<h2>Provision of client credentials</h2><p>%s</p><p>%s</p><p "
+            "style='font-size:8pt'>%s</p>"
             % (x(CREDENTIALS_TEXT), x(SEND_TEXT), x(PRIVACY_TEXT)))
 
 
@@ -945,12 +1000,15 @@ def html_form_table(r, on, off, mark_size="", closing=True):
         mark = x(on if flag else off)
         if mark_size:
             # LibreOffice's HTML import lets the cell's CSS win over <font>/<span>; a paragraph
-            # style works, for Latin marks only (a lone ☒ takes the Asian font size, not set by HTML)
+            # style works, for Latin marks only (a lone ☒ takes the Asian font size, which HTML
+            # does not set)
             mark = "<p style='font-size:%s;margin:0'>%s</p>" % (mark_size, mark)
-        return ("<tr><td width='7%%' align='center'>%s</td><td width='93%%'>%s</td></tr>" % (mark, text))
+        return ("<tr><td width='7%%' align='center'>%s</td><td width='93%%'>%s</td></tr>"
+                % (mark, text))
     tb = "<table border='1' cellspacing='0' cellpadding='5' width='100%'>"
     return (("<h1>%s</h1><h2>Your Details</h2>" % x(TITLE)) + tb
-            + row("Full name", r["name"]) + row("Organisation", r["org"]) + row("Contact email", r["email"])
+            + row("Full name", r["name"]) + row("Organisation", r["org"]) + row("Contact email",
+                                                                                r["email"])
             + "</table><h2>Terms of Use</h2>" + tb + box(r["terms"], x(TERMS_TEXT))
             + "</table><h2>Service required</h2>" + tb
             + box(pub, x(PUBLIC_TEXT) + "<br><small>" + x(PUBLIC_HELP) + "</small>")
@@ -975,14 +1033,16 @@ def html_form_official(r, on, off, closing=True):
                       for l, v in [("Full name", r["name"]), ("Organisation", r["org"]),
                                    ("Contact email", r["email"])])
             + "<h2>Terms of Use</h2><p>" + mark(r["terms"]) + x(TERMS_TEXT) + "</p>"
-            + "<h2>Service required</h2><p>" + mark(pub) + x(PUBLIC_TEXT) + "</p><p>" + x(PUBLIC_HELP) + "</p>"
+            + "<h2>Service required</h2><p>" + mark(pub) + x(PUBLIC_TEXT) + "</p><p>"
+            + x(PUBLIC_HELP) + "</p>"
             + "<p>" + mark(par) + x(PARTNER_TEXT) + "</p><p>" + x(PARTNER_HELP) + " "
             + (("[ %s ]" % x(r["ip"])) if r["ip"] else x(BLANK_IP)) + "</p>"
             + "<h2>Your expected use</h2><p>" + x(USE_TEXT) + "</p>"
             + "<p>· %s [ %s ]</p><p>· %s [ %s ]</p>" % (x(RECORDS_LABEL), x(r["records"]),
                                                         x(CALLS_LABEL), x(r["calls"]))
             + "<p>" + x(USE_NOTE) + "</p><h2>User Guide agreement</h2><p>" + mark(r["guide"])
-            + x(GUIDE_TEXT) + "</p>" + (html_closing() if closing else "<p>" + x(SEND_TEXT) + "</p>"))
+            + x(GUIDE_TEXT) + "</p>" + (html_closing() if closing else "<p>" + x(SEND_TEXT)
+                                        + "</p>"))
 
 
 def html_form_controls(r):
@@ -991,18 +1051,22 @@ def html_form_controls(r):
     pub, par = svc_on(r)
 
     def text(name, label, value):
-        return ("<tr><td width='35%%'>%s</td><td width='65%%'><input type='text' name='%s' size='45' "
+        return ("<tr><td width='35%%'>%s</td><td width='65%%'><input type='text' name='%s' "
+                "size='45' "
                 "value='%s'></td></tr>" % (x(label), name, html.escape(value, quote=True)))
 
     def check(name, flag, text_):
         return ("<p><input type='checkbox' name='%s'%s> %s</p>"
                 % (name, " checked" if flag else "", x(text_)))
-    return ("<h1>%s</h1><form><h2>Your Details</h2><table border='1' cellspacing='0' cellpadding='4' width='100%%'>"
+    return ("<h1>%s</h1><form><h2>Your Details</h2><table border='1' cellspacing='0' "
+            "cellpadding='4' width='100%%'>"
             % x(TITLE)
-            + text("FullName", "Full name", r["name"]) + text("Organisation", "Organisation", r["org"])
+            + text("FullName", "Full name", r["name"]) + text("Organisation", "Organisation",
+                                                              r["org"])
             + text("ContactEmail", "Contact email", r["email"]) + "</table>"
             + "<h2>Terms of Use</h2>" + check("TermsOfUse", r["terms"], TERMS_TEXT)
-            + "<h2>Service required</h2>" + check("PublicService", pub, PUBLIC_TEXT) + "<p>" + x(PUBLIC_HELP) + "</p>"
+            + "<h2>Service required</h2>" + check("PublicService", pub, PUBLIC_TEXT) + "<p>"
+            + x(PUBLIC_HELP) + "</p>"
             + check("PartnerService", par, PARTNER_TEXT) + "<p>" + x(PARTNER_HELP) + "</p>"
             + "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
             + text("IPAddresses", "IP address(es)", r["ip"]) + "</table>"
@@ -1036,7 +1100,8 @@ def printed_pdf(body_html, name, tmp, font="Liberation Sans", size="10.5pt"):
 def fillable_pdf(r, name, tmp):
     """LibreOffice fillable PDF (form controls exported as AcroForm fields), filled in with pypdf
     the way a PDF viewer saves it (NeedAppearances)."""
-    blank = dict(r, name="", org="", email="", ip="", records="", calls="", terms=False, guide=False,
+    blank = dict(r, name="", org="", email="", ip="", records="", calls="", terms=False,
+                 guide=False,
                  service="")
     src = lo_from_html(html_form_controls(blank), name, 'pdf:writer_pdf_Export:{"ExportFormFields":'
                        '{"type":"boolean","value":"true"}}', tmp)
@@ -1048,9 +1113,11 @@ def fillable_pdf(r, name, tmp):
     writer = PdfWriter(clone_from=reader)
     values = {"FullName": r["name"], "Organisation": r["org"], "ContactEmail": r["email"],
               "IPAddresses": r["ip"], "RecordsPerDay": r["records"], "CallsPerDay": r["calls"]}
-    writer.update_page_form_field_values(None, {k: v for k, v in values.items() if v}, auto_regenerate=False)
+    writer.update_page_form_field_values(None, {k: v for k, v in values.items() if v},
+                                         auto_regenerate=False)
     pub, par = svc_on(r)
-    ticks = {"TermsOfUse": r["terms"], "UserGuide": r["guide"], "PublicService": pub, "PartnerService": par}
+    ticks = {"TermsOfUse": r["terms"], "UserGuide": r["guide"], "PublicService": pub,
+             "PartnerService": par}
     for page in writer.pages:
         for ref in page.get("/Annots", []):
             annot = ref.get_object()
@@ -1080,7 +1147,8 @@ def lo_rtf_formfields(r, name, tmp, box_patches):
     text = open(out, encoding="ascii").read()
     for box, (defres, res) in box_patches.items():
         pat = re.compile(r"(\{\\\*\\ffname %s\}.*?)\\ffdefres\d+\\ffres\d+" % box)
-        text, n = pat.subn(lambda m: m.group(1) + "\\ffdefres%d\\ffres%d" % (defres, res), text, count=1)
+        text, n = pat.subn(lambda m: m.group(1) + "\\ffdefres%d\\ffres%d" % (defres, res), text,
+                           count=1)
         if n != 1:
             raise SystemExit("%s: no check box %s to set" % (name, box))
     with open(out, "w", encoding="ascii", newline="") as fh:
@@ -1109,7 +1177,8 @@ def rtf_escape(s, codepage="cp1252"):
     return "".join(out)
 
 
-WORDPAD_HEAD = ("{\\rtf1\\ansi\\ansicpg1252\\deff0\\nouicompat\\deflang3081{\\fonttbl{\\f0\\fnil\\fcharset0 Calibri;}"
+WORDPAD_HEAD = ("{\\rtf1\\ansi\\ansicpg1252\\deff0\\nouicompat\\deflang3081"
+                "{\\fonttbl{\\f0\\fnil\\fcharset0 Calibri;}"
                 "{\\f1\\fnil\\fcharset0 Calibri Light;}{\\f2\\fnil\\fcharset2 Wingdings;}}\r\n"
                 "{\\*\\generator Riched20 10.0.19041}\\viewkind4\\uc1 \r\n")
 
@@ -1143,8 +1212,8 @@ def wordpad_rtf_boxes(r):
 
 
 def wordpad_rtf_ticks(r):
-    """WordPad with a Wingdings tick (\\u252 = 0xFC, ✓) typed before the chosen statements and nothing
-    before the others; the name needs \\u escapes (beyond windows-1252)."""
+    """WordPad with a Wingdings tick (\\u252 = 0xFC, ✓) typed before the chosen statements and
+    nothing before the others; the name needs \\u escapes (beyond windows-1252)."""
     pub, par = svc_on(r)
     tick = "{\\f2\\u252\\'fc}  "
 
@@ -1182,7 +1251,8 @@ def wordpad_rtf_inline(r):
              "%s\\par" % e("Static agency IP address(es): " + r["ip"]),
              "%s\\par" % e("Records you expect to code (per day, peak): " + r["records"]),
              "%s\\par" % e("API calls you expect to make (per day, peak): " + r["calls"]),
-             ("\\f2\\'fe\\f0  " if r["guide"] else "\\f2\\'a8\\f0  ") + e("User Guide – " + GUIDE_TEXT) + "\\par",
+             ("\\f2\\'fe\\f0  " if r["guide"] else "\\f2\\'a8\\f0  ") + e("User Guide – "
+                                                                          + GUIDE_TEXT) + "\\par",
              "}"]
     return WORDPAD_HEAD + "\r\n".join(lines) + "\r\n\x00"
 
@@ -1213,7 +1283,8 @@ PR_RTF_COMPRESSED, PR_INTERNET_CPID, PR_MESSAGE_CODEPAGE = 0x1009, 0x3FDE, 0x3FF
 
 
 def tnef_attr(level, attr_id, data):
-    return struct.pack("<BII", level, attr_id, len(data)) + data + struct.pack("<H", sum(data) & 0xFFFF)
+    return struct.pack("<BII", level, attr_id,
+                       len(data)) + data + struct.pack("<H", sum(data) & 0xFFFF)
 
 
 def tnef_date(when):
@@ -1252,7 +1323,8 @@ def build_tnef(body_text, attachments, key, sent):
     """attachments: dicts with short (8.3 attAttachTitle), long, data, mime, long_type
     (PT_STRING8 or PT_UNICODE), optional content_id (an inline picture, hidden)."""
     rtf = ("{\\rtf1\\ansi\\ansicpg1252\\fromtext \\fbidis \\deff0{\\fonttbl{\\f0\\fswiss Arial;}"
-           "{\\f1\\fmodern Courier New;}{\\f2\\fnil\\fcharset2 Symbol;}}\r\n{\\colortbl\\red0\\green0\\blue0;"
+           "{\\f1\\fmodern Courier New;}{\\f2\\fnil\\fcharset2 "
+           "Symbol;}}\r\n{\\colortbl\\red0\\green0\\blue0;"
            "\\red0\\green0\\blue255;}\r\n\\uc1\\pard\\plain\\deftab360 \\f0\\fs20 "
            + rtf_escape(body_text).replace("\n", "\\par\r\n") + "\\par\r\n}")
     out = struct.pack("<IH", 0x223E9F78, key)
@@ -1267,7 +1339,8 @@ def build_tnef(body_text, attachments, key, sent):
     for a in attachments:
         out += tnef_attr(LVL_ATTACHMENT, ATT_ATTACH_REND_DATA,
                          struct.pack("<HIHHI", 1, 0xFFFFFFFF, 32, 32, 0))
-        out += tnef_attr(LVL_ATTACHMENT, ATT_ATTACH_MODIFY_DATE, tnef_date(sent - dt.timedelta(minutes=7)))
+        out += tnef_attr(LVL_ATTACHMENT, ATT_ATTACH_MODIFY_DATE,
+                         tnef_date(sent - dt.timedelta(minutes=7)))
         out += tnef_attr(LVL_ATTACHMENT, ATT_ATTACH_TITLE, a["short"].encode("cp1252") + b"\x00")
         out += tnef_attr(LVL_ATTACHMENT, ATT_ATTACH_DATA, a["data"])
         props = [(PT_LONG, PR_ATTACH_METHOD, 1), (PT_LONG, PR_RENDERING_POSITION, -1),
@@ -1278,7 +1351,8 @@ def build_tnef(body_text, attachments, key, sent):
                  (PT_STRING8, PR_ATTACH_EXTENSION, os.path.splitext(a["long"])[1]),
                  (PT_STRING8, PR_ATTACH_MIME_TAG, a["mime"])]
         if a.get("content_id"):
-            props += [(PT_STRING8, PR_ATTACH_CONTENT_ID, a["content_id"]), (PT_LONG, PR_ATTACH_FLAGS, 4),
+            props += [(PT_STRING8, PR_ATTACH_CONTENT_ID, a["content_id"]), (PT_LONG,
+                                                                            PR_ATTACH_FLAGS, 4),
                       (PT_BOOLEAN, PR_ATTACHMENT_HIDDEN, True)]
         out += tnef_attr(LVL_ATTACHMENT, ATT_ATTACHMENT, mapi_props(props))
     return out
@@ -1304,7 +1378,8 @@ def check_tnef(blob, attachments):
 
 def render_page(pdf, dpi, tmp, stem):
     prefix = os.path.join(tmp, stem)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-gray", "-png", pdf, prefix], check=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-gray", "-png", pdf, prefix],
+                   check=True)
     page = [f for f in os.listdir(tmp) if f.startswith(stem) and f.endswith(".png")]
     return Image.open(os.path.join(tmp, sorted(page)[0]))
 
@@ -1327,7 +1402,8 @@ def phone_photo(page, seed, angle, quality, scale=1.0):
     for _ in range(canvas.width * canvas.height // 40):
         cx, cy = rnd.randrange(canvas.width), rnd.randrange(canvas.height)
         px[cx, cy] = max(0, min(255, px[cx, cy] + rnd.randint(-18, 18)))
-    rgb = Image.merge("RGB", (canvas, canvas.point(lambda v: int(v * 0.98)), canvas.point(lambda v: int(v * 0.93))))
+    rgb = Image.merge("RGB", (canvas, canvas.point(lambda v: int(v * 0.98)),
+                              canvas.point(lambda v: int(v * 0.93))))
     buf = io.BytesIO()
     rgb.save(buf, "JPEG", quality=quality, optimize=True, dpi=(150, 150))
     return buf.getvalue()
@@ -1393,24 +1469,29 @@ def publication_html():
                     rnd.randint(2019, 2025), rnd.choice(verbs), rnd.choice(subjects),
                     rnd.randint(2, 48), rnd.choice(tails)))
             if para == 2:
-                sentences.append("Each participating organisation nominated a full name and contact "
-                                 "email for its data custodian; %d organisations responded and %d "
-                                 "records per day were processed at peak." % (rnd.randint(40, 90),
-                                                                              rnd.randint(5, 90) * 1000))
+                sentences.append("Each participating organisation nominated a full name and "
+                                 "contact email for its data custodian; %d organisations "
+                                 "responded and %d records per day were processed at peak."
+                                 % (rnd.randint(40, 90), rnd.randint(5, 90) * 1000))
             if para == 4:
                 sentences.append("Collection servers were reached from 203.2.218.%d and the backup "
                                  "site from 150.203.%d.0/24; the Australian Public Service network "
-                                 "used 10.%d.0.0/16 internally." % (rnd.randint(1, 250), rnd.randint(1, 250),
+                                 "used 10.%d.0.0/16 internally." % (rnd.randint(1, 250),
+                                                                    rnd.randint(1, 250),
                                                                    rnd.randint(1, 250)))
             if para == 5:
-                sentences.append("Agencies agreed to the terms of use of the portal and to follow the "
+                sentences.append("Agencies agreed to the terms of use of the portal and to follow "
+                                 "the "
                                  "user guide issued in %d." % rnd.randint(2018, 2024))
             parts.append("<p>%s</p>" % " ".join(sentences))
-        parts.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>Measure</th><th>2023–24</th>"
+        parts.append("<table border='1' cellspacing='0' "
+                     "cellpadding='3'><tr><th>Measure</th><th>2023–24</th>"
                      "<th>2024–25</th></tr>" + "".join(
                          "<tr><td>%s</td><td>%s</td><td>%s</td></tr>" % (
-                             rnd.choice(subjects).capitalize(), "{:,}".format(rnd.randint(1000, 900000)),
-                             "{:,}".format(rnd.randint(1000, 900000))) for _ in range(6)) + "</table>")
+                             rnd.choice(subjects).capitalize(),
+                             "{:,}".format(rnd.randint(1000, 900000)),
+                             "{:,}".format(rnd.randint(1000, 900000))) for _ in range(6))
+                     + "</table>")
     return "".join(parts)
 
 
@@ -1425,7 +1506,8 @@ def checklist_docx():
     for i, (label, value) in enumerate([("Full name", "Samira Haddad"),
                                         ("Email", "samira.haddad@outlook.com"),
                                         ("Phone", "0412 555 019"),
-                                        ("Current organisation", "Department of Health and Aged Care"),
+                                        ("Current organisation",
+                                         "Department of Health and Aged Care"),
                                         ("Position number", "60012345")]):
         t.cell(i, 0).text = label
         t.cell(i, 1).text = value
@@ -1452,13 +1534,19 @@ def cv_html():
             "partner agencies.</p>"
             "<h2>Experience</h2>"
             "<p><b>Organisation:</b> Department of Finance — Data Engineer (2019–2025)</p>"
-            "<ul><li>Ran the allowlists for 150.207.0.0/16 and the 10.12.0.0/16 internal range.</li>"
-            "<li>Cut nightly batch time from 6 hours to 40 minutes (45,000 API calls a day).</li></ul>"
-            "<p><b>Organisation:</b> Australian National University — Research Software Engineer (2015–2019)</p>"
-            "<ul><li>Maintained the survey portal and its user guide; 300 users, 99.9% uptime.</li></ul>"
-            "<h2>Education</h2><p>Bachelor of Information Technology, University of Canberra (2014)</p>"
+            "<ul><li>Ran the allowlists for 150.207.0.0/16 and the 10.12.0.0/16 internal "
+            "range.</li>"
+            "<li>Cut nightly batch time from 6 hours to 40 minutes (45,000 API calls a "
+            "day).</li></ul>"
+            "<p><b>Organisation:</b> Australian National University — Research Software Engineer "
+            "(2015–2019)</p>"
+            "<ul><li>Maintained the survey portal and its user guide; 300 users, 99.9% "
+            "uptime.</li></ul>"
+            "<h2>Education</h2><p>Bachelor of Information Technology, University of Canberra "
+            "(2014)</p>"
             "<h2>Referees</h2><p>Full name: Dr Helen Park, Director, Department of Finance, "
-            "helen.park@finance.gov.au</p><p>Full name: Prof. Arun Mehta, ANU, arun.mehta@anu.edu.au</p>")
+            "helen.park@finance.gov.au</p><p>Full name: Prof. Arun Mehta, ANU, "
+            "arun.mehta@anu.edu.au</p>")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1517,7 +1605,8 @@ def single(part, sender, subject, date, msgid, extra=()):
 
 
 def outlook_headers(thread_topic, index, has_attach=False, tnef=None):
-    h = [("Thread-Topic", thread_topic), ("Thread-Index", index), ("Accept-Language", "en-AU, en-US"),
+    h = [("Thread-Topic", thread_topic), ("Thread-Index", index), ("Accept-Language",
+                                                                   "en-AU, en-US"),
          ("Content-Language", "en-AU"), ("X-MS-Has-Attach", "yes" if has_attach else ""),
          ("X-MS-TNEF-Correlator", tnef or "")]
     return [(k, v) for k, v in h if v or k == "X-MS-Has-Attach"]
@@ -1525,18 +1614,26 @@ def outlook_headers(thread_topic, index, has_attach=False, tnef=None):
 
 def outlook_html(inner, charset="windows-1252"):
     """Outlook's HTML around a body: Word's namespaces, MsoNormal, WordSection1."""
-    return ("<html xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" "
+    return ("<html xmlns:v=\"urn:schemas-microsoft-com:vml\" "
+            "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "
             "xmlns:w=\"urn:schemas-microsoft-com:office:word\" "
-            "xmlns:m=\"http://schemas.microsoft.com/office/2004/12/omml\" xmlns=\"http://www.w3.org/TR/REC-html40\">\n"
+            "xmlns:m=\"http://schemas.microsoft.com/office/2004/12/omml\" "
+            "xmlns=\"http://www.w3.org/TR/REC-html40\">\n"
             "<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=%s\">\n"
             "<meta name=\"Generator\" content=\"Microsoft Word 15 (filtered medium)\">\n"
-            "<style><!--\n/* Font Definitions */\n@font-face\n\t{font-family:Wingdings;\n\tpanose-1:5 0 0 0 0 0 0 0 0 0;}\n"
+            "<style><!--\n/* Font Definitions "
+            "*/\n@font-face\n\t{font-family:Wingdings;\n\tpanose-1:5 0 0 0 0 0 0 0 0 0;}\n"
             "@font-face\n\t{font-family:\"Cambria Math\";\n\tpanose-1:2 4 5 3 5 4 6 3 2 4;}\n"
-            "@font-face\n\t{font-family:Aptos;}\n@font-face\n\t{font-family:\"Segoe UI Symbol\";\n\tpanose-1:2 11 5 2 4 2 4 2 2 3;}\n"
-            "/* Style Definitions */\np.MsoNormal, li.MsoNormal, div.MsoNormal\n\t{margin:0cm;\n\tfont-size:11.0pt;\n"
-            "\tfont-family:\"Aptos\",sans-serif;\n\tmso-ligatures:standardcontextual;\n\tmso-fareast-language:EN-US;}\n"
-            "span.EmailStyle17\n\t{mso-style-type:personal-compose;\n\tfont-family:\"Aptos\",sans-serif;\n\tcolor:windowtext;}\n"
-            ".MsoChpDefault\n\t{mso-style-type:export-only;\n\tfont-size:11.0pt;\n\tmso-fareast-language:EN-US;}\n"
+            "@font-face\n\t{font-family:Aptos;}\n@font-face\n\t{font-family:\"Segoe UI "
+            "Symbol\";\n\tpanose-1:2 11 5 2 4 2 4 2 2 3;}\n"
+            "/* Style Definitions */\np.MsoNormal, li.MsoNormal, "
+            "div.MsoNormal\n\t{margin:0cm;\n\tfont-size:11.0pt;\n"
+            "\tfont-family:\"Aptos\",sans-serif;\n\tmso-ligatures:standardcontextual;\n"
+            "\tmso-fareast-language:EN-US;}\n"
+            "span.EmailStyle17\n\t{mso-style-type:personal-compose;\n"
+            "\tfont-family:\"Aptos\",sans-serif;\n\tcolor:windowtext;}\n"
+            ".MsoChpDefault\n\t{mso-style-type:export-only;\n\tfont-size:11.0pt;\n"
+            "\tmso-fareast-language:EN-US;}\n"
             "@page WordSection1\n\t{size:612.0pt 792.0pt;\n\tmargin:72.0pt 72.0pt 72.0pt 72.0pt;}\n"
             "div.WordSection1\n\t{page:WordSection1;}\n--></style>\n</head>\n"
             "<body lang=EN-AU link=\"#467886\" vlink=\"#96607D\" style='word-wrap:break-word'>\n"
@@ -1572,10 +1669,13 @@ def wingdings(ch):
 def outlook_quote_block(sender, sent, to, subject, html_mode=True):
     """Outlook's header block above quoted mail."""
     if html_mode:
-        return ("<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'>\n"
-                + mso("<b><span lang=EN-US>From:</span></b><span lang=EN-US> %s <br>\n<b>Sent:</b> %s<br>\n"
+        return ("<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm "
+                "0cm'>\n"
+                + mso("<b><span lang=EN-US>From:</span></b><span lang=EN-US> %s <br>\n<b>Sent:</b> "
+                      "%s<br>\n"
                       "<b>To:</b> %s<br>\n<b>Subject:</b> %s</span>"
-                      % (html.escape(sender), sent, html.escape(to), html.escape(subject))) + "</div>\n" + MSO_EMPTY)
+                      % (html.escape(sender), sent, html.escape(to), html.escape(subject)))
+                + "</div>\n" + MSO_EMPTY)
     return ("________________________________\nFrom: %s\nSent: %s\nTo: %s\nSubject: %s\n\n"
             % (sender, sent, to, subject))
 
@@ -1602,7 +1702,8 @@ def plain_colon_form(r):
 
 
 def plain_yes_no_form(r):
-    service = {"public": "Public", "partner": "Partner", "both": "Public and Partner", "": ""}[r["service"]]
+    service = {"public": "Public", "partner": "Partner", "both": "Public and Partner",
+               "": ""}[r["service"]]
     return ("Full name - %s\nOrganisation - %s\nContact email - %s\n"
             "I agree to the Terms of Use - %s\n"
             "Service required - %s\n"
@@ -1619,7 +1720,8 @@ def quote(text, prefix="> "):
 
 
 def html_lines(text):
-    return "".join("<div>%s</div>\n" % (html.escape(line) if line else "<br>") for line in text.rstrip("\n").split("\n"))
+    return "".join("<div>%s</div>\n" % (html.escape(line) if line else "<br>")
+                   for line in text.rstrip("\n").split("\n"))
 
 
 # ---- the Outlook HTML forms of H1, H2, H4, P2, F3 -----------------------------------------------
@@ -1631,13 +1733,17 @@ def outlook_form_wingdings_table(r, entity=False):
     on, off = ("&#254;", "&#168;") if entity else ("\u00fe", "\u00a8")
 
     def stmt(flag, text):
-        return mso(wingdings(on if flag else off) + "<span lang=EN-AU>&nbsp; %s</span>" % html.escape(text))
+        return mso(wingdings(on if flag else off) + "<span lang=EN-AU>&nbsp; %s</span>"
+                   % html.escape(text))
     details = [("Full name", r["name"]), ("Organisation", r["org"]), ("Contact email", r["email"])]
-    numbers = [("Static IP address(es)", r["ip"]), ("Records you expect to code (per day, peak)", r["records"]),
+    numbers = [("Static IP address(es)", r["ip"]), ("Records you expect to code (per day, peak)",
+                                                    r["records"]),
                ("API calls you expect to make (per day, peak)", r["calls"])]
-    h = (mso("<b>Your Details</b>") + mso_table([(html.escape(a), html.escape(b)) for a, b in details])
+    h = (mso("<b>Your Details</b>") + mso_table([(html.escape(a), html.escape(b)) for a,
+                                                 b in details])
          + MSO_EMPTY + mso("<b>Terms of Use</b>") + stmt(r["terms"], TERMS_TEXT) + MSO_EMPTY
-         + mso("<b>Service required</b>") + stmt(pub, PUBLIC_TEXT) + stmt(par, PARTNER_TEXT) + MSO_EMPTY
+         + mso("<b>Service required</b>") + stmt(pub, PUBLIC_TEXT) + stmt(par, PARTNER_TEXT)
+         + MSO_EMPTY
          + mso_table([(html.escape(a), html.escape(b)) for a, b in numbers]) + MSO_EMPTY
          + mso("<b>User Guide agreement</b>") + stmt(r["guide"], GUIDE_TEXT))
     p = ("Your Details\n\n" + plain_table(details) + "\nTerms of Use\n\n " + TERMS_TEXT
@@ -1654,7 +1760,8 @@ def outlook_form_next_cell(r):
         return ("<span style='font-family:\"Segoe UI Symbol\",sans-serif'>%s</span>"
                 % (glyph if flag else "&#9744;"))
     rows = [("Full name", html.escape(r["name"])), ("Organisation", html.escape(r["org"])),
-            ("Contact email", "<a href=\"mailto:%s\"><span style='color:#467886'>%s</span></a>" % (r["email"], r["email"])),
+            ("Contact email", "<a href=\"mailto:%s\"><span style='color:#467886'>%s</span></a>"
+             % (r["email"], r["email"])),
             (html.escape(TERMS_TEXT), mark(r["terms"], "&#10004;")),
             (html.escape(PUBLIC_TEXT), mark(pub, "&#9746;")),
             (html.escape(PARTNER_TEXT), mark(par, "&#9746;")),
@@ -1666,7 +1773,8 @@ def outlook_form_next_cell(r):
     p = TITLE + "\n\n" + plain_table([
         ("Full name", r["name"]), ("Organisation", r["org"]), ("Contact email", r["email"]),
         (TERMS_TEXT, ""), (PUBLIC_TEXT, ""), (PARTNER_TEXT, ""),
-        ("IP address(es) for allowlisting", r["ip"]), ("Records you expect to code per day", r["records"]),
+        ("IP address(es) for allowlisting", r["ip"]), ("Records you expect to code per day",
+                                                       r["records"]),
         ("API calls you expect to make per day", r["calls"]), (GUIDE_TEXT, "")])
     return h, p
 
@@ -1680,15 +1788,20 @@ def outlook_form_paragraphs(r):
 
     def stmt(flag, text):
         return mso(wingdings("&#254;" if flag else "&#168;") + "&nbsp;&nbsp;" + html.escape(text))
-    h = (line("Full name", r["name"]) + line("Organisation", r["org"]) + line("Contact email", r["email"])
+    h = (line("Full name", r["name"]) + line("Organisation", r["org"]) + line("Contact email",
+                                                                              r["email"])
          + MSO_EMPTY + stmt(r["terms"], TERMS_TEXT) + MSO_EMPTY
          + mso("<b>Service required:</b>") + stmt(pub, PUBLIC_TEXT) + stmt(par, PARTNER_TEXT)
          + line("IP address(es)", r["ip"]) + MSO_EMPTY
-         + line("Records per day (peak)", r["records"]) + line("API calls per day (peak)", r["calls"])
+         + line("Records per day (peak)", r["records"]) + line("API calls per day (peak)",
+                                                               r["calls"])
          + MSO_EMPTY + stmt(r["guide"], GUIDE_TEXT))
-    p = ("Full name:   %s\nOrganisation:   %s\nContact email:   %s\n\n  %s\n\nService required:\n  %s\n  %s\n"
-         "IP address(es):   %s\n\nRecords per day (peak):   %s\nAPI calls per day (peak):   %s\n\n  %s\n"
-         % (r["name"], r["org"], r["email"], TERMS_TEXT, PUBLIC_TEXT, PARTNER_TEXT, r["ip"], r["records"],
+    p = ("Full name:   %s\nOrganisation:   %s\nContact email:   %s\n\n  %s\n\nService required:\n  "
+         "%s\n  %s\n"
+         "IP address(es):   %s\n\nRecords per day (peak):   %s\nAPI calls per day (peak):   %s\n\n "
+         " %s\n"
+         % (r["name"], r["org"], r["email"], TERMS_TEXT, PUBLIC_TEXT, PARTNER_TEXT, r["ip"],
+            r["records"],
             r["calls"], GUIDE_TEXT))
     return h, p
 
@@ -1735,7 +1848,8 @@ def build_forms(tmp):
     d1 = docx_to_doc(docx_fields_table(CASES["D1"]["raw"]), "D1.doc", tmp)
     MADE["D1"] = open(d1, "rb").read()
     put_form("doc_formfields_table.doc", "D1", MADE["D1"],
-             "LibreOffice .doc: FORMTEXT answers in a label | answer table, FORMCHECKBOX before the statements")
+             "LibreOffice .doc: FORMTEXT answers in a label | answer table, FORMCHECKBOX before "
+             "the statements")
 
     d2 = docx_to_doc(docx_fields_boxcells(CASES["D2"]["raw"]), "D2.doc", tmp)
     # terms and public: untouched default-checked boxes; partner: default-checked, unticked by
@@ -1743,27 +1857,32 @@ def build_forms(tmp):
     set_doc_checkbox_states(d2, [(25, 1), (25, 1), (0, 1), None])
     MADE["D2"] = open(d2, "rb").read()
     put_form("doc_formfields_default_checked.doc", "D2", MADE["D2"],
-             "FORMCHECKBOX in table cells; two boxes in Word's default state (iRes 25, wDef 1), one default "
+             "FORMCHECKBOX in table cells; two boxes in Word's default state (iRes 25, wDef 1), "
+             "one default "
              "box unticked (iRes 0, wDef 1)")
 
     d3 = docx_to_doc(docx_fields_inline(CASES["D3"]["raw"]), "D3.doc", tmp)
     MADE["D3"] = open(d3, "rb").read()
     put_form("doc_formfields_inline.doc", "D3", MADE["D3"],
-             "inline 'Label: FORMTEXT'; both service boxes on one line; an empty field of five en spaces")
+             "inline 'Label: FORMTEXT'; both service boxes on one line; an empty field of five en "
+             "spaces")
 
     d4 = docx_to_doc(docx_glyph_cells(CASES["D4"]["raw"], "☒", "☐"), "D4.doc", tmp)
     MADE["D4"] = open(d4, "rb").read()
-    put_form("doc_table_glyphs.doc", "D4", MADE["D4"], "typed ☒/☐ in their own cells (Unicode text pieces)")
+    put_form("doc_table_glyphs.doc", "D4", MADE["D4"],
+             "typed ☒/☐ in their own cells (Unicode text pieces)")
 
     d5 = docx_to_doc(docx_official_lines(CASES["D5"]["raw"], "✓", ""), "D5.doc", tmp)
     MADE["D5"] = open(d5, "rb").read()
     put_form("doc_check_marks_official.doc", "D5", MADE["D5"],
-             "official layout, ✓ typed before the chosen statements, nothing before the others; IP range in words")
+             "official layout, ✓ typed before the chosen statements, nothing before the others; IP "
+             "range in words")
 
     d6 = docx_to_doc(docx_bracket_form(CASES["D6"]["raw"]), "D6.doc", tmp)
     MADE["D6"] = open(d6, "rb").read()
     put_form("doc_bracketed_answers.doc", "D6", MADE["D6"],
-             "answers holding brackets ([PhD], [CSU], '[ 400 [see attached plan] ]'); unused IP blank [____]")
+             "answers holding brackets ([PhD], [CSU], '[ 400 [see attached plan] ]'); unused IP "
+             "blank [____]")
 
     work = os.path.join(tmp, "D7")
     os.makedirs(work)
@@ -1776,7 +1895,8 @@ def build_forms(tmp):
     if not msoffcrypto.OfficeFile(io.BytesIO(MADE["D7"])).is_encrypted():
         raise SystemExit("the password-protected .doc is not encrypted")
     put_form("doc_password_protected.doc", "D7", MADE["D7"],
-             "saved with a password (LibreOffice File > Save As, RC4 CryptoAPI) -> unreadable_attachment")
+             "saved with a password (LibreOffice File > Save As, RC4 CryptoAPI) -> "
+             "unreadable_attachment")
 
     d8 = docx_to_doc(docx_glyph_cells(CASES["D8"]["raw"], "X", ""), "D8.doc", tmp)
     MADE["D8"] = truncate_cfb(open(d8, "rb").read())
@@ -1788,30 +1908,37 @@ def build_forms(tmp):
     except Exception:
         pass
     put_form("doc_truncated.doc", "D8", MADE["D8"],
-             "a .doc cut off at 3/5 of its length (directory sector and the rest missing) -> unreadable_attachment")
+             "a .doc cut off at 3/5 of its length (directory sector and the rest missing) -> "
+             "unreadable_attachment")
 
     # RTF
     r1 = lo_rtf_formfields(CASES["R1"]["raw"], "R1.rtf", tmp, {"TermsOfUse": (1, 25)})
     MADE["R1"] = open(r1, "rb").read()
     put_form("rtf_lo_formfields.rtf", "R1", MADE["R1"],
-             "LibreOffice RTF: FORMTEXT (\\fldrslt) and FORMCHECKBOX (\\ffres) fields; terms box \\ffdefres1\\ffres25")
+             "LibreOffice RTF: FORMTEXT (\\fldrslt) and FORMCHECKBOX (\\ffres) fields; terms box "
+             "\\ffdefres1\\ffres25")
     r2 = lo_from_html(html_form_table(CASES["R2"]["raw"], "☒", "☐"), "R2.rtf", "rtf", tmp)
     MADE["R2"] = open(r2, "rb").read()
-    put_form("rtf_lo_table_glyphs.rtf", "R2", MADE["R2"], "LibreOffice RTF of a table form, ☒/☐ as \\u escapes")
-    r3_raw = dict(CASES["R3"]["raw"], terms=True)   # the box was ticked by default; patched to unticked
+    put_form("rtf_lo_table_glyphs.rtf", "R2", MADE["R2"],
+             "LibreOffice RTF of a table form, ☒/☐ as \\u escapes")
+    r3_raw = dict(CASES["R3"]["raw"],
+                  terms=True)   # the box was ticked by default; patched to unticked
     r3 = lo_rtf_formfields(r3_raw, "R3.rtf", tmp, {"TermsOfUse": (1, 0)})
     MADE["R3"] = open(r3, "rb").read()
     put_form("rtf_lo_formfields_terms_unticked.rtf", "R3", MADE["R3"],
-             "LibreOffice RTF form fields; terms box default ticked but unticked (\\ffdefres1\\ffres0)")
+             "LibreOffice RTF form fields; terms box default ticked but unticked "
+             "(\\ffdefres1\\ffres0)")
     MADE["R4"] = wordpad_rtf_boxes(CASES["R4"]["raw"]).encode("ascii")
     put_form("rtf_wordpad_wingdings.rtf", "R4", MADE["R4"],
              "WordPad RTF, windows-1252 \\'hh escapes, Wingdings {\\f2\\'fe} / {\\f2\\'a8} boxes")
     MADE["R5"] = wordpad_rtf_ticks(CASES["R5"]["raw"]).encode("ascii")
     put_form("rtf_wordpad_unicode_ticks.rtf", "R5", MADE["R5"],
-             "WordPad RTF, \\uN? escapes, Wingdings tick {\\f2\\u252\\'fc} only beside the chosen statements")
+             "WordPad RTF, \\uN? escapes, Wingdings tick {\\f2\\u252\\'fc} only beside the chosen "
+             "statements")
     MADE["R6"] = wordpad_rtf_inline(CASES["R6"]["raw"]).encode("ascii")
     put_form("rtf_wordpad_inline.rtf", "R6", MADE["R6"],
-             "WordPad RTF, inline answers, \\'92 / \\'96, [X]/[ ], Wingdings by font switch (\\f2\\'fe\\f0)")
+             "WordPad RTF, inline answers, \\'92 / \\'96, [X]/[ ], Wingdings by font switch "
+             "(\\f2\\'fe\\f0)")
 
 
 def build_attachments(tmp):
@@ -1827,14 +1954,18 @@ def build_attachments(tmp):
     docx_bytes(docx_glyph_cells(CASES["T1"]["raw"], "☒", "☐", font="Arial"), "T1")
     docx_bytes(docx_official_lines(CASES["T3"]["raw"], "✔", "☐", font="Aptos"), "T3")
     docx_bytes(docx_colon_lines(CASES["N2"]["raw"], "[x]", "[ ]"), "N2")
-    MADE["X3"] = open(printed_pdf(html_form_official(CASES["X3"]["raw"], "☒", "☐"), "X3.pdf", tmp), "rb").read()
+    MADE["X3"] = open(printed_pdf(html_form_official(CASES["X3"]["raw"], "☒", "☐"), "X3.pdf", tmp),
+                      "rb").read()
     MADE["T2"] = open(printed_pdf(html_form_table(CASES["T2"]["raw"], "X", ""), "T2.pdf", tmp,
                                   font="Liberation Serif"), "rb").read()
-    MADE["N1"] = open(printed_pdf(html_form_table(CASES["N1"]["raw"], "✔", ""), "N1.pdf", tmp), "rb").read()
+    MADE["N1"] = open(printed_pdf(html_form_table(CASES["N1"]["raw"], "✔", ""), "N1.pdf", tmp),
+                      "rb").read()
     MADE["T4"] = open(fillable_pdf(CASES["T4"]["raw"], "T4.pdf", tmp), "rb").read()
-    MADE["N3"] = open(docx_to_doc(docx_colon_lines(CASES["N3"]["raw"], "X", "-"), "N3.doc", tmp), "rb").read()
+    MADE["N3"] = open(docx_to_doc(docx_colon_lines(CASES["N3"]["raw"], "X", "-"), "N3.doc", tmp),
+                      "rb").read()
     # not forms
-    MADE["publication"] = open(printed_pdf(publication_html(), "publication.pdf", tmp, "Liberation Serif"), "rb").read()
+    MADE["publication"] = open(printed_pdf(publication_html(), "publication.pdf", tmp,
+                                           "Liberation Serif"), "rb").read()
     pages = len(PdfReader(io.BytesIO(MADE["publication"])).pages)
     if pages < 20:
         raise SystemExit("the publication has only %d pages" % pages)
@@ -1847,7 +1978,8 @@ def build_attachments(tmp):
     i1 = printed_pdf(html_form_table(CASES["I1"]["raw"], "☒", "☐", closing=False),
                      "I1.pdf", tmp, size="10pt")
     MADE["I1"] = phone_photo(render_page(one_page(i1), 150, tmp, "I1page"), 101, 1.3, 72)
-    i2 = printed_pdf(html_form_official(CASES["I2"]["raw"], "☒", "☐", closing=False), "I2.pdf", tmp, size="10pt")
+    i2 = printed_pdf(html_form_official(CASES["I2"]["raw"], "☒", "☐", closing=False), "I2.pdf", tmp,
+                     size="10pt")
     MADE["I2"] = grey_scan(render_page(one_page(i2), 200, tmp, "I2page"), 200)
     i3 = printed_pdf(html_form_table(CASES["I3"]["raw"], "X", "", "13pt", closing=False),
                      "I3.pdf", tmp, font="DejaVu Sans", size="9.5pt")
@@ -1908,16 +2040,20 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def build_mails():
     # ---- .doc -----------------------------------------------------------------------------------
-    m = mixed("Dr Amelia Hartono <Amelia.Hartono@bom.gov.au>", "Occupation Coding Service - registration form",
+    m = mixed("Dr Amelia Hartono <Amelia.Hartono@bom.gov.au>",
+              "Occupation Coding Service - registration form",
               date_header(when(2, 9, 14, 27)), outlook_id(1),
               outlook_headers("Occupation Coding Service - registration form",
                               "AQHcqbJfPBHkQ2mZ9kOeLw3cF1Zx0A==", True))
-    m.attach(text_part("Good morning,\n\nPlease find attached our completed registration form for the Partner "
-                       "coding service.\n\nKind regards\nAmelia\n\nDr Amelia Hartono | Senior Data Scientist\n"
+    m.attach(text_part("Good morning,\n\nPlease find attached our completed registration form for "
+                       "the Partner "
+                       "coding service.\n\nKind regards\nAmelia\n\nDr Amelia Hartono | Senior Data "
+                       "Scientist\n"
                        "Bureau of Meteorology\n", charset="us-ascii"))
     name = "OCS Registration Form - BoM.doc"
     m.attach(file_part(MADE["D1"], MSWORD, name))
-    mail("m01_doc_formfields.eml", m, [("D1", name)], "Word 97 .doc with legacy form fields, application/msword")
+    mail("m01_doc_formfields.eml", m, [("D1", name)],
+         "Word 97 .doc with legacy form fields, application/msword")
 
     m = mixed("Tariq Haddad <tariq.haddad@customerservice.nsw.gov.au>", "Registration",
               date_header(when(2, 10, 2, 11)), outlook_id(2))
@@ -1928,9 +2064,11 @@ def build_mails():
          "a DOCX sent with a .doc name and application/msword: read as what its bytes are (docx)")
 
     m = mixed("Isabella Rossi <isabella.rossi@finance.gov.au>", "OCS registration form",
-              date_header(when(2, 11, 45, 3)), "<9F3C2B1A-7D4E-4B8A-9C21-30F5D6E7A8B9@finance.gov.au>",
+              date_header(when(2, 11, 45, 3)),
+              "<9F3C2B1A-7D4E-4B8A-9C21-30F5D6E7A8B9@finance.gov.au>",
               [("X-Mailer", "iPhone Mail (22D72)")])
-    m.attach(text_part("Hello, here's the form. Sorry if it comes through strangely, sent from my phone.\n\n"
+    m.attach(text_part("Hello, here's the form. Sorry if it comes through strangely, sent from my "
+                       "phone.\n\n"
                        "Isabella\n", charset="us-ascii"))
     name = "Registration Form.doc"
     m.attach(file_part(MADE["D8"], MSWORD, name))
@@ -1938,14 +2076,19 @@ def build_mails():
 
     m = mixed("Peter Vukovic <peter.vukovic@asic.gov.au>", "[SEC=OFFICIAL] OCS registration",
               date_header(when(3, 8, 31, 40)), outlook_id(4),
-              outlook_headers("[SEC=OFFICIAL] OCS registration", "AQHcqsH1mN3bBk7TQ0yQ8vR2p5Jc1g==", True)
-              + [("X-Protective-Marking", "VER=2018.1, NS=gov.au, SEC=OFFICIAL, ORIGIN=peter.vukovic@asic.gov.au")])
-    m.attach(text_part("Dear Coding Service team,\n\nPlease find attached our registration form. As per our "
-                       "security policy the document is password protected; the password will follow in a "
+              outlook_headers("[SEC=OFFICIAL] OCS registration", "AQHcqsH1mN3bBk7TQ0yQ8vR2p5Jc1g==",
+                              True)
+              + [("X-Protective-Marking",
+                  "VER=2018.1, NS=gov.au, SEC=OFFICIAL, ORIGIN=peter.vukovic@asic.gov.au")])
+    m.attach(text_part("Dear Coding Service team,\n\nPlease find attached our registration form. "
+                       "As per our "
+                       "security policy the document is password protected; the password will "
+                       "follow in a "
                        "separate email.\n\nRegards,\nPeter Vukovic\nASIC\n", charset="us-ascii"))
     name = "OCS registration (protected).doc"
     m.attach(file_part(MADE["D7"], MSWORD, name))
-    mail("m04_doc_password_protected.eml", m, [("D7", name)], "a password-protected .doc -> unreadable_attachment")
+    mail("m04_doc_password_protected.eml", m, [("D7", name)],
+         "a password-protected .doc -> unreadable_attachment")
 
     m = mixed("Ngaire Thompson <nthompson@csu.edu.au>", "Registration form",
               date_header(when(3, 13, 5, 52)), "<1741912345.4471.nthompson@csu.edu.au>",
@@ -1953,12 +2096,14 @@ def build_mails():
     m.attach(text_part("Registration attached.\n\nNgaire\n", charset="us-ascii"))
     name = "REGFORM.DOC"
     m.attach(file_part(MADE["D6"], "application/octet-stream", name))
-    mail("m05_doc_octet_stream.eml", m, [("D6", name)], ".doc as application/octet-stream with an upper-case name")
+    mail("m05_doc_octet_stream.eml", m, [("D6", name)],
+         ".doc as application/octet-stream with an upper-case name")
 
     # ---- RTF ------------------------------------------------------------------------------------
     m = mixed("=?utf-8?q?Ren=C3=A9e_C=C3=B4t=C3=A9?= <renee.cote@cit.edu.au>", "OCS registration",
               date_header(when(3, 15, 20, 9)), "<d41c7e0b-5a4f-4e3e-9b0a-cb2f1e6a7d10@cit.edu.au>")
-    m.attach(text_part("Bonjour / Hello,\n\nPlease find my registration form attached (written in WordPad, "
+    m.attach(text_part("Bonjour / Hello,\n\nPlease find my registration form attached (written in "
+                       "WordPad, "
                        "I hope that is OK).\n\nRenée\n"))
     name = "registration.rtf"
     m.attach(file_part(MADE["R4"], "application/rtf", name))
@@ -1966,22 +2111,28 @@ def build_mails():
 
     m = mixed("Oliver Brennan <oliver.brennan@aff.gov.au>", "Coding service registration - DAFF",
               date_header(when(4, 9, 0, 30)), outlook_id(7),
-              outlook_headers("Coding service registration - DAFF", "AQHcq5Z2kf8mXUu0S0m7eVqgk3W6YQ==", True))
-    m.attach(text_part("Hi,\n\nOur registration is attached.\n\nOliver Brennan\nData Services | DAFF\n",
+              outlook_headers("Coding service registration - DAFF",
+                              "AQHcq5Z2kf8mXUu0S0m7eVqgk3W6YQ==", True))
+    m.attach(text_part("Hi,\n\nOur registration is attached.\n\nOliver Brennan\nData Services | "
+                       "DAFF\n",
                        charset="us-ascii"))
     name = "OCS form - DAFF.rtf"
     m.attach(file_part(MADE["R2"], MSWORD, name))
-    mail("m07_rtf_labelled_msword.eml", m, [("R2", name)], "LibreOffice RTF labelled application/msword")
+    mail("m07_rtf_labelled_msword.eml", m, [("R2", name)],
+         "LibreOffice RTF labelled application/msword")
 
     m = mixed("Hang Nguyen <hang.nguyen@vu.edu.au>", "Registration form",
               date_header(when(4, 11, 12, 44)), "<5c0f8a3e-91d2-4a7b-8e54-2f6b1d9c3a70@vu.edu.au>",
               [("User-Agent", "Mozilla Thunderbird")])
-    m.attach(text_part("Hello,\n\nAttached is my registration form.\n\nBest regards,\nNguyễn Thị Hằng\n"))
-    rtf_part = MIMEText(MADE["R5"].decode("ascii").replace("\x00", ""), "rtf", qp_charset("us-ascii"))
+    m.attach(text_part("Hello,\n\nAttached is my registration form.\n\nBest regards,\nNguyễn Thị "
+                       "Hằng\n"))
+    rtf_part = MIMEText(MADE["R5"].decode("ascii").replace("\x00", ""), "rtf",
+                        qp_charset("us-ascii"))
     rtf_part.add_header("Content-Disposition", "attachment", filename="dang-ky.rtf")
     rtf_part.set_param("name", "dang-ky.rtf")
     m.attach(rtf_part)
-    mail("m08_rtf_text_rtf_qp.eml", m, [("R5", "dang-ky.rtf")], "WordPad RTF as text/rtf, quoted-printable (Thunderbird)")
+    mail("m08_rtf_text_rtf_qp.eml", m, [("R5", "dang-ky.rtf")],
+         "WordPad RTF as text/rtf, quoted-printable (Thunderbird)")
 
     # ---- winmail.dat ----------------------------------------------------------------------------
     def tnef_mail(fname, key_order, sender, subject, body, atts, n, sent, index):
@@ -1998,56 +2149,75 @@ def build_mails():
 
     tnef_mail("m09_tnef_docx.eml", ["T1"], "Kieran Murphy <kieran.murphy@health.qld.gov.au>",
               "OCS registration - Queensland Health",
-              "Hi,\n\nPlease see attached our registration for the Partner coding service.\n\nRegards\nKieran Murphy\n"
+              "Hi,\n\nPlease see attached our registration for the Partner coding "
+              "service.\n\nRegards\nKieran Murphy\n"
               "Queensland Health\n",
-              [dict(short="OCCUPA~1.DOC", long="Occupation Coding Service Registration Form - Kieran Murphy.docx",
+              [dict(short="OCCUPA~1.DOC",
+                    long="Occupation Coding Service Registration Form - Kieran Murphy.docx",
                     data=MADE["T1"], mime=DOCX_TYPE, long_type=PT_STRING8)], 9, when(4, 14, 3, 18),
               "AQHcq7VbA9k2oQm8S2yV0LZtq3WbUw==")
     tnef_mail("m10_tnef_printed_pdf.eml", ["T2"], "Anjali Desai <anjali.desai@aff.gov.au>",
               "Registration form - ABARES",
-              "Good afternoon,\n\nAttached is our completed registration form (scanned to PDF from Word).\n\n"
+              "Good afternoon,\n\nAttached is our completed registration form (scanned to PDF from "
+              "Word).\n\n"
               "Thanks,\nAnjali\n",
-              [dict(short="ABSOCS~1.PDF", long="ABS OCS registration form (completed).pdf", data=MADE["T2"],
+              [dict(short="ABSOCS~1.PDF", long="ABS OCS registration form (completed).pdf",
+                    data=MADE["T2"],
                     mime="application/pdf", long_type=PT_STRING8)], 10, when(4, 16, 40, 2),
               "AQHcq8PqUe0t1E0kSy6mXz2LhUqkAg==")
     logo = logo_png("Geoscience Australia", (0, 98, 65))
     tnef_mail("m11_tnef_logo_and_docx.eml", [None, "T3"], "Ana Pereira <ana.pereira@ga.gov.au>",
               "Occupation Coding Service registration",
-              "Olá / Hello,\n\nOur registration form is attached.\n\nAna Pereira\nGeoscience Australia\n",
-              [dict(short="IMAGE001.PNG", long="image001.png", data=logo, mime="image/png", long_type=PT_UNICODE,
+              "Olá / Hello,\n\nOur registration form is attached.\n\nAna Pereira\nGeoscience "
+              "Australia\n",
+              [dict(short="IMAGE001.PNG", long="image001.png", data=logo, mime="image/png",
+                    long_type=PT_UNICODE,
                     content_id="image001.png@01DCA9B2.5F3C1E40"),
-               dict(short="REGIST~1.DOC", long="Registration form – Ana Pereira (Geoscience Australia).docx",
+               dict(short="REGIST~1.DOC",
+                    long="Registration form – Ana Pereira (Geoscience Australia).docx",
                     data=MADE["T3"], mime=DOCX_TYPE, long_type=PT_UNICODE)], 11, when(5, 9, 22, 51),
               "AQHcrGz1v6QyB8i4R0G8xTn3sWk5pw==")
-    tnef_mail("m12_tnef_fillable_pdf.eml", ["T4"], "=?windows-1252?q?H=E9l=E8ne_Lef=E8vre?= <helene.lefevre@afmelbourne.com.au>",
+    tnef_mail("m12_tnef_fillable_pdf.eml", ["T4"],
+              "=?windows-1252?q?H=E9l=E8ne_Lef=E8vre?= <helene.lefevre@afmelbourne.com.au>",
               "Inscription - Occupation Coding Service",
-              "Bonjour,\n\nVeuillez trouver ci-joint le formulaire d’inscription rempli.\n\nCordialement,\n"
+              "Bonjour,\n\nVeuillez trouver ci-joint le formulaire d’inscription "
+              "rempli.\n\nCordialement,\n"
               "Hélène Lefèvre\n",
-              [dict(short="FORMUL~1.PDF", long="Formulaire d’inscription – Hélène Lefèvre.pdf", data=MADE["T4"],
+              [dict(short="FORMUL~1.PDF", long="Formulaire d’inscription – Hélène Lefèvre.pdf",
+                    data=MADE["T4"],
                     mime="application/pdf", long_type=PT_STRING8)], 12, when(5, 10, 5, 37),
               "AQHcrHd4Qm3kq0m7TUmq8F1x7N0u6A==")
 
     # ---- HTML mail (form in the body) -----------------------------------------------------------
     r = CASES["H1"]["raw"]
     form_h, form_p = outlook_form_wingdings_table(r)
-    h = outlook_html(mso("Hi,") + MSO_EMPTY + mso("Please see my registration below.") + MSO_EMPTY + form_h
-                     + MSO_EMPTY + mso("Kind regards,") + mso("Chloé Martin") + mso("Health Information Services"))
-    p = "Hi,\n\nPlease see my registration below.\n\n" + form_p + "\nKind regards,\nChloé Martin\nHealth Information Services\n"
-    m = single(alternative(p, h, "windows-1252", "windows-1252"), "=?windows-1252?Q?Chlo=E9_Martin?= <chloe.martin@svha.org.au>",
+    h = outlook_html(mso("Hi,") + MSO_EMPTY + mso("Please see my registration below.") + MSO_EMPTY
+                     + form_h
+                     + MSO_EMPTY + mso("Kind regards,") + mso("Chloé Martin")
+                     + mso("Health Information Services"))
+    p = ("Hi,\n\nPlease see my registration below.\n\n" + form_p
+         + "\nKind regards,\nChloé Martin\nHealth Information Services\n")
+    m = single(alternative(p, h, "windows-1252", "windows-1252"),
+               "=?windows-1252?Q?Chlo=E9_Martin?= <chloe.martin@svha.org.au>",
                "OCS registration", date_header(when(5, 13, 30, 0)), outlook_id(13),
                outlook_headers("OCS registration", "AQHcrKn3x6Fb0vWnSlKjv2F8a1l0mQ=="))
     mail("m13_outlook_html_wingdings_table.eml", m, [("H1", "")],
-         "Outlook HTML (windows-1252 QP): label | answer tables, Wingdings þ/¨ before the statements; the text "
+         "Outlook HTML (windows-1252 QP): label | answer tables, Wingdings þ/¨ before the "
+         "statements; the text "
          "part lost the boxes and the tables")
 
     r = CASES["H2"]["raw"]
     form_h, form_p = outlook_form_next_cell(r)
-    h = outlook_html(mso("Hello,") + MSO_EMPTY + mso("My registration for the coding service:") + MSO_EMPTY
+    h = outlook_html(mso("Hello,") + MSO_EMPTY + mso("My registration for the coding service:")
+                     + MSO_EMPTY
                      + form_h + MSO_EMPTY + mso("Thanks, Aroha"))
     p = "Hello,\n\nMy registration for the coding service:\n\n" + form_p + "\nThanks, Aroha\n"
-    m = single(alternative(p, h, "windows-1252", "windows-1252"), "Aroha Ngata <Aroha.Ngata@innerwest.nsw.gov.au>",
-               "Occupation Coding Service Registration Form", date_header(when(5, 15, 2, 40)), outlook_id(14),
-               outlook_headers("Occupation Coding Service Registration Form", "AQHcrLMcZ0wTnb8IQk2lqv3y8c7e1w=="))
+    m = single(alternative(p, h, "windows-1252", "windows-1252"),
+               "Aroha Ngata <Aroha.Ngata@innerwest.nsw.gov.au>",
+               "Occupation Coding Service Registration Form", date_header(when(5, 15, 2, 40)),
+               outlook_id(14),
+               outlook_headers("Occupation Coding Service Registration Form",
+                               "AQHcrLMcZ0wTnb8IQk2lqv3y8c7e1w=="))
     mail("m14_outlook_html_glyph_next_cell.eml", m, [("H2", "")],
          "Outlook HTML: statement cell with ✔/☒/☐ in the next cell; the text part lost them")
 
@@ -2060,23 +2230,30 @@ def build_mails():
          "<p><b>Service required:</b><br>\n<input type=radio name=service%s> %s<br>\n"
          "<input type=radio name=service%s> %s</p>\n"
          "<p><b>Static agency IP address(es):</b> %s</p>\n"
-         "<p><b>Records you expect to code per day:</b> %s<br>\n<b>API calls you expect to make per day:</b> %s</p>\n"
+         "<p><b>Records you expect to code per day:</b> %s<br>\n<b>API calls you expect to make "
+         "per day:</b> %s</p>\n"
          "<p><input type=checkbox%s> %s</p>\n<p>Cheers,<br>Ben</p>\n</body></html>\n"
          % (html.escape(r["name"]), html.escape(r["org"]), html.escape(r["email"]),
             " checked" if r["terms"] else "", html.escape(TERMS_TEXT),
-            " checked" if pub else "", html.escape(PUBLIC_TEXT), " checked" if par else "", html.escape(PARTNER_TEXT),
+            " checked" if pub else "", html.escape(PUBLIC_TEXT), " checked" if par else "",
+            html.escape(PARTNER_TEXT),
             html.escape(r["ip"]), html.escape(r["records"]), html.escape(r["calls"]),
             " checked" if r["guide"] else "", html.escape(GUIDE_TEXT)))
-    p = ("Hello,\n\nI filled in the registration below.\n\nFull name: %s\nOrganisation: %s\nContact email: %s\n\n%s\n\n"
-         "Service required:\n%s\n%s\n\nStatic agency IP address(es): %s\n\nRecords you expect to code per day: %s\n"
+    p = ("Hello,\n\nI filled in the registration below.\n\nFull name: %s\nOrganisation: "
+         "%s\nContact email: %s\n\n%s\n\n"
+         "Service required:\n%s\n%s\n\nStatic agency IP address(es): %s\n\nRecords you expect to "
+         "code per day: %s\n"
          "API calls you expect to make per day: %s\n\n%s\n\nCheers,\nBen\n"
-         % (r["name"], r["org"], r["email"], TERMS_TEXT, PUBLIC_TEXT, PARTNER_TEXT, r["ip"], r["records"],
+         % (r["name"], r["org"], r["email"], TERMS_TEXT, PUBLIC_TEXT, PARTNER_TEXT, r["ip"],
+            r["records"],
             r["calls"], GUIDE_TEXT))
-    m = single(alternative(p, h), "Benjamin Cho <benjamin.cho@aifs.gov.au>", "OCS registration - AIFS",
+    m = single(alternative(p, h), "Benjamin Cho <benjamin.cho@aifs.gov.au>",
+               "OCS registration - AIFS",
                date_header(when(6, 8, 50, 12)), "<20260306085012.7d3f1a2b@aifs.gov.au>",
                [("User-Agent", "Roundcube Webmail/1.6.9")])
     mail("m15_html_input_checkbox.eml", m, [("H3", "")],
-         "HTML with <input type=checkbox checked> and radio buttons (UTF-8); the text part has no marks")
+         "HTML with <input type=checkbox checked> and radio buttons (UTF-8); the text part has no "
+         "marks")
 
     r = CASES["H4"]["raw"]
     form_h, form_p = outlook_form_paragraphs(r)
@@ -2084,20 +2261,26 @@ def build_mails():
                      + mso("Siobhán"))
     p = "Good morning,\n\n" + form_p + "\nMany thanks,\nSiobhán\n"
     m = single(alternative(p, h, "windows-1252", "windows-1252"),
-               "=?windows-1252?Q?Siobh=E1n_O=92Connor?= <siobhan.oconnor@tra.gov.au>", "Registration",
+               "=?windows-1252?Q?Siobh=E1n_O=92Connor?= <siobhan.oconnor@tra.gov.au>",
+               "Registration",
                date_header(when(6, 10, 11, 5)), outlook_id(16),
                outlook_headers("Registration", "AQHcrVf0p8z9Z3k2Q0eK9sM7w1a2bA=="))
     mail("m16_outlook_msonormal_both_services.eml", m, [("H4", "")],
-         "Outlook MsoNormal paragraphs, &nbsp; padding, =E1/=92 QP, Wingdings &#254;/&#168;; both services ticked")
+         "Outlook MsoNormal paragraphs, &nbsp; padding, =E1/=92 QP, Wingdings &#254;/&#168;; both "
+         "services ticked")
 
     # ---- replies --------------------------------------------------------------------------------
     r = CASES["P1"]["raw"]
     old = dict(r, ip="192.168.0.10", records="3000", calls="30000")
-    p = ("Hi team,\n\nSorry about that - corrected form below (our public range this time).\n\n" + plain_colon_form(r)
+    p = ("Hi team,\n\nSorry about that - corrected form below (our public range this time).\n\n"
+         + plain_colon_form(r)
          + "\nRegards,\nHamish\n\n"
-         "On Tue, 3 Mar 2026 at 10:02, Coding Service Registration <coding.service.registration@abs.gov.au> wrote:\n"
-         + quote("Dear Hamish,\n\nThank you for your registration. The IP address you gave (192.168.0.10) is a "
-                 "private address and cannot be allowlisted, and the API calls you expect (30000) are above the "
+         "On Tue, 3 Mar 2026 at 10:02, Coding Service Registration "
+         "<coding.service.registration@abs.gov.au> wrote:\n"
+         + quote("Dear Hamish,\n\nThank you for your registration. The IP address you gave "
+                 "(192.168.0.10) is a "
+                 "private address and cannot be allowlisted, and the API calls you expect (30000) "
+                 "are above the "
                  "Partner limit. Please send the form again.\n\nABS Occupation Coding Service\n\n"
                  "On Mon, 2 Mar 2026 at 16:40, Hamish Douglas <hamish.douglas@cdu.edu.au> wrote:\n"
                  + quote(plain_colon_form(old))))
@@ -2105,10 +2288,12 @@ def build_mails():
                "Re: Occupation Coding Service registration", date_header(when(3, 11, 47, 30)),
                "<a3c9e1f0-2b7d-4c55-9e8a-61f0d2b4c7e3@cdu.edu.au>",
                [("In-Reply-To", "<abs-ocs-0302-117@abs.gov.au>"),
-                ("References", "<b7e2d9c4-1f3a-4e6b-8d21-9a0c5e7f3b12@cdu.edu.au> <abs-ocs-0302-117@abs.gov.au>"),
+                ("References",
+                 "<b7e2d9c4-1f3a-4e6b-8d21-9a0c5e7f3b12@cdu.edu.au> <abs-ocs-0302-117@abs.gov.au>"),
                 ("User-Agent", "Mozilla Thunderbird")])
     mail("m17_reply_plain_quoted.eml", m, [("P1", "")],
-         "plain reply, new form on top, the old form (192.168.0.10, 30000 calls) quoted with > and > > below")
+         "plain reply, new form on top, the old form (192.168.0.10, 30000 calls) quoted with > and "
+         "> > below")
 
     r = CASES["P2"]["raw"]
     old = dict(r, terms=False, service="partner", ip="", records="1,000", calls="500")
@@ -2117,68 +2302,86 @@ def build_mails():
     staff = "Coding Service Registration <coding.service.registration@abs.gov.au>"
     me = "Fatima Rahimi <fatima.rahimi@multicultural.nsw.gov.au>"
     h = outlook_html(
-        mso("Hello,") + MSO_EMPTY + mso("Apologies, we only need the Public service. Updated form:") + MSO_EMPTY
-        + new_h + MSO_EMPTY + mso("Regards,") + mso("Fatima Rahimi") + mso("Multicultural NSW") + MSO_EMPTY
+        mso("Hello,") + MSO_EMPTY
+                     + mso("Apologies, we only need the Public service. Updated form:") + MSO_EMPTY
+        + new_h + MSO_EMPTY + mso("Regards,") + mso("Fatima Rahimi") + mso("Multicultural NSW")
+                     + MSO_EMPTY
         + outlook_quote_block(staff, "Wednesday, 4 March 2026 2:15 PM", me, "RE: OCS registration")
         + mso("Dear Fatima,") + MSO_EMPTY
-        + mso("The Terms of Use box is not ticked and the Partner service needs a static IP address. Please "
+        + mso("The Terms of Use box is not ticked and the Partner service needs a static IP "
+              "address. Please "
               "send the form again.") + MSO_EMPTY + mso("ABS Occupation Coding Service") + MSO_EMPTY
         + outlook_quote_block(me, "Tuesday, 3 March 2026 4:52 PM", staff, "OCS registration")
         + mso("Hi,") + MSO_EMPTY + old_h + MSO_EMPTY + mso("Fatima"))
     p = ("Hello,\n\nApologies, we only need the Public service. Updated form:\n\n" + new_p
          + "\nRegards,\nFatima Rahimi\nMulticultural NSW\n\n"
-         + outlook_quote_block(staff, "Wednesday, 4 March 2026 2:15 PM", me, "RE: OCS registration", False)
-         + "Dear Fatima,\n\nThe Terms of Use box is not ticked and the Partner service needs a static IP address. "
+         + outlook_quote_block(staff, "Wednesday, 4 March 2026 2:15 PM", me, "RE: OCS registration",
+                               False)
+         + "Dear Fatima,\n\nThe Terms of Use box is not ticked and the Partner service needs a "
+         "static IP address. "
            "Please send the form again.\n\nABS Occupation Coding Service\n\n"
-         + outlook_quote_block(me, "Tuesday, 3 March 2026 4:52 PM", staff, "OCS registration", False)
+         + outlook_quote_block(me, "Tuesday, 3 March 2026 4:52 PM", staff, "OCS registration",
+                               False)
          + "Hi,\n\n" + old_p + "\nFatima\n")
     m = single(alternative(p, h, "windows-1252", "windows-1252"), me, "RE: OCS registration",
                date_header(when(5, 9, 3, 16)), outlook_id(18),
                outlook_headers("OCS registration", "AQHcrKn3x6Fb0vWnSlKjv2F8a1l0mQAAC2bwgA==")
-               + [("In-Reply-To", "<abs-ocs-0304-221@abs.gov.au>"), ("References", "<abs-ocs-0304-221@abs.gov.au>")])
+               + [("In-Reply-To", "<abs-ocs-0304-221@abs.gov.au>"),
+                  ("References", "<abs-ocs-0304-221@abs.gov.au>")])
     mail("m18_reply_outlook_block.eml", m, [("P2", "")],
-         "Outlook reply: new form on top; below two From/Sent/To/Subject blocks, the old form (partner, no IP, "
-         "terms unticked) at the bottom; no > marks")
+         "Outlook reply: new form on top; below two From/Sent/To/Subject blocks, the old form "
+         "(partner, no IP, terms unticked) at the bottom; no > marks")
 
     r = CASES["P3"]["raw"]
     old = dict(r, email="ethan(at)brookskaur.com.au")
     new_text = plain_yes_no_form(r)
     old_text = plain_yes_no_form(old)
     attr = "On Wed, 4 Mar 2026 at 09:12, Ethan Brooks &lt;ethan@brookskaur.com.au&gt; wrote:"
-    h = ("<div dir=\"ltr\"><div>Hi again,</div><div><br></div><div>Fixed the email address, see below.</div>"
+    h = ("<div dir=\"ltr\"><div>Hi again,</div><div><br></div><div>Fixed the email address, see "
+         "below.</div>"
          "<div><br></div>" + html_lines(new_text) + "<div><br></div><div>Ethan</div></div><br>"
-         "<div class=\"gmail_quote gmail_quote_container\"><div dir=\"ltr\" class=\"gmail_attr\">" + attr + "<br></div>"
-         "<blockquote class=\"gmail_quote\" style=\"margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);"
-         "padding-left:1ex\"><div dir=\"ltr\">" + html_lines(old_text) + "</div>\n</blockquote></div>\n")
+         "<div class=\"gmail_quote gmail_quote_container\"><div dir=\"ltr\" class=\"gmail_attr\">"
+         + attr + "<br></div>"
+         "<blockquote class=\"gmail_quote\" style=\"margin:0px 0px 0px 0.8ex;border-left:1px solid "
+         "rgb(204,204,204);"
+         "padding-left:1ex\"><div dir=\"ltr\">" + html_lines(old_text)
+         + "</div>\n</blockquote></div>\n")
     p = ("Hi again,\n\nFixed the email address, see below.\n\n" + new_text + "\nEthan\n\n"
          + html.unescape(attr) + "\n\n" + quote(old_text))
     m = single(alternative(p, h), "Ethan Brooks <ethan@brookskaur.com.au>", "Re: OCS registration",
                date_header(when(4, 9, 40, 1)), gmail_id(19),
                [("In-Reply-To", gmail_id(190)), ("References", gmail_id(190))])
     mail("m19_reply_gmail_quote.eml", m, [("P3", "")],
-         "Gmail reply: new form on top, the old form (e-mail with (at)) in div.gmail_quote/blockquote and > lines")
+         "Gmail reply: new form on top, the old form (e-mail with (at)) in "
+         "div.gmail_quote/blockquote and > lines")
 
     r = CASES["X2"]["raw"]
     old = dict(r, ip="10.8.1.20", calls="25,000")
-    m = mixed("Lachlan Pike <lachlan.pike@sunshinecoast.qld.gov.au>", "RE: Occupation Coding Service registration",
+    m = mixed("Lachlan Pike <lachlan.pike@sunshinecoast.qld.gov.au>",
+              "RE: Occupation Coding Service registration",
               date_header(when(6, 14, 25, 0)), outlook_id(20),
-              outlook_headers("Occupation Coding Service registration", "AQHcrnq8Y1Mx7w0dQk+9n3L5pV2rHg==", True))
-    m.attach(text_part("Hi,\n\nUpdated form attached with the address our network team gave me.\n\nLachlan\n\n"
+              outlook_headers("Occupation Coding Service registration",
+                              "AQHcrnq8Y1Mx7w0dQk+9n3L5pV2rHg==", True))
+    m.attach(text_part("Hi,\n\nUpdated form attached with the address our network team gave "
+                       "me.\n\nLachlan\n\n"
                        + outlook_quote_block("Lachlan Pike <lachlan.pike@sunshinecoast.qld.gov.au>",
                                              "Thursday, 5 March 2026 3:10 PM", TO,
                                              "Occupation Coding Service registration", False)
-                       + "Hi, my answers are below.\n\n" + quote(plain_colon_form(old)), charset="us-ascii"))
+                       + "Hi, my answers are below.\n\n" + quote(plain_colon_form(old)),
+                       charset="us-ascii"))
     name = "OCS registration v2.docx"
     m.attach(file_part(MADE["X2"], DOCX_TYPE, name))
     mail("m20_reply_docx_quoted_old_form.eml", m, [("X2", name)],
-         "reply with the corrected DOCX attached; the old answers (10.8.1.20, 25,000 calls) quoted in the body")
+         "reply with the corrected DOCX attached; the old answers (10.8.1.20, 25,000 calls) quoted "
+         "in the body")
 
     # ---- forwards -------------------------------------------------------------------------------
     inner = mixed("Ming Zhou <ming.zhou@aic.gov.au>", "OCS registration",
                   date_header(when(5, 16, 5, 0)), outlook_id(210))
     del inner["To"]
     inner["To"] = "Data Services <data.services@aic.gov.au>"
-    inner.attach(text_part("Hi, here is the form for the coding service. Can you send it on?\nMing\n",
+    inner.attach(text_part("Hi, here is the form for the coding service. Can you send it "
+                           "on?\nMing\n",
                            charset="us-ascii"))
     name = "OCS registration - Ming Zhou.pdf"
     pdf_as_text = file_part(MADE["X3"], "text/plain", name)
@@ -2187,7 +2390,8 @@ def build_mails():
     m = mixed("Data Services <data.services@aic.gov.au>", "FW: OCS registration",
               date_header(when(6, 9, 15, 0)), outlook_id(21),
               outlook_headers("OCS registration", "AQHcrf1o2b3c4d5e6f7g8h9i0j1k2A==", True))
-    m.attach(text_part("Hello,\n\nForwarding Ming's registration (attached as the original message).\n\n"
+    m.attach(text_part("Hello,\n\nForwarding Ming's registration (attached as the original "
+                       "message).\n\n"
                        "Data Services\nAustralian Institute of Criminology\n", charset="us-ascii"))
     m.attach(MIMEMessage(inner))
     mail("m21_fwd_rfc822_pdf_as_text_plain.eml", m, [("X3", name)],
@@ -2195,29 +2399,39 @@ def build_mails():
 
     r = CASES["F2"]["raw"]
     fwd_head = ("---------- Forwarded message ---------\nFrom: Mia Rossi <mia.rossi@mq.edu.au>\n"
-                "Date: Thu, 5 Mar 2026 at 15:12\nSubject: Registration - Occupation Coding Service\n"
+                "Date: Thu, 5 Mar 2026 at 15:12\nSubject: Registration - Occupation Coding "
+                "Service\n"
                 "To: Tom Baxter <tom.baxter@mq.edu.au>\n")
     form = plain_colon_form(r)
-    p = ("Hi,\n\nForwarding Mia's registration as her mail is bouncing.\n\nCheers,\nTom\n\n" + fwd_head + "\n\n" + form)
-    h = ("<div dir=\"ltr\"><div>Hi,</div><div><br></div><div>Forwarding Mia's registration as her mail is "
-         "bouncing.</div><div><br></div><div>Cheers,</div><div>Tom</div><br><div class=\"gmail_quote "
-         "gmail_quote_container\"><div dir=\"ltr\" class=\"gmail_attr\">" + html.escape(fwd_head).replace("\n", "<br>")
+    p = ("Hi,\n\nForwarding Mia's registration as her mail is bouncing.\n\nCheers,\nTom\n\n"
+         + fwd_head + "\n\n" + form)
+    h = ("<div dir=\"ltr\"><div>Hi,</div><div><br></div><div>Forwarding Mia's registration as her "
+         "mail is "
+         "bouncing.</div><div><br></div><div>Cheers,</div><div>Tom</div><br><div "
+         "class=\"gmail_quote "
+         "gmail_quote_container\"><div dir=\"ltr\" class=\"gmail_attr\">"
+         + html.escape(fwd_head).replace("\n", "<br>")
          + "</div><br><br><div dir=\"ltr\">" + html_lines(form) + "</div></div></div>\n")
-    m = single(alternative(p, h), "Tom Baxter <tom.baxter@mq.edu.au>", "Fwd: Registration - Occupation Coding Service",
+    m = single(alternative(p, h), "Tom Baxter <tom.baxter@mq.edu.au>",
+               "Fwd: Registration - Occupation Coding Service",
                date_header(when(6, 11, 0, 45)), gmail_id(22))
     mail("m22_fwd_inline_gmail.eml", m, [("F2", "")],
-         "Gmail forward: the form only in the forwarded part (gmail_quote div), pronouns in brackets, IP in words")
+         "Gmail forward: the form only in the forwarded part (gmail_quote div), pronouns in "
+         "brackets, IP in words")
 
     r = CASES["F3"]["raw"]
     form_h, form_p = outlook_form_wingdings_table(r)
     jack = "Jack Thornton <jack.thornton@dva.gov.au>"
     pris = "Priscilla Grant <priscilla.grant@dva.gov.au>"
-    h = outlook_html(mso("Hi,") + MSO_EMPTY + mso("Please see Jack’s registration below – can you action?")
+    h = outlook_html(mso("Hi,") + MSO_EMPTY
+                     + mso("Please see Jack’s registration below – can you action?")
                      + MSO_EMPTY + mso("Thanks,") + mso("Priscilla") + MSO_EMPTY
-                     + outlook_quote_block(jack, "Thursday, 5 March 2026 10:41 AM", pris, "OCS registration form")
+                     + outlook_quote_block(jack, "Thursday, 5 March 2026 10:41 AM", pris,
+                                           "OCS registration form")
                      + mso("Hi Priscilla, here are my answers for the form:") + MSO_EMPTY + form_h)
     p = ("Hi,\n\nPlease see Jack’s registration below – can you action?\n\nThanks,\nPriscilla\n\n"
-         + outlook_quote_block(jack, "Thursday, 5 March 2026 10:41 AM", pris, "OCS registration form", False)
+         + outlook_quote_block(jack, "Thursday, 5 March 2026 10:41 AM", pris,
+                               "OCS registration form", False)
          + "Hi Priscilla, here are my answers for the form:\n\n" + form_p)
     m = single(alternative(p, h, "windows-1252", "windows-1252"), pris, "FW: OCS registration form",
                date_header(when(6, 13, 20, 0)), outlook_id(23),
@@ -2226,13 +2440,16 @@ def build_mails():
          "Outlook forward: the form table under the From/Sent/To/Subject block; no service ticked")
 
     r = CASES["F4"]["raw"]
-    inner = single(text_part("Hello,\n\nMy registration:\n\n" + plain_colon_form(r) + "\nPadraig\n", charset="us-ascii"),
+    inner = single(text_part("Hello,\n\nMy registration:\n\n" + plain_colon_form(r) + "\nPadraig\n",
+                             charset="us-ascii"),
                    "Padraig O'Neill <padraig.oneill@aad.gov.au>", "Coding service registration",
-                   date_header(when(5, 12, 0, 0)), "<3f6e2c1a-0b9d-4e7f-a1c2-5d8e9f0a1b2c@aad.gov.au>")
+                   date_header(when(5, 12, 0, 0)),
+                   "<3f6e2c1a-0b9d-4e7f-a1c2-5d8e9f0a1b2c@aad.gov.au>")
     m = mixed("Station Leader <station.leader@aad.gov.au>", "Fwd: Coding service registration",
               date_header(when(6, 15, 30, 0)), "<7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f@aad.gov.au>",
               [("User-Agent", "Mozilla Thunderbird")])
-    m.attach(text_part("Forwarding on Padraig's behalf (he is on station with limited mail).\n", charset="us-ascii"))
+    m.attach(text_part("Forwarding on Padraig's behalf (he is on station with limited mail).\n",
+                       charset="us-ascii"))
     fwd = MIMEMessage(inner)
     fwd.add_header("Content-Disposition", "inline")
     m.attach(fwd)
@@ -2240,23 +2457,29 @@ def build_mails():
          "forward as message/rfc822 whose own text body holds the form")
 
     # ---- encoded attachment names ---------------------------------------------------------------
-    m = mixed("Dmitri Volkov <dmitri.volkov@utas.edu.au>", encoded_word("Заявление - OCS", "windows-1251", "B"),
+    m = mixed("Dmitri Volkov <dmitri.volkov@utas.edu.au>", encoded_word("Заявление - OCS",
+                                                                        "windows-1251", "B"),
               date_header(when(9, 9, 5, 0)), "<1234567890.20260309090500@utas.edu.au>",
               [("X-Mailer", "The Bat! (v10.4.2)")])
-    m.attach(text_part("Здравствуйте!\n\nPlease find my registration form attached.\n\nДмитрий Волков\n",
+    m.attach(text_part("Здравствуйте!\n\nPlease find my registration form attached.\n\nДмитрий "
+                       "Волков\n",
                        charset="windows-1251"))
     m.attach(file_part(MADE["N1"], "application/pdf", None, raw_params=(
         "\r\n name*0*=windows-1251''%C7%E0%FF%E2%EB%E5;\r\n name*1*=%ED%E8%E5.pdf",
         "\r\n filename*0*=windows-1251''%C7%E0%FF%E2%EB%E5;\r\n filename*1*=%ED%E8%E5.pdf")))
     mail("m25_rfc2231_windows1251.eml", m, [("N1", "Заявление.pdf")],
-         "RFC 2231 continued name in windows-1251 (filename*0*=windows-1251''...; filename*1*=%ED%E8%E5.pdf)")
+         "RFC 2231 continued name in windows-1251 (filename*0*=windows-1251''...; "
+         "filename*1*=%ED%E8%E5.pdf)")
 
     m = mixed("Beatriz Souza <b.souza@griffith.edu.au>", "OCS registration",
-              date_header(when(9, 10, 30, 0)), "<e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b@griffith.edu.au>")
+              date_header(when(9, 10, 30, 0)),
+              "<e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b@griffith.edu.au>")
     m.attach(text_part("Olá,\n\nSegue em anexo o formulário / the form is attached.\n\nBeatriz\n"))
     m.attach(file_part(MADE["N2"], DOCX_TYPE, None, raw_params=(
-        "\r\n name*0*=UTF-8''Formul%C3;\r\n name*1*=%A1rio%20de%20registo%20;\r\n name*2=\"(final).docx\"",
-        "\r\n filename*0*=UTF-8''Formul%C3;\r\n filename*1*=%A1rio%20de%20registo%20;\r\n filename*2=\"(final).docx\"")))
+        "\r\n name*0*=UTF-8''Formul%C3;\r\n name*1*=%A1rio%20de%20registo%20;\r\n "
+                                                                "name*2=\"(final).docx\"",
+        "\r\n filename*0*=UTF-8''Formul%C3;\r\n filename*1*=%A1rio%20de%20registo%20;\r\n "
+                                                                "filename*2=\"(final).docx\"")))
     mail("m26_rfc2231_utf8_split.eml", m, [("N2", "Formulário de registo (final).docx")],
          "RFC 2231 UTF-8 name split inside a character (%C3 | %A1), last segment unencoded")
 
@@ -2264,22 +2487,27 @@ def build_mails():
     m = mixed("Katarzyna Nowak <k.nowak@curtin.edu.au>", "Rejestracja / registration",
               date_header(when(9, 11, 45, 0)), "<20260309114500.K7N@curtin.edu.au>",
               [("User-Agent", "Mozilla Thunderbird")])
-    m.attach(text_part("Dzień dobry,\n\nthe registration form is attached.\n\nKatarzyna\n", charset="iso-8859-2"))
-    words = encoded_word("Formularz Łódź", "iso-8859-2", "Q") + "\r\n " + encoded_word(" – rejestracja.doc", "utf-8", "B")
+    m.attach(text_part("Dzień dobry,\n\nthe registration form is attached.\n\nKatarzyna\n",
+                       charset="iso-8859-2"))
+    words = encoded_word("Formularz Łódź", "iso-8859-2",
+                         "Q") + "\r\n " + encoded_word(" – rejestracja.doc", "utf-8", "B")
     if "=?ISO-8859-2?Q?Formularz_=A3=F3d=BC?=" not in words:
         raise SystemExit("unexpected encoded word: " + words)
     m.attach(file_part(MADE["N3"], MSWORD, None, raw_params=(
         "\r\n name=\"%s\"" % words, "\r\n filename=\"%s\"" % words)))
     mail("m27_rfc2047_mixed_charsets.eml", m, [("N3", name)],
-         "RFC 2047 name in two encoded words of different charsets (ISO-8859-2 Q, UTF-8 B) on a .doc")
+         "RFC 2047 name in two encoded words of different charsets (ISO-8859-2 Q, UTF-8 B) on a "
+         ".doc")
 
     # ---- bracketed answers, stray bracket -------------------------------------------------------
     r = CASES["B1"]["raw"]
-    m = single(text_part("Hi,\n\nMy registration details:\n\n" + plain_colon_form(r) + "\nThanks,\nJordan\n"),
-               "Jordan Ellis <jordan.ellis@acu.edu.au>", "OCS registration", date_header(when(9, 13, 0, 0)),
-               outlook_id(28))
+    m = single(text_part("Hi,\n\nMy registration details:\n\n" + plain_colon_form(r)
+                         + "\nThanks,\nJordan\n"),
+               "Jordan Ellis <jordan.ellis@acu.edu.au>", "OCS registration",
+               date_header(when(9, 13, 0, 0)), outlook_id(28))
     mail("m28_body_brackets.eml", m, [("B1", "")],
-         "plain body; [they/them], [ACU], '2,500 [peak in March]', '250 [approx.]' are part of the answers")
+         "plain body; [they/them], [ACU], '2,500 [peak in March]', '250 [approx.]' are part of the "
+         "answers")
 
     r = CASES["B2"]["raw"]
     body = ("Hello,\n\nI copied the form into this email:\n\n"
@@ -2288,63 +2516,87 @@ def build_mails():
             "Terms of Use\n(X) %s\n\nService required\n( ) %s\n(X) %s\n%s [ %s ]\n\n"
             "Your expected use\n%s\n- %s [ %s ]\n- %s [ %s ]\n\nUser Guide agreement\n(X) %s\n\n"
             "Kind regards,\nPriya\n"
-            % (r["name"], r["org"], r["email"], TERMS_TEXT, PUBLIC_TEXT, PARTNER_TEXT, PARTNER_HELP, r["ip"],
+            % (r["name"], r["org"], r["email"], TERMS_TEXT, PUBLIC_TEXT, PARTNER_TEXT, PARTNER_HELP,
+               r["ip"],
                USE_TEXT, RECORDS_LABEL, r["records"], CALLS_LABEL, r["calls"], GUIDE_TEXT))
-    m = single(text_part(body, charset="us-ascii"), "Priya Venkataraman <priya.v@telstrahealth.com>",
+    m = single(text_part(body, charset="us-ascii"),
+               "Priya Venkataraman <priya.v@telstrahealth.com>",
                "Registration form", date_header(when(9, 14, 10, 0)), outlook_id(29))
     mail("m29_body_stray_bracket.eml", m, [("B2", "")],
-         "the form's [ ... ] blanks filled in the body; the name blank's ] deleted (a stray [ before the name)")
+         "the form's [ ... ] blanks filled in the body; the name blank's ] deleted (a stray [ "
+         "before the name)")
 
     # ---- free wording ---------------------------------------------------------------------------
     m = single(text_part(
-        "Hello,\n\nMy name is Dr Alistair Reid and I work at the University of Newcastle. We would like to "
-        "register for the Partner coding service so that we can code the occupation fields of a large cohort "
-        "study.\n\nPlease allowlist our static addresses from 134.148.5.10 to 134.148.5.40 (our research "
-        "computing servers). At peak we expect to code around 50,000 records a day, with about 2,000 API "
-        "calls a day.\n\nI have read and agree to the Terms of Use, and we will read and follow the User "
+        "Hello,\n\nMy name is Dr Alistair Reid and I work at the University of Newcastle. We would "
+                         "like to "
+        "register for the Partner coding service so that we can code the occupation fields of a "
+                         "large cohort "
+        "study.\n\nPlease allowlist our static addresses from 134.148.5.10 to 134.148.5.40 (our "
+                         "research "
+        "computing servers). At peak we expect to code around 50,000 records a day, with about "
+                         "2,000 API "
+        "calls a day.\n\nI have read and agree to the Terms of Use, and we will read and follow "
+                         "the User "
         "Guide when we integrate.\n\nYou can contact me at alistair.reid@newcastle.edu.au.\n\n"
         "Best wishes,\nAlistair\n", charset="us-ascii"),
-        "Alistair Reid <alistair.reid@newcastle.edu.au>", "Registration for the Occupation Coding Service",
+        "Alistair Reid <alistair.reid@newcastle.edu.au>",
+               "Registration for the Occupation Coding Service",
         date_header(when(10, 9, 0, 0)), outlook_id(30))
     mail("m30_free_wording_partner_range.eml", m, [("W1", "")],
-         "free wording: name, organisation, range 'from A to B', 'around 50,000', agreements in sentences")
+         "free wording: name, organisation, range 'from A to B', 'around 50,000', agreements in "
+         "sentences")
 
     m = single(text_part(
-        "Hi there,\n\nI'm Grace Liu from Hunter New England Health and we'd like access to the public coding "
-        "service for some ad hoc coding. We'd only code a few hundred records a day - say 300 - with maybe "
-        "300 API calls.\n\nI accept the terms of use.\n\nEmail me at grace.liu@health.nsw.gov.au if you need "
+        "Hi there,\n\nI'm Grace Liu from Hunter New England Health and we'd like access to the "
+                         "public coding "
+        "service for some ad hoc coding. We'd only code a few hundred records a day - say 300 - "
+                         "with maybe "
+        "300 API calls.\n\nI accept the terms of use.\n\nEmail me at grace.liu@health.nsw.gov.au "
+                         "if you need "
         "anything else.\n\nThanks\nGrace\n", charset="us-ascii"),
-        "Grace Liu <grace.liu@health.nsw.gov.au>", "Coding service access", date_header(when(10, 10, 20, 0)),
-        gmail_id(31))
+        "Grace Liu <grace.liu@health.nsw.gov.au>", "Coding service access",
+        date_header(when(10, 10, 20, 0)), gmail_id(31))
     mail("m31_free_wording_public.eml", m, [("W2", "")],
          "free wording; terms accepted in words, the User Guide never mentioned")
 
     m = single(text_part(
-        "Good afternoon,\n\nMy name is Tomasz Nowak, I work at Riverina Analytics. We need the Partner "
-        "service; please use 203.0.113.0/24 for our servers. We expect 20,000 records and 5,000 calls per "
+        "Good afternoon,\n\nMy name is Tomasz Nowak, I work at Riverina Analytics. We need the "
+                         "Partner "
+        "service; please use 203.0.113.0/24 for our servers. We expect 20,000 records and 5,000 "
+                         "calls per "
         "day at peak. I agree to the Terms of Use and to follow the User Guide.\n\n"
         "Contact: tomasz@riverinaanalytics.com.au\n\nTomasz\n", charset="us-ascii"),
         "Tomasz Nowak <tomasz@riverinaanalytics.com.au>", "OCS - partner service",
-        date_header(when(10, 13, 15, 0)), "<0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0@riverinaanalytics.com.au>")
+        date_header(when(10, 13, 15, 0)),
+               "<0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0@riverinaanalytics.com.au>")
     mail("m32_free_wording_documentation_ip.eml", m, [("W3", "")],
          "free wording with a documentation address block (203.0.113.0/24)")
 
     h = outlook_html(
         mso("Hi,") + MSO_EMPTY
-        + mso("I’m Nikhil Rao, director of Fernhill Data Pty Ltd, a two-person consultancy. We’d like to "
+        + mso("I’m Nikhil Rao, director of Fernhill Data Pty Ltd, a two-person consultancy. We’d "
+              "like to "
               "register for the Partner coding service.") + MSO_EMPTY
-        + mso("Our office internet is a home NBN connection, so the address 121.44.198.7 is dynamic and may "
+        + mso("Our office internet is a home NBN connection, so the address 121.44.198.7 is "
+              "dynamic and may "
               "change from time to time.") + MSO_EMPTY
-        + mso("We expect around 5k records a day at peak and about 1.5k API calls a day.") + MSO_EMPTY
+        + mso("We expect around 5k records a day at peak and about 1.5k API calls a day.")
+                     + MSO_EMPTY
         + mso("I agree to the Terms of Use and will follow the User Guide. My email is "
               "<a href=\"mailto:nikhil@fernhilldata.com.au\">nikhil@fernhilldata.com.au</a>.")
         + MSO_EMPTY + mso("Regards,") + mso("Nikhil"))
-    p = ("Hi,\n\nI’m Nikhil Rao, director of Fernhill Data Pty Ltd, a two-person consultancy. We’d like to register "
-         "for the Partner coding service.\n\nOur office internet is a home NBN connection, so the address "
-         "121.44.198.7 is dynamic and may change from time to time.\n\nWe expect around 5k records a day at peak "
-         "and about 1.5k API calls a day.\n\nI agree to the Terms of Use and will follow the User Guide. My email "
+    p = ("Hi,\n\nI’m Nikhil Rao, director of Fernhill Data Pty Ltd, a two-person consultancy. We’d "
+         "like to register "
+         "for the Partner coding service.\n\nOur office internet is a home NBN connection, so the "
+         "address "
+         "121.44.198.7 is dynamic and may change from time to time.\n\nWe expect around 5k records "
+         "a day at peak "
+         "and about 1.5k API calls a day.\n\nI agree to the Terms of Use and will follow the User "
+         "Guide. My email "
          "is nikhil@fernhilldata.com.au.\n\nRegards,\nNikhil\n")
-    m = single(alternative(p, h, "windows-1252", "windows-1252"), "Nikhil Rao <nikhil@fernhilldata.com.au>",
+    m = single(alternative(p, h, "windows-1252", "windows-1252"),
+               "Nikhil Rao <nikhil@fernhilldata.com.au>",
                "Partner service registration", date_header(when(10, 15, 0, 0)), outlook_id(33),
                outlook_headers("Partner service registration", "AQHcsB1k3m5o7q9s1u3w5y7a9c1e3g=="))
     mail("m33_free_wording_html_dynamic.eml", m, [("W4", "")],
@@ -2353,42 +2605,55 @@ def build_mails():
     # ---- not forms ------------------------------------------------------------------------------
     m = mixed("Publications <publications@nsmn.org.au>", "Annual Statistical Report 2024-25",
               date_header(when(10, 16, 0, 0)), "<pub-2025-annual.8842@nsmn.org.au>")
-    m.attach(text_part("Dear colleague,\n\nAs requested, please find attached our Annual Statistical Report "
+    m.attach(text_part("Dear colleague,\n\nAs requested, please find attached our Annual "
+                       "Statistical Report "
                        "2024-25.\n\nPublications team\n", charset="us-ascii"))
-    m.attach(file_part(MADE["publication"], "application/pdf", "NSMN Annual Statistical Report 2024-25.pdf"))
-    mail("m34_publication_pdf.eml", m, [], "a 20+ page report PDF mentioning organisations, numbers, e-mails, IPs")
+    m.attach(file_part(MADE["publication"], "application/pdf",
+                       "NSMN Annual Statistical Report 2024-25.pdf"))
+    mail("m34_publication_pdf.eml", m, [],
+         "a 20+ page report PDF mentioning organisations, numbers, e-mails, IPs")
 
-    m = mixed("Samira Haddad <samira.haddad@outlook.com>", "Application - APS 6 Data Analyst (2026/0147)",
+    m = mixed("Samira Haddad <samira.haddad@outlook.com>",
+              "Application - APS 6 Data Analyst (2026/0147)",
               date_header(when(11, 8, 30, 0)), outlook_id(35))
-    m.attach(text_part("Hello,\n\nPlease find my application checklist attached for the APS 6 Data Analyst role.\n\n"
+    m.attach(text_part("Hello,\n\nPlease find my application checklist attached for the APS 6 Data "
+                       "Analyst role.\n\n"
                        "Kind regards,\nSamira Haddad\n", charset="us-ascii"))
     m.attach(file_part(MADE["checklist"], DOCX_TYPE, "Application checklist - Samira Haddad.docx"))
-    mail("m35_job_checklist.eml", m, [], "a filled job-application checklist (Full name, Email, ☒ boxes, I agree)")
+    mail("m35_job_checklist.eml", m, [],
+         "a filled job-application checklist (Full name, Email, ☒ boxes, I agree)")
 
     m = mixed("Liam Fitzgerald <liam.fitzgerald@protonmail.com>", "Expression of interest",
               date_header(when(11, 9, 45, 0)), "<Lf8Qz2XkP0vN3mA7@protonmail.com>")
-    m.attach(text_part("Hi,\n\nI saw you are building a coding service and would love to help. CV attached.\n\n"
+    m.attach(text_part("Hi,\n\nI saw you are building a coding service and would love to help. CV "
+                       "attached.\n\n"
                        "Liam\n", charset="us-ascii"))
     m.attach(file_part(MADE["cv_doc"], MSWORD, "Liam Fitzgerald CV.doc"))
-    mail("m36_cv_doc.eml", m, [], "a CV as Word 97 .doc (Organisation:, Full name:, IP ranges, numbers)")
+    mail("m36_cv_doc.eml", m, [],
+         "a CV as Word 97 .doc (Organisation:, Full name:, IP ranges, numbers)")
 
-    m = mixed("Samuel Adeyemi <samuel.adeyemi@homeaffairs.gov.au>", "OCS registration + CV of our lead",
+    m = mixed("Samuel Adeyemi <samuel.adeyemi@homeaffairs.gov.au>",
+              "OCS registration + CV of our lead",
               date_header(when(11, 11, 0, 0)), outlook_id(37),
-              outlook_headers("OCS registration + CV of our lead", "AQHcsX2a4c6e8g0i2k4m6o8q0s2u4w==", True))
-    m.attach(text_part("Hello,\n\nOur registration form is attached, with the CV of the engineer who will lead "
+              outlook_headers("OCS registration + CV of our lead",
+                              "AQHcsX2a4c6e8g0i2k4m6o8q0s2u4w==", True))
+    m.attach(text_part("Hello,\n\nOur registration form is attached, with the CV of the engineer "
+                       "who will lead "
                        "the integration.\n\nSamuel\n", charset="us-ascii"))
     m.attach(file_part(MADE["cv_pdf"], "application/pdf", "CV - Liam Fitzgerald.pdf"))
     name = "OCS registration form.docx"
     m.attach(file_part(MADE["X4"], DOCX_TYPE, name))
-    mail("m37_cv_and_form.eml", m, [("X4", name)], "a CV (PDF) and the form (DOCX): one record, for the form")
+    mail("m37_cv_and_form.eml", m, [("X4", name)],
+         "a CV (PDF) and the form (DOCX): one record, for the form")
 
     # ---- photos and scans of the printed form ---------------------------------------------------
-    def related_mail(fname, key, sender, subject, moment, msgid, text, logo_bytes, logo_type, logo_name, cid,
+    def related_mail(fname, key, sender, subject, moment, msgid, text, logo_bytes, logo_type,
+                     logo_name, cid,
                      image_bytes, image_type, image_name, shape, extra=()):
         rel = MIMEMultipart("related")
-        body_h = ("<html><head><meta charset=\"utf-8\"></head><body>%s<p><img src=\"cid:%s\" width=\"180\" "
-                  "alt=\"logo\"></p></body></html>\n" % ("".join("<p>%s</p>" % html.escape(line)
-                                                                  for line in text.split("\n") if line), cid))
+        paras = "".join("<p>%s</p>" % html.escape(line) for line in text.split("\n") if line)
+        body_h = ("<html><head><meta charset=\"utf-8\"></head><body>%s<p><img src=\"cid:%s\" "
+                  "width=\"180\" alt=\"logo\"></p></body></html>\n" % (paras, cid))
         rel.attach(alternative(text, body_h))
         rel.attach(file_part(logo_bytes, logo_type, logo_name, "inline", cid=cid))
         m = mixed(sender, subject, date_header(moment), msgid, extra)
@@ -2398,24 +2663,32 @@ def build_mails():
 
     related_mail("m38_photo_jpeg_logo.eml", "I1", "Lucy Harrington <l.harrington@aims.gov.au>",
                  "Registration form (photo)", when(12, 9, 10, 0), outlook_id(38),
-                 "Hi,\nOur printer-scanner is broken, so here is a photo of the signed form.\nLucy Harrington\n"
+                 "Hi,\nOur printer-scanner is broken, so here is a photo of the signed form.\nLucy "
+                 "Harrington\n"
                  "Australian Institute of Marine Science",
-                 logo_png("AIMS", (0, 90, 140)), "image/png", "image001.png", "image001.png@01DCAD1F.2B3C4D50",
+                 logo_png("AIMS", (0, 90, 140)), "image/png", "image001.png",
+                 "image001.png@01DCAD1F.2B3C4D50",
                  MADE["I1"], "image/jpeg", "IMG_20260312_090412.jpg",
                  "JPEG phone photo of the printed form; an inline logo referenced by Content-ID")
     related_mail("m39_scan_png_logo.eml", "I2", "Marcus Webb <marcus.webb@education.gov.au>",
                  "Scanned registration form", when(12, 10, 30, 0), outlook_id(39),
                  "Good morning,\nPlease find the scanned registration form attached.\nMarcus Webb\n"
                  "Department of Education",
-                 logo_png("Education", (110, 30, 90)), "image/png", "image002.png", "image002.png@01DCAD2A.6E7F8090",
+                 logo_png("Education", (110, 30, 90)), "image/png", "image002.png",
+                 "image002.png@01DCAD2A.6E7F8090",
                  MADE["I2"], "image/png", "Scan_0312_1029.png",
-                 "PNG scan (200 dpi grey) of the printed form; an inline logo referenced by Content-ID")
-    related_mail("m40_photo_jpeg_signature.eml", "I3", "Yasmin Haddad <y.haddad@cityofadelaide.com.au>",
-                 "OCS form", when(12, 13, 0, 0), "<A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF@cityofadelaide.com.au>",
+                 "PNG scan (200 dpi grey) of the printed form; an inline logo referenced by "
+                 "Content-ID")
+    related_mail("m40_photo_jpeg_signature.eml", "I3",
+                 "Yasmin Haddad <y.haddad@cityofadelaide.com.au>",
+                 "OCS form", when(12, 13, 0, 0),
+                 "<A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF@cityofadelaide.com.au>",
                  "Hello,\nPhoto of our form attached.\nYasmin",
-                 signature_jpeg("Yasmin Haddad"), "image/jpeg", "signature.jpg", "sig-yh-2026@cityofadelaide.com.au",
+                 signature_jpeg("Yasmin Haddad"), "image/jpeg", "signature.jpg",
+                 "sig-yh-2026@cityofadelaide.com.au",
                  MADE["I3"], "image/jpeg", "form photo.jpeg",
-                 "JPEG photo of the printed form; an inline signature image referenced by Content-ID",
+                 "JPEG photo of the printed form; an inline signature image referenced by "
+                 "Content-ID",
                  [("X-Mailer", "iPhone Mail (22D72)")])
 
 
@@ -2433,10 +2706,13 @@ def tool_versions():
     from importlib.metadata import version
     return [" ".join(first_line(["soffice", "--version"]).split()[:2]),
             first_line(["qpdf", "--version"]),
-            "poppler " + (subprocess.run(["pdftoppm", "-v"], capture_output=True, text=True).stderr.split()[2]
-                          if subprocess.run(["pdftoppm", "-v"], capture_output=True, text=True).stderr else "?"),
+            "poppler " + (subprocess.run(["pdftoppm", "-v"], capture_output=True,
+                                         text=True).stderr.split()[2]
+                          if subprocess.run(["pdftoppm", "-v"], capture_output=True,
+                                            text=True).stderr else "?"),
             "Python %d.%d" % sys.version_info[:2]] + ["%s %s" % (p, version(p)) for p in
-                                                       ("python-docx", "pypdf", "Pillow", "olefile", "tnefparse",
+                                                       ("python-docx", "pypdf", "Pillow", "olefile",
+                                                        "tnefparse",
                                                         "msoffcrypto-tool")]
 
 
@@ -2452,12 +2728,14 @@ def write_readme():
     rows_forms = []
     for name, key, shape in FORM_FILES:
         rec = case_record(key, name)
-        rows_forms.append("| %s | %s | %s | %s |" % (name, rec["source"], flags_cell(rec), md_cell(shape)))
+        rows_forms.append("| %s | %s | %s | %s |" % (name, rec["source"], flags_cell(rec),
+                                                     md_cell(shape)))
     rows_mail = []
     for name, keys, shape in MAIL_FILES:
         recs = json.load(open(os.path.join(EXPECTED, name + ".json"), encoding="utf-8"))["records"]
         rows_mail.append("| %s | %s | %s | %s |" % (
-            name, "; ".join(r["source"] for r in recs), "; ".join(flags_cell(r) for r in recs), md_cell(shape)))
+            name, "; ".join(r["source"] for r in recs), "; ".join(flags_cell(r) for r in recs),
+                                                    md_cell(shape)))
     text = """# formats fixtures
 
 Every file format and mail shape applicants send that the first sets did not have (issue 14):
@@ -2513,8 +2791,8 @@ msoffcrypto-tool`. Built with: {tools}.
   two check boxes get the state Word writes and LibreOffice does not (`\\ffdefres1\\ffres25`, the
   untouched default, and `\\ffdefres1\\ffres0`, a default box unticked). WordPad RTF is written
   by hand as WordPad (RichEdit 10) writes it: `\\ansicpg1252`, `\\'hh` and `\\uN?` escapes, a
-  Wingdings font `\\f2` (`\\'fe` ticked box, `\\'a8` empty box, `\\u252\\'fc` tick), and the trailing
-  NUL byte.
+  Wingdings font `\\f2` (`\\'fe` ticked box, `\\'a8` empty box, `\\u252\\'fc` tick), and the
+  trailing NUL byte.
 - `winmail.dat`: written per MS-OXTNEF (signature, attTnefVersion, attOemCodepage,
   attMessageClass, dates, attMsgProps with an uncompressed PR_RTF_COMPRESSED body; per
   attachment attAttachRendData, attAttachModifyDate, attAttachTitle = the 8.3 name, attAttachData,
@@ -2587,7 +2865,8 @@ def main():
         build_mails()
     write_readme()
     total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(ROOT) for f in fs)
-    print("fixtures/formats: %d forms, %d mails, %.1f MB" % (len(FORM_FILES), len(MAIL_FILES), total / 1e6))
+    print("fixtures/formats: %d forms, %d mails, %.1f MB" % (len(FORM_FILES), len(MAIL_FILES),
+                                                             total / 1e6))
 
 
 if __name__ == "__main__":
