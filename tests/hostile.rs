@@ -12,7 +12,7 @@ mod make_hostile;
 use csv::parse_csv;
 
 use make_hostile::{Expect, SURNAME};
-use regintake::extract::worker;
+use regintake::extract::{Crash, Unreadable, worker};
 use regintake::limits::Limits;
 use regintake::mime::{Attachment, FileKind};
 use regintake::pipeline::Context;
@@ -134,12 +134,14 @@ fn a_batch_blames_only_the_attachment_the_worker_failed_on() {
             "form.pdf" => assert_eq!(result, &expected, "attachment {i}"),
             "x.png" => assert_eq!(result, &Ok(None), "attachment {i}"),
             "regintake-fault-abort.pdf" => {
-                let reason = result.as_ref().expect_err("abort must fail").0.clone();
-                assert!(reason.contains("crashed"), "{reason}");
+                let why = result.as_ref().expect_err("abort must fail");
+                assert!(matches!(why, Unreadable::ReaderCrashed { .. }), "{why:?}");
+                assert!(why.to_string().contains("crashed"), "{why}");
             }
             _ => {
-                let reason = result.as_ref().expect_err("sleep must fail").0.clone();
-                assert!(reason.contains("took longer than 3 s"), "{reason}");
+                let why = result.as_ref().expect_err("sleep must fail");
+                assert!(matches!(why, Unreadable::TimedOut { .. }), "{why:?}");
+                assert!(why.to_string().contains("took longer than 3 s"), "{why}");
             }
         }
     }
@@ -152,15 +154,43 @@ fn worker_death_costs_one_attachment_not_the_caller() {
     let pdf = small_pdf();
     let good = attachment("form.pdf", FileKind::Pdf, &pdf);
     let expected = regintake::extract::read_attachment(&good, &ctx.limits);
-    let cases = [
-        ("regintake-fault-abort.pdf", "crashed"),
-        ("regintake-fault-stack.pdf", "stack overflow"),
-        ("regintake-fault-memory.pdf", "ran out of memory"),
-        ("regintake-fault-loop.pdf", "took longer than 3 s"),
-        ("regintake-fault-sleep.docx", "took longer than 3 s"),
-        ("regintake-fault-panic.pdf", "reader failed"),
+    type KindCheck = fn(&Unreadable) -> bool;
+    let cases: [(&str, &str, KindCheck); 6] = [
+        ("regintake-fault-abort.pdf", "crashed (abort", |u| {
+            *u == Unreadable::ReaderCrashed {
+                crash: Crash::Signal {
+                    signal: libc::SIGABRT,
+                },
+            }
+        }),
+        ("regintake-fault-stack.pdf", "stack overflow", |u| {
+            *u == Unreadable::ReaderCrashed {
+                crash: Crash::StackOverflow,
+            }
+        }),
+        ("regintake-fault-memory.pdf", "ran out of memory", |u| {
+            *u == Unreadable::OutOfMemory { limit_mib: 512 }
+        }),
+        ("regintake-fault-loop.pdf", "took longer than 3 s", |u| {
+            matches!(
+                u,
+                Unreadable::TimedOut {
+                    deadline_ms: 3_000,
+                    ..
+                }
+            )
+        }),
+        ("regintake-fault-sleep.docx", "took longer than 3 s", |u| {
+            *u == Unreadable::TimedOut {
+                deadline_ms: 3_000,
+                cpu: false,
+            }
+        }),
+        ("regintake-fault-panic.pdf", "reader failed", |u| {
+            matches!(u, Unreadable::ReaderFailed { .. })
+        }),
     ];
-    for (name, want) in cases {
+    for (name, want, kind_is) in cases {
         let kind = if name.ends_with(".docx") {
             FileKind::Docx
         } else {
@@ -168,11 +198,13 @@ fn worker_death_costs_one_attachment_not_the_caller() {
         };
         let started = Instant::now();
         let got = worker::read_attachment(&attachment(name, kind, &pdf), &ctx);
-        let reason = match got {
-            Err(u) => u.0,
+        let why = match got {
+            Err(u) => u,
             Ok(d) => panic!("{name}: read as {d:?}"),
         };
-        println!("{name}: {reason:?} after {:?}", started.elapsed());
+        println!("{name}: {why:?} after {:?}", started.elapsed());
+        assert!(kind_is(&why), "{name}: {why:?}");
+        let reason = why.to_string();
         assert!(reason.contains(want), "{name}: {reason:?} lacks {want:?}");
         // The next attachment gets a fresh worker and is read normally.
         assert_eq!(
