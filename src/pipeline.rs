@@ -26,6 +26,16 @@ pub struct Context {
     pub worker_exe: Option<std::path::PathBuf>,
 }
 
+impl Context {
+    /// What `extract` needs of the context to read attachments.
+    pub fn read_options(&self) -> extract::ReadOptions<'_> {
+        extract::ReadOptions {
+            limits: &self.limits,
+            worker_exe: self.worker_exe.as_deref(),
+        }
+    }
+}
+
 /// Counts for the summary line every run ends with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -180,7 +190,7 @@ pub fn read_documents(messages: &[(&Parsed, &Vec<usize>)], ctx: &Context) -> Vec
         .iter()
         .flat_map(|(parsed, wanted)| wanted.iter().map(|&i| &parsed.message.attachments[i]))
         .collect();
-    let mut results = extract::worker::read_attachments(&all, ctx).into_iter();
+    let mut results = extract::worker::read_attachments(&all, ctx.read_options()).into_iter();
     messages
         .iter()
         .map(|(_, wanted)| results.by_ref().take(wanted.len()).collect())

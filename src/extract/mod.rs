@@ -37,6 +37,15 @@ impl Source {
     }
 }
 
+/// How attachments are read: within which limits, and in which worker program (`regintake
+/// worker`); `worker_exe: None` reads them in this process (library callers, tests). Callers
+/// higher up the pipeline lend theirs.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    pub limits: &'a Limits,
+    pub worker_exe: Option<&'a std::path::Path>,
+}
+
 /// Tick mark written into text for a ticked box (check-box control, legacy form field, AcroForm
 /// check box, Wingdings symbol), so that the form reader sees every kind of box the same way.
 pub const TICKED: char = '☒';

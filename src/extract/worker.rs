@@ -13,10 +13,9 @@
 //! logs what the child wrote to stderr through its own log format.
 //! The child is given no config (and no REGINTAKE_* variables), so it holds no secret to log.
 
-use super::{Crash, Document, Unreadable};
+use super::{Crash, Document, ReadOptions, Unreadable};
 use crate::limits::Limits;
 use crate::mime::{Attachment, FileKind};
-use crate::pipeline::Context;
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -69,9 +68,13 @@ thread_local! {
     static WORKER: RefCell<Option<WorkerProcess>> = const { RefCell::new(None) };
 }
 
-/// Reads one attachment: in a worker process when `ctx.worker_exe` is set, else in this process.
-pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Document>, Unreadable> {
-    read_attachments(&[att], ctx)
+/// Reads one attachment: in a worker process when `opts.worker_exe` is set, else in this
+/// process.
+pub fn read_attachment(
+    att: &Attachment,
+    opts: ReadOptions<'_>,
+) -> Result<Option<Document>, Unreadable> {
+    read_attachments(&[att], opts)
         .pop()
         .unwrap_or(Err(Unreadable::NoAnswer))
 }
@@ -82,7 +85,7 @@ pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Documen
 /// one, that one is blamed and the rest go to a fresh child.
 pub fn read_attachments(
     atts: &[&Attachment],
-    ctx: &Context,
+    opts: ReadOptions<'_>,
 ) -> Vec<Result<Option<Document>, Unreadable>> {
     let mut results: Vec<Option<Result<Option<Document>, Unreadable>>> =
         atts.iter().map(|_| None).collect();
@@ -90,20 +93,20 @@ pub fn read_attachments(
     for (i, att) in atts.iter().enumerate() {
         // Kinds that hold no form or are refused without parsing, and attachments refused by
         // size before any parsing: nothing to isolate.
-        let isolate = ctx.worker_exe.is_some()
+        let isolate = opts.worker_exe.is_some()
             && worker_kind(att.kind).is_some()
-            && att.bytes.len() as u64 <= ctx.limits.max_attachment_bytes;
+            && att.bytes.len() as u64 <= opts.limits.max_attachment_bytes;
         if isolate {
             queue.push_back(i);
         } else {
-            results[i] = Some(read_in_process(att, &ctx.limits));
+            results[i] = Some(read_in_process(att, opts.limits));
         }
     }
-    if let Some(exe) = &ctx.worker_exe
+    if let Some(exe) = opts.worker_exe
         && !queue.is_empty()
     {
         WORKER.with(|cell| {
-            read_through_worker(&mut cell.borrow_mut(), exe, atts, queue, &mut results, ctx)
+            read_through_worker(&mut cell.borrow_mut(), exe, atts, queue, &mut results, opts)
         });
     }
     results
@@ -130,20 +133,20 @@ fn read_through_worker(
     atts: &[&Attachment],
     mut queue: VecDeque<usize>,
     results: &mut [Option<Result<Option<Document>, Unreadable>>],
-    ctx: &Context,
+    opts: ReadOptions<'_>,
 ) {
     while !queue.is_empty() {
         // A worker that died while idle (killed from outside) is replaced, so no attachment
         // is blamed for it.
         let reusable = slot.as_mut().is_some_and(|w| {
             w.exe == *exe
-                && w.limits == ctx.limits
+                && w.limits == *opts.limits
                 && w.served < REQUESTS_PER_WORKER
                 && w.is_alive()
         });
         if !reusable {
             *slot = None; // Drop kills and reaps the old one.
-            match WorkerProcess::spawn(exe, &ctx.limits) {
+            match WorkerProcess::spawn(exe, opts.limits) {
                 Ok(w) => *slot = Some(w),
                 Err(e) => {
                     if !SPAWN_WARNED.swap(true, Ordering::Relaxed) {
@@ -154,7 +157,7 @@ fn read_through_worker(
                         );
                     }
                     for i in queue.drain(..) {
-                        results[i] = Some(read_in_process(atts[i], &ctx.limits));
+                        results[i] = Some(read_in_process(atts[i], opts.limits));
                     }
                     return;
                 }
