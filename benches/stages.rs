@@ -145,10 +145,10 @@ fn worker_round_trip(c: &mut Criterion) {
             continue;
         };
         g.bench_function(format!("in_process/{name}"), |b| {
-            b.iter(|| extract::worker::read_attachment(black_box(&att), &in_process))
+            b.iter(|| extract::worker::read_attachment(black_box(&att), in_process.read_options()))
         });
         g.bench_function(format!("worker_process/{name}"), |b| {
-            b.iter(|| extract::worker::read_attachment(black_box(&att), &isolated))
+            b.iter(|| extract::worker::read_attachment(black_box(&att), isolated.read_options()))
         });
     }
     g.finish();

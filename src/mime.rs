@@ -49,7 +49,94 @@ pub struct ParsedMessage {
     /// forwarded messages, in order.
     pub body_text: String,
     /// Problems met while parsing (limits hit, undecodable parts); the message is still used.
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl ParsedMessage {
+    /// The message was over `max_message_bytes`: only its head was read.
+    pub fn is_oversized(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p, Problem::MessageTooLarge { .. }))
+    }
+}
+
+/// Something the MIME stage could not read, or read only in part. `Display` is the note staff
+/// read on the record; serialised as that note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Over `max_message_bytes`: only the head was read (headers, for the key and sender).
+    MessageTooLarge { bytes: u64, limit: u64 },
+    /// Nothing that parses as message headers.
+    NoHeaders,
+    /// So many forwarded-message or digest parts that the body was not parsed at all.
+    TooManyNestedMessages { markers: usize },
+    /// A forwarded message (opened here, not by mail-parser) nests too many messages.
+    ForwardNestsTooMany,
+    /// Parts nested deeper than `max_mime_depth` were skipped.
+    TooDeep { max_depth: usize },
+    /// Parts past `max_mime_parts` were skipped.
+    TooManyParts { max_parts: usize },
+    /// An attachment over `max_attachment_bytes` (kept, and refused by `extract`).
+    AttachmentTooLarge {
+        filename: String,
+        bytes: usize,
+        limit: u64,
+    },
+    /// An attachment whose transfer encoding is broken; read as it is.
+    BadlyEncoded { filename: String },
+    /// The MIME parser failed on the message.
+    ParserFailed { reason: String },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::MessageTooLarge { bytes, limit } => {
+                write!(
+                    f,
+                    "message is {bytes} bytes, over the {limit} byte limit: not read"
+                )
+            }
+            Problem::NoHeaders => f.write_str("no message headers found"),
+            Problem::TooManyNestedMessages { markers } => write!(
+                f,
+                "message holds {markers} forwarded-message or digest parts, over the limit: body not read"
+            ),
+            Problem::ForwardNestsTooMany => {
+                f.write_str("a forwarded message nests too many messages: not read")
+            }
+            Problem::TooDeep { max_depth } => write!(
+                f,
+                "MIME parts nested deeper than {max_depth} levels were not read"
+            ),
+            Problem::TooManyParts { max_parts } => write!(
+                f,
+                "message has more than {max_parts} MIME parts: the rest were not read"
+            ),
+            Problem::AttachmentTooLarge {
+                filename,
+                bytes,
+                limit,
+            } => write!(
+                f,
+                "attachment \"{filename}\" is {bytes} bytes, over the {limit} byte limit"
+            ),
+            Problem::BadlyEncoded { filename } => write!(
+                f,
+                "attachment \"{filename}\" is not properly encoded; read as is"
+            ),
+            Problem::ParserFailed { reason } => {
+                write!(f, "the MIME parser failed on this message: {reason}")
+            }
+        }
+    }
+}
+
+impl serde::Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// Most `message/…` and `multipart/digest` mentions accepted before the body is not parsed:
@@ -57,20 +144,37 @@ pub struct ParsedMessage {
 /// levels could overflow a worker's stack (which no `catch_unwind` can catch).
 const MAX_NESTED_MESSAGE_MARKERS: usize = 1_000;
 
+/// How much of an oversized message is parsed: enough for its headers.
+const OVERSIZED_HEAD_BYTES: usize = 256 << 10;
+
 /// Parses one message. Never panics; a message mail-parser cannot parse at all gives an empty
-/// `ParsedMessage` with a problem.
+/// `ParsedMessage` with a problem. A message over `max_message_bytes` is not read: only its
+/// head is parsed (for the key and sender), with a `MessageTooLarge` problem.
 pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
+    if raw.len() as u64 > limits.max_message_bytes {
+        let mut m = parse_guarded(&raw[..raw.len().min(OVERSIZED_HEAD_BYTES)], limits);
+        m.attachments.clear();
+        m.body_text.clear();
+        m.problems.push(Problem::MessageTooLarge {
+            bytes: raw.len() as u64,
+            limit: limits.max_message_bytes,
+        });
+        return m;
+    }
+    parse_guarded(raw, limits)
+}
+
+fn parse_guarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         parse_unguarded(raw, limits)
     })) {
         Ok(parsed) => parsed,
-        Err(panic) => {
-            let why = crate::panic_text(&*panic);
-            ParsedMessage {
-                problems: vec![format!("the MIME parser failed on this message: {why}")],
-                ..Default::default()
-            }
-        }
+        Err(panic) => ParsedMessage {
+            problems: vec![Problem::ParserFailed {
+                reason: crate::panic_text(&*panic),
+            }],
+            ..Default::default()
+        },
     }
 }
 
@@ -93,7 +197,7 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
     };
     let Some(message) = parsed else {
         return ParsedMessage {
-            problems: vec!["no message headers found".to_string()],
+            problems: vec![Problem::NoHeaders],
             ..Default::default()
         };
     };
@@ -108,9 +212,8 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
         ..Default::default()
     };
     if headers_only {
-        out.problems.push(format!(
-            "message holds {markers} forwarded-message or digest parts, over the limit: body not read"
-        ));
+        out.problems
+            .push(Problem::TooManyNestedMessages { markers });
         return out;
     }
     let mut walker = Walker {
@@ -333,7 +436,7 @@ struct Walker<'a> {
     depth_limit_hit: bool,
     bodies: Vec<String>,
     attachments: Vec<Attachment>,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
 }
 
 impl Walker<'_> {
@@ -344,10 +447,9 @@ impl Walker<'_> {
     fn note_depth_limit(&mut self) {
         if !self.depth_limit_hit {
             self.depth_limit_hit = true;
-            self.problems.push(format!(
-                "MIME parts nested deeper than {} levels were not read",
-                self.limits.max_mime_depth
-            ));
+            self.problems.push(Problem::TooDeep {
+                max_depth: self.limits.max_mime_depth,
+            });
         }
     }
 
@@ -400,9 +502,7 @@ impl Walker<'_> {
                     if part_depth + 1 > self.limits.max_mime_depth {
                         self.note_depth_limit();
                     } else if nested_message_markers(bytes) > self.marker_limit() {
-                        self.problems.push(
-                            "a forwarded message nests too many messages: not read".to_string(),
-                        );
+                        self.problems.push(Problem::ForwardNestsTooMany);
                     } else if let Some(nested) = self.parser.parse(bytes.as_ref()) {
                         self.walk_message(&nested, part_depth + 1);
                     } else {
@@ -442,10 +542,9 @@ impl Walker<'_> {
             if self.parts_seen >= self.limits.max_mime_parts {
                 if !self.parts_limit_hit {
                     self.parts_limit_hit = true;
-                    self.problems.push(format!(
-                        "message has more than {} MIME parts: the rest were not read",
-                        self.limits.max_mime_parts
-                    ));
+                    self.problems.push(Problem::TooManyParts {
+                        max_parts: self.limits.max_mime_parts,
+                    });
                 }
                 break;
             }
@@ -483,17 +582,16 @@ impl Walker<'_> {
             .unwrap_or_default()
             .to_ascii_lowercase();
         if bytes.len() as u64 > self.limits.max_attachment_bytes {
-            self.problems.push(format!(
-                "attachment \"{}\" is {} bytes, over the {} byte limit",
-                filename,
-                bytes.len(),
-                self.limits.max_attachment_bytes
-            ));
+            self.problems.push(Problem::AttachmentTooLarge {
+                filename: filename.clone(),
+                bytes: bytes.len(),
+                limit: self.limits.max_attachment_bytes,
+            });
         }
         if part.is_encoding_problem {
-            self.problems.push(format!(
-                "attachment \"{filename}\" is not properly encoded; read as is"
-            ));
+            self.problems.push(Problem::BadlyEncoded {
+                filename: filename.clone(),
+            });
         }
         let kind = sniff(&bytes, &content_type, &filename);
         self.attachments.push(Attachment {

@@ -26,6 +26,16 @@ pub struct Context {
     pub worker_exe: Option<std::path::PathBuf>,
 }
 
+impl Context {
+    /// What `extract` needs of the context to read attachments.
+    pub fn read_options(&self) -> extract::ReadOptions<'_> {
+        extract::ReadOptions {
+            limits: &self.limits,
+            worker_exe: self.worker_exe.as_deref(),
+        }
+    }
+}
+
 /// Counts for the summary line every run ends with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -119,21 +129,8 @@ impl Parsed {
 /// Parses a raw message's MIME structure and works out its key and received time.
 pub fn parse_message(raw: &RawMessage, ctx: &Context) -> Parsed {
     let raw_sha256 = sha256_hex(&raw.bytes);
-    let message = if raw.bytes.len() as u64 > ctx.limits.max_message_bytes {
-        // Too large to parse safely: keep only what is needed to account for it.
-        let head_len = raw.bytes.len().min(256 << 10);
-        let mut m = mime::parse(&raw.bytes[..head_len], &ctx.limits);
-        m.attachments.clear();
-        m.body_text.clear();
-        m.problems.push(format!(
-            "message is {} bytes, over the {} byte limit: not read",
-            raw.bytes.len(),
-            ctx.limits.max_message_bytes
-        ));
-        m
-    } else {
-        mime::parse(&raw.bytes, &ctx.limits)
-    };
+    // An oversized message is parsed only as far as its headers (`Problem::MessageTooLarge`).
+    let message = mime::parse(&raw.bytes, &ctx.limits);
     let key = message_key(message.message_id.as_deref(), &raw_sha256);
     let received_at = raw
         .internal_date
@@ -165,7 +162,7 @@ pub type ReadResult = Result<Option<Document>, extract::Unreadable>;
 /// Where in a message's attachments its forms may be: the kinds that can hold one, each file
 /// once (the same file attached twice is one form). None for an oversized message.
 pub fn form_attachments(parsed: &Parsed) -> Vec<usize> {
-    if is_oversized(&parsed.message) {
+    if parsed.message.is_oversized() {
         return Vec::new();
     }
     // Compared by content (a fast hash, then the bytes): no digest is kept, so none is needed.
@@ -193,18 +190,11 @@ pub fn read_documents(messages: &[(&Parsed, &Vec<usize>)], ctx: &Context) -> Vec
         .iter()
         .flat_map(|(parsed, wanted)| wanted.iter().map(|&i| &parsed.message.attachments[i]))
         .collect();
-    let mut results = extract::worker::read_attachments(&all, ctx).into_iter();
+    let mut results = extract::worker::read_attachments(&all, ctx.read_options()).into_iter();
     messages
         .iter()
         .map(|(_, wanted)| results.by_ref().take(wanted.len()).collect())
         .collect()
-}
-
-fn is_oversized(message: &ParsedMessage) -> bool {
-    message
-        .problems
-        .iter()
-        .any(|p| p.contains("over the") && p.starts_with("message is"))
 }
 
 /// The ledger entry of a parsed message whose form attachments have been read (`documents`,
@@ -217,12 +207,14 @@ pub fn finish_message_with(
     ctx: &Context,
 ) -> NewMessage {
     let due_by = holidays::due_by(parsed.received_at, &ctx.rules.extra_holidays);
-    let records = if is_oversized(&parsed.message) {
-        vec![unreadable_record(
-            "",
-            &parsed.message.problems.join("; "),
-            due_by,
-        )]
+    let records = if parsed.message.is_oversized() {
+        let notes: Vec<String> = parsed
+            .message
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        vec![unreadable_record("", &notes.join("; "), due_by)]
     } else {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             records_for(&parsed.message, wanted, documents, ctx, due_by)
@@ -260,7 +252,7 @@ fn records_for(
     for (&i, read) in wanted.iter().zip(documents) {
         let att = &message.attachments[i];
         match read {
-            Err(why) => records.push(unreadable_record(&att.filename, &why.0, due_by)),
+            Err(why) => records.push(unreadable_record(&att.filename, &why.to_string(), due_by)),
             Ok(None) => {}
             Ok(Some(doc)) => {
                 if let Some(record) = record_for_document(&doc, &att.filename, ctx, due_by) {

@@ -700,7 +700,7 @@ fn odt_radio_buttons_and_list_box() {
 fn unreadable(result: Result<Document, regintake::extract::Unreadable>) -> String {
     match result {
         Ok(doc) => panic!("expected Unreadable, read {} lines", doc.lines.len()),
-        Err(e) => e.0,
+        Err(e) => e.to_string(),
     }
 }
 

@@ -12,10 +12,9 @@ mod make_hostile;
 use csv::parse_csv;
 
 use make_hostile::{Expect, SURNAME};
-use regintake::extract::worker;
+use regintake::extract::{Crash, ReadOptions, Unreadable, worker};
 use regintake::limits::Limits;
 use regintake::mime::{Attachment, FileKind};
-use regintake::pipeline::Context;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -80,37 +79,55 @@ fn small_pdf() -> Vec<u8> {
     out
 }
 
-/// A worker context whose workers fail on request (`test_faults`); keep the directory alive.
-#[cfg(debug_assertions)]
-fn faulty_worker_ctx(deadline_ms: u64) -> (tempfile::TempDir, Context) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ctx = worker_ctx(faulty_worker_exe(dir.path()), deadline_ms);
-    (dir, ctx)
+/// Attachment reading through a worker program, with a deadline and a 512 MiB memory limit.
+struct Workers {
+    limits: Limits,
+    exe: PathBuf,
+    /// Where a faulty worker's wrapper lives, kept while the setup is used.
+    _dir: Option<tempfile::TempDir>,
 }
 
-fn worker_ctx(exe: PathBuf, deadline_ms: u64) -> Context {
-    Context {
+impl Workers {
+    fn opts(&self) -> ReadOptions<'_> {
+        ReadOptions {
+            limits: &self.limits,
+            worker_exe: Some(&self.exe),
+        }
+    }
+}
+
+/// Workers that fail on request (`test_faults`).
+#[cfg(debug_assertions)]
+fn faulty_workers(deadline_ms: u64) -> Workers {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut workers = workers(faulty_worker_exe(dir.path()), deadline_ms);
+    workers._dir = Some(dir);
+    workers
+}
+
+fn workers(exe: PathBuf, deadline_ms: u64) -> Workers {
+    Workers {
         limits: Limits {
             attachment_deadline_ms: deadline_ms,
             worker_memory_bytes: 512 << 20,
             ..Limits::default()
         },
-        worker_exe: Some(exe),
-        ..Context::default()
+        exe,
+        _dir: None,
     }
 }
 
 #[test]
 fn worker_gives_the_same_document_as_reading_in_process() {
-    let ctx = worker_ctx(bin(), 20_000);
+    let setup = workers(bin(), 20_000);
     let pdf = small_pdf();
     let att = attachment("form.pdf", FileKind::Pdf, &pdf);
-    let in_process = regintake::extract::read_attachment(&att, &ctx.limits);
-    let via_worker = worker::read_attachment(&att, &ctx);
+    let in_process = regintake::extract::read_attachment(&att, &setup.limits);
+    let via_worker = worker::read_attachment(&att, setup.opts());
     assert_eq!(via_worker, in_process);
     // Kinds that hold no form are answered without a worker, the same way.
     let png = attachment("x.png", FileKind::Image, b"\x89PNG\r\n\x1a\n");
-    assert_eq!(worker::read_attachment(&png, &ctx), Ok(None));
+    assert_eq!(worker::read_attachment(&png, setup.opts()), Ok(None));
 }
 
 /// Attachments sent to a worker together: a child that dies or stalls on one costs that one
@@ -118,28 +135,30 @@ fn worker_gives_the_same_document_as_reading_in_process() {
 #[cfg(debug_assertions)]
 #[test]
 fn a_batch_blames_only_the_attachment_the_worker_failed_on() {
-    let (_dir, ctx) = faulty_worker_ctx(3_000);
+    let setup = faulty_workers(3_000);
     let pdf = small_pdf();
     let good = attachment("form.pdf", FileKind::Pdf, &pdf);
-    let expected = regintake::extract::read_attachment(&good, &ctx.limits);
+    let expected = regintake::extract::read_attachment(&good, &setup.limits);
     assert!(matches!(expected, Ok(Some(_))), "{expected:?}");
     let abort = attachment("regintake-fault-abort.pdf", FileKind::Pdf, &pdf);
     let sleep = attachment("regintake-fault-sleep.docx", FileKind::Docx, &pdf);
     let png = attachment("x.png", FileKind::Image, b"\x89PNG\r\n\x1a\n");
     let batch = [&good, &abort, &good, &png, &good, &sleep, &good, &good];
-    let got = worker::read_attachments(&batch, &ctx);
+    let got = worker::read_attachments(&batch, setup.opts());
     assert_eq!(got.len(), batch.len());
     for (i, (att, result)) in batch.iter().zip(&got).enumerate() {
         match att.filename.as_str() {
             "form.pdf" => assert_eq!(result, &expected, "attachment {i}"),
             "x.png" => assert_eq!(result, &Ok(None), "attachment {i}"),
             "regintake-fault-abort.pdf" => {
-                let reason = result.as_ref().expect_err("abort must fail").0.clone();
-                assert!(reason.contains("crashed"), "{reason}");
+                let why = result.as_ref().expect_err("abort must fail");
+                assert!(matches!(why, Unreadable::ReaderCrashed { .. }), "{why:?}");
+                assert!(why.to_string().contains("crashed"), "{why}");
             }
             _ => {
-                let reason = result.as_ref().expect_err("sleep must fail").0.clone();
-                assert!(reason.contains("took longer than 3 s"), "{reason}");
+                let why = result.as_ref().expect_err("sleep must fail");
+                assert!(matches!(why, Unreadable::TimedOut { .. }), "{why:?}");
+                assert!(why.to_string().contains("took longer than 3 s"), "{why}");
             }
         }
     }
@@ -148,35 +167,65 @@ fn a_batch_blames_only_the_attachment_the_worker_failed_on() {
 #[cfg(debug_assertions)]
 #[test]
 fn worker_death_costs_one_attachment_not_the_caller() {
-    let (_dir, ctx) = faulty_worker_ctx(3_000);
+    let setup = faulty_workers(3_000);
     let pdf = small_pdf();
     let good = attachment("form.pdf", FileKind::Pdf, &pdf);
-    let expected = regintake::extract::read_attachment(&good, &ctx.limits);
-    let cases = [
-        ("regintake-fault-abort.pdf", "crashed"),
-        ("regintake-fault-stack.pdf", "stack overflow"),
-        ("regintake-fault-memory.pdf", "ran out of memory"),
-        ("regintake-fault-loop.pdf", "took longer than 3 s"),
-        ("regintake-fault-sleep.docx", "took longer than 3 s"),
-        ("regintake-fault-panic.pdf", "reader failed"),
+    let expected = regintake::extract::read_attachment(&good, &setup.limits);
+    type KindCheck = fn(&Unreadable) -> bool;
+    let cases: [(&str, &str, KindCheck); 6] = [
+        ("regintake-fault-abort.pdf", "crashed (abort", |u| {
+            *u == Unreadable::ReaderCrashed {
+                crash: Crash::Signal {
+                    signal: libc::SIGABRT,
+                },
+            }
+        }),
+        ("regintake-fault-stack.pdf", "stack overflow", |u| {
+            *u == Unreadable::ReaderCrashed {
+                crash: Crash::StackOverflow,
+            }
+        }),
+        ("regintake-fault-memory.pdf", "ran out of memory", |u| {
+            *u == Unreadable::OutOfMemory { limit_mib: 512 }
+        }),
+        ("regintake-fault-loop.pdf", "took longer than 3 s", |u| {
+            matches!(
+                u,
+                Unreadable::TimedOut {
+                    deadline_ms: 3_000,
+                    ..
+                }
+            )
+        }),
+        ("regintake-fault-sleep.docx", "took longer than 3 s", |u| {
+            *u == Unreadable::TimedOut {
+                deadline_ms: 3_000,
+                cpu: false,
+            }
+        }),
+        ("regintake-fault-panic.pdf", "reader failed", |u| {
+            matches!(u, Unreadable::ReaderFailed { .. })
+        }),
     ];
-    for (name, want) in cases {
+    for (name, want, kind_is) in cases {
         let kind = if name.ends_with(".docx") {
             FileKind::Docx
         } else {
             FileKind::Pdf
         };
         let started = Instant::now();
-        let got = worker::read_attachment(&attachment(name, kind, &pdf), &ctx);
-        let reason = match got {
-            Err(u) => u.0,
+        let got = worker::read_attachment(&attachment(name, kind, &pdf), setup.opts());
+        let why = match got {
+            Err(u) => u,
             Ok(d) => panic!("{name}: read as {d:?}"),
         };
-        println!("{name}: {reason:?} after {:?}", started.elapsed());
+        println!("{name}: {why:?} after {:?}", started.elapsed());
+        assert!(kind_is(&why), "{name}: {why:?}");
+        let reason = why.to_string();
         assert!(reason.contains(want), "{name}: {reason:?} lacks {want:?}");
         // The next attachment gets a fresh worker and is read normally.
         assert_eq!(
-            worker::read_attachment(&good, &ctx),
+            worker::read_attachment(&good, setup.opts()),
             expected,
             "after {name}"
         );
@@ -185,13 +234,13 @@ fn worker_death_costs_one_attachment_not_the_caller() {
 
 #[test]
 fn worker_round_trip_overhead() {
-    let ctx = worker_ctx(bin(), 20_000);
+    let setup = workers(bin(), 20_000);
     let form = make_hostile::form_lines("Jane", "Overhead Agency");
     let docx = make_hostile::docx(&form);
     let pdf = make_hostile::pdf(&form);
     // Warm up: the first call spawns the worker.
     let spawn_started = Instant::now();
-    let warm = worker::read_attachment(&attachment("form.pdf", FileKind::Pdf, &pdf), &ctx);
+    let warm = worker::read_attachment(&attachment("form.pdf", FileKind::Pdf, &pdf), setup.opts());
     println!(
         "worker overhead: first call (spawn + read) {:?}",
         spawn_started.elapsed()
@@ -203,18 +252,18 @@ fn worker_round_trip_overhead() {
         let first = if what == "PDF" {
             warm.clone()
         } else {
-            worker::read_attachment(&att, &ctx)
+            worker::read_attachment(&att, setup.opts())
         };
         let n = 100u32;
         let started = Instant::now();
         for _ in 0..n {
-            assert_eq!(worker::read_attachment(&att, &ctx), first);
+            assert_eq!(worker::read_attachment(&att, setup.opts()), first);
         }
         let via_worker = started.elapsed() / n;
         let started = Instant::now();
         for _ in 0..n {
             assert_eq!(
-                regintake::extract::read_attachment(&att, &ctx.limits),
+                regintake::extract::read_attachment(&att, &setup.limits),
                 first
             );
         }

@@ -4,7 +4,7 @@
 mod make_hostile;
 use make_hostile::pdf_from_objects as write_pdf;
 use regintake::extract::pdf::read;
-use regintake::extract::{Document, Field, FieldValue, Source};
+use regintake::extract::{Document, Field, FieldValue, Limit, Source, Unreadable};
 use regintake::limits::Limits;
 use std::path::Path;
 use std::process::Command;
@@ -288,7 +288,8 @@ fn free_text_annotations_are_read_as_typed_answers() {
 #[test]
 fn encrypted_with_user_password_is_unreadable() {
     let err = read(&fixture("encrypted-user.pdf"), &Limits::default()).unwrap_err();
-    assert_eq!(err.0, "PDF is encrypted with a password");
+    assert_eq!(err, Unreadable::Encrypted);
+    assert_eq!(err.to_string(), "PDF is encrypted with a password");
 }
 
 #[test]
@@ -311,12 +312,12 @@ fn every_security_handler_opens_without_a_password_when_it_can() {
         "encrypted-owner-rc4.pdf",
     ] {
         let doc =
-            read(&fixture(name), &Limits::default()).unwrap_or_else(|e| panic!("{name}: {}", e.0));
+            read(&fixture(name), &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(doc.lines, plain.lines, "{name}");
     }
     for name in ["encrypted-user.pdf", "encrypted-user-rc4.pdf"] {
         let err = read(&fixture(name), &Limits::default()).unwrap_err();
-        assert_eq!(err.0, "PDF is encrypted with a password", "{name}");
+        assert_eq!(err, Unreadable::Encrypted, "{name}");
     }
 }
 
@@ -351,12 +352,16 @@ fn scan_rule_weighs_text_elsewhere() {
 
 #[test]
 fn truncated_pdf_is_unreadable_with_reason() {
+    let malformed = |err: &Unreadable, words: &str| {
+        assert!(matches!(err, Unreadable::Malformed { .. }), "{err:?}");
+        assert!(err.to_string().contains(words), "{err}");
+    };
     let err = read(&fixture("truncated.pdf"), &Limits::default()).unwrap_err();
-    assert!(err.0.contains("corrupt or truncated"), "{err}");
+    malformed(&err, "corrupt or truncated");
     let err = read(b"%PDF-1.4\n1 0 obj <<", &Limits::default()).unwrap_err();
-    assert!(err.0.contains("corrupt or truncated"), "{err}");
+    malformed(&err, "corrupt or truncated");
     let err = read(b"not a pdf at all", &Limits::default()).unwrap_err();
-    assert!(err.0.contains("not a PDF"), "{err}");
+    malformed(&err, "not a PDF");
 }
 
 #[test]
@@ -369,14 +374,30 @@ fn self_referencing_page_tree_is_read_once() {
 fn flate_bomb_stops_at_the_limit() {
     // bomb.pdf's content stream inflates to 48 MiB, over the default 32 MiB limit.
     let err = read(&fixture("bomb.pdf"), &Limits::default()).unwrap_err();
-    assert!(err.0.contains("decompresses to more than"), "{err}");
+    assert!(
+        matches!(
+            err,
+            Unreadable::OverLimit {
+                limit: Limit::PdfStreamBytes,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("decompresses to more than"),
+        "{err}"
+    );
     // A lower configured limit is the one applied.
     let limits = Limits {
         max_pdf_stream_bytes: 1 << 20,
         ..Limits::default()
     };
     let err = read(&fixture("bomb.pdf"), &limits).unwrap_err();
-    assert!(err.0.contains(&format!("more than {}", 1 << 20)), "{err}");
+    assert!(
+        err.to_string().contains(&format!("more than {}", 1 << 20)),
+        "{err}"
+    );
 }
 
 #[test]
@@ -759,7 +780,18 @@ fn flate_bomb_in_an_object_stream_stops_at_the_limit() {
     // lopdf inflates object streams while loading: the load is refused at the limit.
     let err = read(&write_pdf(&objects), &limits).unwrap_err();
     assert!(
-        err.0.contains("decompresses to more than 1048576 bytes"),
+        matches!(
+            err,
+            Unreadable::OverLimit {
+                limit: Limit::PdfStreamBytes,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("decompresses to more than 1048576 bytes"),
         "{err}"
     );
 }

@@ -37,6 +37,15 @@ impl Source {
     }
 }
 
+/// How attachments are read: within which limits, and in which worker program (`regintake
+/// worker`); `worker_exe: None` reads them in this process (library callers, tests). Callers
+/// higher up the pipeline lend theirs.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    pub limits: &'a Limits,
+    pub worker_exe: Option<&'a std::path::Path>,
+}
+
 /// Tick mark written into text for a ticked box (check-box control, legacy form field, AcroForm
 /// check box, Wingdings symbol), so that the form reader sees every kind of box the same way.
 pub const TICKED: char = '☒';
@@ -103,13 +112,135 @@ impl Document {
     }
 }
 
-/// Why a form attachment could not be read; recorded as `unreadable_attachment` with this reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unreadable(pub String);
+/// Why a form attachment could not be read: recorded `unreadable_attachment`, with `Display` as
+/// the note staff read. It crosses the pipe from a worker process as JSON, kind and all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Unreadable {
+    /// A PDF that needs a password to open.
+    Encrypted,
+    /// A PDF encrypted with a method the reader does not know.
+    UnsupportedEncryption,
+    /// Not a well-formed file of its kind (damaged, truncated, not a zip or PDF at all, or built
+    /// in a way that is refused, such as an XML DTD); `reason` says what is wrong.
+    Malformed { reason: String },
+    /// An old binary Word `.doc`: recognised, not read.
+    OldWordFormat,
+    /// Over one of the `Limits`; `reason` says which and by how much.
+    OverLimit { limit: Limit, reason: String },
+    /// The reader (or a library it uses) failed on this file: a bug, with what it said.
+    ReaderFailed { reason: String },
+    /// The worker process reading the file crashed.
+    ReaderCrashed { crash: Crash },
+    /// The reader ran past the attachment deadline, in wall-clock or CPU time, and was stopped.
+    TimedOut { deadline_ms: u64, cpu: bool },
+    /// The worker process reading the file ran out of memory.
+    OutOfMemory { limit_mib: u64 },
+    /// The reader gave no answer for this file.
+    NoAnswer,
+}
+
+/// The limit an attachment went over (the `Limits` field of the same name, or the reading time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    AttachmentBytes,
+    ZipEntries,
+    ZipEntryBytes,
+    ZipTotalBytes,
+    ZipRatio,
+    PdfStreamBytes,
+    PdfObjects,
+    Nesting,
+    /// The text a document expands to (bounded by the zip limits).
+    TextBytes,
+    /// The attachment deadline, as measured by the reader itself.
+    ReadingTime,
+}
+
+/// How a worker process crashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "how", rename_all = "snake_case")]
+pub enum Crash {
+    StackOverflow,
+    Signal { signal: i32 },
+    Exit { code: i32 },
+    Unknown,
+}
+
+impl Unreadable {
+    pub(crate) fn malformed(reason: impl Into<String>) -> Unreadable {
+        Unreadable::Malformed {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn over(limit: Limit, reason: impl Into<String>) -> Unreadable {
+        Unreadable::OverLimit {
+            limit,
+            reason: reason.into(),
+        }
+    }
+}
 
 impl std::fmt::Display for Unreadable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Unreadable::Encrypted => f.write_str("PDF is encrypted with a password"),
+            Unreadable::UnsupportedEncryption => {
+                f.write_str("PDF is encrypted with a method that cannot be read")
+            }
+            Unreadable::Malformed { reason } | Unreadable::OverLimit { reason, .. } => {
+                f.write_str(reason)
+            }
+            Unreadable::OldWordFormat => {
+                f.write_str("old binary Word .doc format is not read: ask for .docx or .pdf")
+            }
+            Unreadable::ReaderFailed { reason } => write!(f, "reader failed: {reason}"),
+            Unreadable::ReaderCrashed { crash } => match crash {
+                Crash::StackOverflow => f.write_str("reader crashed (stack overflow)"),
+                Crash::Signal { signal } => {
+                    write!(f, "reader crashed ({})", signal_name(*signal))
+                }
+                Crash::Exit { code } => write!(f, "reader crashed (exit status {code})"),
+                Crash::Unknown => f.write_str("reader crashed"),
+            },
+            Unreadable::TimedOut { deadline_ms, cpu } => write!(
+                f,
+                "reader took longer than {}{} and was stopped",
+                seconds(*deadline_ms),
+                if *cpu { " of CPU time" } else { "" }
+            ),
+            Unreadable::OutOfMemory { limit_mib } => {
+                write!(f, "reader ran out of memory (limit {limit_mib} MiB)")
+            }
+            Unreadable::NoAnswer => f.write_str("no answer from the reader"),
+        }
+    }
+}
+
+fn seconds(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    }
+}
+
+fn signal_name(sig: i32) -> String {
+    let name = match sig {
+        libc::SIGABRT => "abort",
+        libc::SIGSEGV => "segmentation fault",
+        libc::SIGBUS => "bus error",
+        libc::SIGILL => "illegal instruction",
+        libc::SIGFPE => "arithmetic fault",
+        libc::SIGKILL => "killed",
+        _ => "",
+    };
+    if name.is_empty() {
+        format!("signal {sig}")
+    } else {
+        format!("{name}, signal {sig}")
     }
 }
 
@@ -117,19 +248,94 @@ impl std::fmt::Display for Unreadable {
 /// (images, unknown binaries).
 pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Document>, Unreadable> {
     if att.bytes.len() as u64 > limits.max_attachment_bytes {
-        return Err(Unreadable(format!(
-            "attachment is {} bytes, over the {} byte limit",
-            att.bytes.len(),
-            limits.max_attachment_bytes
-        )));
+        return Err(Unreadable::over(
+            Limit::AttachmentBytes,
+            format!(
+                "attachment is {} bytes, over the {} byte limit",
+                att.bytes.len(),
+                limits.max_attachment_bytes
+            ),
+        ));
     }
     match att.kind {
         FileKind::Pdf => pdf::read(&att.bytes, limits).map(Some),
         FileKind::Docx => docx::read_docx(&att.bytes, limits).map(Some),
         FileKind::Odt => docx::read_odt(&att.bytes, limits).map(Some),
-        FileKind::Doc => Err(Unreadable(
-            "old binary Word .doc format is not read: ask for .docx or .pdf".into(),
-        )),
+        FileKind::Doc => Err(Unreadable::OldWordFormat),
         FileKind::Zip | FileKind::Image | FileKind::Other => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_crosses_the_worker_pipe_and_reads_as_one_plain_line() {
+        let kinds = [
+            (Unreadable::Encrypted, "PDF is encrypted with a password"),
+            (
+                Unreadable::UnsupportedEncryption,
+                "PDF is encrypted with a method that cannot be read",
+            ),
+            (
+                Unreadable::malformed("not a readable zip file: bad"),
+                "not a readable zip file: bad",
+            ),
+            (
+                Unreadable::OldWordFormat,
+                "old binary Word .doc format is not read: ask for .docx or .pdf",
+            ),
+            (
+                Unreadable::over(
+                    Limit::ZipEntries,
+                    "zip has 9 entries, over the 2 entry limit",
+                ),
+                "zip has 9 entries, over the 2 entry limit",
+            ),
+            (
+                Unreadable::ReaderFailed {
+                    reason: "index out of bounds".into(),
+                },
+                "reader failed: index out of bounds",
+            ),
+            (
+                Unreadable::ReaderCrashed {
+                    crash: Crash::Signal { signal: 11 },
+                },
+                "reader crashed (segmentation fault, signal 11)",
+            ),
+            (
+                Unreadable::ReaderCrashed {
+                    crash: Crash::Exit { code: 3 },
+                },
+                "reader crashed (exit status 3)",
+            ),
+            (
+                Unreadable::TimedOut {
+                    deadline_ms: 2_500,
+                    cpu: true,
+                },
+                "reader took longer than 2.5 s of CPU time and was stopped",
+            ),
+            (
+                Unreadable::TimedOut {
+                    deadline_ms: 10_000,
+                    cpu: false,
+                },
+                "reader took longer than 10 s and was stopped",
+            ),
+            (
+                Unreadable::OutOfMemory { limit_mib: 1024 },
+                "reader ran out of memory (limit 1024 MiB)",
+            ),
+            (Unreadable::NoAnswer, "no answer from the reader"),
+        ];
+        for (kind, text) in kinds {
+            assert_eq!(kind.to_string(), text);
+            let json = serde_json::to_string(&kind).expect("json");
+            let back: Unreadable = serde_json::from_str(&json).expect(&json);
+            assert_eq!(back, kind, "{json}");
+        }
     }
 }

@@ -6,16 +6,16 @@
 //! answers in order. Protocol, every frame an 8-byte little-endian length then the payload:
 //! parent → child: a hello (JSON: protocol name + `Limits`), then per attachment a JSON header
 //! (kind, file name) and a frame of raw bytes; child → parent: a ready frame after the hello,
-//! then one JSON `Result<Option<Document>, String>` per attachment. The child sets `RLIMIT_AS`
+//! then one JSON `Result<Option<Document>, Unreadable>` per attachment (the kind of failure
+//! travels with it). The child sets `RLIMIT_AS`
 //! once and an `RLIMIT_CPU` budget per attachment; the parent polls the child's stdout and
 //! stderr with the attachment deadline, kills and replaces a child that overruns or dies, and
 //! logs what the child wrote to stderr through its own log format.
 //! The child is given no config (and no REGINTAKE_* variables), so it holds no secret to log.
 
-use super::{Document, Unreadable};
+use super::{Crash, Document, ReadOptions, Unreadable};
 use crate::limits::Limits;
 use crate::mime::{Attachment, FileKind};
-use crate::pipeline::Context;
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Names the frame layout; a child that answers with another name is not used.
-const PROTOCOL: &str = "regintake-worker/1";
+const PROTOCOL: &str = "regintake-worker/2";
 /// Largest hello or request header accepted (they hold a few hundred bytes).
 const MAX_HEADER_BYTES: u64 = 1 << 20;
 /// Largest response accepted from a child: a document is text bounded by the reader limits.
@@ -62,17 +62,21 @@ struct RequestHeader {
     filename: String,
 }
 
-type Response = Result<Option<Document>, String>;
+type Response = Result<Option<Document>, Unreadable>;
 
 thread_local! {
     static WORKER: RefCell<Option<WorkerProcess>> = const { RefCell::new(None) };
 }
 
-/// Reads one attachment: in a worker process when `ctx.worker_exe` is set, else in this process.
-pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Document>, Unreadable> {
-    read_attachments(&[att], ctx)
+/// Reads one attachment: in a worker process when `opts.worker_exe` is set, else in this
+/// process.
+pub fn read_attachment(
+    att: &Attachment,
+    opts: ReadOptions<'_>,
+) -> Result<Option<Document>, Unreadable> {
+    read_attachments(&[att], opts)
         .pop()
-        .unwrap_or_else(|| Err(Unreadable("no answer from the reader".into())))
+        .unwrap_or(Err(Unreadable::NoAnswer))
 }
 
 /// Reads several attachments, one result each, in order. Through a worker they are sent
@@ -81,7 +85,7 @@ pub fn read_attachment(att: &Attachment, ctx: &Context) -> Result<Option<Documen
 /// one, that one is blamed and the rest go to a fresh child.
 pub fn read_attachments(
     atts: &[&Attachment],
-    ctx: &Context,
+    opts: ReadOptions<'_>,
 ) -> Vec<Result<Option<Document>, Unreadable>> {
     let mut results: Vec<Option<Result<Option<Document>, Unreadable>>> =
         atts.iter().map(|_| None).collect();
@@ -89,25 +93,25 @@ pub fn read_attachments(
     for (i, att) in atts.iter().enumerate() {
         // Kinds that hold no form or are refused without parsing, and attachments refused by
         // size before any parsing: nothing to isolate.
-        let isolate = ctx.worker_exe.is_some()
+        let isolate = opts.worker_exe.is_some()
             && worker_kind(att.kind).is_some()
-            && att.bytes.len() as u64 <= ctx.limits.max_attachment_bytes;
+            && att.bytes.len() as u64 <= opts.limits.max_attachment_bytes;
         if isolate {
             queue.push_back(i);
         } else {
-            results[i] = Some(read_in_process(att, &ctx.limits));
+            results[i] = Some(read_in_process(att, opts.limits));
         }
     }
-    if let Some(exe) = &ctx.worker_exe
+    if let Some(exe) = opts.worker_exe
         && !queue.is_empty()
     {
         WORKER.with(|cell| {
-            read_through_worker(&mut cell.borrow_mut(), exe, atts, queue, &mut results, ctx)
+            read_through_worker(&mut cell.borrow_mut(), exe, atts, queue, &mut results, opts)
         });
     }
     results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(Unreadable("no answer from the reader".into()))))
+        .map(|r| r.unwrap_or(Err(Unreadable::NoAnswer)))
         .collect()
 }
 
@@ -117,10 +121,9 @@ fn read_in_process(att: &Attachment, limits: &Limits) -> Result<Option<Document>
         super::read_attachment(att, limits)
     }))
     .unwrap_or_else(|panic| {
-        Err(Unreadable(format!(
-            "reader failed: {}",
-            crate::panic_text(&*panic)
-        )))
+        Err(Unreadable::ReaderFailed {
+            reason: crate::panic_text(&*panic),
+        })
     })
 }
 
@@ -130,20 +133,20 @@ fn read_through_worker(
     atts: &[&Attachment],
     mut queue: VecDeque<usize>,
     results: &mut [Option<Result<Option<Document>, Unreadable>>],
-    ctx: &Context,
+    opts: ReadOptions<'_>,
 ) {
     while !queue.is_empty() {
         // A worker that died while idle (killed from outside) is replaced, so no attachment
         // is blamed for it.
         let reusable = slot.as_mut().is_some_and(|w| {
             w.exe == *exe
-                && w.limits == ctx.limits
+                && w.limits == *opts.limits
                 && w.served < REQUESTS_PER_WORKER
                 && w.is_alive()
         });
         if !reusable {
             *slot = None; // Drop kills and reaps the old one.
-            match WorkerProcess::spawn(exe, &ctx.limits) {
+            match WorkerProcess::spawn(exe, opts.limits) {
                 Ok(w) => *slot = Some(w),
                 Err(e) => {
                     if !SPAWN_WARNED.swap(true, Ordering::Relaxed) {
@@ -154,7 +157,7 @@ fn read_through_worker(
                         );
                     }
                     for i in queue.drain(..) {
-                        results[i] = Some(read_in_process(atts[i], &ctx.limits));
+                        results[i] = Some(read_in_process(atts[i], opts.limits));
                     }
                     return;
                 }
@@ -183,7 +186,7 @@ fn read_through_worker(
         let (answers, failure) = worker.request(&items);
         let answered = answers.len();
         for (&i, answer) in batch.iter().zip(answers) {
-            results[i] = Some(answer.map_err(Unreadable));
+            results[i] = Some(answer);
         }
         match failure {
             None => {
@@ -204,7 +207,7 @@ fn read_through_worker(
                     worker_stderr = %worker.stderr_text(),
                     "Attachment worker failed; starting a new one"
                 );
-                results[i] = Some(Err(Unreadable(why)));
+                results[i] = Some(Err(why));
                 *slot = None;
                 // The rest of the batch was never read: to the front of the queue, in order.
                 for &j in batch[answered + 1..].iter().rev() {
@@ -570,33 +573,44 @@ impl WorkerProcess {
         }
     }
 
-    /// Words for the ledger note: why the attachment could not be read.
-    fn explain(&mut self, failure: Failure) -> String {
+    /// Why the attachment could not be read, from how the request failed and what the child
+    /// wrote to stderr before it died.
+    fn explain(&mut self, failure: Failure) -> Unreadable {
         let tail = String::from_utf8_lossy(&self.stderr_tail).into_owned();
-        let limit_mib = self.limits.worker_memory_bytes >> 20;
+        let deadline_ms = self.limits.attachment_deadline_ms;
         match failure {
-            Failure::Deadline => format!(
-                "reader took longer than {} and was stopped",
-                seconds(self.limits.attachment_deadline_ms)
-            ),
-            Failure::Protocol(why) => format!("reader failed: {why}"),
+            Failure::Deadline => Unreadable::TimedOut {
+                deadline_ms,
+                cpu: false,
+            },
+            Failure::Protocol(reason) => Unreadable::ReaderFailed { reason },
             Failure::Died => {
                 let signal = self.exit.and_then(|s| s.signal());
                 if tail.contains("memory allocation of") || tail.contains("out of memory") {
-                    format!("reader ran out of memory (limit {limit_mib} MiB)")
+                    Unreadable::OutOfMemory {
+                        limit_mib: self.limits.worker_memory_bytes >> 20,
+                    }
                 } else if signal == Some(libc::SIGXCPU) {
-                    format!(
-                        "reader took longer than {} of CPU time and was stopped",
-                        seconds(self.limits.attachment_deadline_ms)
-                    )
+                    Unreadable::TimedOut {
+                        deadline_ms,
+                        cpu: true,
+                    }
                 } else if tail.contains("overflowed its stack") {
-                    "reader crashed (stack overflow)".to_string()
-                } else if let Some(sig) = signal {
-                    format!("reader crashed ({})", signal_name(sig))
+                    Unreadable::ReaderCrashed {
+                        crash: Crash::StackOverflow,
+                    }
+                } else if let Some(signal) = signal {
+                    Unreadable::ReaderCrashed {
+                        crash: Crash::Signal { signal },
+                    }
                 } else if let Some(code) = self.exit.and_then(|s| s.code()) {
-                    format!("reader crashed (exit status {code})")
+                    Unreadable::ReaderCrashed {
+                        crash: Crash::Exit { code },
+                    }
                 } else {
-                    "reader crashed".to_string()
+                    Unreadable::ReaderCrashed {
+                        crash: Crash::Unknown,
+                    }
                 }
             }
         }
@@ -622,31 +636,6 @@ fn spawn_path(exe: &Path) -> PathBuf {
         return proc_exe.to_path_buf();
     }
     exe.to_path_buf()
-}
-
-fn seconds(ms: u64) -> String {
-    if ms.is_multiple_of(1000) {
-        format!("{} s", ms / 1000)
-    } else {
-        format!("{:.1} s", ms as f64 / 1000.0)
-    }
-}
-
-fn signal_name(sig: i32) -> String {
-    let name = match sig {
-        libc::SIGABRT => "abort",
-        libc::SIGSEGV => "segmentation fault",
-        libc::SIGBUS => "bus error",
-        libc::SIGILL => "illegal instruction",
-        libc::SIGFPE => "arithmetic fault",
-        libc::SIGKILL => "killed",
-        _ => "",
-    };
-    if name.is_empty() {
-        format!("signal {sig}")
-    } else {
-        format!("{name}, signal {sig}")
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,7 +679,9 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
             .context("request without bytes")?;
         set_cpu_budget(limits.attachment_deadline_ms);
         let response: Response = match kind_from_name(&header.kind) {
-            None => Err(format!("unknown attachment kind {:?}", header.kind)),
+            None => Err(Unreadable::ReaderFailed {
+                reason: format!("unknown attachment kind {:?}", header.kind),
+            }),
             Some(kind) => {
                 let att = Attachment {
                     filename: header.filename,
@@ -703,8 +694,10 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
                     test_faults::maybe_fault(&att.filename);
                     super::read_attachment(&att, &limits)
                 })) {
-                    Ok(r) => r.map_err(|u| u.0),
-                    Err(panic) => Err(format!("reader failed: {}", crate::panic_text(&*panic))),
+                    Ok(r) => r,
+                    Err(panic) => Err(Unreadable::ReaderFailed {
+                        reason: crate::panic_text(&*panic),
+                    }),
                 }
             }
         };

@@ -10,7 +10,7 @@
 //!   its own Line, in order, so a form laid out inside a one-cell frame reads like a page;
 //! - a text box's paragraphs follow the paragraph that anchors it.
 
-use super::Unreadable;
+use super::{Limit, Unreadable};
 use crate::extract::{Field, Line, TICKED, UNTICKED};
 
 #[derive(Debug, Clone)]
@@ -241,8 +241,9 @@ impl Builder {
     /// The document's blocks, or why it was refused.
     pub(super) fn finish(mut self) -> Result<Vec<Block>, Unreadable> {
         if self.over_budget {
-            return Err(Unreadable(
-                "document expands to more text than the size limits allow".into(),
+            return Err(Unreadable::over(
+                Limit::TextBytes,
+                "document expands to more text than the size limits allow",
             ));
         }
         // Close anything left open (truncated XML cannot get here, but be total anyway).

@@ -18,7 +18,7 @@ mod symbols;
 mod wordml;
 mod xml;
 
-use super::{Document, Field, Line, Source, Unreadable};
+use super::{Document, Field, Limit, Line, Source, Unreadable};
 use crate::limits::Limits;
 use build::{Block, Builder};
 use package::Package;
@@ -197,9 +197,9 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> 
         .unwrap_or_else(|| DEFAULT_MAIN_PART.to_string());
     let main_bytes = match package.read(&main_part)? {
         Some(bytes) => bytes,
-        None => package
-            .read(DEFAULT_MAIN_PART)?
-            .ok_or_else(|| Unreadable("not a Word document: it has no word/document.xml".into()))?,
+        None => package.read(DEFAULT_MAIN_PART)?.ok_or_else(|| {
+            Unreadable::malformed("not a Word document: it has no word/document.xml")
+        })?,
     };
 
     // Headers first, in the order the relationships list them (else by name).
@@ -279,17 +279,20 @@ pub fn read_odt(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     let mut parts: Vec<(Vec<u8>, &str)> = Vec::new();
     if is_flat_xml(bytes) {
         if bytes.len() as u64 > limits.max_zip_entry_bytes {
-            return Err(Unreadable(format!(
-                "flat OpenDocument is over the {} byte limit",
-                limits.max_zip_entry_bytes
-            )));
+            return Err(Unreadable::over(
+                Limit::ZipEntryBytes,
+                format!(
+                    "flat OpenDocument is over the {} byte limit",
+                    limits.max_zip_entry_bytes
+                ),
+            ));
         }
         parts.push((bytes.to_vec(), "flat OpenDocument XML"));
     } else {
         let mut package = Package::open(bytes, limits)?;
-        let content = package
-            .read("content.xml")?
-            .ok_or_else(|| Unreadable("not an OpenDocument text: it has no content.xml".into()))?;
+        let content = package.read("content.xml")?.ok_or_else(|| {
+            Unreadable::malformed("not an OpenDocument text: it has no content.xml")
+        })?;
         if let Some(styles) = package.read("styles.xml")? {
             parts.push((styles, "styles.xml"));
         }

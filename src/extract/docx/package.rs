@@ -1,7 +1,7 @@
 //! Zip bytes in → the inflated bytes of the few named entries a DOCX/ODT reader asks for, with
 //! every `Limits` zip bound enforced while inflating (declared sizes are never trusted).
 
-use super::Unreadable;
+use super::{Limit, Unreadable};
 use crate::limits::Limits;
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
@@ -19,13 +19,16 @@ pub(super) struct Package<'a> {
 impl<'a> Package<'a> {
     pub(super) fn open(bytes: &'a [u8], limits: &'a Limits) -> Result<Package<'a>, Unreadable> {
         let archive = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| Unreadable(format!("not a readable zip file: {e}")))?;
+            .map_err(|e| Unreadable::malformed(format!("not a readable zip file: {e}")))?;
         if archive.len() > limits.max_zip_entries {
-            return Err(Unreadable(format!(
-                "zip has {} entries, over the {} entry limit",
-                archive.len(),
-                limits.max_zip_entries
-            )));
+            return Err(Unreadable::over(
+                Limit::ZipEntries,
+                format!(
+                    "zip has {} entries, over the {} entry limit",
+                    archive.len(),
+                    limits.max_zip_entries
+                ),
+            ));
         }
         Ok(Package {
             archive,
@@ -66,7 +69,7 @@ impl<'a> Package<'a> {
         let mut entry = self
             .archive
             .by_index(index)
-            .map_err(|e| Unreadable(format!("zip entry {name} cannot be read: {e}")))?;
+            .map_err(|e| Unreadable::malformed(format!("zip entry {name} cannot be read: {e}")))?;
         let compressed = entry.compressed_size().max(1);
         let ratio_bound = limits
             .max_zip_ratio
@@ -82,26 +85,35 @@ impl<'a> Package<'a> {
         (&mut entry)
             .take(bound.saturating_add(1))
             .read_to_end(&mut inflated)
-            .map_err(|e| Unreadable(format!("zip entry {name} is corrupt: {e}")))?;
+            .map_err(|e| Unreadable::malformed(format!("zip entry {name} is corrupt: {e}")))?;
         let size = inflated.len() as u64;
         if size > bound {
-            let reason = if size > limits.max_zip_entry_bytes {
-                format!(
-                    "zip entry {name} inflates past the {} byte entry limit",
-                    limits.max_zip_entry_bytes
+            let (limit, reason) = if size > limits.max_zip_entry_bytes {
+                (
+                    Limit::ZipEntryBytes,
+                    format!(
+                        "zip entry {name} inflates past the {} byte entry limit",
+                        limits.max_zip_entry_bytes
+                    ),
                 )
             } else if size > remaining_total {
-                format!(
-                    "zip inflates past the {} byte total limit",
-                    limits.max_zip_total_bytes
+                (
+                    Limit::ZipTotalBytes,
+                    format!(
+                        "zip inflates past the {} byte total limit",
+                        limits.max_zip_total_bytes
+                    ),
                 )
             } else {
-                format!(
-                    "zip entry {name} inflates more than {} times its compressed size (zip bomb?)",
-                    limits.max_zip_ratio
+                (
+                    Limit::ZipRatio,
+                    format!(
+                        "zip entry {name} inflates more than {} times its compressed size (zip bomb?)",
+                        limits.max_zip_ratio
+                    ),
                 )
             };
-            return Err(Unreadable(reason));
+            return Err(Unreadable::over(limit, reason));
         }
         self.inflated_total += size;
         Ok(Some(inflated))

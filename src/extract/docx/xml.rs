@@ -1,7 +1,7 @@
 //! XML bytes in → start / end / text callbacks with namespaces resolved to a small `Ns` set.
 //! Refuses a DOCTYPE (no entity expansion) and nesting deeper than the limit.
 
-use super::Unreadable;
+use super::{Limit, Unreadable};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::borrow::Cow;
@@ -225,7 +225,9 @@ pub(super) fn parse(
     let mut reader = Reader::from_reader(bytes);
     let mut scopes = Scopes::default();
     reader.config_mut().check_end_names = true;
-    let bad = |e: &dyn std::fmt::Display| Unreadable(format!("{part} is not well-formed XML: {e}"));
+    let bad = |e: &dyn std::fmt::Display| {
+        Unreadable::malformed(format!("{part} is not well-formed XML: {e}"))
+    };
     let mut depth = 0usize;
     // Depth of the element whose subtree is being skipped, if any.
     let mut skipping: Option<usize> = None;
@@ -233,16 +235,17 @@ pub(super) fn parse(
         let event = reader.read_event().map_err(|e| bad(&e))?;
         match event {
             Event::DocType(_) => {
-                return Err(Unreadable(format!(
+                return Err(Unreadable::malformed(format!(
                     "{part} has a DOCTYPE declaration (refused: entity expansion)"
                 )));
             }
             Event::Start(start) => {
                 depth += 1;
                 if depth > max_depth {
-                    return Err(Unreadable(format!(
-                        "{part} nests elements deeper than {max_depth} levels"
-                    )));
+                    return Err(Unreadable::over(
+                        Limit::Nesting,
+                        format!("{part} nests elements deeper than {max_depth} levels"),
+                    ));
                 }
                 if skipping.is_none() {
                     scopes.enter(&start, depth);
@@ -256,9 +259,10 @@ pub(super) fn parse(
             }
             Event::Empty(start) => {
                 if depth + 1 > max_depth {
-                    return Err(Unreadable(format!(
-                        "{part} nests elements deeper than {max_depth} levels"
-                    )));
+                    return Err(Unreadable::over(
+                        Limit::Nesting,
+                        format!("{part} nests elements deeper than {max_depth} levels"),
+                    ));
                 }
                 if skipping.is_none() {
                     scopes.enter(&start, depth + 1);

@@ -13,7 +13,7 @@ mod content;
 mod font;
 mod layout;
 
-use super::{Document, Field, FieldValue, Line, Source, Unreadable};
+use super::{Document, Field, FieldValue, Limit, Line, Source, Unreadable};
 use crate::limits::Limits;
 use content::{Interpreter, PageGlyph};
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
@@ -33,8 +33,8 @@ const MAX_REFERENCE_HOPS: usize = 32;
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     match catch_unwind(AssertUnwindSafe(|| read_inner(bytes, limits))) {
         Ok(result) => result,
-        Err(_) => Err(Unreadable(
-            "PDF is malformed (the PDF parser failed on it)".into(),
+        Err(_) => Err(Unreadable::malformed(
+            "PDF is malformed (the PDF parser failed on it)",
         )),
     }
 }
@@ -47,7 +47,7 @@ pub struct Budget {
     deadline: Instant,
     ops_since_clock: usize,
     /// Why reading stopped early, when a limit was hit.
-    exceeded: Option<String>,
+    exceeded: Option<Unreadable>,
 }
 
 impl Budget {
@@ -74,8 +74,9 @@ impl Budget {
             Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
                 ..
             })) => {
-                self.note_exceeded(format!(
-                    "a PDF stream decompresses to more than {limit} bytes"
+                self.note_exceeded(Unreadable::over(
+                    Limit::PdfStreamBytes,
+                    format!("a PDF stream decompresses to more than {limit} bytes"),
                 ));
                 None
             }
@@ -94,14 +95,17 @@ impl Budget {
             self.ops_since_clock = 0;
             if Instant::now() > self.deadline {
                 self.ops_left = 0;
-                self.note_exceeded("reading the PDF took longer than the time limit".into());
+                self.note_exceeded(Unreadable::over(
+                    Limit::ReadingTime,
+                    "reading the PDF took longer than the time limit",
+                ));
                 return false;
             }
         }
         true
     }
 
-    fn note_exceeded(&mut self, reason: String) {
+    fn note_exceeded(&mut self, reason: Unreadable) {
         if self.exceeded.is_none() {
             self.exceeded = Some(reason);
         }
@@ -131,7 +135,7 @@ pub fn resolve<'a>(doc: &'a lopdf::Document, object: &'a Object) -> Option<&'a O
 
 fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        return Err(Unreadable("not a PDF file (no %PDF- header)".into()));
+        return Err(Unreadable::malformed("not a PDF file (no %PDF- header)"));
     }
     let options = LoadOptions {
         max_decompressed_size: Some(limits.max_pdf_stream_bytes),
@@ -139,36 +143,42 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     };
     let pdf = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
-            Unreadable(format!(
-                "a PDF stream decompresses to more than {} bytes",
-                limits.max_pdf_stream_bytes
-            ))
+            Unreadable::over(
+                Limit::PdfStreamBytes,
+                format!(
+                    "a PDF stream decompresses to more than {} bytes",
+                    limits.max_pdf_stream_bytes
+                ),
+            )
         }
-        lopdf::Error::InvalidPassword => Unreadable("PDF is encrypted with a password".into()),
+        lopdf::Error::InvalidPassword => Unreadable::Encrypted,
         lopdf::Error::Decryption(_) | lopdf::Error::UnsupportedSecurityHandler(_) => {
-            Unreadable("PDF is encrypted with a method that cannot be read".into())
+            Unreadable::UnsupportedEncryption
         }
-        other => Unreadable(format!("PDF is corrupt or truncated: {other}")),
+        other => Unreadable::malformed(format!("PDF is corrupt or truncated: {other}")),
     })?;
     // lopdf decrypts a file whose user password is empty; one that needs a password keeps its
     // /Encrypt entry and loads no objects.
     if pdf.trailer.has(b"Encrypt") {
-        return Err(Unreadable("PDF is encrypted with a password".into()));
+        return Err(Unreadable::Encrypted);
     }
     if pdf.objects.len() > limits.max_pdf_objects {
-        return Err(Unreadable(format!(
-            "PDF has {} objects, over the {} object limit",
-            pdf.objects.len(),
-            limits.max_pdf_objects
-        )));
+        return Err(Unreadable::over(
+            Limit::PdfObjects,
+            format!(
+                "PDF has {} objects, over the {} object limit",
+                pdf.objects.len(),
+                limits.max_pdf_objects
+            ),
+        ));
     }
     let mut pages = collect_pages(&pdf, limits);
     if pages.is_empty() {
         pages = pages_without_tree(&pdf, limits);
     }
     if pages.is_empty() {
-        return Err(Unreadable(
-            "PDF is corrupt or truncated: no pages could be read".into(),
+        return Err(Unreadable::malformed(
+            "PDF is corrupt or truncated: no pages could be read",
         ));
     }
 
@@ -182,10 +192,13 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
                 content
             }
             Err(_) => {
-                return Err(Unreadable(format!(
-                    "a PDF page's content decompresses to more than {} bytes",
-                    limits.max_pdf_stream_bytes
-                )));
+                return Err(Unreadable::over(
+                    Limit::PdfStreamBytes,
+                    format!(
+                        "a PDF page's content decompresses to more than {} bytes",
+                        limits.max_pdf_stream_bytes
+                    ),
+                ));
             }
         };
         let mut interpreter = Interpreter::new(&pdf, &mut budget, limits.max_nesting);
@@ -194,7 +207,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
         page_marks.push(interpreter.marks);
     }
     if let Some(reason) = budget.exceeded.take() {
-        return Err(Unreadable(reason));
+        return Err(reason);
     }
 
     let (has_form, form_fields) = acroform::read_fields(&pdf, limits.max_nesting);

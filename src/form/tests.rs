@@ -1,0 +1,331 @@
+//! Whole documents in → their answers out: the reader as a whole, over the layouts the
+//! fixtures and applicants use.
+
+use super::*;
+use crate::extract::{Field, FieldValue, Line, Source};
+
+fn doc(lines: &[&[&str]]) -> Document {
+    let mut d = Document::new(Source::Body);
+    for l in lines {
+        d.lines.push(Line {
+            cells: l.iter().map(|c| c.to_string()).collect(),
+        });
+    }
+    d
+}
+
+fn text_doc(text: &str) -> Document {
+    crate::extract::body::read(text)
+}
+
+fn val(a: &Option<Answer>) -> &str {
+    a.as_ref().map(|a| a.text.as_str()).unwrap_or("")
+}
+
+const OFFICIAL_FILLED: &str = "Occupation Coding Service Registration Form\n\nYour Details\n\tFull name\n\tDr Jane Citizen\n\n\tOrganisation\n\tAustralian National University\n\n\tContact email\n\tJane.Citizen@anu.edu.au\n\nTerms of Use\n☒ I have read, understand, and agree to be legally bound by the Terms of Use of the Australian Bureau of Statistics Occupation Coding Service.\n\nService required\n☐ Public coding service (1 API call per second and up to 1,000 calls per day).\nSelect this service if you require real-time single record coding services, ad hoc coding, or real-time coding of small batches of data (up to 300 records).\n\n☒ Partner coding service (Large batch coding, and real-time coding (1 API call per second and up to 10,000 real-time calls per day)).\nSelect this service if you require single record, small batch and large dataset processing (up to millions of records). You must also provide a static agency IP address or range of addresses for allowlisting (not a local, personal, workstation or dynamic IP address):  [ 150.203.4.0/24 ]\n\nYour expected use\nPlease indicate the approximate maximum number per day in a peak period of:\n· records you expect to code: [ 50,000 ]\n· API calls (batch or single record requests) you expect to make: [ 2,000 ]\nYour expected use will inform the ABS expectation of your fair use, as defined in the Terms of Use.\n\nUser Guide agreement\n☒ I agree to read and follow the API integration instructions in the Occupation Coding Service User Guide.\n\nProvision of client credentials\nThe ABS will aim to provide you with client credentials.\n";
+
+#[test]
+fn official_layout_label_then_answer_lines() {
+    let a = read(&text_doc(OFFICIAL_FILLED)).expect("a form");
+    assert_eq!(val(&a.full_name), "Dr Jane Citizen");
+    assert_eq!(val(&a.organisation), "Australian National University");
+    assert_eq!(val(&a.contact_email), "Jane.Citizen@anu.edu.au");
+    assert_eq!(a.terms.ticked, Some(true));
+    assert_eq!(a.public_service.ticked, Some(false));
+    assert_eq!(a.partner_service.ticked, Some(true));
+    assert_eq!(val(&a.ip_allowlist), "150.203.4.0/24");
+    assert_eq!(val(&a.expected_records), "50,000");
+    assert_eq!(val(&a.expected_calls), "2,000");
+    assert_eq!(a.user_guide.ticked, Some(true));
+}
+
+#[test]
+fn blank_official_form_has_no_answers() {
+    let blank = OFFICIAL_FILLED
+        .replace("\tDr Jane Citizen\n", "\t \n")
+        .replace("\tAustralian National University\n", "\t\n")
+        .replace("\tJane.Citizen@anu.edu.au\n", "\n")
+        .replace("☒", "☐")
+        .replace(
+            "[ 150.203.4.0/24 ]",
+            "[___________________________________________________]",
+        )
+        .replace("[ 50,000 ]", "[ __________________ ]")
+        .replace("[ 2,000 ]", "[ ______________ ]");
+    let a = read(&text_doc(&blank)).expect("still a form");
+    assert_eq!(a.full_name, None);
+    assert_eq!(a.organisation, None);
+    assert_eq!(a.contact_email, None);
+    assert_eq!(a.ip_allowlist, None);
+    assert_eq!(a.expected_records, None);
+    assert_eq!(a.expected_calls, None);
+    assert_eq!(a.terms.ticked, Some(false));
+    assert_eq!(a.public_service.ticked, Some(false));
+    assert_eq!(a.partner_service.ticked, Some(false));
+}
+
+#[test]
+fn table_layout_label_cell_answer_cell() {
+    let d = doc(&[
+        &["Full name", "Prof. Mary-Jane O'Brien"],
+        &["Organisation", "University of Canberra"],
+        &["Contact email", "mj.obrien@canberra.edu.au"],
+        &[
+            "☒",
+            "I have read, understand, and agree to be legally bound by the Terms of Use.",
+        ],
+        &[
+            "☒",
+            "Public coding service (1 API call per second and up to 1,000 calls per day).",
+        ],
+        &["☐", "Partner coding service (Large batch coding)."],
+        &["Records per day (peak)", "300"],
+        &["API calls per day", "approx. 250"],
+        &["User Guide agreement", "Yes"],
+    ]);
+    let a = read(&d).expect("a form");
+    assert_eq!(val(&a.full_name), "Prof. Mary-Jane O'Brien");
+    assert_eq!(val(&a.organisation), "University of Canberra");
+    assert_eq!(a.terms.ticked, Some(true));
+    assert_eq!(a.public_service.ticked, Some(true));
+    assert_eq!(a.partner_service.ticked, Some(false));
+    assert_eq!(val(&a.expected_records), "300");
+    assert_eq!(val(&a.expected_calls), "approx. 250");
+    assert_eq!(a.user_guide.ticked, Some(true));
+}
+
+#[test]
+fn retyped_inline_answers_with_label_variants() {
+    let text = "Hi team,\n\nName: Sam Lee\nOrganization - ACME Analytics Pty Ltd\nE-mail address : Sam.Lee@acme.com.au\nTerms of Use: Agreed\nService: Partner\nIP address(es) for allowlisting: 203.2.218.10 - 203.2.218.20\nRecords per day (peak): 1.2 million\nAPI calls you expect to make: 9,000\nUser Guide: Y\n\nThanks, Sam";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(val(&a.full_name), "Sam Lee");
+    assert_eq!(val(&a.organisation), "ACME Analytics Pty Ltd");
+    assert_eq!(val(&a.contact_email), "Sam.Lee@acme.com.au");
+    assert_eq!(a.terms.ticked, Some(true));
+    assert_eq!(a.partner_service.ticked, Some(true));
+    assert_eq!(a.public_service.ticked, Some(false));
+    assert_eq!(val(&a.ip_allowlist), "203.2.218.10 - 203.2.218.20");
+    assert_eq!(val(&a.expected_records), "1.2 million");
+    assert_eq!(val(&a.expected_calls), "9,000");
+    assert_eq!(a.user_guide.ticked, Some(true));
+}
+
+#[test]
+fn deleted_option_is_the_choice() {
+    let text = OFFICIAL_FILLED
+        .replace("☐ Public coding service (1 API call per second and up to 1,000 calls per day).\nSelect this service if you require real-time single record coding services, ad hoc coding, or real-time coding of small batches of data (up to 300 records).\n", "")
+        .replace("☒ Partner", "Partner");
+    let a = read(&text_doc(&text)).expect("a form");
+    assert_eq!(a.partner_service.ticked, Some(true));
+    assert_eq!(a.public_service.ticked, None);
+}
+
+#[test]
+fn neither_service_marked_with_both_present() {
+    let text = OFFICIAL_FILLED
+        .replace("☒ Partner", "Partner")
+        .replace("☐ Public", "Public");
+    let a = read(&text_doc(&text)).expect("a form");
+    assert_eq!(a.partner_service.ticked, Some(false));
+    assert_eq!(a.public_service.ticked, Some(false));
+}
+
+#[test]
+fn column_headings_with_answers_below() {
+    let d = doc(&[
+        &["Full name", "Organisation", "Contact email"],
+        &["Lee Wong", "Dept of Finance", "lee.wong@finance.gov.au"],
+        &["☒ I have read, understand, and agree to be legally bound by the Terms of Use."],
+    ]);
+    let a = read(&d).expect("a form");
+    assert_eq!(val(&a.full_name), "Lee Wong");
+    assert_eq!(val(&a.organisation), "Dept of Finance");
+    assert_eq!(val(&a.contact_email), "lee.wong@finance.gov.au");
+}
+
+#[test]
+fn organisation_answer_that_looks_like_a_word_of_a_label() {
+    let text = "Full name\nAlex Smith\nOrganisation\nDepartment of Health and Aged Care\nContact email\nalex@health.gov.au\nService required\nPublic";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(val(&a.organisation), "Department of Health and Aged Care");
+    assert_eq!(a.public_service.ticked, Some(true));
+}
+
+#[test]
+fn ip_note_is_kept_for_validation_and_boilerplate_is_not() {
+    let text = OFFICIAL_FILLED.replace(
+        "[ 150.203.4.0/24 ]",
+        "[ 150.203.4.7 (home broadband – dynamic) ]",
+    );
+    let a = read(&text_doc(&text)).expect("a form");
+    assert_eq!(
+        val(&a.ip_allowlist),
+        "150.203.4.7 (home broadband – dynamic)"
+    );
+}
+
+#[test]
+fn not_a_form() {
+    assert!(
+        read(&text_doc(
+            "Hi,\nWhen will my credentials arrive?\nThanks\nJane\nEmail: jane@x.com"
+        ))
+        .is_none()
+    );
+    assert!(read(&text_doc("")).is_none());
+}
+
+#[test]
+fn named_fields_fill_gaps() {
+    let mut d = doc(&[&["Occupation Coding Service Registration Form"]]);
+    let f = |name: &str, tip: &str, v: FieldValue| Field {
+        name: name.into(),
+        tooltip: tip.into(),
+        nearby_text: String::new(),
+        value: v,
+    };
+    d.fields = vec![
+        f("Text1", "Full name", FieldValue::Text("Kim Nguyen".into())),
+        f(
+            "Organisation",
+            "",
+            FieldValue::Text("Geoscience Australia".into()),
+        ),
+        f("txtEmail", "", FieldValue::Text("kim@ga.gov.au".into())),
+        f(
+            "Check Box4",
+            "I have read, understand, and agree to be legally bound by the Terms of Use",
+            FieldValue::Check(true),
+        ),
+        f("PartnerService", "", FieldValue::Check(true)),
+        f("PublicService", "", FieldValue::Check(false)),
+    ];
+    let a = read(&d).expect("a form");
+    assert_eq!(val(&a.full_name), "Kim Nguyen");
+    assert_eq!(val(&a.organisation), "Geoscience Australia");
+    assert_eq!(val(&a.contact_email), "kim@ga.gov.au");
+    assert_eq!(a.terms.ticked, Some(true));
+    assert!(a.terms.from_field);
+    assert_eq!(a.partner_service.ticked, Some(true));
+    assert_eq!(a.public_service.ticked, Some(false));
+}
+
+#[test]
+fn printed_table_with_narrow_gap() {
+    let text = "Your Details\nFull name      Dr Jane Citizen\n\nOrganisation Australian National University\n\nContact email jane.citizen@anu.edu.au\n\nTerms of Use\n☒ I have read, understand, and agree to be legally bound by the Terms of Use of\nthe Australian Bureau of Statistics Occupation Coding Service.\n";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(val(&a.full_name), "Dr Jane Citizen");
+    assert_eq!(val(&a.organisation), "Australian National University");
+    assert_eq!(val(&a.contact_email), "jane.citizen@anu.edu.au");
+    assert_eq!(a.terms.ticked, Some(true));
+}
+
+#[test]
+fn printed_table_with_wrapped_labels() {
+    let text = "Full name                           Daniel Kim\nOrganisation                        Kim & Co Research\nContact email                       daniel@kimco.com.au\nService required                    ☒ Partner coding service (Large batch coding, and real-time\nStatic IP address or range for\n                                    150.203.8.0/24\nallowlisting (Partner service\n                                    2001:388:2000::/48\nonly)\nRecords you expect to code\n                                    2000\nper day (peak)\nAPI calls you expect to make\n                                    1,500\nper day (peak)\n";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(val(&a.ip_allowlist), "150.203.8.0/24; 2001:388:2000::/48");
+    assert_eq!(val(&a.expected_records), "2000");
+    assert_eq!(val(&a.expected_calls), "1,500");
+    assert_eq!(a.partner_service.ticked, Some(true));
+    let one_line = text.replace("Static IP address or range for\n                                    150.203.8.0/24\nallowlisting (Partner service\n                                    2001:388:2000::/48\n", "Static IP address or range for\nallowlisting (Partner service        100.64.1.1\n");
+    let a = read(&text_doc(&one_line)).expect("a form");
+    assert_eq!(val(&a.ip_allowlist), "100.64.1.1");
+}
+
+#[test]
+fn two_statements_in_one_cell() {
+    let d = doc(&[
+        &["Full name", "Ms Aroha Ngata"],
+        &["Organisation", "Department of Finance"],
+        &["Contact email", "aroha.ngata@finance.gov.au"],
+        &[
+            "Service required",
+            "☒ Public coding service (1 API call per second). ☐ Partner coding service (Large batch coding).",
+        ],
+        &[
+            "Static IP address or range for allowlisting (Partner service only)",
+            "",
+        ],
+    ]);
+    let a = read(&d).expect("a form");
+    assert_eq!(a.public_service.ticked, Some(true));
+    assert_eq!(a.partner_service.ticked, Some(false));
+    assert_eq!(a.ip_allowlist, None);
+}
+
+#[test]
+fn typed_x_and_tick_cells_under_a_service_heading() {
+    let text = OFFICIAL_FILLED
+        .replace("☒ Partner", "X Partner")
+        .replace("☐ Public", "Public");
+    let a = read(&text_doc(&text)).expect("a form");
+    assert_eq!(a.partner_service.ticked, Some(true));
+    assert_eq!(a.public_service.ticked, Some(false));
+    let d = doc(&[
+        &["Full name", "Marco Bianchi"],
+        &["Organisation", "Bianchi Survey Research"],
+        &["Service required"],
+        &[
+            "☐",
+            "Public coding service (1 API call per second and up to 1,000 calls per day).",
+        ],
+        &["☒", "Partner coding service (Large batch coding)."],
+        &["IP address(es)", "203.10.76.45"],
+    ]);
+    let a = read(&d).expect("a form");
+    assert_eq!(a.partner_service.ticked, Some(true));
+    assert_eq!(a.public_service.ticked, Some(false));
+}
+
+#[test]
+fn shapes_from_the_second_fixture_set() {
+    // Tabs typed twice, a mark after the label, a written service with marks.
+    let text = "Full name\t\tDr Rosa Bianchi\nAgency/Department\nDepartment of Foreign Affairs and Trade\nContact email\t\trosa@aff.gov.au\nTerms of Use: [✓] I have read, understand, and agree to be legally bound by the Terms of Use\nService required: [ ] Public coding service   [X] Partner coding service\nIP address: [ 203.2.218.40\n2001:db8:abcd::/48 ]\nUser Guide\t☒ Agreed";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(val(&a.full_name), "Dr Rosa Bianchi");
+    assert_eq!(
+        val(&a.organisation),
+        "Department of Foreign Affairs and Trade"
+    );
+    assert_eq!(a.terms.ticked, Some(true));
+    assert_eq!(a.partner_service.ticked, Some(true));
+    assert_ne!(a.public_service.ticked, Some(true));
+    assert_eq!(val(&a.ip_allowlist), "203.2.218.40; 2001:db8:abcd::/48");
+    assert_eq!(a.user_guide.ticked, Some(true));
+    // An organisation named after a dash, a third column of notes, wrapped cells.
+    let d = doc(&[
+        &["Organisation", "Department of Health – Workforce Data"],
+        &["Full name", "Dr. Seán Murphy"],
+        &["Contact email", "sean@humanrights.gov.au"],
+        &["Approx. API calls per day", "", "will confirm"],
+        &["I have read and agree to", "✓"],
+        &["the Terms of Use"],
+    ]);
+    let a = read(&d).expect("a form");
+    assert_eq!(
+        val(&a.organisation),
+        "Department of Health – Workforce Data"
+    );
+    assert_eq!(a.expected_calls, None);
+    assert_eq!(a.terms.ticked, Some(true));
+    let d = doc(&[
+        &["Full name", "Dr. Seán Murphy"],
+        &["Organisation", "Australian Human Rights"],
+        &["Commission"],
+        &["Contact email", "sean@humanrights.gov.au"],
+        &[
+            "IP address(es)",
+            "164.97.150.10; 164.97.150.11 and",
+            "static, agency",
+        ],
+        &["164.97.150.12", "proxy"],
+        &["Records per day", "40 000"],
+    ]);
+    let a = read(&d).expect("a form");
+    assert_eq!(val(&a.organisation), "Australian Human Rights Commission");
+    assert_eq!(
+        val(&a.ip_allowlist),
+        "164.97.150.10; 164.97.150.11 and; 164.97.150.12"
+    );
+}
