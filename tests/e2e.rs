@@ -1,8 +1,12 @@
 //! End to end through the binary: the sample mailbox in → ledger → CSV out; idempotency, mbox vs
-//! Maildir, the one-writer lock (exit 75) and the append-only ledger.
+//! Maildir, the one-writer lock (exit 75) by any path or link to the ledger, hard-linked
+//! ledgers refused, and the append-only ledger.
 
+use std::net::TcpListener;
+use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
@@ -306,4 +310,188 @@ fn usage_errors_exit_2_and_failures_exit_1() {
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
+}
+
+/// Runs the binary in `dir` (so relative `--db` paths are taken from there).
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run regintake")
+}
+
+/// Records in the ledger, read without regintake (0 for a missing or empty file).
+fn record_count(db: &Path) -> i64 {
+    if std::fs::metadata(db).map(|m| m.len()).unwrap_or(0) == 0 {
+        return 0;
+    }
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+/// A real second run that holds the ledger's lock until dropped: `poll --once` against a
+/// loopback server that accepts the connection and never greets. `poll` connects only after
+/// it has taken the lock and opened the ledger, so once the server has a connection the lock
+/// is held.
+struct LockHolder {
+    child: Child,
+    _listener: TcpListener,
+}
+
+impl LockHolder {
+    fn start(dir: &Path, db: &str) -> LockHolder {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let config = dir.join(format!("hold-{port}.toml"));
+        std::fs::write(
+            &config,
+            format!(
+                "[imap]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n\
+                 username = \"u@example.test\"\npassword = \"p\"\ntimeout_secs = 120\n"
+            ),
+        )
+        .expect("config");
+        let child = bin()
+            .current_dir(dir)
+            .arg("--config")
+            .arg(&config)
+            .args(["--db", db, "poll", "--once"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start poll");
+        let mut holder = LockHolder {
+            child,
+            _listener: listener.try_clone().expect("clone"),
+        };
+        listener.set_nonblocking(true).expect("nonblocking");
+        let until = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok((stream, _)) = listener.accept() {
+                // Kept open (and silent) for as long as the holder lives.
+                std::mem::forget(stream);
+                return holder;
+            }
+            if let Ok(Some(status)) = holder.child.try_wait() {
+                panic!("the lock-holding poll ended early: {status}");
+            }
+            assert!(Instant::now() < until, "poll never connected");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for LockHolder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn assert_exit(out: &Output, code: i32, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{what}: stderr: {stderr}");
+    stderr
+}
+
+#[test]
+fn a_second_run_through_any_path_or_link_to_the_ledger_exits_75() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("real")).expect("mkdir");
+    symlink("real/c.db", d.join("l.db")).expect("symlink");
+    symlink("real", d.join("linked-folder")).expect("symlink");
+    let mbox = sample_mbox();
+    let mbox = mbox.to_str().expect("path");
+    let absolute = d.join("real/c.db");
+    let names = [
+        "real/c.db",
+        "l.db",
+        "linked-folder/c.db",
+        "./real/../real/./c.db",
+        absolute.to_str().expect("path"),
+    ];
+    for holder_name in ["real/c.db", "l.db", "linked-folder/c.db"] {
+        let holder = LockHolder::start(d, holder_name);
+        for name in names {
+            let out = run_in(d, &["--db", name, "ingest", mbox]);
+            let stderr = assert_exit(&out, 75, &format!("{name} while {holder_name} runs"));
+            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+            assert!(stderr.contains("lock"), "{stderr}");
+            assert_eq!(record_count(&absolute), 0, "{name}: nothing written");
+        }
+        drop(holder);
+    }
+    // One lock file, beside the real ledger; none beside the links.
+    assert!(d.join("real/c.db.lock").exists());
+    assert!(!d.join("l.db.lock").exists());
+    // With the first run gone, the run through the link writes to the one ledger.
+    ok(&run_in(d, &["--db", "l.db", "ingest", mbox]));
+    assert!(record_count(&absolute) > 0);
+    assert!(
+        std::fs::symlink_metadata(d.join("l.db"))
+            .expect("l.db")
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+}
+
+#[test]
+fn a_hard_linked_ledger_is_refused_by_every_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mbox = sample_mbox();
+    let mbox = mbox.to_str().expect("path");
+    ok(&run_in(d, &["--db", "c.db", "ingest", mbox]));
+    let before = record_count(&d.join("c.db"));
+    assert!(before > 0);
+    // The first run holds the lock through its own name, then the file gets a second name.
+    let holder = LockHolder::start(d, "c.db");
+    std::fs::hard_link(d.join("c.db"), d.join("h.db")).expect("hard link");
+    let out = run_in(d, &["--db", "h.db", "ingest", "--reprocess", mbox]);
+    let stderr = assert_exit(&out, 1, "second run through a hard link");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains("h.db") && stderr.contains("hard link"),
+        "{stderr}"
+    );
+    drop(holder);
+    // Refused by either name, for writing and for reading, until the extra name is gone.
+    for args in [
+        &["--db", "c.db", "ingest", "--reprocess", mbox][..],
+        &["--db", "h.db", "ingest", "--reprocess", mbox][..],
+        &["--db", "c.db", "export"][..],
+    ] {
+        let stderr = assert_exit(&run_in(d, args), 1, &format!("{args:?}"));
+        assert!(stderr.contains("hard link"), "{stderr}");
+    }
+    assert_eq!(record_count(&d.join("c.db")), before, "nothing written");
+    std::fs::remove_file(d.join("h.db")).expect("unlink");
+    ok(&run_in(d, &["--db", "c.db", "export"]));
+}
+
+#[test]
+fn a_ledger_created_through_a_dangling_link_is_private_at_the_target() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("data")).expect("mkdir");
+    symlink("data/ledger.db", d.join("l.db")).expect("symlink");
+    let mbox = sample_mbox();
+    ok(&run_in(
+        d,
+        &["--db", "l.db", "ingest", mbox.to_str().expect("path")],
+    ));
+    let real = d.join("data/ledger.db");
+    let mode = std::fs::metadata(&real)
+        .expect("ledger")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "ledger mode {mode:o}");
+    assert!(record_count(&real) > 0);
+    assert!(d.join("data/ledger.db.lock").exists());
 }

@@ -483,7 +483,7 @@ fn failures_are_counted_per_key() {
 fn second_lock_is_held_until_the_first_is_dropped() {
     let (_dir, path) = db();
     let first = RunLock::acquire(&path).unwrap();
-    assert!(regintake::ledger::lock_path(&path).exists());
+    assert!(regintake::ledger::lock_path(&path).unwrap().exists());
     match RunLock::acquire(&path) {
         Err(LockError::Held) => {}
         other => panic!("expected Held, got {other:?}"),
@@ -491,6 +491,58 @@ fn second_lock_is_held_until_the_first_is_dropped() {
     drop(first);
     let again = RunLock::acquire(&path);
     assert!(again.is_ok(), "{again:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_lock_is_the_files_whatever_path_or_link_names_it() {
+    use std::os::unix::fs::symlink;
+    let (dir, path) = db();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    symlink(&path, d.join("link.db")).unwrap();
+    symlink(d, d.join("sub/up")).unwrap();
+    let first = RunLock::acquire(&d.join("link.db")).unwrap();
+    for other in [
+        path.clone(),
+        d.join("sub/../ledger.db"),
+        d.join("sub/up/ledger.db"),
+        d.join("sub/up/link.db"),
+    ] {
+        match RunLock::acquire(&other) {
+            Err(LockError::Held) => {}
+            other_result => panic!("{}: expected Held, got {other_result:?}", other.display()),
+        }
+        assert_eq!(
+            regintake::ledger::lock_path(&other).unwrap(),
+            regintake::ledger::lock_path(&path).unwrap()
+        );
+    }
+    drop(first);
+    assert!(RunLock::acquire(&d.join("sub/up/link.db")).is_ok());
+}
+
+#[cfg(unix)]
+#[test]
+fn open_refuses_a_ledger_with_two_names() {
+    let (dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], false)
+        .unwrap();
+    drop(ledger);
+    let other = dir.path().join("other-name.db");
+    std::fs::hard_link(&path, &other).unwrap();
+    for name in [&path, &other] {
+        let err = Ledger::open(name).err().expect("must refuse");
+        let text = format!("{err:#}");
+        assert!(text.contains("hard link"), "{text}");
+        assert!(text.contains(&name.display().to_string()), "{text}");
+    }
+    // No journal was started beside the second name.
+    assert!(!dir.path().join("other-name.db-wal").exists());
+    std::fs::remove_file(&other).unwrap();
+    assert!(Ledger::open(&path).unwrap().contains("mid:a@x").unwrap());
 }
 
 #[test]

@@ -1,13 +1,25 @@
-//! A ledger path in → the run lock: an exclusive lock on `<ledger>.lock`, held until dropped.
+//! A ledger path in → the run lock: an exclusive lock on `<canonical ledger path>.lock`, held
+//! until dropped.
 //!
 //! SQLite's own locks only serialise single transactions; two runs would still interleave
 //! their batches (and both move IMAP messages), so one run holds this lock from start to end.
+//! It is keyed by the ledger file, not the name it was reached by: the lock file sits beside
+//! the canonical path (links, `..` and relative paths resolved, as SQLite resolves them for its
+//! `-wal` and `-shm`), so `--db ledger.db` and `--db link-to-ledger.db` take the same lock. A
+//! hard link has no such name; `Ledger::open` refuses a ledger that has one.
+//!
 //! The lock is the operating system's (`flock` on Linux), so it is released when the process
-//! ends however it ends; the file itself stays (deleting it would race with a new run).
+//! ends however it ends; the file itself stays (deleting it would race with a new run). It is
+//! a separate file, never the database: closing any descriptor of the database file would drop
+//! SQLite's own POSIX locks on it.
+//!
+//! Only runs (`ingest`, `poll`) take it. A command that writes one transaction (a staff
+//! decision) must not: the `poll` daemon holds the lock for as long as it is up, and SQLite's
+//! write lock already orders that transaction with the run's batches.
 
-use std::ffi::OsString;
+use super::files::{create_private, lock_path};
 use std::fs::{File, OpenOptions, TryLockError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The one-writer lock, held for the whole run (a file lock beside the ledger).
 #[derive(Debug)]
@@ -41,23 +53,16 @@ impl std::error::Error for LockError {
     }
 }
 
-/// `<db path>.lock`: the ledger's file name with `.lock` appended, in the same folder.
-pub fn lock_path(db_path: &Path) -> PathBuf {
-    let mut name = OsString::from(db_path.as_os_str());
-    name.push(".lock");
-    PathBuf::from(name)
-}
-
 impl RunLock {
-    /// Takes the lock without waiting: `Held` when another process (or another handle in
-    /// this process) has it.
+    /// Takes the lock of the ledger at `db_path` (by any path or link to it) without waiting:
+    /// `Held` when another process (or another handle in this process) has it.
     pub fn acquire(db_path: &Path) -> Result<RunLock, LockError> {
+        let path = lock_path(db_path).map_err(LockError::Io)?;
+        create_private(&path).map_err(LockError::Io)?;
         let file = OpenOptions::new()
             .read(true)
             .write(true)
-            .create(true)
-            .truncate(false)
-            .open(lock_path(db_path))
+            .open(&path)
             .map_err(LockError::Io)?;
         match file.try_lock() {
             Ok(()) => Ok(RunLock { _file: file }),

@@ -1,14 +1,16 @@
 //! Records in → the append-only SQLite ledger (WAL, synchronous=FULL, STRICT tables, triggers
 //! refusing UPDATE/DELETE); ledger rows out for export; the run lock; IMAP progress.
 
+mod files;
 mod lock;
 mod schema;
 
-pub use lock::{LockError, RunLock, lock_path};
+pub use files::lock_path;
+pub use lock::{LockError, RunLock};
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag};
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use std::collections::HashSet;
@@ -113,10 +115,30 @@ const LATEST_REVISION: &str =
 
 impl Ledger {
     /// Opens (creating if needed) and migrates the ledger.
+    ///
+    /// Refuses a file with more than one name (hard link): SQLite keeps its `-wal` beside the
+    /// name it was opened by, so a run through the other name would not see commits still in
+    /// this one's journal, and a later checkpoint would overwrite its own.
     pub fn open(path: &Path) -> Result<Ledger> {
         let in_ledger = || format!("ledger {}", path.display());
-        create_private(path).with_context(|| format!("cannot create the {}", in_ledger()))?;
-        let mut conn = rusqlite::Connection::open(path)
+        let real = files::canonical(path)
+            .and_then(|real| files::create_private(&real).map(|()| real))
+            .with_context(|| format!("cannot create the {}", in_ledger()))?;
+        let meta =
+            std::fs::metadata(&real).with_context(|| format!("cannot open the {}", in_ledger()))?;
+        if !meta.is_file() {
+            bail!("the ledger {} is not a file", path.display());
+        }
+        let names = files::link_count(&meta);
+        if names > 1 {
+            bail!(
+                "the ledger {} has {names} hard links (names); SQLite keeps a journal beside \
+                 each name, so runs through two names can lose commits: keep one name and use \
+                 a symbolic link for any other",
+                path.display()
+            );
+        }
+        let mut conn = rusqlite::Connection::open(&real)
             .with_context(|| format!("cannot open the {}", in_ledger()))?;
         // Identify the file before changing anything in it (journal mode, tables).
         schema::check_identity(&conn)
@@ -323,21 +345,6 @@ impl Ledger {
             .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)))
             .with_context(|| self.what("cannot count failures"))?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
-    }
-}
-
-/// Creates a missing ledger file readable by its owner only (it holds applicants' personal
-/// details; SQLite gives its -wal and -shm files the same mode). An existing file is left as
-/// it is, so an operator's chosen permissions stay.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
     }
 }
 
