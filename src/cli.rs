@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::export;
 use crate::ledger::{ExportFilter, Ledger, LockError, RunLock};
 use crate::pipeline::{self, Context, IngestOptions, Summary};
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -103,6 +103,8 @@ fn parse_since(s: &str) -> Result<chrono::NaiveDate, String> {
 /// Why a run stopped early, for the exit code.
 #[derive(Debug)]
 pub enum RunError {
+    /// Arguments that parse but cannot be carried out (exit 2): the one line to print.
+    Usage(String),
     Locked(PathBuf),
     Failed(anyhow::Error),
 }
@@ -129,6 +131,10 @@ pub fn main() -> ExitCode {
                 eprintln!("regintake: {summary}");
             }
             ExitCode::SUCCESS
+        }
+        Err(RunError::Usage(message)) => {
+            eprintln!("regintake: {message}");
+            ExitCode::from(EXIT_USAGE)
         }
         Err(RunError::Locked(db)) => {
             eprintln!(
@@ -253,6 +259,9 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             all_revisions,
         } => {
             let db = db_path(cli, &config);
+            if let Some(out) = out {
+                check_report_path(&db, out)?;
+            }
             if !db.exists() {
                 return Err(anyhow!("the ledger {} does not exist", db.display()).into());
             }
@@ -330,6 +339,25 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             Ok(None)
         }
     }
+}
+
+/// Refuses an `--out` that would replace the ledger or one of its files (by any path or
+/// link), or something that is not a regular file (a device, a folder): exit 2.
+fn check_report_path(db: &Path, out: &Path) -> Result<(), RunError> {
+    if crate::ledger::is_ledger_file(db, out) {
+        return Err(RunError::Usage(format!(
+            "--out {} is the ledger {} or one of its files; write the report elsewhere",
+            out.display(),
+            db.display()
+        )));
+    }
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
+        return Err(RunError::Usage(format!(
+            "--out {} exists and is not a regular file",
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 fn config_where(config: &Config) -> String {
@@ -441,9 +469,4 @@ pub fn progress_bar() -> indicatif::ProgressBar {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
-}
-
-#[allow(dead_code)]
-fn usage_error(msg: &str) -> Result<()> {
-    bail!("{msg}")
 }

@@ -495,3 +495,99 @@ fn a_ledger_created_through_a_dangling_link_is_private_at_the_target() {
     assert!(record_count(&real) > 0);
     assert!(d.join("data/ledger.db.lock").exists());
 }
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_default()
+}
+
+#[test]
+fn export_refuses_an_out_that_is_the_ledger_or_one_of_its_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mbox = sample_mbox();
+    ok(&run_in(
+        d,
+        &["--db", "c.db", "ingest", mbox.to_str().expect("path")],
+    ));
+    let records = record_count(&d.join("c.db"));
+    symlink("c.db", d.join("l.db")).expect("symlink");
+    symlink(".", d.join("here")).expect("symlink");
+    std::fs::create_dir(d.join("sub")).expect("mkdir");
+    symlink("c.db", d.join("report-link.csv")).expect("symlink");
+    symlink("c.db-wal", d.join("wal-link.csv")).expect("symlink");
+    std::fs::hard_link(d.join("c.db.lock"), d.join("lock-copy.csv")).expect("hard link");
+    let absolute = |name: &str| d.join(name).to_str().expect("path").to_string();
+    let outs = [
+        "c.db".to_string(),
+        "l.db".to_string(),
+        "./sub/../here/c.db".to_string(),
+        "c.db-wal".to_string(),
+        "c.db-shm".to_string(),
+        "c.db.lock".to_string(),
+        "here/c.db-shm".to_string(),
+        "report-link.csv".to_string(),
+        "wal-link.csv".to_string(),
+        "lock-copy.csv".to_string(),
+        absolute("c.db"),
+        absolute("c.db-wal"),
+        absolute("here/c.db-shm"),
+        absolute("c.db.lock"),
+    ];
+    // Once while a reader keeps the ledger's -wal and -shm in place (compared by device and
+    // inode), once after it closed them (compared by path).
+    for with_journal in [true, false] {
+        let reader = with_journal.then(|| {
+            let conn = rusqlite::Connection::open(d.join("c.db")).expect("open");
+            conn.query_row("SELECT count(*) FROM records", [], |r| r.get::<_, i64>(0))
+                .expect("read");
+            conn
+        });
+        assert_eq!(d.join("c.db-wal").exists(), with_journal);
+        let before = file_bytes(&d.join("c.db"));
+        // Through the link, its own name's files count too.
+        let through_link = [
+            &outs[..],
+            &["l.db-wal".to_string(), absolute("here/l.db-shm")],
+        ]
+        .concat();
+        for (db, outs) in [("c.db", &outs[..]), ("l.db", &through_link[..])] {
+            for out in outs {
+                let run = run_in(d, &["--db", db, "export", "--out", out]);
+                let stderr = assert_exit(&run, 2, &format!("--db {db} export --out {out}"));
+                assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+                assert!(stderr.contains(out.as_str()), "names --out: {stderr}");
+            }
+        }
+        assert_eq!(file_bytes(&d.join("c.db")), before, "the ledger changed");
+        assert!(
+            std::fs::symlink_metadata(d.join("report-link.csv"))
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        drop(reader);
+    }
+    // A hard link to the ledger itself is refused as --out too (before the ledger, which now
+    // has two names, is refused for that).
+    std::fs::hard_link(d.join("c.db"), d.join("h.csv")).expect("hard link");
+    assert_exit(
+        &run_in(d, &["--db", "c.db", "export", "--out", "h.csv"]),
+        2,
+        "hard link",
+    );
+    std::fs::remove_file(d.join("h.csv")).expect("unlink");
+    // Not a regular file: refused, not replaced.
+    std::fs::create_dir(d.join("folder.csv")).expect("mkdir");
+    for out in ["folder.csv", "/dev/null"] {
+        assert_exit(
+            &run_in(d, &["--db", "c.db", "export", "--out", out]),
+            2,
+            out,
+        );
+    }
+    assert!(d.join("folder.csv").is_dir());
+    assert_eq!(record_count(&d.join("c.db")), records);
+    // Any other name is written.
+    ok(&run_in(d, &["--db", "l.db", "export", "--out", "c.db.csv"]));
+    assert!(file_bytes(&d.join("c.db.csv")).starts_with("\u{feff}".as_bytes()));
+}

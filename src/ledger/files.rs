@@ -1,6 +1,6 @@
 //! A ledger path in → the files that make up that ledger out: its canonical path (the name
-//! SQLite resolves it to), the run-lock file beside it, and whether the file has more than one
-//! name.
+//! SQLite resolves it to), the `-wal`, `-shm` and run-lock files beside it, whether another path
+//! names one of them (`export --out`), and whether the file has more than one name.
 //!
 //! A ledger is one file however it is reached: through a symbolic link, `..`, a relative path
 //! or a bind-mounted folder. SQLite follows symbolic links itself and keeps its `-wal` and
@@ -64,6 +64,44 @@ pub(crate) fn canonical(path: &Path) -> io::Result<PathBuf> {
 /// link to one ledger names the same lock.
 pub fn lock_path(db_path: &Path) -> io::Result<PathBuf> {
     Ok(with_suffix(&canonical(db_path)?, ".lock"))
+}
+
+/// Every file of the ledger at `db_path`: the database, its `-wal` and `-shm`, its run lock;
+/// under the canonical name and (for files an older version left) under the name as given.
+fn ledger_files(db_path: &Path) -> Vec<PathBuf> {
+    let mut bases = vec![db_path.to_path_buf()];
+    if let Ok(real) = canonical(db_path) {
+        bases.push(real);
+    }
+    bases
+        .iter()
+        .flat_map(|base| {
+            ["", "-wal", "-shm", "-journal", ".lock"].map(|suffix| with_suffix(base, suffix))
+        })
+        .collect()
+}
+
+/// True when `candidate` is the ledger at `db_path` or one of its files (`-wal`, `-shm`,
+/// `-journal`, the run lock), by any path or link: the same device and inode where both exist,
+/// the same canonical path otherwise (a file that does not exist yet).
+pub fn is_ledger_file(db_path: &Path, candidate: &Path) -> bool {
+    let files = ledger_files(db_path);
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(candidate) {
+        use std::os::unix::fs::MetadataExt;
+        let same_file = |file: &PathBuf| {
+            std::fs::metadata(file).is_ok_and(|m| (m.dev(), m.ino()) == (meta.dev(), meta.ino()))
+        };
+        if files.iter().any(same_file) {
+            return true;
+        }
+    }
+    let Ok(candidate) = canonical(candidate) else {
+        return false;
+    };
+    files
+        .iter()
+        .any(|file| canonical(file).is_ok_and(|real| real == candidate))
 }
 
 /// How many names (hard links) the file has; 1 where the platform cannot say.
@@ -132,5 +170,34 @@ mod tests {
         symlink("loop-b", real.join("loop-a")).unwrap();
         symlink("loop-a", real.join("loop-b")).unwrap();
         assert!(canonical(&real.join("loop-a")).is_err());
+    }
+
+    #[test]
+    fn ledger_files_are_recognised_by_any_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("c.db"), b"db").unwrap();
+        std::fs::write(d.join("c.db-wal"), b"wal").unwrap();
+        symlink("c.db", d.join("l.db")).unwrap();
+        std::fs::hard_link(d.join("c.db-wal"), d.join("wal-copy")).unwrap();
+        for (candidate, expected) in [
+            ("c.db", true),
+            ("l.db", true),
+            ("./c.db", true),
+            ("c.db-wal", true),
+            ("wal-copy", true),
+            // Not there yet, but they would be the ledger's.
+            ("c.db-shm", true),
+            ("c.db.lock", true),
+            ("l.db-shm", true),
+            ("report.csv", false),
+            ("c.db.csv", false),
+        ] {
+            assert_eq!(
+                is_ledger_file(&d.join("l.db"), &d.join(candidate)),
+                expected,
+                "{candidate}"
+            );
+        }
     }
 }

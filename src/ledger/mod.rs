@@ -5,7 +5,7 @@ mod files;
 mod lock;
 mod schema;
 
-pub use files::lock_path;
+pub use files::{is_ledger_file, lock_path};
 pub use lock::{LockError, RunLock};
 
 use crate::extract::Source;
