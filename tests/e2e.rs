@@ -591,3 +591,46 @@ fn export_refuses_an_out_that_is_the_ledger_or_one_of_its_files() {
     ok(&run_in(d, &["--db", "l.db", "export", "--out", "c.db.csv"]));
     assert!(file_bytes(&d.join("c.db.csv")).starts_with("\u{feff}".as_bytes()));
 }
+
+#[test]
+fn a_new_report_is_private_whatever_the_umask_and_a_replaced_one_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mbox = sample_mbox();
+    ok(&run_in(
+        d,
+        &["--db", "l.db", "ingest", mbox.to_str().expect("path")],
+    ));
+    let export_with_umask = |out: &str| {
+        let out = Command::new("sh")
+            .current_dir(d)
+            .arg("-c")
+            .arg(r#"umask 000 && exec "$0" --db l.db export --out "$1""#)
+            .arg(env!("CARGO_BIN_EXE_regintake"))
+            .arg(out)
+            .env_remove("REGINTAKE_CONFIG")
+            .env_remove("REGINTAKE_DB")
+            .output()
+            .expect("sh");
+        ok(&out);
+    };
+    let mode = |name: &str| {
+        std::fs::metadata(d.join(name))
+            .expect("report")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    export_with_umask("new.csv");
+    assert_eq!(mode("new.csv"), 0o600);
+    std::fs::write(d.join("shared.csv"), "old").expect("write");
+    std::fs::set_permissions(d.join("shared.csv"), std::fs::Permissions::from_mode(0o640))
+        .expect("chmod");
+    export_with_umask("shared.csv");
+    assert_eq!(mode("shared.csv"), 0o640);
+    assert_eq!(
+        file_bytes(&d.join("shared.csv")),
+        file_bytes(&d.join("new.csv"))
+    );
+}

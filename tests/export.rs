@@ -227,3 +227,95 @@ fn ledger_keeps_raw_value_and_csv_guards_it() {
     let again = ledger.export_rows(&ExportFilter::default()).unwrap();
     assert_eq!(again, rows);
 }
+
+#[cfg(unix)]
+mod report_file {
+    use regintake::cli::write_atomically;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::path::Path;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    fn write_report(path: &Path, text: &str) {
+        write_atomically(path, |w| w.write_all(text.as_bytes())).unwrap();
+    }
+
+    /// Names in the folder other than `keep`: a temporary file left behind shows up here.
+    fn others(dir: &Path, keep: &[&str]) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !keep.contains(&n.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_new_report_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        write_report(&path, "new");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert!(others(dir.path(), &["report.csv"]).is_empty());
+    }
+
+    #[test]
+    fn a_replaced_report_keeps_its_mode_and_group() {
+        let dir = tempfile::tempdir().unwrap();
+        for old_mode in [0o600, 0o640, 0o644, 0o604, 0o400] {
+            let path = dir.path().join(format!("report-{old_mode:o}.csv"));
+            std::fs::write(&path, "old").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(old_mode)).unwrap();
+            // Another group than ours, where this user may give the file one (root may).
+            let group = std::fs::metadata(dir.path()).unwrap().gid() + 4242;
+            let regrouped = std::os::unix::fs::chown(&path, None, Some(group)).is_ok();
+            write_report(&path, "new");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+            assert_eq!(mode(&path), old_mode, "mode {old_mode:o} not kept");
+            if regrouped {
+                assert_eq!(
+                    std::fs::metadata(&path).unwrap().gid(),
+                    group,
+                    "group not kept"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn through_a_link_the_target_is_replaced_and_the_link_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        write_report(&link, "new");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(mode(&real), 0o640);
+        assert!(others(dir.path(), &["real.csv", "link.csv"]).is_empty());
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_report_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        std::fs::write(&path, "old").unwrap();
+        let err = write_atomically(&path, |w| {
+            w.write_all(b"half a rep")?;
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("disk full"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert!(others(dir.path(), &["report.csv"]).is_empty());
+    }
+}
