@@ -175,7 +175,10 @@ fn init_logging(cli: &Cli) {
 
 fn load_config(cli: &Cli) -> Result<Config> {
     match &cli.config {
-        Some(path) => Config::load(path),
+        // A person must see this even with -q: printed, not logged.
+        Some(path) => Config::load(path, &mut |warning| {
+            eprintln!("regintake: warning: {warning}");
+        }),
         None => Ok(Config::default()),
     }
 }

@@ -170,10 +170,14 @@ impl Default for Config {
 
 impl Config {
     /// Reads and checks a config file. Errors name the file and, for TOML errors, the line.
-    pub fn load(path: &Path) -> Result<Config> {
+    /// `warn` hears what a person must see even when the run goes on (a config holding a
+    /// secret that others can read), also when the config then turns out invalid.
+    pub fn load(path: &Path, warn: &mut dyn FnMut(&ConfigWarning)) -> Result<Config> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
-        warn_if_secret_readable(path, &text);
+        if let Some(warning) = readable_secret(path, &text) {
+            warn(&warning);
+        }
         let mut config: Config = toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("{}", toml_error_line(&text, &e)))
             .with_context(|| format!("invalid config file {}", path.display()))?;
@@ -298,26 +302,181 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
     Ok(NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")?)
 }
 
-/// A config that holds a password must not be readable by others: say so (without the secret).
-fn warn_if_secret_readable(path: &Path, text: &str) {
+/// A config key whose value is a credential or the command that prints one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKey {
+    Password,
+    PasswordCommand,
+    OAuth2TokenCommand,
+}
+
+impl SecretKey {
+    const ALL: [SecretKey; 3] = [
+        SecretKey::Password,
+        SecretKey::PasswordCommand,
+        SecretKey::OAuth2TokenCommand,
+    ];
+
+    /// The key's name in the `[imap]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretKey::Password => "password",
+            SecretKey::PasswordCommand => "password_command",
+            SecretKey::OAuth2TokenCommand => "oauth2_token_command",
+        }
+    }
+
+    /// Whether this value holds a secret: a password always; a command when its text may
+    /// (`command_may_hold_secret`).
+    fn holds_secret(self, value: &toml::Value) -> bool {
+        match (self, value.as_str()) {
+            (SecretKey::Password, _) => true,
+            (_, Some(command)) => command_may_hold_secret(command),
+            // Not text: the config is invalid, but the value may still be a secret.
+            (_, None) => true,
+        }
+    }
+}
+
+/// Something about the config a person must see, printed even with `-q`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigWarning {
+    /// The file sets `imap.<key>` to a secret (or a command whose text may hold one) and its
+    /// group or others may read it.
+    SecretReadable {
+        file: PathBuf,
+        key: SecretKey,
+        /// Permission bits (`0o644`).
+        mode: u32,
+    },
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigWarning::SecretReadable { file, key, mode } => {
+                let what = match key {
+                    SecretKey::Password => "",
+                    SecretKey::PasswordCommand | SecretKey::OAuth2TokenCommand => {
+                        " to a command line that may hold a secret"
+                    }
+                };
+                write!(
+                    f,
+                    "config file {} sets imap.{}{what} and group or others can read it \
+                     (mode {mode:o}); chmod 600 it",
+                    file.display(),
+                    key.name()
+                )
+            }
+        }
+    }
+}
+
+/// The secret a config file readable by group or others holds, if any. Decided from the parsed
+/// TOML, so every spelling of a key counts (`password`, `"password"`, `imap.password` at the top,
+/// `imap = { password = ... }`), and before the config is checked, so an invalid config that
+/// holds one is still warned about. Text that is not TOML holds no key to find; it is an error.
+fn readable_secret(path: &Path, text: &str) -> Option<ConfigWarning> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let has_secret = text.lines().any(|l| {
-            let l = l.trim_start();
-            l.starts_with("password") && !l.starts_with("password_command")
-        });
-        if has_secret {
-            if let Ok(meta) = std::fs::metadata(path) {
-                let mode = meta.permissions().mode();
-                if mode & 0o077 != 0 {
-                    tracing::warn!(
-                        file = %path.display(),
-                        mode = format!("{:o}", mode & 0o777),
-                        "Config file holds a password and is readable by group or others; chmod 600 it"
-                    );
-                }
-            }
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        if mode & 0o077 == 0 {
+            return None;
+        }
+        let table: toml::Table = text.parse().ok()?;
+        let imap = table.get("imap")?.as_table()?;
+        let key = SecretKey::ALL.into_iter().find(|key| {
+            imap.get(key.name())
+                .is_some_and(|value| key.holds_secret(value))
+        })?;
+        Some(ConfigWarning::SecretReadable {
+            file: path.to_path_buf(),
+            key,
+            mode,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, text);
+        None
+    }
+}
+
+/// Whether a credential command's own text may hold the secret.
+///
+/// A command that only points at where its secret is kept is safe to show: its shell words are a
+/// program, option names (`--decrypt`) and references: an absolute, `./`, `../` or `~/` path,
+/// a `$VARIABLE` (`"$CREDENTIALS_DIRECTORY/imap-password"`), a URL without credentials or query.
+/// Any other word may be the secret itself: `echo S`, `--client-secret S`, `--secret=S`,
+/// `client_secret=S`, `TOKEN=S get-token`, a shell operator (`|`, `;`) joining more words. Text
+/// the shell-word rules cannot split (an open quote) counts as holding one.
+fn command_may_hold_secret(command: &str) -> bool {
+    let Some(words) = shlex::split(command) else {
+        return true;
+    };
+    let operator = |w: &str| w.contains(['|', ';', '&', '<', '>', '(', ')', '`']);
+    let program = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._+-".contains(c))
+    };
+    let option = |w: &str| {
+        w.len() > 1
+            && w.starts_with('-')
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let reference = |w: &str| {
+        ["/", "./", "../", "~/", "$"]
+            .iter()
+            .any(|p| w.starts_with(p))
+            || (["https://", "http://"].iter().any(|p| w.starts_with(p))
+                && !w.contains(['?', '@', '#']))
+    };
+    let mut words = words.iter().map(String::as_str);
+    match words.next() {
+        Some(first) if program(first) && !operator(first) => {}
+        _ => return true,
+    }
+    words.any(|w| operator(w) || !(option(w) || reference(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_may_hold_secret;
+
+    #[test]
+    fn a_command_that_points_at_its_secret_holds_none() {
+        for command in [
+            "cat /etc/regintake/imap-password",
+            "cat \"$CREDENTIALS_DIRECTORY/imap-password\"",
+            "cat ${CREDENTIALS_DIRECTORY}/imap-password",
+            "gpg --quiet --decrypt ~/.config/regintake/pw.gpg",
+            "/usr/local/bin/get-token --config ./token.toml",
+            "get-token --authority https://login.microsoftonline.com/tenant",
+        ] {
+            assert!(!command_may_hold_secret(command), "{command}");
+        }
+    }
+
+    #[test]
+    fn a_command_with_any_other_word_may_hold_one() {
+        for command in [
+            "echo hunter2",
+            "printf '%s' hunter2",
+            "get-token --client-secret Zm9vYmFy",
+            "get-token --client-secret=Zm9vYmFy",
+            "curl -d client_secret=Zm9vYmFy https://login.example/token",
+            "curl https://user:pw@login.example/token",
+            "curl https://login.example/token?secret=x",
+            "TOKEN=Zm9vYmFy get-token",
+            "cat /etc/pw; echo hunter2",
+            "cat /etc/pw|tr -d x",
+            "echo 'open quote",
+            "",
+        ] {
+            assert!(command_may_hold_secret(command), "{command}");
         }
     }
 }
