@@ -232,8 +232,7 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             }
             let db = db_path(cli, &config);
             let _lock = lock(&db)?;
-            let mut ledger = Ledger::open(&db)
-                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
+            let mut ledger = Ledger::open(&db)?;
             let opts = IngestOptions {
                 reprocess: *reprocess,
                 progress: std::io::stderr().is_terminal() && !cli.quiet,
@@ -250,8 +249,7 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             let ctx = context(&config)?;
             let db = db_path(cli, &config);
             let lock = lock(&db)?;
-            let ledger = Ledger::open(&db)
-                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
+            let ledger = Ledger::open(&db)?;
             let summary = crate::source::imap::run(imap, ledger, ctx, *once, lock)?;
             Ok(Some(summary))
         }
@@ -265,11 +263,7 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             if let Some(out) = out {
                 check_report_path(&db, out)?;
             }
-            if !db.exists() {
-                return Err(anyhow!("the ledger {} does not exist", db.display()).into());
-            }
-            let ledger = Ledger::open(&db)
-                .with_context(|| format!("cannot open the ledger {}", db.display()))?;
+            let ledger = Ledger::open_to_read(&db)?;
             let filter = ExportFilter {
                 since: *since,
                 status: status.map(|s| match s {

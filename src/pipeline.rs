@@ -513,9 +513,8 @@ pub fn ingest(
             if batch.is_empty() {
                 return Ok(());
             }
-            let results = ledger
-                .append(batch, opts.reprocess)
-                .context("cannot write to the ledger")?;
+            // The ledger's error names the ledger and what failed.
+            let results = ledger.append(batch, opts.reprocess)?;
             for (m, r) in batch.iter().zip(results) {
                 summary.count(r);
                 if let Appended::Added {

@@ -634,3 +634,92 @@ fn a_new_report_is_private_whatever_the_umask_and_a_replaced_one_keeps_its_mode(
         file_bytes(&d.join("new.csv"))
     );
 }
+
+/// Overwrites the middle third of the file's 4 KiB pages with a pattern no page has.
+fn damage_middle_pages(path: &Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    const PAGE: u64 = 4096;
+    let pages = std::fs::metadata(path).expect("ledger").len() / PAGE;
+    assert!(
+        pages >= 6,
+        "too small a ledger to damage its middle: {pages} pages"
+    );
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .expect("open");
+    for page in pages / 3..2 * pages / 3 {
+        file.seek(SeekFrom::Start(page * PAGE)).expect("seek");
+        file.write_all(&[0xA5; PAGE as usize]).expect("write");
+    }
+}
+
+/// Asserts a failed run printed exactly one line, naming `db` once, without rusqlite's error
+/// codes or SQL; returns it.
+fn one_error_line(out: &Output, db: &str, what: &str) -> String {
+    let stderr = assert_exit(out, 1, what);
+    assert_eq!(stderr.lines().count(), 1, "{what}: one line: {stderr}");
+    assert_eq!(
+        stderr.matches(db).count(),
+        1,
+        "{what}: names {db} once: {stderr}"
+    );
+    for noise in ["Error code", "CREATE", "SqliteFailure", "Some(", "{"] {
+        assert!(!stderr.contains(noise), "{what}: {noise:?} in {stderr}");
+    }
+    stderr
+}
+
+#[test]
+fn a_damaged_ledger_is_refused_in_one_line_and_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mbox = sample_mbox();
+    let mbox = mbox.to_str().expect("path");
+    ok(&run_in(d, &["--db", "c.db", "ingest", mbox]));
+    assert!(
+        !d.join("c.db-wal").exists(),
+        "the journal was not checkpointed"
+    );
+    damage_middle_pages(&d.join("c.db"));
+    let before = file_bytes(&d.join("c.db"));
+    for args in [
+        &["--db", "c.db", "ingest", "--reprocess", mbox][..],
+        &["--db", "c.db", "ingest", mbox][..],
+        &["--db", "c.db", "export"][..],
+    ] {
+        let line = one_error_line(&run_in(d, args), "c.db", &format!("{args:?}"));
+        assert!(line.contains("damaged"), "{args:?}: {line}");
+    }
+    assert_eq!(
+        file_bytes(&d.join("c.db")),
+        before,
+        "the damaged ledger changed"
+    );
+}
+
+#[test]
+fn ledger_errors_are_one_line_without_repeats_or_error_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("folder.db")).expect("mkdir");
+    std::fs::write(d.join("junk.db"), "not a database ".repeat(100)).expect("write");
+    // Our file at schema version 0 holding a table the first migration creates: it fails.
+    let conn = rusqlite::Connection::open(d.join("old.db")).expect("open");
+    conn.pragma_update(None, "application_id", 0x5267_496e)
+        .expect("application_id");
+    conn.execute("CREATE TABLE records (x INTEGER)", [])
+        .expect("create");
+    drop(conn);
+    let mbox = sample_mbox();
+    let mbox = mbox.to_str().expect("path");
+    for db in ["folder.db", "junk.db", "old.db"] {
+        for args in [&["ingest", mbox][..], &["export"][..]] {
+            let args = [&["--db", db][..], args].concat();
+            let line = one_error_line(&run_in(d, &args), db, &format!("{args:?}"));
+            if db == "old.db" {
+                assert!(line.contains("migration 1"), "{line}");
+            }
+        }
+    }
+}

@@ -739,3 +739,120 @@ fn ledger_and_lock_can_move_to_another_thread() {
     assert_send::<Ledger>();
     assert_send::<RunLock>();
 }
+
+/// Overwrites the middle third of the file's pages with a pattern no page has, as a disk or a
+/// careless copy might; the first page (the header) and the last stay as they were.
+fn damage_middle_pages(path: &std::path::Path) {
+    use std::io::{Seek, SeekFrom, Write};
+    const PAGE: u64 = 4096;
+    let pages = std::fs::metadata(path).unwrap().len() / PAGE;
+    assert!(
+        pages >= 6,
+        "too small a ledger to damage its middle: {pages} pages"
+    );
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    for page in pages / 3..2 * pages / 3 {
+        file.seek(SeekFrom::Start(page * PAGE)).unwrap();
+        file.write_all(&[0xA5; PAGE as usize]).unwrap();
+    }
+    file.sync_all().unwrap();
+}
+
+/// A ledger of `n` messages, closed (its journal checkpointed into the file).
+fn filled_ledger(path: &std::path::Path, n: usize) {
+    let mut ledger = Ledger::open(path).unwrap();
+    let messages: Vec<NewMessage> = (0..n)
+        .map(|i| {
+            let mut m = simple(&format!("mid:{i}@x"), "2026-03-02T09:00:00+11:00");
+            m.subject = format!("Registration {i} {}", "x".repeat(200));
+            m
+        })
+        .collect();
+    ledger.append(&messages, false).unwrap();
+    drop(ledger);
+    assert!(!path.with_file_name("ledger.db-wal").exists());
+}
+
+#[test]
+fn opening_a_damaged_ledger_for_writing_is_refused_and_changes_nothing() {
+    let (_dir, path) = db();
+    filled_ledger(&path, 400);
+    damage_middle_pages(&path);
+    let before = std::fs::read(&path).unwrap();
+    let err = Ledger::open(&path)
+        .err()
+        .expect("a damaged ledger must be refused");
+    let text = format!("{err:#}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    assert!(
+        text.contains("damaged") && text.contains("quick_check"),
+        "{text}"
+    );
+    assert!(!text.contains("Error code"), "{text}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
+    // Reading is still allowed; the read that reaches a damaged page fails in one line.
+    let reader = Ledger::open_to_read(&path).unwrap();
+    if let Err(e) = reader.export_rows(&ExportFilter::default()) {
+        let text = format!("{e:#}");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(!text.contains("Error code"), "{text}");
+    }
+}
+
+#[test]
+fn an_undamaged_ledger_passes_the_check() {
+    let (_dir, path) = db();
+    filled_ledger(&path, 400);
+    let ledger = Ledger::open(&path).unwrap();
+    assert!(ledger.contains("mid:399@x").unwrap());
+}
+
+#[test]
+fn a_failed_migration_is_one_line_naming_the_ledger_and_the_migration() {
+    let (_dir, path) = db();
+    // Our file (application_id) at schema version 0, with a table migration 1 creates.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "application_id", 0x5267_496e)
+        .unwrap();
+    conn.execute("CREATE TABLE messages (x INTEGER)", [])
+        .unwrap();
+    drop(conn);
+    let err = Ledger::open(&path).err().expect("migration must fail");
+    let text = format!("{err:#}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    assert!(text.contains("migration 1"), "{text}");
+    assert!(text.contains("already exists"), "{text}");
+    assert!(!text.contains("CREATE"), "quotes the SQL: {text}");
+    assert!(!text.contains("Error code"), "{text}");
+}
+
+#[test]
+fn open_errors_say_it_once_without_error_codes() {
+    let (dir, _) = db();
+    // A folder where the ledger should be, and a file that is not a database.
+    let folder = dir.path().join("folder.db");
+    std::fs::create_dir(&folder).unwrap();
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database ".repeat(100)).unwrap();
+    for path in [&folder, &junk] {
+        for err in [
+            Ledger::open(path).err().expect("must fail"),
+            Ledger::open_to_read(path).err().expect("must fail"),
+        ] {
+            let text = format!("{err:#}");
+            assert_eq!(text.lines().count(), 1, "{text}");
+            assert_eq!(
+                text.matches(&path.display().to_string()).count(),
+                1,
+                "names the ledger once: {text}"
+            );
+            assert!(!text.contains("Error code"), "{text}");
+        }
+    }
+    let missing = dir.path().join("missing.db");
+    let err = Ledger::open_to_read(&missing).err().expect("must fail");
+    assert!(format!("{err:#}").contains("does not exist"), "{err:#}");
+    assert!(!missing.exists(), "reading created the ledger");
+}

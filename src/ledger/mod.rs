@@ -1,6 +1,7 @@
 //! Records in → the append-only SQLite ledger (WAL, synchronous=FULL, STRICT tables, triggers
 //! refusing UPDATE/DELETE); ledger rows out for export; the run lock; IMAP progress.
 
+mod error;
 mod files;
 mod lock;
 mod schema;
@@ -10,8 +11,9 @@ pub use lock::{LockError, RunLock};
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag};
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use error::{SqlContext as _, SqlError};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -94,6 +96,13 @@ pub struct ExportRow {
     pub supersedes: String,
 }
 
+/// What a ledger is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Write,
+    Read,
+}
+
 /// The ledger: one SQLite connection on the ledger file.
 pub struct Ledger {
     conn: rusqlite::Connection,
@@ -114,16 +123,33 @@ const LATEST_REVISION: &str =
     "m.revision = (SELECT MAX(l.revision) FROM messages l WHERE l.key_id = m.key_id)";
 
 impl Ledger {
-    /// Opens (creating if needed) and migrates the ledger.
-    ///
+    /// Opens the ledger for writing, creating it if needed: checked for damage (SQLite's
+    /// `quick_check`) and migrated before anything is appended. A damaged ledger is refused.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        Ledger::open_as(path, Access::Write)
+    }
+
+    /// Opens an existing ledger to read it (`export`): migrated, not checked for damage (a
+    /// damaged page fails the read that reaches it), and never created.
+    pub fn open_to_read(path: &Path) -> Result<Ledger> {
+        Ledger::open_as(path, Access::Read)
+    }
+
     /// Refuses a file with more than one name (hard link): SQLite keeps its `-wal` beside the
     /// name it was opened by, so a run through the other name would not see commits still in
     /// this one's journal, and a later checkpoint would overwrite its own.
-    pub fn open(path: &Path) -> Result<Ledger> {
+    fn open_as(path: &Path, access: Access) -> Result<Ledger> {
         let in_ledger = || format!("ledger {}", path.display());
-        let real = files::canonical(path)
-            .and_then(|real| files::create_private(&real).map(|()| real))
-            .with_context(|| format!("cannot create the {}", in_ledger()))?;
+        let real =
+            files::canonical(path).with_context(|| format!("cannot open the {}", in_ledger()))?;
+        match access {
+            Access::Write => files::create_private(&real)
+                .with_context(|| format!("cannot create the {}", in_ledger()))?,
+            Access::Read if !real.exists() => {
+                bail!("the ledger {} does not exist", path.display())
+            }
+            Access::Read => {}
+        }
         let meta =
             std::fs::metadata(&real).with_context(|| format!("cannot open the {}", in_ledger()))?;
         if !meta.is_file() {
@@ -138,15 +164,40 @@ impl Ledger {
                 path.display()
             );
         }
+        let damaged = |finding: &dyn std::fmt::Display| {
+            anyhow::anyhow!(
+                "the ledger {} is damaged ({finding}); nothing was written to it: restore it \
+                 from a backup",
+                path.display()
+            )
+        };
+        // An error SQLite gave because pages are damaged says so, whichever step met it.
+        let or_damaged = |e: anyhow::Error| match e
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<SqlError>())
+            .find(|cause| cause.is_damage())
+        {
+            Some(cause) => damaged(&format!("SQLite: {cause}")),
+            None => e,
+        };
         let mut conn = rusqlite::Connection::open(&real)
-            .with_context(|| format!("cannot open the {}", in_ledger()))?;
+            .with_sql_context(|| format!("cannot open the {}", in_ledger()))?;
         // Identify the file before changing anything in it (journal mode, tables).
         schema::check_identity(&conn)
-            .with_context(|| format!("cannot use {} as a ledger", path.display()))?;
+            .with_context(|| format!("cannot use {} as a ledger", path.display()))
+            .map_err(or_damaged)?;
+        // Before the first write (journal mode, migrations, records) to it.
+        if access == Access::Write
+            && let Err(damage) = schema::quick_check(&conn)
+        {
+            return Err(damaged(&damage));
+        }
         schema::configure(&conn)
-            .with_context(|| format!("cannot configure the {}", in_ledger()))?;
+            .with_context(|| format!("cannot configure the {}", in_ledger()))
+            .map_err(or_damaged)?;
         schema::migrate(&mut conn)
-            .with_context(|| format!("cannot migrate the {}", in_ledger()))?;
+            .with_context(|| format!("cannot migrate the {}", in_ledger()))
+            .map_err(or_damaged)?;
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
@@ -167,7 +218,7 @@ impl Ledger {
         self.conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM message_keys WHERE key = ?1)")
             .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)))
-            .with_context(|| self.what("cannot look up a message key"))
+            .with_sql_context(|| self.what("cannot look up a message key"))
     }
 
     /// Every message key recorded so far (to skip known messages before reading them).
@@ -177,7 +228,7 @@ impl Ledger {
             let keys = stmt.query_map([], |row| row.get(0))?;
             keys.collect()
         };
-        read().with_context(|| self.what("cannot list message keys"))
+        read().with_sql_context(|| self.what("cannot list message keys"))
     }
 
     /// Appends messages in one transaction, in order. With `reprocess`, an already-recorded
@@ -196,7 +247,7 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .with_context(|| format!("cannot start writing to the ledger {path}"))?;
+            .with_sql_context(|| format!("cannot start writing to the ledger {path}"))?;
         let recorded_at = now();
         let mut seen: HashSet<&str> = HashSet::new();
         let mut results = Vec::with_capacity(messages.len());
@@ -206,7 +257,7 @@ impl Ledger {
                 continue;
             }
             let appended =
-                append_message(&tx, message, reprocess, &recorded_at).with_context(|| {
+                append_message(&tx, message, reprocess, &recorded_at).with_sql_context(|| {
                     format!(
                         "cannot append message {:?} to the ledger {path}",
                         message.key
@@ -215,7 +266,7 @@ impl Ledger {
             results.push(appended);
         }
         tx.commit()
-            .with_context(|| format!("cannot commit to the ledger {path}"))?;
+            .with_sql_context(|| format!("cannot commit to the ledger {path}"))?;
         Ok(results)
     }
 
@@ -240,7 +291,7 @@ impl Ledger {
             let rows = stmt.query_map(rusqlite::params![since, filter.status], export_row)?;
             rows.collect()
         };
-        read().with_context(|| self.what("cannot read records for export"))
+        read().with_sql_context(|| self.what("cannot read records for export"))
     }
 
     /// The saved state of `mailbox` on `account` (user@host), if any: the newest row.
@@ -255,7 +306,7 @@ impl Ledger {
                 .optional()
         };
         let Some((uidvalidity, last_uid)) =
-            read().with_context(|| self.what("cannot read the mailbox state"))?
+            read().with_sql_context(|| self.what("cannot read the mailbox state"))?
         else {
             return Ok(None);
         };
@@ -288,7 +339,7 @@ impl Ledger {
                     saved_at
                 ])
             })
-            .with_context(|| self.what("cannot save the mailbox state"))?;
+            .with_sql_context(|| self.what("cannot save the mailbox state"))?;
         Ok(())
     }
 
@@ -321,7 +372,7 @@ impl Ledger {
             }
             Ok(Some(any_form))
         };
-        read().with_context(|| self.what("cannot look up a message's records"))
+        read().with_sql_context(|| self.what("cannot look up a message's records"))
     }
 
     /// Notes one failed attempt to process a message (appended) and returns how many there have
@@ -333,7 +384,7 @@ impl Ledger {
                 "INSERT INTO failures (key, origin, reason, at) VALUES (?1, ?2, ?3, ?4)",
             )
             .and_then(|mut stmt| stmt.execute([key, origin, reason, at.as_str()]))
-            .with_context(|| self.what("cannot record a failure"))?;
+            .with_sql_context(|| self.what("cannot record a failure"))?;
         self.failure_count(key)
     }
 
@@ -343,7 +394,7 @@ impl Ledger {
             .conn
             .prepare_cached("SELECT COUNT(*) FROM failures WHERE key = ?1")
             .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)))
-            .with_context(|| self.what("cannot count failures"))?;
+            .with_sql_context(|| self.what("cannot count failures"))?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 }
@@ -392,7 +443,7 @@ fn append_message(
     message: &NewMessage,
     reprocess: bool,
     recorded_at: &str,
-) -> Result<Appended> {
+) -> Result<Appended, SqlError> {
     let existing: Option<(i64, Option<i64>)> = tx
         .prepare_cached(
             "SELECT k.key_id, (SELECT MAX(m.revision) FROM messages m WHERE m.key_id = k.key_id) \
@@ -410,7 +461,7 @@ fn append_message(
         }
     };
     let raw_size = i64::try_from(message.raw_size)
-        .map_err(|_| anyhow!("raw size {} is out of range", message.raw_size))?;
+        .map_err(|_| SqlError::value(format!("raw size {} is out of range", message.raw_size)))?;
     let received_epoch = message.received_at.timestamp();
     let received_day = i64::from(message.received_at.date_naive().num_days_from_ce());
     tx.prepare_cached(
@@ -467,8 +518,8 @@ fn append_message(
         if !flags.is_empty() {
             needs_review += 1;
         }
-        let detail =
-            serde_json::to_string(&record.detail).context("cannot serialise a record's detail")?;
+        let detail = serde_json::to_string(&record.detail)
+            .map_err(|e| SqlError::value(format!("cannot serialise a record's detail: {e}")))?;
         tx.prepare_cached(
             "INSERT INTO records (message_ref, position, attachment, source, full_name, \
              organisation, contact_email, terms_accepted, service, ip_allowlist, \

@@ -1,7 +1,8 @@
 //! A connection in → connection pragmas set and the ledger schema migrated to the newest version
 //! (numbered migrations tracked in `PRAGMA user_version`, each applied in its own transaction).
 
-use anyhow::{Context as _, Result, bail};
+use super::error::{SqlContext as _, SqlError};
+use anyhow::{Result, bail};
 use rusqlite::{Connection, TransactionBehavior};
 use std::time::Duration;
 
@@ -18,10 +19,10 @@ pub const APPLICATION_ID: i32 = 0x5267_496e;
 /// version and no tables yet).
 pub fn check_identity(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)
-        .context("cannot set busy_timeout")?;
+        .sql_context("cannot set busy_timeout")?;
     let application_id: i32 = conn
         .pragma_query_value(None, "application_id", |row| row.get(0))
-        .context("cannot read the file as an SQLite database")?;
+        .sql_context("cannot read the file as an SQLite database")?;
     if application_id == APPLICATION_ID {
         return Ok(());
     }
@@ -30,14 +31,14 @@ pub fn check_identity(conn: &Connection) -> Result<()> {
     }
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
-        .context("cannot read the schema version")?;
+        .sql_context("cannot read the schema version")?;
     let tables: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
             [],
             |row| row.get(0),
         )
-        .context("cannot list the tables")?;
+        .sql_context("cannot list the tables")?;
     if version != 0 || tables != 0 {
         bail!("it is an SQLite database with other tables, not a regintake ledger");
     }
@@ -49,16 +50,64 @@ pub fn configure(conn: &Connection) -> Result<()> {
     // WAL lets `export` read while a run appends; the mode is stored in the file.
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-        .context("cannot set journal_mode=WAL")?;
+        .sql_context("cannot set journal_mode=WAL")?;
     if !mode.eq_ignore_ascii_case("wal") {
         bail!("the ledger cannot use WAL journaling (SQLite kept journal_mode={mode})");
     }
     // FULL: a commit is on disk before `append` returns, so IMAP may then move the message.
     conn.pragma_update(None, "synchronous", "FULL")
-        .context("cannot set synchronous=FULL")?;
+        .sql_context("cannot set synchronous=FULL")?;
     conn.pragma_update(None, "foreign_keys", true)
-        .context("cannot enable foreign_keys")?;
+        .sql_context("cannot enable foreign_keys")?;
     Ok(())
+}
+
+/// How many of `quick_check`'s findings are read (it stops at 100 by itself).
+const QUICK_CHECK_ROWS: usize = 100;
+
+/// What `PRAGMA quick_check` found wrong with a ledger file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    /// SQLite's first finding (or the error that stopped the check).
+    pub first: String,
+    /// Findings in all (at most `QUICK_CHECK_ROWS`).
+    pub count: usize,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SQLite's quick_check: {}", self.first)?;
+        match self.count {
+            0 | 1 => Ok(()),
+            n if n >= QUICK_CHECK_ROWS => write!(f, ", and {} more problems or more", n - 1),
+            n => write!(f, ", and {} more problems", n - 1),
+        }
+    }
+}
+
+/// Checks every page of the file (b-tree structure, page links, free list, UNIQUE and NOT NULL)
+/// without the slower index-against-table comparison of `integrity_check`. Reads the whole
+/// file: about 0.8 s for a 190 MB ledger of 100,000 records with the file in the page cache.
+pub fn quick_check(conn: &Connection) -> Result<(), Damage> {
+    let read = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare("PRAGMA quick_check")?;
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+        rows.take(QUICK_CHECK_ROWS).collect()
+    };
+    match read() {
+        Ok(findings) if findings.len() == 1 && findings[0] == "ok" => Ok(()),
+        Ok(findings) => Err(Damage {
+            first: findings
+                .first()
+                .map(|f| f.replace(['\n', '\r'], " "))
+                .unwrap_or_else(|| "no answer".to_string()),
+            count: findings.len(),
+        }),
+        Err(e) => Err(Damage {
+            first: SqlError::from(e).to_string(),
+            count: 1,
+        }),
+    }
 }
 
 /// Append-only is enforced by the database itself: for each table, triggers refuse UPDATE and
@@ -202,7 +251,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     // appending (an IMMEDIATE transaction would wait for that run's batch).
     let current: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
-        .context("cannot read the schema version")?;
+        .sql_context("cannot read the schema version")?;
     if current == latest {
         return Ok(());
     }
@@ -210,10 +259,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         let target = index as i64 + 1;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("cannot start a migration transaction")?;
+            .sql_context("cannot start a migration transaction")?;
         let version: i64 = tx
             .pragma_query_value(None, "user_version", |row| row.get(0))
-            .context("cannot read the schema version")?;
+            .sql_context("cannot read the schema version")?;
         if version > latest {
             bail!(
                 "the ledger has schema version {version}, newer than this regintake knows \
@@ -224,11 +273,11 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql)
-            .with_context(|| format!("schema migration {target} failed"))?;
+            .with_sql_context(|| format!("schema migration {target} failed"))?;
         tx.pragma_update(None, "user_version", target)
-            .context("cannot record the schema version")?;
+            .sql_context("cannot record the schema version")?;
         tx.commit()
-            .with_context(|| format!("cannot commit schema migration {target}"))?;
+            .with_sql_context(|| format!("cannot commit schema migration {target}"))?;
     }
     Ok(())
 }
