@@ -1,114 +1,97 @@
-//! CSV export tests: BOM, exact header, CRLF, quoting, formula guard, and the path from the
-//! ledger to the CSV keeping raw values in the ledger.
+//! Report tests: the columns against SPEC's list, the CSV framing (BOM, every field quoted,
+//! CRLF), quoting, the formula guard, the path from the ledger to the CSV keeping raw values in
+//! the ledger, and the report file's atomic write and mode.
+
+#[path = "support/csv.rs"]
+mod csv_file;
 
 use chrono::{DateTime, NaiveDate};
-use regintake::export::{HEADER, write_csv};
+use csv_file::{assert_spec_framing, parse_csv};
 use regintake::extract::Source;
-use regintake::ledger::{ExportFilter, ExportRow, Ledger, NewMessage, NewRecord};
+use regintake::ledger::{ExportFilter, Ledger, NewMessage, NewRecord, Status};
+use regintake::report::{self, COLUMNS, Kind, Row, Value, csv::write_csv};
 use regintake::validate::{Fields, Service};
 
-const SPEC_HEADER: &str = "record_id,received_at,due_by,message_id,sender,subject,attachment,\
+/// SPEC "Reports", written once: the columns in order. SPEC v2 adds `notes, decision,
+/// decided_at, decided_by` with decisions; until then the report has the first twenty.
+const SPEC_COLUMNS: &str = "record_id,received_at,due_by,message_id,sender,subject,attachment,\
 source,full_name,organisation,contact_email,terms_accepted,service,ip_allowlist,\
 expected_records_per_day,expected_api_calls_per_day,user_guide_agreed,status,flags,supersedes";
 
-fn row(record_id: i64) -> ExportRow {
-    ExportRow {
+fn header() -> Vec<String> {
+    COLUMNS.iter().map(|c| c.name.to_string()).collect()
+}
+
+/// The position of a column.
+fn col(name: &str) -> usize {
+    COLUMNS
+        .iter()
+        .position(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+fn row(record_id: i64) -> Row {
+    Row {
         record_id,
         received_at: "2026-03-02T09:00:00+11:00".into(),
         due_by: "2026-03-09".into(),
         message_id: "<a@x>".into(),
-        sender: "Jane <jane@example.org>".into(),
+        sender: "jane@example.org".into(),
         subject: "Registration".into(),
-        attachment: "form.pdf".into(),
-        source: "pdf-form".into(),
+        // A form in the mail body: no attachment.
+        source: "body".into(),
         full_name: "Dr Jane Citizen".into(),
         organisation: "ABS".into(),
         contact_email: "jane@example.org".into(),
         terms_accepted: "yes".into(),
         service: "partner".into(),
         ip_allowlist: "150.203.0.0/24; 2001:db8::/48".into(),
-        expected_records_per_day: "5000".into(),
-        expected_api_calls_per_day: "".into(),
+        expected_records_per_day: Some(5000),
+        expected_api_calls_per_day: None,
         user_guide_agreed: "no".into(),
-        status: "needs_review".into(),
+        status: Status::NeedsReview,
         flags: "user_guide_not_agreed;missing_expected_calls".into(),
-        supersedes: "".into(),
+        supersedes: Some(7),
+        ..Row::default()
     }
 }
 
-fn csv(rows: &[ExportRow]) -> String {
+fn csv(rows: &[Row]) -> String {
     let mut out = Vec::new();
     write_csv(&mut out, rows).unwrap();
     String::from_utf8(out).unwrap()
 }
 
-/// Parses CSV as we write it (every field quoted), checking the framing as it goes.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        assert_eq!(c, '"', "every field must start quoted");
-        loop {
-            match chars.next() {
-                Some('"') if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                Some('"') => break,
-                Some(c) => field.push(c),
-                None => panic!("unterminated field"),
-            }
-        }
-        fields.push(std::mem::take(&mut field));
-        match chars.next() {
-            Some(',') => {}
-            Some('\r') => {
-                assert_eq!(chars.next(), Some('\n'), "CR without LF");
-                rows.push(std::mem::take(&mut fields));
-            }
-            other => panic!("unexpected after field: {other:?}"),
-        }
-    }
-    assert!(fields.is_empty(), "last row not ended by CRLF");
-    rows
+#[test]
+fn the_columns_are_specs() {
+    assert_eq!(header().join(","), SPEC_COLUMNS);
+    let mut names = header();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), COLUMNS.len(), "a column name twice");
+    assert_eq!(row(1).values().len(), COLUMNS.len());
 }
 
 #[test]
-fn header_bom_and_crlf() {
+fn header_bom_quotes_and_crlf() {
     let text = csv(&[row(1), row(2)]);
-    assert!(text.starts_with('\u{feff}'), "no BOM");
-    let body = &text['\u{feff}'.len_utf8()..];
-    let quoted_header = SPEC_HEADER
-        .split(',')
-        .map(|h| format!("\"{h}\""))
-        .collect::<Vec<_>>()
-        .join(",");
-    assert!(body.starts_with(&format!("{quoted_header}\r\n")), "{body}");
-    assert_eq!(HEADER.join(","), SPEC_HEADER);
-    assert!(body.ends_with("\r\n"));
-    // Every LF is part of a CRLF (no field here holds a line break).
-    assert_eq!(body.matches('\n').count(), body.matches("\r\n").count());
-    assert_eq!(body.matches("\r\n").count(), 3);
-    let rows = parse_csv(body);
+    let rows = assert_spec_framing(&text);
     assert_eq!(rows.len(), 3);
-    assert!(rows.iter().all(|r| r.len() == HEADER.len()));
-    assert_eq!(rows[1][0], "1");
-    assert_eq!(rows[2][0], "2");
-    assert_eq!(rows[1][13], "150.203.0.0/24; 2001:db8::/48");
-    assert_eq!(rows[1][15], "");
-    assert_eq!(rows[1][18], "user_guide_not_agreed;missing_expected_calls");
+    assert_eq!(rows[0], header());
+    assert_eq!(rows[1][col("record_id")], "1");
+    assert_eq!(rows[2][col("record_id")], "2");
+    assert_eq!(
+        rows[1][col("ip_allowlist")],
+        "150.203.0.0/24; 2001:db8::/48"
+    );
+    assert_eq!(rows[1][col("expected_api_calls_per_day")], "");
+    assert_eq!(rows[1][col("supersedes")], "7");
 }
 
 #[test]
 fn empty_export_is_bom_and_header() {
-    let text = csv(&[]);
-    let rows = parse_csv(&text['\u{feff}'.len_utf8()..]);
-    assert_eq!(
-        rows,
-        vec![HEADER.iter().map(|h| h.to_string()).collect::<Vec<_>>()]
-    );
+    let rows = assert_spec_framing(&csv(&[]));
+    assert_eq!(rows, vec![header()]);
 }
 
 #[test]
@@ -119,12 +102,11 @@ fn quotes_commas_and_line_breaks_are_quoted() {
     r.subject = "line one\r\nline two\nthree".into();
     let text = csv(&[r]);
     assert!(text.contains("\"Jane \"\"JJ\"\" Citizen\""), "{text}");
-    assert!(text.contains("\"Bureau, of Statistics\""));
-    let rows = parse_csv(&text['\u{feff}'.len_utf8()..]);
+    let rows = assert_spec_framing(&text);
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[1][8], "Jane \"JJ\" Citizen");
-    assert_eq!(rows[1][9], "Bureau, of Statistics");
-    assert_eq!(rows[1][5], "line one\r\nline two\nthree");
+    assert_eq!(rows[1][col("full_name")], "Jane \"JJ\" Citizen");
+    assert_eq!(rows[1][col("organisation")], "Bureau, of Statistics");
+    assert_eq!(rows[1][col("subject")], "line one\r\nline two\nthree");
 }
 
 #[test]
@@ -139,43 +121,40 @@ fn formula_guard() {
         ("\nJane", "'\nJane"),
         // Not at the start, or harmless: unchanged.
         ("Jane = Citizen", "Jane = Citizen"),
-        (" =1+1", " =1+1"),
         ("'quoted", "'quoted"),
         ("", ""),
     ];
     for (raw, shown) in cases {
-        let mut r = row(1);
-        r.full_name = raw.into();
-        r.subject = raw.into();
-        r.attachment = raw.into();
-        r.organisation = raw.into();
-        r.contact_email = raw.into();
-        r.ip_allowlist = raw.into();
-        r.message_id = raw.into();
-        r.sender = raw.into();
-        let text = csv(&[r]);
-        let rows = parse_csv(&text['\u{feff}'.len_utf8()..]);
-        for column in [3, 4, 5, 6, 8, 9, 10, 13] {
-            assert_eq!(
-                rows[1][column], shown,
-                "{raw:?} in column {}",
-                HEADER[column]
-            );
+        let r = Row {
+            message_id: raw.into(),
+            sender: raw.into(),
+            subject: raw.into(),
+            attachment: raw.into(),
+            full_name: raw.into(),
+            organisation: raw.into(),
+            contact_email: raw.into(),
+            ip_allowlist: raw.into(),
+            ..row(1)
+        };
+        let rows = parse_csv(&csv(std::slice::from_ref(&r)));
+        let mut guarded = 0;
+        for (i, (column, value)) in COLUMNS.iter().zip(r.values()).enumerate() {
+            if value == Value::Text(raw) && column.kind == Kind::Text {
+                assert_eq!(rows[1][i], shown, "{raw:?} in column {}", column.name);
+                guarded += 1;
+            }
         }
+        assert!(guarded >= 8, "{raw:?}: {guarded} columns checked");
     }
 }
 
 #[test]
 fn our_own_cells_are_never_altered_by_the_guard() {
-    let text = csv(&[row(42)]);
-    let rows = parse_csv(&text['\u{feff}'.len_utf8()..]);
-    let r = &rows[1];
-    assert_eq!(r[0], "42");
-    assert_eq!(r[1], "2026-03-02T09:00:00+11:00");
-    assert_eq!(r[2], "2026-03-09");
-    assert_eq!(r[7], "pdf-form");
-    assert_eq!(r[14], "5000");
-    assert_eq!(r[17], "needs_review");
+    let r = row(42);
+    let rows = parse_csv(&csv(std::slice::from_ref(&r)));
+    for (i, (column, value)) in COLUMNS.iter().zip(r.values()).enumerate() {
+        assert_eq!(rows[1][i], value.to_string(), "column {}", column.name);
+    }
 }
 
 #[test]
@@ -212,25 +191,27 @@ fn ledger_keeps_raw_value_and_csv_guards_it() {
         }],
     };
     ledger.append(&[message], false).unwrap();
-    let rows = ledger.export_rows(&ExportFilter::default()).unwrap();
+    let rows = report::rows(&ledger, &ExportFilter::default()).unwrap();
     assert_eq!(rows[0].full_name, "=HYPERLINK(\"http://x\")");
     assert_eq!(rows[0].organisation, "+61 2 6252 5000");
-    let text = csv(&rows);
-    let parsed = parse_csv(&text['\u{feff}'.len_utf8()..]);
-    assert_eq!(parsed[1][8], "'=HYPERLINK(\"http://x\")");
-    assert_eq!(parsed[1][9], "'+61 2 6252 5000");
-    assert_eq!(parsed[1][4], "'@attacker <x@y>");
-    assert_eq!(parsed[1][6], "'-form.pdf");
-    assert_eq!(parsed[1][17], "ok");
-    assert_eq!(parsed[1][15], "50");
+    let parsed = assert_spec_framing(&csv(&rows));
+    assert_eq!(parsed[0], header());
+    let cell = |name: &str| parsed[1][col(name)].as_str();
+    assert_eq!(cell("full_name"), "'=HYPERLINK(\"http://x\")");
+    assert_eq!(cell("organisation"), "'+61 2 6252 5000");
+    assert_eq!(cell("sender"), "'@attacker <x@y>");
+    assert_eq!(cell("attachment"), "'-form.pdf");
+    assert_eq!(cell("status"), "ok");
+    assert_eq!(cell("expected_api_calls_per_day"), "50");
+    assert_eq!(cell("source"), "docx");
     // Exporting did not change the ledger.
-    let again = ledger.export_rows(&ExportFilter::default()).unwrap();
+    let again = report::rows(&ledger, &ExportFilter::default()).unwrap();
     assert_eq!(again, rows);
 }
 
 #[cfg(unix)]
 mod report_file {
-    use regintake::cli::write_atomically;
+    use regintake::report::write_atomically;
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::path::Path;
 

@@ -10,6 +10,7 @@ mod support {
 use regintake::config::ImapConfig;
 use regintake::ledger::{ExportFilter, Ledger, RunLock};
 use regintake::pipeline::{self, Context, Summary};
+use regintake::report;
 use regintake::source::RawMessage;
 use regintake::source::imap::{KEYWORD_NO_FORM, KEYWORD_REGISTERED};
 use std::io::BufRead;
@@ -41,12 +42,11 @@ fn ledger_key(bytes: &[u8]) -> String {
 }
 
 fn record_count(db: &Path) -> usize {
-    Ledger::open(db)
-        .unwrap()
-        .export_rows(&ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        })
+    let filter = ExportFilter {
+        all_revisions: true,
+        ..Default::default()
+    };
+    report::rows(&Ledger::open(db).unwrap(), &filter)
         .unwrap()
         .len()
 }
@@ -810,10 +810,7 @@ fn oversized_message_is_recorded_unread() {
     let ledger = Ledger::open(&db).unwrap();
     let s = regintake::source::imap::run(imap_config(&d, ""), ledger, ctx, true, lock).unwrap();
     assert_eq!((s.messages_read, s.records_added), (2, 2), "{s}");
-    let rows = Ledger::open(&db)
-        .unwrap()
-        .export_rows(&ExportFilter::default())
-        .unwrap();
+    let rows = report::rows(&Ledger::open(&db).unwrap(), &ExportFilter::default()).unwrap();
     let flags: Vec<&str> = rows.iter().map(|r| r.flags.as_str()).collect();
     assert!(flags.contains(&"unreadable_attachment"), "{flags:?}");
     assert!(flags.contains(&"no_form_found"), "{flags:?}");
@@ -980,32 +977,21 @@ fn poll_and_ingest_record_the_same_fields() {
     )
     .expect("ingest");
     let rows = |db: &Path| {
-        let mut rows: Vec<Vec<String>> = Ledger::open(db)
-            .unwrap()
-            .export_rows(&ExportFilter::default())
-            .unwrap()
-            .into_iter()
-            .map(|r| {
-                vec![
-                    r.message_id,
-                    r.attachment,
-                    r.sender,
-                    r.subject,
-                    r.source,
-                    r.full_name,
-                    r.organisation,
-                    r.contact_email,
-                    r.terms_accepted,
-                    r.service,
-                    r.ip_allowlist,
-                    r.expected_records_per_day,
-                    r.expected_api_calls_per_day,
-                    r.user_guide_agreed,
-                    r.status,
-                    r.flags,
-                ]
-            })
-            .collect();
+        // Every column but those that differ by reading path (ids, INTERNALDATE vs Date).
+        let differ = ["record_id", "received_at", "due_by", "supersedes"];
+        let mut rows: Vec<Vec<String>> =
+            report::rows(&Ledger::open(db).unwrap(), &ExportFilter::default())
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    report::COLUMNS
+                        .iter()
+                        .zip(r.values())
+                        .filter(|(c, _)| !differ.contains(&c.name))
+                        .map(|(_, v)| v.to_string())
+                        .collect()
+                })
+                .collect();
         rows.sort();
         rows
     };

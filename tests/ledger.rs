@@ -1,11 +1,12 @@
-//! Ledger tests: schema, append-only enforcement, idempotency, revisions, supersedes, export
+//! Ledger tests: schema, append-only enforcement, idempotency, revisions, supersedes, report
 //! filters, IMAP progress, failures, the run lock and durability.
 
 use chrono::{DateTime, NaiveDate};
 use regintake::extract::Source;
 use regintake::ledger::{
-    Appended, ExportFilter, Ledger, LockError, MailboxState, NewMessage, NewRecord, RunLock,
+    Appended, ExportFilter, Ledger, LockError, MailboxState, NewMessage, NewRecord, RunLock, Status,
 };
+use regintake::report;
 use regintake::validate::{Fields, Flag, Service};
 use std::path::PathBuf;
 
@@ -183,12 +184,14 @@ fn second_append_of_same_key_adds_nothing() {
         ledger.append(&[n.clone(), n.clone()], true).unwrap(),
         vec![added(1, 0), Appended::AlreadyRecorded]
     );
-    let rows = ledger
-        .export_rows(&ExportFilter {
+    let rows = report::rows(
+        &ledger,
+        &ExportFilter {
             all_revisions: true,
             ..Default::default()
-        })
-        .unwrap();
+        },
+    )
+    .unwrap();
     assert_eq!(rows.len(), 2);
     let keys = ledger.keys().unwrap();
     assert_eq!(keys.len(), 2);
@@ -226,19 +229,21 @@ fn reprocess_adds_a_revision_and_export_shows_latest_by_default() {
     second.records[0].attachment = "fixed.pdf".into();
     assert_eq!(ledger.append(&[second], true).unwrap(), vec![added(2, 0)]);
 
-    let latest = ledger.export_rows(&ExportFilter::default()).unwrap();
+    let latest = report::rows(&ledger, &ExportFilter::default()).unwrap();
     assert_eq!(latest.len(), 2);
     assert_eq!(latest[0].attachment, "fixed.pdf");
-    assert!(latest.iter().all(|r| r.status == "ok"));
-    let all = ledger
-        .export_rows(&ExportFilter {
+    assert!(latest.iter().all(|r| r.status == Status::Ok));
+    let all = report::rows(
+        &ledger,
+        &ExportFilter {
             all_revisions: true,
             ..Default::default()
-        })
-        .unwrap();
+        },
+    )
+    .unwrap();
     assert_eq!(all.len(), 4);
     assert_eq!(all[0].flags, "dynamic_ip");
-    assert_eq!(all[0].status, "needs_review");
+    assert_eq!(all[0].status, Status::NeedsReview);
     assert!(all.windows(2).all(|w| w[0].record_id < w[1].record_id));
     // The old revision is kept in the file, under revision 1.
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -268,7 +273,7 @@ fn export_values_are_as_the_csv_shows_them() {
     m.records[0].fields.service = None;
     m.records[0].fields.terms_accepted = false;
     ledger.append(&[m], false).unwrap();
-    let rows = ledger.export_rows(&ExportFilter::default()).unwrap();
+    let rows = report::rows(&ledger, &ExportFilter::default()).unwrap();
     assert_eq!(rows.len(), 1);
     let r = &rows[0];
     assert_eq!(r.received_at, "2026-03-02T09:05:07+11:00");
@@ -278,12 +283,12 @@ fn export_values_are_as_the_csv_shows_them() {
     assert_eq!(r.terms_accepted, "no");
     assert_eq!(r.user_guide_agreed, "yes");
     assert_eq!(r.service, "");
-    assert_eq!(r.expected_records_per_day, "5000");
-    assert_eq!(r.expected_api_calls_per_day, "");
+    assert_eq!(r.expected_records_per_day, Some(5000));
+    assert_eq!(r.expected_api_calls_per_day, None);
     // Codes in the order given, not re-sorted.
     assert_eq!(r.flags, "missing_expected_calls;dynamic_ip");
-    assert_eq!(r.status, "needs_review");
-    assert_eq!(r.supersedes, "");
+    assert_eq!(r.status, Status::NeedsReview);
+    assert_eq!(r.supersedes, None);
 }
 
 #[test]
@@ -328,7 +333,7 @@ fn supersedes_links_same_contact_and_organisation_across_messages() {
     );
     ledger.append(&[b, a], false).unwrap();
     ledger.append(&[c, d, e], false).unwrap();
-    let rows = ledger.export_rows(&ExportFilter::default()).unwrap();
+    let rows = report::rows(&ledger, &ExportFilter::default()).unwrap();
     let by_key = |k: &str| {
         rows.iter()
             .filter(|r| r.message_id == format!("<{k}>"))
@@ -336,17 +341,17 @@ fn supersedes_links_same_contact_and_organisation_across_messages() {
     };
     let b_id = by_key("mid:b@x")[0].record_id;
     let a_row = by_key("mid:a@x")[0];
-    assert_eq!(by_key("mid:b@x")[0].supersedes, "", "b is the earliest");
-    assert_eq!(a_row.supersedes, b_id.to_string(), "a came after b");
+    assert_eq!(by_key("mid:b@x")[0].supersedes, None, "b is the earliest");
+    assert_eq!(a_row.supersedes, Some(b_id), "a came after b");
     assert_eq!(
         by_key("mid:c@x")[0].supersedes,
-        "",
+        None,
         "different organisation"
     );
     for d_row in by_key("mid:d@x") {
-        assert_eq!(d_row.supersedes, a_row.record_id.to_string());
+        assert_eq!(d_row.supersedes, Some(a_row.record_id));
     }
-    assert_eq!(by_key("mid:e@x")[0].supersedes, "");
+    assert_eq!(by_key("mid:e@x")[0].supersedes, None);
 }
 
 #[test]
@@ -359,17 +364,19 @@ fn supersedes_points_at_latest_revision_of_the_earlier_message() {
     ledger
         .append(&[simple("mid:b@x", "2026-03-03T09:00:00+11:00")], false)
         .unwrap();
-    let all = ledger
-        .export_rows(&ExportFilter {
+    let all = report::rows(
+        &ledger,
+        &ExportFilter {
             all_revisions: true,
             ..Default::default()
-        })
-        .unwrap();
+        },
+    )
+    .unwrap();
     assert_eq!(all.len(), 3);
     // a rev 1, a rev 2, b: b supersedes a's revision 2, and a's revisions never link to a.
-    assert_eq!(all[0].supersedes, "");
-    assert_eq!(all[1].supersedes, "");
-    assert_eq!(all[2].supersedes, all[1].record_id.to_string());
+    assert_eq!(all[0].supersedes, None);
+    assert_eq!(all[1].supersedes, None);
+    assert_eq!(all[2].supersedes, Some(all[1].record_id));
 }
 
 #[test]
@@ -399,24 +406,26 @@ fn since_and_status_filters() {
             false,
         )
         .unwrap();
-    let since = |d: u32, status: Option<&str>| {
-        ledger
-            .export_rows(&ExportFilter {
+    let since = |d: u32, status: Option<Status>| {
+        report::rows(
+            &ledger,
+            &ExportFilter {
                 since: NaiveDate::from_ymd_opt(2026, 3, d),
-                status: status.map(str::to_string),
+                status,
                 all_revisions: false,
-            })
-            .unwrap()
-            .into_iter()
-            .map(|r| r.contact_email)
-            .collect::<Vec<_>>()
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| r.contact_email)
+        .collect::<Vec<_>>()
     };
     assert_eq!(since(1, None), vec!["a@x.org", "b@x.org", "c@x.org"]);
     assert_eq!(since(2, None), vec!["b@x.org", "c@x.org"]);
     assert_eq!(since(4, None), Vec::<String>::new());
-    assert_eq!(since(1, Some("ok")), vec!["a@x.org", "c@x.org"]);
-    assert_eq!(since(2, Some("needs_review")), vec!["b@x.org"]);
-    assert_eq!(since(2, Some("ok")), vec!["c@x.org"]);
+    assert_eq!(since(1, Some(Status::Ok)), vec!["a@x.org", "c@x.org"]);
+    assert_eq!(since(2, Some(Status::NeedsReview)), vec!["b@x.org"]);
+    assert_eq!(since(2, Some(Status::Ok)), vec!["c@x.org"]);
 }
 
 #[test]
@@ -574,12 +583,14 @@ fn failed_batch_leaves_nothing_and_earlier_commits_stay() {
 
     // A fresh connection (as after a crash and restart) sees the same.
     let mut ledger = Ledger::open(&path).unwrap();
-    let rows = ledger
-        .export_rows(&ExportFilter {
+    let rows = report::rows(
+        &ledger,
+        &ExportFilter {
             all_revisions: true,
             ..Default::default()
-        })
-        .unwrap();
+        },
+    )
+    .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].message_id, "<mid:a@x>");
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -666,7 +677,9 @@ fn export_opens_and_reads_while_a_run_is_writing() {
     let started = std::time::Instant::now();
     let reader = Ledger::open(&path).unwrap();
     assert_eq!(
-        reader.export_rows(&ExportFilter::default()).unwrap().len(),
+        report::rows(&reader, &ExportFilter::default())
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(
@@ -720,17 +733,19 @@ fn supersedes_orders_same_instant_by_first_recording() {
     ledger.append(&[a.clone(), b], false).unwrap();
     // Reprocessing a (first recorded) must not make it supersede b.
     ledger.append(&[a], true).unwrap();
-    let all = ledger
-        .export_rows(&ExportFilter {
+    let all = report::rows(
+        &ledger,
+        &ExportFilter {
             all_revisions: true,
             ..Default::default()
-        })
-        .unwrap();
+        },
+    )
+    .unwrap();
     assert_eq!(all.len(), 3);
-    assert_eq!(all[0].supersedes, "");
-    assert_eq!(all[1].supersedes, all[0].record_id.to_string());
+    assert_eq!(all[0].supersedes, None);
+    assert_eq!(all[1].supersedes, Some(all[0].record_id));
     assert_eq!(all[2].message_id, "<mid:a@x>");
-    assert_eq!(all[2].supersedes, "");
+    assert_eq!(all[2].supersedes, None);
 }
 
 #[test]
@@ -793,7 +808,7 @@ fn opening_a_damaged_ledger_for_writing_is_refused_and_changes_nothing() {
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
     // Reading is still allowed; the read that reaches a damaged page fails in one line.
     let reader = Ledger::open_to_read(&path).unwrap();
-    if let Err(e) = reader.export_rows(&ExportFilter::default()) {
+    if let Err(e) = report::rows(&reader, &ExportFilter::default()) {
         let text = format!("{e:#}");
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(!text.contains("Error code"), "{text}");

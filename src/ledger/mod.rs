@@ -1,5 +1,6 @@
 //! Records in → the append-only SQLite ledger (WAL, synchronous=FULL, STRICT tables, triggers
-//! refusing UPDATE/DELETE); ledger rows out for export; the run lock; IMAP progress.
+//! refusing UPDATE/DELETE); records out to the report (which says which columns it reads); the
+//! run lock; IMAP progress.
 
 mod error;
 mod files;
@@ -59,41 +60,60 @@ pub enum Appended {
     AlreadyRecorded,
 }
 
-/// Which rows `export` wants.
+/// A record's status: `ok` without flags, `needs_review` with any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Status {
+    #[default]
+    Ok,
+    NeedsReview,
+}
+
+impl Status {
+    /// The status of a record with these flags.
+    pub fn of(flags: &[Flag]) -> Status {
+        if flags.is_empty() {
+            Status::Ok
+        } else {
+            Status::NeedsReview
+        }
+    }
+
+    /// As stored in the ledger and shown in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NeedsReview => "needs_review",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rusqlite::types::FromSql for Status {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match value.as_str()? {
+            "ok" => Ok(Status::Ok),
+            "needs_review" => Ok(Status::NeedsReview),
+            other => Err(rusqlite::types::FromSqlError::Other(
+                format!("{other:?} is not a record status").into(),
+            )),
+        }
+    }
+}
+
+/// Which records a report wants.
 #[derive(Debug, Clone, Default)]
 pub struct ExportFilter {
     /// Only records received on or after this date (the date of `received_at` in the
-    /// message's own offset, as the CSV shows it).
+    /// message's own offset, as the report shows it).
     pub since: Option<NaiveDate>,
-    /// `ok` or `needs_review`.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Every revision, not only the latest per (message, attachment).
     pub all_revisions: bool,
-}
-
-/// One ledger row as the CSV shows it (raw values; the CSV writer guards formulas).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportRow {
-    pub record_id: i64,
-    pub received_at: String,
-    pub due_by: String,
-    pub message_id: String,
-    pub sender: String,
-    pub subject: String,
-    pub attachment: String,
-    pub source: String,
-    pub full_name: String,
-    pub organisation: String,
-    pub contact_email: String,
-    pub terms_accepted: String,
-    pub service: String,
-    pub ip_allowlist: String,
-    pub expected_records_per_day: String,
-    pub expected_api_calls_per_day: String,
-    pub user_guide_agreed: String,
-    pub status: String,
-    pub flags: String,
-    pub supersedes: String,
 }
 
 /// What a ledger is opened for.
@@ -109,14 +129,6 @@ pub struct Ledger {
     /// Named in every error, so the one line a failed run prints says which ledger.
     path: PathBuf,
 }
-
-/// The columns an export row is read from, in `ExportRow` order (after `record_id`).
-const EXPORT_SELECT: &str = "SELECT r.record_id, m.received_at, r.due_by, m.message_id, \
-     m.sender, m.subject, r.attachment, r.source, r.full_name, r.organisation, \
-     r.contact_email, r.terms_accepted, r.service, r.ip_allowlist, \
-     r.expected_records_per_day, r.expected_api_calls_per_day, r.user_guide_agreed, \
-     r.status, r.flags, r.supersedes \
-     FROM records r JOIN messages m ON m.message_ref = r.message_ref";
 
 /// Condition keeping only a message's latest revision (`m` is the `messages` row).
 const LATEST_REVISION: &str =
@@ -270,15 +282,22 @@ impl Ledger {
         Ok(results)
     }
 
-    /// The rows to export, ordered by record_id.
+    /// Records as a report reads them, ordered by record_id: `select` is the SELECT list, SQL
+    /// expressions over `r` (the `records` row) and `m` (the `messages` row of the reading it
+    /// belongs to); `read` turns each result row into a `T`.
     ///
     /// By default only each message's latest revision (so one row per (message, attachment));
     /// `all_revisions` gives every row. `since` compares the date part of `received_at` in the
-    /// message's own offset (the date the CSV shows), inclusive.
-    pub fn export_rows(&self, filter: &ExportFilter) -> Result<Vec<ExportRow>> {
-        let mut sql = String::from(EXPORT_SELECT);
-        sql.push_str(
-            " WHERE (?1 IS NULL OR m.received_day >= ?1) AND (?2 IS NULL OR r.status = ?2)",
+    /// message's own offset (the date the report shows), inclusive.
+    pub(crate) fn select_records<T>(
+        &self,
+        select: &str,
+        filter: &ExportFilter,
+        read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut sql = format!(
+            "SELECT {select} FROM records r JOIN messages m ON m.message_ref = r.message_ref \
+             WHERE (?1 IS NULL OR m.received_day >= ?1) AND (?2 IS NULL OR r.status = ?2)"
         );
         if !filter.all_revisions {
             sql.push_str(" AND ");
@@ -286,12 +305,13 @@ impl Ledger {
         }
         sql.push_str(" ORDER BY r.record_id");
         let since = filter.since.map(|d| i64::from(d.num_days_from_ce()));
-        let read = || -> rusqlite::Result<Vec<ExportRow>> {
+        let status = filter.status.map(Status::as_str);
+        let run = || -> rusqlite::Result<Vec<T>> {
             let mut stmt = self.conn.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params![since, filter.status], export_row)?;
+            let rows = stmt.query_map(rusqlite::params![since, status], read)?;
             rows.collect()
         };
-        read().with_sql_context(|| self.what("cannot read records for export"))
+        run().with_sql_context(|| self.what("cannot read records"))
     }
 
     /// The saved state of `mailbox` on `account` (user@host), if any: the newest row.
@@ -510,12 +530,8 @@ fn append_message(
             .map(|f| f.as_str())
             .collect::<Vec<_>>()
             .join(&FLAG_SEPARATOR.to_string());
-        let status = if flags.is_empty() {
-            "ok"
-        } else {
-            "needs_review"
-        };
-        if !flags.is_empty() {
+        let status = Status::of(&record.flags);
+        if status == Status::NeedsReview {
             needs_review += 1;
         }
         let detail = serde_json::to_string(&record.detail)
@@ -544,7 +560,7 @@ fn append_message(
             stored_count(fields.expected_api_calls_per_day),
             yes_no(fields.user_guide_agreed),
             flags,
-            status,
+            status.as_str(),
             supersedes,
             record.due_by.format("%Y-%m-%d").to_string(),
             detail,
@@ -594,33 +610,6 @@ fn superseded_record(
         |row| row.get(0),
     )
     .optional()
-}
-
-/// Reads one `EXPORT_SELECT` row as the CSV shows it.
-fn export_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ExportRow> {
-    let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-    Ok(ExportRow {
-        record_id: row.get(0)?,
-        received_at: row.get(1)?,
-        due_by: row.get(2)?,
-        message_id: row.get(3)?,
-        sender: row.get(4)?,
-        subject: row.get(5)?,
-        attachment: row.get(6)?,
-        source: row.get(7)?,
-        full_name: row.get(8)?,
-        organisation: row.get(9)?,
-        contact_email: row.get(10)?,
-        terms_accepted: row.get(11)?,
-        service: row.get(12)?,
-        ip_allowlist: row.get(13)?,
-        expected_records_per_day: count(row.get(14)?),
-        expected_api_calls_per_day: count(row.get(15)?),
-        user_guide_agreed: row.get(16)?,
-        status: row.get(17)?,
-        flags: row.get(18)?,
-        supersedes: count(row.get(19)?),
-    })
 }
 
 /// Where an IMAP mailbox's reading got to.

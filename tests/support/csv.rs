@@ -1,35 +1,48 @@
-//! An exported report in → rows of cells out (RFC 4180: quoted fields, CRLF, optional BOM),
-//! for tests that count and inspect what a run recorded.
+//! An exported report in → rows of cells out, read with the `csv` crate (optional BOM, quoted
+//! fields, CRLF), for tests that count and inspect what a run recorded; and the one strict check
+//! that a report is framed exactly as SPEC says.
 
-/// RFC 4180 CSV into rows of cells.
+/// The report's rows (header first) as cells. Panics on text that is not CSV or on rows of
+/// different lengths.
 pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cell.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut cell)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut cell));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => cell.push(c),
-        }
+    ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|record| {
+            record
+                .expect("a CSV record")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// Asserts the report is exactly SPEC's framing (UTF-8 BOM, every field quoted with inner
+/// quotes doubled, fields joined by commas, CRLF after every row, the last included, nothing
+/// else) by writing its cells back that way and comparing bytes; returns the rows.
+#[allow(dead_code)] // not every test binary that reads reports checks their framing
+pub fn assert_spec_framing(text: &str) -> Vec<Vec<String>> {
+    assert!(
+        text.starts_with('\u{feff}'),
+        "no BOM: {:?}",
+        &text[..text.len().min(40)]
+    );
+    let rows = parse_csv(text);
+    let mut framed = String::from('\u{feff}');
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|cell| format!("\"{}\"", cell.replace('"', "\"\"")))
+            .collect();
+        framed.push_str(&cells.join(","));
+        framed.push_str("\r\n");
     }
-    if !cell.is_empty() || !row.is_empty() {
-        row.push(cell);
-        rows.push(row);
-    }
+    assert!(
+        text == framed,
+        "not framed as SPEC says:\n{text:?}\nexpected:\n{framed:?}"
+    );
     rows
 }

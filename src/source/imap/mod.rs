@@ -1272,13 +1272,14 @@ mod tests {
         assert!(p.ledger.contains("sha256:00ff").unwrap());
         assert_eq!(p.summary.failed, u64::from(MAX_ATTEMPTS));
         assert_eq!(p.summary.records_added, 1);
-        let rows = p
-            .ledger
-            .export_rows(&ExportFilter {
+        let rows = crate::report::rows(
+            &p.ledger,
+            &ExportFilter {
                 all_revisions: true,
                 ..Default::default()
-            })
-            .unwrap();
+            },
+        )
+        .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].flags, "unreadable_attachment");
         // Fetched again later (say its keyword was lost): still set aside, not recorded again.

@@ -1,0 +1,175 @@
+//! Ledger records in → staff reports out. The one definition of a report's columns lives here:
+//! each column's name, how its values read, and the SQL that gives its value. The header, the
+//! SELECT that reads the ledger, `Row`, and every writer (`csv`; a spreadsheet writer plugs in
+//! the same way, through `COLUMNS` and `Row::values`) follow from it. `file` writes a report
+//! file atomically with the right mode.
+//!
+//! Adding a column is one line in `report_columns!` (name, kind, SQL over the ledger) plus
+//! whatever makes its value exist in the ledger (a migration).
+
+pub mod csv;
+mod file;
+
+pub use file::write_atomically;
+
+use crate::ledger::{ExportFilter, Ledger, Status};
+use anyhow::Result;
+
+/// How a column's values read, for writers that type their cells (dates as dates, numbers as
+/// numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number, always there.
+    Integer,
+    /// A whole number, or empty.
+    Count,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A date and time, RFC 3339 with its offset.
+    DateTime,
+    /// Text as the ledger holds it (writers guard it against formulas).
+    Text,
+    /// `ok` or `needs_review`.
+    Status,
+}
+
+/// One report column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Its name in the header (SPEC "Reports").
+    pub name: &'static str,
+    pub kind: Kind,
+    /// The SQL expression that gives its value, over the ledger's `r` (the record) and `m`
+    /// (the message reading it belongs to); see `Ledger::select_records`.
+    pub(crate) sql: &'static str,
+}
+
+/// One cell of a row, as the ledger holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    Empty,
+    Integer(i64),
+    Text(&'a str),
+}
+
+impl std::fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Empty => Ok(()),
+            Value::Integer(n) => write!(f, "{n}"),
+            Value::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// A value of a `Row` field as a cell.
+trait CellValue {
+    fn value(&self) -> Value<'_>;
+}
+
+impl CellValue for i64 {
+    fn value(&self) -> Value<'_> {
+        Value::Integer(*self)
+    }
+}
+
+impl CellValue for Option<i64> {
+    fn value(&self) -> Value<'_> {
+        self.map_or(Value::Empty, Value::Integer)
+    }
+}
+
+impl CellValue for String {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+
+impl CellValue for Status {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self.as_str())
+    }
+}
+
+/// The Rust type that holds a column's values, by its kind.
+macro_rules! value_type {
+    (Integer) => { i64 };
+    (Count) => { Option<i64> };
+    (Date) => { String };
+    (DateTime) => { String };
+    (Text) => { String };
+    (Status) => { Status };
+}
+
+/// Defines `COLUMNS`, `Row` (a field per column) and the reading and listing of its values,
+/// from one table of `name: Kind = "SQL"`.
+macro_rules! report_columns {
+    ($($(#[doc = $doc:literal])* $name:ident: $kind:ident = $sql:literal,)+) => {
+        /// Every column of a report, in order.
+        pub const COLUMNS: &[Column] = &[
+            $(Column { name: stringify!($name), kind: Kind::$kind, sql: $sql },)+
+        ];
+
+        /// One record as a report shows it: the ledger's raw values, a field per column.
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct Row {
+            $($(#[doc = $doc])* pub $name: value_type!($kind),)+
+        }
+
+        impl Row {
+            /// Reads a result row of `select_list()` (each value by its column's name).
+            fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+                Ok(Row {
+                    $($name: row.get(stringify!($name))?,)+
+                })
+            }
+
+            /// The row's cells, in `COLUMNS` order.
+            pub fn values(&self) -> [Value<'_>; COLUMNS.len()] {
+                [$(self.$name.value(),)+]
+            }
+        }
+    };
+}
+
+report_columns! {
+    record_id: Integer = "r.record_id",
+    /// IMAP INTERNALDATE, else the Date header, in the message's own offset.
+    received_at: DateTime = "m.received_at",
+    due_by: Date = "r.due_by",
+    /// With its angle brackets; empty when the message has none.
+    message_id: Text = "m.message_id",
+    sender: Text = "m.sender",
+    subject: Text = "m.subject",
+    /// The form's decoded file name; empty for a body form or no form.
+    attachment: Text = "r.attachment",
+    source: Text = "r.source",
+    full_name: Text = "r.full_name",
+    organisation: Text = "r.organisation",
+    contact_email: Text = "r.contact_email",
+    terms_accepted: Text = "r.terms_accepted",
+    service: Text = "r.service",
+    ip_allowlist: Text = "r.ip_allowlist",
+    expected_records_per_day: Count = "r.expected_records_per_day",
+    expected_api_calls_per_day: Count = "r.expected_api_calls_per_day",
+    user_guide_agreed: Text = "r.user_guide_agreed",
+    status: Status = "r.status",
+    /// Flag codes joined by `;`, in the order they were raised.
+    flags: Text = "r.flags",
+    /// The record_id of an earlier record from the same contact and organisation.
+    supersedes: Count = "r.supersedes",
+}
+
+/// The SELECT list that reads every column, each under its own name.
+fn select_list() -> String {
+    COLUMNS
+        .iter()
+        .map(|c| format!("{} AS {}", c.sql, c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rows of a report: the records `filter` selects, ordered by record_id.
+pub fn rows(ledger: &Ledger, filter: &ExportFilter) -> Result<Vec<Row>> {
+    ledger.select_records(&select_list(), filter, Row::read)
+}
