@@ -119,8 +119,14 @@ fn formula_guard() {
         ("\tJane", "'\tJane"),
         ("\rJane", "'\rJane"),
         ("\nJane", "'\nJane"),
+        // After leading spaces too (SPEC: spreadsheets skip them).
+        (" =1+1", "' =1+1"),
+        ("   -2", "'   -2"),
+        ("  @x", "'  @x"),
         // Not at the start, or harmless: unchanged.
         ("Jane = Citizen", "Jane = Citizen"),
+        ("  Jane", "  Jane"),
+        ("   ", "   "),
         ("'quoted", "'quoted"),
         ("", ""),
     ];

@@ -1,5 +1,6 @@
 //! Report rows in → CSV bytes out, exactly per SPEC: UTF-8 BOM, a header of the column names,
-//! every field quoted, CRLF line ends, formula guard on cells a spreadsheet would run.
+//! every field quoted, CRLF line ends, formula guard on cells a spreadsheet would run (also
+//! after leading spaces).
 
 use super::{COLUMNS, Row, Value};
 use std::io::Write;
@@ -45,11 +46,12 @@ fn push_row<'a>(line: &mut String, cells: impl IntoIterator<Item = Value<'a>>) {
     line.push_str(LINE_END);
 }
 
-/// Whether a spreadsheet would read a cell starting with this character as a formula (or, for
-/// tab / CR / LF, as something that can precede one): such a cell gets a leading `'`.
+/// Whether a spreadsheet would read a cell starting with this character, after any leading
+/// spaces (which spreadsheets skip), as a formula (or, for tab / CR / LF, as something that can
+/// precede one): such a cell gets a leading `'`.
 fn starts_formula(cell: &str) -> bool {
     matches!(
-        cell.chars().next(),
+        cell.trim_start_matches(' ').chars().next(),
         Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n')
     )
 }
