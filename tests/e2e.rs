@@ -25,13 +25,12 @@ fn sample_mbox() -> PathBuf {
 }
 
 fn run(args: &[&str], db: &Path) -> Output {
-    let out = bin()
+    bin()
         .arg("--db")
         .arg(db)
         .args(args)
         .output()
-        .expect("run regintake");
-    out
+        .expect("run regintake")
 }
 
 fn ok(out: &Output) -> String {
@@ -81,11 +80,14 @@ fn ingest_export_reingest_and_maildir() {
     let db = dir.path().join("ledger.db");
     let mbox = sample_mbox();
 
+    // The same messages as a Maildir, one file each: how many there are, counted apart from
+    // regintake's reader.
+    let maildir = dir.path().join("Maildir");
+    let messages = split_mbox_into_maildir(&mbox, &maildir);
+    assert!(messages >= 30, "the sample mailbox has {messages} messages");
+
     let first = summary(&ok(&run(&["ingest", mbox.to_str().expect("path")], &db)));
-    assert!(
-        first[0] >= 30,
-        "sample mailbox has at least 30 messages: {first:?}"
-    );
+    assert_eq!(first[0], messages, "every message read: {first:?}");
     assert!(
         first[1] >= first[0],
         "every message gives at least one record: {first:?}"
@@ -134,8 +136,6 @@ fn ingest_export_reingest_and_maildir() {
     assert_eq!(all.len() - 1, 2 * (rows.len() - 1));
 
     // The same messages as a Maildir give the same rows.
-    let maildir = dir.path().join("Maildir");
-    split_mbox_into_maildir(&mbox, &maildir);
     let db2 = dir.path().join("maildir.db");
     let m = summary(&ok(&run(
         &["ingest", maildir.to_str().expect("path")],
@@ -166,8 +166,9 @@ fn ingest_export_reingest_and_maildir() {
     );
 }
 
-/// Writes each mbox message to its own file in `cur/`, in order, undoing mboxrd quoting.
-fn split_mbox_into_maildir(mbox: &Path, maildir: &Path) {
+/// Writes each mbox message to its own file in `cur/`, in order, undoing mboxrd quoting;
+/// returns how many there were.
+fn split_mbox_into_maildir(mbox: &Path, maildir: &Path) -> u64 {
     for sub in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(maildir.join(sub)).expect("maildir");
     }
@@ -204,6 +205,7 @@ fn split_mbox_into_maildir(mbox: &Path, maildir: &Path) {
         )
         .expect("write");
     }
+    messages.len() as u64
 }
 
 #[test]
