@@ -84,7 +84,7 @@ fn ledger_files(db_path: &Path) -> Vec<PathBuf> {
 /// True when `candidate` is the ledger at `db_path` or one of its files (`-wal`, `-shm`,
 /// `-journal`, the run lock), by any path or link: the same device and inode where both exist,
 /// the same canonical path otherwise (a file that does not exist yet).
-pub fn is_ledger_file(db_path: &Path, candidate: &Path) -> bool {
+pub(crate) fn is_ledger_file(db_path: &Path, candidate: &Path) -> bool {
     let files = ledger_files(db_path);
     #[cfg(unix)]
     if let Ok(meta) = std::fs::metadata(candidate) {

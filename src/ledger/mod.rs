@@ -7,7 +7,8 @@ mod files;
 mod lock;
 mod schema;
 
-pub use files::{is_ledger_file, lock_path};
+pub(crate) use files::is_ledger_file;
+pub use files::lock_path;
 pub use lock::{LockError, RunLock};
 
 use crate::extract::Source;
