@@ -299,16 +299,18 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             let mut reports = Vec::new();
             let mut summary = Summary::default();
             for f in files {
-                match pipeline::check_file(f, &ctx) {
-                    Ok(r) => {
-                        summary.messages_read += 1;
-                        summary.records_added += r.records.len() as u64;
-                        summary.needs_review += r
-                            .records
-                            .iter()
-                            .filter(|x| x["status"] == "needs_review")
-                            .count() as u64;
-                        reports.push(r);
+                match pipeline::check_path(f, &ctx) {
+                    Ok(rs) => {
+                        for r in rs {
+                            summary.messages_read += 1;
+                            summary.records_added += r.records.len() as u64;
+                            summary.needs_review += r
+                                .records
+                                .iter()
+                                .filter(|x| x["status"] == "needs_review")
+                                .count() as u64;
+                            reports.push(r);
+                        }
                     }
                     Err(e) => {
                         summary.failed += 1;

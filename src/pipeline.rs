@@ -80,8 +80,10 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// The ledger's idempotency key of a message: its Message-ID, else a hash of its bytes.
-pub fn message_key(message_id: Option<&str>, raw_sha256: &str) -> String {
+/// The ledger's idempotency key of a message: `mid:<Message-ID>`, else `sha256:` and the hash of
+/// its canonical form (`canonical_sha256`), so that the same message read with CRLF line ends
+/// (IMAP, .eml) and with LF line ends (mbox) gets one key.
+pub fn message_key(message_id: Option<&str>, raw: &[u8]) -> String {
     match message_id.map(|m| {
         m.trim()
             .trim_start_matches('<')
@@ -89,8 +91,56 @@ pub fn message_key(message_id: Option<&str>, raw_sha256: &str) -> String {
             .trim()
     }) {
         Some(id) if !id.is_empty() => format!("mid:{id}"),
-        _ => format!("sha256:{raw_sha256}"),
+        _ => format!("sha256:{}", canonical_sha256(raw)),
     }
+}
+
+/// Keys a message without a Message-ID may have been recorded under before keys were hashed
+/// from the canonical form (they were the SHA-256 of the bytes as read): the hash of its bytes
+/// and of its CRLF form, when they differ from `message_key`. Empty for a Message-ID.
+pub fn earlier_keys(message_id: Option<&str>, raw: &[u8]) -> Vec<String> {
+    let key = message_key(message_id, raw);
+    if key.starts_with("mid:") {
+        return Vec::new();
+    }
+    let mut keys = Vec::new();
+    for hash in [sha256_hex(raw), crlf_sha256(raw)] {
+        let k = format!("sha256:{hash}");
+        if k != key && !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys
+}
+
+/// SHA-256 of a message's canonical form: every line end (CRLF or LF) as LF, and a line end
+/// after the last line. A lone CR is kept: it is not a line end. An LF mbox message's
+/// canonical form is its bytes, so the keys ledgers already hold for them stay the same.
+pub fn canonical_sha256(raw: &[u8]) -> String {
+    hash_lines(raw, b"\n", true)
+}
+
+/// SHA-256 of the message with every line end as CRLF (the last line's end kept as it is).
+fn crlf_sha256(raw: &[u8]) -> String {
+    hash_lines(raw, b"\r\n", false)
+}
+
+/// Hashes `raw` with each line end (CRLF or LF) replaced by `eol`; with `close_last`, a last line
+/// without an end gets one.
+fn hash_lines(raw: &[u8], eol: &[u8], close_last: bool) -> String {
+    let mut hasher = Sha256::new();
+    let mut rest = raw;
+    while let Some(i) = memchr::memchr(b'\n', rest) {
+        let line = &rest[..i];
+        hasher.update(line.strip_suffix(b"\r").unwrap_or(line));
+        hasher.update(eol);
+        rest = &rest[i + 1..];
+    }
+    hasher.update(rest);
+    if close_last && !rest.is_empty() {
+        hasher.update(eol);
+    }
+    hex::encode(hasher.finalize())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -101,6 +151,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// know its key and skip it when it is already recorded.
 pub struct Parsed {
     pub key: String,
+    /// Keys the message may already be recorded under (`earlier_keys`).
+    pub earlier_keys: Vec<String>,
     pub raw_sha256: String,
     pub raw_size: u64,
     pub origin: String,
@@ -109,6 +161,18 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// When the ledger holds this message under an earlier key and not its own (it was recorded
+    /// before keys were hashed from the canonical form), takes that key, so the message is found
+    /// recorded and `--reprocess` adds a revision to the same entry.
+    pub fn adopt_recorded_key(&mut self, is_recorded: impl Fn(&str) -> bool) {
+        if self.earlier_keys.is_empty() || is_recorded(&self.key) {
+            return;
+        }
+        if let Some(k) = self.earlier_keys.iter().find(|k| is_recorded(k)) {
+            self.key = k.clone();
+        }
+    }
+
     /// The ledger entry of this message, with these records.
     pub fn into_new_message(self, records: Vec<NewRecord>) -> NewMessage {
         let m = self.message;
@@ -131,13 +195,15 @@ pub fn parse_message(raw: &RawMessage, ctx: &Context) -> Parsed {
     let raw_sha256 = sha256_hex(&raw.bytes);
     // An oversized message is parsed only as far as its headers (`Problem::MessageTooLarge`).
     let message = mime::parse(&raw.bytes, &ctx.limits);
-    let key = message_key(message.message_id.as_deref(), &raw_sha256);
+    let key = message_key(message.message_id.as_deref(), &raw.bytes);
+    let earlier_keys = earlier_keys(message.message_id.as_deref(), &raw.bytes);
     let received_at = raw
         .internal_date
         .or(message.date)
         .unwrap_or_else(|| Utc::now().fixed_offset());
     Parsed {
         key,
+        earlier_keys,
         raw_sha256,
         raw_size: raw.bytes.len() as u64,
         origin: raw.origin.clone(),
@@ -407,8 +473,14 @@ pub fn ingest(
     use crossbeam_channel::{bounded, unbounded};
     use std::collections::BTreeMap;
 
+    // Without --reprocess: every key, to skip recorded messages before reading them. With it:
+    // the content keys only, to find a message recorded under an earlier key.
     let known: HashSet<String> = if opts.reprocess {
-        HashSet::new()
+        ledger
+            .keys()?
+            .into_iter()
+            .filter(|k| k.starts_with("sha256:"))
+            .collect()
     } else {
         ledger.keys()?
     };
@@ -477,8 +549,9 @@ pub fn ingest(
                         match item {
                             Err(e) => outs.push((seq, Item::Unreadable(format!("{e:#}")))),
                             Ok(raw) => {
-                                let parsed = parse_message(&raw, ctx);
-                                if known.contains(&parsed.key) {
+                                let mut parsed = parse_message(&raw, ctx);
+                                parsed.adopt_recorded_key(|k| known.contains(k));
+                                if !opts.reprocess && known.contains(&parsed.key) {
                                     outs.push((seq, Item::Skipped));
                                 } else {
                                     let wanted = form_attachments(&parsed);
@@ -577,8 +650,21 @@ pub struct CheckReport {
     pub records: Vec<serde_json::Value>,
 }
 
-/// Reads one form document (.pdf, .docx, .odt) or one message (.eml), decided by content.
+/// Reads one form document (.pdf, .docx, .odt) or one message (.eml), decided by content: one
+/// report. An mbox holding one message is that message; use `check_path` for any mbox.
 pub fn check_file(path: &Path, ctx: &Context) -> Result<CheckReport> {
+    let mut reports = check_path(path, ctx)?;
+    match reports.len() {
+        1 => Ok(reports.remove(0)),
+        n => anyhow::bail!("{} holds {n} messages, not one", path.display()),
+    }
+}
+
+/// Reads a form document, a message or every message of an mbox, decided by content the way
+/// `ingest` decides it (`archive::sniff_head`): one report per document or message. A file that
+/// is neither a form document nor mail is an error, as `ingest` counts it.
+pub fn check_path(path: &Path, ctx: &Context) -> Result<Vec<CheckReport>> {
+    use crate::source::archive::{self, FileContent};
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path
         .file_name()
@@ -598,6 +684,7 @@ pub fn check_file(path: &Path, ctx: &Context) -> Result<CheckReport> {
         };
         let parsed = Parsed {
             key: String::new(),
+            earlier_keys: Vec::new(),
             raw_sha256: String::new(),
             raw_size: 0,
             origin: String::new(),
@@ -608,28 +695,56 @@ pub fn check_file(path: &Path, ctx: &Context) -> Result<CheckReport> {
             },
         };
         let records = finish_message(parsed, ctx).records;
-        Ok(CheckReport {
+        return Ok(vec![CheckReport {
             file: path.display().to_string(),
             message: None,
             records: records.iter().map(|r| record_json(r, false)).collect(),
-        })
-    } else {
-        let raw = RawMessage {
-            bytes,
-            origin: format!("file:{}", path.display()),
-            internal_date: None,
-        };
-        let m = process_message(&raw, ctx);
-        Ok(CheckReport {
-            file: path.display().to_string(),
-            message: Some(json!({
-                "message_id": m.message_id,
-                "sender": m.sender,
-                "subject": m.subject,
-                "received_at": m.received_at.to_rfc3339(),
-            })),
-            records: m.records.iter().map(|r| record_json(r, true)).collect(),
-        })
+        }]);
+    }
+    let head = &bytes[..bytes.len().min(archive::HEAD_BYTES as usize)];
+    match archive::sniff_head(head) {
+        FileContent::Message => {
+            let raw = RawMessage {
+                bytes,
+                origin: format!("file:{}", path.display()),
+                internal_date: None,
+            };
+            Ok(vec![message_report(path.display().to_string(), &raw, ctx)])
+        }
+        FileContent::Mbox => {
+            let cap = ctx.limits.max_message_bytes.saturating_add(1);
+            let reader = archive::MboxReader::new(&bytes[..], path.display().to_string(), cap);
+            let mut reports = Vec::new();
+            for (n, raw) in reader.enumerate() {
+                let raw = raw?;
+                let file = format!("{}#{}", path.display(), n + 1);
+                reports.push(message_report(file, &raw, ctx));
+            }
+            if reports.is_empty() {
+                anyhow::bail!("{} is an mbox with no message in it", path.display());
+            }
+            Ok(reports)
+        }
+        FileContent::Unknown => anyhow::bail!(
+            "{} is neither a form document (PDF, Word, ODT) nor mail (it starts neither with \
+             message headers nor with an mbox \"From \" line)",
+            path.display()
+        ),
+    }
+}
+
+/// What `check` reports for one message.
+fn message_report(file: String, raw: &RawMessage, ctx: &Context) -> CheckReport {
+    let m = process_message(raw, ctx);
+    CheckReport {
+        file,
+        message: Some(json!({
+            "message_id": m.message_id,
+            "sender": m.sender,
+            "subject": m.subject,
+            "received_at": m.received_at.to_rfc3339(),
+        })),
+        records: m.records.iter().map(|r| record_json(r, true)).collect(),
     }
 }
 

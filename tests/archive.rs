@@ -1,10 +1,13 @@
 //! Archive reading: kind detection by content, mbox splitting and unquoting, Maildir, .eml and
 //! folders of .eml, size caps and streaming.
 
+use regintake::ledger::{ExportFilter, Ledger};
+use regintake::pipeline::{self, Context, IngestOptions};
 use regintake::source::RawMessage;
 use regintake::source::archive::{self, ArchiveKind};
 use std::io::Write as _;
 use std::path::Path;
+use std::process::Command;
 
 const BIG: u64 = 64 << 20;
 
@@ -293,7 +296,16 @@ fn folder_of_eml_reads_messages_and_mboxes_in_name_order() {
     std::fs::create_dir_all(d.join("sub")).unwrap();
     write(&d.join("sub/e.eml"), b"Subject: e\n\nE\n");
     assert_eq!(archive::detect(d).unwrap(), ArchiveKind::EmlFolder);
-    let messages = read_all(d, BIG);
+    // Files that are not mail are error items naming the file, so the run counts them.
+    let items: Vec<_> = archive::open(d, BIG).unwrap().collect();
+    let refused: Vec<String> = items
+        .iter()
+        .filter_map(|i| i.as_ref().err().map(|e| format!("{e:#}")))
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[0].contains("README") && refused[0].contains("not a mail message"));
+    assert!(refused[1].contains("d.pdf") && refused[1].contains("not a mail message"));
+    let messages: Vec<RawMessage> = items.into_iter().filter_map(Result::ok).collect();
     assert_eq!(
         bodies(&messages),
         [
@@ -371,4 +383,214 @@ fn mbox_reader_streams_an_endless_input() {
         assert_eq!(message.bytes, want.as_bytes());
         assert_eq!(message.origin, format!("mbox:endless#{}", i + 1));
     }
+}
+
+/// A message with no Message-ID, as an .eml (CRLF) and as an mbox (LF).
+const NO_ID_CRLF: &[u8] = b"From: Jo Smith <jo@example.org>\r\nSubject: Registration\r\nDate: Tue, 24 Nov 2026 10:00:00 +1100\r\n\r\nHello,\r\nplease register me.\r\n";
+
+fn lf(bytes: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(bytes)
+        .replace("\r\n", "\n")
+        .into_bytes()
+}
+
+fn mbox_of(message: &[u8]) -> Vec<u8> {
+    [
+        b"From jo@example.org Tue Nov 24 10:00:00 2026\n",
+        message,
+        b"\n",
+    ]
+    .concat()
+}
+
+fn key_of(bytes: &[u8]) -> String {
+    let raw = RawMessage {
+        bytes: bytes.to_vec(),
+        origin: "test".into(),
+        internal_date: None,
+    };
+    pipeline::parse_message(&raw, &Context::default()).key
+}
+
+fn ingest(db: &Path, path: &Path, reprocess: bool) -> pipeline::Summary {
+    let mut ledger = Ledger::open(db).unwrap();
+    pipeline::ingest(
+        &[path.to_path_buf()],
+        &mut ledger,
+        &Context::default(),
+        &IngestOptions {
+            reprocess,
+            progress: false,
+        },
+    )
+    .unwrap()
+}
+
+fn rows(db: &Path) -> usize {
+    Ledger::open(db)
+        .unwrap()
+        .export_rows(&ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn a_message_without_message_id_has_one_key_whatever_its_line_ends() {
+    let crlf = NO_ID_CRLF.to_vec();
+    let lf = lf(&crlf);
+    let key = key_of(&crlf);
+    assert!(key.starts_with("sha256:"), "{key}");
+    assert_eq!(key_of(&lf), key, "CRLF and LF give one key");
+    // A last line without its line end is the same message too.
+    assert_eq!(key_of(&crlf[..crlf.len() - 2]), key);
+    assert_eq!(key_of(&lf[..lf.len() - 1]), key);
+    // The key of an LF message is the hash of its bytes, as ledgers have always stored it.
+    assert_eq!(key, format!("sha256:{}", pipeline::sha256_hex(&lf)));
+    // Different content is a different key; a Message-ID decides alone.
+    let mut other = crlf.clone();
+    other.extend_from_slice(b"Thanks\r\n");
+    assert_ne!(key_of(&other), key);
+    assert_eq!(
+        key_of(b"Message-ID: <a@b>\r\nSubject: x\r\n\r\nx\r\n"),
+        key_of(b"Message-ID: <a@b>\nSubject: y\n\ny\n")
+    );
+
+    // Through ingest: the .eml, then the same message in an mbox: one row.
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("m.eml");
+    let mbox = dir.path().join("m.mbox");
+    write(&eml, &crlf);
+    write(&mbox, &mbox_of(&lf));
+    let db = dir.path().join("l.db");
+    let first = ingest(&db, &eml, false);
+    assert_eq!((first.messages_read, first.records_added), (1, 1));
+    let second = ingest(&db, &mbox, false);
+    assert_eq!((second.records_added, second.skipped), (0, 1), "{second}");
+    assert_eq!(rows(&db), 1);
+}
+
+#[test]
+fn keys_a_ledger_recorded_before_canonical_hashing_still_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = NO_ID_CRLF.to_vec();
+    let eml = dir.path().join("m.eml");
+    let mbox = dir.path().join("m.mbox");
+    write(&eml, &crlf);
+    write(&mbox, &mbox_of(&lf(&crlf)));
+    // Earlier versions keyed the .eml by the hash of its CRLF bytes.
+    let legacy = format!("sha256:{}", pipeline::sha256_hex(&crlf));
+    assert_ne!(legacy, key_of(&crlf));
+    let db = dir.path().join("old.db");
+    {
+        let raw = RawMessage {
+            bytes: crlf.clone(),
+            origin: format!("eml:{}", eml.display()),
+            internal_date: None,
+        };
+        let mut m = pipeline::process_message(&raw, &Context::default());
+        m.key = legacy.clone();
+        Ledger::open(&db).unwrap().append(&[m], false).unwrap();
+    }
+    // Read again from either source: found recorded, nothing added.
+    for path in [&eml, &mbox] {
+        let s = ingest(&db, path, false);
+        assert_eq!(
+            (s.records_added, s.skipped),
+            (0, 1),
+            "{}: {s}",
+            path.display()
+        );
+    }
+    assert_eq!(rows(&db), 1);
+    // --reprocess adds a revision to that entry, not a second message.
+    let s = ingest(&db, &mbox, true);
+    assert_eq!(s.records_added, 1, "{s}");
+    let ledger = Ledger::open(&db).unwrap();
+    assert_eq!(ledger.keys().unwrap().len(), 1, "one message key");
+    assert!(ledger.contains(&legacy).unwrap());
+    assert_eq!(rows(&db), 2, "two revisions");
+    assert_eq!(
+        ledger.export_rows(&ExportFilter::default()).unwrap().len(),
+        1,
+        "one current row"
+    );
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
+    c.env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .env_remove("REGINTAKE_LOG");
+    c
+}
+
+/// `check` and `ingest` decide what is mail the same way: a headerless HTML page is neither read
+/// as a message by `check` nor skipped silently by `ingest` (counted failed, named in the log).
+#[test]
+fn check_and_ingest_agree_on_a_file_that_is_not_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("mail");
+    let html = folder.join("registration.html");
+    write(
+        &html,
+        b"<html><body><p>Full name: Jo Smith</p><p>Organisation: Example</p></body></html>\n",
+    );
+    write(&folder.join("a.eml"), &NO_ID_CRLF);
+    let check = bin().arg("check").arg(&html).output().unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("registration.html") && stderr.contains("neither"),
+        "{stderr}"
+    );
+    // A message file is accepted by both.
+    let check = bin()
+        .arg("check")
+        .arg(folder.join("a.eml"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let db = dir.path().join("l.db");
+    let out = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(&folder)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("registration.html") && stderr.contains("not a mail message"),
+        "the skipped file is named: {stderr}"
+    );
+    let summary = stderr
+        .lines()
+        .rev()
+        .find(|l| l.contains("messages read"))
+        .expect("summary line");
+    assert!(summary.ends_with("1 failed"), "{summary}");
+    assert!(summary.contains("1 records added"), "{summary}");
+}
+
+#[test]
+fn check_reads_every_message_of_an_mbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = dir.path().join("two.mbox");
+    write(
+        &mbox,
+        b"From a@x Mon Jan  1 00:00:00 2024\nMessage-ID: <1@x>\nSubject: one\n\nhello\n\nFrom b@x Mon Jan  1 00:00:00 2024\nMessage-ID: <2@x>\nSubject: two\n\nhello\n",
+    );
+    let reports = pipeline::check_path(&mbox, &Context::default()).unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[1].file, format!("{}#2", mbox.display()));
+    assert_eq!(reports[1].message.as_ref().unwrap()["subject"], "two");
 }

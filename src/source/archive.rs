@@ -21,13 +21,15 @@ pub enum ArchiveKind {
 }
 
 /// How many leading bytes of a file are looked at to decide what it is.
-const HEAD_BYTES: u64 = 16 << 10;
+pub const HEAD_BYTES: u64 = 16 << 10;
 
-/// What the first bytes of a file say it is.
+/// What the first bytes of a file say it is. `ingest` and `check` both decide with
+/// `sniff_head`, so a file one reads as mail the other does too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileContent {
+pub enum FileContent {
     Mbox,
     Message,
+    /// Neither: no mbox `From ` line, no message headers (a PDF, an HTML page, a note).
     Unknown,
 }
 
@@ -152,8 +154,9 @@ fn sniff_file(path: &Path) -> Result<FileContent> {
     Ok(sniff_head(&head))
 }
 
-/// Decides from a file's first bytes whether it is an mbox, one message, or neither.
-fn sniff_head(head: &[u8]) -> FileContent {
+/// Decides from a file's first bytes (up to `HEAD_BYTES`) whether it is an mbox, one message,
+/// or neither.
+pub fn sniff_head(head: &[u8]) -> FileContent {
     let mut rest = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     // Tolerate blank lines before the first line.
     while let Some(first) = rest.first() {
@@ -239,6 +242,15 @@ fn looks_like_headers(head: &[u8]) -> bool {
     fields > 0 && known
 }
 
+/// The error for a file in a folder that is not mail.
+fn not_mail(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is not a mail message (it starts neither with message headers nor with an mbox \
+         \"From \" line); skipped",
+        path.display()
+    )
+}
+
 /// A folder of message files: each file is one message, or an mbox read as one.
 struct EmlFolderReader {
     files: VecDeque<PathBuf>,
@@ -261,7 +273,9 @@ impl Iterator for EmlFolderReader {
             match sniff_file(&path) {
                 Err(e) => return Some(Err(e)),
                 Ok(FileContent::Unknown) => {
-                    tracing::warn!(file = %path.display(), "Skipping a file that is not a message");
+                    // An item of its own, so the run counts it and names it: a file left out
+                    // silently could be a registration nobody reads.
+                    return Some(Err(not_mail(&path)));
                 }
                 Ok(FileContent::Message) => {
                     let origin = format!("eml:{}", path.display());

@@ -706,7 +706,7 @@ impl Poller {
             .unwrap_or_else(|| Utc::now().fixed_offset());
         let origin = raw.origin.clone();
         let raw_size = raw.bytes.len() as u64;
-        let fallback_key = pipeline::message_key(None, &raw_sha256);
+        let fallback_key = pipeline::message_key(None, &raw.bytes);
         drop(raw);
         let failed = move |key: String, reason: String| Handled::Failed {
             key,
@@ -716,7 +716,7 @@ impl Poller {
             raw_size,
             received_at,
         };
-        let parsed = match parsed {
+        let mut parsed = match parsed {
             Ok(p) => p,
             Err(panic) => {
                 let key = fallback_key;
@@ -729,7 +729,7 @@ impl Poller {
                 });
             }
         };
-        match self.ledger.contains(&parsed.key) {
+        match self.is_recorded(&mut parsed) {
             Ok(true) => return Begun::Done(Handled::Known { key: parsed.key }),
             Ok(false) => {}
             Err(e) => {
@@ -761,16 +761,30 @@ impl Poller {
         }))
     }
 
+    /// True when the ledger holds the message, under its key or an earlier one (which it then
+    /// takes).
+    fn is_recorded(&self, parsed: &mut pipeline::Parsed) -> Result<bool> {
+        if !parsed.earlier_keys.is_empty() && !self.ledger.contains(&parsed.key)? {
+            for k in &parsed.earlier_keys {
+                if self.ledger.contains(k)? {
+                    parsed.key = k.clone();
+                    return Ok(true);
+                }
+            }
+        }
+        self.ledger.contains(&parsed.key)
+    }
+
     /// A message over `max_message_bytes`: only its header was fetched; it is recorded as
     /// unreadable without reading its body.
     fn read_oversized(&self, raw: RawMessage, size: u64) -> Handled {
-        let parsed = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut parsed = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pipeline::parse_message(&raw, &self.ctx)
         })) {
             Ok(p) => p,
             Err(panic) => {
                 return Handled::Failed {
-                    key: pipeline::message_key(None, &pipeline::sha256_hex(&raw.bytes)),
+                    key: pipeline::message_key(None, &raw.bytes),
                     origin: raw.origin.clone(),
                     reason: format!("message parser failed: {}", crate::panic_text(&*panic)),
                     raw_sha256: pipeline::sha256_hex(&raw.bytes),
@@ -781,7 +795,7 @@ impl Poller {
                 };
             }
         };
-        if let Ok(true) = self.ledger.contains(&parsed.key) {
+        if let Ok(true) = self.is_recorded(&mut parsed) {
             return Handled::Known { key: parsed.key };
         }
         let due_by = holidays::due_by(parsed.received_at, &self.ctx.rules.extra_holidays);
