@@ -1,9 +1,18 @@
 //! Crash consistency: an mbox of a few thousand small registrations in → `regintake ingest`
 //! SIGKILLed at seeded random moments, then run to completion → the ledger must hold exactly
 //! what one uninterrupted run records: one row per (message, form), none lost, none doubled.
+//! And `regintake poll --once` against a real Dovecot, with and without MOVE, SIGKILLed at
+//! chosen steps (held there by a proxy) and at seeded random moments, then run to completion →
+//! every message in the ledger once, every form message in the processed mailbox once, none
+//! left in the inbox.
 
 #[path = "support/csv.rs"]
 mod csv;
+mod support {
+    pub mod dovecot;
+    pub mod imap_proxy;
+    pub mod invariants;
+}
 #[path = "../examples/make_hostile.rs"]
 mod make_hostile;
 use csv::parse_csv;
@@ -197,4 +206,189 @@ fn sigkill_at_any_point_loses_nothing_and_duplicates_nothing() {
         got, expected,
         "the killed ledger differs from an uninterrupted run"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// poll --once
+
+use std::time::Duration;
+use support::dovecot::{Dovecot, Options};
+use support::imap_proxy::{Break, CommandProxy, Rule};
+use support::invariants;
+
+const WITHOUT_MOVE: &str = "IMAP4rev1 IDLE LITERAL+ UIDPLUS";
+
+/// Writes a config for `user` reached on `port`, with its own ledger in `dir`.
+fn poll_config(dir: &Path, d: &Dovecot, user: &str, port: u16) -> PathBuf {
+    let conf = dir.join(format!("{user}.toml"));
+    std::fs::write(
+        &conf,
+        format!(
+            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
+            dir.join(format!("{user}.db")).display(),
+            d.imap_toml_for(user, port, "fetch_batch = 7\ntimeout_secs = 20")
+        ),
+    )
+    .unwrap();
+    conf
+}
+
+fn poll(conf: &Path) -> std::process::Child {
+    bin()
+        .arg("--config")
+        .arg(conf)
+        .arg("-q")
+        .args(["poll", "--once"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run regintake poll")
+}
+
+fn finish(conf: &Path, what: &str) {
+    let out = poll(conf).wait_with_output().expect("final poll");
+    assert!(
+        out.status.success(),
+        "{what}: the final pass must finish: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// SIGKILL at chosen steps: the proxy holds the session right after the server carried out
+/// the step (its answer never reaches regintake), and the process is killed there.
+#[test]
+fn poll_killed_at_each_step_finishes_exactly_once() {
+    let points: [(&str, Option<&str>, Vec<(&str, Rule)>); 2] = [
+        (
+            "without MOVE",
+            Some(WITHOUT_MOVE),
+            vec![
+                (
+                    "after FETCH",
+                    Rule::new("UID FETCH", Break::Stall).containing("BODY.PEEK[]"),
+                ),
+                ("after COPY", Rule::new("UID COPY", Break::Stall)),
+                (
+                    "after STORE \\Deleted",
+                    Rule::new("UID STORE", Break::Stall).containing("\\Deleted"),
+                ),
+                ("after UID EXPUNGE", Rule::new("UID EXPUNGE", Break::Stall)),
+                ("after the second COPY", {
+                    let mut r = Rule::new("UID COPY", Break::Stall);
+                    r.occurrence = 2;
+                    r
+                }),
+            ],
+        ),
+        (
+            "with MOVE",
+            None,
+            vec![
+                (
+                    "after FETCH",
+                    Rule::new("UID FETCH", Break::Stall).containing("BODY.PEEK[]"),
+                ),
+                ("after MOVE", Rule::new("UID MOVE", Break::Stall)),
+                (
+                    "after $NoForm",
+                    Rule::new("UID STORE", Break::Stall).containing("$NoForm"),
+                ),
+            ],
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (server, caps, rules) in points {
+        let opts = Options {
+            capabilities: caps.map(str::to_string),
+            ..Default::default()
+        };
+        let Some(d) = Dovecot::start("poll_killed_at_each_step", opts) else {
+            return;
+        };
+        for (i, (step, rule)) in rules.into_iter().enumerate() {
+            let what = format!("{server}, killed {step}");
+            let user = format!("k{}{i}", caps.is_some() as u8);
+            let (forms, plain, messages) = invariants::seed(&format!("{user}-"), 16, 4);
+            let mut c = d.client_for(&user);
+            c.append_many("INBOX", &messages);
+            let proxy = CommandProxy::start(d.port, rule);
+            let conf = poll_config(dir.path(), &d, &user, proxy.port);
+            let mut child = poll(&conf);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !proxy.fired() && Instant::now() < deadline {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            assert!(proxy.fired(), "{what}: the step was never reached");
+            child.kill().ok();
+            child.wait().ok();
+            finish(&conf, &what);
+            let db = dir.path().join(format!("{user}.db"));
+            invariants::assert_each_once(&mut c, &db, &forms, &plain, &what);
+        }
+    }
+}
+
+/// SIGKILL at seeded random moments of passes over 120 messages, with and without MOVE, then
+/// one pass to the end.
+#[test]
+fn poll_killed_at_random_points_finishes_exactly_once() {
+    const COUNT: usize = 120;
+    const POLL_KILLS: usize = 12;
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = SplitMix(0x5EED_1111_0011);
+    for caps in [Some(WITHOUT_MOVE), None] {
+        let opts = Options {
+            capabilities: caps.map(str::to_string),
+            ..Default::default()
+        };
+        let Some(d) = Dovecot::start("poll_killed_at_random_points", opts) else {
+            return;
+        };
+        let server = if caps.is_some() {
+            "without MOVE"
+        } else {
+            "with MOVE"
+        };
+        // How long one uninterrupted pass takes, on another account with the same mail.
+        let reference = format!("ref{}", caps.is_some() as u8);
+        let (_, _, messages) = invariants::seed("r-", COUNT, 5);
+        d.client_for(&reference).append_many("INBOX", &messages);
+        let started = Instant::now();
+        finish(&poll_config(dir.path(), &d, &reference, d.port), server);
+        let full = started.elapsed();
+
+        let user = format!("rnd{}", caps.is_some() as u8);
+        let (mut forms, mut plain, messages) = invariants::seed(&format!("{user}-"), COUNT, 5);
+        let mut c = d.client_for(&user);
+        c.append_many("INBOX", &messages);
+        let conf = poll_config(dir.path(), &d, &user, d.port);
+        let mut mid_run = 0;
+        for round in 0..POLL_KILLS {
+            // New mail now and then, so that later passes have work to be killed in.
+            if round % 3 == 2 {
+                let (f, p, more) = invariants::seed(&format!("{user}-{round}-"), COUNT / 4, 5);
+                c.append_many("INBOX", &more);
+                forms.extend(f);
+                plain.extend(p);
+            }
+            let mut child = poll(&conf);
+            std::thread::sleep(full.mul_f64(rng.between(0.02, 0.8)));
+            if child.try_wait().unwrap().is_none() {
+                mid_run += 1;
+            }
+            child.kill().ok();
+            child.wait().ok();
+        }
+        println!(
+            "{server}: uninterrupted pass {full:.2?}, {mid_run} of {POLL_KILLS} kills mid-run"
+        );
+        assert!(mid_run >= 3, "{server}: too few kills landed mid-run");
+        finish(&conf, server);
+        let db = dir.path().join(format!("{user}.db"));
+        invariants::assert_each_once(&mut c, &db, &forms, &plain, server);
+    }
 }

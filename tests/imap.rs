@@ -5,6 +5,8 @@
 
 mod support {
     pub mod dovecot;
+    pub mod imap_proxy;
+    pub mod invariants;
 }
 
 use regintake::config::ImapConfig;
@@ -18,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::dovecot::{self, Dovecot, Options, PASSWORD, Proxy};
+use support::imap_proxy::{Break, CommandProxy, Rule};
+use support::invariants;
 
 const PROCESSED: &str = "Registrations/Processed";
 
@@ -998,4 +1002,164 @@ fn poll_and_ingest_record_the_same_fields() {
     let (p, i) = (rows(&polled), rows(&ingested));
     assert!(p.len() >= 33, "{}", p.len());
     assert_eq!(p, i);
+}
+
+/// Writes a config for `user` on `port` (a proxy's) with its own ledger in `dir`, and runs
+/// `poll --once` through the binary: (exit code, stderr).
+fn poll_as(
+    dir: &tempfile::TempDir,
+    d: &Dovecot,
+    user: &str,
+    port: u16,
+    extra: &str,
+) -> (Option<i32>, String) {
+    let conf = dir.path().join(format!("{user}.toml"));
+    std::fs::write(
+        &conf,
+        format!(
+            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
+            dir.path().join(format!("{user}.db")).display(),
+            d.imap_toml_for(user, port, extra)
+        ),
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--config")
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Cuts the session of a first pass at one command, then runs a second pass through the same
+/// address: the first must exit 1, the second 0, and the end state be exactly once everywhere.
+fn cut_then_finish(d: &Dovecot, name: &str, cases: &[(&str, Rule)]) {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (what, rule)) in cases.iter().enumerate() {
+        let user = format!("{name}{i}");
+        let (forms, plain, messages) = invariants::seed(&format!("{user}-"), 9, 3);
+        let mut c = d.client_for(&user);
+        c.append_many("INBOX", &messages);
+        let proxy = CommandProxy::start(d.port, rule.clone());
+        let extra = "fetch_batch = 4\ntimeout_secs = 5";
+        let (code, stderr) = poll_as(&dir, d, &user, proxy.port, extra);
+        assert!(proxy.fired(), "{what}: the break did not happen\n{stderr}");
+        assert_eq!(
+            code,
+            Some(1),
+            "{what}: a pass that could not finish exits 1\n{stderr}"
+        );
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+        assert!(
+            errors.iter().all(|l| l.len() < 600),
+            "{what}: error lines are short: {errors:?}"
+        );
+        let (code, stderr) = poll_as(&dir, d, &user, proxy.port, extra);
+        assert_eq!(code, Some(0), "{what}: the next pass finishes\n{stderr}");
+        let db = dir.path().join(format!("{user}.db"));
+        invariants::assert_each_once(&mut c, &db, &forms, &plain, what);
+        // And a third pass finds nothing to do.
+        let (code, stderr) = poll_as(&dir, d, &user, proxy.port, extra);
+        assert_eq!(code, Some(0), "{what}\n{stderr}");
+        assert_eq!(summary_line(&stderr)[..2], [0, 0], "{what}: {stderr}");
+    }
+}
+
+/// A server without MOVE (UIDPLUS: COPY, STORE \Deleted, UID EXPUNGE): a connection cut before
+/// or after each step leaves nothing copied twice, nothing stranded flagged \Deleted, and an
+/// exit code of 1; the next pass finishes the move from the ledger's move log.
+#[test]
+fn without_move_a_cut_at_any_step_is_exit_1_and_the_next_pass_finishes() {
+    let opts = Options {
+        capabilities: Some("IMAP4rev1 IDLE LITERAL+ UIDPLUS".into()),
+        ..Default::default()
+    };
+    let Some(d) = Dovecot::start("without_move_a_cut_at_any_step", opts) else {
+        return;
+    };
+    cut_then_finish(
+        &d,
+        "nomove",
+        &[
+            ("COPY never sent", Rule::new("UID COPY", Break::DropCommand)),
+            (
+                "COPY done, its answer lost",
+                Rule::new("UID COPY", Break::DropAnswer),
+            ),
+            (
+                "\\Deleted set, its answer lost",
+                Rule::new("UID STORE", Break::DropAnswer).containing("\\Deleted"),
+            ),
+            (
+                "EXPUNGE never sent",
+                Rule::new("UID EXPUNGE", Break::DropCommand),
+            ),
+            (
+                "EXPUNGE done, its answer lost",
+                Rule::new("UID EXPUNGE", Break::DropAnswer),
+            ),
+            (
+                "EXPUNGE answer cut short",
+                Rule::new("UID EXPUNGE", Break::CutAnswerAfter(10)),
+            ),
+            (
+                "cut in the middle of FETCH",
+                Rule::new("UID FETCH", Break::CutAnswerAfter(2500)).containing("BODY.PEEK[]"),
+            ),
+            (
+                "cut before SEARCH's answer",
+                Rule::new("UID SEARCH", Break::DropAnswer),
+            ),
+            (
+                "cut before SELECT's answer",
+                Rule::new("SELECT", Break::DropAnswer),
+            ),
+            (
+                "cut before the $NoForm keyword's answer",
+                Rule::new("UID STORE", Break::DropAnswer).containing("$NoForm"),
+            ),
+        ],
+    );
+    // The other client's \Deleted mail is never expunged (UID EXPUNGE names only ours).
+    let mut c = d.client_for("nomove-theirs");
+    c.append("INBOX", &dovecot::plain_message("theirs"), "\\Deleted");
+    c.append("INBOX", &dovecot::form_message("ours"), "");
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stderr) = poll_as(&dir, &d, "nomove-theirs", d.port, "");
+    assert_eq!(code, Some(0), "{stderr}");
+    let inbox = c.messages_with_ids("INBOX");
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0].2, "<theirs@test.example.org>");
+    assert_eq!(c.messages(invariants::PROCESSED).len(), 1);
+}
+
+/// The same with MOVE: a cut before or after UID MOVE.
+#[test]
+fn with_move_a_cut_at_move_is_exit_1_and_the_next_pass_finishes() {
+    let Some(d) = Dovecot::start("with_move_a_cut_at_move", Options::default()) else {
+        return;
+    };
+    cut_then_finish(
+        &d,
+        "move",
+        &[
+            ("MOVE never sent", Rule::new("UID MOVE", Break::DropCommand)),
+            (
+                "MOVE done, its answer lost",
+                Rule::new("UID MOVE", Break::DropAnswer),
+            ),
+            (
+                "MOVE answer cut short",
+                Rule::new("UID MOVE", Break::CutAnswerAfter(20)),
+            ),
+            (
+                "cut in the middle of FETCH",
+                Rule::new("UID FETCH", Break::CutAnswerAfter(2500)).containing("BODY.PEEK[]"),
+            ),
+        ],
+    );
 }

@@ -5,11 +5,13 @@
 mod error;
 mod files;
 mod lock;
+mod moves;
 mod schema;
 
 pub(crate) use files::is_ledger_file;
 pub use files::lock_path;
 pub use lock::{LockError, RunLock};
+pub use moves::{MoveStep, OpenMove};
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag};

@@ -236,10 +236,45 @@ fn migration_1() -> String {
     sql
 }
 
+/// Migration 2: `imap_moves`, the log of moving committed messages out of an IMAP mailbox.
+///
+/// One row per step, never changed: `pending` (committed; to be moved to `destination`), then
+/// `copied` (a copy is in `destination`: COPY answered OK, or the copy was found there), then
+/// `gone` (it left the mailbox: MOVE or UID EXPUNGE answered OK, or it was no longer there). A
+/// message with `pending` and no later `gone` is an open move, which the next pass finishes.
+/// `key` (the ledger's message key) and `size` (RFC822.SIZE) find an earlier copy in
+/// `destination` when it is not known whether COPY ran.
+fn migration_2() -> String {
+    let mut sql = String::from(
+        "CREATE TABLE imap_moves (
+            event_id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            mailbox TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL CHECK (uidvalidity BETWEEN 0 AND 4294967295),
+            uid INTEGER NOT NULL CHECK (uid BETWEEN 1 AND 4294967295),
+            key TEXT NOT NULL CHECK (key <> ''),
+            destination TEXT NOT NULL CHECK (destination <> ''),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            step TEXT NOT NULL CHECK (step IN ('pending', 'copied', 'gone')),
+            detail TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE INDEX imap_moves_by_uid ON imap_moves (account, mailbox, uidvalidity, uid, event_id);
+        CREATE INDEX imap_moves_by_key ON imap_moves (key);
+        ",
+    );
+    sql.push_str(&append_only_triggers(
+        "imap_moves",
+        "event_id = NEW.event_id",
+    ));
+    sql
+}
+
 /// The migrations in order: migration `n` (1-based) moves the schema from `n - 1` to `n`.
 /// Never edit a released migration; add a new one.
 fn migrations() -> Vec<String> {
-    vec![migration_1()]
+    vec![migration_1(), migration_2()]
 }
 
 /// Applies every migration the file lacks, each in an IMMEDIATE transaction that re-reads the

@@ -212,10 +212,20 @@ impl Dovecot {
 
     /// The TOML `[imap]` table for this server (plaintext on loopback), plus `extra` lines.
     pub fn imap_toml(&self, extra: &str) -> String {
+        self.imap_toml_for(USER, self.port, extra)
+    }
+
+    /// The TOML `[imap]` table for another user (any name logs in with `PASSWORD`, each with
+    /// its own mailboxes) reached on `port` (a proxy's), plus `extra` lines.
+    pub fn imap_toml_for(&self, user: &str, port: u16, extra: &str) -> String {
         format!(
-            "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n{extra}\n",
-            self.port
+            "host = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nusername = \"{user}\"\npassword = \"{PASSWORD}\"\n{extra}\n"
         )
+    }
+
+    /// A logged-in client for another user.
+    pub fn client_for(&self, user: &str) -> Client {
+        Client::login_as(self.port, user)
     }
 }
 
@@ -452,6 +462,10 @@ pub struct Client {
 
 impl Client {
     pub fn login(port: u16) -> Client {
+        Client::login_as(port, USER)
+    }
+
+    pub fn login_as(port: u16, user: &str) -> Client {
         let s = TcpStream::connect(("127.0.0.1", port)).expect("connect to dovecot");
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         let mut c = Client {
@@ -461,7 +475,7 @@ impl Client {
         };
         let mut greeting = String::new();
         c.reader.read_line(&mut greeting).unwrap();
-        c.ok(&format!("LOGIN {USER} \"{PASSWORD}\""));
+        c.ok(&format!("LOGIN {user} \"{PASSWORD}\""));
         c
     }
 
@@ -569,6 +583,58 @@ impl Client {
                 .map(str::to_string)
                 .collect();
             out.push((uid, flags));
+        }
+        out.sort();
+        out
+    }
+
+    /// (UID, flags, Message-ID) of every message in `mailbox`; empty when it does not exist.
+    pub fn messages_with_ids(&mut self, mailbox: &str) -> Vec<(u32, Vec<String>, String)> {
+        let (_, status) = self.run(&format!("EXAMINE \"{mailbox}\""));
+        if !status.starts_with("OK") {
+            return Vec::new();
+        }
+        self.tag += 1;
+        let tag = format!("t{}", self.tag);
+        write!(
+            self.writer,
+            "{tag} UID FETCH 1:* (UID FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])\r\n"
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        loop {
+            let response = read_response(&mut self.reader).expect("dovecot closed the connection");
+            let text = String::from_utf8_lossy(&response).into_owned();
+            if let Some(rest) = text.strip_prefix(&format!("{tag} ")) {
+                assert!(rest.starts_with("OK"), "UID FETCH: {rest}");
+                break;
+            }
+            let Some(uid) = text
+                .split("UID ")
+                .nth(1)
+                .and_then(|r| r.split([' ', ')']).next())
+                .and_then(|n| n.parse().ok())
+            else {
+                continue;
+            };
+            let flags = text
+                .split("FLAGS (")
+                .nth(1)
+                .and_then(|r| r.split(')').next())
+                .unwrap_or("")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            let id = text
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("Message-ID")
+                        .then(|| value.trim().to_string())
+                })
+                .unwrap_or_default();
+            out.push((uid, flags, id));
         }
         out.sort();
         out
@@ -769,4 +835,36 @@ pub fn introspection_server(good_token: &'static str, username: &'static str) ->
         }
     });
     port
+}
+
+/// Reads one IMAP response: a line, with any literals it announces and the rest of the line
+/// after each. `None` at the end of the stream.
+pub fn read_response(reader: &mut impl BufRead) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let start = out.len();
+        match reader.read_until(b'\n', &mut out) {
+            Ok(0) | Err(_) => return if out.is_empty() { None } else { Some(out) },
+            Ok(_) => {}
+        }
+        let line = &out[start..];
+        let Some(size) = literal_size(line) else {
+            return Some(out);
+        };
+        let mut literal = vec![0u8; size];
+        if reader.read_exact(&mut literal).is_err() {
+            return Some(out);
+        }
+        out.extend_from_slice(&literal);
+    }
+}
+
+/// `{123}\r\n` at the end of a line: the size of the literal that follows.
+pub fn literal_size(line: &[u8]) -> Option<usize> {
+    let line = line
+        .strip_suffix(b"\r\n")
+        .or_else(|| line.strip_suffix(b"\n"))?;
+    let line = line.strip_suffix(b"}")?;
+    let open = line.iter().rposition(|&b| b == b'{')?;
+    std::str::from_utf8(&line[open + 1..]).ok()?.parse().ok()
 }

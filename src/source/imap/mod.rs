@@ -6,23 +6,27 @@
 //! pipeline; the batch appended to the ledger in one commit; only then the server is told
 //! (MOVE, or COPY + UID EXPUNGE, or a keyword); then the mailbox's progress is saved. A crash at
 //! any point leaves messages that the next pass reads again and finds recorded: it then only
-//! does the server action. The daemon repeats passes, waiting with IDLE or a timer in between.
+//! does the server action. Moves are logged step by step in the ledger and finished by the next
+//! pass (`moves`); commands are run by `command`, which requires each one's tagged OK. The
+//! daemon repeats passes, waiting with IDLE or a timer in between.
 
+mod command;
 pub mod connect;
+mod moves;
 pub mod notify;
 
 use crate::config::{ImapConfig, NoFormAction};
 use crate::extract::Source;
-use crate::ledger::{Appended, Ledger, MailboxState, NewMessage, NewRecord, RunLock};
+use crate::ledger::{Appended, Ledger, MailboxState, NewMessage, NewRecord, OpenMove, RunLock};
 use crate::pipeline::{self, Context, Summary};
 use crate::source::RawMessage;
 use crate::validate::{Fields, Flag, holidays};
 use anyhow::{Context as _, Result, anyhow, bail};
 use async_imap::extensions::idle::IdleResponse;
-use async_imap::types::{Capabilities, Fetch};
+use async_imap::types::Capabilities;
 use chrono::{DateTime, FixedOffset, Utc};
+use command::{CommandError, Untagged};
 use connect::{ConnectError, ImapSession};
-use futures::StreamExt as _;
 use notify::Notifier;
 use std::collections::VecDeque;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -43,6 +47,8 @@ pub const MAX_ATTEMPTS: u32 = 3;
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 /// Longest wait between reconnection attempts.
 const BACKOFF_CAP: Duration = Duration::from_secs(300);
+/// Most bytes of an oversized message's header fetched (its body is never fetched).
+const OVERSIZED_HEADER_BYTES: u64 = 256 << 10;
 /// How long, after SIGTERM, the rest of a FETCH answer may take to drain.
 const DRAIN_LIMIT: Duration = Duration::from_secs(20);
 
@@ -125,6 +131,62 @@ struct Conn {
     keywords: bool,
     /// The stream is in an unknown state (a FETCH answer was abandoned): do not reuse it.
     broken: bool,
+    /// The server announced new messages (EXISTS) since the last SELECT.
+    new_mail: bool,
+}
+
+impl Conn {
+    /// Sends a command; its answers come from `next`.
+    async fn start(
+        &mut self,
+        command: &str,
+        what: &'static str,
+        limit: Duration,
+    ) -> Result<command::Running> {
+        command::start(&mut self.session, command, what, limit)
+            .await
+            .map_err(|e| self.failed(e))
+    }
+
+    /// The next untagged answer of a running command; `None` after its tagged OK.
+    async fn next(
+        &mut self,
+        running: &mut command::Running,
+        limit: Duration,
+    ) -> Result<Option<Untagged>> {
+        match running.next(&mut self.session, limit).await {
+            Ok(Some(Untagged::Exists(n))) => {
+                self.new_mail = true;
+                Ok(Some(Untagged::Exists(n)))
+            }
+            Ok(other) => Ok(other),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
+    /// Runs a command with a small answer to its end.
+    async fn run(
+        &mut self,
+        command: &str,
+        what: &'static str,
+        limit: Duration,
+    ) -> Result<(Vec<Untagged>, command::Tagged)> {
+        let mut running = self.start(command, what, limit).await?;
+        let mut answers = Vec::new();
+        while let Some(a) = self.next(&mut running, limit).await? {
+            answers.push(a);
+        }
+        Ok((answers, running.take_tagged()))
+    }
+
+    /// A command error as the pass reports it. Anything but a NO or BAD leaves the stream in an
+    /// unknown state.
+    fn failed(&mut self, e: CommandError) -> anyhow::Error {
+        if !matches!(e, CommandError::Refused { .. }) {
+            self.broken = true;
+        }
+        anyhow::Error::new(e)
+    }
 }
 
 /// What to do on the server with one message, after its record is committed.
@@ -138,6 +200,9 @@ enum Action {
         fallback: &'static str,
     },
 }
+
+/// A committed message's server action: UID, action, marked \Deleted by another client, key.
+type Planned = (u32, Action, bool, String);
 
 /// One fetched message after the pipeline.
 enum Handled {
@@ -216,6 +281,7 @@ impl Poller {
             mailboxes: HashSet::new(),
             keywords: true,
             broken: false,
+            new_mail: false,
         };
         tracing::info!(
             account = %self.account,
@@ -409,23 +475,17 @@ impl Poller {
         Ok(())
     }
 
-    /// One pass over the mailbox: every message past the saved UID read, recorded and acted on.
+    /// One pass over the mailbox: moves a crash or cut left open finished, then every message
+    /// past the saved UID read, recorded and acted on.
     async fn pass_once(&mut self, conn: &mut Conn) -> Result<()> {
         let mailbox = &self.cfg.mailbox.clone();
-        let selected = io(self.timeout, conn.session.select(mailbox), "SELECT")
-            .await
-            .with_context(|| format!("cannot select mailbox {mailbox:?}"))?;
-        // What the server said before now is stale; an EXISTS after this point is new mail.
-        while conn.session.unsolicited_responses.try_recv().is_ok() {}
-        let uidvalidity = selected
-            .uid_validity
-            .ok_or_else(|| anyhow!("the server gave no UIDVALIDITY for {mailbox:?}"))?;
-        conn.keywords = selected.permanent_flags.iter().any(|f| {
-            matches!(f, async_imap::types::Flag::MayCreate)
-                || matches!(f, async_imap::types::Flag::Custom(k) if k.eq_ignore_ascii_case(KEYWORD_NO_FORM))
-        });
-        if !conn.keywords {
-            tracing::debug!(mailbox = %mailbox, "The server does not keep our keywords; relying on the saved UID");
+        let open_moves = self
+            .ledger
+            .open_moves(&self.account, mailbox)
+            .context(LedgerFailed)?;
+        let uidvalidity = self.select(conn).await?;
+        if !open_moves.is_empty() {
+            self.recover_moves(conn, uidvalidity, open_moves).await?;
         }
         let saved = self
             .ledger
@@ -450,16 +510,21 @@ impl Poller {
             return Ok(());
         }
         let query = format!(
-            "UID {}:* NOT KEYWORD {KEYWORD_NO_FORM} NOT KEYWORD {KEYWORD_REGISTERED} NOT KEYWORD {KEYWORD_FAILED}",
+            "UID SEARCH UID {}:* NOT KEYWORD {KEYWORD_NO_FORM} NOT KEYWORD {KEYWORD_REGISTERED} NOT KEYWORD {KEYWORD_FAILED}",
             last_uid + 1
         );
+        let (answers, _) = conn.run(&query, "UID SEARCH", self.timeout).await?;
         // `n:*` always matches the highest UID, even when it is below n: filter.
-        let mut uids: Vec<u32> = io(self.timeout, conn.session.uid_search(&query), "UID SEARCH")
-            .await?
+        let mut uids: Vec<u32> = answers
             .into_iter()
+            .flat_map(|a| match a {
+                Untagged::Search(uids) => uids,
+                _ => Vec::new(),
+            })
             .filter(|u| *u > last_uid)
             .collect();
         uids.sort_unstable();
+        uids.dedup();
         tracing::debug!(mailbox = %mailbox, count = uids.len(), after_uid = last_uid, "New messages");
         // The lowest UID not yet fully handled in this pass: progress cannot pass it.
         let mut pin: Option<u32> = None;
@@ -489,6 +554,40 @@ impl Poller {
             }
         }
         Ok(())
+    }
+
+    /// SELECTs the mailbox; returns its UIDVALIDITY and notes whether it keeps our keywords.
+    async fn select(&mut self, conn: &mut Conn) -> Result<u32> {
+        let mailbox = &self.cfg.mailbox;
+        let (answers, _) = conn
+            .run(
+                &format!("SELECT {}", quote(mailbox)?),
+                "SELECT",
+                self.timeout,
+            )
+            .await
+            .with_context(|| format!("cannot select mailbox {mailbox:?}"))?;
+        // What the server said before now is stale; an EXISTS after this point is new mail.
+        while conn.session.unsolicited_responses.try_recv().is_ok() {}
+        conn.new_mail = false;
+        let mut uidvalidity = None;
+        let mut keywords = false;
+        for a in answers {
+            match a {
+                Untagged::UidValidity(v) => uidvalidity = Some(v),
+                Untagged::PermanentFlags(flags) => {
+                    keywords = flags
+                        .iter()
+                        .any(|f| f == "\\*" || f.eq_ignore_ascii_case(KEYWORD_NO_FORM));
+                }
+                _ => {}
+            }
+        }
+        conn.keywords = keywords;
+        if !keywords {
+            tracing::debug!(mailbox = %mailbox, "The server does not keep our keywords; relying on the saved UID");
+        }
+        uidvalidity.ok_or_else(|| anyhow!("the server gave no UIDVALIDITY for {mailbox:?}"))
     }
 
     fn save_state(&mut self, uidvalidity: u32, last_uid: u32) -> Result<()> {
@@ -530,25 +629,30 @@ impl Poller {
         let mut failure: Option<anyhow::Error> = None;
         let mut interrupted = false;
         let mut broken = false;
+        // A message is fetched only up to one byte past the limit, whatever its size was said
+        // to be; a longer one is then recorded as oversized.
+        let whole_query = format!(
+            "(UID FLAGS INTERNALDATE BODY.PEEK[]<0.{}>)",
+            limit.saturating_add(1).min(u64::from(u32::MAX))
+        );
+        let header_query =
+            format!("(UID FLAGS INTERNALDATE BODY.PEEK[HEADER]<0.{OVERSIZED_HEADER_BYTES}>)");
         for (set, query, whole) in [
-            (&normal, "(UID FLAGS INTERNALDATE BODY.PEEK[])", true),
-            (
-                &oversized,
-                "(UID FLAGS INTERNALDATE BODY.PEEK[HEADER])",
-                false,
-            ),
+            (&normal, &whole_query, true),
+            (&oversized, &header_query, false),
         ] {
             if set.is_empty() || failure.is_some() || interrupted {
                 continue;
             }
-            let mut stream = match io(
-                self.timeout,
-                conn.session.uid_fetch(uid_set(set), query),
-                "UID FETCH",
-            )
-            .await
+            let mut running = match conn
+                .start(
+                    &format!("UID FETCH {} {query}", uid_set(set)),
+                    "UID FETCH",
+                    self.timeout,
+                )
+                .await
             {
-                Ok(s) => s,
+                Ok(r) => r,
                 Err(e) => {
                     failure = Some(e);
                     broken = true;
@@ -560,23 +664,17 @@ impl Poller {
                     interrupted = true;
                     // The rest of the answer must be read before the next command.
                     let drained = tokio::time::timeout(DRAIN_LIMIT, async {
-                        while let Some(item) = stream.next().await {
-                            item?;
-                        }
-                        Ok::<(), async_imap::error::Error>(())
+                        while conn.next(&mut running, self.timeout).await?.is_some() {}
+                        Ok::<(), anyhow::Error>(())
                     })
                     .await;
                     broken = !matches!(drained, Ok(Ok(())));
                     break;
                 }
-                let item = match tokio::time::timeout(self.timeout, stream.next()).await {
-                    Err(_) => Err(anyhow!("the server stopped answering during UID FETCH")),
+                let fetch = match conn.next(&mut running, self.timeout).await {
                     Ok(None) => break,
-                    Ok(Some(Err(e))) => Err(anyhow!(e).context("UID FETCH failed")),
-                    Ok(Some(Ok(fetch))) => Ok(fetch),
-                };
-                let fetch = match item {
-                    Ok(f) => f,
+                    Ok(Some(Untagged::Fetch(f))) => f,
+                    Ok(Some(_)) => continue,
                     Err(e) => {
                         failure = Some(e);
                         broken = true;
@@ -587,22 +685,22 @@ impl Poller {
                 let Some(uid) = fetch.uid.filter(|u| wanted.contains(u)) else {
                     continue;
                 };
-                let body = if whole { fetch.body() } else { fetch.header() };
+                let deleted = fetch.deleted;
+                let internal_date = fetch.internal_date;
+                let body = if whole { fetch.body } else { fetch.header };
                 let Some(body) = body else { continue };
                 if !seen.insert(uid) {
                     continue;
                 }
                 self.summary.messages_read += 1;
-                let deleted = is_deleted(&fetch);
                 let raw = RawMessage {
-                    bytes: body.to_vec(),
+                    bytes: body,
                     origin: format!(
                         "imap:{};UIDVALIDITY={uidvalidity};UID={uid}",
                         self.cfg.mailbox
                     ),
-                    internal_date: fetch.internal_date(),
+                    internal_date,
                 };
-                drop(fetch);
                 let begun = if whole {
                     self.begin(raw)
                 } else {
@@ -646,7 +744,7 @@ impl Poller {
                 interrupted: true,
             });
         }
-        let handled = self.act(conn, actions).await?;
+        let handled = self.act(conn, uidvalidity, actions, &sizes).await?;
         Ok(BatchOutcome {
             handled,
             interrupted,
@@ -656,29 +754,20 @@ impl Poller {
     /// Message sizes, so an oversized message is never pulled into memory whole.
     async fn sizes(&self, conn: &mut Conn, chunk: &[u32]) -> Result<HashMap<u32, u64>> {
         let wanted: HashSet<u32> = chunk.iter().copied().collect();
+        let (answers, _) = conn
+            .run(
+                &format!("UID FETCH {} (UID RFC822.SIZE)", uid_set(chunk)),
+                "UID FETCH (RFC822.SIZE)",
+                self.timeout,
+            )
+            .await?;
         let mut sizes = HashMap::new();
-        let mut stream = io(
-            self.timeout,
-            conn.session.uid_fetch(uid_set(chunk), "(UID RFC822.SIZE)"),
-            "UID FETCH",
-        )
-        .await?;
-        loop {
-            match tokio::time::timeout(self.timeout, stream.next()).await {
-                Err(_) => {
-                    bail!("the server stopped answering during UID FETCH (RFC822.SIZE)")
-                }
-                Ok(None) => break,
-                Ok(Some(Err(e))) => {
-                    return Err(anyhow!(e).context("UID FETCH (RFC822.SIZE) failed"));
-                }
-                Ok(Some(Ok(f))) => {
-                    if let (Some(uid), Some(size)) = (f.uid, f.size)
-                        && wanted.contains(&uid)
-                    {
-                        sizes.insert(uid, u64::from(size));
-                    }
-                }
+        for a in answers {
+            if let Untagged::Fetch(f) = a
+                && let (Some(uid), Some(size)) = (f.uid, f.size)
+                && wanted.contains(&uid)
+            {
+                sizes.insert(uid, u64::from(size));
             }
         }
         Ok(sizes)
@@ -815,8 +904,8 @@ impl Poller {
 
     /// Appends what the batch read in one commit, notes failures, and decides each message's
     /// server action.
-    fn commit(&mut self, read: Vec<Read>) -> Result<Vec<(u32, Action, bool)>> {
-        let mut actions: Vec<(u32, Action, bool)> = Vec::new();
+    fn commit(&mut self, read: Vec<Read>) -> Result<Vec<Planned>> {
+        let mut actions: Vec<Planned> = Vec::new();
         let mut to_append: Vec<NewMessage> = Vec::new();
         let mut append_meta: Vec<(u32, bool, bool)> = Vec::new();
         // A key read twice in one batch (the same message filed twice) is recorded once.
@@ -840,7 +929,7 @@ impl Poller {
                     self.summary.skipped += 1;
                     tracing::info!(uid = r.uid, mailbox = %self.cfg.mailbox, key = %key, "Already recorded; only the server action is left");
                     if let Some(action) = self.known_action(&key)? {
-                        actions.push((r.uid, action, r.deleted));
+                        actions.push((r.uid, action, r.deleted, key));
                     }
                 }
                 Handled::Failed {
@@ -860,7 +949,7 @@ impl Poller {
                         tracing::error!(uid = r.uid, mailbox = %self.cfg.mailbox, attempts, reason = %reason, "Message set aside after repeated failures");
                         let due_by = holidays::due_by(received_at, &self.ctx.rules.extra_holidays);
                         to_append.push(NewMessage {
-                            key,
+                            key: key.clone(),
                             message_id: String::new(),
                             sender: String::new(),
                             subject: String::new(),
@@ -874,7 +963,7 @@ impl Poller {
                             )],
                         });
                         append_meta.push((r.uid, false, r.deleted));
-                        actions.push((r.uid, Action::Keyword(KEYWORD_FAILED), r.deleted));
+                        actions.push((r.uid, Action::Keyword(KEYWORD_FAILED), r.deleted, key));
                     } else {
                         tracing::warn!(uid = r.uid, mailbox = %self.cfg.mailbox, attempts, reason = %reason, "Cannot read message; will try again next pass");
                     }
@@ -895,7 +984,7 @@ impl Poller {
             self.summary.count(result);
             let set_aside = actions
                 .iter()
-                .any(|(u, a, _)| *u == uid && *a == Action::Keyword(KEYWORD_FAILED));
+                .any(|(u, a, _, _)| *u == uid && *a == Action::Keyword(KEYWORD_FAILED));
             match result {
                 Appended::Added {
                     records,
@@ -903,13 +992,18 @@ impl Poller {
                 } => {
                     tracing::info!(uid, mailbox = %self.cfg.mailbox, key = %message.key, records, needs_review, has_form, "Recorded message");
                     if !set_aside {
-                        actions.push((uid, self.action_for(has_form), deleted));
+                        actions.push((
+                            uid,
+                            self.action_for(has_form),
+                            deleted,
+                            message.key.clone(),
+                        ));
                     }
                 }
                 Appended::AlreadyRecorded => {
                     tracing::info!(uid, mailbox = %self.cfg.mailbox, key = %message.key, "Already recorded");
                     if !set_aside && let Some(action) = self.known_action(&message.key)? {
-                        actions.push((uid, action, deleted));
+                        actions.push((uid, action, deleted, message.key.clone()));
                     }
                 }
             }
@@ -917,7 +1011,7 @@ impl Poller {
         for (uid, key, deleted) in duplicates {
             self.summary.skipped += 1;
             if let Some(action) = self.known_action(&key)? {
-                actions.push((uid, action, deleted));
+                actions.push((uid, action, deleted, key));
             }
         }
         Ok(actions)
@@ -956,25 +1050,29 @@ impl Poller {
     }
 
     /// Tells the server, grouped into one command per action. Returns the UIDs dealt with.
-    /// Messages another client marked \Deleted are left exactly as they are.
+    /// Messages another client marked \Deleted are left exactly as they are. Moves go through
+    /// the ledger's move log (`moves`), so a crash or a cut at any step is finished next pass.
     async fn act(
         &mut self,
         conn: &mut Conn,
-        actions: Vec<(u32, Action, bool)>,
+        uidvalidity: u32,
+        actions: Vec<Planned>,
+        sizes: &HashMap<u32, u64>,
     ) -> Result<HashSet<u32>> {
         let mut done = HashSet::new();
-        let mut groups: BTreeMap<Action, Vec<u32>> = BTreeMap::new();
-        for (uid, action, deleted) in actions {
+        let mut groups: BTreeMap<Action, Vec<(u32, String)>> = BTreeMap::new();
+        for (uid, action, deleted, key) in actions {
             if deleted {
                 tracing::info!(uid, mailbox = %self.cfg.mailbox, "Recorded, but another client marked it \\Deleted: left alone");
                 done.insert(uid);
                 continue;
             }
-            groups.entry(action).or_default().push(uid);
+            groups.entry(action).or_default().push((uid, key));
         }
-        for (action, mut uids) in groups {
-            uids.sort_unstable();
-            uids.dedup();
+        for (action, mut items) in groups {
+            items.sort_unstable();
+            items.dedup_by_key(|(uid, _)| *uid);
+            let uids: Vec<u32> = items.iter().map(|(uid, _)| *uid).collect();
             let set = uid_set(&uids);
             match &action {
                 Action::Keyword(k) => {
@@ -988,26 +1086,18 @@ impl Poller {
                 }
                 Action::Move { mailbox, fallback } => {
                     if conn.can_move || conn.uidplus {
-                        self.ensure_mailbox(conn, mailbox).await?;
-                    }
-                    if conn.can_move {
-                        io(self.timeout, conn.session.uid_mv(&set, mailbox), "UID MOVE")
-                            .await
-                            .with_context(|| format!("cannot move messages to {mailbox:?}"))?;
-                    } else if conn.uidplus {
-                        io(
-                            self.timeout,
-                            conn.session.uid_copy(&set, mailbox),
-                            "UID COPY",
-                        )
-                        .await
-                        .with_context(|| format!("cannot copy messages to {mailbox:?}"))?;
-                        self.store(conn, &set, "+FLAGS.SILENT (\\Deleted)").await?;
-                        // UID EXPUNGE removes only these UIDs, never other clients'
-                        // \Deleted messages.
-                        let stream =
-                            io(self.timeout, conn.session.uid_expunge(&set), "UID EXPUNGE").await?;
-                        drain(&mut std::pin::pin!(stream), self.timeout, "UID EXPUNGE").await?;
+                        let moves = items
+                            .into_iter()
+                            .map(|(uid, key)| OpenMove {
+                                uidvalidity,
+                                uid,
+                                key,
+                                destination: mailbox.clone(),
+                                size: sizes.get(&uid).copied().unwrap_or(0),
+                                copied: false,
+                            })
+                            .collect();
+                        self.move_out(conn, uidvalidity, moves).await?;
                     } else {
                         // Neither MOVE nor UIDPLUS: a plain EXPUNGE would also remove other
                         // clients' \Deleted mail, so the message stays, marked.
@@ -1018,11 +1108,6 @@ impl Poller {
                         for uid in &uids {
                             tracing::info!(uid, mailbox = %self.cfg.mailbox, keyword = fallback, "Server cannot move; marked message");
                         }
-                        done.extend(uids.iter().copied());
-                        continue;
-                    }
-                    for uid in &uids {
-                        tracing::info!(uid, mailbox = %self.cfg.mailbox, to = %mailbox, "Moved message");
                     }
                 }
             }
@@ -1032,8 +1117,13 @@ impl Poller {
     }
 
     async fn store(&self, conn: &mut Conn, set: &str, what: &str) -> Result<()> {
-        let stream = io(self.timeout, conn.session.uid_store(set, what), "UID STORE").await?;
-        drain(&mut std::pin::pin!(stream), self.timeout, "UID STORE").await
+        conn.run(
+            &format!("UID STORE {set} {what}"),
+            "UID STORE",
+            self.timeout,
+        )
+        .await?;
+        Ok(())
     }
 
     /// Creates `mailbox` unless it exists (checked once per session).
@@ -1041,27 +1131,15 @@ impl Poller {
         if conn.mailboxes.contains(mailbox) {
             return Ok(());
         }
-        let pattern = quote(mailbox)?;
-        let exists = {
-            let mut names = io(
-                self.timeout,
-                conn.session.list(Some(""), Some(&pattern)),
-                "LIST",
-            )
+        let name = quote(mailbox)?;
+        let (answers, _) = conn
+            .run(&format!("LIST \"\" {name}"), "LIST", self.timeout)
             .await?;
-            let mut found = false;
-            loop {
-                match tokio::time::timeout(self.timeout, names.next()).await {
-                    Err(_) => bail!("the server stopped answering during LIST"),
-                    Ok(None) => break,
-                    Ok(Some(Err(e))) => return Err(anyhow!(e).context("LIST failed")),
-                    Ok(Some(Ok(name))) => found |= name.name() == mailbox,
-                }
-            }
-            found
-        };
+        let exists = answers
+            .iter()
+            .any(|a| matches!(a, Untagged::List(n) if n == mailbox));
         if !exists {
-            io(self.timeout, conn.session.create(mailbox), "CREATE")
+            conn.run(&format!("CREATE {name}"), "CREATE", self.timeout)
                 .await
                 .with_context(|| format!("cannot create mailbox {mailbox:?}"))?;
             tracing::info!(mailbox = %mailbox, "Created mailbox");
@@ -1123,12 +1201,6 @@ struct BatchOutcome {
     interrupted: bool,
 }
 
-fn is_deleted(fetch: &Fetch) -> bool {
-    fetch
-        .flags()
-        .any(|f| matches!(f, async_imap::types::Flag::Deleted))
-}
-
 fn unreadable_record(due_by: chrono::NaiveDate, note: &str) -> NewRecord {
     NewRecord {
         attachment: String::new(),
@@ -1137,35 +1209,6 @@ fn unreadable_record(due_by: chrono::NaiveDate, note: &str) -> NewRecord {
         flags: vec![Flag::UnreadableAttachment],
         due_by,
         detail: serde_json::json!({ "notes": [note] }),
-    }
-}
-
-/// Awaits an IMAP command with a time limit.
-async fn io<T>(
-    limit: Duration,
-    fut: impl Future<Output = async_imap::error::Result<T>>,
-    what: &str,
-) -> Result<T> {
-    match tokio::time::timeout(limit, fut).await {
-        Err(_) => bail!("{what} timed out after {} s", limit.as_secs()),
-        Ok(Err(e)) => Err(anyhow!(e).context(format!("{what} failed"))),
-        Ok(Ok(v)) => Ok(v),
-    }
-}
-
-/// Reads a command's answer to its end.
-async fn drain<T>(
-    stream: &mut (impl futures::Stream<Item = async_imap::error::Result<T>> + Unpin),
-    limit: Duration,
-    what: &str,
-) -> Result<()> {
-    loop {
-        match tokio::time::timeout(limit, stream.next()).await {
-            Err(_) => bail!("{what} timed out after {} s", limit.as_secs()),
-            Ok(None) => return Ok(()),
-            Ok(Some(Err(e))) => return Err(anyhow!(e).context(format!("{what} failed"))),
-            Ok(Some(Ok(_))) => {}
-        }
     }
 }
 
@@ -1195,7 +1238,7 @@ pub fn uid_set(uids: &[u32]) -> String {
 
 /// True when the server announced new messages (EXISTS) since the last SELECT.
 fn new_mail_announced(conn: &mut Conn) -> bool {
-    let mut announced = false;
+    let mut announced = std::mem::take(&mut conn.new_mail);
     while let Ok(r) = conn.session.unsolicited_responses.try_recv() {
         announced |= matches!(r, async_imap::types::UnsolicitedResponse::Exists(_));
     }
@@ -1282,7 +1325,15 @@ mod tests {
             assert!(!p.ledger.contains("sha256:00ff").unwrap());
         }
         let actions = p.commit(vec![failed_read(7)]).unwrap();
-        assert_eq!(actions, vec![(7, Action::Keyword(KEYWORD_FAILED), false)]);
+        assert_eq!(
+            actions,
+            vec![(
+                7,
+                Action::Keyword(KEYWORD_FAILED),
+                false,
+                "sha256:00ff".to_string()
+            )]
+        );
         assert!(p.ledger.contains("sha256:00ff").unwrap());
         assert_eq!(p.summary.failed, u64::from(MAX_ATTEMPTS));
         assert_eq!(p.summary.records_added, 1);
@@ -1332,7 +1383,11 @@ mod tests {
             mailbox: "NoForm".into(),
             fallback: KEYWORD_NO_FORM,
         };
-        assert_eq!(actions, vec![(1, to.clone(), false), (2, to, true)]);
+        let key = "mid:dup@x".to_string();
+        assert_eq!(
+            actions,
+            vec![(1, to.clone(), false, key.clone()), (2, to, true, key)]
+        );
         assert_eq!(p.summary.records_added, 1);
         assert_eq!(p.summary.skipped, 1);
     }
