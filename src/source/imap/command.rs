@@ -6,10 +6,10 @@
 //! tagged `OK`: a closed connection, `NO`, `BAD` or `BYE` is an error, and server text in an
 //! error is cut to one short line.
 
-use super::connect::ImapSession;
+use super::connect::{ImapSession, StreamLimit, StreamLimits};
 use async_imap::imap_proto::{
-    AttributeValue, MailboxDatum, MessageSection, RequestId, Response, ResponseCode, SectionPath,
-    Status,
+    AttributeValue, Capability, MailboxDatum, MessageSection, RequestId, Response, ResponseCode,
+    SectionPath, Status,
 };
 use chrono::{DateTime, FixedOffset};
 use std::time::Duration;
@@ -32,8 +32,12 @@ pub enum CommandError {
     Bye { what: &'static str, text: String },
     /// Nothing arrived for `secs` seconds.
     Silent { what: &'static str, secs: u64 },
-    /// Reading or writing failed, or the server broke a limit (`connect::StreamLimit`).
+    /// Reading or writing failed.
     Io { what: &'static str, text: String },
+    /// The server broke a limit of the stream (size, time).
+    Limit(StreamLimit),
+    /// The server kept sending untagged answers.
+    TooManyAnswers { what: &'static str, count: u64 },
     /// The server sent something this client never asked for (a continuation request).
     Unexpected { what: &'static str, text: String },
 }
@@ -57,6 +61,12 @@ impl std::fmt::Display for CommandError {
                 )
             }
             CommandError::Io { what, text } => write!(f, "{what} failed: {text}"),
+            CommandError::Limit(limit) => limit.fmt(f),
+            CommandError::TooManyAnswers { what, count } => write!(
+                f,
+                "the server sent more than {count} answers to {what} without finishing it; \
+                 stopped reading"
+            ),
             CommandError::Unexpected { what, text } => {
                 write!(f, "unexpected answer to {what}: {text}")
             }
@@ -122,6 +132,8 @@ pub enum Untagged {
     PermanentFlags(Vec<String>),
     /// A LIST answer: the mailbox name.
     List(String),
+    /// A CAPABILITY answer: the names (`AUTH=...` for mechanisms).
+    Capabilities(Vec<String>),
     Other,
 }
 
@@ -132,22 +144,38 @@ pub struct Tagged {
     pub copy_uid: Option<String>,
 }
 
+/// What a command's answer may be: the stream's limits (bytes, literals, lines, time) and how
+/// many untagged answers it may hold (a flood of small well-formed answers is cut here).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub stream: StreamLimits,
+    pub max_answers: u64,
+}
+
 /// A command sent and not yet finished.
 pub struct Running {
     tag: RequestId,
-    what: &'static str,
+    bounds: Bounds,
+    answers: u64,
     /// The tagged OK arrived.
     finished: bool,
     tagged: Tagged,
 }
 
-/// Sends `command` (with a fresh tag); `what` names it in errors (never its arguments).
+/// How much longer than the stream's own deadline a read may wait: the stream's limits act
+/// first (with a clearer error); this only catches a write that never completes.
+const BACKSTOP: Duration = Duration::from_secs(10);
+
+/// Sends `command` (with a fresh tag) and arms the stream with `bounds`. `bounds.stream.what`
+/// names the command in errors (never its arguments).
 pub async fn start(
     session: &mut ImapSession,
     command: &str,
-    what: &'static str,
-    limit: Duration,
+    bounds: Bounds,
 ) -> Result<Running, CommandError> {
+    let what = bounds.stream.what;
+    session.as_mut().arm(bounds.stream);
+    let limit = bounds.stream.deadline + BACKSTOP;
     let sent = tokio::time::timeout(limit, session.run_command(command)).await;
     let tag = match sent {
         Err(_) => {
@@ -166,24 +194,24 @@ pub async fn start(
     };
     Ok(Running {
         tag,
-        what,
+        bounds,
+        answers: 0,
         finished: false,
         tagged: Tagged::default(),
     })
 }
 
 impl Running {
-    /// The next untagged answer; `None` once the tagged `OK` arrived (then `tagged` holds it).
-    /// `limit` bounds the wait for each answer.
+    /// The next untagged answer; `None` once the tagged `OK` arrived.
     pub async fn next(
         &mut self,
         session: &mut ImapSession,
-        limit: Duration,
     ) -> Result<Option<Untagged>, CommandError> {
         if self.finished {
             return Ok(None);
         }
-        let what = self.what;
+        let what = self.bounds.stream.what;
+        let limit = self.bounds.stream.deadline + BACKSTOP;
         loop {
             let response = match tokio::time::timeout(limit, session.read_response()).await {
                 Err(_) => {
@@ -193,14 +221,24 @@ impl Running {
                     });
                 }
                 Ok(Err(e)) => {
-                    return Err(CommandError::Io {
-                        what,
-                        text: io_text(&e),
+                    return Err(match super::connect::stream_limit(&e) {
+                        Some(limit) => CommandError::Limit(limit.clone()),
+                        None => CommandError::Io {
+                            what,
+                            text: io_text(&e),
+                        },
                     });
                 }
                 Ok(Ok(None)) => return Err(CommandError::Closed { what }),
                 Ok(Ok(Some(r))) => r,
             };
+            self.answers += 1;
+            if self.answers > self.bounds.max_answers {
+                return Err(CommandError::TooManyAnswers {
+                    what,
+                    count: self.bounds.max_answers,
+                });
+            }
             match classify(response.parsed(), &self.tag, what)? {
                 Answer::Untagged(u) => return Ok(Some(u)),
                 Answer::Done(t) => {
@@ -305,6 +343,15 @@ fn classify(
         Response::MailboxData(MailboxDatum::List(list)) => {
             Answer::Untagged(Untagged::List(list.name.to_string()))
         }
+        Response::Capabilities(caps) => Answer::Untagged(Untagged::Capabilities(
+            caps.iter()
+                .map(|c| match c {
+                    Capability::Imap4rev1 => "IMAP4rev1".to_string(),
+                    Capability::Auth(m) => format!("AUTH={m}"),
+                    Capability::Atom(a) => a.to_string(),
+                })
+                .collect(),
+        )),
         _ => Answer::Untagged(Untagged::Other),
     })
 }
@@ -359,20 +406,63 @@ fn uid_set_text(set: &[async_imap::imap_proto::rfc4315::UidSetMember]) -> String
 }
 
 /// An I/O error from the session as one line. async-imap puts everything it could not parse
-/// into the message; that is cut.
-fn io_text(e: &std::io::Error) -> String {
+/// into the message (as Rust debug text): only its start is shown, as plain characters.
+pub fn io_text(e: &std::io::Error) -> String {
+    if let Some(limit) = super::connect::stream_limit(e) {
+        return limit.to_string();
+    }
     let text = e.to_string();
-    if text.contains("during parsing of") {
-        let sent = text
-            .split_once("during parsing of")
-            .map(|(_, s)| s.trim())
-            .unwrap_or("");
+    if let Some((_, sent)) = text.split_once("during parsing of") {
         return format!(
-            "the server sent something that is not IMAP: {}",
-            one_line(sent)
+            "the server sent something that is not IMAP, starting \"{}\"",
+            plain_start(sent.trim().trim_start_matches('"'), 60)
         );
     }
     one_line(&text)
+}
+
+/// The first `max` characters of Rust debug text as plain ASCII: escapes (`\r`, `\u{1d}`) and
+/// anything not printable become `?`, runs of them one `?`.
+fn plain_start(debug: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = debug.chars().peekable();
+    let mut count = 0;
+    while let Some(c) = chars.next() {
+        if count >= max {
+            out.push('…');
+            break;
+        }
+        let shown = match c {
+            '\\' => {
+                match chars.next() {
+                    Some('u') => {
+                        // \u{...}
+                        for n in chars.by_ref() {
+                            if n == '}' {
+                                break;
+                            }
+                        }
+                    }
+                    Some(q @ ('"' | '\\' | '\'')) => {
+                        out.push(q);
+                        count += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+                '?'
+            }
+            '"' if chars.peek().is_none() => break,
+            c if c.is_ascii_graphic() || c == ' ' => c,
+            _ => '?',
+        };
+        if shown == '?' && out.ends_with('?') {
+            continue;
+        }
+        out.push(shown);
+        count += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -400,7 +490,18 @@ mod tests {
             "garbage ".repeat(10_000)
         ));
         let text = io_text(&e);
-        assert!(text.starts_with("the server sent something that is not IMAP: \"garbage"));
-        assert!(text.len() < 300, "{}", text.len());
+        assert!(
+            text.starts_with("the server sent something that is not IMAP, starting \"garbage"),
+            "{text}"
+        );
+        assert!(text.len() < 200, "{}", text.len());
+        let binary = std::io::Error::other(format!(
+            "Error during parsing of {:?}",
+            String::from_utf8_lossy(b"\x01\x02ab\r\n\xff\xfe\x1dcd")
+        ));
+        assert_eq!(
+            io_text(&binary),
+            "the server sent something that is not IMAP, starting \"?ab?cd\""
+        );
     }
 }

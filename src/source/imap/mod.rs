@@ -23,9 +23,9 @@ use crate::source::RawMessage;
 use crate::validate::{Fields, Flag, holidays};
 use anyhow::{Context as _, Result, anyhow, bail};
 use async_imap::extensions::idle::IdleResponse;
-use async_imap::types::Capabilities;
 use chrono::{DateTime, FixedOffset, Utc};
-use command::{CommandError, Untagged};
+use command::{Bounds, CommandError, Untagged};
+use connect::StreamLimits;
 use connect::{ConnectError, ImapSession};
 use notify::Notifier;
 use std::collections::VecDeque;
@@ -43,10 +43,18 @@ pub const KEYWORD_REGISTERED: &str = "$Registered";
 pub const KEYWORD_FAILED: &str = "$RegintakeFailed";
 /// How many failed attempts set a message aside.
 pub const MAX_ATTEMPTS: u32 = 3;
+/// Most bytes a server may send during one IDLE (new-mail notices are a few bytes each).
+const IDLE_MAX_BYTES: u64 = 16 << 20;
 /// IDLE is re-issued before servers' 30-minute inactivity limit (RFC 2177 says 29).
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 /// Longest wait between reconnection attempts.
 const BACKOFF_CAP: Duration = Duration::from_secs(300);
+/// Untagged answers a command may bring beyond those it asked for (a flood is cut after them).
+const SPARE_ANSWERS: u64 = 10_000;
+/// Most bytes of a UID SEARCH answer (about two million UIDs).
+const MAX_SEARCH_BYTES: u64 = 16 << 20;
+/// Bytes a FETCH answer may hold besides the message data (UID, FLAGS, INTERNALDATE).
+const FETCH_OVERHEAD: u64 = 64 << 10;
 /// Most bytes of an oversized message's header fetched (its body is never fetched).
 const OVERSIZED_HEADER_BYTES: u64 = 256 << 10;
 /// How long, after SIGTERM, the rest of a FETCH answer may take to drain.
@@ -137,24 +145,15 @@ struct Conn {
 
 impl Conn {
     /// Sends a command; its answers come from `next`.
-    async fn start(
-        &mut self,
-        command: &str,
-        what: &'static str,
-        limit: Duration,
-    ) -> Result<command::Running> {
-        command::start(&mut self.session, command, what, limit)
+    async fn start(&mut self, command: &str, bounds: Bounds) -> Result<command::Running> {
+        command::start(&mut self.session, command, bounds)
             .await
             .map_err(|e| self.failed(e))
     }
 
     /// The next untagged answer of a running command; `None` after its tagged OK.
-    async fn next(
-        &mut self,
-        running: &mut command::Running,
-        limit: Duration,
-    ) -> Result<Option<Untagged>> {
-        match running.next(&mut self.session, limit).await {
+    async fn next(&mut self, running: &mut command::Running) -> Result<Option<Untagged>> {
+        match running.next(&mut self.session).await {
             Ok(Some(Untagged::Exists(n))) => {
                 self.new_mail = true;
                 Ok(Some(Untagged::Exists(n)))
@@ -168,12 +167,11 @@ impl Conn {
     async fn run(
         &mut self,
         command: &str,
-        what: &'static str,
-        limit: Duration,
+        bounds: Bounds,
     ) -> Result<(Vec<Untagged>, command::Tagged)> {
-        let mut running = self.start(command, what, limit).await?;
+        let mut running = self.start(command, bounds).await?;
         let mut answers = Vec::new();
-        while let Some(a) = self.next(&mut running, limit).await? {
+        while let Some(a) = self.next(&mut running).await? {
             answers.push(a);
         }
         Ok((answers, running.take_tagged()))
@@ -263,26 +261,105 @@ impl Poller {
         }
     }
 
+    /// A command with a small answer (CAPABILITY, SELECT, LIST, CREATE).
+    fn small(&self, what: &'static str) -> Bounds {
+        Bounds {
+            stream: StreamLimits::small(what, self.timeout),
+            max_answers: SPARE_ANSWERS,
+        }
+    }
+
+    /// A command with about one short answer per message of `count` (UID STORE, UID EXPUNGE,
+    /// UID MOVE, FETCH of flags or sizes).
+    fn per_message(&self, what: &'static str, count: usize) -> Bounds {
+        let bytes = (4 << 20) + count as u64 * 4096;
+        Bounds {
+            stream: StreamLimits {
+                what,
+                max_bytes: bytes,
+                max_literal: 1 << 20,
+                max_line: 1 << 20,
+                deadline: self.deadline_for(bytes),
+                silence: Some(self.timeout),
+            },
+            max_answers: 2 * count as u64 + SPARE_ANSWERS,
+        }
+    }
+
+    /// UID SEARCH: one long line of UIDs.
+    fn search(&self) -> Bounds {
+        let bytes = MAX_SEARCH_BYTES;
+        Bounds {
+            stream: StreamLimits {
+                what: "UID SEARCH",
+                max_bytes: bytes,
+                max_literal: 1 << 20,
+                max_line: bytes,
+                deadline: self.deadline_for(bytes),
+                silence: Some(self.timeout),
+            },
+            max_answers: SPARE_ANSWERS,
+        }
+    }
+
+    /// UID FETCH of `count` messages (or headers) whose data is at most `literal` bytes each
+    /// and about `expected` bytes in all.
+    fn fetching(&self, count: usize, literal: u64, expected: u64) -> Bounds {
+        let bytes = expected
+            .saturating_add(count as u64 * FETCH_OVERHEAD)
+            .saturating_add(1 << 20);
+        Bounds {
+            stream: StreamLimits {
+                what: "UID FETCH",
+                max_bytes: bytes,
+                max_literal: literal,
+                max_line: 1 << 20,
+                deadline: self.deadline_for(bytes),
+                silence: Some(self.timeout),
+            },
+            max_answers: 2 * count as u64 + SPARE_ANSWERS,
+        }
+    }
+
+    /// The time a command's answer of up to `bytes` may take in all: twice the timeout, plus
+    /// the bytes at a slow 256 KiB/s.
+    fn deadline_for(&self, bytes: u64) -> Duration {
+        self.timeout
+            .saturating_mul(2)
+            .saturating_add(Duration::from_secs(bytes / (256 << 10)))
+    }
+
     fn stopping(&self) -> bool {
         *self.shutdown.borrow()
     }
 
     async fn open(&self) -> Result<Conn, ConnectError> {
-        let mut session = connect::connect(&self.cfg, self.tls.as_ref(), self.timeout).await?;
-        let caps: Capabilities = tokio::time::timeout(self.timeout, session.capabilities())
-            .await
-            .map_err(|_| ConnectError::Network(anyhow!("CAPABILITY timed out")))?
-            .map_err(|e| ConnectError::Network(anyhow!(e).context("CAPABILITY failed")))?;
-        let conn = Conn {
+        let session = connect::connect(&self.cfg, self.tls.as_ref(), self.timeout).await?;
+        let mut conn = Conn {
             session,
-            can_move: caps.has_str("MOVE"),
-            uidplus: caps.has_str("UIDPLUS"),
-            idle: caps.has_str("IDLE"),
+            can_move: false,
+            uidplus: false,
+            idle: false,
             mailboxes: HashSet::new(),
             keywords: true,
             broken: false,
             new_mail: false,
         };
+        let (answers, _) = conn
+            .run("CAPABILITY", self.small("CAPABILITY"))
+            .await
+            .map_err(ConnectError::Network)?;
+        let caps: HashSet<String> = answers
+            .into_iter()
+            .flat_map(|a| match a {
+                Untagged::Capabilities(c) => c,
+                _ => Vec::new(),
+            })
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        conn.can_move = caps.contains("MOVE");
+        conn.uidplus = caps.contains("UIDPLUS");
+        conn.idle = caps.contains("IDLE");
         tracing::info!(
             account = %self.account,
             mailbox = %self.cfg.mailbox,
@@ -299,6 +376,9 @@ impl Poller {
             return;
         }
         let mut session = conn.session;
+        session
+            .as_mut()
+            .arm(StreamLimits::small("LOGOUT", Duration::from_secs(5)));
         // LOGOUT, never CLOSE: CLOSE would expunge other clients' \Deleted messages.
         if let Ok(Err(e)) = tokio::time::timeout(Duration::from_secs(10), session.logout()).await {
             tracing::debug!(error = %e, "LOGOUT failed");
@@ -418,23 +498,34 @@ impl Poller {
                 }
             }
         }
+        // Silence is normal in IDLE; a flood is not, nor an IDLE that never ends.
+        conn.session.as_mut().arm(StreamLimits {
+            what: "IDLE",
+            max_bytes: IDLE_MAX_BYTES,
+            max_literal: 1 << 20,
+            max_line: 1 << 20,
+            deadline: IDLE_RENEW.saturating_add(self.timeout.saturating_mul(2)),
+            silence: None,
+        });
         let mut handle = conn.session.idle();
         tokio::time::timeout(self.timeout, handle.init())
             .await
             .map_err(|_| anyhow!("IDLE timed out"))?
-            .context("IDLE failed")?;
+            .map_err(|e| anyhow!("IDLE failed: {}", command::one_line(&e.to_string())))?;
         tracing::debug!(mailbox = %self.cfg.mailbox, "Waiting in IDLE");
         let outcome = {
             let (wait, _stop) = handle.wait_with_timeout(IDLE_RENEW);
             tokio::select! {
                 r = wait => Some(r),
+                // Renewed on time even when the server keeps talking (keepalives).
+                _ = tokio::time::sleep(IDLE_RENEW) => Some(Ok(IdleResponse::Timeout)),
                 _ = shutdown.wait_for(|s| *s) => None,
             }
         };
         conn.session = tokio::time::timeout(self.timeout, handle.done())
             .await
             .map_err(|_| anyhow!("ending IDLE timed out"))?
-            .context("ending IDLE failed")?;
+            .map_err(|e| anyhow!("ending IDLE failed: {}", command::one_line(&e.to_string())))?;
         match outcome {
             None => {
                 self.notifier.notify("STOPPING=1");
@@ -450,7 +541,10 @@ impl Poller {
                 Ok(Some(conn))
             }
             Some(Ok(IdleResponse::ManualInterrupt)) => Ok(Some(conn)),
-            Some(Err(e)) => Err(anyhow!(e).context("IDLE failed")),
+            Some(Err(e)) => Err(anyhow!(
+                "IDLE failed: {}",
+                command::one_line(&e.to_string())
+            )),
         }
     }
 
@@ -513,7 +607,7 @@ impl Poller {
             "UID SEARCH UID {}:* NOT KEYWORD {KEYWORD_NO_FORM} NOT KEYWORD {KEYWORD_REGISTERED} NOT KEYWORD {KEYWORD_FAILED}",
             last_uid + 1
         );
-        let (answers, _) = conn.run(&query, "UID SEARCH", self.timeout).await?;
+        let (answers, _) = conn.run(&query, self.search()).await?;
         // `n:*` always matches the highest UID, even when it is below n: filter.
         let mut uids: Vec<u32> = answers
             .into_iter()
@@ -560,11 +654,7 @@ impl Poller {
     async fn select(&mut self, conn: &mut Conn) -> Result<u32> {
         let mailbox = &self.cfg.mailbox;
         let (answers, _) = conn
-            .run(
-                &format!("SELECT {}", quote(mailbox)?),
-                "SELECT",
-                self.timeout,
-            )
+            .run(&format!("SELECT {}", quote(mailbox)?), self.small("SELECT"))
             .await
             .with_context(|| format!("cannot select mailbox {mailbox:?}"))?;
         // What the server said before now is stale; an EXISTS after this point is new mail.
@@ -637,19 +727,35 @@ impl Poller {
         );
         let header_query =
             format!("(UID FLAGS INTERNALDATE BODY.PEEK[HEADER]<0.{OVERSIZED_HEADER_BYTES}>)");
-        for (set, query, whole) in [
-            (&normal, &whole_query, true),
-            (&oversized, &header_query, false),
+        // What the answer may hold: each message up to the limit, and about twice the size
+        // the server gave (its sizes may be estimates), so a server that floods or lies about
+        // sizes is cut off early.
+        let cap = limit.saturating_add(1);
+        let whole_bounds = self.fetching(
+            normal.len(),
+            cap,
+            normal
+                .iter()
+                .map(|u| match sizes.get(u) {
+                    Some(s) => s.saturating_mul(2).saturating_add(FETCH_OVERHEAD).min(cap),
+                    None => cap,
+                })
+                .sum(),
+        );
+        let header_bounds = self.fetching(
+            oversized.len(),
+            OVERSIZED_HEADER_BYTES,
+            oversized.len() as u64 * OVERSIZED_HEADER_BYTES,
+        );
+        for (set, query, whole, bounds) in [
+            (&normal, &whole_query, true, whole_bounds),
+            (&oversized, &header_query, false, header_bounds),
         ] {
             if set.is_empty() || failure.is_some() || interrupted {
                 continue;
             }
             let mut running = match conn
-                .start(
-                    &format!("UID FETCH {} {query}", uid_set(set)),
-                    "UID FETCH",
-                    self.timeout,
-                )
+                .start(&format!("UID FETCH {} {query}", uid_set(set)), bounds)
                 .await
             {
                 Ok(r) => r,
@@ -664,14 +770,14 @@ impl Poller {
                     interrupted = true;
                     // The rest of the answer must be read before the next command.
                     let drained = tokio::time::timeout(DRAIN_LIMIT, async {
-                        while conn.next(&mut running, self.timeout).await?.is_some() {}
+                        while conn.next(&mut running).await?.is_some() {}
                         Ok::<(), anyhow::Error>(())
                     })
                     .await;
                     broken = !matches!(drained, Ok(Ok(())));
                     break;
                 }
-                let fetch = match conn.next(&mut running, self.timeout).await {
+                let fetch = match conn.next(&mut running).await {
                     Ok(None) => break,
                     Ok(Some(Untagged::Fetch(f))) => f,
                     Ok(Some(_)) => continue,
@@ -757,8 +863,7 @@ impl Poller {
         let (answers, _) = conn
             .run(
                 &format!("UID FETCH {} (UID RFC822.SIZE)", uid_set(chunk)),
-                "UID FETCH (RFC822.SIZE)",
-                self.timeout,
+                self.per_message("UID FETCH (RFC822.SIZE)", chunk.len()),
             )
             .await?;
         let mut sizes = HashMap::new();
@@ -1073,11 +1178,10 @@ impl Poller {
             items.sort_unstable();
             items.dedup_by_key(|(uid, _)| *uid);
             let uids: Vec<u32> = items.iter().map(|(uid, _)| *uid).collect();
-            let set = uid_set(&uids);
             match &action {
                 Action::Keyword(k) => {
                     if conn.keywords {
-                        self.store(conn, &set, &format!("+FLAGS.SILENT ({k})"))
+                        self.store(conn, &uids, &format!("+FLAGS.SILENT ({k})"))
                             .await?;
                     }
                     for uid in &uids {
@@ -1102,7 +1206,7 @@ impl Poller {
                         // Neither MOVE nor UIDPLUS: a plain EXPUNGE would also remove other
                         // clients' \Deleted mail, so the message stays, marked.
                         if conn.keywords {
-                            self.store(conn, &set, &format!("+FLAGS.SILENT ({fallback})"))
+                            self.store(conn, &uids, &format!("+FLAGS.SILENT ({fallback})"))
                                 .await?;
                         }
                         for uid in &uids {
@@ -1116,11 +1220,11 @@ impl Poller {
         Ok(done)
     }
 
-    async fn store(&self, conn: &mut Conn, set: &str, what: &str) -> Result<()> {
+    /// `UID STORE` of `what` on `uids`.
+    async fn store(&self, conn: &mut Conn, uids: &[u32], what: &str) -> Result<()> {
         conn.run(
-            &format!("UID STORE {set} {what}"),
-            "UID STORE",
-            self.timeout,
+            &format!("UID STORE {} {what}", uid_set(uids)),
+            self.per_message("UID STORE", uids.len()),
         )
         .await?;
         Ok(())
@@ -1133,13 +1237,13 @@ impl Poller {
         }
         let name = quote(mailbox)?;
         let (answers, _) = conn
-            .run(&format!("LIST \"\" {name}"), "LIST", self.timeout)
+            .run(&format!("LIST \"\" {name}"), self.small("LIST"))
             .await?;
         let exists = answers
             .iter()
             .any(|a| matches!(a, Untagged::List(n) if n == mailbox));
         if !exists {
-            conn.run(&format!("CREATE {name}"), "CREATE", self.timeout)
+            conn.run(&format!("CREATE {name}"), self.small("CREATE"))
                 .await
                 .with_context(|| format!("cannot create mailbox {mailbox:?}"))?;
             tracing::info!(mailbox = %mailbox, "Created mailbox");

@@ -126,8 +126,7 @@ impl Poller {
                 let (_, tagged) = conn
                     .run(
                         &format!("UID MOVE {set} {target}"),
-                        "UID MOVE",
-                        self.timeout,
+                        self.per_message("UID MOVE", fresh.len()),
                     )
                     .await
                     .with_context(|| format!("cannot move messages to {destination:?}"))?;
@@ -142,8 +141,7 @@ impl Poller {
                 let (_, tagged) = conn
                     .run(
                         &format!("UID COPY {set} {target}"),
-                        "UID COPY",
-                        self.timeout,
+                        self.per_message("UID COPY", fresh.len()),
                     )
                     .await
                     .with_context(|| format!("cannot copy messages to {destination:?}"))?;
@@ -164,8 +162,7 @@ impl Poller {
                 let set = uid_set(&uids_of(&to_expunge));
                 conn.run(
                     &format!("UID MOVE {set} {target}"),
-                    "UID MOVE",
-                    self.timeout,
+                    self.per_message("UID MOVE", to_expunge.len()),
                 )
                 .await
                 .with_context(|| format!("cannot move messages to {destination:?}"))?;
@@ -179,14 +176,17 @@ impl Poller {
                 .map(|m| m.uid)
                 .collect();
             if !unflagged.is_empty() {
-                self.store(conn, &uid_set(&unflagged), "+FLAGS.SILENT (\\Deleted)")
+                self.store(conn, &unflagged, "+FLAGS.SILENT (\\Deleted)")
                     .await?;
             }
             // UID EXPUNGE removes only these UIDs, never other clients' \Deleted messages.
             let set = uid_set(&uids_of(&to_expunge));
-            conn.run(&format!("UID EXPUNGE {set}"), "UID EXPUNGE", self.timeout)
-                .await
-                .context("cannot expunge the copied messages")?;
+            conn.run(
+                &format!("UID EXPUNGE {set}"),
+                self.per_message("UID EXPUNGE", to_expunge.len()),
+            )
+            .await
+            .context("cannot expunge the copied messages")?;
             self.append_steps(MoveStep::Gone, &to_expunge, "UID EXPUNGE")?;
             self.log_moved(&to_expunge);
         }
@@ -216,8 +216,7 @@ impl Poller {
             let examined = conn
                 .run(
                     &format!("EXAMINE {}", quote(&destination)?),
-                    "EXAMINE",
-                    self.timeout,
+                    self.small("EXAMINE"),
                 )
                 .await;
             if let Err(e) = examined {
@@ -268,11 +267,7 @@ impl Poller {
             None => "ALL".to_string(),
         };
         let (answers, _) = conn
-            .run(
-                &format!("UID SEARCH {criteria}"),
-                "UID SEARCH",
-                self.timeout,
-            )
+            .run(&format!("UID SEARCH {criteria}"), self.search())
             .await?;
         let mut candidates: Vec<u32> = answers
             .into_iter()
@@ -291,23 +286,26 @@ impl Poller {
         // What the pass fetched to compute the key: the header alone for a message with a
         // Message-ID or over the size limit, else the message.
         let header_only = by_id.is_some() || m.key.starts_with("mid:") || m.size > limit;
-        let query = if header_only {
-            format!("(UID BODY.PEEK[HEADER]<0.{OVERSIZED_HEADER_BYTES}>)")
+        let each = if header_only {
+            OVERSIZED_HEADER_BYTES
         } else {
-            format!(
-                "(UID BODY.PEEK[]<0.{}>)",
-                limit.saturating_add(1).min(u64::from(u32::MAX))
-            )
+            limit.saturating_add(1).min(u64::from(u32::MAX))
         };
+        let part = if header_only { "HEADER" } else { "" };
+        let query = format!("(UID BODY.PEEK[{part}]<0.{each}>)");
+        let bounds = self.fetching(
+            candidates.len(),
+            each,
+            each.saturating_mul(candidates.len() as u64),
+        );
         let mut running = conn
             .start(
                 &format!("UID FETCH {} {query}", uid_set(candidates)),
-                "UID FETCH",
-                self.timeout,
+                bounds,
             )
             .await?;
         let mut found = false;
-        while let Some(answer) = conn.next(&mut running, self.timeout).await? {
+        while let Some(answer) = conn.next(&mut running).await? {
             let Untagged::Fetch(f) = answer else {
                 continue;
             };
@@ -338,8 +336,7 @@ impl Poller {
         let (answers, _) = conn
             .run(
                 &format!("UID FETCH {} (UID FLAGS)", uid_set(uids)),
-                "UID FETCH (FLAGS)",
-                self.timeout,
+                self.per_message("UID FETCH (FLAGS)", uids.len()),
             )
             .await?;
         let mut present = HashMap::new();

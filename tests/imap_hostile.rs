@@ -1,0 +1,253 @@
+//! `poll --once` against a hostile IMAP server (tests/support/hostile_imap.rs): floods of
+//! well-formed answers, sizes that lie, garbage, endless lines, trickling and silence. Each run
+//! must end by itself with exit code 1 and one short, plain error line that says what happened,
+//! and the peak memory of the regintake process (measured by the kernel) stays under 512 MiB.
+
+mod support {
+    pub mod hostile_imap;
+}
+
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::hostile_imap::{HostileServer, Misbehaviour};
+
+const MIB: u64 = 1 << 20;
+
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+    /// Peak resident memory of the process, in bytes.
+    peak_rss: u64,
+    took: Duration,
+}
+
+/// Runs `poll --once` against `server` with `extra` lines in `[imap]` and `limits` lines in
+/// `[limits]`, and measures its peak RSS with wait4.
+fn poll(dir: &Path, server: &HostileServer, extra: &str, limits: &str) -> Run {
+    let conf = dir.join("hostile.toml");
+    std::fs::write(
+        &conf,
+        format!(
+            "[ledger]\npath = \"{}\"\n\n[imap]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"u\"\npassword = \"p\"\n{extra}\n\n[limits]\n{limits}\n",
+            dir.join("hostile.db").display(),
+            server.port
+        ),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_regintake"))
+        .env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .env_remove("REGINTAKE_LOG")
+        .arg("--config")
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run regintake");
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let pid = child.id() as libc::pid_t;
+    // A watchdog: a run that does not end by itself fails the test instead of hanging it.
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(120));
+        // SAFETY: signalling a pid this test started (a no-op when it is gone).
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+    drop(watchdog);
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value to be filled in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child, with valid pointers.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4");
+    let took = started.elapsed();
+    let status = std::process::ExitStatus::from_raw(status);
+    Run {
+        code: status.code(),
+        stderr: reader.join().unwrap(),
+        // ru_maxrss is in KiB on Linux.
+        peak_rss: usage.ru_maxrss as u64 * 1024,
+        took,
+    }
+}
+
+/// The one error line, after checking it is the only one and is short and plain.
+fn error_line(run: &Run) -> String {
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("regintake: error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error line: {}", run.stderr);
+    let line = errors[0];
+    assert!(
+        line.len() < 400,
+        "a short line ({} bytes): {line}",
+        line.len()
+    );
+    assert!(
+        !line.chars().any(|c| c.is_control()),
+        "no control characters: {line:?}"
+    );
+    for l in run.stderr.lines() {
+        assert!(l.len() < 2000, "no huge log line ({} bytes)", l.len());
+    }
+    println!("  {line}");
+    line.to_string()
+}
+
+fn check_failed(run: &Run, what: &str) -> String {
+    println!(
+        "{what}: exit {:?} after {:.1?}, peak RSS {} MiB",
+        run.code,
+        run.took,
+        run.peak_rss / MIB
+    );
+    assert_eq!(run.code, Some(1), "{what}: exit 1\n{}", run.stderr);
+    assert!(
+        run.peak_rss < 512 * MIB,
+        "{what}: peak RSS {} MiB",
+        run.peak_rss / MIB
+    );
+    error_line(run)
+}
+
+#[test]
+fn endless_small_answers_to_fetch_end_the_pass() {
+    let server = HostileServer::start(Misbehaviour::FloodSmall);
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 5", "");
+    let line = check_failed(&run, "flood of small answers");
+    assert!(line.contains("UID FETCH"), "{line}");
+    assert!(line.contains("answers") || line.contains("bytes"), "{line}");
+    assert!(!run.stderr.contains("stopped answering"), "{}", run.stderr);
+    assert!(run.took < Duration::from_secs(30), "{:?}", run.took);
+}
+
+#[test]
+fn endless_full_answers_to_fetch_end_the_pass() {
+    let server = HostileServer::start(Misbehaviour::FloodBodies);
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 5", "");
+    let line = check_failed(&run, "flood of 64 KiB answers");
+    assert!(
+        line.contains("more than") && line.contains("UID FETCH"),
+        "{line}"
+    );
+    assert!(!run.stderr.contains("stopped answering"), "{}", run.stderr);
+    // Cut off after about a megabyte, not after the whole batch's worth at the limit.
+    assert!(server.sent() < 512 * MIB, "{} bytes sent", server.sent());
+}
+
+/// RFC822.SIZE 100, then a 500 MiB literal: refused at its announcement.
+#[test]
+fn a_lying_size_costs_no_more_than_the_limit() {
+    let server = HostileServer::start(Misbehaviour::LyingSize(500 * MIB));
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 5", "");
+    let line = check_failed(&run, "500 MiB literal after RFC822.SIZE 100");
+    assert!(line.contains("524288000"), "{line}");
+    assert!(
+        run.peak_rss < 128 * MIB,
+        "peak RSS {} MiB",
+        run.peak_rss / MIB
+    );
+}
+
+/// The same lie within `max_message_bytes` but far over the size given: cut off once the answer
+/// passes what the sizes allow.
+#[test]
+fn a_lying_size_within_the_limit_is_cut_off() {
+    let server = HostileServer::start(Misbehaviour::LyingSize(60 * MIB));
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 5", "");
+    let line = check_failed(&run, "60 MiB literal after RFC822.SIZE 100");
+    assert!(
+        line.contains("more than") && line.contains("UID FETCH"),
+        "{line}"
+    );
+}
+
+/// A server that says 100 bytes but holds 5 MiB, and honours the partial fetch: regintake reads
+/// one byte over `max_message_bytes` and records the message as oversized.
+#[test]
+fn a_message_over_the_limit_is_read_only_to_the_limit() {
+    let server = HostileServer::start(Misbehaviour::HonestPartial(5 * MIB));
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(
+        dir.path(),
+        &server,
+        "timeout_secs = 5",
+        "max_message_bytes = 1000000",
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(server.sent() < 2 * MIB, "{} bytes sent", server.sent());
+    let out = Command::new(env!("CARGO_BIN_EXE_regintake"))
+        .env_remove("REGINTAKE_CONFIG")
+        .arg("--db")
+        .arg(dir.path().join("hostile.db"))
+        .arg("export")
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.contains("unreadable_attachment"), "{csv}");
+    assert!(csv.contains("hostile-1@example.org"), "{csv}");
+}
+
+#[test]
+fn garbage_gives_one_short_readable_error_line() {
+    let server = HostileServer::start(Misbehaviour::Garbage(57_000));
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 3", "");
+    let line = check_failed(&run, "57 KB of garbage");
+    assert!(line.contains("SELECT"), "{line}");
+}
+
+#[test]
+fn an_endless_greeting_costs_no_memory() {
+    let server = HostileServer::start(Misbehaviour::EndlessGreeting);
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 5", "");
+    let line = check_failed(&run, "endless greeting");
+    assert!(line.contains("line longer than"), "{line}");
+    assert!(
+        run.peak_rss < 128 * MIB,
+        "peak RSS {} MiB",
+        run.peak_rss / MIB
+    );
+}
+
+/// Bytes keep coming, too slowly to ever finish: the deadline ends it, and the server is not
+/// said to have stopped answering.
+#[test]
+fn a_trickling_server_meets_the_deadline() {
+    let server = HostileServer::start(Misbehaviour::Trickle);
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 2", "");
+    let line = check_failed(&run, "trickle");
+    assert!(line.contains("did not finish within"), "{line}");
+    assert!(line.contains("kept sending"), "{line}");
+    assert!(!run.stderr.contains("stopped answering"), "{}", run.stderr);
+}
+
+#[test]
+fn a_silent_server_is_said_to_have_stopped_answering() {
+    let server = HostileServer::start(Misbehaviour::Silent);
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 2", "");
+    let line = check_failed(&run, "silence");
+    assert!(
+        line.contains("stopped answering during UID FETCH"),
+        "{line}"
+    );
+}
