@@ -161,14 +161,21 @@ fn init_logging(cli: &Cli) {
             _ => "debug,regintake=trace",
         }
     };
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = EnvFilter::try_from_env("REGINTAKE_LOG").unwrap_or_else(|_| EnvFilter::new(level));
+    // Applied whatever REGINTAKE_LOG asks for: some crates log secrets (see `may_log`).
+    let no_secrets =
+        tracing_subscriber::filter::filter_fn(|meta| crate::source::imap::may_log(meta.target()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     let _ = match cli.log_format {
-        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Json => builder.json().finish().with(no_secrets).try_init(),
         LogFormat::Text => builder
             .with_ansi(std::io::stderr().is_terminal())
+            .finish()
+            .with(no_secrets)
             .try_init(),
     };
 }

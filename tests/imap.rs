@@ -1163,3 +1163,170 @@ fn with_move_a_cut_at_move_is_exit_1_and_the_next_pass_finishes() {
         ],
     );
 }
+
+/// Runs `poll --once` on `conf` with `env` and extra arguments before `poll`: (exit code, stdout
+/// and stderr together).
+fn poll_with_env(conf: &Path, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String) {
+    let out = bin()
+        .env_remove("REGINTAKE_LOG")
+        .envs(env.iter().copied())
+        .args(args)
+        .arg("--config")
+        .arg(conf)
+        .args(["poll", "--once"])
+        .output()
+        .unwrap();
+    let mut all = String::from_utf8_lossy(&out.stdout).into_owned();
+    all.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), all)
+}
+
+/// The ways to ask for every log line there is.
+const LOUDEST: &[(&[(&str, &str)], &[&str])] = &[
+    (&[("REGINTAKE_LOG", "trace")], &[]),
+    (&[("REGINTAKE_LOG", "async_imap=trace")], &[]),
+    (
+        &[(
+            "REGINTAKE_LOG",
+            "trace,async_imap=trace,async_imap::imap_stream=trace",
+        )],
+        &[],
+    ),
+    (&[("REGINTAKE_LOG", "trace")], &["--log-format", "json"]),
+    (&[], &["-vv"]),
+];
+
+/// Asserts a run at the loudest logging was really loud (trace lines from somewhere) and holds
+/// none of `secrets`.
+fn assert_no_secret(output: &str, secrets: &[String], what: &str) {
+    for s in secrets {
+        assert!(
+            !output.contains(s.as_str()),
+            "{what}: a secret in the output:\n{output}"
+        );
+    }
+}
+
+/// No secret at any log level from any crate: LOGIN's password from the config or from
+/// password_command, a refused password, and XOAUTH2's token (plain and in its base64 form), in
+/// text and JSON logs at trace level.
+#[test]
+fn no_secret_in_any_log_at_trace_level() {
+    let Some(d) = Dovecot::start("no_secret_in_any_log", Options::default()) else {
+        return;
+    };
+    let mut c = d.client();
+    c.append("INBOX", &dovecot::plain_message("secret1"), "");
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = vec![PASSWORD.to_string()];
+    let wrong = "Wr0ng-Secret-Value-42".to_string();
+    for (name, secret_line) in [
+        ("password", format!("password = \"{PASSWORD}\"")),
+        (
+            "password_command",
+            format!("password_command = \"printf '%s' '{PASSWORD}'\""),
+        ),
+        ("wrong password", format!("password = \"{wrong}\"")),
+    ] {
+        let conf = dir.path().join(format!("{}.toml", name.replace(' ', "-")));
+        write_private(
+            &conf,
+            format!(
+                "[ledger]\npath = \"{}\"\n\n[imap]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{}\"\n{secret_line}\n",
+                dir.path().join("ledger.db").display(),
+                d.port,
+                dovecot::USER
+            ),
+        )
+        .unwrap();
+        for (env, args) in LOUDEST {
+            let what = format!("{name}, {env:?} {args:?}");
+            let (code, output) = poll_with_env(&conf, env, args);
+            if name == "wrong password" {
+                assert_ne!(code, Some(0), "{what}: {output}");
+                assert_no_secret(&output, &[wrong.clone()], &what);
+            } else {
+                assert_eq!(code, Some(0), "{what}: {output}");
+            }
+            assert_no_secret(&output, &secrets, &what);
+            // A run asking for everything really logged at trace level (else this proves
+            // nothing).
+            if name != "wrong password" && env.iter().any(|(_, v)| v.starts_with("trace")) {
+                assert!(
+                    output.contains("TRACE") || output.contains("\"level\":\"TRACE\""),
+                    "{what}: nothing logged at trace level: {output}"
+                );
+            }
+        }
+    }
+}
+
+/// The same for XOAUTH2: the token, and the base64 form it is sent in, appear nowhere.
+#[test]
+fn no_token_in_any_log_at_trace_level() {
+    if !dovecot::available("no_token_in_any_log") {
+        return;
+    }
+    const TOKEN: &str = "ya29.secret-token-value";
+    let http = dovecot::introspection_server(TOKEN, dovecot::USER);
+    let opts = Options {
+        oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
+        ..Default::default()
+    };
+    let Some(d) = Dovecot::start("no_token_in_any_log", opts) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let initial = regintake::source::imap::connect::xoauth2_initial_response(dovecot::USER, TOKEN);
+    let secrets = vec![
+        TOKEN.to_string(),
+        base64_of(&initial),
+        base64_of(format!("auth=Bearer {TOKEN}").as_bytes()),
+    ];
+    let conf = dir.path().join("oauth.toml");
+    write_private(
+        &conf,
+        format!(
+            "[ledger]\npath = \"{}\"\n\n[imap]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{}\"\noauth2_token_command = \"printf '%s' '{TOKEN}'\"\n",
+            dir.path().join("ledger.db").display(),
+            d.port,
+            dovecot::USER
+        ),
+    )
+    .unwrap();
+    for (env, args) in LOUDEST {
+        let what = format!("XOAUTH2, {env:?} {args:?}");
+        let (code, output) = poll_with_env(&conf, env, args);
+        assert_eq!(code, Some(0), "{what}: {output}\n{}", d.log());
+        assert_no_secret(&output, &secrets, &what);
+    }
+}
+
+/// Writes a file readable by its owner only (a config holding a secret).
+fn write_private(path: &Path, text: String) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+/// Standard base64 with padding (what AUTHENTICATE sends).
+fn base64_of(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

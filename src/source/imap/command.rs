@@ -192,6 +192,8 @@ pub async fn start(
         }
         Ok(Ok(tag)) => tag,
     };
+    // The command's name only: its arguments are never logged.
+    tracing::trace!(command = what, tag = %tag.0, "Sent");
     Ok(Running {
         tag,
         bounds,
@@ -242,6 +244,7 @@ impl Running {
             match classify(response.parsed(), &self.tag, what)? {
                 Answer::Untagged(u) => return Ok(Some(u)),
                 Answer::Done(t) => {
+                    tracing::trace!(command = what, answers = self.answers - 1, "Answered OK");
                     self.finished = true;
                     self.tagged = t;
                     return Ok(None);

@@ -661,7 +661,7 @@ async fn login(
         ))),
         Ok(Ok(session)) => Ok(session),
         Ok(Err((e, _client))) => {
-            let text = super::command::one_line(&redact(&e.to_string(), secret_text));
+            let text = super::command::one_line(&redact(&server_says(&e), secret_text));
             let err = anyhow!("{what} refused {how} for user {:?}: {text}", cfg.username);
             match e {
                 async_imap::error::Error::No(_)
@@ -670,6 +670,16 @@ async fn login(
                 _ => Err(ConnectError::Network(err)),
             }
         }
+    }
+}
+
+/// What the server said with a refusal: async-imap's error text holds it as
+/// `code: ..., info: Some("...")`.
+fn server_says(e: &async_imap::error::Error) -> String {
+    let text = e.to_string();
+    match text.split_once("info: Some(\"") {
+        Some((_, info)) => info.strip_suffix("\")").unwrap_or(info).to_string(),
+        None => text,
     }
 }
 

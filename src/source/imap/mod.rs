@@ -60,6 +60,13 @@ const OVERSIZED_HEADER_BYTES: u64 = 256 << 10;
 /// How long, after SIGTERM, the rest of a FETCH answer may take to drain.
 const DRAIN_LIMIT: Duration = Duration::from_secs(20);
 
+/// Whether log events from `target` may be written. async-imap logs, at trace level, every
+/// command it sends (LOGIN with the password, AUTHENTICATE with the XOAUTH2 token) and every byte
+/// it receives (applicants' mail): none of it may reach a log, whatever level is asked for.
+pub fn may_log(target: &str) -> bool {
+    !(target == "async_imap" || target.starts_with("async_imap::"))
+}
+
 /// `poll`: one pass with `once`, else the daemon loop. The lock is held until this returns.
 pub fn run(
     imap: ImapConfig,
