@@ -144,10 +144,37 @@ pub fn main() -> ExitCode {
             ExitCode::from(EXIT_LOCKED)
         }
         Err(RunError::Failed(e)) => {
-            eprintln!("regintake: error: {e:#}");
+            match e.downcast_ref::<pipeline::Unfinished>().copied() {
+                Some(unfinished) => {
+                    match unfinished.signal {
+                        Some(signal) => eprintln!("regintake: {}", stopped_by(signal)),
+                        None => eprintln!("regintake: error: {}", error_text(&e)),
+                    }
+                    eprintln!("regintake: {}", unfinished.summary);
+                }
+                None => eprintln!("regintake: error: {e:#}"),
+            }
             ExitCode::from(EXIT_FAILED)
         }
     }
+}
+
+/// What a run stopped by a signal says before its summary line.
+fn stopped_by(signal: &str) -> String {
+    format!(
+        "stopped by {signal}; what was read before it is recorded. Running the same command \
+         again is safe: messages already recorded are skipped"
+    )
+}
+
+/// An error's chain as one line (`{e:#}`), without the `Unfinished` layer that only carries
+/// the summary.
+fn error_text(e: &anyhow::Error) -> String {
+    e.chain()
+        .filter(|c| c.downcast_ref::<pipeline::Unfinished>().is_none())
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 fn init_logging(cli: &Cli) {
@@ -244,6 +271,8 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
                 reprocess: *reprocess,
                 progress: std::io::stderr().is_terminal() && !cli.quiet,
             };
+            // SIGINT/SIGTERM: the messages in hand are committed, the summary printed.
+            pipeline::stop_on_signals();
             let summary = pipeline::ingest(paths, &mut ledger, &ctx, &opts)?;
             tracing::info!(db = %db.display(), "Ingest finished");
             Ok(Some(summary))
@@ -257,8 +286,21 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             let db = db_path(cli, &config);
             let lock = lock(&db)?;
             let ledger = Ledger::open(&db)?;
-            let summary = crate::source::imap::run(imap, ledger, ctx, *once, lock)?;
-            Ok(Some(summary))
+            match crate::source::imap::run(imap, ledger, ctx, *once, lock) {
+                Ok(summary) => Ok(Some(summary)),
+                // The daemon's normal way to stop (systemctl stop): exit 0.
+                Err(e) if !*once => match e.downcast_ref::<pipeline::Unfinished>() {
+                    Some(pipeline::Unfinished {
+                        summary,
+                        signal: Some(signal),
+                    }) => {
+                        eprintln!("regintake: {}", stopped_by(signal));
+                        Ok(Some(*summary))
+                    }
+                    _ => Err(e.into()),
+                },
+                Err(e) => Err(e.into()),
+            }
         }
         Command::Export {
             out,

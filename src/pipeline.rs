@@ -504,7 +504,8 @@ pub fn ingest(
     }
 
     let mut summary = Summary::default();
-    std::thread::scope(|scope| -> Result<()> {
+    let mut stopped: Option<&'static str> = None;
+    let outcome = std::thread::scope(|scope| -> Result<()> {
         let (raw_tx, raw_rx) = bounded::<(u64, Result<RawMessage>)>(workers * LANE_GROUP * 2);
         let (out_tx, out_rx) = unbounded::<(u64, Item)>();
         let (token_tx, token_rx) = bounded::<()>(INGEST_WINDOW);
@@ -517,6 +518,9 @@ pub fn ingest(
             let mut seq = 0u64;
             for source in sources {
                 for item in source {
+                    if stop_requested().is_some() {
+                        return;
+                    }
                     // Wait for room in the window, or for the writer to give up.
                     crossbeam_channel::select! {
                         recv(token_rx) -> t => if t.is_err() { return; },
@@ -537,6 +541,10 @@ pub fn ingest(
                 // Take what is waiting, up to a group: the group's attachments go to the
                 // attachment worker in one exchange.
                 while let Ok(first) = raw_rx.recv() {
+                    if stop_requested().is_some() {
+                        // Stopping: what is still queued is read again by the next run.
+                        continue;
+                    }
                     let mut group = vec![first];
                     while group.len() < LANE_GROUP
                         && let Ok(next) = raw_rx.try_recv()
@@ -603,6 +611,10 @@ pub fn ingest(
         };
         let result = (|| -> Result<()> {
             for (seq, item) in out_rx.iter() {
+                if let Some(signal) = stop_requested() {
+                    stopped = Some(signal);
+                    break;
+                }
                 pending.insert(seq, item);
                 while let Some(item) = pending.remove(&next) {
                     next += 1;
@@ -627,7 +639,9 @@ pub fn ingest(
             }
             flush(&mut batch, &mut summary)
         })();
-        if result.is_err() {
+        // Stopping: what was read in order is committed, the rest is read again next run.
+        let result = result.and_then(|()| flush(&mut batch, &mut summary));
+        if result.is_err() || stopped.is_some() {
             drop(stop_tx);
             drop(token_tx);
             // Drain so workers blocked on send can finish.
@@ -637,8 +651,74 @@ pub fn ingest(
             bar.finish_and_clear();
         }
         result
-    })?;
-    Ok(summary)
+    });
+    // A signal may have stopped the reading before the writer saw it.
+    let stopped = stopped.or_else(stop_requested);
+    match (outcome, stopped) {
+        (Err(e), _) => Err(e.context(Unfinished {
+            summary,
+            signal: None,
+        })),
+        (Ok(()), Some(signal)) => Err(anyhow::Error::new(Unfinished {
+            summary,
+            signal: Some(signal),
+        })),
+        (Ok(()), None) => Ok(summary),
+    }
+}
+
+/// A run that ended before its end, with what it had done, so the summary line can still be
+/// printed: stopped by a signal (`signal`), or failed (then this is the context of the error).
+#[derive(Debug, Clone, Copy)]
+pub struct Unfinished {
+    pub summary: Summary,
+    /// `SIGINT` or `SIGTERM`; `None` when the run failed.
+    pub signal: Option<&'static str>,
+}
+
+impl std::fmt::Display for Unfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.signal {
+            Some(signal) => write!(f, "stopped by {signal}"),
+            None => f.write_str("the run stopped early"),
+        }
+    }
+}
+
+impl std::error::Error for Unfinished {}
+
+/// The stop signal received (its number), 0 when none.
+static STOP_SIGNAL: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Makes SIGINT and SIGTERM ask the archive ingest to stop after the messages in hand (they are
+/// committed, the summary printed); a second signal stops the process at once.
+pub fn stop_on_signals() {
+    extern "C" fn on_signal(signal: libc::c_int) {
+        use std::sync::atomic::Ordering;
+        if STOP_SIGNAL.swap(signal, Ordering::SeqCst) != 0 {
+            // SAFETY: signal() and raise() are async-signal-safe.
+            unsafe {
+                libc::signal(signal, libc::SIG_DFL);
+                libc::raise(signal);
+            }
+        }
+    }
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: installs a handler that only stores to an atomic (or restores the default
+        // and re-raises), which is async-signal-safe.
+        unsafe {
+            libc::signal(signal, on_signal as *const () as libc::sighandler_t);
+        }
+    }
+}
+
+/// The signal that asked the run to stop, if one did.
+pub fn stop_requested() -> Option<&'static str> {
+    match STOP_SIGNAL.load(std::sync::atomic::Ordering::SeqCst) {
+        libc::SIGINT => Some("SIGINT"),
+        libc::SIGTERM => Some("SIGTERM"),
+        _ => None,
+    }
 }
 
 /// What `check` reports for one file.

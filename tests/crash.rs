@@ -208,6 +208,73 @@ fn sigkill_at_any_point_loses_nothing_and_duplicates_nothing() {
     );
 }
 
+/// Ctrl-C (SIGINT to the whole process group, attachment workers included) or SIGTERM in the
+/// middle of an ingest: the messages in hand are committed, the summary line printed with a
+/// word that running again is safe, exit 1; running again then ends with exactly what one
+/// uninterrupted run records (no record of an attachment "lost" to the signal).
+#[test]
+fn sigint_or_sigterm_during_ingest_prints_the_summary_and_rerunning_is_safe() {
+    use std::os::unix::process::CommandExt as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mbox = write_mbox(dir.path());
+    let reference_db = dir.path().join("reference.db");
+    let started = Instant::now();
+    let reference = ingest(&reference_db, &mbox)
+        .wait_with_output()
+        .expect("reference");
+    assert!(reference.status.success());
+    let full_run = started.elapsed();
+    let expected = ledger_rows(&reference_db);
+    for (signal, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
+        let db = dir.path().join(format!("{name}.db"));
+        let child = bin()
+            .arg("--db")
+            .arg(&db)
+            .arg("ingest")
+            .arg(&mbox)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .expect("run regintake ingest");
+        std::thread::sleep(full_run / 3);
+        // SAFETY: signalling the process group of a child this test started.
+        unsafe { libc::kill(-(child.id() as libc::pid_t), signal) };
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("stopped by {name}")) && stderr.contains("again is safe"),
+            "{name}: {stderr}"
+        );
+        let summary = stderr
+            .lines()
+            .last()
+            .filter(|l| l.contains("messages read"))
+            .unwrap_or_else(|| panic!("{name}: the summary line comes last: {stderr}"));
+        let read: usize = summary
+            .trim_start_matches("regintake: ")
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("messages read");
+        assert!(
+            read > 0 && read < MESSAGES,
+            "{name}: stopped mid-run: {summary}"
+        );
+        let partial: usize = ledger_rows(&db).values().map(Vec::len).sum();
+        assert!(partial > 0, "{name}: what was read is recorded");
+        let again = ingest(&db, &mbox).wait_with_output().expect("again");
+        assert!(again.status.success(), "{name}");
+        assert_eq!(
+            ledger_rows(&db),
+            expected,
+            "{name}: the ledger differs from one run"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // poll --once
 

@@ -1330,3 +1330,70 @@ fn base64_of(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// SIGINT in the middle of `poll --once`: the messages in hand are committed and moved, the
+/// summary printed with a word that running again is safe, exit 1; the next pass finishes.
+#[test]
+fn sigint_during_poll_once_prints_the_summary_and_rerunning_is_safe() {
+    use std::os::unix::process::CommandExt as _;
+    let Some(d) = Dovecot::start("sigint_during_poll_once", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (forms, plain, messages) = invariants::seed("int-", 300, 4);
+    let mut c = d.client();
+    c.append_many("INBOX", &messages);
+    let conf = config_file(&dir, &d, "fetch_batch = 10");
+    let mut child = bin()
+        .arg("--config")
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let all = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let all2 = all.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            all2.lock().unwrap().push_str(&format!("{line}\n"));
+            let _ = tx.send(line);
+        }
+    });
+    assert!(
+        wait_for_line(&rx, "Moved message", Duration::from_secs(30)),
+        "{}",
+        all.lock().unwrap()
+    );
+    dovecot::send_signal_group(child.id(), libc::SIGINT);
+    let code = wait_exit(&mut child, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(200));
+    let stderr = all.lock().unwrap().clone();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("stopped by SIGINT") && stderr.contains("again is safe"),
+        "{stderr}"
+    );
+    let last = stderr.lines().last().unwrap_or("");
+    assert!(
+        last.contains("messages read"),
+        "the summary comes last: {stderr}"
+    );
+    let [read, ..] = summary_line(&stderr);
+    assert!(read > 0 && read < 300, "stopped mid-pass: {read}");
+    let out = bin()
+        .arg("--config")
+        .arg(&conf)
+        .args(["poll", "--once"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    invariants::assert_each_once(&mut c, &db_in(&dir), &forms, &plain, "after SIGINT");
+}

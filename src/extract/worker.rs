@@ -645,6 +645,13 @@ fn spawn_path(exe: &Path) -> PathBuf {
 /// The limits come from the parent's hello; `_config_limits` (the child has no config) is not
 /// used.
 pub fn serve(_config_limits: &Limits) -> Result<()> {
+    // Ctrl-C reaches the whole process group and systemd signals the whole unit: the parent
+    // decides when to stop (finishing the messages in hand, whose attachments are read here);
+    // this process ends when the parent closes its pipe.
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
+        unsafe { libc::signal(signal, libc::SIG_IGN) };
+    }
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     // Straight to the pipe: std's stdout is line-buffered and would split a frame at a 0x0A.

@@ -273,6 +273,14 @@ pub fn send_signal(pid: u32, sig: i32) {
     }
 }
 
+/// Signals the process group `pid` leads (as Ctrl-C reaches a terminal's foreground job).
+pub fn send_signal_group(pid: u32, sig: i32) {
+    // SAFETY: kill of a process group the test started.
+    unsafe {
+        libc::kill(-(pid as i32), sig);
+    }
+}
+
 fn set_mode(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();

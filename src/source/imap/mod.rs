@@ -18,7 +18,7 @@ pub mod notify;
 use crate::config::{ImapConfig, NoFormAction};
 use crate::extract::Source;
 use crate::ledger::{Appended, Ledger, MailboxState, NewMessage, NewRecord, OpenMove, RunLock};
-use crate::pipeline::{self, Context, Summary};
+use crate::pipeline::{self, Context, Summary, Unfinished};
 use crate::source::RawMessage;
 use crate::validate::{Fields, Flag, holidays};
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -93,7 +93,7 @@ pub fn run(
         .build()
         .context("cannot start the async runtime")?;
     let result = runtime.block_on(async move {
-        let (shutdown_tx, shutdown) = watch::channel(false);
+        let (shutdown_tx, shutdown) = watch::channel(None);
         tokio::spawn(watch_signals(shutdown_tx));
         let mut poller = Poller::new(imap, ledger, ctx, tls, shutdown);
         if once {
@@ -107,7 +107,7 @@ pub fn run(
 }
 
 /// SIGTERM or SIGINT → `true` on the channel; the poller finishes the message in hand.
-async fn watch_signals(tx: watch::Sender<bool>) {
+async fn watch_signals(tx: watch::Sender<Option<&'static str>>) {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -121,7 +121,7 @@ async fn watch_signals(tx: watch::Sender<bool>) {
         _ = int.recv() => "SIGINT",
     };
     tracing::info!(signal = name, "Stopping after the message in hand");
-    let _ = tx.send(true);
+    let _ = tx.send(Some(name));
 }
 
 /// Marks an error that came from the ledger: the daemon stops on it instead of retrying.
@@ -237,7 +237,7 @@ struct Poller {
     account: String,
     timeout: Duration,
     summary: Summary,
-    shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<Option<&'static str>>,
     notifier: Notifier,
     /// Messages read at once on worker threads.
     workers: usize,
@@ -249,7 +249,7 @@ impl Poller {
         ledger: Ledger,
         ctx: Context,
         tls: Option<TlsConnector>,
-        shutdown: watch::Receiver<bool>,
+        shutdown: watch::Receiver<Option<&'static str>>,
     ) -> Poller {
         Poller {
             account: format!("{}@{}:{}", cfg.username, cfg.host, cfg.port),
@@ -337,7 +337,7 @@ impl Poller {
     }
 
     fn stopping(&self) -> bool {
-        *self.shutdown.borrow()
+        self.shutdown.borrow().is_some()
     }
 
     async fn open(&self) -> Result<Conn, ConnectError> {
@@ -393,14 +393,31 @@ impl Poller {
     }
 
     async fn run_once(&mut self) -> Result<Summary> {
-        let mut conn = self.open().await.map_err(ConnectError::into_inner)?;
+        let mut conn = self
+            .open()
+            .await
+            .map_err(|e| self.unfinished(e.into_inner()))?;
         let result = self.pass(&mut conn).await;
         self.close(conn).await;
         if let Err(e) = result {
             tracing::warn!(summary = %self.summary, "Pass stopped early; what was recorded is kept");
-            return Err(e);
+            return Err(self.unfinished(e));
+        }
+        if let Some(signal) = *self.shutdown.borrow() {
+            return Err(anyhow::Error::new(Unfinished {
+                summary: self.summary,
+                signal: Some(signal),
+            }));
         }
         Ok(self.summary)
+    }
+
+    /// A failure, with what the run had done.
+    fn unfinished(&self, e: anyhow::Error) -> anyhow::Error {
+        e.context(Unfinished {
+            summary: self.summary,
+            signal: None,
+        })
     }
 
     async fn run_daemon(&mut self) -> Result<Summary> {
@@ -423,7 +440,7 @@ impl Poller {
             let mut shutdown = self.shutdown.clone();
             let opened = tokio::select! {
                 r = self.open() => Some(r),
-                _ = shutdown.wait_for(|s| *s) => None,
+                _ = shutdown.wait_for(|s| s.is_some()) => None,
             };
             let conn = match opened {
                 None => break Ok(()),
@@ -463,7 +480,14 @@ impl Poller {
         };
         self.notifier.notify("STOPPING=1");
         tracing::info!(summary = %self.summary, "Stopped");
-        result.map(|()| self.summary)
+        match (result, *self.shutdown.borrow()) {
+            (Err(e), _) => Err(self.unfinished(e)),
+            (Ok(()), Some(signal)) => Err(anyhow::Error::new(Unfinished {
+                summary: self.summary,
+                signal: Some(signal),
+            })),
+            (Ok(()), None) => Ok(self.summary),
+        }
     }
 
     /// Passes and waits on one session until shutdown (`Ok`, logged out) or an error (the
@@ -498,7 +522,7 @@ impl Poller {
             tracing::debug!(secs = interval.as_secs(), "Sleeping until the next pass");
             tokio::select! {
                 _ = tokio::time::sleep(interval) => return Ok(Some(conn)),
-                _ = shutdown.wait_for(|s| *s) => {
+                _ = shutdown.wait_for(|s| s.is_some()) => {
                     self.notifier.notify("STOPPING=1");
                     self.close(conn).await;
                     return Ok(None);
@@ -526,7 +550,7 @@ impl Poller {
                 r = wait => Some(r),
                 // Renewed on time even when the server keeps talking (keepalives).
                 _ = tokio::time::sleep(IDLE_RENEW) => Some(Ok(IdleResponse::Timeout)),
-                _ = shutdown.wait_for(|s| *s) => None,
+                _ = shutdown.wait_for(|s| s.is_some()) => None,
             }
         };
         conn.session = tokio::time::timeout(self.timeout, handle.done())
@@ -559,7 +583,7 @@ impl Poller {
         let mut shutdown = self.shutdown.clone();
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = shutdown.wait_for(|s| *s) => {}
+            _ = shutdown.wait_for(|s| s.is_some()) => {}
         }
     }
 
@@ -1404,7 +1428,7 @@ mod tests {
             "host = \"127.0.0.1\"\nusername = \"u\"\npassword = \"p\"\n{extra}"
         ))
         .unwrap();
-        let (_tx, rx) = watch::channel(false);
+        let (_tx, rx) = watch::channel(None);
         Poller::new(cfg, ledger, Context::default(), None, rx)
     }
 
