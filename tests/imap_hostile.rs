@@ -251,3 +251,28 @@ fn a_silent_server_is_said_to_have_stopped_answering() {
         "{line}"
     );
 }
+
+/// A message just under the default `max_message_bytes`, its size given truly: read and
+/// recorded, with the process's peak memory under 512 MiB. A measurement more than a check of
+/// the IMAP side (most of the memory and time go to reading the 60 MiB body): about a minute
+/// in a debug build, so run by hand with `--ignored`.
+#[test]
+#[ignore]
+fn a_message_at_the_size_limit_is_read_within_the_memory_bound() {
+    let server = HostileServer::start(Misbehaviour::Honest(60 * MIB));
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 30", "");
+    println!(
+        "60 MiB message: exit {:?} after {:.1?}, peak RSS {} MiB",
+        run.code,
+        run.took,
+        run.peak_rss / MIB
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("1 records added"), "{}", run.stderr);
+    assert!(
+        run.peak_rss < 512 * MIB,
+        "peak RSS {} MiB",
+        run.peak_rss / MIB
+    );
+}

@@ -34,6 +34,8 @@ pub enum Misbehaviour {
     Trickle,
     /// Sends nothing after the FETCH command.
     Silent,
+    /// Behaves: one message of this many bytes, its size given truly.
+    Honest(u64),
 }
 
 pub struct HostileServer {
@@ -150,7 +152,11 @@ fn serve(
             out.send(b"* SEARCH 1\r\n")?;
             out.send(ok("searched").as_bytes())?;
         } else if command.starts_with("UID FETCH") && command.contains("RFC822.SIZE") {
-            out.send(b"* 1 FETCH (UID 1 RFC822.SIZE 100)\r\n")?;
+            let size = match how {
+                Misbehaviour::Honest(n) => n,
+                _ => 100,
+            };
+            out.send(format!("* 1 FETCH (UID 1 RFC822.SIZE {size})\r\n").as_bytes())?;
             out.send(ok("sizes").as_bytes())?;
         } else if command.starts_with("UID FETCH") && command.contains("BODY.PEEK[") {
             misbehave(&mut out, &tag, &command, how)?;
@@ -228,7 +234,7 @@ fn misbehave(
             out.send(b")\r\n")?;
             out.send(format!("{tag} OK fetched\r\n").as_bytes())
         }
-        Misbehaviour::HonestPartial(real) => {
+        Misbehaviour::HonestPartial(real) | Misbehaviour::Honest(real) => {
             // BODY.PEEK[]<0.N>: N from the command.
             let asked: u64 = command
                 .split("<0.")

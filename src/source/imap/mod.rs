@@ -49,6 +49,8 @@ const IDLE_MAX_BYTES: u64 = 16 << 20;
 const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 /// Longest wait between reconnection attempts.
 const BACKOFF_CAP: Duration = Duration::from_secs(300);
+/// Bytes of messages being read at once, beyond the newest one.
+const IN_FLIGHT_BYTES: u64 = 96 << 20;
 /// Untagged answers a command may bring beyond those it asked for (a flood is cut after them).
 const SPARE_ANSWERS: u64 = 10_000;
 /// Most bytes of a UID SEARCH answer (about two million UIDs).
@@ -745,7 +747,8 @@ impl Poller {
             .iter()
             .partition(|u| sizes.get(u).is_some_and(|s| *s > limit));
         let mut read: Vec<Read> = Vec::with_capacity(chunk.len());
-        let mut in_flight: VecDeque<(u32, bool, Job)> = VecDeque::new();
+        let mut in_flight: VecDeque<(u32, bool, u64, Job)> = VecDeque::new();
+        let mut in_flight_bytes: u64 = 0;
         let mut seen: HashSet<u32> = HashSet::new();
         let mut failure: Option<anyhow::Error> = None;
         let mut interrupted = false;
@@ -838,16 +841,22 @@ impl Poller {
                     ),
                     internal_date,
                 };
+                let bytes = raw.bytes.len() as u64;
                 let begun = if whole {
                     self.begin(raw)
                 } else {
                     Begun::Done(self.read_oversized(raw, sizes.get(&uid).copied().unwrap_or(0)))
                 };
-                in_flight.push_back((uid, deleted, Job::start(begun)));
+                in_flight.push_back((uid, deleted, bytes, Job::start(begun)));
+                in_flight_bytes += bytes;
                 // Forms are read on worker threads while the next messages arrive; at most
-                // `workers` at once, so memory stays bounded.
-                while in_flight.len() >= self.workers {
-                    if let Some((uid, deleted, job)) = in_flight.pop_front() {
+                // `workers` at once and `IN_FLIGHT_BYTES` of messages (a message over it alone),
+                // so memory does not grow with the number of threads times the message size.
+                while in_flight.len() >= self.workers
+                    || (in_flight_bytes > IN_FLIGHT_BYTES && in_flight.len() > 1)
+                {
+                    if let Some((uid, deleted, bytes, job)) = in_flight.pop_front() {
+                        in_flight_bytes -= bytes;
                         read.push(Read {
                             uid,
                             deleted,
@@ -860,7 +869,7 @@ impl Poller {
             }
         }
         // The messages in hand are finished even when stopping.
-        while let Some((uid, deleted, job)) = in_flight.pop_front() {
+        while let Some((uid, deleted, _, job)) = in_flight.pop_front() {
             read.push(Read {
                 uid,
                 deleted,

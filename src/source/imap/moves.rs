@@ -72,7 +72,13 @@ impl Poller {
             tracing::info!(uid = m.uid, mailbox = %self.cfg.mailbox, to = %m.destination, "Move finished: the message has left the mailbox");
         }
         self.append_steps(MoveStep::Gone, &left, "no longer in the mailbox")?;
-        let maybe_copied = here.iter().filter(|m| !m.copied).map(|m| m.uid).collect();
+        // Without MOVE, COPY may have run before the crash. MOVE is one command the server
+        // carries out whole: a message still here was not moved.
+        let maybe_copied = if conn.can_move {
+            HashSet::new()
+        } else {
+            here.iter().filter(|m| !m.copied).map(|m| m.uid).collect()
+        };
         self.finish_moves(conn, uidvalidity, here, &deleted, &maybe_copied)
             .await
     }
@@ -266,9 +272,23 @@ impl Poller {
             }
             None => "ALL".to_string(),
         };
-        let (answers, _) = conn
+        let searched = conn
             .run(&format!("UID SEARCH {criteria}"), self.search())
-            .await?;
+            .await;
+        let answers = match searched {
+            Ok((answers, _)) => answers,
+            // A server that cannot search headers (or sizes): nothing can be found.
+            Err(e)
+                if matches!(
+                    e.downcast_ref::<CommandError>(),
+                    Some(CommandError::Refused { .. })
+                ) =>
+            {
+                tracing::warn!(key = %m.key, to = %m.destination, error = %e, "Cannot search the destination for an earlier copy; copying");
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        };
         let mut candidates: Vec<u32> = answers
             .into_iter()
             .flat_map(|a| match a {
