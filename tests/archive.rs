@@ -538,7 +538,7 @@ fn check_and_ingest_agree_on_a_file_that_is_not_mail() {
         &html,
         b"<html><body><p>Full name: Jo Smith</p><p>Organisation: Example</p></body></html>\n",
     );
-    write(&folder.join("a.eml"), &NO_ID_CRLF);
+    write(&folder.join("a.eml"), NO_ID_CRLF);
     let check = bin().arg("check").arg(&html).output().unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert_eq!(check.status.code(), Some(1), "{stderr}");

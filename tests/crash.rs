@@ -326,7 +326,8 @@ fn finish(conf: &Path, what: &str) {
 /// the step (its answer never reaches regintake), and the process is killed there.
 #[test]
 fn poll_killed_at_each_step_finishes_exactly_once() {
-    let points: [(&str, Option<&str>, Vec<(&str, Rule)>); 2] = [
+    type Points<'a> = (&'a str, Option<&'a str>, Vec<(&'a str, Rule)>);
+    let points: [Points; 2] = [
         (
             "without MOVE",
             Some(WITHOUT_MOVE),

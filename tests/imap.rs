@@ -1181,8 +1181,14 @@ fn poll_with_env(conf: &Path, env: &[(&str, &str)], args: &[&str]) -> (Option<i3
     (out.status.code(), all)
 }
 
+/// Environment variables and arguments for one run.
+type Loud = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
+
 /// The ways to ask for every log line there is.
-const LOUDEST: &[(&[(&str, &str)], &[&str])] = &[
+const LOUDEST: &[Loud] = &[
     (&[("REGINTAKE_LOG", "trace")], &[]),
     (&[("REGINTAKE_LOG", "async_imap=trace")], &[]),
     (
@@ -1244,7 +1250,7 @@ fn no_secret_in_any_log_at_trace_level() {
             let (code, output) = poll_with_env(&conf, env, args);
             if name == "wrong password" {
                 assert_ne!(code, Some(0), "{what}: {output}");
-                assert_no_secret(&output, &[wrong.clone()], &what);
+                assert_no_secret(&output, std::slice::from_ref(&wrong), &what);
             } else {
                 assert_eq!(code, Some(0), "{what}: {output}");
             }

@@ -38,6 +38,8 @@ fn poll(dir: &Path, server: &HostileServer, extra: &str, limits: &str) -> Run {
     )
     .unwrap();
     let started = Instant::now();
+    // Reaped below with wait4 (for its rusage), not Child::wait.
+    #[allow(clippy::zombie_processes)]
     let mut child = Command::new(env!("CARGO_BIN_EXE_regintake"))
         .env_remove("REGINTAKE_CONFIG")
         .env_remove("REGINTAKE_DB")

@@ -180,7 +180,7 @@ mod tests {
                 account,
                 "INBOX",
                 MoveStep::Copied,
-                &[b.clone()],
+                std::slice::from_ref(&b),
                 "COPYUID 9 2 5",
             )
             .unwrap();
@@ -189,7 +189,7 @@ mod tests {
                 account,
                 "INBOX",
                 MoveStep::Gone,
-                &[c.clone()],
+                std::slice::from_ref(&c),
                 "UID EXPUNGE",
             )
             .unwrap();
@@ -205,7 +205,13 @@ mod tests {
         // A move started again after it was gone (the same UID read again) is open again,
         // without the old copied step.
         ledger
-            .append_move_steps(account, "INBOX", MoveStep::Pending, &[c.clone()], "")
+            .append_move_steps(
+                account,
+                "INBOX",
+                MoveStep::Pending,
+                std::slice::from_ref(&c),
+                "",
+            )
             .unwrap();
         let open = ledger.open_moves(account, "INBOX").unwrap();
         assert_eq!(open.len(), 3);

@@ -195,7 +195,7 @@ fn garbage(n: usize) -> Vec<u8> {
         let b = (x & 0xff) as u8;
         out.push(match b {
             b'\r' | b'\n' => b' ',
-            b if out.len() % 3 == 0 => b,
+            b if out.len().is_multiple_of(3) => b,
             b => b'a' + b % 26,
         });
     }

@@ -376,20 +376,20 @@ fn fetch_data(attributes: &[AttributeValue<'_>]) -> FetchData {
                 data: Some(bytes),
                 ..
             }
-            | AttributeValue::Rfc822(Some(bytes)) => {
-                if data.body.is_none() {
-                    data.body = Some(bytes.to_vec());
-                }
+            | AttributeValue::Rfc822(Some(bytes))
+                if data.body.is_none() =>
+            {
+                data.body = Some(bytes.to_vec());
             }
             AttributeValue::BodySection {
                 section: Some(SectionPath::Full(MessageSection::Header)),
                 data: Some(bytes),
                 ..
             }
-            | AttributeValue::Rfc822Header(Some(bytes)) => {
-                if data.header.is_none() {
-                    data.header = Some(bytes.to_vec());
-                }
+            | AttributeValue::Rfc822Header(Some(bytes))
+                if data.header.is_none() =>
+            {
+                data.header = Some(bytes.to_vec());
             }
             _ => {}
         }
