@@ -1045,7 +1045,7 @@ fn cut_then_finish(d: &Dovecot, name: &str, cases: &[(&str, Rule)]) {
         let mut c = d.client_for(&user);
         c.append_many("INBOX", &messages);
         let proxy = CommandProxy::start(d.port, rule.clone());
-        let extra = "fetch_batch = 4\ntimeout_secs = 5";
+        let extra = "fetch_batch = 4\ntimeout_secs = 3";
         let (code, stderr) = poll_as(&dir, d, &user, proxy.port, extra);
         assert!(proxy.fired(), "{what}: the break did not happen\n{stderr}");
         assert_eq!(
@@ -1121,6 +1121,10 @@ fn without_move_a_cut_at_any_step_is_exit_1_and_the_next_pass_finishes() {
             (
                 "cut before the $NoForm keyword's answer",
                 Rule::new("UID STORE", Break::DropAnswer).containing("$NoForm"),
+            ),
+            (
+                "EXPUNGE's answer never comes (the connection stalls)",
+                Rule::new("UID EXPUNGE", Break::Stall),
             ),
         ],
     );
