@@ -3,6 +3,7 @@
 
 use regintake::ledger::{ExportFilter, Ledger};
 use regintake::pipeline::{self, Context, IngestOptions};
+use regintake::report;
 use regintake::source::RawMessage;
 use regintake::source::archive::{self, ArchiveKind};
 use std::io::Write as _;
@@ -427,12 +428,11 @@ fn ingest(db: &Path, path: &Path, reprocess: bool) -> pipeline::Summary {
 }
 
 fn rows(db: &Path) -> usize {
-    Ledger::open(db)
-        .unwrap()
-        .export_rows(&ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        })
+    let filter = ExportFilter {
+        all_revisions: true,
+        ..Default::default()
+    };
+    report::rows(&Ledger::open(db).unwrap(), &filter)
         .unwrap()
         .len()
 }
@@ -513,7 +513,9 @@ fn keys_a_ledger_recorded_before_canonical_hashing_still_match() {
     assert!(ledger.contains(&legacy).unwrap());
     assert_eq!(rows(&db), 2, "two revisions");
     assert_eq!(
-        ledger.export_rows(&ExportFilter::default()).unwrap().len(),
+        report::rows(&ledger, &ExportFilter::default())
+            .unwrap()
+            .len(),
         1,
         "one current row"
     );

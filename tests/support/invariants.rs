@@ -7,6 +7,7 @@
 
 use super::dovecot::{self, Client};
 use regintake::ledger::{ExportFilter, Ledger};
+use regintake::report;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -54,12 +55,11 @@ pub fn assert_each_once(c: &mut Client, db: &Path, forms: &[String], plain: &[St
         .map(|id| format!("mid:{}", id.trim_matches(['<', '>'])))
         .collect();
     assert_eq!(keys, want, "{what}: the ledger's messages");
-    let rows = ledger
-        .export_rows(&ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        })
-        .expect("export rows");
+    let filter = ExportFilter {
+        all_revisions: true,
+        ..Default::default()
+    };
+    let rows = report::rows(&ledger, &filter).expect("export rows");
     let per_message = counts(rows.iter().map(|r| r.message_id.clone()));
     let twice: Vec<_> = per_message.iter().filter(|(_, n)| **n != 1).collect();
     assert!(
