@@ -27,6 +27,8 @@ use std::time::Instant;
 
 const MESSAGES: usize = 3_000;
 const KILLS: usize = 5;
+/// Messages of the archive an ingest is stopped in with SIGINT or SIGTERM.
+const SIGNALLED: usize = 1_000;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
@@ -36,10 +38,10 @@ fn bin() -> Command {
 
 /// Small registrations: forms in the body, in a DOCX, in a PDF, and now and then two forms in one
 /// message (two people registering together).
-fn write_mbox(dir: &Path) -> PathBuf {
+fn write_mbox(dir: &Path, count: usize) -> PathBuf {
     let path = dir.join("crash.mbox");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("mbox"));
-    for i in 0..MESSAGES {
+    for i in 0..count {
         let first = format!("Person{i}");
         let form = form_lines(&first, &format!("Agency {}", i % 97));
         let body = match i % 10 {
@@ -144,7 +146,7 @@ impl SplitMix {
 #[test]
 fn sigkill_at_any_point_loses_nothing_and_duplicates_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mbox = write_mbox(dir.path());
+    let mbox = write_mbox(dir.path(), MESSAGES);
 
     // What one uninterrupted run records, and how long it takes.
     let reference_db = dir.path().join("reference.db");
@@ -216,7 +218,7 @@ fn sigkill_at_any_point_loses_nothing_and_duplicates_nothing() {
 fn sigint_or_sigterm_during_ingest_prints_the_summary_and_rerunning_is_safe() {
     use std::os::unix::process::CommandExt as _;
     let dir = tempfile::tempdir().expect("tempdir");
-    let mbox = write_mbox(dir.path());
+    let mbox = write_mbox(dir.path(), SIGNALLED);
     let reference_db = dir.path().join("reference.db");
     let started = Instant::now();
     let reference = ingest(&reference_db, &mbox)
@@ -260,7 +262,7 @@ fn sigint_or_sigterm_during_ingest_prints_the_summary_and_rerunning_is_safe() {
             .and_then(|n| n.parse().ok())
             .expect("messages read");
         assert!(
-            read > 0 && read < MESSAGES,
+            read > 0 && read < SIGNALLED,
             "{name}: stopped mid-run: {summary}"
         );
         let partial: usize = ledger_rows(&db).values().map(Vec::len).sum();
