@@ -2,12 +2,14 @@
 //! refusing UPDATE/DELETE); records out to the report (which says which columns it reads); the
 //! run lock; IMAP progress.
 
+mod drafts;
 mod error;
 mod files;
 mod lock;
 mod moves;
 mod schema;
 
+pub use drafts::{DraftEvent, DraftStep, StoredRecord};
 pub(crate) use files::is_ledger_file;
 pub use files::lock_path;
 pub use lock::{LockError, RunLock};
@@ -131,6 +133,8 @@ pub struct Ledger {
     conn: rusqlite::Connection,
     /// Named in every error, so the one line a failed run prints says which ledger.
     path: PathBuf,
+    /// `append` marks every new record's reply `pending` (poll with a drafts mailbox).
+    draft_new_records: bool,
 }
 
 /// Condition keeping only a message's latest revision (`m` is the `messages` row).
@@ -216,7 +220,14 @@ impl Ledger {
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
+            draft_new_records: false,
         })
+    }
+
+    /// From now on, `append` also marks a reply draft `pending` for every new record, in the
+    /// same transaction (`poll` with `[replies] drafts_mailbox` set).
+    pub fn draft_new_records(&mut self, on: bool) {
+        self.draft_new_records = on;
     }
 
     /// The ledger file this was opened on.
@@ -271,13 +282,19 @@ impl Ledger {
                 results.push(Appended::AlreadyRecorded);
                 continue;
             }
-            let appended =
-                append_message(&tx, message, reprocess, &recorded_at).with_sql_context(|| {
-                    format!(
-                        "cannot append message {:?} to the ledger {path}",
-                        message.key
-                    )
-                })?;
+            let appended = append_message(
+                &tx,
+                message,
+                reprocess,
+                &recorded_at,
+                self.draft_new_records,
+            )
+            .with_sql_context(|| {
+                format!(
+                    "cannot append message {:?} to the ledger {path}",
+                    message.key
+                )
+            })?;
             results.push(appended);
         }
         tx.commit()
@@ -466,6 +483,7 @@ fn append_message(
     message: &NewMessage,
     reprocess: bool,
     recorded_at: &str,
+    draft_new_records: bool,
 ) -> Result<Appended, SqlError> {
     let existing: Option<(i64, Option<i64>)> = tx
         .prepare_cached(
@@ -573,6 +591,9 @@ fn append_message(
             key_id,
             received_epoch,
         ])?;
+    }
+    if draft_new_records {
+        drafts::mark_pending(tx, message_ref, recorded_at)?;
     }
     Ok(Appended::Added {
         records: message.records.len(),

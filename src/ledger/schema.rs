@@ -271,10 +271,43 @@ fn migration_2() -> String {
     sql
 }
 
+/// Migration 3: `reply_drafts`, the log of drafting each record's reply to the applicant.
+///
+/// One row per step, never changed: `pending` (appended in the transaction that commits the
+/// record), then one finishing step: `appended` (APPEND of the draft answered OK), `found` (a
+/// draft with the draft's Message-ID was already in the drafts mailbox) or `skipped` (no reply:
+/// `note` says why). Partial unique indexes allow one `pending` and one finishing step a record.
+fn migration_3() -> String {
+    let mut sql = String::from(
+        "CREATE TABLE reply_drafts (
+            event_id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records (record_id),
+            step TEXT NOT NULL CHECK (step IN ('pending', 'appended', 'found', 'skipped')),
+            account TEXT NOT NULL,
+            mailbox TEXT NOT NULL,
+            draft_message_id TEXT NOT NULL,
+            note TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE UNIQUE INDEX reply_drafts_pending ON reply_drafts (record_id)
+            WHERE step = 'pending';
+        CREATE UNIQUE INDEX reply_drafts_done ON reply_drafts (record_id)
+            WHERE step <> 'pending';
+        ",
+    );
+    sql.push_str(&append_only_triggers(
+        "reply_drafts",
+        "event_id = NEW.event_id OR (record_id = NEW.record_id \
+         AND (step = 'pending') = (NEW.step = 'pending'))",
+    ));
+    sql
+}
+
 /// The migrations in order: migration `n` (1-based) moves the schema from `n - 1` to `n`.
 /// Never edit a released migration; add a new one.
 fn migrations() -> Vec<String> {
-    vec![migration_1(), migration_2()]
+    vec![migration_1(), migration_2(), migration_3()]
 }
 
 /// Applies every migration the file lacks, each in an IMMEDIATE transaction that re-reads the
