@@ -280,7 +280,7 @@ pub fn finish_message_with(
             .iter()
             .map(|p| p.to_string())
             .collect();
-        vec![unreadable_record("", &notes.join("; "), due_by)]
+        vec![unreadable_note_record(&notes.join("; "), due_by)]
     } else {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             records_for(&parsed.message, wanted, documents, ctx, due_by)
@@ -289,8 +289,7 @@ pub fn finish_message_with(
             Err(panic) => {
                 let why = crate::panic_text(&*panic);
                 tracing::error!(origin = %parsed.origin, reason = %why, "Reader failed on message");
-                vec![unreadable_record(
-                    "",
+                vec![unreadable_note_record(
                     &format!("reader failed: {why}"),
                     due_by,
                 )]
@@ -318,7 +317,7 @@ fn records_for(
     for (&i, read) in wanted.iter().zip(documents) {
         let att = &message.attachments[i];
         match read {
-            Err(why) => records.push(unreadable_record(&att.filename, &why.to_string(), due_by)),
+            Err(why) => records.push(unreadable_record(&att.filename, &why, due_by)),
             Ok(None) => {}
             Ok(Some(doc)) => {
                 if let Some(record) = record_for_document(&doc, &att.filename, ctx, due_by) {
@@ -386,14 +385,31 @@ pub fn record_for_document(
     }
 }
 
-fn unreadable_record(attachment: &str, reason: &str, due_by: chrono::NaiveDate) -> NewRecord {
+/// A message that could not be read as a whole (oversized, a reader panic): only a note.
+fn unreadable_note_record(note: &str, due_by: chrono::NaiveDate) -> NewRecord {
+    NewRecord {
+        attachment: String::new(),
+        source: Source::None,
+        fields: Fields::default(),
+        flags: vec![Flag::UnreadableAttachment],
+        due_by,
+        detail: json!({"notes": [note]}),
+    }
+}
+
+/// The note staff read, and the typed reason (`unreadable`) a reply decides by.
+fn unreadable_record(
+    attachment: &str,
+    why: &extract::Unreadable,
+    due_by: chrono::NaiveDate,
+) -> NewRecord {
     NewRecord {
         attachment: attachment.to_string(),
         source: Source::None,
         fields: Fields::default(),
         flags: vec![Flag::UnreadableAttachment],
         due_by,
-        detail: json!({"notes": [reason]}),
+        detail: json!({"notes": [why.to_string()], "unreadable": why}),
     }
 }
 
