@@ -14,6 +14,7 @@ pub struct Config {
     pub imap: Option<ImapConfig>,
     pub rules: RulesConfig,
     pub limits: Limits,
+    pub replies: RepliesConfig,
     /// Read attachments in worker processes (memory limit, deadline, crash isolation).
     #[serde(default = "default_true")]
     pub isolate_attachments: bool,
@@ -133,6 +134,31 @@ fn default_timeout() -> u64 {
     120
 }
 
+/// `[replies]`: the reply drafted to an applicant (`reply`, and `poll` with a drafts mailbox).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepliesConfig {
+    /// IMAP mailbox `poll` appends a draft reply to (`\Draft`); empty: no drafts on the server.
+    pub drafts_mailbox: String,
+    /// The replies' From: `Name <address>` or a bare address.
+    pub from: String,
+    /// Also draft an acknowledgement (with the due date) for records that are ok.
+    pub acknowledge: bool,
+    /// A minijinja template file with the reply's wording; empty: the built-in wording.
+    pub template: String,
+}
+
+impl Default for RepliesConfig {
+    fn default() -> Self {
+        RepliesConfig {
+            drafts_mailbox: String::new(),
+            from: "ABS Occupation Coding Service <coding.service.registration@abs.gov.au>".into(),
+            acknowledge: false,
+            template: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RulesConfig {
@@ -162,6 +188,7 @@ impl Default for Config {
             imap: None,
             rules: RulesConfig::default(),
             limits: Limits::default(),
+            replies: RepliesConfig::default(),
             isolate_attachments: true,
             path: None,
         }
@@ -205,6 +232,7 @@ impl Config {
             parse_date(day)
                 .with_context(|| format!("rules.extra_holidays: {day:?} is not YYYY-MM-DD"))?;
         }
+        crate::reply::Sender::parse(&self.replies.from).context("replies.from")?;
         if let Some(imap) = &self.imap {
             let secrets = [
                 imap.password.is_some(),

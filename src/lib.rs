@@ -2,7 +2,8 @@
 //!
 //! The stages, in the order `pipeline` chains them:
 //! `source` (raw messages) → `mime` (attachments, body) → `extract` (a document) →
-//! `form` (answers) → `validate` (record fields + flags) → `ledger` (SQLite) → `report` (CSV).
+//! `form` (answers) → `validate` (record fields + flags) → `ledger` (SQLite) → `report` (CSV),
+//! `reply` (the draft reply to an applicant).
 
 pub mod cli;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod ledger;
 pub mod limits;
 pub mod mime;
 pub mod pipeline;
+pub mod reply;
 pub mod report;
 pub mod source;
 pub mod validate;
