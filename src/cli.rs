@@ -83,6 +83,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the reply to the applicant for this record as an RFC 5322 draft (.eml); nothing is sent.
+    Reply {
+        #[arg(value_name = "RECORD_ID")]
+        record_id: i64,
+        /// Write here (atomically, 0600) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Internal: read attachments for a parent process over stdin/stdout.
     #[command(hide = true)]
     Worker,
@@ -386,11 +394,54 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             );
             Ok(None)
         }
+        Command::Reply { record_id, out } => {
+            write_reply(cli, &config, *record_id, out.as_deref())?;
+            Ok(None)
+        }
         Command::Worker => {
             crate::extract::worker::serve(&config.limits)?;
             Ok(None)
         }
     }
+}
+
+/// `reply RECORD_ID`: the record's reply to stdout or `--out`; a record that gets no reply (or
+/// no record) is a failed run whose one line says why, and no file is written.
+fn write_reply(
+    cli: &Cli,
+    config: &Config,
+    record_id: i64,
+    out: Option<&Path>,
+) -> Result<(), RunError> {
+    use crate::reply::{Acknowledge, Composer};
+    let db = db_path(cli, config);
+    if let Some(out) = out {
+        check_report_path(&db, out)?;
+    }
+    let composer = Composer::new(config)?;
+    let ledger = Ledger::open_to_read(&db)?;
+    let record = ledger
+        .stored_record(record_id)?
+        .ok_or_else(|| anyhow!("no record {record_id} in the ledger {}", db.display()))?;
+    // Asked for by a person: an ok record gets its acknowledgement whatever `acknowledge` says.
+    let draft = composer
+        .compose(&record, Acknowledge::OkRecords, chrono::Utc::now())?
+        .map_err(|why| anyhow!("record {record_id} gets no reply: {why}"))?;
+    match out {
+        Some(path) => report::write_atomically(path, |w| w.write_all(&draft.bytes))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(&draft.bytes)
+                .and_then(|()| lock.flush())
+                .context("cannot write the reply to stdout")?;
+        }
+    }
+    eprintln!(
+        "regintake: reply to record {record_id} for {}: {}",
+        draft.to, draft.message_id
+    );
+    Ok(())
 }
 
 /// Refuses an `--out` that would replace the ledger or one of its files (by any path or

@@ -1,0 +1,442 @@
+//! Replies to applicants through the binary: registrations in → `reply RECORD_ID` drafts out,
+//! read back by Python's `email` package: threaded under the applicant's message, naming each
+//! fixable problem, nothing for records no one can fix; hostile names and subjects; `--out`.
+
+#[path = "support/csv.rs"]
+mod csv_file;
+#[path = "support/replies.rs"]
+mod replies;
+
+use replies::{Form, PyMail, mbox, python_read, without_date, words};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
+    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
+    c
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run regintake")
+}
+
+/// What a reply says for each flag the applicant can fix (a phrase in its words).
+pub fn phrase_for(flag: &str) -> Option<&'static str> {
+    Some(match flag {
+        "missing_full_name" => "Your full name.",
+        "missing_organisation" => "The name of your organisation.",
+        "missing_contact_email" => "A contact email address.",
+        "invalid_contact_email" => "is not an email address",
+        "terms_not_accepted" => "Your acceptance of the Terms of Use",
+        "user_guide_not_agreed" => "Your agreement to follow the User Guide",
+        "service_not_selected" => "Which service you need",
+        "multiple_services_selected" => "Which one service you need",
+        "missing_ip_allowlist" => "The IP addresses your systems will call the service from",
+        "invalid_ip" => "we could not read",
+        "non_public_ip" => "A public IP address.",
+        "dynamic_ip" => "A static IP address.",
+        "ip_range_too_broad" => "A narrower range of IP addresses",
+        "missing_expected_records" => "How many records you expect to code a day. It was blank",
+        "missing_expected_calls" => "How many API calls you expect to make a day. It was blank",
+        "invalid_expected_records" => "How many records you expect to code a day, as a number",
+        "invalid_expected_calls" => "How many API calls you expect to make a day, as a number",
+        "calls_exceed_records" => "A check of your expected numbers",
+        "exceeds_public_limit" => "the public service allows up to 1,000 API calls a day",
+        "exceeds_partner_limit" => "the partner service allows up to 10,000 API calls a day",
+        "scanned_without_text" => "is a scanned image",
+        _ => return None,
+    })
+}
+
+/// Each record of the latest export: (record_id, flags, message_id).
+fn records(db: &Path) -> Vec<(String, Vec<String>, String)> {
+    let out = run(db, &["export"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = csv_file::parse_csv(&String::from_utf8_lossy(&out.stdout));
+    let header = &rows[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, flags, mid) = (col("record_id"), col("flags"), col("message_id"));
+    rows[1..]
+        .iter()
+        .map(|r| {
+            let flags = r[flags]
+                .split(';')
+                .filter(|f| !f.is_empty())
+                .map(str::to_string)
+                .collect();
+            (r[id].clone(), flags, r[mid].clone())
+        })
+        .collect()
+}
+
+fn ingest(dir: &Path, forms: &[Vec<u8>]) -> std::path::PathBuf {
+    let mbox_path = dir.join("in.mbox");
+    std::fs::write(&mbox_path, mbox(forms)).unwrap();
+    let db = dir.join("ledger.db");
+    let out = run(&db, &["ingest", mbox_path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+/// Registrations with every kind of answer an applicant can get wrong, and some no one can fix.
+fn mixed_forms() -> Vec<Vec<u8>> {
+    let mut forms = Vec::new();
+    forms.push(Form::ok(1).mail());
+    let mut f = Form::ok(2);
+    f.ip = "192.168.1.20, 100.64.3.3".into();
+    forms.push(f.mail());
+    let mut f = Form::ok(3);
+    (f.terms, f.guide) = (false, false);
+    forms.push(f.mail());
+    let mut f = Form::ok(4);
+    (f.public, f.partner, f.calls) = (true, false, "5,000".into());
+    forms.push(f.mail());
+    let mut f = Form::ok(5);
+    (f.public, f.partner) = (true, true);
+    f.records = "TBC".into();
+    f.calls = String::new();
+    forms.push(f.mail());
+    let mut f = Form::ok(6);
+    f.ip = "150.203.0.0/16".into();
+    f.organisation = String::new();
+    forms.push(f.mail());
+    let mut f = Form::ok(7);
+    (f.public, f.partner) = (false, false);
+    forms.push(f.mail());
+    let mut f = Form::ok(8);
+    f.ip = "our home connection (dynamic)".into();
+    forms.push(f.mail());
+    let mut f = Form::ok(9);
+    f.partner = true;
+    f.ip = String::new();
+    f.calls = "20,000".into();
+    forms.push(f.mail());
+    // Not a registration at all: no one can fix it, no reply.
+    forms.push(
+        b"From: Someone <someone@example.com>\r\nSubject: Question\r\nMessage-ID: <q1@example.com>\r\n\
+          Date: Mon, 02 Mar 2026 10:00:00 +1100\r\n\r\nHow do I register?\r\n"
+            .to_vec(),
+    );
+    forms
+}
+
+#[test]
+fn each_record_gets_a_reply_naming_its_fixable_problems_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = ingest(dir.path(), &mixed_forms());
+    let records = records(&db);
+    assert_eq!(records.len(), 10);
+    let mut drafts = Vec::new();
+    let mut expected = Vec::new();
+    let mut none = 0;
+    for (id, flags, message_id) in &records {
+        let out = run(&db, &["reply", id]);
+        let fixable: Vec<&str> = flags.iter().filter_map(|f| phrase_for(f)).collect();
+        if flags.iter().any(|f| f == "no_form_found") {
+            assert_eq!(out.status.code(), Some(1), "record {id} {flags:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("gets no reply"), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(out.stdout.is_empty());
+            none += 1;
+            continue;
+        }
+        assert!(
+            out.status.success(),
+            "record {id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        drafts.push(out.stdout);
+        expected.push((id.clone(), flags.clone(), fixable, message_id.clone()));
+    }
+    assert_eq!(none, 1);
+    let read = python_read(&drafts);
+    for (mail, (id, flags, phrases, message_id)) in read.iter().zip(&expected) {
+        check_draft(mail, message_id);
+        let body = words(&mail.body);
+        for p in phrases {
+            assert!(
+                body.contains(p),
+                "record {id} {flags:?}: {p:?} not in\n{}",
+                mail.body
+            );
+        }
+        if flags.is_empty() {
+            assert!(
+                body.contains("Your registration is complete"),
+                "{}",
+                mail.body
+            );
+            assert!(!body.contains("Please send us"));
+        } else {
+            assert!(body.contains("Please send us:"), "{}", mail.body);
+        }
+        // Only this record's applicant is named in it.
+        let n = id.parse::<usize>().unwrap();
+        for other in (1..=9).filter(|o| *o != n) {
+            assert!(
+                !mail.body.contains(&format!("Applicant{other}")),
+                "record {id} names applicant {other}"
+            );
+        }
+    }
+    // The private and CGNAT addresses are each named for what they are.
+    let private = words(&read[1].body);
+    assert!(
+        private.contains("192.168.1.20 is a private address"),
+        "{private}"
+    );
+    assert!(
+        private.contains("100.64.3.3 is a shared address"),
+        "{private}"
+    );
+}
+
+/// A draft Python reads without defects, threaded under the applicant's message.
+fn check_draft(mail: &PyMail, applicant_message_id: &str) {
+    assert!(mail.defects.is_empty(), "defects: {:?}", mail.defects);
+    assert_eq!(mail.in_reply_to, applicant_message_id);
+    assert_eq!(mail.references, applicant_message_id);
+    assert!(mail.subject.starts_with("Re: "), "{}", mail.subject);
+    assert!(
+        !mail.subject.to_lowercase().starts_with("re: re:"),
+        "{}",
+        mail.subject
+    );
+    assert_eq!(
+        mail.from,
+        "ABS Occupation Coding Service <coding.service.registration@abs.gov.au>"
+    );
+    assert!(mail.message_id.starts_with("<reply-") && mail.message_id.ends_with("@abs.gov.au>"));
+    assert!(!mail.date.is_empty());
+    for name in [
+        "From",
+        "To",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "MIME-Version",
+    ] {
+        assert_eq!(
+            mail.header_names.iter().filter(|h| *h == name).count(),
+            1,
+            "{name} in {:?}",
+            mail.header_names
+        );
+    }
+    assert!(
+        !mail
+            .header_names
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case("bcc") || h.eq_ignore_ascii_case("cc"))
+    );
+}
+
+#[test]
+fn hostile_names_subjects_and_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut injected = Form::ok(1);
+    // "Re: RE: Hello\r\nBcc: victim@example.com", as an encoded word.
+    injected.subject = "=?utf-8?B?UmU6IFJFOiBIZWxsbw0KQmNjOiB2aWN0aW1AZXhhbXBsZS5jb20=?=".into();
+    injected.name = "Zoë Ngô-Đặng".into();
+    injected.terms = false;
+    let mut unicode_subject = Form::ok(2);
+    // "Đăng ký dịch vụ mã hoá nghề nghiệp " three times, as folded encoded words.
+    unicode_subject.subject =
+        vec!["=?utf-8?B?xJDEg25nIGvDvSBk4buLY2ggduG7pSBtw6MgaG/DoSBuZ2jhu4EgbmdoaeG7h3Ag?="; 3]
+            .join("\r\n ");
+    unicode_subject.guide = false;
+    let mut bad_contact = Form::ok(3);
+    bad_contact.email = "applicant3(at)example.gov.au".into();
+    let mut no_address = Form::ok(4);
+    no_address.email = "nobody@".into();
+    no_address.from = "Nobody <nobody>".into();
+    let mut long_answer = Form::ok(5);
+    long_answer.ip = format!("{}\u{7}", "see the attached network diagram ".repeat(300));
+    let db = ingest(
+        dir.path(),
+        &[
+            injected.mail(),
+            unicode_subject.mail(),
+            bad_contact.mail(),
+            no_address.mail(),
+            long_answer.mail(),
+        ],
+    );
+    let records = records(&db);
+    let reply = |id: &str| run(&db, &["reply", id]);
+
+    let drafts: Vec<Vec<u8>> = ["1", "2", "3", "5"]
+        .iter()
+        .map(|id| {
+            let out = reply(id);
+            assert!(
+                out.status.success(),
+                "record {id}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        })
+        .collect();
+    for d in &drafts {
+        let text = String::from_utf8_lossy(d);
+        assert!(d.is_ascii(), "a draft is 7-bit: {text}");
+        assert!(text.split("\r\n").all(|l| l.len() <= 78), "folded: {text}");
+        assert!(!text.to_ascii_lowercase().contains("\r\nbcc:"), "{text}");
+        assert!(!text.contains('\u{7}'));
+    }
+    let read = python_read(&drafts);
+    for (mail, (_, _, mid)) in read
+        .iter()
+        .zip([&records[0], &records[1], &records[2], &records[4]])
+    {
+        check_draft(mail, mid);
+    }
+    assert_eq!(read[0].subject, "Re: Hello Bcc: victim@example.com");
+    assert_eq!(read[0].to, "Zoë Ngô-Đặng <applicant1@example.gov.au>");
+    assert!(
+        read[0].body.starts_with("Dear Zoë Ngô-Đặng,"),
+        "{}",
+        read[0].body
+    );
+    assert!(
+        read[1].subject.starts_with("Re: Đăng ký dịch vụ mã hoá"),
+        "{}",
+        read[1].subject
+    );
+    // Invalid contact email: to the sender, without the applicant's name on it.
+    assert_eq!(read[2].to, "applicant3@example.gov.au");
+    assert!(
+        words(&read[2].body).contains("\"applicant3(at)example.gov.au\" is not an email address"),
+        "{}",
+        read[2].body
+    );
+    // A 10,000-character answer is quoted shortened.
+    assert!(read[3].body.len() < 4_000, "{}", read[3].body.len());
+    assert!(words(&read[3].body).contains("see the attached network diagram see the"));
+    assert!(read[3].body.contains('…'));
+
+    let out = reply("4");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("record 4 gets no reply: neither its contact email nor its sender"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn out_writes_the_same_draft_privately_and_refuses_the_ledger() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = Form::ok(1);
+    f.ip = "10.0.0.8".into();
+    let db = ingest(dir.path(), &[f.mail()]);
+    let out_path = dir.path().join("reply.eml");
+    let out = run(&db, &["reply", "1", "--out", out_path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read(&out_path).unwrap();
+    let mode = std::fs::metadata(&out_path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let stdout = run(&db, &["reply", "1"]).stdout;
+    assert_eq!(without_date(&written), without_date(&stdout));
+    assert_ne!(
+        without_date(&written),
+        String::from_utf8_lossy(&written),
+        "it has a Date"
+    );
+
+    let refused = run(&db, &["reply", "1", "--out", db.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let missing = run(&db, &["reply", "99"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no record 99"));
+}
+
+#[test]
+fn an_office_template_changes_the_wording_without_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = Form::ok(1);
+    f.terms = false;
+    let db = ingest(dir.path(), &[f.mail()]);
+    let template = dir.path().join("reply.txt");
+    std::fs::write(
+        &template,
+        "G'day {{ full_name }},\n{% for p in problems %}\n* fix: {{ p.code }}\n{% endfor %}\nDue {{ due_by }}.\n",
+    )
+    .unwrap();
+    let config = dir.path().join("regintake.toml");
+    std::fs::write(
+        &config,
+        "[replies]\ntemplate = \"reply.txt\"\nfrom = \"Coding <coding@abs.gov.au>\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(&db)
+        .args(["reply", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mail = &python_read(&[out.stdout])[0];
+    assert_eq!(
+        mail.body.replace("\r\n", "\n"),
+        "G'day Alex Applicant1,\n* fix: terms_not_accepted\nDue Monday 9 March 2026.\n"
+    );
+    assert_eq!(mail.from, "Coding <coding@abs.gov.au>");
+
+    std::fs::write(&config, "[replies]\nsignature = \"x\"\n").unwrap();
+    let out = bin()
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(&db)
+        .args(["reply", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "an unknown key is refused");
+    std::fs::write(
+        &config,
+        "[replies]\nfrom = \"Coding <coding@abs.gov.au>\\r\\nBcc: x@y.z\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(&db)
+        .args(["reply", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a From with a line break is refused"
+    );
+}
