@@ -422,9 +422,13 @@ fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_
             (s, _) => s.as_str(),
         }
     };
+    // `answer`: the applicant's answer alone (without the question's words that `raw` can
+    // hold), which a reply quotes.
     let text = |value: serde_json::Value, a: &Option<form::Answer>| match a {
-        Some(a) => json!({"value": value, "source": src(a.from_field), "raw": a.raw}),
-        None => json!({"value": value, "source": null, "raw": null}),
+        Some(a) => {
+            json!({"value": value, "source": src(a.from_field), "raw": a.raw, "answer": a.text})
+        }
+        None => json!({"value": value, "source": null, "raw": null, "answer": null}),
     };
     let tick = |value: serde_json::Value, t: &form::Tick| {
         if t.raw.is_empty() && t.ticked.is_none() {

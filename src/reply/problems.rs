@@ -93,8 +93,9 @@ pub(crate) enum Problem {
     DynamicIp {
         /// The entries known to be dynamic (empty when the applicant's words said so).
         addresses: Vec<String>,
-        /// The applicant's answer, when their words said it is dynamic.
-        answer: String,
+        /// The applicant's own words said the address is dynamic (not quoted: the answer's raw
+        /// text can hold the form's printed wording around it).
+        said_dynamic: bool,
     },
     IpRangeTooBroad {
         ranges: Vec<String>,
@@ -271,7 +272,7 @@ pub(crate) fn fixable_problems(
 }
 
 fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Problem> {
-    let answer = |field: &str| quote(raw_answer(record, field).unwrap_or(""), ANSWER_CHARS);
+    let answer = |field: &str| quote(answer_text(record, field).unwrap_or(""), ANSWER_CHARS);
     let calls = record.expected_api_calls_per_day;
     let allowlist = || ip::parse_allowlist(&record.ip_allowlist);
     Some(match flag {
@@ -309,7 +310,7 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
         },
         Flag::DynamicIp => {
             let list = allowlist();
-            let raw = raw_answer(record, "ip_allowlist").unwrap_or("");
+            let raw = answer_text(record, "ip_allowlist").unwrap_or("");
             Problem::DynamicIp {
                 addresses: list
                     .entries
@@ -318,11 +319,7 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
                     .take(MAX_NAMED)
                     .map(ToString::to_string)
                     .collect(),
-                answer: if ip::says_dynamic(raw) {
-                    quote(raw, ANSWER_CHARS)
-                } else {
-                    String::new()
-                },
+                said_dynamic: ip::says_dynamic(raw),
             }
         }
         Flag::IpRangeTooBroad => Problem::IpRangeTooBroad {
@@ -369,14 +366,14 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
     })
 }
 
-/// The raw text an answer was read from (`detail.fields.<name>.raw`), if any.
-fn raw_answer<'a>(record: &'a StoredRecord, field: &str) -> Option<&'a str> {
-    record
-        .detail
-        .get("fields")?
-        .get(field)?
-        .get("raw")?
-        .as_str()
+/// The applicant's answer as read (`detail.fields.<name>.answer`), else, in records written
+/// before that was kept, the raw text it was read from.
+fn answer_text<'a>(record: &'a StoredRecord, field: &str) -> Option<&'a str> {
+    let field = record.detail.get("fields")?.get(field)?;
+    field
+        .get("answer")
+        .and_then(|a| a.as_str())
+        .or_else(|| field.get("raw")?.as_str())
 }
 
 /// What the applicant can do about an unreadable form, from the typed reason the pipeline
