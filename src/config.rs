@@ -245,6 +245,12 @@ impl Config {
             if imap.host.trim().is_empty() {
                 bail!("imap.host is empty");
             }
+            let drafts = self.replies.drafts_mailbox.trim();
+            let inbox = |m: &str| m.eq_ignore_ascii_case("INBOX");
+            if drafts == imap.mailbox || (inbox(drafts) && inbox(&imap.mailbox)) {
+                // The drafts would be read back as registrations.
+                bail!("replies.drafts_mailbox must not be imap.mailbox ({drafts:?})");
+            }
             if imap.fetch_batch == 0 {
                 bail!("imap.fetch_batch must be at least 1");
             }

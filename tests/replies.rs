@@ -440,3 +440,81 @@ fn an_office_template_changes_the_wording_without_a_rebuild() {
         "a From with a line break is refused"
     );
 }
+
+#[test]
+fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
+    use regintake::ledger::{DraftEvent, DraftStep, Ledger};
+    let dir = tempfile::tempdir().unwrap();
+    let mbox_path = dir.path().join("in.mbox");
+    std::fs::write(&mbox_path, mbox(&[Form::ok(1).mail(), Form::ok(2).mail()])).unwrap();
+    let db = dir.path().join("ledger.db");
+    let mut ledger = Ledger::open(&db).unwrap();
+    // Without drafting on, records get no pending step.
+    let ctx = regintake::pipeline::Context::default();
+    let opts = regintake::pipeline::IngestOptions::default();
+    regintake::pipeline::ingest(&[mbox_path.clone()], &mut ledger, &ctx, &opts).unwrap();
+    assert_eq!(ledger.pending_drafts(100).unwrap(), Vec::<i64>::new());
+    // With it on, each new record is pending in the same commit.
+    let opts = regintake::pipeline::IngestOptions {
+        reprocess: true,
+        ..Default::default()
+    };
+    ledger.draft_new_records(true);
+    regintake::pipeline::ingest(&[mbox_path], &mut ledger, &ctx, &opts).unwrap();
+    assert_eq!(ledger.pending_drafts(100).unwrap(), vec![3, 4]);
+    assert_eq!(ledger.pending_drafts(1).unwrap(), vec![3]);
+
+    let step = |step: DraftStep, note: &str| DraftEvent {
+        step,
+        account: "registrations@127.0.0.1".into(),
+        mailbox: "Drafts".into(),
+        draft_message_id: "<reply-3-0@abs.gov.au>".into(),
+        note: note.into(),
+        at: String::new(),
+    };
+    ledger
+        .append_draft_step(3, &step(DraftStep::Appended, ""))
+        .unwrap();
+    assert_eq!(ledger.pending_drafts(100).unwrap(), vec![4]);
+    // A second finishing step, or a second pending one, is refused by the database.
+    assert!(
+        ledger
+            .append_draft_step(3, &step(DraftStep::Found, ""))
+            .is_err()
+    );
+    assert!(
+        ledger
+            .append_draft_step(3, &step(DraftStep::Pending, ""))
+            .is_err()
+    );
+    ledger
+        .append_draft_step(4, &step(DraftStep::Skipped, "ok"))
+        .unwrap();
+    assert_eq!(ledger.pending_drafts(100).unwrap(), Vec::<i64>::new());
+    let events = ledger.drafts_for(3).unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.step).collect::<Vec<_>>(),
+        vec![DraftStep::Pending, DraftStep::Appended]
+    );
+    assert_eq!(events[1].mailbox, "Drafts");
+    drop(ledger);
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for sql in [
+        "UPDATE reply_drafts SET step = 'skipped'",
+        "DELETE FROM reply_drafts",
+        "INSERT OR REPLACE INTO reply_drafts (event_id, record_id, step, account, mailbox, \
+         draft_message_id, note, at) VALUES (1, 3, 'pending', '', '', '', '', '')",
+    ] {
+        let e = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(e.contains("append-only"), "{sql}: {e}");
+    }
+    let strict: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'reply_drafts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(strict.ends_with("STRICT"), "{strict}");
+}
