@@ -257,7 +257,7 @@ fn hostile_names_subjects_and_addresses() {
     let mut unicode_subject = Form::ok(2);
     // "Đăng ký dịch vụ mã hoá nghề nghiệp " three times, as folded encoded words.
     unicode_subject.subject =
-        vec!["=?utf-8?B?xJDEg25nIGvDvSBk4buLY2ggduG7pSBtw6MgaG/DoSBuZ2jhu4EgbmdoaeG7h3Ag?="; 3]
+        ["=?utf-8?B?xJDEg25nIGvDvSBk4buLY2ggduG7pSBtw6MgaG/DoSBuZ2jhu4EgbmdoaeG7h3Ag?="; 3]
             .join("\r\n ");
     unicode_subject.guide = false;
     let mut bad_contact = Form::ok(3);
@@ -452,7 +452,8 @@ fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
     // Without drafting on, records get no pending step.
     let ctx = regintake::pipeline::Context::default();
     let opts = regintake::pipeline::IngestOptions::default();
-    regintake::pipeline::ingest(&[mbox_path.clone()], &mut ledger, &ctx, &opts).unwrap();
+    regintake::pipeline::ingest(std::slice::from_ref(&mbox_path), &mut ledger, &ctx, &opts)
+        .unwrap();
     assert_eq!(ledger.pending_drafts(100).unwrap(), Vec::<i64>::new());
     // With it on, each new record is pending in the same commit.
     let opts = regintake::pipeline::IngestOptions {
