@@ -294,7 +294,7 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             let db = db_path(cli, &config);
             let lock = lock(&db)?;
             let ledger = Ledger::open(&db)?;
-            match crate::source::imap::run(imap, ledger, ctx, *once, lock) {
+            match crate::source::imap::run(imap, ledger, ctx, *once, lock, drafts(&config)?) {
                 Ok(summary) => Ok(Some(summary)),
                 // The daemon's normal way to stop (systemctl stop): exit 0.
                 Err(e) if !*once => match e.downcast_ref::<pipeline::Unfinished>() {
@@ -403,6 +403,34 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             Ok(None)
         }
     }
+}
+
+/// What `poll` needs to draft replies on the server (`[replies] drafts_mailbox`), or `None`.
+fn drafts(config: &Config) -> Result<Option<crate::source::imap::Drafts>> {
+    use crate::reply::{Acknowledge, Composer};
+    use crate::source::imap::{ComposedDraft, Drafts};
+    let mailbox = config.replies.drafts_mailbox.trim();
+    if mailbox.is_empty() {
+        return Ok(None);
+    }
+    let composer = Composer::new(config)?;
+    let acknowledge = if config.replies.acknowledge {
+        Acknowledge::OkRecords
+    } else {
+        Acknowledge::No
+    };
+    Ok(Some(Drafts {
+        mailbox: mailbox.to_string(),
+        compose: Box::new(move |record| {
+            Ok(composer
+                .compose(record, acknowledge, chrono::Utc::now())?
+                .map(|d| ComposedDraft {
+                    message_id: d.message_id,
+                    bytes: d.bytes,
+                })
+                .map_err(|why| why.to_string()))
+        }),
+    }))
 }
 
 /// `reply RECORD_ID`: the record's reply to stdout or `--out`; a record that gets no reply (or

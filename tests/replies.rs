@@ -1,11 +1,17 @@
 //! Replies to applicants through the binary: registrations in → `reply RECORD_ID` drafts out,
 //! read back by Python's `email` package: threaded under the applicant's message, naming each
 //! fixable problem, nothing for records no one can fix; hostile names and subjects; `--out`.
+//! And `poll` against a real Dovecot appending them to a drafts mailbox: one per fixable record,
+//! none twice, across a second pass, a lost APPEND answer and kill -9 at random points.
 
 #[path = "support/csv.rs"]
 mod csv_file;
 #[path = "support/replies.rs"]
 mod replies;
+mod support {
+    pub mod dovecot;
+    pub mod imap_proxy;
+}
 
 use replies::{Form, PyMail, mbox, python_read, without_date, words};
 use std::path::Path;
@@ -518,4 +524,340 @@ fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
         )
         .unwrap();
     assert!(strict.ends_with("STRICT"), "{strict}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts on a real Dovecot.
+
+use support::dovecot::{Dovecot, Options};
+use support::imap_proxy::{Break, CommandProxy, Rule};
+
+const DRAFTS: &str = "Drafts";
+
+fn poll_config(dir: &Path, d: &Dovecot, port: u16, extra_replies: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("regintake.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[ledger]\npath = \"{}\"\n\n[imap]\n{}\n[replies]\ndrafts_mailbox = \"{DRAFTS}\"\n{extra_replies}\n",
+            dir.join("ledger.db").display(),
+            d.imap_toml_for(support::dovecot::USER, port, "processed_mailbox = \"Processed\"")
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+fn poll(config: &Path) -> Output {
+    bin()
+        .arg("--config")
+        .arg(config)
+        .args(["poll", "--once"])
+        .output()
+        .expect("run regintake poll")
+}
+
+/// Every message in the drafts mailbox: (flags, whole message).
+fn drafts_on_server(d: &Dovecot) -> Vec<(Vec<String>, Vec<u8>)> {
+    let mut c = d.client();
+    let listed = c.messages(DRAFTS);
+    let mut out = Vec::new();
+    for (uid, flags) in listed {
+        let lines = c.ok(&format!("UID FETCH {uid} (BODY.PEEK[])"));
+        let _ = lines;
+        out.push((flags, fetch_body(d, uid)));
+    }
+    c.logout();
+    out
+}
+
+/// One message's bytes, read over a raw connection (literal and all).
+fn fetch_body(d: &Dovecot, uid: u32) -> Vec<u8> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let s = std::net::TcpStream::connect(("127.0.0.1", d.port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut w = s.try_clone().unwrap();
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    write!(
+        w,
+        "a LOGIN {} \"{}\"\r\nb EXAMINE \"{DRAFTS}\"\r\nc UID FETCH {uid} (BODY.PEEK[])\r\n",
+        support::dovecot::USER,
+        support::dovecot::PASSWORD
+    )
+    .unwrap();
+    loop {
+        line.clear();
+        assert!(r.read_line(&mut line).unwrap() > 0);
+        if let Some(size) = line
+            .trim_end()
+            .strip_suffix('}')
+            .and_then(|l| l.rsplit_once('{'))
+            .and_then(|(_, n)| n.parse::<usize>().ok())
+        {
+            let mut body = vec![0u8; size];
+            r.read_exact(&mut body).unwrap();
+            let _ = write!(w, "d LOGOUT\r\n");
+            return body;
+        }
+        assert!(!line.starts_with("c "), "no body for UID {uid}: {line}");
+    }
+}
+
+/// Record id → (flags, the applicant's Message-ID), from the ledger.
+fn ledger_records(config: &Path) -> Vec<(String, Vec<String>, String)> {
+    let db = config.parent().unwrap().join("ledger.db");
+    records(&db)
+}
+
+/// The records that should get a draft: those with a flag the applicant can fix.
+fn fixable(records: &[(String, Vec<String>, String)]) -> Vec<&(String, Vec<String>, String)> {
+    records
+        .iter()
+        .filter(|(_, flags, _)| flags.iter().any(|f| phrase_for(f).is_some()))
+        .collect()
+}
+
+#[test]
+fn poll_drafts_one_reply_per_fixable_record_and_none_on_a_second_pass() {
+    let Some(d) = Dovecot::start("poll_drafts_one_reply", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = d.client();
+    c.append_many("INBOX", &mixed_forms());
+    c.logout();
+    let config = poll_config(dir.path(), &d, d.port, "");
+    let out = poll(&config);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = ledger_records(&config);
+    assert_eq!(records.len(), 10);
+    let wanted = fixable(&records);
+    assert_eq!(wanted.len(), 8, "{records:?}");
+
+    let drafts = drafts_on_server(&d);
+    assert_eq!(drafts.len(), wanted.len(), "one draft per fixable record");
+    for (flags, _) in &drafts {
+        assert!(flags.iter().any(|f| f == "\\Draft"), "{flags:?}");
+    }
+    let read = python_read(&drafts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>());
+    let db = dir.path().join("ledger.db");
+    for (id, flags, applicant_id) in &wanted {
+        // Threaded under this applicant's message, naming each of its fixable problems.
+        let mail = read
+            .iter()
+            .find(|m| &m.in_reply_to == applicant_id)
+            .unwrap_or_else(|| panic!("no draft for record {id} ({applicant_id})"));
+        check_draft(mail, applicant_id);
+        let body = words(&mail.body);
+        for f in flags {
+            if let Some(p) = phrase_for(f) {
+                assert!(body.contains(p), "record {id}: {p:?} not in\n{}", mail.body);
+            }
+        }
+        // `reply` writes the same message, Date aside.
+        let appended = &drafts[read
+            .iter()
+            .position(|m| &m.in_reply_to == applicant_id)
+            .unwrap()]
+        .1;
+        let reply = run(&db, &["reply", id]);
+        assert!(reply.status.success());
+        assert_eq!(
+            without_date(&reply.stdout),
+            without_date(appended),
+            "record {id}"
+        );
+    }
+
+    // A second pass appends nothing.
+    let again = poll(&config);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(drafts_on_server(&d).len(), wanted.len());
+
+    // The ledger says what happened to each record, once.
+    let ledger = regintake::ledger::Ledger::open_to_read(&db).unwrap();
+    for (id, flags, _) in &records {
+        let steps: Vec<_> = ledger
+            .drafts_for(id.parse().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.step)
+            .collect();
+        use regintake::ledger::DraftStep::*;
+        let want = if flags.iter().any(|f| phrase_for(f).is_some()) {
+            Appended
+        } else {
+            Skipped
+        };
+        assert_eq!(steps, vec![Pending, want], "record {id} {flags:?}");
+    }
+}
+
+#[test]
+fn a_lost_append_answer_is_found_by_message_id_not_appended_again() {
+    let Some(d) = Dovecot::start("lost_append_answer", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut forms = Vec::new();
+    for n in 1..=3 {
+        let mut f = Form::ok(n);
+        f.terms = false;
+        forms.push(f.mail());
+    }
+    let mut c = d.client();
+    c.append_many("INBOX", &forms);
+    c.logout();
+    // The server stores the second draft; its OK never reaches regintake.
+    let proxy = CommandProxy::start(
+        d.port,
+        Rule {
+            occurrence: 2,
+            ..Rule::new("APPEND", Break::DropAnswer)
+        },
+    );
+    let config = poll_config(dir.path(), &d, proxy.port, "");
+    let cut = poll(&config);
+    assert!(proxy.fired(), "the APPEND answer was dropped");
+    assert_eq!(
+        cut.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&cut.stderr)
+    );
+    assert_eq!(drafts_on_server(&d).len(), 2);
+
+    let out = poll(&config);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let drafts = drafts_on_server(&d);
+    assert_eq!(drafts.len(), 3, "no draft twice");
+    let ids: std::collections::BTreeSet<String> =
+        python_read(&drafts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>())
+            .into_iter()
+            .map(|m| m.in_reply_to)
+            .collect();
+    assert_eq!(ids.len(), 3);
+    let ledger = regintake::ledger::Ledger::open_to_read(&dir.path().join("ledger.db")).unwrap();
+    let steps: Vec<_> = (1..=3)
+        .map(|id| ledger.drafts_for(id).unwrap().last().unwrap().step)
+        .collect();
+    use regintake::ledger::DraftStep::*;
+    assert_eq!(steps, vec![Appended, Found, Appended]);
+}
+
+#[test]
+fn kill_9_at_random_points_leaves_exactly_one_draft_per_record() {
+    let Some(d) = Dovecot::start("kill_9_drafts", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = poll_config(dir.path(), &d, d.port, "acknowledge = true");
+    // A seeded generator: the same kill points on every run.
+    let mut seed: u64 = 0x5EED_D4AF;
+    let mut next = move || {
+        seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut n = 0;
+    let mut killed = 0;
+    for round in 0..8 {
+        // New mail arrives between passes: some fixable, some ok (acknowledged).
+        let mut batch = Vec::new();
+        for _ in 0..12 {
+            n += 1;
+            let mut f = Form::ok(n);
+            match n % 3 {
+                0 => f.ip = format!("10.1.{n}.1"),
+                1 => f.terms = false,
+                _ => {}
+            }
+            batch.push(f.mail());
+        }
+        let mut c = d.client();
+        c.append_many("INBOX", &batch);
+        c.logout();
+        let mut child = bin()
+            .arg("--config")
+            .arg(&config)
+            .args(["-q", "poll", "--once"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // A pass over a round takes 100 to 300 ms here: kills land anywhere in it.
+        let wait = std::time::Duration::from_millis(20 + next() % 240);
+        let start = std::time::Instant::now();
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if start.elapsed() >= wait {
+                let _ = child.kill(); // SIGKILL
+                let _ = child.wait();
+                killed += 1;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        eprintln!("round {round}: stopped after {:?}", start.elapsed());
+    }
+    assert!(
+        killed >= 3,
+        "only {killed} runs were killed: the kills land nowhere"
+    );
+    let out = poll(&config);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let records = ledger_records(&config);
+    assert_eq!(records.len(), n, "every message recorded once");
+    let drafts = drafts_on_server(&d);
+    let read = python_read(&drafts.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>());
+    let mut per_record = std::collections::BTreeMap::<String, usize>::new();
+    for m in &read {
+        assert!(m.defects.is_empty(), "{:?}", m.defects);
+        *per_record.entry(m.in_reply_to.clone()).or_default() += 1;
+    }
+    // acknowledge = true: every record gets exactly one draft.
+    for (id, _, applicant_id) in &records {
+        assert_eq!(
+            per_record.get(applicant_id),
+            Some(&1),
+            "record {id} ({applicant_id})"
+        );
+    }
+    assert_eq!(read.len(), records.len());
+    let ledger = regintake::ledger::Ledger::open_to_read(&dir.path().join("ledger.db")).unwrap();
+    assert_eq!(ledger.pending_drafts(1000).unwrap(), Vec::<i64>::new());
+    let found = (1..=n as i64)
+        .filter(|id| {
+            ledger.drafts_for(*id).unwrap().last().map(|e| e.step)
+                == Some(regintake::ledger::DraftStep::Found)
+        })
+        .count();
+    // How often a kill fell between an APPEND and its ledger row (found again by Message-ID).
+    eprintln!("{killed} runs killed; {found} drafts found again after a kill");
 }

@@ -215,6 +215,14 @@ fn server_to_client(
         let tagged = response.starts_with(format!("{tag} ").as_bytes());
         match act {
             Break::DropAnswer => {
+                // A continuation request is not an answer: the client needs it to send APPEND's
+                // message, which the server then stores.
+                if response.starts_with(b"+") {
+                    if client.write_all(&response).is_err() {
+                        break;
+                    }
+                    continue;
+                }
                 if tagged {
                     fired.store(true, Ordering::SeqCst);
                     close(&server, &client);

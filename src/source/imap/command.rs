@@ -142,6 +142,8 @@ pub enum Untagged {
 pub struct Tagged {
     /// `[COPYUID v src dst]` of COPY or MOVE, as text, for the log.
     pub copy_uid: Option<String>,
+    /// `[APPENDUID v uid]` of APPEND, as text, for the ledger.
+    pub append_uid: Option<String>,
 }
 
 /// What a command's answer may be: the stream's limits (bytes, literals, lines, time) and how
@@ -160,6 +162,8 @@ pub struct Running {
     /// The tagged OK arrived.
     finished: bool,
     tagged: Tagged,
+    /// APPEND's message, sent when the server asks for it (a continuation request).
+    literal: Option<String>,
 }
 
 /// How much longer than the stream's own deadline a read may wait: the stream's limits act
@@ -200,7 +204,25 @@ pub async fn start(
         answers: 0,
         finished: false,
         tagged: Tagged::default(),
+        literal: None,
     })
+}
+
+/// Sends `APPEND <mailbox> <flags> {n}` for `message` (n its length) and arms the stream with
+/// `bounds`; the message itself goes when the server asks for it (`+`), so a server that
+/// refuses at once (`NO [TRYCREATE]`, over quota) is never sent it. The message must end in
+/// CRLF (the command line's own CRLF follows the literal). `next` reads to the tagged answer.
+pub async fn start_append(
+    session: &mut ImapSession,
+    mailbox_quoted: &str,
+    flags: &str,
+    message: String,
+    bounds: Bounds,
+) -> Result<Running, CommandError> {
+    let line = format!("APPEND {mailbox_quoted} ({flags}) {{{}}}", message.len());
+    let mut running = start(session, &line, bounds).await?;
+    running.literal = Some(message);
+    Ok(running)
 }
 
 impl Running {
@@ -234,6 +256,27 @@ impl Running {
                 Ok(Ok(None)) => return Err(CommandError::Closed { what }),
                 Ok(Ok(Some(r))) => r,
             };
+            if let (Response::Continue(_), Some(literal)) = (response.parsed(), self.literal.take())
+            {
+                // The message, then the CRLF that ends the APPEND command line.
+                let sent =
+                    tokio::time::timeout(limit, session.run_command_untagged(&literal)).await;
+                match sent {
+                    Err(_) => {
+                        return Err(CommandError::Silent {
+                            what,
+                            secs: limit.as_secs(),
+                        });
+                    }
+                    Ok(Err(e)) => {
+                        return Err(CommandError::Io {
+                            what,
+                            text: one_line(&e.to_string()),
+                        });
+                    }
+                    Ok(Ok(())) => continue,
+                }
+            }
             self.answers += 1;
             if self.answers > self.bounds.max_answers {
                 return Err(CommandError::TooManyAnswers {
@@ -296,6 +339,12 @@ fn classify(
             let text = one_line(outcome.information.as_deref().unwrap_or(""));
             match status {
                 Status::Ok => Answer::Done(Tagged {
+                    append_uid: match &outcome.code {
+                        Some(ResponseCode::AppendUid(v, uids)) => {
+                            Some(format!("APPENDUID {v} {}", uid_set_text(uids)))
+                        }
+                        _ => None,
+                    },
                     copy_uid: match &outcome.code {
                         Some(ResponseCode::CopyUid(v, from, to)) => Some(format!(
                             "COPYUID {v} {} {}",

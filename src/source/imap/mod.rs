@@ -12,8 +12,11 @@
 
 mod command;
 pub mod connect;
+mod drafts;
 mod moves;
 pub mod notify;
+
+pub use drafts::{Compose, ComposedDraft, Drafts, MAX_DRAFT_BYTES};
 
 use crate::config::{ImapConfig, NoFormAction};
 use crate::extract::Source;
@@ -76,6 +79,7 @@ pub fn run(
     ctx: Context,
     once: bool,
     lock: RunLock,
+    drafts: Option<Drafts>,
 ) -> Result<Summary> {
     let tls = connect::prepare(&imap).context("cannot poll the IMAP mailbox")?;
     // Moving into the mailbox being read would give each message a new UID, read again forever.
@@ -97,7 +101,11 @@ pub fn run(
     let result = runtime.block_on(async move {
         let (shutdown_tx, shutdown) = watch::channel(None);
         tokio::spawn(watch_signals(shutdown_tx));
+        let mut ledger = ledger;
+        // A record committed with a drafts mailbox set is a record whose reply is pending.
+        ledger.draft_new_records(drafts.is_some());
         let mut poller = Poller::new(imap, ledger, ctx, tls, shutdown);
+        poller.drafts = drafts;
         if once {
             poller.run_once().await
         } else {
@@ -243,6 +251,8 @@ struct Poller {
     notifier: Notifier,
     /// Messages read at once on worker threads.
     workers: usize,
+    /// Draft replies to append after each pass (`[replies] drafts_mailbox`).
+    drafts: Option<Drafts>,
 }
 
 impl Poller {
@@ -267,6 +277,7 @@ impl Poller {
                 .map(|n| n.get())
                 .unwrap_or(2)
                 .clamp(1, 8),
+            drafts: None,
         }
     }
 
@@ -591,13 +602,26 @@ impl Poller {
 
     /// One pass over the mailbox, then more while new mail arrived during it (IDLE would not
     /// announce that mail again).
+    ///
+    /// After each pass, the replies of the records it committed are drafted; that selects the
+    /// drafts mailbox, so the inbox is read again (also catching mail that came meanwhile)
+    /// and is the one selected when the pass ends (IDLE watches it).
     async fn pass(&mut self, conn: &mut Conn) -> Result<()> {
+        let mut drafted = false;
         for _ in 0..10 {
             self.pass_once(conn).await?;
-            if self.stopping() || conn.broken || !new_mail_announced(conn) {
+            drafted = false;
+            if self.stopping() || conn.broken {
                 break;
             }
-            tracing::debug!("New mail arrived during the pass; reading again");
+            drafted = self.make_drafts(conn).await?;
+            if self.stopping() || conn.broken || (!drafted && !new_mail_announced(conn)) {
+                break;
+            }
+            tracing::debug!("Reading the mailbox again");
+        }
+        if drafted && !self.stopping() && !conn.broken {
+            self.select(conn).await?;
         }
         Ok(())
     }
