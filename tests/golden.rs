@@ -131,6 +131,21 @@ fn holdout2_fixtures_match_expected() {
     check_set("fixtures/holdout2");
 }
 
+/// Every other format and mail shape applicants send (`scripts/make_formats.py`): Word 97 .doc,
+/// RTF, winmail.dat, Outlook and Gmail HTML, replies, forwards, encoded names, free wording,
+/// documents that are not the form, photos of the form.
+#[test]
+fn formats_fixtures_match_expected() {
+    check_set("fixtures/formats");
+}
+
+/// A fourth independent set (`scripts/make_holdout3.py`), made without reading the reader:
+/// annotated and scanned PDFs, .doc, RTF, winmail.dat, Outlook HTML, replies, forwards.
+#[test]
+fn holdout3_fixtures_match_expected() {
+    check_set("fixtures/holdout3");
+}
+
 fn check_set(set: &str) {
     let files = fixture_files(set);
     assert!(
