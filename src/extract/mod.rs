@@ -2,6 +2,7 @@
 //! cells in reading order, named form fields, and tick boxes rendered as ☒ / ☐.
 
 pub mod body;
+pub mod doc;
 pub mod docx;
 pub mod pdf;
 pub mod worker;
@@ -19,6 +20,11 @@ pub enum Source {
     PdfText,
     #[serde(rename = "docx")]
     Docx,
+    /// Word 97–2003 binary `.doc`.
+    #[serde(rename = "doc")]
+    Doc,
+    #[serde(rename = "rtf")]
+    Rtf,
     #[serde(rename = "body")]
     Body,
     #[serde(rename = "none")]
@@ -31,6 +37,8 @@ impl Source {
             Source::PdfForm => "pdf-form",
             Source::PdfText => "pdf-text",
             Source::Docx => "docx",
+            Source::Doc => "doc",
+            Source::Rtf => "rtf",
             Source::Body => "body",
             Source::None => "none",
         }
@@ -261,7 +269,7 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
         FileKind::Pdf => pdf::read(&att.bytes, limits).map(Some),
         FileKind::Docx => docx::read_docx(&att.bytes, limits).map(Some),
         FileKind::Odt => docx::read_odt(&att.bytes, limits).map(Some),
-        FileKind::Doc => Err(Unreadable::OldWordFormat),
+        FileKind::Doc => doc::read(&att.bytes, limits).map(Some),
         FileKind::Zip | FileKind::Image | FileKind::Other => Ok(None),
     }
 }

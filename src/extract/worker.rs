@@ -231,7 +231,8 @@ fn worker_kind(kind: FileKind) -> Option<&'static str> {
         FileKind::Pdf => Some("pdf"),
         FileKind::Docx => Some("docx"),
         FileKind::Odt => Some("odt"),
-        FileKind::Doc | FileKind::Zip | FileKind::Image | FileKind::Other => None,
+        FileKind::Doc => Some("doc"),
+        FileKind::Zip | FileKind::Image | FileKind::Other => None,
     }
 }
 
@@ -240,6 +241,7 @@ fn kind_from_name(name: &str) -> Option<FileKind> {
         "pdf" => Some(FileKind::Pdf),
         "docx" => Some(FileKind::Docx),
         "odt" => Some(FileKind::Odt),
+        "doc" => Some(FileKind::Doc),
         _ => None,
     }
 }

@@ -14,7 +14,7 @@ use super::{Limit, Unreadable};
 use crate::extract::{Field, Line, TICKED, UNTICKED};
 
 #[derive(Debug, Clone)]
-pub(super) enum Block {
+pub(in crate::extract) enum Block {
     /// A paragraph's lines (split at soft breaks).
     Para(Vec<String>),
     /// Rows of cells of blocks.
@@ -22,7 +22,7 @@ pub(super) enum Block {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ContainerKind {
+pub(in crate::extract) enum ContainerKind {
     Body,
     Cell,
     TextBox,
@@ -52,9 +52,9 @@ enum Frame {
 }
 
 /// Most copies made of a repeated non-empty ODT cell or row.
-pub(super) const MAX_REPEAT: usize = 8;
+pub(in crate::extract) const MAX_REPEAT: usize = 8;
 
-pub(super) struct Builder {
+pub(in crate::extract) struct Builder {
     frames: Vec<Frame>,
     /// The last non-blank paragraph text, for a field's `nearby_text` when nothing precedes it
     /// on its own line.
@@ -73,7 +73,7 @@ fn blank(s: &str) -> bool {
 }
 
 /// The text of blocks as one cell: non-blank lines joined with '\n'.
-pub(super) fn blocks_text(blocks: &[Block]) -> String {
+pub(in crate::extract) fn blocks_text(blocks: &[Block]) -> String {
     let mut lines = Vec::new();
     collect_lines(blocks, &mut lines);
     lines.join("\n")
@@ -99,7 +99,7 @@ fn collect_lines(blocks: &[Block], out: &mut Vec<String>) {
     }
 }
 
-pub(super) fn flatten(blocks: &[Block], out: &mut Vec<Line>) {
+pub(in crate::extract) fn flatten(blocks: &[Block], out: &mut Vec<Line>) {
     for block in blocks {
         match block {
             Block::Para(lines) => {
@@ -186,7 +186,7 @@ fn clean(text: &str) -> String {
 /// Sets each marked check-box field's `nearby_text` to the words beside its box (on its own
 /// line, else in the nearest non-empty cell of its row, right first), then removes the
 /// markers. A field whose box has no words beside it keeps the text found above it.
-pub(super) fn label_check_fields(lines: &mut [Line], fields: &mut [Field]) {
+pub(in crate::extract) fn label_check_fields(lines: &mut [Line], fields: &mut [Field]) {
     for line in lines.iter_mut() {
         if !line.cells.iter().any(|c| c.chars().any(is_marker)) {
             continue;
@@ -222,7 +222,7 @@ pub(super) fn label_check_fields(lines: &mut [Line], fields: &mut [Field]) {
 }
 
 impl Builder {
-    pub(super) fn new(budget: usize) -> Builder {
+    pub(in crate::extract) fn new(budget: usize) -> Builder {
         Builder {
             frames: vec![Frame::Container {
                 kind: ContainerKind::Body,
@@ -239,7 +239,7 @@ impl Builder {
     }
 
     /// The document's blocks, or why it was refused.
-    pub(super) fn finish(mut self) -> Result<Vec<Block>, Unreadable> {
+    pub(in crate::extract) fn finish(mut self) -> Result<Vec<Block>, Unreadable> {
         if self.over_budget {
             return Err(Unreadable::over(
                 Limit::TextBytes,
@@ -283,11 +283,11 @@ impl Builder {
         }
     }
 
-    pub(super) fn in_para(&self) -> bool {
+    pub(in crate::extract) fn in_para(&self) -> bool {
         matches!(self.frames.last(), Some(Frame::Para { .. }))
     }
 
-    pub(super) fn start_para(&mut self) {
+    pub(in crate::extract) fn start_para(&mut self) {
         self.space_after_tick = false;
         let first = std::mem::take(&mut self.pending_prefix);
         self.frames.push(Frame::Para {
@@ -296,7 +296,7 @@ impl Builder {
         });
     }
 
-    pub(super) fn end_para(&mut self) {
+    pub(in crate::extract) fn end_para(&mut self) {
         self.space_after_tick = false;
         if !self.in_para() {
             return;
@@ -313,7 +313,7 @@ impl Builder {
     }
 
     /// Appends text to the open paragraph (ignored outside one).
-    pub(super) fn push_text(&mut self, text: &str) {
+    pub(in crate::extract) fn push_text(&mut self, text: &str) {
         if text.chars().any(is_marker) {
             let clean: String = text.chars().filter(|c| !is_marker(*c)).collect();
             self.push_raw(&clean);
@@ -341,7 +341,7 @@ impl Builder {
     /// A tick, shown even when no paragraph is open yet (block-level check box). With
     /// `field`, the tick is marked so `label_check_fields` can describe that field by the
     /// words printed beside the box.
-    pub(super) fn push_tick(&mut self, tick: char, field: Option<usize>) {
+    pub(in crate::extract) fn push_tick(&mut self, tick: char, field: Option<usize>) {
         let mut text = String::new();
         if let Some(marker) = field.and_then(marker_for) {
             text.push(marker);
@@ -361,7 +361,7 @@ impl Builder {
     }
 
     /// A soft line break: ends the current line of the open paragraph.
-    pub(super) fn line_break(&mut self) {
+    pub(in crate::extract) fn line_break(&mut self) {
         self.space_after_tick = false;
         if !self.spend(1) {
             return;
@@ -372,7 +372,7 @@ impl Builder {
     }
 
     /// Whether the open paragraph's current line ends in whitespace (or is empty).
-    pub(super) fn at_space(&self) -> bool {
+    pub(in crate::extract) fn at_space(&self) -> bool {
         match self.frames.last() {
             Some(Frame::Para { lines, .. }) => lines
                 .last()
@@ -381,7 +381,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn start_container(&mut self, kind: ContainerKind, repeat: usize) {
+    pub(in crate::extract) fn start_container(&mut self, kind: ContainerKind, repeat: usize) {
         self.frames.push(Frame::Container {
             kind,
             blocks: Vec::new(),
@@ -391,7 +391,7 @@ impl Builder {
     }
 
     /// Marks the innermost open cell as merged into the one above it.
-    pub(super) fn merge_away_cell(&mut self) {
+    pub(in crate::extract) fn merge_away_cell(&mut self) {
         for frame in self.frames.iter_mut().rev() {
             if let Frame::Container {
                 kind, merged_away, ..
@@ -405,7 +405,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn end_container(&mut self) {
+    pub(in crate::extract) fn end_container(&mut self) {
         if !matches!(self.frames.last(), Some(Frame::Container { .. })) || self.frames.len() < 2 {
             return;
         }
@@ -453,11 +453,11 @@ impl Builder {
         }
     }
 
-    pub(super) fn start_table(&mut self) {
+    pub(in crate::extract) fn start_table(&mut self) {
         self.frames.push(Frame::Table { rows: Vec::new() });
     }
 
-    pub(super) fn end_table(&mut self) {
+    pub(in crate::extract) fn end_table(&mut self) {
         if let Some(Frame::Table { .. }) = self.frames.last()
             && let Some(Frame::Table { rows }) = self.frames.pop()
         {
@@ -465,14 +465,14 @@ impl Builder {
         }
     }
 
-    pub(super) fn start_row(&mut self, repeat: usize) {
+    pub(in crate::extract) fn start_row(&mut self, repeat: usize) {
         self.frames.push(Frame::Row {
             cells: Vec::new(),
             repeat: repeat.max(1),
         });
     }
 
-    pub(super) fn end_row(&mut self) {
+    pub(in crate::extract) fn end_row(&mut self) {
         if !matches!(self.frames.last(), Some(Frame::Row { .. })) {
             return;
         }
@@ -499,7 +499,7 @@ impl Builder {
     /// The text printed before the current position, for a field's `nearby_text`: its own
     /// line so far, else the row's earlier cells, else the last paragraph above. Looks at a
     /// bounded tail only, so a document of many fields costs linear time.
-    pub(super) fn nearby_text(&self) -> String {
+    pub(in crate::extract) fn nearby_text(&self) -> String {
         if let Some(Frame::Para { lines, .. }) = self.frames.last()
             && let Some(text) = last_words_of_lines(lines)
         {
@@ -559,7 +559,7 @@ fn last_words_of_blocks(blocks: &[Block]) -> Option<String> {
 }
 
 /// The last `max_chars` characters of `text`.
-pub(super) fn tail(text: &str, max_chars: usize) -> &str {
+pub(in crate::extract) fn tail(text: &str, max_chars: usize) -> &str {
     match text.char_indices().rev().nth(max_chars.saturating_sub(1)) {
         Some((at, _)) => text.get(at..).unwrap_or(text),
         None => text,
@@ -567,14 +567,14 @@ pub(super) fn tail(text: &str, max_chars: usize) -> &str {
 }
 
 /// Most fields kept from one document part.
-pub(super) const MAX_FIELDS: usize = 5_000;
+pub(in crate::extract) const MAX_FIELDS: usize = 5_000;
 /// Longest field value kept, in bytes (answers are short).
-pub(super) const MAX_FIELD_TEXT: usize = 64 << 10;
+pub(in crate::extract) const MAX_FIELD_TEXT: usize = 64 << 10;
 /// Longest `nearby_text`, in characters.
-pub(super) const MAX_NEARBY_CHARS: usize = 200;
+pub(in crate::extract) const MAX_NEARBY_CHARS: usize = 200;
 
 /// Adds a field (bounded in number and size); its index, for a tick marker.
-pub(super) fn add_field(fields: &mut Vec<Field>, mut field: Field) -> Option<usize> {
+pub(in crate::extract) fn add_field(fields: &mut Vec<Field>, mut field: Field) -> Option<usize> {
     if fields.len() >= MAX_FIELDS {
         return None;
     }

@@ -10,11 +10,11 @@
 //! `Unreadable` with a reason, never a panic. Table flattening rules: see `build`.
 
 mod activex;
-mod build;
+pub(super) mod build;
 mod numbering;
 mod odf;
 mod package;
-mod symbols;
+pub(super) mod symbols;
 mod wordml;
 mod xml;
 

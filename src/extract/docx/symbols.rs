@@ -9,7 +9,7 @@
 use crate::extract::{TICKED, UNTICKED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SymbolFont {
+pub(in crate::extract) enum SymbolFont {
     Wingdings,
     Wingdings2,
     Symbol,
@@ -18,7 +18,7 @@ pub(super) enum SymbolFont {
 }
 
 /// Which symbol font a font name is, if any.
-pub(super) fn symbol_font(name: &str) -> Option<SymbolFont> {
+pub(in crate::extract) fn symbol_font(name: &str) -> Option<SymbolFont> {
     let key: String = name
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -36,7 +36,7 @@ pub(super) fn symbol_font(name: &str) -> Option<SymbolFont> {
 
 /// The tick mark a symbol-font code draws; `None` for any other glyph.
 /// `code` may be the raw byte (0x20–0xFF) or its private-use form U+F020–U+F0FF.
-pub(super) fn tick_for(font: SymbolFont, code: u32) -> Option<char> {
+pub(in crate::extract) fn tick_for(font: SymbolFont, code: u32) -> Option<char> {
     let byte = match code {
         0xF020..=0xF0FF => code - 0xF000,
         0x20..=0xFF => code,
@@ -64,7 +64,7 @@ pub(super) fn tick_for(font: SymbolFont, code: u32) -> Option<char> {
 /// Text written in a run: maps symbol-font characters to ticks (dropping other symbol-font
 /// glyphs, which mean nothing as letters) and private-use U+F0xx characters in any other font
 /// as Wingdings (the usual source of such characters). Everything else passes through.
-pub(super) fn map_run_text(font: Option<SymbolFont>, text: &str, out: &mut String) {
+pub(in crate::extract) fn map_run_text(font: Option<SymbolFont>, text: &str, out: &mut String) {
     for ch in text.chars() {
         let code = ch as u32;
         match font {
@@ -86,7 +86,7 @@ pub(super) fn map_run_text(font: Option<SymbolFont>, text: &str, out: &mut Strin
 }
 
 /// A `w:sym` element: `font` from `w:font`, `code` parsed from the hex `w:char`.
-pub(super) fn sym_char(font: &str, code: u32) -> Option<char> {
+pub(in crate::extract) fn sym_char(font: &str, code: u32) -> Option<char> {
     match symbol_font(font) {
         Some(font) => tick_for(font, code),
         // A symbol in an ordinary font: a private-use code is most likely Wingdings; a real
