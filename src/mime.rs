@@ -18,8 +18,10 @@ pub enum FileKind {
     Pdf,
     Docx,
     Odt,
-    /// Old binary Word (OLE compound file): recognised, not read.
+    /// Word 97–2003 binary (an OLE compound file).
     Doc,
+    /// Rich Text Format.
+    Rtf,
     /// A zip that is neither DOCX nor ODT.
     Zip,
     Image,
@@ -640,6 +642,9 @@ pub fn sniff(bytes: &[u8], content_type: &str, filename: &str) -> FileKind {
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return FileKind::Doc;
+    }
+    if crate::extract::rtf::is_rtf(head) {
+        return FileKind::Rtf;
     }
     let is_image = bytes.starts_with(b"\x89PNG\r\n\x1a\n")
         || bytes.starts_with(&[0xFF, 0xD8, 0xFF])

@@ -241,7 +241,7 @@ pub fn form_attachments(parsed: &Parsed) -> Vec<usize> {
         .filter(|(_, att)| {
             matches!(
                 att.kind,
-                FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc
+                FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc | FileKind::Rtf
             )
         })
         .filter(|(_, att)| seen.insert(att.bytes.as_slice()))
@@ -773,7 +773,7 @@ pub fn check_path(path: &Path, ctx: &Context) -> Result<Vec<CheckReport>> {
     let kind = mime::sniff(&bytes, "", &name);
     let is_document = matches!(
         kind,
-        FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc
+        FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc | FileKind::Rtf
     );
     if is_document {
         let att = mime::Attachment {

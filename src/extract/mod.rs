@@ -5,6 +5,7 @@ pub mod body;
 pub mod doc;
 pub mod docx;
 pub mod pdf;
+pub mod rtf;
 pub mod worker;
 
 use crate::limits::Limits;
@@ -270,6 +271,7 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
         FileKind::Docx => docx::read_docx(&att.bytes, limits).map(Some),
         FileKind::Odt => docx::read_odt(&att.bytes, limits).map(Some),
         FileKind::Doc => doc::read(&att.bytes, limits).map(Some),
+        FileKind::Rtf => rtf::read(&att.bytes, limits).map(Some),
         FileKind::Zip | FileKind::Image | FileKind::Other => Ok(None),
     }
 }

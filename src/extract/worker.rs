@@ -232,6 +232,7 @@ fn worker_kind(kind: FileKind) -> Option<&'static str> {
         FileKind::Docx => Some("docx"),
         FileKind::Odt => Some("odt"),
         FileKind::Doc => Some("doc"),
+        FileKind::Rtf => Some("rtf"),
         FileKind::Zip | FileKind::Image | FileKind::Other => None,
     }
 }
@@ -242,6 +243,7 @@ fn kind_from_name(name: &str) -> Option<FileKind> {
         "docx" => Some(FileKind::Docx),
         "odt" => Some(FileKind::Odt),
         "doc" => Some(FileKind::Doc),
+        "rtf" => Some(FileKind::Rtf),
         _ => None,
     }
 }
