@@ -22,6 +22,8 @@ pub enum FileKind {
     Doc,
     /// Rich Text Format.
     Rtf,
+    /// An Outlook `winmail.dat` (TNEF): a container of attachments.
+    Tnef,
     /// A zip that is neither DOCX nor ODT.
     Zip,
     Image,
@@ -634,6 +636,10 @@ fn original_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Option<Vec<u
 /// damaged form still reaches its reader (which then reports it unreadable).
 pub fn sniff(bytes: &[u8], content_type: &str, filename: &str) -> FileKind {
     let head = &bytes[..bytes.len().min(1024)];
+    // Before the PDF test: a winmail.dat holding a PDF has "%PDF-" in its first kilobyte.
+    if bytes.starts_with(&[0x78, 0x9F, 0x3E, 0x22]) {
+        return FileKind::Tnef;
+    }
     if head.windows(5).any(|w| w == b"%PDF-") {
         return FileKind::Pdf;
     }
@@ -643,7 +649,12 @@ pub fn sniff(bytes: &[u8], content_type: &str, filename: &str) -> FileKind {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return FileKind::Doc;
     }
-    if crate::extract::rtf::is_rtf(head) {
+    if head
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .trim_ascii_start()
+        .starts_with(b"{\\rtf")
+    {
         return FileKind::Rtf;
     }
     let is_image = bytes.starts_with(b"\x89PNG\r\n\x1a\n")

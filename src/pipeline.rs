@@ -194,7 +194,9 @@ impl Parsed {
 pub fn parse_message(raw: &RawMessage, ctx: &Context) -> Parsed {
     let raw_sha256 = sha256_hex(&raw.bytes);
     // An oversized message is parsed only as far as its headers (`Problem::MessageTooLarge`).
-    let message = mime::parse(&raw.bytes, &ctx.limits);
+    let mut message = mime::parse(&raw.bytes, &ctx.limits);
+    // The files inside an Outlook winmail.dat are read as if attached directly.
+    extract::tnef::expand(&mut message.attachments, &ctx.limits);
     let key = message_key(message.message_id.as_deref(), &raw.bytes);
     let earlier_keys = earlier_keys(message.message_id.as_deref(), &raw.bytes);
     let received_at = raw
@@ -241,7 +243,12 @@ pub fn form_attachments(parsed: &Parsed) -> Vec<usize> {
         .filter(|(_, att)| {
             matches!(
                 att.kind,
-                FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc | FileKind::Rtf
+                FileKind::Pdf
+                    | FileKind::Docx
+                    | FileKind::Odt
+                    | FileKind::Doc
+                    | FileKind::Rtf
+                    | FileKind::Tnef
             )
         })
         .filter(|(_, att)| seen.insert(att.bytes.as_slice()))
@@ -773,7 +780,12 @@ pub fn check_path(path: &Path, ctx: &Context) -> Result<Vec<CheckReport>> {
     let kind = mime::sniff(&bytes, "", &name);
     let is_document = matches!(
         kind,
-        FileKind::Pdf | FileKind::Docx | FileKind::Odt | FileKind::Doc | FileKind::Rtf
+        FileKind::Pdf
+            | FileKind::Docx
+            | FileKind::Odt
+            | FileKind::Doc
+            | FileKind::Rtf
+            | FileKind::Tnef
     );
     if is_document {
         let att = mime::Attachment {

@@ -6,6 +6,7 @@ pub mod doc;
 pub mod docx;
 pub mod pdf;
 pub mod rtf;
+pub mod tnef;
 pub mod worker;
 
 use crate::limits::Limits;
@@ -272,6 +273,13 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
         FileKind::Odt => docx::read_odt(&att.bytes, limits).map(Some),
         FileKind::Doc => doc::read(&att.bytes, limits).map(Some),
         FileKind::Rtf => rtf::read(&att.bytes, limits).map(Some),
+        // A winmail.dat still here could not be unpacked (or nests too deep): say why.
+        FileKind::Tnef => match tnef::unpack(&att.bytes, limits) {
+            Err(why) => Err(why),
+            Ok(_) => Err(Unreadable(
+                "winmail.dat nests winmail.dat files too deep: not read".into(),
+            )),
+        },
         FileKind::Zip | FileKind::Image | FileKind::Other => Ok(None),
     }
 }

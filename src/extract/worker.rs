@@ -233,6 +233,7 @@ fn worker_kind(kind: FileKind) -> Option<&'static str> {
         FileKind::Odt => Some("odt"),
         FileKind::Doc => Some("doc"),
         FileKind::Rtf => Some("rtf"),
+        FileKind::Tnef => Some("tnef"),
         FileKind::Zip | FileKind::Image | FileKind::Other => None,
     }
 }
@@ -244,6 +245,7 @@ fn kind_from_name(name: &str) -> Option<FileKind> {
         "odt" => Some(FileKind::Odt),
         "doc" => Some(FileKind::Doc),
         "rtf" => Some(FileKind::Rtf),
+        "tnef" => Some(FileKind::Tnef),
         _ => None,
     }
 }
