@@ -134,8 +134,9 @@ pub enum Unreadable {
     /// Not a well-formed file of its kind (damaged, truncated, not a zip or PDF at all, or built
     /// in a way that is refused, such as an XML DTD); `reason` says what is wrong.
     Malformed { reason: String },
-    /// An old binary Word `.doc`: recognised, not read.
-    OldWordFormat,
+    /// A Word document (`.doc`, or a `.docx` in an encrypted Office package) that needs a
+    /// password to open.
+    EncryptedWord,
     /// Over one of the `Limits`; `reason` says which and by how much.
     OverLimit { limit: Limit, reason: String },
     /// The reader (or a library it uses) failed on this file: a bug, with what it said.
@@ -203,9 +204,7 @@ impl std::fmt::Display for Unreadable {
             Unreadable::Malformed { reason } | Unreadable::OverLimit { reason, .. } => {
                 f.write_str(reason)
             }
-            Unreadable::OldWordFormat => {
-                f.write_str("old binary Word .doc format is not read: ask for .docx or .pdf")
-            }
+            Unreadable::EncryptedWord => f.write_str("Word document is encrypted with a password"),
             Unreadable::ReaderFailed { reason } => write!(f, "reader failed: {reason}"),
             Unreadable::ReaderCrashed { crash } => match crash {
                 Crash::StackOverflow => f.write_str("reader crashed (stack overflow)"),
@@ -276,8 +275,9 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
         // A winmail.dat still here could not be unpacked (or nests too deep): say why.
         FileKind::Tnef => match tnef::unpack(&att.bytes, limits) {
             Err(why) => Err(why),
-            Ok(_) => Err(Unreadable(
-                "winmail.dat nests winmail.dat files too deep: not read".into(),
+            Ok(_) => Err(Unreadable::over(
+                Limit::Nesting,
+                "winmail.dat nests winmail.dat files too deep: not read",
             )),
         },
         FileKind::Zip | FileKind::Image | FileKind::Other => Ok(None),
@@ -301,8 +301,8 @@ mod tests {
                 "not a readable zip file: bad",
             ),
             (
-                Unreadable::OldWordFormat,
-                "old binary Word .doc format is not read: ask for .docx or .pdf",
+                Unreadable::EncryptedWord,
+                "Word document is encrypted with a password",
             ),
             (
                 Unreadable::over(

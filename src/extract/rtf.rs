@@ -137,7 +137,7 @@ struct Reader {
 
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     if !is_rtf(bytes) {
-        return Err(Unreadable("not an RTF document".into()));
+        return Err(Unreadable::malformed("not an RTF document"));
     }
     let budget = usize::try_from(limits.max_zip_total_bytes).unwrap_or(usize::MAX);
     let mut r = Reader {

@@ -71,8 +71,8 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 /// that runs past the end are dropped; a stream with no readable record at all is refused.
 pub fn unpack(bytes: &[u8], limits: &Limits) -> Result<Vec<Inner>, Unreadable> {
     if !is_tnef(bytes) {
-        return Err(Unreadable(
-            "winmail.dat is not a TNEF stream (wrong signature)".into(),
+        return Err(Unreadable::malformed(
+            "winmail.dat is not a TNEF stream (wrong signature)",
         ));
     }
     let mut at = 6usize; // signature, key
@@ -157,8 +157,8 @@ pub fn unpack(bytes: &[u8], limits: &Limits) -> Result<Vec<Inner>, Unreadable> {
         out.push(done);
     }
     if records == 0 && truncated {
-        return Err(Unreadable(
-            "winmail.dat is damaged: its first record runs past the end".into(),
+        return Err(Unreadable::malformed(
+            "winmail.dat is damaged: its first record runs past the end",
         ));
     }
     out.retain(|i| !i.bytes.is_empty());

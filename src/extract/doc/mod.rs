@@ -26,11 +26,7 @@ const WORD_IDENT: u16 = 0xA5EC;
 const CCP_TEXT_AT: usize = 0x4C;
 
 fn malformed(reason: impl Into<String>) -> Unreadable {
-    Unreadable(reason.into())
-}
-
-fn encrypted() -> Unreadable {
-    Unreadable("the Word document is encrypted with a password".into())
+    Unreadable::malformed(reason)
 }
 
 /// Reads one stream of the compound file, at most `cap` bytes.
@@ -69,9 +65,7 @@ fn open(bytes: &[u8]) -> Result<Streams, Unreadable> {
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| malformed(format!("damaged Word file: {e}")))?;
     if file.is_stream("EncryptedPackage") || file.is_stream("EncryptionInfo") {
-        return Err(Unreadable(
-            "the document is encrypted with a password".into(),
-        ));
+        return Err(Unreadable::EncryptedWord);
     }
     let Some(word) = stream(&mut file, "WordDocument", cap)? else {
         let what = if file.is_stream("Workbook") || file.is_stream("Book") {
@@ -88,7 +82,7 @@ fn open(bytes: &[u8]) -> Result<Streams, Unreadable> {
     }
     let flags = u16_at(&word, 0x0A).unwrap_or(0);
     if flags & 0x0100 != 0 || flags & 0x8000 != 0 {
-        return Err(encrypted());
+        return Err(Unreadable::EncryptedWord);
     }
     let table_name = if flags & 0x0200 != 0 {
         "1Table"
