@@ -1079,7 +1079,7 @@ def build_forms(work: Path, office: fx.Office) -> dict[str, dict]:
         elif fmt == "doc":
             to_doc.append(work / "docx" / f"{stem}.docx")
         if fmt == "doc":
-            truth[name] = record(name, "none", only_flag="unreadable_attachment")
+            truth[name] = record(name, "doc", APPS[key])
         else:
             truth[name] = record(name, source_of(name), APPS[key])
     office.convert(to_pdf, "pdf:writer_pdf_Export", work / "pdf")

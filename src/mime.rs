@@ -481,6 +481,26 @@ impl Walker<'_> {
             }
             body.push_str(&text);
         }
+        // In multipart/alternative the text part may have lost the tick boxes or the table
+        // (Outlook drops Wingdings boxes, tables become loose lines): read the HTML instead
+        // when it shows more of them.
+        let mut html_text = String::new();
+        for &id in &message.html_body {
+            if message.text_body.contains(&id) || reachable(id).is_none() {
+                continue;
+            }
+            if let Some(PartType::Html(html)) = message.parts.get(id as usize).map(|p| &p.body)
+                && looks_rich(html)
+            {
+                if !html_text.is_empty() && !html_text.ends_with('\n') {
+                    html_text.push('\n');
+                }
+                html_text.push_str(&html_to_text(html));
+            }
+        }
+        if !html_text.is_empty() && richness(&html_text) > richness(&body) {
+            body = html_text;
+        }
         self.bodies.push(body);
 
         for &id in &message.attachments {
@@ -605,6 +625,33 @@ impl Walker<'_> {
             bytes,
         });
     }
+}
+
+/// Whether an HTML body has what a text alternative may lose: a table, a form control, a
+/// symbol font or a tick glyph.
+fn looks_rich(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let has = |needle: &[u8]| {
+        memchr::memmem::find_iter(bytes, needle).next().is_some()
+            || memchr::memmem::find_iter(bytes, &needle.to_ascii_uppercase())
+                .next()
+                .is_some()
+    };
+    has(b"<table")
+        || has(b"<input")
+        || has(b"wingdings")
+        || has(b"Wingdings")
+        || html.contains(['☒', '☐', '☑', '✓', '✔', '✗', '✘'])
+}
+
+/// How much form structure a body's text shows: tick boxes and table rows.
+fn richness(text: &str) -> usize {
+    let boxes = text
+        .chars()
+        .filter(|c| matches!(c, '☒' | '☐' | '☑' | '✓' | '✔' | '✗' | '✘'))
+        .count();
+    let rows = text.lines().filter(|l| l.contains('\t')).count();
+    boxes * 2 + rows
 }
 
 fn is_message_type(part: &MessagePart<'_>) -> bool {
@@ -808,14 +855,28 @@ pub fn html_to_text(html: &str) -> String {
     let mut pre_depth = 0usize;
     let mut pos = 0usize;
     let mut finder = Finder::default();
+    // Per open `span` / `font`: the symbol font it sets or inherits (Outlook writes a tick box
+    // as `<span style='font-family:Wingdings'>þ</span>`).
+    let mut fonts: Vec<Option<SymbolFont>> = Vec::new();
 
     while pos < bytes.len() {
+        let symbol = fonts.last().copied().flatten();
         let Some(lt) = html[pos..].find('<').map(|i| pos + i) else {
-            push_text(sink(&mut out, &mut tables), &html[pos..], pre_depth > 0);
+            push_symbol_text(
+                sink(&mut out, &mut tables),
+                &html[pos..],
+                pre_depth > 0,
+                symbol,
+            );
             break;
         };
         if lt > pos {
-            push_text(sink(&mut out, &mut tables), &html[pos..lt], pre_depth > 0);
+            push_symbol_text(
+                sink(&mut out, &mut tables),
+                &html[pos..lt],
+                pre_depth > 0,
+                symbol,
+            );
         }
         let rest = &lower[lt..];
         if rest.starts_with("<!--") {
@@ -872,6 +933,26 @@ pub fn html_to_text(html: &str) -> String {
         }
 
         match (name, closing) {
+            ("span" | "font", false) => {
+                if fonts.len() < MAX_FONT_NESTING {
+                    let attrs = &lower[name_end..end];
+                    fonts.push(symbol_font_of(attrs).or(symbol));
+                }
+            }
+            ("span" | "font", true) => {
+                fonts.pop();
+            }
+            ("input", false) => {
+                let attrs = &lower[name_end..end];
+                if let Some(mark) = input_mark(attrs) {
+                    let target = sink(&mut out, &mut tables);
+                    if !target.is_empty() && !target.ends_with([' ', '\n', '\t']) {
+                        target.push(' ');
+                    }
+                    target.push(mark);
+                    target.push(' ');
+                }
+            }
             ("table", false) => {
                 newline(sink(&mut out, &mut tables));
                 if tables.len() < MAX_TABLE_NESTING {
@@ -929,6 +1010,116 @@ pub fn html_to_text(html: &str) -> String {
         newline(sink(&mut out, &mut tables));
     }
     tidy_lines(&out)
+}
+
+/// Deepest `span` / `font` nesting whose symbol font is tracked.
+const MAX_FONT_NESTING: usize = 256;
+
+/// A symbol font whose character codes draw tick boxes (see the Wingdings charts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SymbolFont {
+    Wingdings,
+    Wingdings2,
+}
+
+/// The symbol font a tag's attributes (lower-cased) set, from `style="font-family:…"` or
+/// `face="…"`.
+fn symbol_font_of(attrs: &str) -> Option<SymbolFont> {
+    let unquoted;
+    let attrs = if attrs.contains("&quot;") {
+        unquoted = attrs.replace("&quot;", "\"");
+        unquoted.as_str()
+    } else {
+        attrs
+    };
+    let at = attrs.find("font-family").or_else(|| attrs.find("face"))?;
+    let value = &attrs[at..];
+    let value = &value[..value.find([';', '>']).unwrap_or(value.len())];
+    let wingdings = value.find("wingdings")?;
+    let rest = value[wingdings + "wingdings".len()..].trim_start();
+    if rest.starts_with('2') {
+        Some(SymbolFont::Wingdings2)
+    } else if rest.starts_with('3') {
+        None
+    } else {
+        Some(SymbolFont::Wingdings)
+    }
+}
+
+/// ☒ / ☐ for a character in a symbol font that draws a tick box or tick; `None` otherwise.
+/// Wingdings 0xFD ☒, 0xFE ☑, 0xFC ✓, 0xFB ✗, 0x78 ⌧ are marks, 0xA8 ◻, 0x6F–0x72 boxes;
+/// Wingdings 2 0x4F–0x54 and 0xA8 are marks, 0xA3 a box.
+fn symbol_tick(font: SymbolFont, ch: char) -> Option<char> {
+    let code = match ch as u32 {
+        c @ 0xF020..=0xF0FF => c - 0xF000,
+        c @ 0x20..=0xFF => c,
+        _ => return None,
+    };
+    match (font, code) {
+        (SymbolFont::Wingdings, 0x78 | 0xFB | 0xFC | 0xFD | 0xFE) => Some('☒'),
+        (SymbolFont::Wingdings, 0x6F..=0x72 | 0xA8) => Some('☐'),
+        (SymbolFont::Wingdings2, 0x4F..=0x54 | 0xA8) => Some('☒'),
+        (SymbolFont::Wingdings2, 0xA3) => Some('☐'),
+        _ => None,
+    }
+}
+
+/// Text in a symbol font: ticks become ☒ / ☐ and its other glyphs (pictures, not letters) are
+/// dropped; text in any other font is pushed as it is.
+fn push_symbol_text(s: &mut String, text: &str, preformatted: bool, font: Option<SymbolFont>) {
+    let Some(font) = font else {
+        push_text(s, text, preformatted);
+        return;
+    };
+    let decoded = decode_entities(text);
+    let mapped: String = decoded
+        .chars()
+        .filter_map(|c| {
+            if c.is_whitespace() {
+                Some(' ')
+            } else {
+                symbol_tick(font, c)
+            }
+        })
+        .collect();
+    push_text(s, &mapped, preformatted);
+}
+
+/// ☒ / ☐ for an `<input type=checkbox|radio>` tag (attributes lower-cased), ticked when it
+/// has `checked`.
+fn input_mark(attrs: &str) -> Option<char> {
+    let kind = attr_value(attrs, "type")?;
+    if kind != "checkbox" && kind != "radio" {
+        return None;
+    }
+    let checked = attrs
+        .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+        .any(|w| w == "checked" || w.starts_with("checked="));
+    Some(if checked { '☒' } else { '☐' })
+}
+
+/// The value of attribute `name` in a tag's (lower-cased) attribute text.
+fn attr_value<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let mut from = 0;
+    while let Some(i) = attrs[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before_ok = at == 0 || attrs[..at].ends_with(|c: char| c.is_whitespace());
+        let rest = attrs[from..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let rest = rest[1..].trim_start();
+        let value = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+            _ => rest
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or(""),
+        };
+        return Some(value);
+    }
+    None
 }
 
 /// Searches forward for closing tags, remembering where each was found, so that many opening
@@ -1231,6 +1422,19 @@ mod tests {
         assert_eq!(
             html_to_text("<head>never closed<p>kept</p>"),
             "never closed\nkept\n"
+        );
+    }
+
+    #[test]
+    fn wingdings_spans_and_inputs_become_ticks() {
+        let html = "<p><span style='font-family:Wingdings'>&#254;</span>&nbsp; Terms</p>\
+            <p><span style=\"font-family:&quot;Wingdings 2&quot;\">&#163;</span> Public</p>\
+            <p><font face=Wingdings>¨</font> Partner</p>\
+            <p><input type=checkbox checked> Guide <input type='radio' name=s> No</p>\
+            <p><span style='font-family:Wingdings'>J</span>smile</p>";
+        assert_eq!(
+            html_to_text(html),
+            "☒  Terms\n☐ Public\n☐ Partner\n☒ Guide ☐ No\nsmile\n"
         );
     }
 
