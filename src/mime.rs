@@ -229,6 +229,7 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
         bodies: Vec::new(),
         attachments: Vec::new(),
         problems: Vec::new(),
+        root_raw: raw,
     };
     walker.walk_message(&message, 0);
     out.body_text = walker
@@ -441,6 +442,8 @@ struct Walker<'a> {
     bodies: Vec<String>,
     attachments: Vec<Attachment>,
     problems: Vec<Problem>,
+    /// The whole message's bytes: a forwarded message's parts may give their offsets in it.
+    root_raw: &'a [u8],
 }
 
 impl Walker<'_> {
@@ -530,21 +533,23 @@ impl Walker<'_> {
                     } else if let Some(nested) = self.parser.parse(bytes.as_ref()) {
                         self.walk_message(&nested, part_depth + 1);
                     } else {
-                        self.add_attachment(part, bytes.to_vec());
+                        self.add_attachment(part, bytes.to_vec(), message.raw_message());
                     }
                 }
                 PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
-                    self.add_attachment(part, bytes.to_vec());
+                    self.add_attachment(part, bytes.to_vec(), message.raw_message());
                 }
                 PartType::Text(text) | PartType::Html(text) => {
                     // A text part's bytes were charset-decoded; if the original bytes are a
                     // document (a PDF mislabelled text/plain) keep those instead.
-                    let original = original_bytes(message, part);
+                    let original = original_bytes(message.raw_message(), part)
+                        .filter(|b| !matches!(sniff(b, "", ""), FileKind::Other))
+                        .or_else(|| original_bytes(self.root_raw, part));
                     let bytes = match original {
                         Some(b) if !matches!(sniff(&b, "", ""), FileKind::Other) => b,
                         _ => text.as_bytes().to_vec(),
                     };
-                    self.add_attachment(part, bytes);
+                    self.add_attachment(part, bytes, message.raw_message());
                 }
                 PartType::Multipart(_) => {}
             }
@@ -592,9 +597,14 @@ impl Walker<'_> {
         depth_of
     }
 
-    fn add_attachment(&mut self, part: &MessagePart<'_>, bytes: Vec<u8>) {
-        let filename = part
-            .attachment_name()
+    fn add_attachment(&mut self, part: &MessagePart<'_>, bytes: Vec<u8>, message_raw: &[u8]) {
+        // An RFC 2231 name continued over several parameters is decoded here, every segment
+        // in the declared charset (mail-parser decodes only the first one so).
+        let continued = [message_raw, self.root_raw]
+            .into_iter()
+            .find_map(|raw| continued_name(part, raw));
+        let filename = continued
+            .or_else(|| part.attachment_name().map(str::to_string))
             .map(|n| n.trim().to_string())
             .unwrap_or_default();
         let content_type = part
@@ -663,14 +673,132 @@ fn is_message_type(part: &MessagePart<'_>) -> bool {
     })
 }
 
+/// A file name given as RFC 2231 continuations (`filename*0*=charset''%..; filename*1*=%..`)
+/// in the part's Content-Disposition (else Content-Type `name`), decoded as one byte string in
+/// the declared charset. `None` when the name is not continued or the header is not found.
+fn continued_name(part: &MessagePart<'_>, raw: &[u8]) -> Option<String> {
+    for (header, param) in [
+        ("content-disposition", "filename"),
+        ("content-type", "name"),
+    ] {
+        let Some(h) = part
+            .headers
+            .iter()
+            .find(|h| h.name.as_str().eq_ignore_ascii_case(header))
+        else {
+            continue;
+        };
+        let value = raw.get(h.offset_start as usize..h.offset_end as usize)?;
+        if let Some(name) = rfc2231_continued(&String::from_utf8_lossy(value), param) {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// Most continuation segments joined.
+const MAX_NAME_SEGMENTS: usize = 64;
+
+/// The value of parameter `param` when it is continued (`param*0`, `param*1*`, …).
+fn rfc2231_continued(header_value: &str, param: &str) -> Option<String> {
+    let mut segments: Vec<(usize, bool, String)> = Vec::new();
+    for item in split_params(header_value) {
+        let Some((key, value)) = item.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        let Some(rest) = key.strip_prefix(param).and_then(|r| r.strip_prefix('*')) else {
+            continue;
+        };
+        let (number, encoded) = match rest.strip_suffix('*') {
+            Some(n) => (n, true),
+            None => (rest, false),
+        };
+        let Ok(index) = number.parse::<usize>() else {
+            continue;
+        };
+        if segments.len() < MAX_NAME_SEGMENTS {
+            let value = value.trim().trim_matches('"').to_string();
+            segments.push((index, encoded, value));
+        }
+    }
+    if segments.len() < 2 {
+        return None;
+    }
+    segments.sort_by_key(|s| s.0);
+    let mut charset = "utf-8".to_string();
+    let mut bytes = Vec::new();
+    for (i, (_, encoded, value)) in segments.iter().enumerate() {
+        let mut value = value.as_str();
+        if i == 0 && *encoded {
+            let mut parts = value.splitn(3, '\'');
+            if let (Some(cs), Some(_lang), Some(rest)) = (parts.next(), parts.next(), parts.next())
+            {
+                if !cs.is_empty() {
+                    charset = cs.to_string();
+                }
+                value = rest;
+            }
+        }
+        if *encoded {
+            bytes.extend(percent_decode(value));
+        } else {
+            bytes.extend_from_slice(value.as_bytes());
+        }
+    }
+    let encoding =
+        encoding_rs::Encoding::for_label(charset.trim().as_bytes()).unwrap_or(encoding_rs::UTF_8);
+    let (text, _) = encoding.decode_without_bom_handling(&bytes);
+    Some(text.into_owned())
+}
+
+/// A header value's `;`-separated parameters (quotes respected), after the first item.
+fn split_params(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, c) in value.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => {
+                out.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&value[start..]);
+    out.into_iter().skip(1).collect()
+}
+
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// A text part's bytes before charset decoding (transfer encoding undone), when its offsets
 /// are sound.
-fn original_bytes(message: &Message<'_>, part: &MessagePart<'_>) -> Option<Vec<u8>> {
+fn original_bytes(raw: &[u8], part: &MessagePart<'_>) -> Option<Vec<u8>> {
     use mail_parser::Encoding;
     use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
-    let raw = message
-        .raw_message()
-        .get(part.offset_body as usize..part.offset_end as usize)?;
+    let raw = raw.get(part.offset_body as usize..part.offset_end as usize)?;
     match part.encoding {
         Encoding::Base64 => base64_decode(raw),
         Encoding::QuotedPrintable => quoted_printable_decode(raw),
@@ -1436,6 +1564,26 @@ mod tests {
             html_to_text(html),
             "☒  Terms\n☐ Public\n☐ Partner\n☒ Guide ☐ No\nsmile\n"
         );
+    }
+
+    #[test]
+    fn rfc2231_continuations_decode_in_the_declared_charset() {
+        let v = "attachment;\r\n filename*0*=windows-1251''%C7%E0%FF%E2%EB%E5;\r\n filename*1*=%ED%E8%E5.pdf";
+        assert_eq!(
+            rfc2231_continued(v, "filename").as_deref(),
+            Some("Заявление.pdf")
+        );
+        // UTF-8 split inside a character, the last segment not encoded, out of order.
+        let v = "attachment; filename*1*=%A1rio; filename*0*=utf-8''Formul%C3; filename*2=\" (final).docx\"";
+        assert_eq!(
+            rfc2231_continued(v, "filename").as_deref(),
+            Some("Formulário (final).docx")
+        );
+        assert_eq!(
+            rfc2231_continued("attachment; filename=\"a.pdf\"", "filename"),
+            None
+        );
+        assert_eq!(percent_decode("%zz%4"), b"%zz%4".to_vec());
     }
 
     #[test]
