@@ -54,10 +54,39 @@ impl PartsSeen {
     fn insert(&mut self, part: Part) {
         self.0 |= 1 << part as u16;
     }
-    fn count(&self) -> u32 {
-        self.0.count_ones()
+    /// The form-structure score of the parts seen (see `looks_like_form`).
+    fn score(&self) -> u32 {
+        const ALL: [Part; 11] = [
+            Part::Name,
+            Part::Organisation,
+            Part::Email,
+            Part::Terms,
+            Part::Service,
+            Part::Ip,
+            Part::Records,
+            Part::Calls,
+            Part::UserGuide,
+            Part::Public,
+            Part::Partner,
+        ];
+        ALL.iter()
+            .filter(|&&p| self.0 & (1 << p as u16) != 0)
+            .map(|&p| match p {
+                Part::Name | Part::Organisation | Part::Email => GENERIC_PART,
+                _ => OWN_PART,
+            })
+            .sum()
     }
 }
+
+/// Score of a question every form asks (name, organisation, e-mail).
+const GENERIC_PART: u32 = 1;
+/// Score of a question or statement of this form's own.
+const OWN_PART: u32 = 2;
+/// Score of a mention of the service or the form by name.
+const MENTION: u32 = 2;
+/// The score from which a document is read as the registration form.
+const FORM_SCORE: u32 = 6;
 
 fn question_part(q: Question) -> Part {
     match q {
@@ -144,18 +173,22 @@ impl Collected {
         }
     }
 
-    /// A document is a form when it has at least four of the form's parts, or three and a
-    /// mention of the service.
+    /// A document is a form when it shows enough of the form's own structure: a score over
+    /// the parts seen, where the questions any form asks (name, organisation, e-mail) count
+    /// `GENERIC_PART` and this form's own questions and statements (terms, services, IP,
+    /// records, calls, User Guide) `OWN_PART`, plus `MENTION` when the text names the service
+    /// or the form. A CV or a job-application checklist with a name, an e-mail, an
+    /// organisation and one "I agree" stays below `FORM_SCORE`.
     pub(crate) fn looks_like_form(&self, rows: &[Row]) -> bool {
-        let seen = self.seen.count();
-        if seen >= 4 {
+        let parts = self.seen.score();
+        if parts >= FORM_SCORE {
             return true;
         }
         let mentions_service = rows.iter().take(4000).any(|r| {
             let t = r.joined().to_lowercase();
             FORM_MENTIONS.iter().any(|m| t.contains(m))
         });
-        seen >= 3 && mentions_service
+        mentions_service && parts + MENTION >= FORM_SCORE
     }
 
     pub(crate) fn finish(mut self) -> Answers {
@@ -322,8 +355,8 @@ mod tests {
         }
         c.saw_statement(Statement::Terms);
         assert_eq!(
-            c.seen.count(),
-            3,
+            c.seen.score(),
+            4,
             "name parts count once, contact is the e-mail"
         );
         assert!(!c.looks_like_form(&[]));
@@ -333,11 +366,23 @@ mod tests {
         assert!(c.looks_like_form(&[mention]));
         c.saw_label(Question::Terms);
         assert_eq!(
-            c.seen.count(),
-            3,
+            c.seen.score(),
+            4,
             "an agreement's label and statement count once"
         );
         c.saw_statement(Statement::Partner);
+        assert!(c.looks_like_form(&[]));
+    }
+
+    #[test]
+    fn a_checklist_with_a_name_an_email_and_an_agreement_is_not_a_form() {
+        let mut c = Collected::default();
+        for q in [Question::FullName, Question::Email, Question::Organisation] {
+            c.saw_label(q);
+        }
+        c.saw_statement(Statement::UserGuide);
+        assert!(!c.looks_like_form(&[]));
+        c.saw_label(Question::Records);
         assert!(c.looks_like_form(&[]));
     }
 }
