@@ -5,7 +5,7 @@
 
 use super::Tick;
 use super::collect::Collected;
-use super::labels::{classify_label, normalise_label, statement_hint};
+use super::labels::{classify_label, normalise_label, statement_hint, statement_of};
 use super::text::{clean_answer, humanise_name};
 use crate::extract::{Field, FieldValue};
 
@@ -18,10 +18,20 @@ pub(crate) fn read_fields(fields: &[Field], found: &mut Collected) {
         ];
         match &f.value {
             FieldValue::Check(on) => {
-                let Some(stmt) = hints.iter().find_map(|h| statement_hint(h)) else {
+                let Some((at, stmt)) = hints
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, h)| statement_hint(h).map(|s| (i, s)))
+                else {
                     continue;
                 };
-                found.saw_statement(stmt);
+                // A box named for the statement, or printed beside the statement itself, is
+                // part of the form; one whose nearby words merely mention a guide or terms
+                // (a job checklist's "the user guide for the e-recruitment system") marks it
+                // but is no evidence that the document is the form.
+                if at < 2 || statement_of(&f.nearby_text) == Some(stmt) {
+                    found.saw_statement(stmt);
+                }
                 found.mark(
                     stmt,
                     Tick {

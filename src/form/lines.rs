@@ -142,6 +142,12 @@ fn wrapped_statement(rows: &[Row], i: usize, j: usize) -> Option<Statement> {
     if labelled(first).is_some() || statement_of(first).is_some() {
         return None;
     }
+    // A line that ends its sentence, or a next line with a box of its own, is not wrapped.
+    let ends_sentence = cell.trim_end().ends_with(['.', '!', '?']);
+    let next_has_box = super::marks::leading_mark(first).is_some();
+    if ends_sentence || next_has_box {
+        return None;
+    }
     statement_of(&format!("{cell} {first}"))
 }
 
