@@ -173,6 +173,11 @@ pub(crate) fn carry_on(
             break;
         };
         let joined = next.joined();
+        // A bracket left open (its closing one deleted) never swallows the next question or
+        // statement: the answer ends with its line.
+        if open_bracket && (is_form_text(first) || labelled(first).is_some()) {
+            break;
+        }
         if open_bracket {
             let part = joined
                 .split(']')

@@ -329,3 +329,21 @@ fn shapes_from_the_second_fixture_set() {
         "164.97.150.10; 164.97.150.11 and; 164.97.150.12"
     );
 }
+
+#[test]
+fn brackets_written_after_an_answer_are_part_of_it() {
+    let text = "Full name: Jane Citizen [she/her]\nOrganisation: Example University [ANU]\nContact email: jane@example.edu.au\nRecords you expect to code per day: [ 400 [see attached plan] ]\nAPI calls you expect to make per day: 2,500 [peak in March]\nService required: [X] Public coding service [ ] Partner coding service";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(val(&a.full_name), "Jane Citizen [she/her]");
+    assert_eq!(val(&a.organisation), "Example University [ANU]");
+    assert_eq!(val(&a.expected_records), "400 [see attached plan]");
+    assert_eq!(val(&a.expected_calls), "2,500 [peak in March]");
+}
+
+#[test]
+fn a_blank_left_open_ends_with_its_line() {
+    let text = "Full name [ Priya Venkataraman\nOrganisation [ Telstra Health ]\nContact email [ priya@example.com ]\nService required\n(X) Public coding service (1 API call per second and up to 1,000 calls per day).";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(val(&a.full_name), "Priya Venkataraman");
+    assert_eq!(val(&a.organisation), "Telstra Health");
+}

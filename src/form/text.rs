@@ -74,33 +74,17 @@ fn fold_char(c: char) -> char {
 /// An answer without the form's blanks around it: brackets, underscores, leading separators and
 /// word processors' placeholder prompts.
 pub(crate) fn clean_answer(text: &str) -> String {
-    let mut t = text.trim();
-    // The bracketed blank: the answer is inside it.
-    if let Some(start) = t.find('[') {
-        if let Some(end) = t[start..].find(']') {
-            let inner = &t[start + 1..start + end];
-            let after = t[start + end + 1..].trim();
-            t = if after.is_empty()
-                || inner.trim_matches(['_', ' ', '.']).is_empty() && !after.is_empty()
-            {
-                if inner.trim_matches(['_', ' ', '.']).is_empty() {
-                    after
-                } else {
-                    inner
-                }
-            } else {
-                inner
-            };
-        } else {
-            t = &t[start + 1..];
-        }
-    }
+    let t = bracketed_blank(text.trim());
     let t = t
         .trim()
         .trim_start_matches([':', '-', '–', '—', '=', '|', '·', '•', ' '])
         .trim();
     let t = t.trim_matches('_').trim();
-    let t = t.trim_end_matches(['_', ']', '|']).trim();
+    let mut t = t.trim_end_matches(['_', '|']).trim();
+    // A closing bracket left over from the blank, not one closing the applicant's own pair.
+    while t.ends_with(']') && t.matches(']').count() > t.matches('[').count() {
+        t = t[..t.len() - 1].trim_end_matches(['_', '|', ' ']);
+    }
     let n = normalise(t);
     if PLACEHOLDERS.contains(&n.as_str())
         || t.chars().all(|c| c == '_' || c == '.' || c.is_whitespace())
@@ -108,6 +92,49 @@ pub(crate) fn clean_answer(text: &str) -> String {
         return String::new();
     }
     t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The answer inside the form's own bracketed blank (`[ 150.203.4.0/24 ]`), else the text as
+/// it is. Brackets are the form's blank only when the answer starts with one (after any
+/// separator); brackets the applicant wrote after an answer are part of it ("Jane Citizen
+/// [she/her]", "Example University [ANU]", "2,500 [peak in March]"). The blank ends at its
+/// matching bracket, so a bracket written inside it stays ("[ 400 [see attached plan] ]");
+/// an unfilled blank before words (`[ ____ ] text`) gives the words; a blank whose closing
+/// bracket was deleted runs to the end of the text.
+fn bracketed_blank(text: &str) -> &str {
+    let t = text.trim_start_matches([':', '-', '–', '—', '=', '|', ' ']);
+    let Some(inside) = t.strip_prefix('[') else {
+        return text;
+    };
+    let mut depth = 1usize;
+    let mut end = None;
+    for (i, c) in inside.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    match end {
+        Some(end) => {
+            let inner = &inside[..end];
+            let after = inside[end + 1..].trim();
+            if inner.trim_matches(['_', ' ', '.']).is_empty() && !after.is_empty() {
+                after
+            } else {
+                inner
+            }
+        }
+        // A bracket never closed: the answer is what follows it (to the end of the line),
+        // without a stray closing bracket of an inner pair.
+        None => inside,
+    }
 }
 
 /// "FullName", "txt_organisation", "Check Box4" → words a label matcher understands.
