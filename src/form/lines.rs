@@ -193,7 +193,10 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
         return tick(on);
     }
     if row.cells.len() == 1 {
+        // A line of its own: a statement with its own box (the option above or below) is not.
+        let own_line = |line: &Row| statement_of(line.joined().trim()).is_none();
         if let Some(prev_line) = i.checked_sub(1).and_then(|k| rows.get(k))
+            && own_line(prev_line)
             && let Some(on) = bare_mark(prev_line.joined().trim())
         {
             return Tick {
@@ -203,6 +206,7 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
             };
         }
         if let Some(next_line) = rows.get(i + 1)
+            && own_line(next_line)
             && let Some(on) = bare_mark(next_line.joined().trim())
         {
             return Tick {

@@ -347,3 +347,11 @@ fn a_blank_left_open_ends_with_its_line() {
     assert_eq!(val(&a.full_name), "Priya Venkataraman");
     assert_eq!(val(&a.organisation), "Telstra Health");
 }
+
+#[test]
+fn a_bare_option_below_a_ticked_one_is_not_ticked_by_its_box() {
+    let text = "Full name: Jane Citizen\nOrganisation: ABS\nContact email: jane@abs.gov.au\n☒ Public coding service (1 API call per second and up to 1,000 calls per day).\nPartner coding service (Large batch coding, and real-time coding (1 API call per second and up to 10,000 real-time calls per day)).";
+    let a = read(&text_doc(text)).expect("a form");
+    assert_eq!(a.public_service.ticked, Some(true));
+    assert_eq!(a.partner_service.ticked, Some(false));
+}
