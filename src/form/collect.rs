@@ -191,6 +191,18 @@ impl Collected {
         mentions_service && parts + MENTION >= FORM_SCORE
     }
 
+    /// How many questions and statements have an answer or a determined mark.
+    pub(crate) fn answered(&self) -> usize {
+        let written = self.written.0.iter().filter(|a| a.is_some()).count();
+        let marked = self
+            .marks
+            .marked
+            .iter()
+            .filter(|t| t.as_ref().is_some_and(|t| t.ticked.is_some()))
+            .count();
+        written + marked
+    }
+
     pub(crate) fn finish(mut self) -> Answers {
         let mut take = |q: Question| self.written.0[q as usize].take();
         let mut full_name = take(Question::FullName);

@@ -17,6 +17,7 @@
 //!   with positions on the page, say) is one more module that reports to `collect`.
 //! - `labels` (questions, statements, the form's own text) and `marks` (ticks, yes/no) match
 //!   the words in `vocabulary`, the one place the form's wording lives; `text` normalises.
+//! - `prose` reads a mail body written as sentences, when the form's layout is not there.
 //! - `memo` remembers, within one `read`, what `labels` worked out about a cell.
 
 mod collect;
@@ -26,6 +27,7 @@ mod lines;
 mod marks;
 mod memo;
 mod nearby;
+mod prose;
 mod rows;
 mod text;
 mod vocabulary;
@@ -84,8 +86,17 @@ fn read_uncached(doc: &Document) -> Option<Answers> {
     let mut found = collect::Collected::default();
     lines::read_rows(&rows, &mut found);
     fields::read_fields(&doc.fields, &mut found);
-    if !found.looks_like_form(&rows) {
-        return None;
+    let is_form = found.looks_like_form(&rows);
+    // A mail whose answers are written as sentences rather than the form's layout: read as
+    // sentences when the layout reading found no form, or fewer answers than the sentences
+    // give (a sentence such as "I accept the terms of use" looks like a bit of the form).
+    if doc.source == crate::extract::Source::Body && prose::may_be_prose(&rows) {
+        let mut in_words = collect::Collected::default();
+        if prose::read_prose(&rows, &mut in_words)
+            && (!is_form || in_words.answered() > found.answered())
+        {
+            return Some(in_words.finish());
+        }
     }
-    Some(found.finish())
+    is_form.then(|| found.finish())
 }

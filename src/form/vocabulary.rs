@@ -363,3 +363,67 @@ pub(crate) const YES: &[&str] = &[
     "i agree to read and follow the user guide",
 ];
 pub(crate) const YES_STARTS: &[&str] = &["yes", "i agree", "agreed"];
+
+// --- answers written as sentences (free wording) ------------------------------------------------
+
+/// Words that introduce the writer's name in a sentence ("My name is …", "I'm …").
+pub(crate) const PROSE_NAME_INTROS: &[&str] = &[
+    "my name is ",
+    "my name's ",
+    "i'm ",
+    "i’m ",
+    "i am ",
+    "this is ",
+];
+
+/// Words that introduce the writer's organisation in a sentence ("I work at …", "from …").
+pub(crate) const PROSE_ORG_INTROS: &[&str] = &[
+    "i work at ",
+    "i work for ",
+    "i work in ",
+    "we work at ",
+    "i am with ",
+    "i'm with ",
+    "i’m with ",
+    "on behalf of ",
+    "representing ",
+    "director of ",
+    "manager at ",
+    "manager of ",
+    " from ",
+    " at ",
+];
+
+/// Words that end a name or an organisation written in a sentence.
+pub(crate) const PROSE_STOPS: &[&str] = &[
+    " and ", " from ", " at ", " with ", " who ", " where ", " we ", " i ", " to ", " for ",
+    " in ", " on ", " - ", " – ",
+];
+
+/// Lower-case words allowed inside an organisation's name ("University of Newcastle").
+pub(crate) const PROSE_NAME_JOINERS: &[&str] = &["of", "and", "for", "the", "&"];
+
+/// Words of an agreement written as a sentence, and words that negate it.
+pub(crate) const PROSE_AGREE: &[&str] = &[
+    "agree",
+    "accept",
+    "have read",
+    "will read",
+    "will follow",
+    "follow",
+    "comply",
+];
+pub(crate) const PROSE_NEGATIONS: &[&str] = &[
+    "not ", "n't ", "n’t ", "never ", "cannot ", "refuse", "disagree",
+];
+/// The topics of the two agreements, as written in a sentence.
+pub(crate) const PROSE_TERMS: &[&str] =
+    &["terms of use", "terms and conditions", "terms of service"];
+pub(crate) const PROSE_GUIDE: &[&str] = &["user guide"];
+
+/// Words after a number that say what it counts.
+pub(crate) const PROSE_RECORDS: &[&str] = &["records", "record"];
+pub(crate) const PROSE_CALLS: &[&str] = &["calls", "requests", "call"];
+
+/// The service's own mailbox: in a sentence it is never the applicant's address.
+pub(crate) const SERVICE_ADDRESS: &str = "coding.service.registration@abs.gov.au";
