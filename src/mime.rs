@@ -26,7 +26,11 @@ pub enum FileKind {
     Tnef,
     /// A zip that is neither DOCX nor ODT.
     Zip,
+    /// An image that may be a photo or scan of the form (JPEG, PNG, TIFF, …).
     Image,
+    /// An image shown in the body (referenced by Content-ID, or too small to hold a page): a
+    /// logo or a signature, never a form.
+    InlineImage,
     Other,
 }
 
@@ -230,6 +234,7 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
         attachments: Vec::new(),
         problems: Vec::new(),
         root_raw: raw,
+        cids: Vec::new(),
     };
     walker.walk_message(&message, 0);
     out.body_text = walker
@@ -444,6 +449,8 @@ struct Walker<'a> {
     problems: Vec<Problem>,
     /// The whole message's bytes: a forwarded message's parts may give their offsets in it.
     root_raw: &'a [u8],
+    /// Content-IDs the message's HTML refers to (`cid:`): images shown in the body.
+    cids: Vec<String>,
 }
 
 impl Walker<'_> {
@@ -487,6 +494,13 @@ impl Walker<'_> {
         // In multipart/alternative the text part may have lost the tick boxes or the table
         // (Outlook drops Wingdings boxes, tables become loose lines): read the HTML instead
         // when it shows more of them.
+        for &id in &message.html_body {
+            if reachable(id).is_some()
+                && let Some(PartType::Html(html)) = message.parts.get(id as usize).map(|p| &p.body)
+            {
+                self.note_cids(html);
+            }
+        }
         let mut html_text = String::new();
         for &id in &message.html_body {
             if message.text_body.contains(&id) || reachable(id).is_none() {
@@ -597,6 +611,20 @@ impl Walker<'_> {
         depth_of
     }
 
+    /// Remembers the Content-IDs an HTML body shows (`src="cid:…"`), at most `MAX_CIDS`.
+    fn note_cids(&mut self, html: &str) {
+        for (at, _) in html.match_indices("cid:").take(MAX_CIDS) {
+            let id: String = html[at + 4..]
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '\'' | '>' | ' ' | ')'))
+                .take(256)
+                .collect();
+            if !id.is_empty() && self.cids.len() < MAX_CIDS {
+                self.cids.push(id.to_ascii_lowercase());
+            }
+        }
+    }
+
     fn add_attachment(&mut self, part: &MessagePart<'_>, bytes: Vec<u8>, message_raw: &[u8]) {
         // An RFC 2231 name continued over several parameters is decoded here, every segment
         // in the declared charset (mail-parser decodes only the first one so).
@@ -627,7 +655,16 @@ impl Walker<'_> {
                 filename: filename.clone(),
             });
         }
-        let kind = sniff(&bytes, &content_type, &filename);
+        let mut kind = sniff(&bytes, &content_type, &filename);
+        if kind == FileKind::Image {
+            let shown_inline = part.content_id().is_some_and(|id| {
+                let id = id.trim().trim_matches(['<', '>']).to_ascii_lowercase();
+                !id.is_empty() && self.cids.contains(&id)
+            });
+            if shown_inline || is_small_image(&bytes) {
+                kind = FileKind::InlineImage;
+            }
+        }
         self.attachments.push(Attachment {
             filename,
             content_type,
@@ -662,6 +699,59 @@ fn richness(text: &str) -> usize {
         .count();
     let rows = text.lines().filter(|l| l.contains('\t')).count();
     boxes * 2 + rows
+}
+
+/// Most Content-IDs remembered per message.
+const MAX_CIDS: usize = 1_000;
+/// An image under this many bytes is a logo or an icon, not a page.
+const SMALL_IMAGE_BYTES: usize = 12 << 10;
+/// An image whose longer side is under this many pixels cannot show a readable page.
+const SMALL_IMAGE_PIXELS: u32 = 600;
+
+/// Whether an image is too small to be a photo or scan of a page (by size, or by its
+/// dimensions when the header gives them).
+pub fn is_small_image(bytes: &[u8]) -> bool {
+    bytes.len() < SMALL_IMAGE_BYTES
+        || image_size(bytes).is_some_and(|(w, h)| w.max(h) < SMALL_IMAGE_PIXELS)
+}
+
+/// Width and height from a PNG, GIF or JPEG header.
+fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let be32 = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+    };
+    let be16 = |at: usize| -> Option<u32> {
+        Some(u32::from(u16::from_be_bytes(
+            bytes.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((be32(16)?, be32(20)?));
+    }
+    if bytes.starts_with(b"GIF8") {
+        let le16 = |at: usize| {
+            Some(u32::from(u16::from_le_bytes(
+                bytes.get(at..at + 2)?.try_into().ok()?,
+            )))
+        };
+        return Some((le16(6)?, le16(8)?));
+    }
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        // Walk the markers to the first start-of-frame.
+        let mut at = 2usize;
+        for _ in 0..10_000 {
+            if *bytes.get(at)? != 0xFF {
+                return None;
+            }
+            let marker = *bytes.get(at + 1)?;
+            let len = be16(at + 2)? as usize;
+            if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
+                return Some((be16(at + 7)?, be16(at + 5)?));
+            }
+            at = at.checked_add(2 + len)?;
+        }
+    }
+    None
 }
 
 fn is_message_type(part: &MessagePart<'_>) -> bool {

@@ -249,6 +249,7 @@ pub fn form_attachments(parsed: &Parsed) -> Vec<usize> {
                     | FileKind::Doc
                     | FileKind::Rtf
                     | FileKind::Tnef
+                    | FileKind::Image
             )
         })
         .filter(|(_, att)| seen.insert(att.bytes.as_slice()))
@@ -321,6 +322,9 @@ fn records_for(
     due_by: chrono::NaiveDate,
 ) -> Vec<NewRecord> {
     let mut records = Vec::new();
+    // Images that may be the form but were not read: recorded only when nothing else in the
+    // message is a form (a photo beside a form, or under a form typed in the body, is not).
+    let mut unread_images = Vec::new();
     for (&i, read) in wanted.iter().zip(documents) {
         let att = &message.attachments[i];
         match read {
@@ -328,7 +332,13 @@ fn records_for(
             Ok(None) => {}
             Ok(Some(doc)) => {
                 if let Some(record) = record_for_document(&doc, &att.filename, ctx, due_by) {
-                    records.push(record);
+                    let unread_image =
+                        att.kind == FileKind::Image && record.flags == [Flag::ScannedWithoutText];
+                    if unread_image {
+                        unread_images.push(record);
+                    } else {
+                        records.push(record);
+                    }
                 }
             }
         }
@@ -338,6 +348,9 @@ fn records_for(
         if let Some(record) = record_for_document(&doc, "", ctx, due_by) {
             records.push(record);
         }
+    }
+    if records.is_empty() {
+        records = unread_images;
     }
     if records.is_empty() {
         let mut detail = json!({});
@@ -386,7 +399,11 @@ pub fn record_for_document(
             fields: Fields::default(),
             flags: vec![Flag::ScannedWithoutText],
             due_by,
-            detail: json!({"notes": ["the PDF's pages are images with no text layer"]}),
+            detail: json!({"notes": [if doc.source == Source::None {
+                "the attachment is an image of a page that was not read (no OCR)"
+            } else {
+                "the PDF's pages are images with no text layer"
+            }]}),
         }),
         None => None,
     }
@@ -780,7 +797,8 @@ pub fn check_path(path: &Path, ctx: &Context) -> Result<Vec<CheckReport>> {
     let kind = mime::sniff(&bytes, "", &name);
     let is_document = matches!(
         kind,
-        FileKind::Pdf
+        FileKind::Image
+            | FileKind::Pdf
             | FileKind::Docx
             | FileKind::Odt
             | FileKind::Doc

@@ -280,7 +280,14 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
                 "winmail.dat nests winmail.dat files too deep: not read",
             )),
         },
-        FileKind::Zip | FileKind::Image | FileKind::Other => Ok(None),
+        // A photo or scan of the form: OCR reads it (`extract::ocr`); until then it is shown
+        // to staff as an image that was not read.
+        FileKind::Image => {
+            let mut doc = Document::new(Source::None);
+            doc.scanned_without_text = true;
+            Ok(Some(doc))
+        }
+        FileKind::Zip | FileKind::InlineImage | FileKind::Other => Ok(None),
     }
 }
 

@@ -188,7 +188,11 @@ pub fn expand(attachments: &mut Vec<Attachment>, limits: &Limits) -> Vec<String>
         match unpack(&att.bytes, limits) {
             Ok(inner) => {
                 for item in inner.into_iter().rev() {
-                    let kind = mime::sniff(&item.bytes, &item.mime_tag, &item.filename);
+                    let mut kind = mime::sniff(&item.bytes, &item.mime_tag, &item.filename);
+                    if kind == FileKind::Image && (item.inline || mime::is_small_image(&item.bytes))
+                    {
+                        kind = FileKind::InlineImage;
+                    }
                     if item.inline {
                         inline.push(item.filename.clone());
                     }

@@ -234,7 +234,7 @@ fn worker_kind(kind: FileKind) -> Option<&'static str> {
         FileKind::Doc => Some("doc"),
         FileKind::Rtf => Some("rtf"),
         FileKind::Tnef => Some("tnef"),
-        FileKind::Zip | FileKind::Image | FileKind::Other => None,
+        FileKind::Zip | FileKind::Image | FileKind::InlineImage | FileKind::Other => None,
     }
 }
 

@@ -304,10 +304,42 @@ fn migration_3() -> String {
     sql
 }
 
+/// Migration 4: record sources `doc` (Word 97–2003), `rtf` and `ocr` (SPEC v2). SQLite cannot
+/// alter a CHECK constraint, and rebuilding `records` would delete rows the append-only
+/// triggers guard; a widened CHECK admits every row the old one did, so the table's stored
+/// definition is rewritten in place, the procedure SQLite documents for changing constraints
+/// (`writable_schema`, then a new `schema_version`, in the migration's transaction).
+fn migration_4() -> String {
+    "UPDATE sqlite_schema SET sql = replace(sql, \
+        'CHECK (source IN (''pdf-form'', ''pdf-text'', ''docx'', ''body'', ''none''))', \
+        'CHECK (source IN (''pdf-form'', ''pdf-text'', ''docx'', ''doc'', ''rtf'', ''ocr'', ''body'', ''none''))') \
+     WHERE type = 'table' AND name = 'records';"
+        .to_string()
+}
+
+/// One schema migration: SQL, and whether it rewrites stored table definitions (then it runs
+/// with `writable_schema` on and the schema version is raised, so every connection reloads).
+struct Migration {
+    sql: String,
+    rewrites_schema: bool,
+}
+
 /// The migrations in order: migration `n` (1-based) moves the schema from `n - 1` to `n`.
 /// Never edit a released migration; add a new one.
-fn migrations() -> Vec<String> {
-    vec![migration_1(), migration_2(), migration_3()]
+fn migrations() -> Vec<Migration> {
+    let plain = |sql| Migration {
+        sql,
+        rewrites_schema: false,
+    };
+    vec![
+        plain(migration_1()),
+        plain(migration_2()),
+        plain(migration_3()),
+        Migration {
+            sql: migration_4(),
+            rewrites_schema: true,
+        },
+    ]
 }
 
 /// Applies every migration the file lacks, each in an IMMEDIATE transaction that re-reads the
@@ -323,7 +355,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     if current == latest {
         return Ok(());
     }
-    for (index, sql) in migrations.iter().enumerate() {
+    for (index, migration) in migrations.iter().enumerate() {
         let target = index as i64 + 1;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -340,12 +372,80 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         if version >= target {
             continue;
         }
-        tx.execute_batch(sql)
-            .with_sql_context(|| format!("schema migration {target} failed"))?;
+        if migration.rewrites_schema {
+            let schema_version: i64 = tx
+                .pragma_query_value(None, "schema_version", |row| row.get(0))
+                .sql_context("cannot read the schema cookie")?;
+            tx.pragma_update(None, "writable_schema", true)
+                .sql_context("cannot rewrite the schema")?;
+            tx.execute_batch(&migration.sql)
+                .with_sql_context(|| format!("schema migration {target} failed"))?;
+            tx.pragma_update(None, "schema_version", schema_version + 1)
+                .sql_context("cannot raise the schema cookie")?;
+            tx.pragma_update(None, "writable_schema", false)
+                .sql_context("cannot rewrite the schema")?;
+        } else {
+            tx.execute_batch(&migration.sql)
+                .with_sql_context(|| format!("schema migration {target} failed"))?;
+        }
         tx.pragma_update(None, "user_version", target)
             .sql_context("cannot record the schema version")?;
         tx.commit()
             .with_sql_context(|| format!("cannot commit schema migration {target}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records_sql(conn: &Connection) -> String {
+        conn.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'records'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("records table")
+    }
+
+    #[test]
+    fn a_version_1_ledger_learns_the_new_sources() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(&migration_1()).expect("migration 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        assert!(!records_sql(&conn).contains("'rtf'"));
+        migrate(&mut conn).expect("migrate");
+        let sql = records_sql(&conn);
+        assert!(sql.contains("'doc', 'rtf', 'ocr'"), "{sql}");
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .expect("integrity_check");
+        assert_eq!(ok, "ok");
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .expect("version");
+        assert_eq!(version, migrations().len() as i64);
+        // The rewritten CHECK is in force on this very connection.
+        let check = |source: &str| {
+            conn.execute(
+                "INSERT INTO records (message_ref, position, attachment, source, full_name, \
+                 organisation, contact_email, terms_accepted, service, ip_allowlist, \
+                 user_guide_agreed, flags, status, due_by, detail, recorded_at, \
+                 contact_email_key, organisation_key, key_id, received_epoch) VALUES \
+                 (1, 0, '', ?1, '', '', '', 'no', '', '', 'no', '', 'ok', '', '{}', '', '', '', 1, 0)",
+                [source],
+            )
+        };
+        let err = check("bogus")
+            .expect_err("bogus source refused")
+            .to_string();
+        assert!(err.contains("CHECK"), "{err}");
+        for source in ["doc", "rtf", "ocr"] {
+            if let Err(e) = check(source) {
+                assert!(!e.to_string().contains("CHECK"), "{source}: {e}");
+            }
+        }
+    }
 }
