@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use regintake::extract::{self, body, docx, pdf};
+use regintake::extract::{self, body, doc, docx, pdf, rtf, tnef};
 use regintake::limits::Limits;
 use regintake::{form, mime, validate};
 
@@ -24,11 +24,14 @@ pub fn limits() -> Limits {
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target by its directory name under `fuzz/corpus/` and `fuzz/artifacts/`.
-pub const TARGETS: [Target; 4] = [
+pub const TARGETS: [Target; 7] = [
     ("mime_parse", mime_parse),
     ("docx_read", docx_read),
     ("pdf_read", pdf_read),
     ("form_validate", form_validate),
+    ("doc_read", doc_read),
+    ("rtf_read", rtf_read),
+    ("tnef_read", tnef_read),
 ];
 
 pub fn mime_parse(data: &[u8]) {
@@ -53,6 +56,29 @@ pub fn docx_read(data: &[u8]) {
 pub fn pdf_read(data: &[u8]) {
     if let Ok(doc) = pdf::read(data, &limits()) {
         read_and_validate(&doc);
+    }
+}
+
+/// A Word 97–2003 compound file → document → answers.
+pub fn doc_read(data: &[u8]) {
+    if let Ok(doc) = doc::read(data, &limits()) {
+        read_and_validate(&doc);
+    }
+}
+
+/// RTF → document → answers.
+pub fn rtf_read(data: &[u8]) {
+    if let Ok(doc) = rtf::read(data, &limits()) {
+        read_and_validate(&doc);
+    }
+}
+
+/// A winmail.dat → the files inside, each typed by its bytes.
+pub fn tnef_read(data: &[u8]) {
+    if let Ok(files) = tnef::unpack(data, &limits()) {
+        for f in &files {
+            let _ = mime::sniff(&f.bytes, &f.mime_tag, &f.filename);
+        }
     }
 }
 

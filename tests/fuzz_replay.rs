@@ -76,3 +76,18 @@ fn form_validate_corpus_replays() {
         "no seed corpus for form_validate"
     );
 }
+
+#[test]
+fn doc_read_corpus_replays() {
+    assert!(replay("doc_read") > 0, "no seed corpus for doc_read");
+}
+
+#[test]
+fn rtf_read_corpus_replays() {
+    assert!(replay("rtf_read") > 0, "no seed corpus for rtf_read");
+}
+
+#[test]
+fn tnef_read_corpus_replays() {
+    assert!(replay("tnef_read") > 0, "no seed corpus for tnef_read");
+}

@@ -126,7 +126,7 @@ fn worker_gives_the_same_document_as_reading_in_process() {
     let via_worker = worker::read_attachment(&att, setup.opts());
     assert_eq!(via_worker, in_process);
     // Kinds that hold no form are answered without a worker, the same way.
-    let png = attachment("x.png", FileKind::Image, b"\x89PNG\r\n\x1a\n");
+    let png = attachment("x.png", FileKind::InlineImage, b"\x89PNG\r\n\x1a\n");
     assert_eq!(worker::read_attachment(&png, setup.opts()), Ok(None));
 }
 
@@ -556,4 +556,67 @@ fn cli_ingest_survives_worker_crashes() {
         .find(|r| r[mid] == "<fault-none@regintake.test>")
         .expect("row for the good form");
     assert_eq!(good[source], "docx", "{good:?}");
+}
+
+/// The hostile .doc, RTF and winmail.dat inputs (`scripts/make_formats_hostile.py`: FAT chains
+/// that loop or all point at one sector, a looping DIFAT, a 4 GB stream, a lying FIB, RTF
+/// nested 100,000 deep, a 4 GB `\\bin`, a TNEF length of 4 GB, four billion MAPI properties,
+/// 20,000 attributes, winmail.dat nested ten deep) read through real worker processes: each
+/// is answered (a document, or unreadable with a reason that is not a crash, a timeout or
+/// running out of memory), and the damaged compound files are refused.
+#[test]
+fn hostile_doc_rtf_and_winmail_dat_are_answered_not_crashed_on() {
+    let setup = workers(bin(), 20_000);
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut seen = 0;
+    for (dir, kind) in [
+        ("doc_read", FileKind::Doc),
+        ("rtf_read", FileKind::Rtf),
+        ("tnef_read", FileKind::Tnef),
+    ] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join(dir))
+            .expect("corpus folder")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("hostile-"))
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let bytes = std::fs::read(&file).expect("read");
+            let name = file
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let att = attachment(&name, kind, &bytes);
+            let answer = worker::read_attachment(&att, setup.opts());
+            if let Err(why) = &answer {
+                assert!(
+                    !matches!(
+                        why,
+                        Unreadable::ReaderCrashed { .. }
+                            | Unreadable::TimedOut { .. }
+                            | Unreadable::OutOfMemory { .. }
+                            | Unreadable::NoAnswer
+                    ),
+                    "{name}: {why}"
+                );
+            }
+            let damaged_compound_file = kind == FileKind::Doc
+                && ["fat-", "difat", "dir-4gb", "truncated", "header-only"]
+                    .iter()
+                    .any(|k| name.contains(k));
+            if damaged_compound_file {
+                assert!(
+                    matches!(answer, Err(Unreadable::Malformed { .. })),
+                    "{name}: {answer:?}"
+                );
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 15, "only {seen} hostile inputs found");
 }
