@@ -344,10 +344,14 @@ fn records_for(
         }
     }
     if records.is_empty() && !message.body_text.trim().is_empty() {
-        let doc = extract::body::read(&message.body_text);
-        if let Some(record) = record_for_document(&doc, "", ctx, due_by) {
-            records.push(record);
-        }
+        // A reply or forward: the new part above the quoted mail is read first, and the
+        // quoted mail only when the new part holds no form (a covering note on a forward).
+        let body = &message.body_text;
+        let new_part = extract::body::quote_start(body).map(|at| &body[..at]);
+        let record = new_part
+            .and_then(|text| record_for_document(&extract::body::read(text), "", ctx, due_by))
+            .or_else(|| record_for_document(&extract::body::read(body), "", ctx, due_by));
+        records.extend(record);
     }
     if records.is_empty() {
         records = unread_images;

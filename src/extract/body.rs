@@ -19,6 +19,59 @@ pub fn read(text: &str) -> Document {
     doc
 }
 
+/// Where quoted earlier mail begins in a reply or forward: the byte offset of the first line
+/// of `>` quoting, of an "On … wrote:" line, of an "-----Original Message-----" or forwarded-
+/// message separator, or of an Outlook `From:` / `Sent:` / `Subject:` header block — when
+/// something was written before it. `None` when the body quotes nothing.
+pub fn quote_start(text: &str) -> Option<usize> {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0usize, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line.trim()))
+        })
+        .collect();
+    let mut written_before = false;
+    for (i, &(start, line)) in lines.iter().enumerate() {
+        let lower = line.to_lowercase();
+        let separator = line.starts_with('>')
+            || (lower.starts_with("-----") && lower.contains("original message"))
+            || (lower.starts_with("-----") && lower.contains("forwarded message"))
+            || lower.starts_with("begin forwarded message")
+            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
+            || (lower.ends_with("wrote:")
+                && i > 0
+                && lines[i - 1].1.to_lowercase().starts_with("on "));
+        let header_block = lower.starts_with("from:")
+            && lines.iter().skip(i + 1).take(6).any(|(_, l)| {
+                let l = l.to_lowercase();
+                l.starts_with("sent:") || l.starts_with("date:")
+            })
+            && lines
+                .iter()
+                .skip(i + 1)
+                .take(8)
+                .any(|(_, l)| l.to_lowercase().starts_with("subject:"));
+        if separator || header_block {
+            if !written_before {
+                return None;
+            }
+            // "On Tue, … Jane <j@x>" may sit on the line above its "wrote:".
+            let start = if lower.ends_with("wrote:") && !lower.starts_with("on ") && i > 0 {
+                lines[i - 1].0
+            } else {
+                start
+            };
+            return Some(start);
+        }
+        if !line.is_empty() {
+            written_before = true;
+        }
+    }
+    None
+}
+
 /// Splits a line at tabs and at runs of three or more spaces.
 pub fn split_columns(line: &str) -> Vec<String> {
     // Cells are slices of the line; only the kept ones are copied.
@@ -129,6 +182,22 @@ mod tests {
                 "{line:?}"
             );
         }
+    }
+
+    #[test]
+    fn quoted_mail_starts_at_its_header() {
+        let reply = "New form\nFull name: A\n\nOn Tue, 3 Mar 2026 at 10:12, Jane <j@x.au>\nwrote:\n> Full name: B\n";
+        assert_eq!(quote_start(reply), reply.find("On Tue"));
+        let outlook = "Updated:\nName: A\n________________\nFrom: Jane\nSent: Monday\nTo: ABS\nSubject: form\nName: B";
+        assert_eq!(quote_start(outlook), outlook.find("From:"));
+        let plain = "Hi\n> quoted\n";
+        assert_eq!(quote_start(plain), plain.find('>'));
+        // A forward with nothing written above it quotes nothing to skip.
+        assert_eq!(
+            quote_start("---------- Forwarded message ---------\nName: A"),
+            None
+        );
+        assert_eq!(quote_start("Just a form\nName: A"), None);
     }
 
     #[test]
