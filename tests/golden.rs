@@ -139,6 +139,15 @@ fn formats_fixtures_match_expected() {
     check_set("fixtures/formats");
 }
 
+/// More shapes of the same formats by other routes (`scripts/make_formats_extra.py`): a .doc
+/// with Wingdings symbol characters, a .doc with nested tick tables and empty cells, Word-style
+/// RTF fields and SYMBOL ticks, a reply whose quoted old form must not fill a gap, a
+/// winmail.dat with an 8-bit long name, a range written "A to B" in a sentence.
+#[test]
+fn formats_extra_fixtures_match_expected() {
+    check_set("fixtures/formats-extra");
+}
+
 /// A fourth independent set (`scripts/make_holdout3.py`), made without reading the reader:
 /// annotated and scanned PDFs, .doc, RTF, winmail.dat, Outlook HTML, replies, forwards.
 #[test]
