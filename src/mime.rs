@@ -929,7 +929,12 @@ pub fn sniff(bytes: &[u8], content_type: &str, filename: &str) -> FileKind {
         || (bytes.starts_with(b"BM") && bytes.len() >= 26)
         || bytes.starts_with(b"II*\0")
         || bytes.starts_with(b"MM\0*")
-        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"));
+        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+        // HEIC / HEIF (iPhone photos): an ISO box `ftyp` with a HEIF brand.
+        || (bytes.get(4..8) == Some(b"ftyp")
+            && bytes
+                .get(8..12)
+                .is_some_and(|b| matches!(b, b"heic" | b"heix" | b"heim" | b"heis" | b"mif1" | b"msf1")));
     if is_image {
         return FileKind::Image;
     }
@@ -1674,6 +1679,60 @@ mod tests {
             None
         );
         assert_eq!(percent_decode("%zz%4"), b"%zz%4".to_vec());
+    }
+
+    #[test]
+    fn images_shown_in_the_body_or_tiny_are_not_candidate_forms() {
+        fn base64(bytes: &[u8]) -> String {
+            const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for (i, chunk) in bytes.chunks(3).enumerate() {
+                let n = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |n, (k, &b)| n | (u32::from(b) << (16 - 8 * k)));
+                for k in 0..4 {
+                    out.push(if k <= chunk.len() {
+                        A[(n >> (18 - 6 * k)) as usize & 63] as char
+                    } else {
+                        '='
+                    });
+                }
+                if i % 19 == 18 {
+                    out.push_str("\r\n");
+                }
+            }
+            out
+        }
+        let png = |w: u32, h: u32, len: usize| {
+            let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+            b.extend_from_slice(&w.to_be_bytes());
+            b.extend_from_slice(&h.to_be_bytes());
+            b.resize(len, 7);
+            base64(&b)
+        };
+        let raw = format!(
+            "From: a@b.au\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=B\r\n\r\n\
+             --B\r\nContent-Type: text/html\r\n\r\n<p>hi <img src=\"cid:logo@x\"></p>\r\n\
+             --B\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+             --B\r\nContent-Type: image/png; name=scan.png\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+             --B\r\nContent-Type: image/png; name=icon.png\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--B--\r\n",
+            png(1700, 2200, 40_000),
+            png(1700, 2200, 40_000),
+            png(64, 64, 30_000)
+        );
+        let m = parse(raw.as_bytes(), &Limits::default());
+        let kinds: Vec<FileKind> = m.attachments.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                FileKind::InlineImage,
+                FileKind::Image,
+                FileKind::InlineImage
+            ]
+        );
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        assert_eq!(sniff(heic, "", ""), FileKind::Image);
     }
 
     #[test]
