@@ -6,20 +6,18 @@
 //!
 //! Our own tokenizer, because the RTF crates found read neither tables nor form fields and
 //! unwrap on bad `\u` surrogates. It is one loop over the bytes with an explicit group stack:
-//! no recursion, groups nested deeper than `MAX_GROUP_DEPTH` are counted and their content
-//! dropped, control words and numbers are length-capped, `\bin` skips at most the bytes left,
+//! no recursion, a group nested deeper than `max_nesting` (as for XML) refuses the file at
+//! once, control words and numbers are length-capped, `\bin` skips at most the bytes left,
 //! and the text it builds is bounded by the zip-total limit (as DOCX text is). Text is decoded
 //! in the document's code page (`\ansicpg`) or the font's (`\fcharset`, `\cpg`).
 
 use super::docx::build::{self, Builder, ContainerKind, add_field};
 use super::docx::symbols::{self, SymbolFont, map_run_text};
-use super::{Document, Field, FieldValue, Source, TICKED, UNTICKED, Unreadable};
+use super::{Document, Field, FieldValue, Limit, Source, TICKED, UNTICKED, Unreadable};
 use crate::limits::Limits;
 use encoding_rs::Encoding;
 use std::collections::HashMap;
 
-/// Deepest group nesting tracked; deeper groups are skipped whole.
-const MAX_GROUP_DEPTH: usize = 512;
 /// Most fields open inside one another.
 const MAX_OPEN_FIELDS: usize = 32;
 /// Most fonts in the font table.
@@ -113,11 +111,13 @@ struct TableLevel {
 }
 
 struct Reader {
+    /// Deepest group nesting accepted (`max_nesting`).
+    max_depth: usize,
+    /// A group went deeper than `max_depth`: the file is refused.
+    too_deep_hit: bool,
     builder: Builder,
     fields: Vec<Field>,
     groups: Vec<GroupState>,
-    /// Groups opened past `MAX_GROUP_DEPTH`, skipped.
-    too_deep: usize,
     fonts: HashMap<i32, Font>,
     /// The font-table entry being read.
     font_def: Option<i32>,
@@ -141,10 +141,11 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     }
     let budget = usize::try_from(limits.max_zip_total_bytes).unwrap_or(usize::MAX);
     let mut r = Reader {
+        max_depth: limits.max_nesting.max(1),
+        too_deep_hit: false,
         builder: Builder::new(budget),
         fields: Vec::new(),
         groups: vec![GroupState::default()],
-        too_deep: 0,
         fonts: HashMap::new(),
         font_def: None,
         font_name: Vec::new(),
@@ -158,6 +159,12 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
         tables: Vec::new(),
     };
     r.run(bytes);
+    if r.too_deep_hit {
+        return Err(Unreadable::over(
+            Limit::Nesting,
+            format!("RTF groups nested deeper than {} levels", r.max_depth),
+        ));
+    }
     r.flush();
     while r.open_fields.pop().is_some() {}
     r.close_tables(0);
@@ -239,23 +246,19 @@ impl Reader {
                 b'{' => {
                     self.flush();
                     self.skip_units = 0;
-                    if self.too_deep > 0 || self.groups.len() >= MAX_GROUP_DEPTH {
-                        self.too_deep += 1;
-                    } else {
-                        let mut s = self.state();
-                        s.star = false;
-                        self.groups.push(s);
+                    if self.groups.len() > self.max_depth {
+                        self.too_deep_hit = true;
+                        return;
                     }
+                    let mut s = self.state();
+                    s.star = false;
+                    self.groups.push(s);
                     i += 1;
                 }
                 b'}' => {
                     self.flush();
                     self.skip_units = 0;
-                    if self.too_deep > 0 {
-                        self.too_deep -= 1;
-                    } else {
-                        self.close_group();
-                    }
+                    self.close_group();
                     i += 1;
                 }
                 b'\\' => {
@@ -263,12 +266,10 @@ impl Reader {
                 }
                 b'\r' | b'\n' | 0 => i += 1,
                 _ => {
-                    if self.too_deep == 0 {
-                        if self.skip_units > 0 {
-                            self.skip_units -= 1;
-                        } else {
-                            self.text_byte(b);
-                        }
+                    if self.skip_units > 0 {
+                        self.skip_units -= 1;
+                    } else {
+                        self.text_byte(b);
                     }
                     i += 1;
                 }
@@ -284,9 +285,6 @@ impl Reader {
         if !first.is_ascii_alphabetic() {
             // A control symbol.
             let next = i + 1;
-            if self.too_deep > 0 {
-                return if first == b'\'' { next + 2 } else { next };
-            }
             match first {
                 b'\'' => {
                     let byte = match (
@@ -357,12 +355,10 @@ impl Reader {
             let n = param.unwrap_or(0).max(0) as usize;
             return at.saturating_add(n).min(bytes.len());
         }
-        if self.too_deep == 0 {
-            if self.skip_units > 0 && name != "par" {
-                self.skip_units -= 1;
-            } else {
-                self.word(name, param);
-            }
+        if self.skip_units > 0 && name != "par" {
+            self.skip_units -= 1;
+        } else {
+            self.word(name, param);
         }
         at
     }
@@ -990,7 +986,19 @@ Name: {\field{\*\fldinst FORMTEXT }{\fldrslt Jane}}\par}"#;
             "{".repeat(100_000),
             "}".repeat(100_000)
         );
-        let doc = read(deep.as_bytes(), &Limits::default()).expect("read");
+        assert!(matches!(
+            read(deep.as_bytes(), &Limits::default()),
+            Err(Unreadable::OverLimit {
+                limit: Limit::Nesting,
+                ..
+            })
+        ));
+        let fine = format!(
+            "{{\\rtf1 {}x{} after\\par}}",
+            "{".repeat(30),
+            "}".repeat(30)
+        );
+        let doc = read(fine.as_bytes(), &Limits::default()).expect("read");
         assert_eq!(doc.lines.len(), 1);
         for bad in [
             r"{\rtf1 \u-10000? \u55357\u56832 \'zz \bin99999999 x",
