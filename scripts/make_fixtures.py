@@ -235,10 +235,11 @@ def truth_fields(a: App) -> dict:
     }
 
 
+# SPEC v2: a record whose form could not be read has empty yes/no fields too.
 EMPTY_FIELDS = {
-    "full_name": "", "organisation": "", "contact_email": "", "terms_accepted": "no",
+    "full_name": "", "organisation": "", "contact_email": "", "terms_accepted": "",
     "service": "", "ip_allowlist": "", "expected_records_per_day": "",
-    "expected_api_calls_per_day": "", "user_guide_agreed": "no",
+    "expected_api_calls_per_day": "", "user_guide_agreed": "",
 }
 
 

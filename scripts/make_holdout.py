@@ -70,7 +70,7 @@ def E(name, org, email, terms, service, ip, rec, calls, guide, flags):
     }
 
 
-NO_FORM = E("", "", "", "no", "", "", "", "", "no", ["no_form_found"])
+NO_FORM = E("", "", "", "", "", "", "", "", "", ["no_form_found"])  # SPEC v2: empty yes/no
 
 # ---------------------------------------------------------------------------------------------
 # DOCX building blocks (python-docx)

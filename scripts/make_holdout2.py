@@ -927,7 +927,9 @@ def make_lo_fillable(c, tmp, office):
 # Expected records and README
 # --------------------------------------------------------------------------------------------
 
-EMPTY_FIELDS = truth("", "", "", False, "", "", "", "", False)
+# SPEC v2: a record whose form could not be read has empty yes/no fields too.
+EMPTY_FIELDS = dict(truth("", "", "", False, "", "", "", "", False), terms_accepted="",
+                    user_guide_agreed="")
 
 
 record = fx.record

@@ -52,9 +52,8 @@ fn projection(report: &pipeline::CheckReport) -> Value {
             flags.sort();
             let mut fields = serde_json::Map::new();
             for f in FIELDS {
-                let v = r["fields"][f]["value"].as_str().map(String::from).unwrap_or_else(|| {
-                    if f == "terms_accepted" || f == "user_guide_agreed" { "no".into() } else { String::new() }
-                });
+                // A record whose form was not read has no value: empty, yes/no included (SPEC v2).
+                let v = r["fields"][f]["value"].as_str().map(String::from).unwrap_or_default();
                 fields.insert(f.to_string(), json!(v));
             }
             json!({"attachment": r["attachment"], "source": r["source"], "flags": flags, "fields": fields})
