@@ -147,7 +147,10 @@ impl Collected {
             Question::Terms => Some(Statement::Terms),
             Question::UserGuide => Some(Statement::UserGuide),
             Question::Contact => {
-                let q = if answer.text.contains('@') {
+                let lower = answer.text.to_lowercase();
+                let address_like = answer.text.contains('@')
+                    || ["(at)", "[at]", "{at}"].iter().any(|at| lower.contains(at));
+                let q = if address_like {
                     Question::Email
                 } else {
                     Question::FullName

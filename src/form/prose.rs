@@ -120,6 +120,9 @@ fn capitalised_run(sentence: &str, allow_joiners: bool) -> Option<String> {
     let lower = format!(" {} ", rest.to_lowercase());
     let mut cut = rest.len();
     for stop in PROSE_STOPS {
+        if allow_joiners && PROSE_NAME_JOINERS.contains(&stop.trim()) {
+            continue;
+        }
         if let Some(i) = lower.find(stop) {
             // `lower` has one extra leading space.
             cut = cut.min(i.saturating_sub(1).min(rest.len()));
@@ -130,6 +133,11 @@ fn capitalised_run(sentence: &str, allow_joiners: bool) -> Option<String> {
     for (k, word) in rest.split_whitespace().enumerate() {
         let first = word.chars().next()?;
         let joiner = PROSE_NAME_JOINERS.contains(&word.to_lowercase().as_str());
+        // "I" and "I'm" start the writer's next clause, not a name.
+        let pronoun = word == "I" || word.starts_with("I'") || word.starts_with("I’");
+        if pronoun {
+            break;
+        }
         if first.is_uppercase() || first.is_ascii_digit() && k > 0 {
             words.push(word);
         } else if allow_joiners && joiner && k > 0 {

@@ -66,11 +66,11 @@ pub(crate) const LABELS: &[(Question, &str)] = &[
     (Question::Contact, r"contact|contact details"),
     (
         Question::Terms,
-        r"terms(?: of use)?(?: accepted| agreed| agreement| acceptance)?|(?:i )?(?:accept|agree to)(?: the)? terms(?: of use)?|terms and conditions",
+        r"terms(?: of use)?(?: accepted| agreed| agreement| acceptance)?|(?:i |do you |you )?(?:accept|agree to)(?: the)? terms(?: of use)?(?: of (?:the )?[a-z ]{0,60})?\??|terms and conditions",
     ),
     (
         Question::UserGuide,
-        r"(?:the )?user guide(?: agreement| agreed| accepted)?|(?:i )?agree to (?:read and follow )?(?:the )?user guide",
+        r"(?:the )?user guide(?: agreement| agreed| accepted)?|(?:i |do you |you )?agree to (?:read and follow )?(?:the )?(?:[a-z ]{0,60} )?user guide\??",
     ),
     (
         Question::Service,
@@ -394,7 +394,8 @@ pub(crate) const PROSE_ORG_INTROS: &[&str] = &[
     " at ",
 ];
 
-/// Words that end a name or an organisation written in a sentence.
+/// Words that end a name or an organisation written in a sentence (an organisation's run
+/// keeps the joiners below, "Institute for Skills", and ends at the next word in lower case).
 pub(crate) const PROSE_STOPS: &[&str] = &[
     " and ", " from ", " at ", " with ", " who ", " where ", " we ", " i ", " to ", " for ",
     " in ", " on ", " - ", " – ",
