@@ -202,7 +202,8 @@ Content-Transfer-Encoding: base64\r\n\r\n\
     assert_eq!(
         got,
         [
-            ("logo.png", FileKind::Image, "image/png"),
+            // A few bytes: a logo, not a photo of the form.
+            ("logo.png", FileKind::InlineImage, "image/png"),
             ("form.pdf", FileKind::Pdf, "application/pdf"),
             (
                 "form.docx",
