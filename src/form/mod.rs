@@ -90,7 +90,8 @@ fn read_uncached(doc: &Document) -> Option<Answers> {
     // A mail whose answers are written as sentences rather than the form's layout: read as
     // sentences when the layout reading found no form, or fewer answers than the sentences
     // give (a sentence such as "I accept the terms of use" looks like a bit of the form).
-    if doc.source == crate::extract::Source::Body && prose::may_be_prose(&rows) {
+    let few_answers = !is_form || found.answered() < prose::FEW_ANSWERS;
+    if doc.source == crate::extract::Source::Body && few_answers && prose::may_be_prose(&rows) {
         let mut in_words = collect::Collected::default();
         if prose::read_prose(&rows, &mut in_words)
             && (!is_form || in_words.answered() > found.answered())

@@ -11,7 +11,6 @@
 use super::Tick;
 use super::collect::Collected;
 use super::rows::Row;
-use super::text::normalise;
 use super::vocabulary::{
     PARTNER, PROSE_AGREE, PROSE_CALLS, PROSE_GUIDE, PROSE_NAME_INTROS, PROSE_NAME_JOINERS,
     PROSE_NEGATIONS, PROSE_ORG_INTROS, PROSE_RECORDS, PROSE_STOPS, PROSE_TERMS, PUBLIC, Question,
@@ -19,6 +18,10 @@ use super::vocabulary::{
 };
 use regex::Regex;
 use std::sync::LazyLock;
+
+/// A layout reading with fewer answers than this (of 13 questions and statements) is compared
+/// with a reading of the sentences; one with more is the form as laid out.
+pub(crate) const FEW_ANSWERS: usize = 7;
 
 /// Longest body read as sentences (a registration in words is a short mail).
 const MAX_PROSE_CHARS: usize = 20_000;
@@ -354,14 +357,17 @@ pub(crate) fn may_be_prose(rows: &[Row]) -> bool {
     let mut service = false;
     for row in rows.iter().take(2_000) {
         for cell in &row.cells {
-            at |= cell.contains('@');
+            at |= cell.contains('@') || cell.contains("(at)");
             if !service {
-                let n = normalise(cell);
-                service = n.contains(PUBLIC) || n.contains(PARTNER);
+                let lower = cell.to_ascii_lowercase();
+                service = lower.contains(PUBLIC) || lower.contains(PARTNER);
             }
         }
+        if at && service {
+            return true;
+        }
     }
-    at && service
+    false
 }
 
 #[cfg(test)]
