@@ -501,7 +501,8 @@ fn operation_budget_ends_exponential_form_xobjects() {
         );
     }
     let started = std::time::Instant::now();
-    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    let doc = read(&write_pdf(&objects), &Limits::default())
+        .unwrap_or_else(|e| panic!("{e} after {:?}", started.elapsed()));
     assert!(started.elapsed().as_secs() < 30);
     assert!(has_line(&doc, &["Kept"]));
     assert!(has_line(&doc, &["Leaf"]), "{:#?}", cells(&doc));

@@ -88,9 +88,7 @@ mod tests {
         let mut d = Document::new(Source::Docx);
         d.lines = lines
             .iter()
-            .map(|l| Line {
-                cells: l.iter().map(|c| c.to_string()).collect(),
-            })
+            .map(|l| Line::of_cells(l.iter().map(|c| c.to_string()).collect()))
             .collect();
         d
     }

@@ -7,9 +7,8 @@ use crate::extract::{Field, FieldValue, Line, Source};
 fn doc(lines: &[&[&str]]) -> Document {
     let mut d = Document::new(Source::Body);
     for l in lines {
-        d.lines.push(Line {
-            cells: l.iter().map(|c| c.to_string()).collect(),
-        });
+        d.lines
+            .push(Line::of_cells(l.iter().map(|c| c.to_string()).collect()));
     }
     d
 }
@@ -183,6 +182,7 @@ fn named_fields_fill_gaps() {
         tooltip: tip.into(),
         nearby_text: String::new(),
         value: v,
+        place: None,
     };
     d.fields = vec![
         f("Text1", "Full name", FieldValue::Text("Kim Nguyen".into())),

@@ -7,80 +7,8 @@ use lopdf::{Dictionary, Document, Object};
 /// The per-glyph lookups (ToUnicode, widths) hash small integers: foldhash, not SipHash, which
 /// cost as much as the rest of decoding a glyph. Seeded per process; the tables are bounded.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub use crate::extract::layout::RunText as GlyphText;
 use std::sync::OnceLock;
-
-/// The text of one glyph: nearly always one character (a ligature or a CMap entry may hold a
-/// few), so it is kept inline; a page has thousands of glyphs and a `String` each was most of
-/// the allocation in reading a PDF.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct GlyphText(GlyphRepr);
-
-#[derive(Clone, PartialEq, Eq)]
-enum GlyphRepr {
-    Inline {
-        len: u8,
-        bytes: [u8; GlyphText::INLINE],
-    },
-    Heap(Box<str>),
-}
-
-impl Default for GlyphRepr {
-    fn default() -> Self {
-        GlyphRepr::Inline {
-            len: 0,
-            bytes: [0; GlyphText::INLINE],
-        }
-    }
-}
-
-impl GlyphText {
-    const INLINE: usize = 22;
-
-    pub fn new(text: &str) -> GlyphText {
-        if text.len() <= Self::INLINE {
-            let mut bytes = [0; Self::INLINE];
-            bytes[..text.len()].copy_from_slice(text.as_bytes());
-            GlyphText(GlyphRepr::Inline {
-                len: text.len() as u8,
-                bytes,
-            })
-        } else {
-            GlyphText(GlyphRepr::Heap(text.into()))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            GlyphRepr::Inline { len, bytes } => {
-                let bytes = &bytes[..usize::from(*len)];
-                // SAFETY: `new` is the only writer of `Inline`, and it copies a whole `&str`
-                // (all of its bytes, `len` of them), so they are valid UTF-8. Checking again on
-                // every look was 3% of reading a PDF.
-                unsafe { std::str::from_utf8_unchecked(bytes) }
-            }
-            GlyphRepr::Heap(text) => text,
-        }
-    }
-}
-
-impl std::ops::Deref for GlyphText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<char> for GlyphText {
-    fn from(c: char) -> GlyphText {
-        GlyphText::new(c.encode_utf8(&mut [0; 4]))
-    }
-}
-
-impl std::fmt::Debug for GlyphText {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.as_str().fmt(f)
-    }
-}
 
 /// One decoded glyph of a shown string.
 #[derive(Debug, Clone)]
