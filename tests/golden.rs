@@ -291,3 +291,11 @@ fn check_set(set: &str) {
         failures.join("\n")
     );
 }
+
+/// More PDFs in the applicant shapes (`scripts/make_pdf_variants.py`): other applicants, marks,
+/// viewers and fonts, e-mails wrapped at other places, a browser's print of an HTML form and
+/// Word's "Save as PDF" of a table form.
+#[test]
+fn pdf_variants_fixtures_match_expected() {
+    check_set("fixtures/pdf-variants");
+}

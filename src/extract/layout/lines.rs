@@ -198,7 +198,10 @@ fn split_line(
                 && out
                     .last()
                     .is_some_and(|c: &Piece| is_box_mark(c.text.trim()));
+            // A border between two cells leaves a gap (the cells' padding) on both sides;
+            // text that runs on over a border (typed past its cell) touches across it.
             let ruled = !lone_mark
+                && gap > 0.08 * em
                 && rules
                     .iter()
                     .any(|x| *x >= p.bbox.x1 - 0.5 && *x <= run.bbox.x0 + 0.5);

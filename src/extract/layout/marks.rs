@@ -202,6 +202,12 @@ fn covers(mark: &Rect, kind: Option<InkKind>, b: &Rect) -> Option<f32> {
     enough.then_some(overlap)
 }
 
+/// A filled shape the size of a tick box (bullets and dots are smaller).
+fn filled_box_sized(r: &Rect) -> bool {
+    let (w, h) = (r.width(), r.height());
+    (6.0..=20.0).contains(&w) && (6.0..=20.0).contains(&h) && w / h > 0.75 && w / h < 1.33
+}
+
 /// The line a drawn box sits in: one whose text's height covers the box's middle.
 fn line_of(lines: &[LineGroup], rect: &Rect) -> Option<usize> {
     let (_, cy) = rect.center();
@@ -233,7 +239,7 @@ pub(super) fn resolve(page: &Page, runs: &mut Vec<TextRun>, lines: &mut Vec<Line
             runs: Vec::new(),
         });
     }
-    if candidates.is_empty() {
+    if candidates.is_empty() && page.ink.is_empty() {
         return;
     }
     let mut boxes = merge_overlapping(candidates);
@@ -256,10 +262,26 @@ pub(super) fn resolve(page: &Page, runs: &mut Vec<TextRun>, lines: &mut Vec<Line
             }
         }
     }
-    for Ink { bbox, kind } in &page.ink {
+    let mut filled_boxes = Vec::new();
+    for ink @ Ink { bbox, kind } in &page.ink {
         if let Some(k) = index.best(&boxes, bbox, Some(*kind)) {
             boxes[k].ticked = true;
+        } else if *kind == InkKind::Fill && filled_box_sized(bbox) {
+            // A box filled in with nothing printed under it (a browser's ticked check box,
+            // a chosen option button): a ticked box of its own.
+            filled_boxes.push(*ink);
         }
+    }
+    for ink in filled_boxes
+        .into_iter()
+        .take(MAX_BOXES.saturating_sub(boxes.len()))
+    {
+        boxes.push(Candidate {
+            rect: ink.bbox,
+            ticked: true,
+            line: line_of(lines, &ink.bbox),
+            runs: Vec::new(),
+        });
     }
 
     // Each box becomes one ☒ / ☐ run in its line; its own runs and its marks leave.

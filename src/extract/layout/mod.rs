@@ -410,7 +410,12 @@ impl Page {
                 }
                 continue;
             }
-            if sub.curved && sub.closed && box_sized(&bbox) {
+            // A circle or rounded square drawn with curves, closed or back at its start.
+            let back_at_start = points.len() > 2 && {
+                let (a, b) = (points[0], points[points.len() - 1]);
+                (a.0 - b.0).abs() < 0.5 && (a.1 - b.1).abs() < 0.5
+            };
+            if sub.curved && (sub.closed || back_at_start) && box_sized(&bbox) {
                 if path.filled {
                     self.push_ink(Ink {
                         bbox,

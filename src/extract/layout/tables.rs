@@ -132,7 +132,9 @@ impl Rules {
         if !self.spend(8 * (self.h.len() + self.v.len())) {
             return None;
         }
-        let (cx, _) = piece.bbox.center();
+        // Where the text starts: text typed past its cell's border still belongs to the
+        // cell it starts in.
+        let cx = piece.bbox.x0 + (0.5 * piece.size).min(piece.bbox.width() / 2.0);
         // The middle of the text's x-height: what is above it is above the text.
         let cy = piece.baseline - 0.3 * piece.size;
         let covers_x = |r: &HRule| r.x0 - 1.0 <= cx && cx <= r.x1 + 1.0;
@@ -146,7 +148,7 @@ impl Rules {
         let right = self
             .v
             .iter()
-            .filter(|r| r.x >= piece.bbox.x1 - 0.5 && covers_y(r))
+            .filter(|r| r.x > cx && covers_y(r))
             .map(|r| r.x)
             .fold(f32::INFINITY, f32::min);
         if !left.is_finite() || !right.is_finite() {
@@ -246,7 +248,16 @@ fn cell_text(pieces: &[Piece], members: &[usize], left: f32, right: f32) -> (Str
         let first_word = next.2 - next.1.x0;
         let forced = prev.1.x1 + 0.25 * next.3 + first_word > inner_right + 0.5;
         // The text so far, not only this line: an address may run over several lines.
-        let separator = wrap_separator(&text, &next.0, forced);
+        let mut separator = wrap_separator(&text, &next.0, forced);
+        // A word wider than the cell is broken at its edge: a line of one word that reaches
+        // the edge, carried on in lower case on the next.
+        let one_word = !prev.0.contains(' ');
+        let at_edge = prev.1.x1 >= inner_right - 0.35 * prev.3;
+        let carries_on = next.0.starts_with(|c: char| c.is_lowercase());
+        let ends_in_letter = prev.0.ends_with(|c: char| c.is_alphabetic());
+        if separator == " " && one_word && at_edge && carries_on && ends_in_letter {
+            separator = "";
+        }
         text.push_str(separator);
         text.push_str(&next.0);
         bbox = bbox.union(&next.1);
@@ -308,7 +319,7 @@ pub(super) fn arrange(
             let Some(band) = rules.band_of(piece) else {
                 continue;
             };
-            let cx = piece.bbox.center().0;
+            let cx = piece.bbox.x0 + (0.5 * piece.size).min(piece.bbox.width() / 2.0);
             let Some(col) = band
                 .columns
                 .windows(2)

@@ -239,3 +239,78 @@ fn hostile_pages_are_bounded() {
     let lines = lay_out(&page);
     assert!(!lines.is_empty());
 }
+
+#[test]
+fn text_typed_past_a_cell_border_stays_in_its_cell() {
+    let mut page = Page::new(1, 595.0, 842.0);
+    table(&mut page, 50.0, 200.0, 300.0, &[90.0, 120.0]);
+    glyphs(&mut page, "Organisation", 55.0, 110.0, 10.0, 0);
+    // 24 letters of 5 points from x=205: over the table's right border at 300.
+    glyphs(&mut page, "Department of Examples X", 205.0, 110.0, 10.0, 4);
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [vec!["Organisation", "Department of Examples X"]]
+    );
+}
+
+#[test]
+fn a_word_wider_than_its_cell_rejoins() {
+    let mut page = Page::new(1, 595.0, 842.0);
+    table(&mut page, 50.0, 200.0, 240.0, &[90.0, 150.0]);
+    glyphs(&mut page, "Organisation", 55.0, 110.0, 10.0, 0);
+    // "Directorate" broken at the cell's edge; "Cyber" a new word on its own line.
+    glyphs(&mut page, "Directo", 205.0, 102.0, 10.0, 0);
+    glyphs(&mut page, "rate", 205.0, 114.0, 10.0, 0);
+    glyphs(&mut page, "Cyber", 205.0, 126.0, 10.0, 0);
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [vec!["Organisation", "Directorate Cyber"]]
+    );
+}
+
+#[test]
+fn a_filled_rounded_square_is_a_ticked_box_and_an_outline_an_empty_one() {
+    // A rounded square drawn with curves, back at its start but not closed with `h`.
+    let rounded = |x: f32, y: f32| Subpath {
+        points: vec![
+            (x + 2.0, y),
+            (x + 9.0, y),
+            (x + 11.0, y + 2.0),
+            (x + 11.0, y + 9.0),
+            (x + 9.0, y + 11.0),
+            (x + 2.0, y + 11.0),
+            (x, y + 9.0),
+            (x, y + 2.0),
+            (x + 2.0, y),
+        ],
+        curved: true,
+        ..Default::default()
+    };
+    let mut page = Page::new(1, 595.0, 842.0);
+    page.push_path(&Path {
+        subpaths: vec![rounded(40.0, 92.0)],
+        stroked: false,
+        filled: true,
+    });
+    glyphs(
+        &mut page,
+        "I agree to read and follow",
+        58.0,
+        101.0,
+        10.0,
+        0,
+    );
+    page.push_path(&Path {
+        subpaths: vec![rounded(40.0, 122.0)],
+        stroked: true,
+        filled: false,
+    });
+    glyphs(&mut page, "Public coding service", 58.0, 131.0, 10.0, 0);
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [
+            vec!["☒ I agree to read and follow"],
+            vec!["☐ Public coding service"]
+        ]
+    );
+}
