@@ -236,6 +236,53 @@ def word_export_form(path: Path, a: App, opts: dict) -> None:
     c.save()
 
 
+class BoxFiller(ps.Filler):
+    """An Acrobat session whose text boxes wrap: an answer wider than `wrap_width` points is
+    typed into a box that wraps it over several lines (the appearance draws each line)."""
+
+    wrap_width = 150.0
+
+    def _acrobat_text(self, slot, text, size, centre):
+        width = pdfmetrics.stringWidth(text, "Helvetica", size)
+        if centre is not None or text in ps.ZAPF or width <= self.wrap_width:
+            return super()._acrobat_text(slot, text, size, centre)
+        lines = wrap(text, "Helvetica", size, self.wrap_width)
+        lead = 1.2 * size
+        pad = 2.0
+        x0, y1 = slot.x - pad, slot.baseline + 0.95 * size + pad
+        x1 = slot.x + self.wrap_width + pad
+        y0 = slot.baseline - (len(lines) - 1) * lead - 0.3 * size - pad
+        shown = "".join(f"{ps.literal(line)} Tj T*\n" for line in lines)
+        ap = (f"/Tx BMC\nq\nBT\n0 g\n/Helv {size:g} Tf\n{lead:.2f} TL\n"
+              f"{slot.x:.2f} {slot.baseline:.2f} Td\n{shown}ET\nQ\nEMC\n")
+        d = {
+            "/Type": ps.NameObject("/Annot"), "/Subtype": ps.NameObject("/FreeText"),
+            "/IT": ps.NameObject("/FreeTextTypewriter"), "/Rect": ps.rect(x0, y0, x1, y1),
+            "/Contents": ps.TextStringObject(text),
+            "/DA": ps.TextStringObject(f"0 g /Helv {size:g} Tf"),
+            "/BS": ps.DictionaryObject({ps.NameObject("/W"): ps.NumberObject(0)}),
+            "/AP": ps.DictionaryObject({ps.NameObject("/N"): ps.xobject(
+                self.writer, ap, (x0, y0, x1, y1), self.fonts.resources("Helv"))}),
+            "/Subj": ps.TextStringObject("Typewritten Text"),
+            **self.stamp(),
+        }
+        ps.add_annot(self.writer, slot.page, d)
+
+
+def annotate_boxes(blank: Path, kind: str, out: Path, a: App, opts: dict, seed: str) -> None:
+    """The blank form filled in Acrobat with text boxes that wrap long answers."""
+    slots, boxes = ps.slots_for(kind, ps.Layout(blank))
+    writer = ps.PdfWriter(clone_from=ps.PdfReader(blank))
+    f = BoxFiller(writer, "acrobat", opts.get("author", "Applicant"), seed)
+    f.wrap_width = opts.get("wrap_width", 150.0)
+    for key, text in ps.typed_answers(a):
+        f.text(slots[key], text, opts.get("size", 10.0))
+    for box in ps.marked_boxes(a):
+        f.tick(boxes[box], ps.tick_of(opts, box))
+    with open(out, "wb") as fh:
+        writer.write(fh)
+
+
 # --------------------------------------------------------------------------------------------
 # The cases.
 
@@ -243,7 +290,7 @@ def word_export_form(path: Path, a: App, opts: dict) -> None:
 class Drawn:
     """A form drawn by one of the two tools above."""
     file: str
-    tool: str  # browser | word
+    tool: str  # browser | word | boxes (Acrobat text boxes that wrap, on a blank form)
     app: App
     shape: str
     opts: dict
@@ -335,6 +382,20 @@ SHAPE_CASES = [
 ]
 
 DRAWN_CASES = [
+    Drawn("v17_acrobat_text_box_wraps.pdf", "boxes",
+          App("Sarah Kowalski-Brennan",
+              "Australian Institute of Aboriginal and Torres Strait Islander Studies",
+              "s.kowalski-brennan@aiatsis.gov.au", True, "partner", "203.6.101.0/24", "2500",
+              "1800", True, []),
+          "Acrobat text boxes on the Word table form that wrap the long answers over two or "
+          "three lines (each line drawn by the box's appearance); \u2713 typed over \u2610",
+          dict(blank="word_table", ticks=TICK, wrap_width=150.0)),
+    Drawn("v18_acrobat_text_box_wraps_flat.pdf", "boxes",
+          App("Kieran Mac Giolla Phádraig", "Department of Industry, Science and Resources",
+              "kieran.macgiollaphadraig@industry.gov.au", True, "public", "", "600", "450",
+              True, []),
+          "v17's shape on the leaders form, flattened by qpdf: the wrapped boxes are page "
+          "content", dict(blank="word_leaders", ticks="X", wrap_width=140.0, flatten=True)),
     Drawn("v13_browser_html_partner.pdf", "browser",
           App("Jordan Blake", "Australian Institute of Family Studies", "jordan.blake@aifs.gov.au",
               True, "partner", "203.2.214.0/24", ("12,500", "12500"), ("2,500", "2500"), True,
@@ -370,9 +431,23 @@ def build(work: Path) -> dict[str, Path]:
     ps.register_fonts()
     out = work / "drawn"
     out.mkdir()
+    blanks = None
     for d in DRAWN_CASES:
         path = out / d.file
-        (browser_form if d.tool == "browser" else word_export_form)(path, d.app, d.opts)
+        if d.tool == "boxes":
+            if blanks is None:
+                with fx.Office(ps.FONTS) as office:
+                    (work / "blanks").mkdir()
+                    blanks = ps.build_blanks(work / "blanks", office)
+            staged = out / ("staged-" + d.file)
+            annotate_boxes(blanks[d.opts["blank"]], d.opts["blank"], staged, d.app, d.opts,
+                           d.file)
+            if d.opts.get("flatten"):
+                fx.qpdf("--flatten-annotations=all", staged, path)
+            else:
+                shutil.copy(staged, path)
+        else:
+            (browser_form if d.tool == "browser" else word_export_form)(path, d.app, d.opts)
         fx.pin_pdf(path, ps.PDF_WHEN, fx.pdf_id_for(d.file), renumber=True)
         made[d.file] = path
     return made

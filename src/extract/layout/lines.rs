@@ -73,6 +73,8 @@ pub(super) struct Piece {
     pub first_word_x1: f32,
     /// The line it belongs to (index into the laid-out lines).
     pub line: usize,
+    /// The layer of its text (see `TextRun::layer`; a box's mark does not count).
+    pub layer: u32,
 }
 
 /// A blank to write on: a run of underscores, or of dots as in a leader.
@@ -138,6 +140,42 @@ fn written_over_blanks(runs: &[TextRun], line: &[usize]) -> Vec<usize> {
         }
     }
     gone
+}
+
+/// Text typed a little above a blank (less than a line's height: written on it, not a line of
+/// its own) joins the blank's line, so that it reads as written over it.
+pub(super) fn settle_on_blanks(runs: &[TextRun], lines: &mut [LineGroup]) {
+    for k in 1..lines.len() {
+        let (above, below) = lines.split_at_mut(k);
+        let (prev, line) = (&mut above[k - 1], &mut below[0]);
+        let gap = line.baseline - prev.baseline;
+        if gap <= 0.0 || gap > 0.75 * line.size.max(prev.size) {
+            continue;
+        }
+        let blanks: Vec<(f32, f32)> = line
+            .runs
+            .iter()
+            .filter(|&&i| is_blank_char(&runs[i].text) && runs[i].text.chars().count() >= 1)
+            .map(|&i| (runs[i].bbox.x0, runs[i].bbox.x1))
+            .collect();
+        if blanks.len() < 2 {
+            continue;
+        }
+        let over_blank = |r: &TextRun| {
+            let cx = (r.bbox.x0 + r.bbox.x1) / 2.0;
+            blanks
+                .iter()
+                .any(|&(a, b)| cx >= a - 0.5 * r.size && cx <= b + 0.5 * r.size)
+        };
+        let (moved, kept): (Vec<usize>, Vec<usize>) =
+            prev.runs.iter().partition(|&&i| over_blank(&runs[i]));
+        if moved.iter().all(|&i| runs[i].is_space()) {
+            continue;
+        }
+        prev.runs = kept;
+        line.runs.extend(moved);
+        sort_by_x(runs, &mut line.runs);
+    }
 }
 
 /// Splits every line into pieces: at vertical ruling lines crossing it, at gaps wider than
@@ -222,10 +260,14 @@ fn split_line(
                 size: line.size,
                 first_word_x1: run.bbox.x1,
                 line: line_index,
+                layer: run.layer,
             });
             word_ended = false;
         }
         if let Some(piece) = out.last_mut() {
+            if is_box_mark(&piece.text) && !is_box_mark(&run.text) {
+                piece.layer = run.layer;
+            }
             piece.text.push_str(&run.text);
             piece.bbox = piece.bbox.union(&run.bbox);
             if !word_ended {

@@ -480,6 +480,8 @@ pub fn lay_out(page: &Page) -> Vec<Line> {
     let mut runs = page.runs.clone();
     let mut lines = lines::cluster(&runs);
     marks::resolve(page, &mut runs, &mut lines);
+    lines::settle_on_blanks(&runs, &mut lines);
+    lines.retain(|l| !l.runs.is_empty());
     let pieces = lines::pieces(&runs, &lines, &page.rules);
     tables::arrange(page, &runs, pieces)
 }

@@ -270,24 +270,20 @@ fn cell_text(pieces: &[Piece], members: &[usize], left: f32, right: f32) -> (Str
 /// `.` `:` `/`), a space when the text wrapped between words, a line break when the line
 /// ended before it had to (the next word would have fitted).
 pub(super) fn wrap_separator(prev: &str, next: &str, forced: bool) -> &'static str {
-    if !forced {
-        return "\n";
-    }
     let a = prev.rsplit([' ', '\n']).next().unwrap_or("");
     let b = next.split(' ').next().unwrap_or("");
     let Some(b_first) = b.chars().next() else {
-        return " ";
+        return if forced { " " } else { "\n" };
     };
-    let mut a_rev = a.chars().rev();
-    let a_last = a_rev.next();
-    let a_before = a_rev.next();
-    if a_last == Some('-') && a_before.is_some_and(char::is_alphanumeric) {
-        return "";
-    }
+    // An address is never broken on purpose: an unfinished one carries on below, wherever
+    // the line ended.
     let ends_open = a.ends_with(['.', '-', '_', '@']);
     let ats = a.matches('@').count() + b.matches('@').count();
     if ats == 1 && !a.ends_with([',', ';', ')']) {
-        if a.contains('@') && (!b_first.is_uppercase() || ends_open) {
+        let domain_unfinished = a.split('@').nth(1).is_some_and(|d| !d.contains('.'));
+        if a.contains('@')
+            && (ends_open || domain_unfinished || (forced && !b_first.is_uppercase()))
+        {
             return "";
         }
         if b.contains('@') && (b_first == '@' || ends_open) {
@@ -302,6 +298,15 @@ pub(super) fn wrap_separator(prev: &str, next: &str, forced: bool) -> &'static s
     {
         return "";
     }
+    if !forced {
+        return "\n";
+    }
+    let mut a_rev = a.chars().rev();
+    let a_last = a_rev.next();
+    let a_before = a_rev.next();
+    if a_last == Some('-') && a_before.is_some_and(char::is_alphanumeric) {
+        return "";
+    }
     " "
 }
 
@@ -311,6 +316,7 @@ pub(super) fn arrange(
     _runs: &[super::TextRun],
     pieces: Vec<super::lines::Piece>,
 ) -> Vec<Line> {
+    let mut pieces = pieces;
     let mut rules = Rules::new(page);
     let mut rows: Vec<TableRow> = Vec::new();
     let mut in_row: Vec<Option<usize>> = vec![None; pieces.len()];
@@ -368,6 +374,8 @@ pub(super) fn arrange(
             .fold(f32::INFINITY, f32::min);
         items.push((top.min(row.band.bottom), row.band.columns[0], line));
     }
+    // Text boxes (an annotation, a form placed on the page) whose text wraps.
+    join_text_boxes(&mut pieces, &mut in_row);
     // Wrapped answers in a table drawn without lines.
     for (top, left, line) in borderless_cells(&pieces, &mut in_row, page.number) {
         items.push((top, left, line));
@@ -510,4 +518,62 @@ fn borderless_cells(
         }
     }
     out
+}
+
+/// The lines of one text box placed on the page (a layer other than the page's own), left
+/// aligned and set close together, are one answer: joined into the box's first line, the others
+/// marked used in `in_row`. A line of the box that sits beside a label of its own (one box typed
+/// over several answers) is left alone.
+fn join_text_boxes(pieces: &mut [Piece], in_row: &mut [Option<usize>]) {
+    const USED: Option<usize> = Some(usize::MAX);
+    let mut added: Vec<usize> = (0..pieces.len())
+        .filter(|&k| in_row[k].is_none() && pieces[k].layer != 0)
+        .collect();
+    if added.len() < 2 {
+        return;
+    }
+    added.sort_by(|&a, &b| {
+        pieces[a]
+            .layer
+            .cmp(&pieces[b].layer)
+            .then(pieces[a].baseline.total_cmp(&pieces[b].baseline))
+    });
+    let beside_label = |k: usize, pieces: &[Piece], in_row: &[Option<usize>]| {
+        pieces.iter().enumerate().any(|(j, q)| {
+            in_row[j].is_none()
+                && q.line == pieces[k].line
+                && q.bbox.x1 <= pieces[k].bbox.x0
+                && q.layer != pieces[k].layer
+        })
+    };
+    let mut start = 0;
+    while start < added.len() {
+        let head = added[start];
+        let mut end = start + 1;
+        while end < added.len() && end - start < 8 {
+            let (prev, next) = (&pieces[added[end - 1]], &pieces[added[end]]);
+            let joins = next.layer == prev.layer
+                && next.line != prev.line
+                && next.baseline - prev.baseline <= 1.6 * prev.size.max(next.size)
+                && (next.bbox.x0 - pieces[head].bbox.x0).abs() <= 2.0
+                && !beside_label(added[end], pieces, in_row);
+            if !joins {
+                break;
+            }
+            end += 1;
+        }
+        if end - start >= 2 {
+            let mut text = pieces[head].text.clone();
+            let mut bbox = pieces[head].bbox;
+            for &k in &added[start + 1..end] {
+                text.push_str(wrap_separator(&text, &pieces[k].text, true));
+                text.push_str(&pieces[k].text);
+                bbox = bbox.union(&pieces[k].bbox);
+                in_row[k] = USED;
+            }
+            pieces[head].text = text;
+            pieces[head].bbox = bbox;
+        }
+        start = end;
+    }
 }

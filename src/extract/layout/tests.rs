@@ -314,3 +314,50 @@ fn a_filled_rounded_square_is_a_ticked_box_and_an_outline_an_empty_one() {
         ]
     );
 }
+
+#[test]
+fn text_typed_a_little_above_a_blank_is_written_on_it() {
+    let mut page = Page::new(1, 595.0, 842.0);
+    // The printed line above the blank is a whole line away: it stays where it is.
+    glyphs(
+        &mut page,
+        "personal, workstation or dynamic IP address):",
+        72.0,
+        88.0,
+        10.0,
+        0,
+    );
+    let end = glyphs(&mut page, "Full name: ", 72.0, 100.0, 10.0, 0);
+    glyphs(&mut page, "______________", end, 100.0, 10.0, 0);
+    // Typed 6 points above the underscores' baseline: over 0.4 em, under a line.
+    glyphs(&mut page, "Jo Citizen", end + 3.0, 94.0, 10.0, 2);
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [
+            vec!["personal, workstation or dynamic IP address):"],
+            vec!["Full name:", "Jo Citizen"]
+        ]
+    );
+}
+
+#[test]
+fn a_text_box_that_wraps_is_one_answer() {
+    let mut page = Page::new(1, 595.0, 842.0);
+    glyphs(&mut page, "Organisation:", 72.0, 100.0, 10.0, 0);
+    // One box placed on the page (layer 9), its text wrapped over two lines.
+    glyphs(&mut page, "Department of Industry,", 150.0, 100.0, 10.0, 9);
+    glyphs(&mut page, "Science and Resources", 150.0, 112.0, 10.0, 9);
+    glyphs(&mut page, "Contact email:", 72.0, 130.0, 10.0, 0);
+    glyphs(&mut page, "kieran.giolla@ind", 150.0, 130.0, 10.0, 10);
+    glyphs(&mut page, "ustry.gov.au", 150.0, 142.0, 10.0, 10);
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [
+            vec![
+                "Organisation:",
+                "Department of Industry, Science and Resources"
+            ],
+            vec!["Contact email:", "kieran.giolla@industry.gov.au"]
+        ]
+    );
+}

@@ -74,6 +74,10 @@ pub struct PageMarks {
     pub dropped: usize,
 }
 
+/// Layers given to forms drawn by a page start here (form field values written in are
+/// numbered from 1, annotations down from `u32::MAX`).
+const FORM_LAYERS: u32 = 1 << 24;
+
 /// Most painted paths kept from one page.
 pub const MAX_PATHS_PER_PAGE: usize = 50_000;
 /// Most points kept from one page's paths.
@@ -127,6 +131,8 @@ pub struct Interpreter<'a, 'b> {
     pub group: u32,
     /// Points the page's paths may still add.
     points_left: usize,
+    /// Forms drawn by the page so far (each is a layer of its own).
+    next_form_layer: u32,
     pub marks: PageMarks,
 }
 
@@ -141,6 +147,7 @@ impl<'a, 'b> Interpreter<'a, 'b> {
             max_depth,
             group: 0,
             points_left: MAX_POINTS_PER_PAGE,
+            next_form_layer: 0,
             marks: PageMarks::default(),
         }
     }
@@ -512,9 +519,19 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     .or(resources);
                 let mut inner = gs.clone();
                 inner.ctm = mul(&matrix, &gs.ctm);
+                // A form drawn by the page itself is a thing placed on the page (a flattened
+                // annotation or field): its text is a layer of its own, as it was unflattened.
+                let own_layer = self.group == 0 && self.form_path.is_empty();
+                if own_layer {
+                    self.next_form_layer = self.next_form_layer.wrapping_add(1);
+                    self.group = FORM_LAYERS + self.next_form_layer % FORM_LAYERS;
+                }
                 self.form_path.push(*id);
                 self.run(&content, form_resources, inner);
                 self.form_path.pop();
+                if own_layer {
+                    self.group = 0;
+                }
             }
             _ => {}
         }
