@@ -483,7 +483,7 @@ pub fn lay_out(page: &Page) -> Vec<Line> {
     lines::settle_on_blanks(&runs, &mut lines);
     lines.retain(|l| !l.runs.is_empty());
     let pieces = lines::pieces(&runs, &lines, &page.rules);
-    tables::arrange(page, &runs, pieces)
+    tables::arrange(page, pieces)
 }
 
 #[cfg(test)]

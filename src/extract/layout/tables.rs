@@ -12,6 +12,9 @@ use crate::extract::Line;
 
 /// Ruling lines closer than this (points) are one line.
 const SAME_LINE: f32 = 1.0;
+/// Most pieces on a page for joining text boxes and borderless cells, which compare pieces
+/// with one another.
+const MAX_PIECES_COMPARED: usize = 4_000;
 /// Most rule comparisons spent on finding cells on one page (a page drawn with a million
 /// lines reads as plain lines beyond it).
 const MAX_RULE_CHECKS: usize = 4_000_000;
@@ -311,11 +314,7 @@ pub(super) fn wrap_separator(prev: &str, next: &str, forced: bool) -> &'static s
 }
 
 /// Lays the pieces out as lines and table rows (see the module doc).
-pub(super) fn arrange(
-    page: &Page,
-    _runs: &[super::TextRun],
-    pieces: Vec<super::lines::Piece>,
-) -> Vec<Line> {
+pub(super) fn arrange(page: &Page, pieces: Vec<Piece>) -> Vec<Line> {
     let mut pieces = pieces;
     let mut rules = Rules::new(page);
     let mut rows: Vec<TableRow> = Vec::new();
@@ -374,11 +373,14 @@ pub(super) fn arrange(
             .fold(f32::INFINITY, f32::min);
         items.push((top.min(row.band.bottom), row.band.columns[0], line));
     }
-    // Text boxes (an annotation, a form placed on the page) whose text wraps.
-    join_text_boxes(&mut pieces, &mut in_row);
-    // Wrapped answers in a table drawn without lines.
-    for (top, left, line) in borderless_cells(&pieces, &mut in_row, page.number) {
-        items.push((top, left, line));
+    // Text boxes (an annotation, a form placed on the page) whose text wraps, and wrapped
+    // answers in a table drawn without lines. Both compare pieces with one another: a page
+    // with more pieces than a form has is left as printed.
+    if pieces.len() <= MAX_PIECES_COMPARED {
+        join_text_boxes(&mut pieces, &mut in_row);
+        for (top, left, line) in borderless_cells(&pieces, &mut in_row, page.number) {
+            items.push((top, left, line));
+        }
     }
     // The other pieces, line by line.
     let mut k = 0;
