@@ -147,8 +147,12 @@ fn is_printed(q: Question, text: &str) -> bool {
 /// answer. A written choice ("Service: Partner", "Service required: Partner coding service")
 /// is not printed text and stays an answer.
 fn option_after_label(cell: &str) -> Option<Statement> {
-    let (label, rest) = split_at_separator(cell)?;
-    if classify_label(&normalise_label(label), false) != Some(Question::Service) {
+    // Most cells are not this: an option's printed text is long and holds a bracket.
+    if cell.len() < 40 || !cell.contains('(') {
+        return None;
+    }
+    let (q, rest) = labelled(cell)?;
+    if q != Question::Service {
         return None;
     }
     let stmt = statement_of(rest)?;
