@@ -547,6 +547,8 @@ impl Interpreter<'_, '_> {
         if self.marks.paths.len() < MAX_PATHS_PER_PAGE {
             self.marks.paths.push(path);
         } else {
+            // Full: later paths are not even gathered.
+            self.points_left = 0;
             self.marks.dropped += 1;
         }
     }
