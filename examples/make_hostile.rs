@@ -159,6 +159,46 @@ pub fn write_hostile_mbox(dir: &Path) -> std::io::Result<(PathBuf, Vec<HostileMe
         true,
         attachment_message(&pdf_self_page_tree(), "loop.pdf", "application/pdf"),
     );
+    add(
+        "PDF with 5,000 annotations",
+        Expect::Row,
+        true,
+        attachment_message(
+            &pdf_many_annotations(&form, 5_000),
+            "annotations.pdf",
+            "application/pdf",
+        ),
+    );
+    add(
+        "PDF page of a million tiny paths",
+        Expect::Row,
+        true,
+        attachment_message(
+            &pdf_tiny_paths(&form, 1_000_000),
+            "paths.pdf",
+            "application/pdf",
+        ),
+    );
+    add(
+        "PDF text at absurd coordinates",
+        Expect::Row,
+        true,
+        attachment_message(
+            &pdf_absurd_coordinates(&form),
+            "coordinates.pdf",
+            "application/pdf",
+        ),
+    );
+    add(
+        "PDF of 3,000 overlapping boxes",
+        Expect::Row,
+        true,
+        attachment_message(
+            &pdf_overlapping_boxes(&form, 3_000),
+            "boxes.pdf",
+            "application/pdf",
+        ),
+    );
     let whole = pdf(&form);
     add(
         "PDF truncated",
@@ -540,6 +580,30 @@ fn zlib_of_spaces(len: usize) -> Vec<u8> {
     out
 }
 
+/// A zlib stream (RFC 1950) of `data`: raw deflate taken from a zip entry, framed.
+fn zlib_of(data: &[u8]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file("s", deflated().large_file(true)).expect("zip");
+    w.write_all(data).expect("zip");
+    let bytes = w.finish().expect("zip").into_inner();
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip read");
+    let mut raw = Vec::new();
+    archive
+        .by_index_raw(0)
+        .expect("zip entry")
+        .read_to_end(&mut raw)
+        .expect("zip raw");
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in data {
+        a = (a + u32::from(byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    let mut out = vec![0x78, 0xDA];
+    out.extend_from_slice(&raw);
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out
+}
+
 /// A one-page PDF whose content stream inflates to `inflated` bytes.
 fn pdf_flate_bomb(inflated: usize) -> Vec<u8> {
     pdf_from_objects(&[
@@ -563,6 +627,124 @@ fn pdf_nested_arrays(lines: &[String], depth: usize) -> Vec<u8> {
         stream_object("", content_stream(lines).as_bytes()),
         FONT.as_bytes().to_vec(),
         nested,
+    ])
+}
+
+/// The PDFs that cost the most to lay out, each with the form on it: thousands of
+/// annotations, a page of a million tiny paths, text at absurd coordinates, thousands of
+/// tick boxes over one another.
+pub fn costly_pdfs(form: &[String]) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("5,000 annotations", pdf_many_annotations(form, 5_000)),
+        ("a million tiny paths", pdf_tiny_paths(form, 1_000_000)),
+        ("absurd coordinates", pdf_absurd_coordinates(form)),
+        (
+            "3,000 overlapping boxes",
+            pdf_overlapping_boxes(form, 3_000),
+        ),
+    ]
+}
+
+/// A form PDF whose page carries `count` annotations: typed text boxes (FreeText with
+/// /Contents, no appearance) and pen strokes (Ink with an /InkList), all over the page below
+/// the form's text.
+fn pdf_many_annotations(lines: &[String], count: usize) -> Vec<u8> {
+    let first = 6;
+    let refs: Vec<String> = (0..count).map(|i| format!("{} 0 R", first + i)).collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        page(&format!(" /Annots [{}]", refs.join(" "))),
+        stream_object("", content_stream(lines).as_bytes()),
+        FONT.as_bytes().to_vec(),
+    ];
+    for i in 0..count {
+        let (x, y) = ((i * 37) % 560, 20 + (i * 53) % 480);
+        objects.push(
+            if i % 2 == 0 {
+                format!(
+                    "<< /Type /Annot /Subtype /FreeText /Rect [{x} {y} {} {}] /Contents (note {i}) /DA (/Helv 9 Tf 0 g) >>",
+                    x + 60,
+                    y + 12
+                )
+            } else {
+                format!(
+                    "<< /Type /Annot /Subtype /Ink /Rect [{x} {y} {} {}] /InkList [[{x} {y} {} {} {} {y}]] >>",
+                    x + 10,
+                    y + 10,
+                    x + 5,
+                    y + 10,
+                    x + 10
+                )
+            }
+            .into_bytes(),
+        );
+    }
+    pdf_from_objects(&objects)
+}
+
+/// A form PDF whose page also draws `count` tiny stroked paths (Flate-compressed: the page
+/// is small to send and large to draw).
+fn pdf_tiny_paths(lines: &[String], count: usize) -> Vec<u8> {
+    let mut content = content_stream(lines).into_bytes();
+    content.push(b'\n');
+    for i in 0..count {
+        let (x, y) = (50 + (i % 50), 100 + (i / 50) % 600);
+        content.extend_from_slice(
+            format!("{x} {y} m {} {} l {} {y} l S\n", x + 1, y + 2, x + 2).as_bytes(),
+        );
+    }
+    let data = zlib_of(&content);
+    pdf_from_objects(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        page(""),
+        stream_object(" /Filter /FlateDecode", &data),
+        FONT.as_bytes().to_vec(),
+    ])
+}
+
+/// A form PDF with text placed off the page and at absurd coordinates and scales, a media
+/// box of absurd size on a second page, and a line drawn from one end of the number range to
+/// the other.
+fn pdf_absurd_coordinates(lines: &[String]) -> Vec<u8> {
+    let huge = "1".to_string() + &"0".repeat(38);
+    let mut content = content_stream(lines);
+    content.push_str(&format!(
+        "\nBT /F1 10 Tf {huge} {huge} Td (far away) Tj ET\nBT /F1 10 Tf -{huge} 10 Td (far left) Tj ET\nBT /F1 10 Tf 0 0 0 0 100 100 Tm (no size) Tj ET\nBT /F1 10 Tf {huge} 0 0 {huge} 50 50 Tm (huge) Tj ET\nBT /F1 10 Tf 5000 5000 Td (off the page) Tj ET\n-{huge} -{huge} m {huge} {huge} l S\n-{huge} 10 {huge} 5 re f\n"
+    ));
+    let second = format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {huge} {huge}] /CropBox [-{huge} 0 0 1] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+    );
+    pdf_from_objects(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>".to_vec(),
+        page(""),
+        stream_object("", content.as_bytes()),
+        FONT.as_bytes().to_vec(),
+        second.into_bytes(),
+    ])
+}
+
+/// A form PDF drawing `count` tick boxes over one another: bracket pairs, drawn squares and
+/// X's, all at nearly the same place.
+fn pdf_overlapping_boxes(lines: &[String], count: usize) -> Vec<u8> {
+    let mut content = content_stream(lines);
+    content.push('\n');
+    for i in 0..count {
+        let (x, y) = (60.0 + (i % 7) as f32 * 0.7, 300.0 + (i % 5) as f32 * 0.9);
+        content.push_str(&format!(
+            "BT /F1 10 Tf {x} {y} Td ([ ]) Tj ET {x} {} 8 8 re S BT /F1 10 Tf {} {y} Td (X) Tj ET\n",
+            y - 1.0,
+            x + 2.0
+        ));
+    }
+    pdf_from_objects(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        page(""),
+        stream_object("", content.as_bytes()),
+        FONT.as_bytes().to_vec(),
     ])
 }
 
@@ -849,6 +1031,22 @@ pub fn write_seed_corpus(dir: &Path) -> std::io::Result<usize> {
     ));
     seeds.push(("pdf_read", "flate.pdf".into(), pdf_flate_bomb(64 << 10)));
     seeds.push(("pdf_read", "acroform.pdf".into(), pdf_acroform()));
+    seeds.push((
+        "pdf_read",
+        "annotations.pdf".into(),
+        pdf_many_annotations(&form, 40),
+    ));
+    seeds.push(("pdf_read", "paths.pdf".into(), pdf_tiny_paths(&form, 200)));
+    seeds.push((
+        "pdf_read",
+        "coordinates.pdf".into(),
+        pdf_absurd_coordinates(&form),
+    ));
+    seeds.push((
+        "pdf_read",
+        "boxes.pdf".into(),
+        pdf_overlapping_boxes(&form, 30),
+    ));
     // form_validate
     seeds.push((
         "form_validate",

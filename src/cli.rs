@@ -521,9 +521,18 @@ fn print_report(out: &mut dyn Write, r: &pipeline::CheckReport) -> std::io::Resu
                     serde_json::Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
+                // Where on the page: "page 1 at 289,240" (points from the top-left corner).
+                let at = match (f["page"].as_u64(), f["box"].as_array()) {
+                    (Some(page), Some(b)) if b.len() == 4 => format!(
+                        ", page {page} at {:.0},{:.0}",
+                        b[0].as_f64().unwrap_or(0.0),
+                        b[1].as_f64().unwrap_or(0.0)
+                    ),
+                    _ => String::new(),
+                };
                 let raw = f["raw"]
                     .as_str()
-                    .map(|r| format!("   ← {:?} ({})", r, f["source"].as_str().unwrap_or("")))
+                    .map(|r| format!("   ← {:?} ({}{at})", r, f["source"].as_str().unwrap_or("")))
                     .unwrap_or_default();
                 writeln!(out, "    {name:<28} {value}{raw}")?;
             }

@@ -441,8 +441,22 @@ fn unreadable_record(
     }
 }
 
-/// Per field: the value recorded, where it was read from and the raw text, for staff and
-/// `check --json`.
+/// A field's JSON with where on the page it was read from, when known: `page` (1-based) and
+/// `box` `[x0, y0, x1, y1]` in points from the page's top-left corner (y down), to 0.1 point.
+fn located(
+    mut field: serde_json::Value,
+    place: Option<crate::extract::Place>,
+) -> serde_json::Value {
+    if let Some(p) = place {
+        let r = |v: f32| (f64::from(v) * 10.0).round() / 10.0;
+        field["page"] = json!(p.page);
+        field["box"] = json!([r(p.x0), r(p.y0), r(p.x1), r(p.y1)]);
+    }
+    field
+}
+
+/// Per field: the value recorded, where it was read from (`source`, and on a page `page` and
+/// `box`) and the raw text, for staff and `check --json`.
 fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_json::Value {
     let src = |from_field: bool| -> &'static str {
         match (doc_source, from_field) {
@@ -453,16 +467,20 @@ fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_
     // `answer`: the applicant's answer alone (without the question's words that `raw` can
     // hold), which a reply quotes.
     let text = |value: serde_json::Value, a: &Option<form::Answer>| match a {
-        Some(a) => {
-            json!({"value": value, "source": src(a.from_field), "raw": a.raw, "answer": a.text})
-        }
+        Some(a) => located(
+            json!({"value": value, "source": src(a.from_field), "raw": a.raw, "answer": a.text}),
+            a.place,
+        ),
         None => json!({"value": value, "source": null, "raw": null, "answer": null}),
     };
     let tick = |value: serde_json::Value, t: &form::Tick| {
         if t.raw.is_empty() && t.ticked.is_none() {
             json!({"value": value, "source": null, "raw": null})
         } else {
-            json!({"value": value, "source": src(t.from_field), "raw": t.raw})
+            located(
+                json!({"value": value, "source": src(t.from_field), "raw": t.raw}),
+                t.place,
+            )
         }
     };
     let yes_no = |b: bool| json!(if b { "yes" } else { "no" });
@@ -474,6 +492,13 @@ fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_
         .join(" | ");
     let service_from_field =
         answers.public_service.from_field || answers.partner_service.from_field;
+    // Where the chosen option's mark is (else the first option's place).
+    let options = [&answers.public_service, &answers.partner_service];
+    let service_place = options
+        .iter()
+        .find(|t| t.ticked == Some(true) && t.place.is_some())
+        .or_else(|| options.iter().find(|t| t.place.is_some()))
+        .and_then(|t| t.place);
     json!({
         "fields": {
             "full_name": text(json!(fields.full_name), &answers.full_name),
@@ -483,7 +508,7 @@ fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_
             "service": if service_raw.is_empty() {
                 json!({"value": fields.service.map(|s| s.as_str()).unwrap_or(""), "source": null, "raw": null})
             } else {
-                json!({"value": fields.service.map(|s| s.as_str()).unwrap_or(""), "source": src(service_from_field), "raw": service_raw})
+                located(json!({"value": fields.service.map(|s| s.as_str()).unwrap_or(""), "source": src(service_from_field), "raw": service_raw}), service_place)
             },
             "ip_allowlist": text(json!(fields.ip_allowlist), &answers.ip_allowlist),
             "expected_records_per_day": text(json!(fields.expected_records_per_day.map(|n| n.to_string()).unwrap_or_default()), &answers.expected_records),

@@ -339,6 +339,41 @@ fn summary_numbers(stderr: &str) -> Vec<u64> {
         .collect()
 }
 
+/// PDFs that cost the most to lay out (thousands of annotations, a million tiny paths, text at
+/// absurd coordinates, thousands of boxes over one another) are read within the default limits,
+/// and the form printed on each still reads.
+#[test]
+fn costly_pdfs_are_read_within_the_limits() {
+    let form = make_hostile::form_lines("Jane", "Hostile Test Agency");
+    // The readers' own bounds (operations per page, things kept per page) must hold the cost,
+    // not the wall-clock deadline, which a loaded machine or a debug build would reach first.
+    let limits = Limits {
+        attachment_deadline_ms: 600_000,
+        ..Limits::default()
+    };
+    let mut problems = Vec::new();
+    for (label, bytes) in make_hostile::costly_pdfs(&form) {
+        let started = Instant::now();
+        let doc = match regintake::extract::pdf::read(&bytes, &limits) {
+            Ok(doc) => doc,
+            Err(e) => {
+                problems.push(format!("{label}: unreadable: {e}"));
+                continue;
+            }
+        };
+        let lines: usize = doc.lines.iter().map(|l| l.cells.len()).sum();
+        println!("{label}: {lines} cells in {:.2?}", started.elapsed());
+        let name = regintake::form::read(&doc)
+            .and_then(|a| a.full_name)
+            .map(|n| n.text)
+            .unwrap_or_default();
+        if !name.contains(SURNAME) {
+            problems.push(format!("{label}: the form's name was not read ({name:?})"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn hostile_mailbox_is_ingested_without_a_crash() {
     let dir = tempfile::tempdir().expect("tempdir");

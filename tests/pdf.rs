@@ -501,7 +501,13 @@ fn operation_budget_ends_exponential_form_xobjects() {
         );
     }
     let started = std::time::Instant::now();
-    let doc = read(&write_pdf(&objects), &Limits::default()).unwrap();
+    // The operation budget is what must end it, not the wall clock (a loaded machine).
+    let limits = Limits {
+        attachment_deadline_ms: 600_000,
+        ..Limits::default()
+    };
+    let doc = read(&write_pdf(&objects), &limits)
+        .unwrap_or_else(|e| panic!("{e} after {:?}", started.elapsed()));
     assert!(started.elapsed().as_secs() < 30);
     assert!(has_line(&doc, &["Kept"]));
     assert!(has_line(&doc, &["Leaf"]), "{:#?}", cells(&doc));
@@ -832,4 +838,71 @@ fn field_hierarchy_names_and_inheritance() {
     assert!(has_line(&doc, &["Full name", "Jane"]), "{:#?}", cells(&doc));
     assert!(has_line(&doc, &["Organisation", "Example Pty Ltd"]));
     assert!(has_line(&doc, &["Example Pty Ltd"]));
+}
+
+/// Annotations with no appearance stream are drawn from their own entries: a FreeText from its
+/// rich text `/RC` (no `/Contents`), a pen tick from its `/InkList`, a filled Square from its
+/// rectangle and interior colour; each mark ticks the `[ ]` it covers, and a box left alone
+/// stays empty. Every answer and mark carries its place on the page (top-left origin).
+#[test]
+fn annotations_without_appearances_are_read_from_their_entries() {
+    let content = b"BT /F1 10 Tf 72 700 Td (Full name:) Tj ET \
+        BT /F1 10 Tf 72 660 Td ([ ] I have read, understand, and agree to be legally bound by the Terms of Use) Tj ET \
+        BT /F1 10 Tf 72 640 Td ([ ] Public coding service \\(1 API call per second\\)) Tj ET \
+        BT /F1 10 Tf 72 620 Td ([ ] Partner coding service \\(Large batch coding\\)) Tj ET";
+    let stream = [
+        format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+        content.as_slice(),
+        b"\nendstream",
+    ]
+    .concat();
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+           /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R 7 0 R 8 0 R] >>"
+            .to_vec(),
+        stream,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+        b"<< /Type /Annot /Subtype /FreeText /Rect [140 696 300 712] /DA (/Helv 10 Tf 0 g) \
+           /RC (<?xml version=\"1.0\"?><body xmlns=\"http://www.w3.org/1999/xhtml\"><p>Jo &amp; Citizen</p></body>) >>"
+            .to_vec(),
+        b"<< /Type /Annot /Subtype /Ink /Rect [70 655 84 671] \
+           /InkList [[71 664 74 659 76 657 80 664 83 670]] >>"
+            .to_vec(),
+        b"<< /Type /Annot /Subtype /Square /Rect [72.5 618 80 627] /IC [0.1 0.1 0.1] >>".to_vec(),
+    ];
+    let doc = read(&write_pdf(&objects), &Limits::default()).expect("readable");
+    let lines = cells(&doc);
+    assert!(
+        has_line(&doc, &["Full name:", "Jo & Citizen"]),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.join(" ").starts_with("☒ I have read")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.join(" ").starts_with("☐ Public")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.join(" ").starts_with("☒ Partner")),
+        "{lines:#?}"
+    );
+    // Places: page 1, y from the top (792 - 712 = 80 for the annotation's top).
+    let line = doc
+        .lines
+        .iter()
+        .find(|l| l.cells.iter().any(|c| c == "Jo & Citizen"))
+        .expect("the line");
+    let place = line.places.last().copied().expect("a place");
+    assert_eq!(place.page, 1);
+    assert!(
+        place.x0 >= 140.0 && place.y0 > 79.0 && place.y1 < 100.0,
+        "{place:?}"
+    );
 }

@@ -12,9 +12,7 @@ pub fn read(text: &str) -> Document {
         while let Some(rest) = line.strip_prefix('>') {
             line = rest.strip_prefix(' ').unwrap_or(rest);
         }
-        doc.lines.push(Line {
-            cells: split_columns(line),
-        });
+        doc.lines.push(Line::of_cells(split_columns(line)));
     }
     doc
 }

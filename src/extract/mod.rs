@@ -1,9 +1,14 @@
 //! An attachment (PDF, DOCX, ODT) or a mail body in → a `Document`: lines of text and table
-//! cells in reading order, named form fields, and tick boxes rendered as ☒ / ☐.
+//! cells in reading order, named form fields, and tick boxes rendered as ☒ / ☐; for a document
+//! with pages, where each cell and field sits (`Place`).
+//!
+//! Readers that see a page as a picture (the PDF reader; OCR) describe each page to `layout`
+//! (text runs with boxes, ruling lines, tick boxes, ink) and take its lines and cells from there.
 
 pub mod body;
 pub mod doc;
 pub mod docx;
+pub mod layout;
 pub mod pdf;
 pub mod rtf;
 pub mod tnef;
@@ -62,18 +67,43 @@ pub const TICKED: char = '☒';
 /// Tick mark written into text for an empty box.
 pub const UNTICKED: char = '☐';
 
+/// Where a piece of a document sits: its page (1-based) and its box, in points (1/72 inch)
+/// from the page's top-left corner, x to the right and y downwards (the way a page is read,
+/// and the way an image's pixels are numbered: OCR converts pixels with `72 / dpi`). For a PDF
+/// page the corner is the top-left of its crop box as a viewer shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub page: u32,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
 /// One printed line, paragraph or table row. A paragraph has one cell; a table row has one cell
-/// per column (merged cells appear once).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// per column (merged cells appear once; an empty cell of a ruled table is an empty string).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub cells: Vec<String>,
+    /// Where each cell sits, one per cell, when the reader knows (PDF, OCR); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
 }
 
 impl Line {
     pub fn text(text: impl Into<String>) -> Line {
+        Line::of_cells(vec![text.into()])
+    }
+    /// A line of cells whose places are not known.
+    pub fn of_cells(cells: Vec<String>) -> Line {
         Line {
-            cells: vec![text.into()],
+            cells,
+            places: Vec::new(),
         }
+    }
+    /// Where cell `index` sits, when known.
+    pub fn place(&self, index: usize) -> Option<Place> {
+        self.places.get(index).copied()
     }
     /// The cells joined by tabs, as the line would be retyped.
     pub fn joined(&self) -> String {
@@ -90,7 +120,7 @@ pub enum FieldValue {
 
 /// A named form field: an AcroForm field, a Word content control or a legacy form field.
 /// The form reader ties it to a question by `name`, else `tooltip`, else `nearby_text`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// Full field name (`/T` joined with dots), or a content control's tag / alias.
     pub name: String,
@@ -99,10 +129,13 @@ pub struct Field {
     /// The page text printed nearest the field (to its left or above), when known.
     pub nearby_text: String,
     pub value: FieldValue,
+    /// Where the field's first widget sits, when known (PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
 }
 
 /// What one document says, in reading order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub source: Source,
     pub lines: Vec<Line>,

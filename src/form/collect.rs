@@ -7,6 +7,7 @@ use super::marks::{services_named, yes_no};
 use super::rows::Row;
 use super::vocabulary::{FORM_MENTIONS, Question, Statement};
 use super::{Answer, Answers, Tick};
+use crate::extract::Place;
 
 /// The findings so far.
 #[derive(Default)]
@@ -137,11 +138,19 @@ impl Collected {
     /// A written answer to a question; the first non-empty one to each question is kept. An
     /// answer to an agreement's label is read as yes/no; a "Contact" answer is an e-mail when it
     /// holds an `@`, else a name.
-    pub(crate) fn answer(&mut self, q: Question, text: String, raw: String, from_field: bool) {
+    pub(crate) fn answer(
+        &mut self,
+        q: Question,
+        text: String,
+        raw: String,
+        from_field: bool,
+        place: Option<Place>,
+    ) {
         let answer = Answer {
             text,
             raw,
             from_field,
+            place,
         };
         let agreement = match q {
             Question::Terms => Some(Statement::Terms),
@@ -155,7 +164,7 @@ impl Collected {
                 } else {
                     Question::FullName
                 };
-                return self.answer(q, answer.text, answer.raw, from_field);
+                return self.answer(q, answer.text, answer.raw, from_field, answer.place);
             }
             _ => None,
         };
@@ -166,6 +175,7 @@ impl Collected {
                     ticked: yes_no(&answer.text),
                     raw: answer.raw,
                     from_field: answer.from_field,
+                    place: answer.place,
                 };
             }
             return;
@@ -231,6 +241,7 @@ impl Collected {
                     .collect::<Vec<_>>()
                     .join("\n"),
                 from_field: parts.iter().all(|p| p.from_field),
+                place: parts.iter().find_map(|p| p.place),
             });
         }
         let (public_service, partner_service) = self.service_ticks();
@@ -267,6 +278,7 @@ impl Collected {
                     ticked: Some(on),
                     raw: answer.raw.clone(),
                     from_field: answer.from_field,
+                    place: answer.place,
                 };
                 return (tick(public), tick(partner));
             }
@@ -318,20 +330,45 @@ mod tests {
             ticked: on,
             raw: raw.into(),
             from_field: false,
+            place: None,
         }
     }
 
     #[test]
     fn first_answer_and_first_telling_mark_win() {
         let mut c = Collected::default();
-        c.answer(Question::Organisation, "ANU".into(), "a".into(), false);
-        c.answer(Question::Organisation, "CSIRO".into(), "b".into(), false);
-        c.answer(Question::Contact, "jo@x.au".into(), "c".into(), false);
-        c.answer(Question::Contact, "Jo Bloggs".into(), "d".into(), false);
+        c.answer(
+            Question::Organisation,
+            "ANU".into(),
+            "a".into(),
+            false,
+            None,
+        );
+        c.answer(
+            Question::Organisation,
+            "CSIRO".into(),
+            "b".into(),
+            false,
+            None,
+        );
+        c.answer(Question::Contact, "jo@x.au".into(), "c".into(), false, None);
+        c.answer(
+            Question::Contact,
+            "Jo Bloggs".into(),
+            "d".into(),
+            false,
+            None,
+        );
         c.mark(Statement::Terms, tick(None, "unmarked"));
         c.mark(Statement::Terms, tick(Some(true), "marked"));
         c.mark(Statement::Terms, tick(Some(false), "later"));
-        c.answer(Question::UserGuide, "No".into(), "guide: no".into(), false);
+        c.answer(
+            Question::UserGuide,
+            "No".into(),
+            "guide: no".into(),
+            false,
+            None,
+        );
         let a = c.finish();
         assert_eq!(a.organisation.map(|a| a.text).as_deref(), Some("ANU"));
         assert_eq!(a.contact_email.map(|a| a.text).as_deref(), Some("jo@x.au"));
@@ -346,9 +383,9 @@ mod tests {
     #[test]
     fn name_parts_make_a_full_name() {
         let mut c = Collected::default();
-        c.answer(Question::Title, "Dr".into(), "t".into(), true);
-        c.answer(Question::LastName, "Citizen".into(), "l".into(), true);
-        c.answer(Question::FirstName, "Jane".into(), "f".into(), true);
+        c.answer(Question::Title, "Dr".into(), "t".into(), true, None);
+        c.answer(Question::LastName, "Citizen".into(), "l".into(), true, None);
+        c.answer(Question::FirstName, "Jane".into(), "f".into(), true, None);
         let name = c.finish().full_name.expect("a name");
         assert_eq!(
             (name.text.as_str(), name.raw.as_str()),
@@ -375,9 +412,7 @@ mod tests {
             "name parts count once, contact is the e-mail"
         );
         assert!(!c.looks_like_form(&[]));
-        let mention = Row {
-            cells: vec!["Occupation Coding Service".into()],
-        };
+        let mention = Row::of(vec!["Occupation Coding Service".into()]);
         assert!(c.looks_like_form(&[mention]));
         c.saw_label(Question::Terms);
         assert_eq!(

@@ -38,6 +38,7 @@ pub(crate) fn read_fields(fields: &[Field], found: &mut Collected) {
                         ticked: Some(*on),
                         raw: format!("{} = {}", f.name, if *on { "checked" } else { "unchecked" }),
                         from_field: true,
+                        place: f.place,
                     },
                 );
             }
@@ -56,7 +57,7 @@ pub(crate) fn read_fields(fields: &[Field], found: &mut Collected) {
                 }
                 found.saw_label(q);
                 let raw = format!("{} = {}", f.name, value.trim());
-                found.answer(q, text, raw, true);
+                found.answer(q, text, raw, true, f.place);
             }
         }
     }

@@ -9,7 +9,8 @@ use super::memo::memoised;
 use super::text::normalise;
 use super::vocabulary::{
     AGREEMENTS, BOILERPLATE, LABEL_BULLETS, LABEL_NUMBERING, LABEL_SUFFIX, LABELS, LOOSE_WORDS,
-    LooseWord, Question, SERVICE_STATEMENT, SPACED_LABELS, STATEMENT_HINTS, Statement, TYPED_MARK,
+    LooseWord, PRINTED_SENTENCES, Question, SERVICE_STATEMENT, SPACED_LABELS, STATEMENT_HINTS,
+    Statement, TYPED_MARK,
 };
 use aho_corasick::AhoCorasick;
 use regex::Regex;
@@ -198,8 +199,9 @@ pub(crate) fn classify_label(label: &str, strict: bool) -> Option<Question> {
     if strict {
         return None;
     }
-    // With a separator after it, a label may be a longer phrase.
-    let words = label.split_whitespace().count();
+    // With a separator after it, a label may be a longer phrase. Notes in brackets ("(batch
+    // or single record requests)", "(peak period)") are skimmed, as a reader does.
+    let words = words_outside_brackets(label);
     let found = loose_words_in(label);
     let has = |w: LooseWord| found & (1 << w as u32) != 0;
     let ip_words = has(LooseWord::Ip) || label.starts_with("ip ");
@@ -239,6 +241,56 @@ pub(crate) fn classify_label(label: &str, strict: bool) -> Option<Question> {
         return Some(Question::FullName);
     }
     None
+}
+
+/// Whether `text` is a piece of the form's own printed sentences (`PRINTED_SENTENCES`), of at
+/// least `min_words` words, starting and ending at word boundaries: printed, not written.
+pub(crate) fn is_printed_piece(text: &str, min_words: usize) -> bool {
+    static PRINTED: LazyLock<Vec<String>> = LazyLock::new(|| {
+        PRINTED_SENTENCES
+            .iter()
+            .map(|s| format!(" {} ", normalise(s)))
+            .collect()
+    });
+    let n = normalise(text);
+    let n = n.trim_matches(|c: char| c == '.' || c == ',' || c == ';' || c == ':');
+    if n.is_empty() || n.split_whitespace().count() < min_words || n.len() > 2000 {
+        return false;
+    }
+    // A piece may begin or end mid-punctuation ("per day))."): match on the words.
+    let key = format!(" {n}");
+    PRINTED.iter().any(|s| {
+        s.match_indices(&key).any(|(at, _)| {
+            let after = &s[at + key.len()..];
+            after.starts_with(|c: char| c == ' ' || c.is_ascii_punctuation())
+        })
+    })
+}
+
+/// How many words a text has outside round brackets.
+fn words_outside_brackets(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                in_word = false;
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                in_word = false;
+            }
+            c if c.is_whitespace() => in_word = false,
+            _ if depth == 0 && !in_word => {
+                words += 1;
+                in_word = true;
+            }
+            _ => {}
+        }
+    }
+    words
 }
 
 /// The kinds of word found anywhere in `label`, as a bit set: one pass for all of them instead

@@ -6,7 +6,8 @@
 use super::Tick;
 use super::collect::Collected;
 use super::labels::{
-    classify_label, is_form_text, labelled, normalise_label, split_at_separator, statement_of,
+    classify_label, is_form_text, is_printed_piece, labelled, normalise_label, split_at_separator,
+    statement_of,
 };
 use super::marks::{
     bare_mark, is_service_answer, leading_mark, options_with_marks, strip_marks, trailing_mark,
@@ -15,6 +16,7 @@ use super::nearby::{answer_after, carry_on, ip_lines_above, looks_like_ip_text};
 use super::rows::Row;
 use super::text::{clean_answer, normalise};
 use super::vocabulary::{Question, Statement};
+use crate::extract::Place;
 
 /// Reads every cell of every row.
 pub(crate) fn read_rows(rows: &[Row], found: &mut Collected) {
@@ -36,12 +38,22 @@ pub(crate) fn read_rows(rows: &[Row], found: &mut Collected) {
                             ticked: Some(on),
                             raw: row.joined(),
                             from_field: false,
+                            place: row.place(j),
                         },
                     );
                 }
                 continue;
             }
             if let Some(stmt) = statement_of(cell).or_else(|| wrapped_statement(rows, i, j)) {
+                found.saw_statement(stmt);
+                let tick = statement_mark(rows, i, j);
+                found.mark(stmt, tick);
+                continue;
+            }
+            // "Service required: Public coding service (1 API call …)": the question's label
+            // printed in front of an option, which is marked (or not) in its own box.
+            if let Some(stmt) = option_after_label(cell) {
+                found.saw_label(Question::Service);
                 found.saw_statement(stmt);
                 let tick = statement_mark(rows, i, j);
                 found.mark(stmt, tick);
@@ -64,7 +76,8 @@ pub(crate) fn read_rows(rows: &[Row], found: &mut Collected) {
                 continue;
             };
             found.saw_label(q);
-            let answer = if !clean_answer(rest).is_empty() {
+            let same_cell = !clean_answer(rest).is_empty();
+            let answer = if same_cell {
                 // A written service choice keeps its tick marks ("[ ] Public [X] Partner").
                 let text = if q == Question::Service {
                     rest.trim().to_string()
@@ -78,6 +91,15 @@ pub(crate) fn read_rows(rows: &[Row], found: &mut Collected) {
             let Some((text, raw, at)) = answer else {
                 continue;
             };
+            // The form's own printed words are never an answer, wherever they sit.
+            if is_printed(q, &text) {
+                continue;
+            }
+            let start = if same_cell {
+                row.place(j)
+            } else {
+                answer_place(rows, i, j, at)
+            };
             let (text, raw) = carry_on(rows, at, q, text, raw);
             let (text, raw) = if q == Question::Ip {
                 ip_lines_above(rows, i, text, raw)
@@ -88,9 +110,54 @@ pub(crate) fn read_rows(rows: &[Row], found: &mut Collected) {
             if q == Question::Service && !is_service_answer(&text) {
                 continue;
             }
-            found.answer(q, text, raw, false);
+            found.answer(q, text, raw, false, start);
         }
     }
+}
+
+/// Where an answer found after its label sits: the next cell of the label's row, else the row
+/// it was found on (from the label's column when that row is below a heading row).
+fn answer_place(rows: &[Row], i: usize, j: usize, at: usize) -> Option<Place> {
+    let row = rows.get(at)?;
+    if at == i {
+        return row.place_from(j + 1);
+    }
+    let from = if rows[i].filled_cells().len() > 1 {
+        j
+    } else {
+        0
+    };
+    row.place_from(from).or_else(|| row.place_from(0))
+}
+
+/// Whether an answer is the form's own printed words: a piece of its statements of two words
+/// or more for a number or an address question ("1,000 calls per day"), of six or more for a
+/// written one (an organisation may share a few words with the form), or its own address.
+fn is_printed(q: Question, text: &str) -> bool {
+    let min_words = match q {
+        Question::Records | Question::Calls | Question::Ip => 2,
+        Question::Email => 1,
+        _ => 6,
+    };
+    (q != Question::Email || text.contains('@')) && is_printed_piece(text, min_words)
+}
+
+/// An option statement printed after the service question's label in one cell ("Service
+/// required: Public coding service (1 API call per second …)"): the option, not a written
+/// answer. A written choice ("Service: Partner", "Service required: Partner coding service")
+/// is not printed text and stays an answer.
+fn option_after_label(cell: &str) -> Option<Statement> {
+    // Most cells are not this: an option's printed text is long and holds a bracket.
+    if cell.len() < 40 || !cell.contains('(') {
+        return None;
+    }
+    let (q, rest) = labelled(cell)?;
+    if q != Question::Service {
+        return None;
+    }
+    let stmt = statement_of(rest)?;
+    let printed = is_printed_piece(strip_marks(rest), 5);
+    (matches!(stmt, Statement::Public | Statement::Partner) && printed).then_some(stmt)
 }
 
 /// A label line without a separator that is not a whole label ("Static IP address or range for",
@@ -157,62 +224,62 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
     let row = &rows[i];
     let cell = row.cells[j].trim();
     let raw = row.joined();
-    let tick = |on: bool| Tick {
+    let tick = |on: bool, at: Option<Place>| Tick {
         ticked: Some(on),
         raw: raw.clone(),
         from_field: false,
+        place: at,
     };
+    let here = row.place(j);
     if let Some(on) = leading_mark(cell) {
-        return tick(on);
+        return tick(on, here);
     }
     // "Terms of Use: [✓] I have read, …": the mark follows the label.
     if let Some((_, rest)) = split_at_separator(cell)
         && statement_of(rest).is_some()
         && let Some(on) = leading_mark(rest.trim())
     {
-        return tick(on);
+        return tick(on, here);
     }
     if let Some(on) = trailing_mark(cell) {
-        return tick(on);
+        return tick(on, here);
     }
-    let prev = row.cells[..j]
-        .iter()
+    let prev = (0..j)
         .rev()
-        .map(|c| c.trim())
-        .find(|c| !c.is_empty());
-    if let Some(on) = prev.and_then(bare_mark) {
-        return tick(on);
+        .map(|k| (k, row.cells[k].trim()))
+        .find(|(_, c)| !c.is_empty());
+    if let Some((k, on)) = prev.and_then(|(k, c)| bare_mark(c).map(|on| (k, on))) {
+        return tick(on, row.place(k));
     }
-    let next = row
-        .cells
-        .iter()
-        .skip(j + 1)
-        .map(|c| c.trim())
-        .find(|c| !c.is_empty());
-    if let Some(on) = next.and_then(bare_mark) {
-        return tick(on);
+    let next = (j + 1..row.cells.len())
+        .map(|k| (k, row.cells[k].trim()))
+        .find(|(_, c)| !c.is_empty());
+    if let Some((k, on)) = next.and_then(|(k, c)| bare_mark(c).map(|on| (k, on))) {
+        return tick(on, row.place(k));
     }
     if row.cells.len() == 1 {
         // A line of its own: a statement with its own box (the option above or below) is not.
         let own_line = |line: &Row| statement_of(line.joined().trim()).is_none();
         if let Some(prev_line) = i.checked_sub(1).and_then(|k| rows.get(k))
             && own_line(prev_line)
-            && let Some(on) = bare_mark(prev_line.joined().trim())
+            && let Some(on) = line_mark(prev_line)
         {
             return Tick {
                 ticked: Some(on),
                 raw: format!("{}\n{raw}", prev_line.joined()),
                 from_field: false,
+                place: prev_line.place_from(0),
             };
         }
         if let Some(next_line) = rows.get(i + 1)
             && own_line(next_line)
-            && let Some(on) = bare_mark(next_line.joined().trim())
+            && let Some(on) = line_mark(next_line)
         {
             return Tick {
                 ticked: Some(on),
                 raw: format!("{raw}\n{}", next_line.joined()),
                 from_field: false,
+                place: next_line.place_from(0),
             };
         }
     }
@@ -220,6 +287,25 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
         ticked: None,
         raw,
         from_field: false,
+        place: here,
+    }
+}
+
+/// The mark a neighbouring line gives a statement: a line of one cell that is a mark or a
+/// yes/no word, or that starts with a box and is no statement or label of its own (a box
+/// centred beside a two-line statement lands on one of its lines).
+fn line_mark(row: &Row) -> Option<bool> {
+    let cells = row.filled_cells();
+    let [only] = cells[..] else {
+        return None;
+    };
+    if statement_of(only).is_some() || labelled(only).is_some() {
+        return None;
+    }
+    if strip_marks(only).split_whitespace().count() <= 3 {
+        bare_mark(only)
+    } else {
+        leading_mark(only)
     }
 }
 
@@ -247,9 +333,7 @@ mod tests {
             let line = format!(
                 "{mark} I have read, understand, and agree to be legally bound by the Terms of Use."
             );
-            let rows = vec![Row {
-                cells: vec![line.trim().to_string()],
-            }];
+            let rows = vec![Row::of(vec![line.trim().to_string()])];
             assert_eq!(statement_mark(&rows, 0, 0).ticked, want, "mark {mark:?}");
         }
     }
@@ -258,9 +342,7 @@ mod tests {
     fn marks_beside_and_on_lines_of_their_own() {
         let statement =
             "I have read, understand, and agree to be legally bound by the Terms of Use.";
-        let row = |cells: &[&str]| Row {
-            cells: cells.iter().map(|c| c.to_string()).collect(),
-        };
+        let row = |cells: &[&str]| Row::of(cells.iter().map(|c| c.to_string()).collect());
         let beside = [row(&["☒", statement])];
         assert_eq!(statement_mark(&beside, 0, 1).ticked, Some(true));
         let after = [row(&[statement, "No"])];

@@ -35,30 +35,34 @@ mod vocabulary;
 #[cfg(test)]
 mod tests;
 
-use crate::extract::Document;
+use crate::extract::{Document, Place};
 use serde::Serialize;
 
 /// A written answer: the text as the applicant wrote it, and the raw line(s) it was read from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Answer {
     pub text: String,
     pub raw: String,
     /// Read from a named form field (AcroForm field, content control), not from the page text.
     pub from_field: bool,
+    /// Where on the page it was read from, when the document has pages (PDF, OCR).
+    pub place: Option<Place>,
 }
 
 /// A tick box or yes/no statement: `Some(true)` ticked/agreed, `Some(false)` clearly not,
 /// `None` when nothing could be determined. `raw` is the line it was read from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tick {
     pub ticked: Option<bool>,
     pub raw: String,
     /// Read from a named form field (AcroForm check box, content control), not from the text.
     pub from_field: bool,
+    /// Where on the page the mark (or the statement it marks) was read from, when known.
+    pub place: Option<Place>,
 }
 
 /// The answers to every question on the form. Empty / `None` when the form leaves it blank.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Answers {
     pub full_name: Option<Answer>,
     pub organisation: Option<Answer>,

@@ -297,9 +297,7 @@ mod tests {
     fn rows(lines: &[&[&str]]) -> Vec<Row> {
         lines
             .iter()
-            .map(|l| Row {
-                cells: l.iter().map(|c| c.to_string()).collect(),
-            })
+            .map(|l| Row::of(l.iter().map(|c| c.to_string()).collect()))
             .collect()
     }
 

@@ -5,15 +5,46 @@
 
 use super::labels::labelled;
 use super::marks::split_statements;
-use crate::extract::Document;
+use crate::extract::{Document, Place};
 
 /// A document line as the reader sees it: cells, and the text of the whole line.
 #[derive(Debug, Clone)]
 pub(crate) struct Row {
     pub(crate) cells: Vec<String>,
+    /// Where each cell sits on its page (a cell split into several keeps its place), when the
+    /// document has pages; empty otherwise.
+    pub(crate) places: Vec<Option<Place>>,
 }
 
 impl Row {
+    /// A row of cells whose places are not known.
+    #[cfg(test)]
+    pub(crate) fn of(cells: Vec<String>) -> Row {
+        Row::new(cells, None)
+    }
+
+    fn new(cells: Vec<String>, place: Option<Place>) -> Row {
+        let places = if place.is_some() {
+            vec![place; cells.len()]
+        } else {
+            Vec::new()
+        };
+        Row { cells, places }
+    }
+
+    /// Where cell `j` sits, when known.
+    pub(crate) fn place(&self, j: usize) -> Option<Place> {
+        self.places.get(j).copied().flatten()
+    }
+
+    /// The box around the cells `j..` that are not blank (a whole line's answer), when known.
+    pub(crate) fn place_from(&self, j: usize) -> Option<Place> {
+        (j..self.cells.len())
+            .filter(|&k| !self.cells[k].trim().is_empty())
+            .filter_map(|k| self.place(k))
+            .reduce(union)
+    }
+
     /// The non-blank cells, trimmed, joined by tabs: the line as it reads.
     pub(crate) fn joined(&self) -> String {
         self.cells
@@ -38,6 +69,20 @@ impl Row {
     }
 }
 
+/// The box around two places (the first one's page).
+pub(crate) fn union(a: Place, b: Place) -> Place {
+    if a.page != b.page {
+        return a;
+    }
+    Place {
+        page: a.page,
+        x0: a.x0.min(b.x0),
+        y0: a.y0.min(b.y0),
+        x1: a.x1.max(b.x1),
+        y1: a.y1.max(b.y1),
+    }
+}
+
 /// Splits multi-paragraph single cells into lines, keeps table rows as rows.
 pub(crate) fn rows_of(doc: &Document) -> Vec<Row> {
     let mut rows = Vec::with_capacity(doc.lines.len());
@@ -46,9 +91,10 @@ pub(crate) fn rows_of(doc: &Document) -> Vec<Row> {
             let text = line.cells.first().map(String::as_str).unwrap_or("");
             // Tabs and wide runs of spaces typed between a label and its answer are columns.
             for part in text.split('\n') {
-                rows.push(Row {
-                    cells: crate::extract::body::split_columns(part),
-                });
+                rows.push(Row::new(
+                    crate::extract::body::split_columns(part),
+                    line.place(0),
+                ));
             }
         } else {
             // A table row: a cell holding several paragraphs keeps them as one answer, but a
@@ -57,22 +103,25 @@ pub(crate) fn rows_of(doc: &Document) -> Vec<Row> {
                 c.contains('\n') && c.split('\n').filter(|l| labelled(l).is_some()).count() >= 2
             });
             if label_block {
-                for c in &line.cells {
+                for (j, c) in line.cells.iter().enumerate() {
                     for part in c.split('\n') {
-                        rows.push(Row {
-                            cells: vec![part.to_string()],
-                        });
+                        rows.push(Row::new(vec![part.to_string()], line.place(j)));
                     }
                 }
             } else {
                 // Several tick-box statements in one cell ("☒ Public … ☐ Partner …") become
                 // cells of their own, so each keeps its own mark.
-                let cells = line
-                    .cells
-                    .iter()
-                    .flat_map(|c| split_statements(&c.replace('\n', " ")))
-                    .collect();
-                rows.push(Row { cells });
+                let mut cells = Vec::with_capacity(line.cells.len());
+                let mut places = Vec::new();
+                for (j, c) in line.cells.iter().enumerate() {
+                    for part in split_statements(&c.replace('\n', " ")) {
+                        cells.push(part);
+                        if !line.places.is_empty() {
+                            places.push(line.place(j));
+                        }
+                    }
+                }
+                rows.push(Row { cells, places });
             }
         }
     }
@@ -88,9 +137,7 @@ mod tests {
         let mut d = Document::new(Source::Docx);
         d.lines = lines
             .iter()
-            .map(|l| Line {
-                cells: l.iter().map(|c| c.to_string()).collect(),
-            })
+            .map(|l| Line::of_cells(l.iter().map(|c| c.to_string()).collect()))
             .collect();
         d
     }

@@ -7,9 +7,8 @@ use crate::extract::{Field, FieldValue, Line, Source};
 fn doc(lines: &[&[&str]]) -> Document {
     let mut d = Document::new(Source::Body);
     for l in lines {
-        d.lines.push(Line {
-            cells: l.iter().map(|c| c.to_string()).collect(),
-        });
+        d.lines
+            .push(Line::of_cells(l.iter().map(|c| c.to_string()).collect()));
     }
     d
 }
@@ -183,6 +182,7 @@ fn named_fields_fill_gaps() {
         tooltip: tip.into(),
         nearby_text: String::new(),
         value: v,
+        place: None,
     };
     d.fields = vec![
         f("Text1", "Full name", FieldValue::Text("Kim Nguyen".into())),
@@ -354,4 +354,128 @@ fn a_bare_option_below_a_ticked_one_is_not_ticked_by_its_box() {
     let a = read(&text_doc(text)).expect("a form");
     assert_eq!(a.public_service.ticked, Some(true));
     assert_eq!(a.partner_service.ticked, Some(false));
+}
+
+/// A table whose first service row carries the question's label and the Public option's
+/// printed text, with the tick in the Partner row's own cell; the calls row left empty beside
+/// a label with notes in brackets, and a printed statement full of numbers nearby.
+fn ruled_table() -> Document {
+    doc(&[
+        &["Full name", "Jo Citizen"],
+        &["Organisation", "Department of Examples"],
+        &["Contact email", "jo@example.gov.au"],
+        &[
+            "Terms of Use: I have read, understand, and agree to be legally bound by the Terms of Use of the Australian Bureau of Statistics Occupation Coding Service.",
+            "✔",
+        ],
+        &[
+            "Service required: Public coding service (1 API call per second and up to 1,000 calls per day).",
+            "",
+        ],
+        &[
+            "Partner coding service (Large batch coding, and real-time coding (1 API call per second and up to 10,000 real-time calls per day)).",
+            "✔",
+        ],
+        &[
+            "Static agency IP address or range of addresses for allowlisting",
+            "150.203.4.0/24",
+        ],
+        &[
+            "Expected use - records you expect to code per day (peak period)",
+            "2,000",
+        ],
+        &[
+            "Expected use - API calls (batch or single record requests) you expect to make per day (peak period)",
+            "",
+        ],
+        &["up to 10,000 real-time calls per day"],
+    ])
+}
+
+#[test]
+fn the_chosen_service_is_the_option_whose_own_box_is_ticked() {
+    let a = read(&ruled_table()).expect("a form");
+    assert_eq!(a.public_service.ticked, Some(false));
+    assert_eq!(a.partner_service.ticked, Some(true));
+    // A written choice after the label is still an answer.
+    let mut d = ruled_table();
+    d.lines[4] = Line::of_cells(vec!["Service required: Public".into(), String::new()]);
+    let a = read(&d).expect("a form");
+    assert_eq!(a.public_service.ticked, Some(true));
+    assert_eq!(a.partner_service.ticked, Some(false));
+}
+
+#[test]
+fn printed_statements_are_never_answers() {
+    let a = read(&ruled_table()).expect("a form");
+    assert_eq!(val(&a.expected_records), "2,000");
+    // The long label with notes in brackets is the calls question; its cell is empty, and the
+    // printed "up to 10,000 real-time calls per day" below is not its answer.
+    assert_eq!(val(&a.expected_calls), "");
+    // A label on a line of its own, the next line a piece of a printed statement (a narrow
+    // column wrapped the Partner option's text under it).
+    let d = doc(&[
+        &["Full name", "Jo Citizen"],
+        &["Organisation", "Department of Examples"],
+        &["Contact email", "jo@example.gov.au"],
+        &["API calls you expect to make per day"],
+        &["up to 10,000 real-time calls per day))."],
+    ]);
+    assert_eq!(val(&read(&d).expect("a form").expected_calls), "");
+    assert!(labels::is_printed_piece(
+        "up to 10,000 real-time calls per day",
+        2
+    ));
+    assert!(labels::is_printed_piece("1,000 calls per day).", 2));
+    assert!(!labels::is_printed_piece("1,000", 2));
+    assert!(!labels::is_printed_piece(
+        "Australian Bureau of Statistics",
+        6
+    ));
+    assert!(!labels::is_printed_piece("up to 12,000 calls per day", 2));
+}
+
+#[test]
+fn a_neighbouring_line_marks_a_statement_only_when_it_is_no_statement_itself() {
+    // The box of a two-line statement lands on its second line; the line above the Partner
+    // statement holds the ticked Public option and says nothing about Partner.
+    let d = doc(&[
+        &["Service required"],
+        &[
+            "☒",
+            "Public coding service (1 API call per second and up to 1,000 calls per day).",
+        ],
+        &[
+            "Partner coding service (Large batch coding, and real-time coding (1 API call per second and up to 10,000",
+        ],
+        &["☐ real-time calls per day))."],
+        &["Full name", "Jo Citizen"],
+        &["Organisation", "Department of Examples"],
+    ]);
+    let a = read(&d).expect("a form");
+    assert_eq!(a.public_service.ticked, Some(true));
+    assert_eq!(a.partner_service.ticked, Some(false));
+}
+
+#[test]
+fn answers_and_marks_carry_their_place() {
+    let place = |x0: f32, y0: f32| Place {
+        page: 2,
+        x0,
+        y0,
+        x1: x0 + 50.0,
+        y1: y0 + 10.0,
+    };
+    let mut d = ruled_table();
+    for (k, line) in d.lines.iter_mut().enumerate() {
+        let y = 100.0 + 20.0 * k as f32;
+        line.places = (0..line.cells.len())
+            .map(|j| place(50.0 + 200.0 * j as f32, y))
+            .collect();
+    }
+    let a = read(&d).expect("a form");
+    let name = a.full_name.as_ref().and_then(|n| n.place).expect("a place");
+    assert_eq!((name.page, name.x0, name.y0), (2, 250.0, 100.0));
+    let partner = a.partner_service.place.expect("a place");
+    assert_eq!((partner.x0, partner.y0), (250.0, 200.0));
 }

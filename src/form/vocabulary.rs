@@ -216,6 +216,41 @@ pub(crate) const BOILERPLATE: &[&str] = &[
     "the abs complies",
 ];
 
+/// The official form's printed sentences (its statements, option descriptions, instructions and
+/// notes), as printed. Text that is only a piece of these was printed, not written: it is never
+/// an answer, wherever a layout puts it ("up to 10,000 real-time calls per day" beside the calls
+/// question, "Public coding service (1 API call …" after "Service required:").
+pub(crate) const PRINTED_SENTENCES: &[&str] = &[
+    "Occupation Coding Service Registration Form",
+    "I have read, understand, and agree to be legally bound by the Terms of Use of the \
+     Australian Bureau of Statistics Occupation Coding Service.",
+    "Public coding service (1 API call per second and up to 1,000 calls per day).",
+    "Select this service if you require real-time single record coding services, ad hoc \
+     coding, or real-time coding of small batches of data (up to 300 records).",
+    "Partner coding service (Large batch coding, and real-time coding (1 API call per second \
+     and up to 10,000 real-time calls per day)).",
+    "Select this service if you require single record, small batch and large dataset \
+     processing (up to millions of records). You must also provide a static agency IP address \
+     or range of addresses for allowlisting (not a local, personal, workstation or dynamic IP \
+     address):",
+    "Please indicate the approximate maximum number per day in a peak period of:",
+    "records you expect to code:",
+    "API calls (batch or single record requests) you expect to make:",
+    "Your expected use will inform the ABS expectation of your fair use, as defined in the \
+     Terms of Use.",
+    "I agree to read and follow the API integration instructions in the Occupation Coding \
+     Service User Guide.",
+    "The ABS will aim to provide you with client credentials to use the service within five \
+     business days (Monday to Friday, excluding public holidays). While we strive to meet this \
+     timeframe, response times may vary depending on demand.",
+    "On completion, please send this registration form to coding.service.registration@abs.gov.au.",
+    "For more information about the Coding Service, see ABS Whole of Australian Government \
+     Occupation Coding Service | Australian Bureau of Statistics.",
+    "The ABS complies with the Privacy Act and the Archives Act 1983 in the storage, use and \
+     destruction of your personal information collected for managing and operating our \
+     business (see the ABS Privacy Policy for Managing and Operating Our Business).",
+];
+
 /// Words that make a document with only three of the form's questions a form after all.
 pub(crate) const FORM_MENTIONS: &[&str] = &["coding service", "registration form", "allowlist"];
 

@@ -428,6 +428,7 @@ mod tests {
             text: text.to_string(),
             raw: text.to_string(),
             from_field: false,
+            place: None,
         })
     }
 
@@ -436,6 +437,7 @@ mod tests {
             ticked,
             raw: String::new(),
             from_field: false,
+            place: None,
         }
     }
 
@@ -745,6 +747,7 @@ mod tests {
             text: "Jane\u{0}Citizen\u{7}".into(),
             raw: String::new(),
             from_field: false,
+            place: None,
         });
         let (fields, _) = validate(&a, &Rules::default());
         assert_eq!(fields.full_name, "Jane Citizen");

@@ -121,7 +121,7 @@ pub(in crate::extract) fn flatten(blocks: &[Block], out: &mut Vec<Line>) {
                     } else {
                         let cells: Vec<String> = row.iter().map(|c| blocks_text(c)).collect();
                         if cells.iter().any(|c| !c.is_empty()) {
-                            out.push(Line { cells });
+                            out.push(Line::of_cells(cells));
                         }
                     }
                 }

@@ -306,6 +306,7 @@ impl<'a> OdfHandler<'a> {
                         tooltip,
                         nearby_text: nearby,
                         value: FieldValue::Check(control.checked),
+                        place: None,
                     },
                 );
                 self.emit_tick(control.checked, index);
@@ -326,6 +327,7 @@ impl<'a> OdfHandler<'a> {
                         tooltip,
                         nearby_text: nearby,
                         value: FieldValue::Text(control.text.trim().to_string()),
+                        place: None,
                     },
                 );
             }
@@ -365,6 +367,7 @@ impl<'a> OdfHandler<'a> {
                 tooltip: capture.tooltip,
                 nearby_text: capture.nearby,
                 value,
+                place: None,
             },
         );
     }
@@ -477,6 +480,7 @@ impl Handler for OdfHandler<'_> {
                             tooltip: alias.clone(),
                             nearby_text: self.builder.nearby_text(),
                             value: FieldValue::Check(checked),
+                            place: None,
                         },
                     );
                     self.emit_tick(checked, index);
@@ -580,6 +584,7 @@ impl Handler for OdfHandler<'_> {
                             tooltip: String::new(),
                             nearby_text: self.builder.nearby_text(),
                             value: FieldValue::Check(checked),
+                            place: None,
                         },
                     );
                     self.emit_tick(checked, index);

@@ -159,6 +159,7 @@ fn sdt_field(sdt: &Sdt, value: FieldValue) -> Field {
         tooltip: sdt.alias.clone(),
         nearby_text: sdt.nearby.clone(),
         value,
+        place: None,
     }
 }
 
@@ -545,6 +546,7 @@ impl<'a> WordHandler<'a> {
                         tooltip: control.caption.clone(),
                         nearby_text: nearby,
                         value: FieldValue::Check(checked),
+                        place: None,
                     },
                 );
                 self.emit_tick(checked, index);
@@ -565,6 +567,7 @@ impl<'a> WordHandler<'a> {
                         tooltip: String::new(),
                         nearby_text: nearby,
                         value: FieldValue::Text(value.trim().to_string()),
+                        place: None,
                     },
                 );
             }
@@ -622,6 +625,7 @@ impl<'a> WordHandler<'a> {
                             tooltip: form.tooltip(),
                             nearby_text: field.nearby.clone(),
                             value: FieldValue::Check(checked),
+                            place: None,
                         },
                     );
                     self.emit_tick(checked, index);
@@ -641,6 +645,7 @@ impl<'a> WordHandler<'a> {
                             tooltip: form.tooltip(),
                             nearby_text: field.nearby.clone(),
                             value: FieldValue::Text(text.trim().to_string()),
+                            place: None,
                         },
                     );
                     let hidden = std::mem::take(&mut self.run.hidden);
@@ -678,6 +683,7 @@ impl<'a> WordHandler<'a> {
                         tooltip: prompt,
                         nearby_text: field.nearby,
                         value: FieldValue::Text(field.result.trim().to_string()),
+                        place: None,
                     },
                 );
                 return;
@@ -710,6 +716,7 @@ impl<'a> WordHandler<'a> {
                         tooltip: form.tooltip(),
                         nearby_text: field.nearby,
                         value: FieldValue::Text(value.trim().to_string()),
+                        place: None,
                     },
                 );
             }
@@ -722,6 +729,7 @@ impl<'a> WordHandler<'a> {
                         tooltip: form.tooltip(),
                         nearby_text: field.nearby,
                         value: FieldValue::Check(checked),
+                        place: None,
                     },
                 );
                 self.emit_tick(checked, index);

@@ -382,6 +382,46 @@ pub fn rect_of(doc: &Document, d: &Dictionary) -> Option<[f32; 4]> {
     Some([a.min(c), b.min(e), a.max(c), b.max(e)])
 }
 
+/// A line of text broken into lines of at most `per_line` characters, at spaces where it can
+/// be and inside a word longer than a line.
+fn wrap_words(line: &str, per_line: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut current_len = 0;
+    for word in line.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let needed = word.len() + usize::from(current_len > 0);
+            if current_len + needed <= per_line {
+                if current_len > 0 {
+                    current.push(' ');
+                }
+                current.extend(word.iter());
+                current_len += needed;
+                break;
+            }
+            if current_len > 0 {
+                out.push(std::mem::take(&mut current));
+                current_len = 0;
+                continue;
+            }
+            let rest = word.split_off(per_line.min(word.len()));
+            out.push(word.into_iter().collect());
+            word = rest;
+            if word.is_empty() {
+                break;
+            }
+        }
+        if out.len() > 200 {
+            break;
+        }
+    }
+    if current_len > 0 || out.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 /// The font size in a `/DA` string (`/Helv 10 Tf 0 g`); 0 means "fit", answered with 0.
 pub fn font_size(da: Option<&[u8]>) -> f32 {
     let Some(da) = da else { return 0.0 };
@@ -429,24 +469,34 @@ pub fn widget_glyphs(widget: &Widget, group: u32) -> Vec<PageGlyph> {
             } else {
                 (height * 0.66).clamp(4.0, 12.0)
             };
-            let advance = size * 0.5;
-            let value_lines: Vec<&str> = if *multiline {
-                value.lines().collect()
+            let nominal = size * 0.5;
+            let room = (width - 4.0).max(nominal);
+            // A one-line field keeps its value on one line, narrowed to fit its box; a
+            // multi-line one wraps it at the box's width, as a viewer shows it.
+            let value_lines: Vec<String> = if *multiline {
+                let per_line = ((room / nominal) as usize).max(1);
+                value
+                    .lines()
+                    .take(200)
+                    .flat_map(|l| wrap_words(l, per_line))
+                    .collect()
             } else {
-                vec![value.as_str()]
+                vec![value.replace(['\r', '\n'], " ")]
             };
+            let several = *multiline || value_lines.len() > 1;
             for (row, text) in value_lines.iter().enumerate().take(200) {
-                let text = if *multiline {
-                    text.to_string()
+                let chars = text.chars().count().min(MAX_VALUE_CHARS_PER_LINE);
+                let advance = if several {
+                    nominal
                 } else {
-                    text.replace(['\r', '\n'], " ")
+                    nominal.min(room / chars.max(1) as f32)
                 };
-                let y = if *multiline || value_lines.len() > 1 {
+                let y = if several {
                     y1 - 2.0 - size * (row as f32 + 1.0) * 1.15 + size * 0.2
                 } else {
                     y0 + (height - size) / 2.0 + size * 0.22
                 };
-                let run = advance * text.chars().count() as f32;
+                let run = advance * chars as f32;
                 let mut x = match align {
                     1 => x0 + (width - run) / 2.0,
                     2 => x1 - 2.0 - run,

@@ -1,8 +1,10 @@
-//! A page's content stream (and the Form XObjects it draws) in → positioned glyphs in page
-//! space out, plus counts of images drawn and text shown (for scan detection).
+//! A page's content stream (and the Form XObjects it draws) in → what it draws, in PDF page
+//! space (points, y up): positioned glyphs, painted paths (for ruling lines, tick boxes and
+//! ink), small images, and counts of images drawn and text shown (for scan detection).
 
 use super::font::{DecodedGlyph, Font, GlyphText, number};
 use super::{Budget, dict_get, resolve};
+use crate::extract::layout;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -64,31 +66,24 @@ pub struct PageMarks {
     pub text_glyphs: usize,
     /// Glyphs shown whose font gives no Unicode text for them (text that cannot be read).
     pub undecoded_glyphs: usize,
-    /// Vertical rules drawn (table borders): they separate cells however narrow the gap.
-    pub rules: Vec<Rule>,
-    /// Paths painted with straight line strokes (a drawn check mark or cross).
-    pub shape_paints: usize,
-    /// Paths painted that are only rectangles (a box's border and fill).
-    pub rect_paints: usize,
+    /// Paths painted, in page space (table borders, writing lines, boxes, ticks, dots).
+    pub paths: Vec<layout::Path>,
+    /// Where images were drawn: a small one over a box is a mark (a stamp).
+    pub image_rects: Vec<[f32; 4]>,
+    /// Paths and points offered beyond the limits below (not kept).
+    pub dropped: usize,
 }
 
-/// A vertical line on the page: `x`, from `y0` up to `y1`.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    pub x: f32,
-    pub y0: f32,
-    pub y1: f32,
-}
+/// Layers given to forms drawn by a page start here (form field values written in are
+/// numbered from 1, annotations down from `u32::MAX`).
+const FORM_LAYERS: u32 = 1 << 24;
 
-/// A straight path segment in page space, from one point to another.
-type Segment = ((f32, f32), (f32, f32));
-
-/// Most rules kept from one page.
-const MAX_RULES_PER_PAGE: usize = 20_000;
-/// A filled rectangle at most this wide (points) is a drawn line.
-const RULE_MAX_WIDTH: f32 = 2.5;
-/// A rule at least this tall (points) can separate cells.
-const RULE_MIN_HEIGHT: f32 = 4.0;
+/// Most painted paths kept from one page.
+pub const MAX_PATHS_PER_PAGE: usize = 50_000;
+/// Most points kept from one page's paths.
+const MAX_POINTS_PER_PAGE: usize = 400_000;
+/// Most image places kept from one page.
+const MAX_IMAGES_PER_PAGE: usize = 2_000;
 
 /// Most glyphs kept from one page.
 pub const MAX_GLYPHS_PER_PAGE: usize = 200_000;
@@ -98,6 +93,8 @@ const MAX_STATE_STACK: usize = 256;
 #[derive(Clone)]
 struct GState {
     ctm: Matrix,
+    /// The fill colour is dark enough to be seen as a mark (not white or a pale shading).
+    fill_dark: bool,
     font: Option<Rc<Font>>,
     size: f32,
     char_spacing: f32,
@@ -111,6 +108,7 @@ impl GState {
     fn new(ctm: Matrix) -> GState {
         GState {
             ctm,
+            fill_dark: true,
             font: None,
             size: 0.0,
             char_spacing: 0.0,
@@ -131,6 +129,10 @@ pub struct Interpreter<'a, 'b> {
     max_depth: usize,
     /// Group number given to the glyphs shown (see `PageGlyph::group`).
     pub group: u32,
+    /// Points the page's paths may still add.
+    points_left: usize,
+    /// Forms drawn by the page so far (each is a layer of its own).
+    next_form_layer: u32,
     pub marks: PageMarks,
 }
 
@@ -144,6 +146,8 @@ impl<'a, 'b> Interpreter<'a, 'b> {
             form_path: Vec::new(),
             max_depth,
             group: 0,
+            points_left: MAX_POINTS_PER_PAGE,
+            next_form_layer: 0,
             marks: PageMarks::default(),
         }
     }
@@ -223,14 +227,8 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         let mut unsaved_depth = 0usize;
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
-        // The current path: straight segments and rectangles, in page space.
-        let mut segments: Vec<Segment> = Vec::new();
-        let mut rects: Vec<[(f32, f32); 4]> = Vec::new();
-        let mut current: Option<(f32, f32)> = None;
-        let mut subpath_start: Option<(f32, f32)> = None;
-        // Straight `l` strokes in the current path (a check mark or cross; circles and boxes
-        // have none).
-        let mut drawn_lines = 0usize;
+        // The current path, in page space.
+        let mut path = layout::Path::default();
         for op in Content::decode_iter(content) {
             let Ok(op) = op else { break };
             if !self.budget.take_op() {
@@ -339,101 +337,72 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                         self.draw_xobject(resources, name, &gs);
                     }
                 }
-                "BI" => self.marks.images += 1,
+                "BI" => {
+                    self.marks.images += 1;
+                    self.note_image(&gs.ctm);
+                }
+                "rg" | "g" | "k" | "sc" | "scn" => gs.fill_dark = is_dark(&nums()),
+                "cs" => gs.fill_dark = true,
                 "m" => {
                     if let [x, y] = nums()[..] {
-                        let p = apply(&gs.ctm, x, y);
-                        current = Some(p);
-                        subpath_start = Some(p);
+                        path.subpaths.push(layout::Subpath::default());
+                        add_point(&mut path, &mut self.points_left, apply(&gs.ctm, x, y));
                     }
                 }
                 "l" => {
-                    if let ([x, y], Some(from)) = (&nums()[..], current) {
-                        let to = apply(&gs.ctm, *x, *y);
-                        if (to.0 - from.0).abs() + (to.1 - from.1).abs() > 0.01 {
-                            drawn_lines += 1;
+                    if let [x, y] = nums()[..] {
+                        add_point(&mut path, &mut self.points_left, apply(&gs.ctm, x, y));
+                    }
+                }
+                "c" | "v" | "y" => {
+                    let n = nums();
+                    if n.len() == 6 || n.len() == 4 {
+                        if let Some(sub) = path.subpaths.last_mut() {
+                            sub.curved = true;
                         }
-                        if segments.len() < MAX_RULES_PER_PAGE {
-                            segments.push((from, to));
+                        for pair in n.chunks(2) {
+                            add_point(
+                                &mut path,
+                                &mut self.points_left,
+                                apply(&gs.ctm, pair[0], pair[1]),
+                            );
                         }
-                        current = Some(to);
                     }
                 }
                 "h" => {
-                    if let (Some(from), Some(to)) = (current, subpath_start)
-                        && segments.len() < MAX_RULES_PER_PAGE
-                    {
-                        segments.push((from, to));
+                    if let Some(sub) = path.subpaths.last_mut() {
+                        sub.closed = true;
                     }
-                    current = subpath_start;
                 }
                 "re" => {
-                    if let [x, y, w, h] = nums()[..]
-                        && rects.len() < MAX_RULES_PER_PAGE
-                    {
-                        rects.push([
-                            apply(&gs.ctm, x, y),
-                            apply(&gs.ctm, x + w, y),
-                            apply(&gs.ctm, x + w, y + h),
-                            apply(&gs.ctm, x, y + h),
-                        ]);
+                    if let [x, y, w, h] = nums()[..] {
+                        let upright = gs.ctm[1].abs() < 1e-3 && gs.ctm[2].abs() < 1e-3;
+                        path.subpaths.push(layout::Subpath {
+                            closed: true,
+                            rectangle: upright,
+                            ..Default::default()
+                        });
+                        for (px, py) in [(x, y), (x + w, y), (x + w, y + h), (x, y + h)] {
+                            add_point(&mut path, &mut self.points_left, apply(&gs.ctm, px, py));
+                        }
                     }
                 }
                 "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
-                    let stroked =
-                        matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
-                    if op.operator != "n" {
-                        self.note_rules(&segments, &rects, stroked);
-                        if drawn_lines > 0 {
-                            self.marks.shape_paints += 1;
-                        } else if !rects.is_empty() {
-                            self.marks.rect_paints += 1;
-                        }
+                    let op_name = op.operator.as_str();
+                    if matches!(op_name, "s" | "b" | "b*")
+                        && let Some(sub) = path.subpaths.last_mut()
+                    {
+                        sub.closed = true;
                     }
-                    drawn_lines = 0;
-                    segments.clear();
-                    rects.clear();
-                    current = None;
-                    subpath_start = None;
+                    path.stroked = matches!(op_name, "S" | "s" | "B" | "B*" | "b" | "b*");
+                    path.filled = gs.fill_dark
+                        && matches!(op_name, "f" | "F" | "f*" | "B" | "B*" | "b" | "b*");
+                    let painted = std::mem::take(&mut path);
+                    if op_name != "n" {
+                        self.push_path(painted);
+                    }
                 }
                 _ => {}
-            }
-        }
-    }
-
-    /// Keeps the vertical lines of a painted path: stroked vertical segments and rectangle
-    /// sides, and thin filled rectangles (how word processors draw table borders).
-    fn note_rules(&mut self, segments: &[Segment], rects: &[[(f32, f32); 4]], stroked: bool) {
-        let mut push = |x: f32, ya: f32, yb: f32| {
-            let (y0, y1) = (ya.min(yb), ya.max(yb));
-            if y1 - y0 >= RULE_MIN_HEIGHT
-                && x.is_finite()
-                && y0.is_finite()
-                && y1.is_finite()
-                && self.marks.rules.len() < MAX_RULES_PER_PAGE
-            {
-                self.marks.rules.push(Rule { x, y0, y1 });
-            }
-        };
-        if stroked {
-            for (a, b) in segments {
-                if (a.0 - b.0).abs() < 1.0 {
-                    push((a.0 + b.0) / 2.0, a.1, b.1);
-                }
-            }
-        }
-        for corners in rects {
-            let xs = corners.map(|c| c.0);
-            let ys = corners.map(|c| c.1);
-            let x0 = xs.iter().copied().fold(f32::INFINITY, f32::min);
-            let x1 = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let y0 = ys.iter().copied().fold(f32::INFINITY, f32::min);
-            let y1 = ys.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            if x1 - x0 <= RULE_MAX_WIDTH {
-                push((x0 + x1) / 2.0, y0, y1);
-            } else if stroked {
-                push(x0, y0, y1);
-                push(x1, y0, y1);
             }
         }
     }
@@ -528,7 +497,10 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         };
         let subtype = dict_get(doc, &stream.dict, b"Subtype").and_then(|o| o.as_name().ok());
         match subtype {
-            Some(b"Image") => self.marks.images += 1,
+            Some(b"Image") => {
+                self.marks.images += 1;
+                self.note_image(&gs.ctm);
+            }
             Some(b"Form") => {
                 if self.form_path.contains(id) || self.form_path.len() >= self.max_depth {
                     return;
@@ -547,24 +519,18 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     .or(resources);
                 let mut inner = gs.clone();
                 inner.ctm = mul(&matrix, &gs.ctm);
-                let bbox = dict_get(doc, &stream.dict, b"BBox")
-                    .and_then(|o| o.as_array().ok())
-                    .map(|a| a.iter().filter_map(|o| number(Some(o))).collect::<Vec<_>>());
-                let before = (
-                    self.marks.glyphs.len(),
-                    self.marks.shape_paints,
-                    self.marks.rect_paints,
-                );
-                let ctm = inner.ctm;
+                // A form drawn by the page itself is a thing placed on the page (a flattened
+                // annotation or field): its text is a layer of its own, as it was unflattened.
+                let own_layer = self.group == 0 && self.form_path.is_empty();
+                if own_layer {
+                    self.next_form_layer = self.next_form_layer.wrapping_add(1);
+                    self.group = FORM_LAYERS + self.next_form_layer % FORM_LAYERS;
+                }
                 self.form_path.push(*id);
                 self.run(&content, form_resources, inner);
                 self.form_path.pop();
-                if let Some([bx0, by0, bx1, by1]) = bbox
-                    .as_deref()
-                    .and_then(|b| b.get(..4))
-                    .and_then(|b| <[f32; 4]>::try_from(b).ok())
-                {
-                    self.note_drawn_check_box(&ctm, (bx0, by0, bx1, by1), before);
+                if own_layer {
+                    self.group = 0;
                 }
             }
             _ => {}
@@ -573,52 +539,71 @@ impl<'a, 'b> Interpreter<'a, 'b> {
 }
 
 impl Interpreter<'_, '_> {
-    /// A flattened check box is a small square form that draws its box and, when ticked, a
-    /// drawn check mark (paths, no text: reportlab, some Acrobat styles). Write it as ☒ / ☐ at
-    /// its place so the statement beside it reads as ticked or not. Boxes drawn with a font's
-    /// tick glyph (ZapfDingbats) already gave text and are left alone.
-    fn note_drawn_check_box(
-        &mut self,
-        ctm: &Matrix,
-        bbox: (f32, f32, f32, f32),
-        before: (usize, usize, usize),
-    ) {
-        let (glyphs, shapes, rects) = before;
-        if self.marks.glyphs.len() != glyphs {
+    /// Keeps a painted path (page space), up to the page's limit.
+    pub fn push_path(&mut self, path: layout::Path) {
+        if path.subpaths.iter().all(|s| s.points.is_empty()) {
             return;
         }
-        let (x0, y0) = apply(ctm, bbox.0.min(bbox.2), bbox.1.min(bbox.3));
-        let (x1, y1) = apply(ctm, bbox.0.max(bbox.2), bbox.1.max(bbox.3));
-        let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
-        let square =
-            (5.0..=30.0).contains(&w) && (5.0..=30.0).contains(&h) && w / h > 0.6 && w / h < 1.6;
-        if !square
-            || !w.is_finite()
-            || !h.is_finite()
-            || self.marks.glyphs.len() >= MAX_GLYPHS_PER_PAGE
-        {
-            return;
-        }
-        let drew_shape = self.marks.shape_paints > shapes;
-        let drew_box = self.marks.rect_paints > rects;
-        if !drew_shape && !drew_box {
-            return;
-        }
-        let mark = if drew_shape {
-            crate::extract::TICKED
+        if self.marks.paths.len() < MAX_PATHS_PER_PAGE {
+            self.marks.paths.push(path);
         } else {
-            crate::extract::UNTICKED
-        };
-        let size = h.min(w);
-        self.marks.glyphs.push(PageGlyph {
-            x0: x0.min(x1),
-            x1: x0.min(x1) + size,
-            y: y0.min(y1) + size * 0.2,
-            size,
-            text: mark.into(),
-            group: self.group,
-        });
+            // Full: later paths are not even gathered.
+            self.points_left = 0;
+            self.marks.dropped += 1;
+        }
     }
+
+    /// Keeps where an image was drawn: the unit square through the current matrix.
+    fn note_image(&mut self, ctm: &Matrix) {
+        let corners =
+            [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(x, y)| apply(ctm, x, y));
+        let xs = corners.map(|c| c.0);
+        let ys = corners.map(|c| c.1);
+        let rect = [
+            xs.iter().copied().fold(f32::INFINITY, f32::min),
+            ys.iter().copied().fold(f32::INFINITY, f32::min),
+            xs.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+            ys.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+        ];
+        if rect.iter().all(|v| v.is_finite()) && self.marks.image_rects.len() < MAX_IMAGES_PER_PAGE
+        {
+            self.marks.image_rects.push(rect);
+        }
+    }
+}
+
+/// Adds a point to the path's last subpath (a point before any `m` starts one), within the
+/// page's budget of points.
+fn add_point(path: &mut layout::Path, left: &mut usize, p: (f32, f32)) {
+    if *left == 0 {
+        return;
+    }
+    *left -= 1;
+    if path.subpaths.is_empty() {
+        path.subpaths.push(layout::Subpath::default());
+    }
+    if let Some(sub) = path.subpaths.last_mut() {
+        sub.points.push(p);
+    }
+}
+
+/// Whether a colour's operands (grey, RGB or CMYK) are dark enough to be seen as a mark; a
+/// pattern or a colour space this cannot tell counts as dark.
+fn is_dark(components: &[f32]) -> bool {
+    let luminance = match components {
+        [g] => *g,
+        [r, g, b] => 0.299 * r + 0.587 * g + 0.114 * b,
+        [c, m, y, k] => {
+            let (r, g, b) = (
+                (1.0 - c) * (1.0 - k),
+                (1.0 - m) * (1.0 - k),
+                (1.0 - y) * (1.0 - k),
+            );
+            0.299 * r + 0.587 * g + 0.114 * b
+        }
+        _ => 0.0,
+    };
+    !(luminance.is_finite() && luminance > 0.8)
 }
 
 fn set_first(nums: &[f32], target: &mut f32) {

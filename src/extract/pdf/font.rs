@@ -7,80 +7,8 @@ use lopdf::{Dictionary, Document, Object};
 /// The per-glyph lookups (ToUnicode, widths) hash small integers: foldhash, not SipHash, which
 /// cost as much as the rest of decoding a glyph. Seeded per process; the tables are bounded.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub use crate::extract::layout::RunText as GlyphText;
 use std::sync::OnceLock;
-
-/// The text of one glyph: nearly always one character (a ligature or a CMap entry may hold a
-/// few), so it is kept inline; a page has thousands of glyphs and a `String` each was most of
-/// the allocation in reading a PDF.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct GlyphText(GlyphRepr);
-
-#[derive(Clone, PartialEq, Eq)]
-enum GlyphRepr {
-    Inline {
-        len: u8,
-        bytes: [u8; GlyphText::INLINE],
-    },
-    Heap(Box<str>),
-}
-
-impl Default for GlyphRepr {
-    fn default() -> Self {
-        GlyphRepr::Inline {
-            len: 0,
-            bytes: [0; GlyphText::INLINE],
-        }
-    }
-}
-
-impl GlyphText {
-    const INLINE: usize = 22;
-
-    pub fn new(text: &str) -> GlyphText {
-        if text.len() <= Self::INLINE {
-            let mut bytes = [0; Self::INLINE];
-            bytes[..text.len()].copy_from_slice(text.as_bytes());
-            GlyphText(GlyphRepr::Inline {
-                len: text.len() as u8,
-                bytes,
-            })
-        } else {
-            GlyphText(GlyphRepr::Heap(text.into()))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            GlyphRepr::Inline { len, bytes } => {
-                let bytes = &bytes[..usize::from(*len)];
-                // SAFETY: `new` is the only writer of `Inline`, and it copies a whole `&str`
-                // (all of its bytes, `len` of them), so they are valid UTF-8. Checking again on
-                // every look was 3% of reading a PDF.
-                unsafe { std::str::from_utf8_unchecked(bytes) }
-            }
-            GlyphRepr::Heap(text) => text,
-        }
-    }
-}
-
-impl std::ops::Deref for GlyphText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<char> for GlyphText {
-    fn from(c: char) -> GlyphText {
-        GlyphText::new(c.encode_utf8(&mut [0; 4]))
-    }
-}
-
-impl std::fmt::Debug for GlyphText {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.as_str().fmt(f)
-    }
-}
 
 /// One decoded glyph of a shown string.
 #[derive(Debug, Clone)]
@@ -526,7 +454,8 @@ pub struct Font {
     default_width: f32,
     /// Glyph space → text space (1/1000, or a Type 3 font's FontMatrix).
     width_scale: f32,
-    wingdings: bool,
+    /// A Wingdings font (1 or 2: their codes draw different symbols).
+    wingdings: Option<Wingdings>,
     dingbats: bool,
 }
 
@@ -541,7 +470,7 @@ impl Font {
             widths: HashMap::default(),
             default_width: 500.0,
             width_scale: 0.001,
-            wingdings: false,
+            wingdings: None,
             dingbats: false,
         }
     }
@@ -568,7 +497,7 @@ impl Font {
             widths: HashMap::default(),
             default_width: 500.0,
             width_scale: 0.001,
-            wingdings: base_font.to_ascii_lowercase().contains("wingdings"),
+            wingdings: Wingdings::of(&base_font),
             dingbats: base_font.contains("ZapfDingbats") || base_font.contains("Dingbats"),
         };
 
@@ -708,9 +637,9 @@ impl Font {
                     }
                 })
                 .unwrap_or_default();
-            if self.wingdings
+            if let Some(face) = self.wingdings
                 && len == 1
-                && let Some(mark) = wingdings_box(code as u8)
+                && let Some(mark) = face.mark(code as u8)
             {
                 text = mark.into();
             }
@@ -737,11 +666,50 @@ impl Font {
     }
 }
 
-/// Wingdings codes that draw tick boxes.
+/// Which Wingdings face a font is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wingdings {
+    One,
+    Two,
+}
+
+impl Wingdings {
+    fn of(base_font: &str) -> Option<Wingdings> {
+        let name = base_font.to_ascii_lowercase();
+        if !name.contains("wingdings") {
+            return None;
+        }
+        Some(
+            if name.contains("wingdings2") || name.contains("wingdings-2") {
+                Wingdings::Two
+            } else {
+                Wingdings::One
+            },
+        )
+    }
+
+    /// The box, tick or cross a code draws in this face.
+    fn mark(self, code: u8) -> Option<char> {
+        match self {
+            Wingdings::One => wingdings_box(code),
+            Wingdings::Two => match code {
+                0x52..=0x54 => Some(crate::extract::TICKED),
+                0xA3 | 0x30 => Some(crate::extract::UNTICKED),
+                0x50 => Some('\u{2714}'),
+                0x4F => Some('\u{2718}'),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Wingdings codes that draw tick boxes, ticks and crosses.
 fn wingdings_box(code: u8) -> Option<char> {
     match code {
         0x78 | 0xFD | 0xFE => Some(crate::extract::TICKED),
         0x6F | 0x71 | 0xA8 => Some(crate::extract::UNTICKED),
+        0xFC => Some('\u{2714}'),
+        0xFB => Some('\u{2718}'),
         _ => None,
     }
 }
@@ -888,6 +856,25 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn wingdings_faces_draw_their_own_boxes_and_ticks() {
+        assert_eq!(
+            Wingdings::of("ABCDEE+Wingdings-Regular"),
+            Some(Wingdings::One)
+        );
+        assert_eq!(Wingdings::of("Wingdings2"), Some(Wingdings::Two));
+        assert_eq!(Wingdings::of("Arial"), None);
+        let one = Wingdings::One;
+        assert_eq!(one.mark(0xFE), Some(crate::extract::TICKED));
+        assert_eq!(one.mark(0xA8), Some(crate::extract::UNTICKED));
+        assert_eq!(one.mark(0xFC), Some('\u{2714}'));
+        // The same code is something else in Wingdings 2.
+        assert_eq!(Wingdings::Two.mark(0xA8), None);
+        assert_eq!(Wingdings::Two.mark(0x53), Some(crate::extract::TICKED));
+        assert_eq!(Wingdings::Two.mark(0xA3), Some(crate::extract::UNTICKED));
+        assert_eq!(Wingdings::Two.mark(0x50), Some('\u{2714}'));
+    }
 
     #[test]
     fn cmap_bfchar_bfrange_and_arrays() {

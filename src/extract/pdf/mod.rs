@@ -9,11 +9,12 @@
 //! form behind a one-line cover page is flagged.
 
 mod acroform;
+mod annotations;
 mod content;
 mod font;
-mod layout;
 
-use super::{Document, Field, FieldValue, Limit, Line, Source, Unreadable};
+use super::layout::{self, Rect};
+use super::{Document, Field, FieldValue, Limit, Line, Place, Source, Unreadable};
 use crate::limits::Limits;
 use content::{Interpreter, PageGlyph};
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
@@ -184,6 +185,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
 
     let mut budget = Budget::new(limits);
     let mut page_marks = Vec::with_capacity(pages.len());
+    let mut frames = Vec::with_capacity(pages.len());
     for page in &pages {
         budget.ops_left = MAX_OPS_PER_PAGE;
         let content = match pdf.get_page_content_with_limit(page.id, limits.max_pdf_stream_bytes) {
@@ -203,8 +205,9 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
         };
         let mut interpreter = Interpreter::new(&pdf, &mut budget, limits.max_nesting);
         interpreter.run_page(&content, page.resources);
-        draw_free_text(&pdf, page, &mut interpreter);
+        annotations::draw(&pdf, &page.annots, &mut interpreter);
         page_marks.push(interpreter.marks);
+        frames.push(Frame::of(&pdf, page.id, limits.max_nesting));
     }
     if let Some(reason) = budget.exceeded.take() {
         return Err(reason);
@@ -220,16 +223,22 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
         .collect();
 
     // Nearby text is read from the printed page before any value is written into it.
-    let printed_lines: Vec<Vec<layout::LaidLine>> = page_marks
-        .iter()
-        .map(|m| layout::lay_out(&m.glyphs, &m.rules))
-        .collect();
+    let printed_lines: Vec<Vec<Line>> = if form_fields.iter().any(|f| !f.widgets.is_empty()) {
+        page_marks
+            .iter()
+            .enumerate()
+            .map(|(i, m)| layout::lay_out(&frames[i].page(i, m, &[])))
+            .collect()
+    } else {
+        vec![Vec::new(); pages.len()]
+    };
     let mut fields = Vec::with_capacity(form_fields.len());
     let mut written: Vec<Vec<PageGlyph>> = vec![Vec::new(); pages.len()];
     let mut group = 0u32;
     let mut field_chars = 0usize;
     for field in &form_fields {
         let mut nearby = String::new();
+        let mut place = None;
         for widget in &field.widgets {
             let page = widget
                 .id
@@ -237,9 +246,24 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
                 .or_else(|| widget.page.and_then(|p| page_index.get(&p)))
                 .copied();
             let Some(page) = page else { continue };
+            let rect = frames[page].rect(widget.rect);
+            if place.is_none() && rect.is_finite() {
+                place = Some(Place {
+                    page: page as u32 + 1,
+                    x0: rect.x0,
+                    y0: rect.y0,
+                    x1: rect.x1,
+                    y1: rect.y1,
+                });
+            }
             if nearby.is_empty() && widget.rect[2] > widget.rect[0] {
                 let label_right = matches!(widget.mark, acroform::Mark::Box(_));
-                nearby = layout::nearby_text(&printed_lines[page], widget.rect, label_right);
+                nearby = layout::nearby::nearby_text(
+                    &printed_lines[page],
+                    page as u32 + 1,
+                    rect,
+                    label_right,
+                );
             }
             if let acroform::Mark::Text { value, .. } = &widget.mark
                 && already_printed(&page_marks[page].glyphs, widget.rect, value)
@@ -248,11 +272,20 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
             }
             group = group.saturating_add(1);
             let room = content::MAX_GLYPHS_PER_PAGE.saturating_sub(written[page].len());
-            written[page].extend(
-                acroform::widget_glyphs(widget, group)
-                    .into_iter()
-                    .take(room),
-            );
+            let mut glyphs = acroform::widget_glyphs(widget, group);
+            // A one-line value reads as on its label's line, wherever the box puts it.
+            if let acroform::Mark::Text {
+                multiline: false, ..
+            } = &widget.mark
+                && let Some(baseline) =
+                    layout::nearby::label_baseline(&printed_lines[page], page as u32 + 1, rect)
+            {
+                let y = frames[page].top - baseline;
+                for g in &mut glyphs {
+                    g.y = y;
+                }
+            }
+            written[page].extend(glyphs.into_iter().take(room));
         }
         if let FieldValue::Text(t) = &field.value {
             field_chars += t.chars().filter(|c| !c.is_whitespace()).count();
@@ -262,6 +295,7 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
             tooltip: field.tooltip.clone(),
             nearby_text: nearby,
             value: field.value.clone(),
+            place,
         });
     }
 
@@ -270,16 +304,9 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     } else {
         Source::PdfText
     });
-    for (marks, extra) in page_marks.iter_mut().zip(written) {
-        let lines = if extra.is_empty() {
-            layout::lay_out(&marks.glyphs, &marks.rules)
-        } else {
-            marks.glyphs.extend(extra);
-            layout::lay_out(&marks.glyphs, &marks.rules)
-        };
-        doc.lines.extend(lines.into_iter().map(|l| Line {
-            cells: l.cells.into_iter().map(|c| c.text).collect(),
-        }));
+    for (i, marks) in page_marks.iter().enumerate() {
+        doc.lines
+            .extend(layout::lay_out(&frames[i].page(i, marks, &written[i])));
     }
     doc.fields = fields;
 
@@ -292,64 +319,101 @@ fn read_inner(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
     Ok(doc)
 }
 
-/// Text boxes added on top of a page (a viewer's "add text" tool, e.g. macOS Preview) hold
-/// answers typed onto a form that is not fillable: draw their appearance, else their text.
-fn draw_free_text<'a>(
-    pdf: &'a lopdf::Document,
-    page: &Page<'a>,
-    interpreter: &mut Interpreter<'a, '_>,
-) {
-    for (k, id) in page.annots.iter().enumerate() {
-        let Some(annot) = pdf.objects.get(id).and_then(|o| o.as_dict().ok()) else {
-            continue;
-        };
-        if dict_get(pdf, annot, b"Subtype").and_then(|o| o.as_name().ok())
-            != Some(b"FreeText".as_slice())
-        {
-            continue;
-        }
-        let Some(rect) = acroform::rect_of(pdf, annot) else {
-            continue;
-        };
-        let hidden = matches!(dict_get(pdf, annot, b"F"), Some(Object::Integer(f)) if f & 2 != 0);
-        if hidden {
-            continue;
-        }
-        interpreter.group = u32::MAX - k.min(1 << 20) as u32;
-        let normal = dict_get(pdf, annot, b"AP")
-            .and_then(|o| o.as_dict().ok())
-            .and_then(|ap| ap.get(b"N").ok());
-        let normal_id = normal.and_then(|o| o.as_reference().ok());
-        if let Some(stream) = normal
-            .and_then(|o| resolve(pdf, o))
-            .and_then(|o| o.as_stream().ok())
-        {
-            interpreter.run_appearance(normal_id, stream, rect);
-        } else if let Some(text) = dict_get(pdf, annot, b"Contents").and_then(acroform::text_string)
-        {
-            let da = dict_get(pdf, annot, b"DA").and_then(|o| o.as_str().ok());
-            let widget = acroform::Widget {
-                id: Some(*id),
-                page: None,
-                rect,
-                mark: acroform::Mark::Text {
-                    value: text,
-                    size: acroform::font_size(da),
-                    multiline: true,
-                    align: 0,
-                },
-                hidden: false,
+/// Where a page's visible area sits in PDF space (its crop box, else its media box, inherited
+/// from the page tree), to turn PDF coordinates (y up) into the layout's (from the top-left
+/// corner, y down).
+struct Frame {
+    left: f32,
+    top: f32,
+    width: f32,
+    height: f32,
+}
+
+impl Frame {
+    fn of(pdf: &lopdf::Document, page: ObjectId, max_depth: usize) -> Frame {
+        let mut node = pdf.objects.get(&page).and_then(|o| o.as_dict().ok());
+        let mut crop: Option<[f32; 4]> = None;
+        let mut media: Option<[f32; 4]> = None;
+        for _ in 0..max_depth {
+            let Some(dict) = node else { break };
+            let four = |key: &[u8]| -> Option<[f32; 4]> {
+                let nums: Vec<f32> = dict_get(pdf, dict, key)?
+                    .as_array()
+                    .ok()?
+                    .iter()
+                    .filter_map(|o| font::number(resolve(pdf, o)))
+                    .collect();
+                let [a, b, c, d] = nums[..] else { return None };
+                [a, b, c, d].iter().all(|v| v.is_finite()).then_some([
+                    a.min(c),
+                    b.min(d),
+                    a.max(c),
+                    b.max(d),
+                ])
             };
-            let room = content::MAX_GLYPHS_PER_PAGE.saturating_sub(interpreter.marks.glyphs.len());
-            let glyphs: Vec<PageGlyph> = acroform::widget_glyphs(&widget, interpreter.group)
-                .into_iter()
-                .take(room)
-                .collect();
-            interpreter.marks.text_glyphs += glyphs.iter().filter(|g| !g.is_space()).count();
-            interpreter.marks.glyphs.extend(glyphs);
+            if crop.is_none() {
+                crop = four(b"CropBox");
+            }
+            if media.is_none() {
+                media = four(b"MediaBox");
+            }
+            if crop.is_some() && media.is_some() {
+                break;
+            }
+            node = dict_get(pdf, dict, b"Parent").and_then(|o| o.as_dict().ok());
+        }
+        let [x0, y0, x1, y1] = crop.or(media).unwrap_or([0.0, 0.0, 595.0, 842.0]);
+        Frame {
+            left: x0,
+            top: y1,
+            width: x1 - x0,
+            height: y1 - y0,
         }
     }
-    interpreter.group = 0;
+
+    fn point(&self, x: f32, y: f32) -> (f32, f32) {
+        (x - self.left, self.top - y)
+    }
+
+    /// A PDF rectangle `[x0 y0 x1 y1]` (y up) on the layout's page.
+    fn rect(&self, r: [f32; 4]) -> Rect {
+        let (xa, ya) = self.point(r[0], r[1]);
+        let (xb, yb) = self.point(r[2], r[3]);
+        Rect::new(xa, ya, xb, yb)
+    }
+
+    /// Page `index` (0-based) as the layout reads it: what the page drew, and `extra` glyphs
+    /// (form values written in).
+    fn page(&self, index: usize, marks: &content::PageMarks, extra: &[PageGlyph]) -> layout::Page {
+        let mut page = layout::Page::new(index as u32 + 1, self.width, self.height);
+        for g in marks.glyphs.iter().chain(extra) {
+            let (x0, top) = self.point(g.x0, g.y + 0.8 * g.size);
+            let (x1, bottom) = self.point(g.x1, g.y - 0.2 * g.size);
+            page.push_run(layout::TextRun {
+                text: g.text.clone(),
+                bbox: Rect::new(x0, top, x1, bottom),
+                baseline: self.top - g.y,
+                size: g.size,
+                layer: g.group,
+            });
+        }
+        for path in &marks.paths {
+            let mut flipped = path.clone();
+            for sub in &mut flipped.subpaths {
+                for p in &mut sub.points {
+                    *p = self.point(p.0, p.1);
+                }
+            }
+            page.push_path(&flipped);
+        }
+        for r in &marks.image_rects {
+            page.push_ink(layout::Ink {
+                bbox: self.rect(*r),
+                kind: layout::InkKind::Fill,
+            });
+        }
+        page
+    }
 }
 
 /// Whether the page content itself already prints `value` inside `rect` (a form flattened
