@@ -168,8 +168,12 @@ fn sigkill_at_any_point_loses_nothing_and_duplicates_nothing() {
     let db = dir.path().join("killed.db");
     let mut rng = SplitMix(0x5EED_2026_1124);
     let mut killed_mid_run = 0;
+    // The reference run's time is only a guess at a later run's (the machine's load changes):
+    // a run that finished before its kill leaves nothing to interrupt, so the ledger starts
+    // again empty and later kills come sooner.
+    let mut run_time = full_run;
     for round in 0..KILLS {
-        let delay = full_run.mul_f64(rng.between(0.05, 0.7));
+        let delay = run_time.mul_f64(rng.between(0.05, 0.7));
         let mut child = ingest(&db, &mbox);
         std::thread::sleep(delay);
         let finished_first = child.try_wait().expect("try_wait").is_some();
@@ -177,6 +181,11 @@ fn sigkill_at_any_point_loses_nothing_and_duplicates_nothing() {
         let status = child.wait().expect("wait");
         if !finished_first && !status.success() {
             killed_mid_run += 1;
+        } else if finished_first {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            run_time = run_time.mul_f64(0.5);
         }
         let recorded: usize = if db.exists() {
             ledger_rows(&db).values().map(Vec::len).sum()

@@ -33,7 +33,7 @@ fn imap_config(d: &Dovecot, extra: &str) -> ImapConfig {
 fn poll_once(cfg: ImapConfig, db: &Path) -> anyhow::Result<Summary> {
     let lock = RunLock::acquire(db).map_err(|e| anyhow::anyhow!("{e}"))?;
     let ledger = Ledger::open(db)?;
-    regintake::source::imap::run(cfg, ledger, Context::default(), true, lock)
+    regintake::source::imap::run(cfg, ledger, Context::default(), true, lock, None)
 }
 
 fn ledger_key(bytes: &[u8]) -> String {
@@ -812,7 +812,8 @@ fn oversized_message_is_recorded_unread() {
     ctx.limits.max_message_bytes = 5_000;
     let lock = RunLock::acquire(&db).unwrap();
     let ledger = Ledger::open(&db).unwrap();
-    let s = regintake::source::imap::run(imap_config(&d, ""), ledger, ctx, true, lock).unwrap();
+    let s =
+        regintake::source::imap::run(imap_config(&d, ""), ledger, ctx, true, lock, None).unwrap();
     assert_eq!((s.messages_read, s.records_added), (2, 2), "{s}");
     let rows = report::rows(&Ledger::open(&db).unwrap(), &ExportFilter::default()).unwrap();
     let flags: Vec<&str> = rows.iter().map(|r| r.flags.as_str()).collect();

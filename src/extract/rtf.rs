@@ -840,6 +840,7 @@ impl Reader {
                     tooltip,
                     nearby_text: field.nearby,
                     value: FieldValue::Check(checked),
+                    place: None,
                 },
             );
             if visible {
@@ -864,6 +865,7 @@ impl Reader {
                     tooltip,
                     nearby_text: field.nearby,
                     value: FieldValue::Text(value.trim().to_string()),
+                    place: None,
                 },
             );
         } else if instr.starts_with("FORMDROPDOWN") {
@@ -884,6 +886,7 @@ impl Reader {
                     tooltip,
                     nearby_text: field.nearby,
                     value: FieldValue::Text(text.trim().to_string()),
+                    place: None,
                 },
             );
         } else if instr.starts_with("SYMBOL") && field.result.trim().is_empty() {

@@ -326,7 +326,7 @@ impl Prose {
         let mut answer = |q: Question, a: Option<(String, String)>| {
             if let Some((text, raw)) = a {
                 found.saw_label(q);
-                found.answer(q, text, raw, false);
+                found.answer(q, text, raw, false, None);
             }
         };
         answer(Question::FullName, self.name);
@@ -339,6 +339,7 @@ impl Prose {
             ticked: Some(on),
             raw: raw.to_string(),
             from_field: false,
+            place: None,
         };
         // A service is chosen when one is named; both named is both marked.
         found.mark(Statement::Public, tick(self.public, &self.service_raw));

@@ -139,8 +139,6 @@ pub(crate) enum Problem {
 pub(crate) enum UnreadableReason {
     /// Protected with a password: send it without one.
     Encrypted,
-    /// Word 97-2003 `.doc`: save it as PDF or DOCX.
-    OldWordFormat,
     /// Damaged or truncated: send it again.
     Damaged,
     /// Too large: send a smaller file.
@@ -382,10 +380,9 @@ fn answer_text<'a>(record: &'a StoredRecord, field: &str) -> Option<&'a str> {
 fn unreadable_reason(record: &StoredRecord) -> Option<UnreadableReason> {
     let why: Unreadable = serde_json::from_value(record.detail.get("unreadable")?.clone()).ok()?;
     match why {
-        Unreadable::Encrypted | Unreadable::UnsupportedEncryption => {
+        Unreadable::Encrypted | Unreadable::UnsupportedEncryption | Unreadable::EncryptedWord => {
             Some(UnreadableReason::Encrypted)
         }
-        Unreadable::OldWordFormat => Some(UnreadableReason::OldWordFormat),
         Unreadable::Malformed { .. } => Some(UnreadableReason::Damaged),
         Unreadable::OverLimit {
             limit: crate::extract::Limit::AttachmentBytes,

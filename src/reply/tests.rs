@@ -186,8 +186,8 @@ fn unreadable_forms_say_what_to_do_by_cause() {
     let cases = [
         (json!({"kind": "encrypted"}), Some("without a password")),
         (
-            json!({"kind": "old_word_format"}),
-            Some("as a PDF or as a Word document (.docx)"),
+            json!({"kind": "encrypted_word"}),
+            Some("without a password"),
         ),
         (
             json!({"kind": "malformed", "reason": "xref broken"}),

@@ -460,6 +460,7 @@ impl Reader<'_> {
                     tooltip,
                     nearby_text: field.nearby,
                     value: FieldValue::Check(checked),
+                    place: None,
                 },
             );
             if visible {
@@ -482,6 +483,7 @@ impl Reader<'_> {
                     tooltip,
                     nearby_text: field.nearby,
                     value: FieldValue::Text(value.trim().to_string()),
+                    place: None,
                 },
             );
         } else if instr.starts_with("FORMDROPDOWN") {
@@ -497,6 +499,7 @@ impl Reader<'_> {
                     tooltip,
                     nearby_text: field.nearby,
                     value: FieldValue::Text(text.trim().to_string()),
+                    place: None,
                 },
             );
         }

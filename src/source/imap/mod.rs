@@ -1605,7 +1605,7 @@ mod tests {
             let p = poller(&dir, extra);
             let lock = RunLock::acquire(&dir.path().join("other.db")).unwrap();
             let ledger = Ledger::open(&dir.path().join("other.db")).unwrap();
-            let err = run(p.cfg.clone(), ledger, Context::default(), true, lock).unwrap_err();
+            let err = run(p.cfg.clone(), ledger, Context::default(), true, lock, None).unwrap_err();
             assert!(err.to_string().contains("must differ"), "{err}");
         }
     }
