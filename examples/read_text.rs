@@ -13,8 +13,13 @@ fn main() {
     match regintake::form::read(&doc) {
         None => println!("not a registration form"),
         Some(answers) => {
-            let (fields, flags) = regintake::validate::validate(&answers, &Default::default());
-            let out = serde_json::json!({"answers": answers, "fields": fields, "flags": flags});
+            let v = regintake::validate::validate(&answers, &Default::default());
+            let out = serde_json::json!({
+                "answers": answers,
+                "fields": v.fields,
+                "flags": v.flags,
+                "notes": v.notes(),
+            });
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }

@@ -550,10 +550,8 @@ fn print_report(out: &mut dyn Write, r: &pipeline::CheckReport) -> std::io::Resu
                 flags.join(";")
             }
         )?;
-        if let Some(notes) = rec["notes"].as_array() {
-            for n in notes {
-                writeln!(out, "    note: {}", n.as_str().unwrap_or(""))?;
-            }
+        if let Some(notes) = rec["notes"].as_str().filter(|n| !n.is_empty()) {
+            writeln!(out, "    notes: {notes}")?;
         }
     }
     Ok(())

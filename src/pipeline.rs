@@ -8,7 +8,7 @@ use crate::ledger::{Appended, Ledger, NewMessage, NewRecord};
 use crate::limits::Limits;
 use crate::mime::{self, FileKind, ParsedMessage};
 use crate::source::RawMessage;
-use crate::validate::{self, Fields, Flag, Rules, holidays};
+use crate::validate::{self, Finding, Flag, Rules, Validated, holidays};
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::json;
@@ -282,13 +282,13 @@ pub fn finish_message_with(
 ) -> NewMessage {
     let due_by = holidays::due_by(parsed.received_at, &ctx.rules.extra_holidays);
     let records = if parsed.message.is_oversized() {
-        let notes: Vec<String> = parsed
-            .message
-            .problems
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
-        vec![unreadable_note_record(&notes.join("; "), due_by)]
+        let problems = parsed.message.problems.clone();
+        vec![unread_record(
+            "",
+            Source::None,
+            Finding::UnreadableMessage { problems },
+            due_by,
+        )]
     } else {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             records_for(&parsed.message, wanted, documents, ctx, due_by)
@@ -297,8 +297,14 @@ pub fn finish_message_with(
             Err(panic) => {
                 let why = crate::panic_text(&*panic);
                 tracing::error!(origin = %parsed.origin, reason = %why, "Reader failed on message");
-                vec![unreadable_note_record(
-                    &format!("reader failed: {why}"),
+                let why = extract::Unreadable::ReaderFailed { reason: why };
+                vec![unread_record(
+                    "",
+                    Source::None,
+                    Finding::UnreadableAttachment {
+                        attachment: String::new(),
+                        why,
+                    },
                     due_by,
                 )]
             }
@@ -328,7 +334,15 @@ fn records_for(
     for (&i, read) in wanted.iter().zip(documents) {
         let att = &message.attachments[i];
         match read {
-            Err(why) => records.push(unreadable_record(&att.filename, &why, due_by)),
+            Err(why) => records.push(unread_record(
+                &att.filename,
+                Source::None,
+                Finding::UnreadableAttachment {
+                    attachment: att.filename.clone(),
+                    why,
+                },
+                due_by,
+            )),
             Ok(None) => {}
             Ok(Some(doc)) => {
                 if let Some(record) = record_for_document(&doc, &att.filename, ctx, due_by) {
@@ -357,18 +371,20 @@ fn records_for(
         records = unread_images;
     }
     if records.is_empty() {
-        let mut detail = json!({});
+        let attachments = message
+            .attachments
+            .iter()
+            .map(|a| a.filename.clone())
+            .collect();
+        let finding = Finding::NoFormFound {
+            attachments,
+            problems: message.problems.clone(),
+        };
+        let mut record = unread_record("", Source::None, finding, due_by);
         if !message.problems.is_empty() {
-            detail["notes"] = json!(message.problems);
+            record.detail["problems"] = json!(message.problems);
         }
-        records.push(NewRecord {
-            attachment: String::new(),
-            source: Source::None,
-            fields: Fields::default(),
-            flags: vec![Flag::NoFormFound],
-            due_by,
-            detail,
-        });
+        records.push(record);
     }
     records
 }
@@ -380,64 +396,73 @@ pub fn record_for_document(
     ctx: &Context,
     due_by: chrono::NaiveDate,
 ) -> Option<NewRecord> {
+    // An image attachment (source `none`) is a picture not read; a PDF's pages have no text.
+    let scanned = || Finding::ScannedWithoutText {
+        attachment: attachment.to_string(),
+        picture: doc.source == Source::None,
+    };
     match form::read(doc) {
         Some(answers) => {
-            let (fields, mut flags) = validate::validate(&answers, &ctx.rules);
+            let mut validated = validate::validate(&answers, &ctx.rules);
             if doc.scanned_without_text {
-                flags.push(Flag::ScannedWithoutText);
-                flags.sort();
-                flags.dedup();
+                validated.add(scanned());
             }
+            let mut detail = detail_json(&answers, &validated.fields, doc.source);
+            add_flag_notes(&mut detail, &validated);
             Some(NewRecord {
                 attachment: attachment.to_string(),
                 source: doc.source,
-                detail: detail_json(&answers, &fields, doc.source),
-                fields,
-                flags,
+                notes: validated.notes(),
+                fields: validated.fields,
+                flags: validated.flags,
                 due_by,
+                detail,
             })
         }
-        None if doc.scanned_without_text => Some(NewRecord {
-            attachment: attachment.to_string(),
-            source: doc.source,
-            fields: Fields::default(),
-            flags: vec![Flag::ScannedWithoutText],
-            due_by,
-            detail: json!({"notes": [if doc.source == Source::None {
-                "the attachment is an image of a page that was not read (no OCR)"
-            } else {
-                "the PDF's pages are images with no text layer"
-            }]}),
-        }),
+        None if doc.scanned_without_text => {
+            Some(unread_record(attachment, doc.source, scanned(), due_by))
+        }
         None => None,
     }
 }
 
-/// A message that could not be read as a whole (oversized, a reader panic): only a note.
-fn unreadable_note_record(note: &str, due_by: chrono::NaiveDate) -> NewRecord {
+/// The record of a form that could not be read: empty fields (the yes/no ones too), the one
+/// flag and its note.
+pub fn unread_record(
+    attachment: &str,
+    source: Source,
+    finding: Finding,
+    due_by: chrono::NaiveDate,
+) -> NewRecord {
+    let validated = Validated::unread(finding);
+    let mut detail = json!({});
+    add_flag_notes(&mut detail, &validated);
     NewRecord {
-        attachment: String::new(),
-        source: Source::None,
-        fields: Fields::default(),
-        flags: vec![Flag::UnreadableAttachment],
+        attachment: attachment.to_string(),
+        source,
+        notes: validated.notes(),
+        fields: validated.fields,
+        flags: validated.flags,
         due_by,
-        detail: json!({"notes": [note]}),
+        detail,
     }
 }
 
-/// The note staff read, and the typed reason (`unreadable`) a reply decides by.
-fn unreadable_record(
-    attachment: &str,
-    why: &extract::Unreadable,
-    due_by: chrono::NaiveDate,
-) -> NewRecord {
-    NewRecord {
-        attachment: attachment.to_string(),
-        source: Source::None,
-        fields: Fields::default(),
-        flags: vec![Flag::UnreadableAttachment],
-        due_by,
-        detail: json!({"notes": [why.to_string()], "unreadable": why}),
+/// Each flag's sentence under `flag_notes` in a record's detail, by flag code; for an
+/// unreadable attachment also the typed reason (`unreadable`) a reply decides by.
+fn add_flag_notes(detail: &mut serde_json::Value, validated: &Validated) {
+    let by_flag: serde_json::Map<String, serde_json::Value> = validated
+        .findings
+        .iter()
+        .map(|f| (f.flag().as_str().to_string(), json!(f.sentence())))
+        .collect();
+    if !by_flag.is_empty() {
+        detail["flag_notes"] = serde_json::Value::Object(by_flag);
+    }
+    for finding in &validated.findings {
+        if let Finding::UnreadableAttachment { why, .. } = finding {
+            detail["unreadable"] = json!(why);
+        }
     }
 }
 
@@ -457,7 +482,11 @@ fn located(
 
 /// Per field: the value recorded, where it was read from (`source`, and on a page `page` and
 /// `box`) and the raw text, for staff and `check --json`.
-fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_json::Value {
+fn detail_json(
+    answers: &Answers,
+    fields: &validate::Fields,
+    doc_source: Source,
+) -> serde_json::Value {
     let src = |from_field: bool| -> &'static str {
         match (doc_source, from_field) {
             (Source::PdfForm, false) => Source::PdfText.as_str(),
@@ -483,7 +512,7 @@ fn detail_json(answers: &Answers, fields: &Fields, doc_source: Source) -> serde_
             )
         }
     };
-    let yes_no = |b: bool| json!(if b { "yes" } else { "no" });
+    let yes_no = |b: Option<bool>| json!(validate::yes_no(b));
     let service_raw = [&answers.public_service, &answers.partner_service]
         .iter()
         .filter(|t| !t.raw.is_empty())
@@ -920,14 +949,29 @@ pub fn record_json(r: &NewRecord, with_due: bool) -> serde_json::Value {
         "status": status,
         "flags": r.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
     });
-    if let Some(fields) = r.detail.get("fields") {
-        v["fields"] = fields.clone();
-    } else {
-        v["fields"] = json!({});
-    }
-    if let Some(notes) = r.detail.get("notes") {
-        v["notes"] = notes.clone();
-    }
+    // Every field, with the value recorded; where it was read from when the form was read.
+    v["fields"] = match r.detail.get("fields") {
+        Some(fields) => fields.clone(),
+        None => {
+            let f = &r.fields;
+            let count = |n: Option<u64>| json!(n.map(|n| n.to_string()).unwrap_or_default());
+            let unread =
+                |value: serde_json::Value| json!({"value": value, "source": null, "raw": null});
+            json!({
+                "full_name": unread(json!(f.full_name)),
+                "organisation": unread(json!(f.organisation)),
+                "contact_email": unread(json!(f.contact_email)),
+                "terms_accepted": unread(json!(validate::yes_no(f.terms_accepted))),
+                "service": unread(json!(f.service.map(|s| s.as_str()).unwrap_or(""))),
+                "ip_allowlist": unread(json!(f.ip_allowlist)),
+                "expected_records_per_day": unread(count(f.expected_records_per_day)),
+                "expected_api_calls_per_day": unread(count(f.expected_api_calls_per_day)),
+                "user_guide_agreed": unread(json!(validate::yes_no(f.user_guide_agreed))),
+            })
+        }
+    };
+    v["notes"] = json!(r.notes);
+    v["flag_notes"] = r.detail.get("flag_notes").cloned().unwrap_or(json!({}));
     if with_due {
         v["due_by"] = json!(r.due_by.to_string());
     }

@@ -12,11 +12,12 @@ use regintake::ledger::{ExportFilter, Ledger, NewMessage, NewRecord, Status};
 use regintake::report::{self, COLUMNS, Kind, Row, Value, csv::write_csv};
 use regintake::validate::{Fields, Service};
 
-/// SPEC "Reports", written once: the columns in order. SPEC v2 adds `notes, decision,
-/// decided_at, decided_by` with decisions; until then the report has the first twenty.
+/// SPEC "Reports", written once: the columns in order. SPEC v2 adds `decision, decided_at,
+/// decided_by` with decisions; until then the report has the first twenty-one.
 const SPEC_COLUMNS: &str = "record_id,received_at,due_by,message_id,sender,subject,attachment,\
 source,full_name,organisation,contact_email,terms_accepted,service,ip_allowlist,\
-expected_records_per_day,expected_api_calls_per_day,user_guide_agreed,status,flags,supersedes";
+expected_records_per_day,expected_api_calls_per_day,user_guide_agreed,status,flags,supersedes,\
+notes";
 
 fn header() -> Vec<String> {
     COLUMNS.iter().map(|c| c.name.to_string()).collect()
@@ -184,14 +185,15 @@ fn ledger_keeps_raw_value_and_csv_guards_it() {
                 full_name: "=HYPERLINK(\"http://x\")".into(),
                 organisation: "+61 2 6252 5000".into(),
                 contact_email: "jane@example.org".into(),
-                terms_accepted: true,
+                terms_accepted: Some(true),
                 service: Some(Service::Public),
                 ip_allowlist: String::new(),
                 expected_records_per_day: Some(100),
                 expected_api_calls_per_day: Some(50),
-                user_guide_agreed: true,
+                user_guide_agreed: Some(true),
             },
             flags: vec![],
+            notes: String::new(),
             due_by: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
             detail: serde_json::json!({}),
         }],

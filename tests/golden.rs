@@ -51,15 +51,58 @@ fn projection(report: &pipeline::CheckReport) -> Value {
                 r["flags"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(String::from)).collect();
             flags.sort();
             let mut fields = serde_json::Map::new();
+            // As `check` shows it: a missing value stays missing (null), so it shows as a
+            // mismatch instead of taking a default.
             for f in FIELDS {
-                // A record whose form was not read has no value: empty, yes/no included (SPEC v2).
-                let v = r["fields"][f]["value"].as_str().map(String::from).unwrap_or_default();
-                fields.insert(f.to_string(), json!(v));
+                fields.insert(f.to_string(), r["fields"][f]["value"].clone());
             }
             json!({"attachment": r["attachment"], "source": r["source"], "flags": flags, "fields": fields})
         })
         .collect();
     json!({ "records": records })
+}
+
+/// Every flagged record has notes, with a sentence of its own for each flag, and none without
+/// flags; the notes for an invalid answer quote it.
+fn note_problems(name: &str, report: &pipeline::CheckReport) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, r) in report.records.iter().enumerate() {
+        let flags: Vec<&str> = r["flags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str())
+            .collect();
+        let notes = r["notes"].as_str().unwrap_or_default();
+        if flags.is_empty() != notes.is_empty() {
+            problems.push(format!(
+                "{name} record {i}: flags {flags:?} with notes {notes:?}"
+            ));
+        }
+        for flag in &flags {
+            let note = r["flag_notes"][*flag].as_str().unwrap_or_default();
+            if note.is_empty() || !notes.contains(note) {
+                problems.push(format!(
+                    "{name} record {i}: no note for {flag} in {notes:?}"
+                ));
+            }
+            let quoting = match *flag {
+                "invalid_contact_email" => Some("Contact email \""),
+                "invalid_ip" => Some("IP address answer \""),
+                "invalid_expected_records" => Some("Expected records per day \""),
+                "invalid_expected_calls" => Some("Expected API calls per day \""),
+                _ => None,
+            };
+            if let Some(quoting) = quoting
+                && !note.starts_with(quoting)
+            {
+                problems.push(format!(
+                    "{name} record {i}: {flag} note does not quote: {note:?}"
+                ));
+            }
+        }
+    }
+    problems
 }
 
 #[derive(Default, Clone, Copy)]
@@ -234,6 +277,7 @@ fn check_set(set: &str) {
                 continue;
             }
         };
+        failures.extend(note_problems(&name, &report));
         let actual = projection(&report);
         let Ok(text) = std::fs::read_to_string(&expected_path) else {
             failures.push(format!(

@@ -24,14 +24,19 @@ fn record(email: &str, organisation: &str, flags: &[Flag]) -> NewRecord {
             full_name: "Dr Jane Citizen".into(),
             organisation: organisation.into(),
             contact_email: email.into(),
-            terms_accepted: true,
+            terms_accepted: Some(true),
             service: Some(Service::Partner),
             ip_allowlist: "150.203.0.0/24".into(),
             expected_records_per_day: Some(5000),
             expected_api_calls_per_day: None,
-            user_guide_agreed: true,
+            user_guide_agreed: Some(true),
         },
         flags: flags.to_vec(),
+        notes: flags
+            .iter()
+            .map(|f| format!("Found {}.", f.as_str()))
+            .collect::<Vec<_>>()
+            .join(" "),
         due_by: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
         detail: serde_json::json!({"note": "test"}),
     }
@@ -271,7 +276,7 @@ fn export_values_are_as_the_csv_shows_them() {
         )],
     );
     m.records[0].fields.service = None;
-    m.records[0].fields.terms_accepted = false;
+    m.records[0].fields.terms_accepted = Some(false);
     ledger.append(&[m], false).unwrap();
     let rows = report::rows(&ledger, &ExportFilter::default()).unwrap();
     assert_eq!(rows.len(), 1);

@@ -16,7 +16,7 @@ pub use lock::{LockError, RunLock};
 pub use moves::{MoveStep, OpenMove};
 
 use crate::extract::Source;
-use crate::validate::{Fields, Flag};
+use crate::validate::{Fields, Flag, yes_no};
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
 use error::{SqlContext as _, SqlError};
@@ -32,6 +32,8 @@ pub struct NewRecord {
     pub source: Source,
     pub fields: Fields,
     pub flags: Vec<Flag>,
+    /// One plain-English sentence per flag (`validate::Validated::notes`); empty without flags.
+    pub notes: String,
     pub due_by: NaiveDate,
     /// Where each answer came from (answers with raw text, notes such as why an attachment was
     /// unreadable), kept as JSON for staff.
@@ -473,10 +475,6 @@ fn stored_count(n: Option<u64>) -> Option<i64> {
     n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
-}
-
 /// Appends one message (inside the caller's transaction).
 fn append_message(
     tx: &rusqlite::Transaction<'_>,
@@ -552,6 +550,13 @@ fn append_message(
             .collect::<Vec<_>>()
             .join(&FLAG_SEPARATOR.to_string());
         let status = Status::of(&record.flags);
+        // Notes go with flags: none on an `ok` record (the table refuses them), and a flagged
+        // record a caller built without notes gets each flag's meaning.
+        let notes = match (record.flags.is_empty(), record.notes.trim().is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => crate::validate::notes::generic(&record.flags),
+            (false, false) => record.notes.clone(),
+        };
         if status == Status::NeedsReview {
             needs_review += 1;
         }
@@ -562,9 +567,9 @@ fn append_message(
              organisation, contact_email, terms_accepted, service, ip_allowlist, \
              expected_records_per_day, expected_api_calls_per_day, user_guide_agreed, flags, \
              status, supersedes, due_by, detail, recorded_at, contact_email_key, \
-             organisation_key, key_id, received_epoch) \
+             organisation_key, key_id, received_epoch, notes) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-             ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+             ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
         )?
         .execute(rusqlite::params![
             message_ref,
@@ -590,6 +595,7 @@ fn append_message(
             organisation_key,
             key_id,
             received_epoch,
+            notes,
         ])?;
     }
     if draft_new_records {

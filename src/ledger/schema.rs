@@ -317,6 +317,29 @@ fn migration_4() -> String {
         .to_string()
 }
 
+/// Migration 5 (SPEC v2): `records` gains `notes` (one sentence per flag, empty for an `ok`
+/// record: rows written before notes existed have none, and the report says so); the yes/no
+/// fields may be empty (a form that could not be read). Also an index on
+/// `messages.received_epoch`, for `--since` and `--until` as Canberra days (instants).
+///
+/// The table is not rebuilt: dropping `records` would meet `reply_drafts`' references to it and
+/// the append-only triggers. `notes` is added by ALTER TABLE (SQLite checks the new column's
+/// CHECK against every row), and the two yes/no CHECKs are widened by rewriting the stored
+/// definition in place, as migration 4 does: a wider CHECK admits every row the old one did.
+/// The ALTER comes first, while the stored text is still the one SQLite parsed.
+fn migration_5() -> String {
+    "ALTER TABLE records ADD COLUMN notes TEXT NOT NULL DEFAULT '' \
+        CHECK (flags <> '' OR notes = '');
+     CREATE INDEX messages_by_epoch ON messages (received_epoch);
+     UPDATE sqlite_schema SET sql = replace(replace(sql, \
+        'CHECK (terms_accepted IN (''yes'', ''no''))', \
+        'CHECK (terms_accepted IN (''yes'', ''no'', ''''))'), \
+        'CHECK (user_guide_agreed IN (''yes'', ''no''))', \
+        'CHECK (user_guide_agreed IN (''yes'', ''no'', ''''))') \
+     WHERE type = 'table' AND name = 'records';"
+        .to_string()
+}
+
 /// One schema migration: SQL, and whether it rewrites stored table definitions (then it runs
 /// with `writable_schema` on and the schema version is raised, so every connection reloads).
 struct Migration {
@@ -339,13 +362,21 @@ fn migrations() -> Vec<Migration> {
             sql: migration_4(),
             rewrites_schema: true,
         },
+        Migration {
+            sql: migration_5(),
+            rewrites_schema: true,
+        },
     ]
 }
 
 /// Applies every migration the file lacks, each in an IMMEDIATE transaction that re-reads the
 /// version first (two processes opening a new ledger at once cannot both apply one).
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let migrations = migrations();
+    apply(conn, &migrations())
+}
+
+/// Applies `migrations` (the first of them, in tests) up to the last one given.
+fn apply(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.len() as i64;
     // Fast path without a write lock, so `export` can open the ledger while a run is
     // appending (an IMMEDIATE transaction would wait for that run's batch).
@@ -373,13 +404,14 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             continue;
         }
         if migration.rewrites_schema {
-            let schema_version: i64 = tx
-                .pragma_query_value(None, "schema_version", |row| row.get(0))
-                .sql_context("cannot read the schema cookie")?;
             tx.pragma_update(None, "writable_schema", true)
                 .sql_context("cannot rewrite the schema")?;
             tx.execute_batch(&migration.sql)
                 .with_sql_context(|| format!("schema migration {target} failed"))?;
+            // Read after the batch: an ALTER TABLE in it has raised the cookie already.
+            let schema_version: i64 = tx
+                .pragma_query_value(None, "schema_version", |row| row.get(0))
+                .sql_context("cannot read the schema cookie")?;
             tx.pragma_update(None, "schema_version", schema_version + 1)
                 .sql_context("cannot raise the schema cookie")?;
             tx.pragma_update(None, "writable_schema", false)
@@ -387,6 +419,15 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         } else {
             tx.execute_batch(&migration.sql)
                 .with_sql_context(|| format!("schema migration {target} failed"))?;
+        }
+        // Every reference must still hold (a rewritten definition must not break one).
+        let broken: i64 = tx
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| {
+                row.get(0)
+            })
+            .sql_context("cannot check the references after a migration")?;
+        if broken > 0 {
+            bail!("schema migration {target} would leave {broken} broken references");
         }
         tx.pragma_update(None, "user_version", target)
             .sql_context("cannot record the schema version")?;
@@ -447,5 +488,253 @@ mod tests {
                 assert!(!e.to_string().contains("CHECK"), "{source}: {e}");
             }
         }
+    }
+
+    /// A ledger file opened as `Ledger::open` does, at `version` (migrations 1 to `version`).
+    fn ledger_file(name: &str, version: usize) -> (std::path::PathBuf, Connection) {
+        let path = std::env::temp_dir().join(format!(
+            "regintake-schema-{}-{name}.sqlite",
+            std::process::id()
+        ));
+        remove_ledger(&path);
+        let mut conn = Connection::open(&path).expect("open");
+        check_identity(&conn).expect("identity");
+        configure(&conn).expect("configure");
+        apply(&mut conn, &migrations()[..version]).expect("migrations");
+        (path, conn)
+    }
+
+    fn remove_ledger(path: &std::path::Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let _ = std::fs::remove_file(file);
+        }
+    }
+
+    /// Every row of `table` in rowid order, `columns` of it.
+    fn rows(conn: &Connection, table: &str, columns: &str) -> Vec<Vec<rusqlite::types::Value>> {
+        let mut stmt = conn
+            .prepare(&format!("SELECT {columns} FROM {table} ORDER BY rowid"))
+            .expect("select");
+        let width = stmt.column_count();
+        stmt.query_map([], |row| {
+            (0..width)
+                .map(|i| row.get(i))
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+    }
+
+    /// The `records` columns every version has (before `notes`).
+    const RECORDS_4_COLUMNS: &str = "record_id, message_ref, position, attachment, source, \
+         full_name, organisation, contact_email, terms_accepted, service, ip_allowlist, \
+         expected_records_per_day, expected_api_calls_per_day, user_guide_agreed, flags, status, \
+         supersedes, due_by, detail, recorded_at, contact_email_key, organisation_key, key_id, \
+         received_epoch";
+
+    /// Two messages; three records (a flagged one, an `ok` one superseding it, a `doc` one);
+    /// a reply drafted and one pending; a message moved and one copied.
+    const VERSION_4_ROWS: &str = "
+        INSERT INTO message_keys (key, first_recorded_at) VALUES ('mid:a', 't'), ('mid:b', 't');
+        INSERT INTO messages (key_id, revision, message_id, sender, subject, received_at,
+            received_epoch, received_day, raw_sha256, raw_size, origin, recorded_at)
+        VALUES (1, 1, '<a>', 's', 'x', '2026-03-02T09:00:00+11:00', 1772402400, 739677, '00', 1,
+                'o', 't'),
+               (2, 1, '<b>', 's', 'y', '2026-03-03T09:00:00+11:00', 1772488800, 739678, '00', 1,
+                'o', 't');
+        INSERT INTO records (message_ref, position, attachment, source, full_name, organisation,
+            contact_email, terms_accepted, service, ip_allowlist, expected_records_per_day,
+            expected_api_calls_per_day, user_guide_agreed, flags, status, supersedes, due_by,
+            detail, recorded_at, contact_email_key, organisation_key, key_id, received_epoch)
+        VALUES (1, 0, 'a.pdf', 'pdf-form', 'Jane', 'ABS', 'j@x.au', 'yes', 'partner',
+                '150.203.0.0/24', 10, 5, 'no', 'user_guide_not_agreed', 'needs_review', NULL,
+                '2026-03-09', '{}', 't', 'j@x.au', 'abs', 1, 1772402400),
+               (2, 0, '', 'body', 'Jane', 'ABS', 'j@x.au', 'yes', 'public', '', NULL, NULL,
+                'yes', '', 'ok', 1, '2026-03-10', '{}', 't', 'j@x.au', 'abs', 2, 1772488800),
+               (2, 1, 'b.doc', 'doc', '', '', '', 'no', '', '', NULL, NULL, 'no',
+                'unreadable_attachment', 'needs_review', NULL, '2026-03-10',
+                '{\"unreadable\": \"encrypted\"}', 't', '', '', 2, 1772488800);
+        INSERT INTO reply_drafts (record_id, step, account, mailbox, draft_message_id, note, at)
+        VALUES (1, 'pending', 'acct', 'Drafts', '<r1@x>', '', 't'),
+               (1, 'appended', 'acct', 'Drafts', '<r1@x>', '', 't'),
+               (3, 'pending', 'acct', 'Drafts', '<r3@x>', '', 't');
+        INSERT INTO imap_moves (account, mailbox, uidvalidity, uid, key, destination, size, step,
+            detail, at)
+        VALUES ('acct', 'INBOX', 7, 1, 'mid:a', 'Done', 10, 'pending', '', 't'),
+               ('acct', 'INBOX', 7, 1, 'mid:a', 'Done', 10, 'copied', '', 't'),
+               ('acct', 'INBOX', 7, 1, 'mid:a', 'Done', 10, 'gone', '', 't'),
+               ('acct', 'INBOX', 7, 2, 'mid:b', 'Done', 11, 'pending', '', 't');
+    ";
+
+    /// A record for message 2 at `position`, as the newest schema takes it.
+    fn insert_record(
+        conn: &Connection,
+        position: i64,
+        yes_no: &str,
+        flags: &str,
+        notes: &str,
+    ) -> rusqlite::Result<usize> {
+        conn.execute(
+            "INSERT INTO records (message_ref, position, attachment, source, full_name,
+                organisation, contact_email, terms_accepted, service, ip_allowlist,
+                user_guide_agreed, flags, status, notes, due_by, detail, recorded_at,
+                contact_email_key, organisation_key, key_id, received_epoch)
+             VALUES (2, ?1, 'f', 'rtf', '', '', '', ?2, '', '', ?2, ?3,
+                CASE WHEN ?3 = '' THEN 'ok' ELSE 'needs_review' END, ?4, '2026-03-10', '{}',
+                't', '', '', 2, 0)",
+            rusqlite::params![position, yes_no, flags, notes],
+        )
+    }
+
+    /// What the newest schema promises, on any connection to a migrated or fresh ledger.
+    fn assert_newest_schema(conn: &Connection) {
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .expect("version");
+        assert_eq!(version, migrations().len() as i64);
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .expect("integrity_check");
+        assert_eq!(ok, "ok");
+        let broken: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| {
+                row.get(0)
+            })
+            .expect("foreign_key_check");
+        assert_eq!(broken, 0);
+        let tables: Vec<Vec<rusqlite::types::Value>> =
+            rows(conn, "sqlite_schema WHERE type = 'table'", "sql");
+        for table in &tables {
+            let rusqlite::types::Value::Text(sql) = &table[0] else {
+                panic!("{table:?}");
+            };
+            assert!(sql.trim_end().ends_with("STRICT"), "{sql}");
+        }
+        for name in [
+            "records_by_message",
+            "records_by_contact",
+            "records_by_status",
+            "messages_by_epoch",
+            "records_no_update",
+            "records_no_delete",
+            "records_no_replace",
+            "reply_drafts_no_delete",
+            "imap_moves_no_delete",
+        ] {
+            let found: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_schema WHERE name = ?1",
+                    [name],
+                    |row| row.get(0),
+                )
+                .expect("schema");
+            assert_eq!(found, 1, "{name}");
+        }
+        for refused in [
+            "UPDATE records SET notes = 'x'",
+            "UPDATE records SET terms_accepted = ''",
+            "DELETE FROM records",
+            "DELETE FROM records WHERE record_id NOT IN (SELECT record_id FROM reply_drafts)",
+            "INSERT OR REPLACE INTO records SELECT * FROM records WHERE record_id = 1",
+            "DELETE FROM reply_drafts",
+            "DELETE FROM imap_moves",
+        ] {
+            let err = conn.execute(refused, []).expect_err(refused).to_string();
+            assert!(err.contains("append-only"), "{refused}: {err}");
+        }
+        // Empty yes/no and notes on a flagged record are admitted; notes on an `ok` record,
+        // another yes/no word and a source outside the list are not.
+        let next: i64 = conn
+            .query_row(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM records WHERE message_ref = 2",
+                [],
+                |row| row.get(0),
+            )
+            .expect("position");
+        insert_record(conn, next, "", "no_form_found", "No form was found.").expect("empty");
+        insert_record(conn, next + 1, "yes", "", "").expect("ok record");
+        for (yes_no, flags, notes) in [
+            ("", "", "A note on an ok record."),
+            ("maybe", "no_form_found", "x"),
+        ] {
+            let err = insert_record(conn, next + 2, yes_no, flags, notes)
+                .expect_err(yes_no)
+                .to_string();
+            assert!(err.contains("CHECK"), "{err}");
+        }
+        // A draft's reference to a record is still enforced.
+        let err = conn
+            .execute(
+                "INSERT INTO reply_drafts (record_id, step, account, mailbox, draft_message_id,
+                    note, at) VALUES (9999, 'pending', 'a', 'Drafts', '<x>', '', 't')",
+                [],
+            )
+            .expect_err("dangling draft")
+            .to_string();
+        assert!(err.contains("FOREIGN KEY"), "{err}");
+    }
+
+    #[test]
+    fn a_version_4_ledger_with_drafts_and_moves_keeps_every_row() {
+        let (path, mut conn) = ledger_file("v4", 4);
+        conn.execute_batch(VERSION_4_ROWS)
+            .expect("rows at version 4");
+        let before = [
+            rows(&conn, "records", RECORDS_4_COLUMNS),
+            rows(&conn, "reply_drafts", "*"),
+            rows(&conn, "imap_moves", "*"),
+            rows(&conn, "messages", "*"),
+            rows(&conn, "message_keys", "*"),
+        ];
+        assert_eq!(before[0].len(), 3);
+        assert_eq!(before[1].len(), 3);
+        assert_eq!(before[2].len(), 4);
+        // Another connection holds the version 4 schema while this one migrates.
+        let other = Connection::open(&path).expect("other connection");
+        configure(&other).expect("configure");
+        assert!(insert_record(&other, 10, "", "no_form_found", "x").is_err());
+
+        migrate(&mut conn).expect("migrate");
+        let after = [
+            rows(&conn, "records", RECORDS_4_COLUMNS),
+            rows(&conn, "reply_drafts", "*"),
+            rows(&conn, "imap_moves", "*"),
+            rows(&conn, "messages", "*"),
+            rows(&conn, "message_keys", "*"),
+        ];
+        assert_eq!(after, before, "every row kept as it was");
+        let notes = rows(&conn, "records", "notes");
+        assert_eq!(notes.len(), 3);
+        assert!(
+            notes
+                .iter()
+                .all(|n| n[0] == rusqlite::types::Value::Text(String::new())),
+            "{notes:?}"
+        );
+        assert_newest_schema(&conn);
+        // The other connection and a new one see the new schema (the cookie was raised).
+        assert_newest_schema(&other);
+        drop((conn, other));
+        let reopened = Connection::open(&path).expect("reopen");
+        configure(&reopened).expect("configure");
+        assert_newest_schema(&reopened);
+        drop(reopened);
+        remove_ledger(&path);
+    }
+
+    #[test]
+    fn a_fresh_ledger_has_the_newest_schema() {
+        let (path, mut conn) = ledger_file("fresh", 0);
+        migrate(&mut conn).expect("migrate");
+        conn.execute_batch(VERSION_4_ROWS).expect("rows");
+        assert_newest_schema(&conn);
+        // Migrating again changes nothing.
+        migrate(&mut conn).expect("migrate again");
+        assert_eq!(rows(&conn, "records", "record_id").len(), 5);
+        drop(conn);
+        remove_ledger(&path);
     }
 }

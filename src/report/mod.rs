@@ -158,6 +158,10 @@ report_columns! {
     flags: Text = "r.flags",
     /// The record_id of an earlier record from the same contact and organisation.
     supersedes: Count = "r.supersedes",
+    /// One sentence per flag; a flagged record written before notes were kept says so.
+    notes: Text = "CASE WHEN r.notes <> '' OR r.flags = '' THEN r.notes ELSE \
+        'Recorded before regintake wrote notes (flags: ' || replace(r.flags, ';', ', ') || \
+        '); ingest --reprocess writes them.' END",
 }
 
 /// The SELECT list that reads every column, each under its own name.

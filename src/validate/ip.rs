@@ -181,8 +181,55 @@ pub struct Allowlist {
     pub blank: bool,
     /// Something that looks like an address is not one, or the text holds no address at all.
     pub invalid: bool,
+    /// What made it invalid, in the order written (empty when the text simply holds no
+    /// address, or was only cut short).
+    pub unparsed: Vec<Unparsed>,
+    /// The answer was longer than `MAX_ANSWER_CHARS` characters (its length) and only its start
+    /// was read.
+    pub cut_at: Option<usize>,
     /// The applicant's words say the address is dynamic.
     pub says_dynamic: bool,
+    /// The words that say so, as `dynamic_words` finds them.
+    pub dynamic_words: Vec<String>,
+}
+
+/// A piece of an allowlist answer that looks like an address, block or range but is not one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unparsed {
+    /// A word shaped like an address that is not one (`150.203.4`, `300.1.2.3`, `fe80::1%eth0`).
+    NotAnAddress(String),
+    /// A prefix length that does not fit the address (`150.203.4.7/33`).
+    BadPrefix { address: IpAddr, prefix: String },
+    /// A range whose end is not an address (`150.203.4.10-300`).
+    BadRangeEnd { start: IpAddr, end: String },
+    /// A range that ends below its start.
+    Backwards { start: IpAddr, end: IpAddr },
+    /// A range from an IPv4 to an IPv6 address, or the other way.
+    MixedFamilies { start: IpAddr, end: IpAddr },
+}
+
+impl fmt::Display for Unparsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unparsed::NotAnAddress(word) => write!(f, "\"{word}\" is not an IP address"),
+            Unparsed::BadPrefix { address, prefix } => write!(
+                f,
+                "\"{address}/{prefix}\" has a prefix length that does not fit the address"
+            ),
+            Unparsed::BadRangeEnd { start, end } => {
+                write!(
+                    f,
+                    "the range from {start} ends at \"{end}\", which is not an address"
+                )
+            }
+            Unparsed::Backwards { start, end } => {
+                write!(f, "the range {start} to {end} ends below its start")
+            }
+            Unparsed::MixedFamilies { start, end } => {
+                write!(f, "the range {start} to {end} mixes IPv4 and IPv6")
+            }
+        }
+    }
 }
 
 impl Allowlist {
@@ -200,10 +247,12 @@ const MAX_ANSWER_CHARS: usize = 20_000;
 /// Reads a free-text allowlist answer.
 pub fn parse_allowlist(text: &str) -> Allowlist {
     let truncated = text.chars().nth(MAX_ANSWER_CHARS).is_some();
+    let cut_at = truncated.then(|| text.chars().count());
     let text: String = text.chars().take(MAX_ANSWER_CHARS).collect();
     let text = normalise(&text);
     let items = tokens(&text);
-    let (mut entries, bad) = assemble(&items);
+    let (mut entries, unparsed) = assemble(&items);
+    let bad = !unparsed.is_empty();
     // The same entry written twice is recorded once, in first-seen order.
     let mut seen = Vec::with_capacity(entries.len());
     entries.retain(|e| {
@@ -213,13 +262,16 @@ pub fn parse_allowlist(text: &str) -> Allowlist {
         }
         new
     });
-    let says_dynamic = says_dynamic(&text);
+    let dynamic_words = dynamic_words(&text);
     let blank = entries.is_empty() && !bad && is_placeholder(&text);
     Allowlist {
         invalid: !blank && (bad || truncated || entries.is_empty()),
         entries,
         blank,
-        says_dynamic,
+        unparsed,
+        cut_at,
+        says_dynamic: !dynamic_words.is_empty(),
+        dynamic_words,
     }
 }
 
@@ -278,8 +330,8 @@ enum Item {
     Addr(IpAddr),
     /// A wildcard block such as `150.203.*.*`.
     Wild(Cidr),
-    /// Looks like an address but is not one.
-    Bad,
+    /// Looks like an address but is not one (the word as written).
+    Bad(String),
     /// Digits, or 1-4 hex digits (a prefix length, or the end of a shorthand range).
     Num(String),
     Dash,
@@ -360,11 +412,11 @@ fn classify_word(raw: &str) -> Option<Item> {
             .all(|c| is_hex(c) || c == ':' || c == '.')
         {
             if word.contains('%') {
-                return Some(Item::Bad); // zone ids are refused
+                return Some(Item::Bad(word.to_string())); // zone ids are refused
             }
             return Some(match Ipv6Addr::from_str(word) {
                 Ok(a) => Item::Addr(IpAddr::V6(a)),
-                Err(_) => Item::Bad,
+                Err(_) => Item::Bad(word.to_string()),
             });
         }
     }
@@ -375,7 +427,7 @@ fn classify_word(raw: &str) -> Option<Item> {
         if let Some(c) = parse_wildcard(word) {
             return Some(Item::Wild(c));
         }
-        return Some(Item::Bad);
+        return Some(Item::Bad(word.to_string()));
     }
     if word.len() <= 4 && word.chars().all(is_hex) {
         return Some(Item::Num(word.to_string()));
@@ -450,15 +502,15 @@ fn is_range_word(item: Option<&Item>, between: bool) -> bool {
     }
 }
 
-/// Turns the token stream into entries. Returns the entries and whether anything looked like an
-/// address but was not one.
-fn assemble(items: &[Item]) -> (Vec<Entry>, bool) {
+/// Turns the token stream into entries. Returns the entries and what looked like an address,
+/// block or range but was not one.
+fn assemble(items: &[Item]) -> (Vec<Entry>, Vec<Unparsed>) {
     let mut entries = Vec::new();
-    let mut bad = false;
+    let mut bad = Vec::new();
     let mut i = 0;
     while i < items.len() {
         match &items[i] {
-            Item::Bad => bad = true,
+            Item::Bad(word) => bad.push(Unparsed::NotAnAddress(word.clone())),
             Item::Wild(c) => entries.push(Entry::Block(*c)),
             Item::Addr(a) => {
                 let a = *a;
@@ -471,7 +523,10 @@ fn assemble(items: &[Item]) -> (Vec<Entry>, bool) {
                                 Some(prefix) if p.chars().all(|c| c.is_ascii_digit()) => {
                                     entries.push(Entry::Block(block(a, prefix)))
                                 }
-                                _ => bad = true,
+                                _ => bad.push(Unparsed::BadPrefix {
+                                    address: a,
+                                    prefix: p.clone(),
+                                }),
                             }
                             i += 3;
                             continue;
@@ -494,14 +549,14 @@ fn assemble(items: &[Item]) -> (Vec<Entry>, bool) {
                     match range_end(a, items.get(i + 2)) {
                         Some(Ok(end)) => {
                             match make_range(a, end) {
-                                Some(entry) => entries.push(entry),
-                                None => bad = true,
+                                Ok(entry) => entries.push(entry),
+                                Err(why) => bad.push(why),
                             }
                             i += 3;
                             continue;
                         }
-                        Some(Err(())) => {
-                            bad = true;
+                        Some(Err(end)) => {
+                            bad.push(Unparsed::BadRangeEnd { start: a, end });
                             i += 3;
                             continue;
                         }
@@ -523,25 +578,25 @@ fn single(a: IpAddr) -> Entry {
 
 /// The end of a range starting at `start`: another address, or a shorthand last octet / group.
 /// `None` when the next item is not a range end at all (the dash was punctuation),
-/// `Some(Err)` when it is one but malformed.
-fn range_end(start: IpAddr, next: Option<&Item>) -> Option<Result<IpAddr, ()>> {
+/// `Some(Err)` (the end as written) when it is one but malformed.
+fn range_end(start: IpAddr, next: Option<&Item>) -> Option<Result<IpAddr, String>> {
     match (canonical(start), next?) {
         (_, Item::Addr(b)) => Some(Ok(*b)),
-        (_, Item::Bad) => Some(Err(())),
+        (_, Item::Bad(word)) => Some(Err(word.clone())),
         (IpAddr::V4(a), Item::Num(n)) => {
             let last = n
                 .chars()
                 .all(|c| c.is_ascii_digit())
                 .then(|| n.parse::<u8>().ok())
                 .flatten();
-            Some(last.map_or(Err(()), |last| {
+            Some(last.map_or(Err(n.clone()), |last| {
                 let [o1, o2, o3, _] = a.octets();
                 Ok(IpAddr::V4(Ipv4Addr::new(o1, o2, o3, last)))
             }))
         }
         (IpAddr::V6(a), Item::Num(n)) => {
             let group = u16::from_str_radix(n, 16).ok();
-            Some(group.map_or(Err(()), |group| {
+            Some(group.map_or(Err(n.clone()), |group| {
                 let mut segments = a.segments();
                 segments[7] = group;
                 Ok(IpAddr::V6(Ipv6Addr::from(segments)))
@@ -551,36 +606,127 @@ fn range_end(start: IpAddr, next: Option<&Item>) -> Option<Result<IpAddr, ()>> {
     }
 }
 
-/// A range from `a` to `b` (IPv4-mapped ends read as IPv4); `None` when the families differ or
-/// the end is below the start.
-fn make_range(a: IpAddr, b: IpAddr) -> Option<Entry> {
+/// A range from `a` to `b` (IPv4-mapped ends read as IPv4); why not, when the families differ
+/// or the end is below the start.
+fn make_range(a: IpAddr, b: IpAddr) -> Result<Entry, Unparsed> {
     let (a, b) = (canonical(a), canonical(b));
     if a.is_ipv4() != b.is_ipv4() {
-        return None;
+        return Err(Unparsed::MixedFamilies { start: a, end: b });
     }
     let (first, last) = (to_u128(a), to_u128(b));
     match first.cmp(&last) {
-        std::cmp::Ordering::Less => Some(Entry::Range(a, b)),
-        std::cmp::Ordering::Equal => Some(Entry::Address(a)),
-        std::cmp::Ordering::Greater => None,
+        std::cmp::Ordering::Less => Ok(Entry::Range(a, b)),
+        std::cmp::Ordering::Equal => Ok(Entry::Address(a)),
+        std::cmp::Ordering::Greater => Err(Unparsed::Backwards { start: a, end: b }),
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Special-purpose address space.
 
-/// A row of the special-purpose tables: a block and whether it is globally reachable.
+/// The kind of address space a block of the special-purpose tables is, as a note names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Space {
+    /// Globally reachable (a reachable row nested in a non-reachable one).
+    Global,
+    /// 0.0.0.0/8, "this network".
+    ThisNetwork,
+    /// RFC 1918 private-use.
+    Private,
+    /// 100.64.0.0/10, shared address space for carrier-grade NAT.
+    SharedCgnat,
+    Loopback,
+    LinkLocal,
+    /// IETF protocol assignments (192.0.0.0/24, 2001::/23).
+    ProtocolAssignments,
+    Documentation,
+    Benchmarking,
+    /// The deprecated 6to4 relay anycast block.
+    Relay6to4,
+    Multicast,
+    /// Reserved for future use, or kept "Reserved by IETF".
+    Reserved,
+    /// 255.255.255.255.
+    Broadcast,
+    /// `::`.
+    Unspecified,
+    /// `::ffff:0:0/96` (only reachable for an address that is not read as IPv4).
+    Ipv4Mapped,
+    /// 64:ff9b:1::/48, local-use IPv4/IPv6 translation.
+    LocalTranslation,
+    /// 100::/64 and the dummy prefix.
+    DiscardOnly,
+    /// fc00::/7, IPv6's private-use space.
+    UniqueLocal,
+    /// 5f00::/16, segment routing identifiers.
+    SegmentRouting,
+}
+
+impl Space {
+    /// The space with its article, for "IP address X is {a private address}".
+    pub fn one(self) -> &'static str {
+        match self {
+            Space::Global => "a public address",
+            Space::ThisNetwork => "a \"this network\" (0.0.0.0/8) address",
+            Space::Private => "a private address",
+            Space::SharedCgnat => "a shared (carrier-grade NAT) address",
+            Space::Loopback => "a loopback address",
+            Space::LinkLocal => "a link-local address",
+            Space::ProtocolAssignments => "an address reserved for IETF protocols",
+            Space::Documentation => "a documentation address",
+            Space::Benchmarking => "a benchmarking address",
+            Space::Relay6to4 => "a deprecated 6to4 relay address",
+            Space::Multicast => "a multicast address",
+            Space::Reserved => "a reserved address",
+            Space::Broadcast => "the broadcast address",
+            Space::Unspecified => "the unspecified address",
+            Space::Ipv4Mapped => "an IPv4-mapped address",
+            Space::LocalTranslation => "a local-use translation address",
+            Space::DiscardOnly => "a discard-only address",
+            Space::UniqueLocal => "a unique-local (private) address",
+            Space::SegmentRouting => "a segment-routing (SRv6) address",
+        }
+    }
+
+    /// The space in the plural, for "IP block X includes {private addresses}".
+    pub fn many(self) -> &'static str {
+        match self {
+            Space::Global => "public addresses",
+            Space::ThisNetwork => "\"this network\" (0.0.0.0/8) addresses",
+            Space::Private => "private addresses",
+            Space::SharedCgnat => "shared (carrier-grade NAT) addresses",
+            Space::Loopback => "loopback addresses",
+            Space::LinkLocal => "link-local addresses",
+            Space::ProtocolAssignments => "addresses reserved for IETF protocols",
+            Space::Documentation => "documentation addresses",
+            Space::Benchmarking => "benchmarking addresses",
+            Space::Relay6to4 => "deprecated 6to4 relay addresses",
+            Space::Multicast => "multicast addresses",
+            Space::Reserved => "reserved addresses",
+            Space::Broadcast => "the broadcast address",
+            Space::Unspecified => "the unspecified address",
+            Space::Ipv4Mapped => "IPv4-mapped addresses",
+            Space::LocalTranslation => "local-use translation addresses",
+            Space::DiscardOnly => "discard-only addresses",
+            Space::UniqueLocal => "unique-local (private) addresses",
+            Space::SegmentRouting => "segment-routing (SRv6) addresses",
+        }
+    }
+}
+
+/// A row of the special-purpose tables: a block and what kind of space it is (`Global` for a
+/// globally reachable row).
 struct SpecialBlock {
     addr: &'static str,
     prefix: u8,
-    globally_reachable: bool,
+    space: Space,
 }
 
-const fn row(addr: &'static str, prefix: u8, globally_reachable: bool) -> SpecialBlock {
+const fn row(addr: &'static str, prefix: u8, space: Space) -> SpecialBlock {
     SpecialBlock {
         addr,
         prefix,
-        globally_reachable,
+        space,
     }
 }
 
@@ -589,29 +735,29 @@ const fn row(addr: &'static str, prefix: u8, globally_reachable: bool) -> Specia
 /// "Globally Reachable = False", plus multicast (IANA IPv4 Multicast Address Space, RFC 5771).
 /// The most specific row containing an address decides; addresses in no row are global.
 const IPV4_SPECIAL: &[SpecialBlock] = &[
-    row("0.0.0.0", 8, false), // "This network", RFC 791 (0.0.0.0/32 "this host" within)
-    row("10.0.0.0", 8, false), // Private-Use, RFC 1918
-    row("100.64.0.0", 10, false), // Shared Address Space (CGNAT), RFC 6598
-    row("127.0.0.0", 8, false), // Loopback, RFC 1122
-    row("169.254.0.0", 16, false), // Link Local, RFC 3927
-    row("172.16.0.0", 12, false), // Private-Use, RFC 1918
+    row("0.0.0.0", 8, Space::ThisNetwork), // "This network", RFC 791 (0.0.0.0/32 "this host" within)
+    row("10.0.0.0", 8, Space::Private),    // Private-Use, RFC 1918
+    row("100.64.0.0", 10, Space::SharedCgnat), // Shared Address Space (CGNAT), RFC 6598
+    row("127.0.0.0", 8, Space::Loopback),  // Loopback, RFC 1122
+    row("169.254.0.0", 16, Space::LinkLocal), // Link Local, RFC 3927
+    row("172.16.0.0", 12, Space::Private), // Private-Use, RFC 1918
     // IETF Protocol Assignments, RFC 6890. The registry marks 192.0.0.9/32 (PCP anycast) and
     // 192.0.0.10/32 (TURN anycast) reachable, but those are anycast service addresses that can
     // never be a client's source address, so the whole /24 is treated as non-public.
-    row("192.0.0.0", 24, false),
-    row("192.0.2.0", 24, false),   // Documentation (TEST-NET-1), RFC 5737
-    row("192.31.196.0", 24, true), // AS112-v4, RFC 7535: reachable
-    row("192.52.193.0", 24, true), // AMT, RFC 7450: reachable
+    row("192.0.0.0", 24, Space::ProtocolAssignments),
+    row("192.0.2.0", 24, Space::Documentation), // Documentation (TEST-NET-1), RFC 5737
+    row("192.31.196.0", 24, Space::Global),     // AS112-v4, RFC 7535: reachable
+    row("192.52.193.0", 24, Space::Global),     // AMT, RFC 7450: reachable
     // Deprecated 6to4 Relay Anycast, RFC 7526: no longer routed, never a client's address.
-    row("192.88.99.0", 24, false),
-    row("192.168.0.0", 16, false),     // Private-Use, RFC 1918
-    row("192.175.48.0", 24, true),     // Direct Delegation AS112 Service, RFC 7534: reachable
-    row("198.18.0.0", 15, false),      // Benchmarking, RFC 2544
-    row("198.51.100.0", 24, false),    // Documentation (TEST-NET-2), RFC 5737
-    row("203.0.113.0", 24, false),     // Documentation (TEST-NET-3), RFC 5737
-    row("224.0.0.0", 4, false),        // Multicast, RFC 5771
-    row("240.0.0.0", 4, false),        // Reserved, RFC 1112
-    row("255.255.255.255", 32, false), // Limited Broadcast, RFC 919
+    row("192.88.99.0", 24, Space::Relay6to4),
+    row("192.168.0.0", 16, Space::Private), // Private-Use, RFC 1918
+    row("192.175.48.0", 24, Space::Global), // Direct Delegation AS112 Service, RFC 7534: reachable
+    row("198.18.0.0", 15, Space::Benchmarking), // Benchmarking, RFC 2544
+    row("198.51.100.0", 24, Space::Documentation), // Documentation (TEST-NET-2), RFC 5737
+    row("203.0.113.0", 24, Space::Documentation), // Documentation (TEST-NET-3), RFC 5737
+    row("224.0.0.0", 4, Space::Multicast),  // Multicast, RFC 5771
+    row("240.0.0.0", 4, Space::Reserved),   // Reserved, RFC 1112
+    row("255.255.255.255", 32, Space::Broadcast), // Limited Broadcast, RFC 919
 ];
 
 /// IANA IPv6 Special-Purpose Address Registry
@@ -621,46 +767,46 @@ const IPV4_SPECIAL: &[SpecialBlock] = &[
 /// 2000::/3 Global Unicast, fc00::/7, fe80::/10 and ff00::/8), which no one can be reached at.
 /// The most specific row containing an address decides; addresses in no row are global.
 const IPV6_SPECIAL: &[SpecialBlock] = &[
-    row("::", 3, false), // Reserved by IETF (IPv6 Address Space registry, RFC 4291)
-    row("4000::", 2, false), // Reserved by IETF
-    row("8000::", 1, false), // Reserved by IETF (holds fc00::/7, fe80::/10, ff00::/8 below)
-    row("::", 128, false), // Unspecified Address, RFC 4291
-    row("::1", 128, false), // Loopback Address, RFC 4291
-    row("::ffff:0:0", 96, false), // IPv4-mapped Address, RFC 4291 (mapped entries are IPv4)
-    row("64:ff9b::", 96, true), // IPv4-IPv6 Translation, RFC 6052: reachable
-    row("64:ff9b:1::", 48, false), // Local-use IPv4/IPv6 Translation, RFC 8215
-    row("100::", 64, false), // Discard-Only Address Block, RFC 6666
-    row("100:0:0:1::", 64, false), // Dummy IPv6 Prefix, RFC 9780
+    row("::", 3, Space::Reserved), // Reserved by IETF (IPv6 Address Space registry, RFC 4291)
+    row("4000::", 2, Space::Reserved), // Reserved by IETF
+    row("8000::", 1, Space::Reserved), // Reserved by IETF (holds fc00::/7, fe80::/10, ff00::/8 below)
+    row("::", 128, Space::Unspecified), // Unspecified Address, RFC 4291
+    row("::1", 128, Space::Loopback),  // Loopback Address, RFC 4291
+    row("::ffff:0:0", 96, Space::Ipv4Mapped), // IPv4-mapped Address, RFC 4291 (mapped entries are IPv4)
+    row("64:ff9b::", 96, Space::Global),      // IPv4-IPv6 Translation, RFC 6052: reachable
+    row("64:ff9b:1::", 48, Space::LocalTranslation), // Local-use IPv4/IPv6 Translation, RFC 8215
+    row("100::", 64, Space::DiscardOnly),     // Discard-Only Address Block, RFC 6666
+    row("100:0:0:1::", 64, Space::DiscardOnly), // Dummy IPv6 Prefix, RFC 9780
     // IETF Protocol Assignments, RFC 2928 (holds TEREDO 2001::/32 and ORCHID 2001:10::/28).
     // Its anycast /128s (2001:1::1, ::2, ::3) stay non-public for the reason given for
     // 192.0.0.0/24 above.
-    row("2001::", 23, false),
-    row("2001:2::", 48, false),      // Benchmarking, RFC 5180
-    row("2001:3::", 32, true),       // AMT, RFC 7450: reachable
-    row("2001:4:112::", 48, true),   // AS112-v6, RFC 7535: reachable
-    row("2001:20::", 28, true),      // ORCHIDv2, RFC 7343: reachable
-    row("2001:30::", 28, true),      // Drone Remote ID Protocol Entity Tags, RFC 9374: reachable
-    row("2001:db8::", 32, false),    // Documentation, RFC 3849
-    row("2620:4f:8000::", 48, true), // Direct Delegation AS112 Service, RFC 7534: reachable
-    row("3fff::", 20, false),        // Documentation, RFC 9637
-    row("5f00::", 16, false),        // Segment Routing (SRv6) SIDs, RFC 9602
-    row("fc00::", 7, false),         // Unique-Local, RFC 4193
-    row("fe80::", 10, false),        // Link-Local Unicast, RFC 4291
-    row("ff00::", 8, false),         // Multicast, RFC 4291
+    row("2001::", 23, Space::ProtocolAssignments),
+    row("2001:2::", 48, Space::Benchmarking), // Benchmarking, RFC 5180
+    row("2001:3::", 32, Space::Global),       // AMT, RFC 7450: reachable
+    row("2001:4:112::", 48, Space::Global),   // AS112-v6, RFC 7535: reachable
+    row("2001:20::", 28, Space::Global),      // ORCHIDv2, RFC 7343: reachable
+    row("2001:30::", 28, Space::Global), // Drone Remote ID Protocol Entity Tags, RFC 9374: reachable
+    row("2001:db8::", 32, Space::Documentation), // Documentation, RFC 3849
+    row("2620:4f:8000::", 48, Space::Global), // Direct Delegation AS112 Service, RFC 7534: reachable
+    row("3fff::", 20, Space::Documentation),  // Documentation, RFC 9637
+    row("5f00::", 16, Space::SegmentRouting), // Segment Routing (SRv6) SIDs, RFC 9602
+    row("fc00::", 7, Space::UniqueLocal),     // Unique-Local, RFC 4193
+    row("fe80::", 10, Space::LinkLocal),      // Link-Local Unicast, RFC 4291
+    row("ff00::", 8, Space::Multicast),       // Multicast, RFC 4291
 ];
 
-/// The tables as (span, prefix, globally reachable), parsed once.
-fn special_spans(v6: bool) -> &'static [(Span, u8, bool)] {
-    static V4: LazyLock<Vec<(Span, u8, bool)>> = LazyLock::new(|| parse_table(false));
-    static V6: LazyLock<Vec<(Span, u8, bool)>> = LazyLock::new(|| parse_table(true));
+/// The tables as (span, prefix, space), parsed once.
+fn special_spans(v6: bool) -> &'static [(Span, u8, Space)] {
+    static V4: LazyLock<Vec<(Span, u8, Space)>> = LazyLock::new(|| parse_table(false));
+    static V6: LazyLock<Vec<(Span, u8, Space)>> = LazyLock::new(|| parse_table(true));
     if v6 { &V6 } else { &V4 }
 }
 
-fn parse_table(v6: bool) -> Vec<(Span, u8, bool)> {
+fn parse_table(v6: bool) -> Vec<(Span, u8, Space)> {
     let table = if v6 { IPV6_SPECIAL } else { IPV4_SPECIAL };
     table
         .iter()
-        .filter_map(|row| Some((special_span(row, v6)?, row.prefix, row.globally_reachable)))
+        .filter_map(|row| Some((special_span(row, v6)?, row.prefix, row.space)))
         .collect()
 }
 
@@ -676,21 +822,21 @@ fn special_span(b: &SpecialBlock, v6: bool) -> Option<Span> {
     }))
 }
 
-/// Whether one address is globally reachable by the tables above.
-fn point_is_global(v6: bool, n: u128) -> bool {
-    let mut best: Option<(u8, bool)> = None;
-    for &(span, prefix, reachable) in special_spans(v6) {
+/// The space one address lies in by the tables above (`Global` when in no row).
+fn point_space(v6: bool, n: u128) -> Space {
+    let mut best: Option<(u8, Space)> = None;
+    for &(span, prefix, space) in special_spans(v6) {
         if span.first <= n && n <= span.last && best.is_none_or(|(p, _)| prefix >= p) {
-            best = Some((prefix, reachable));
+            best = Some((prefix, space));
         }
     }
-    best.is_none_or(|(_, reachable)| reachable)
+    best.map_or(Space::Global, |(_, space)| space)
 }
 
-/// Whether any address of `span` is not globally reachable. The tables' block boundaries split
-/// the span into pieces in which every address is classified alike; one address of each piece
-/// is checked.
-pub fn touches_non_public(span: Span) -> bool {
+/// Every kind of space that is not globally reachable which some address of `span` lies in, in
+/// address order, each once. The tables' block boundaries split the span into pieces in which
+/// every address is classified alike; one address of each piece is checked.
+pub fn non_public_spaces(span: Span) -> Vec<Space> {
     let mut probes = vec![span.first];
     for &(b, _, _) in special_spans(span.v6) {
         if !b.overlaps(&span) {
@@ -703,7 +849,20 @@ pub fn touches_non_public(span: Span) -> bool {
             probes.push(b.last + 1);
         }
     }
-    probes.iter().any(|&n| !point_is_global(span.v6, n))
+    probes.sort_unstable();
+    let mut spaces = Vec::new();
+    for n in probes {
+        let space = point_space(span.v6, n);
+        if space != Space::Global && !spaces.contains(&space) {
+            spaces.push(space);
+        }
+    }
+    spaces
+}
+
+/// Whether any address of `span` is not globally reachable.
+pub fn touches_non_public(span: Span) -> bool {
+    !non_public_spaces(span).is_empty()
 }
 
 /// Whether the entry is wider than the configured minimum prefix for its family.
@@ -723,18 +882,30 @@ pub fn too_broad(entry: &Entry, min_prefix_v4: u8, min_prefix_v6: u8) -> bool {
 
 /// Whether the entry overlaps any of the given blocks.
 pub fn overlaps_any(entry: &Entry, blocks: &[Cidr]) -> bool {
+    overlapping(entry, blocks).is_some()
+}
+
+/// The first of the blocks the entry overlaps, if any.
+pub fn overlapping(entry: &Entry, blocks: &[Cidr]) -> Option<Cidr> {
     let span = entry.span();
     blocks
         .iter()
-        .any(|b| cidr_span(block(b.addr, b.prefix)).overlaps(&span))
+        .map(|b| block(b.addr, b.prefix))
+        .find(|b| cidr_span(*b).overlaps(&span))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Dynamic addresses.
 
-/// Words that say an address is dynamic, unless negated ("not dynamic", "non-dynamic").
-/// "not static" / "non-static" say it too.
+/// Whether the applicant's words say the address is dynamic (see `dynamic_words`).
 pub fn says_dynamic(text: &str) -> bool {
+    !dynamic_words(text).is_empty()
+}
+
+/// The words that say an address is dynamic, lower-cased, each phrase once in the order written
+/// ("dynamic", "dhcp", "home broadband", "may change", "not static"); none when negated ("not
+/// dynamic", "non-dynamic"). "not static" / "non-static" say it too.
+pub fn dynamic_words(text: &str) -> Vec<String> {
     let lower = normalise(text).to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
@@ -784,23 +955,46 @@ pub fn says_dynamic(text: &str) -> bool {
                 .is_some_and(|w| NEGATIONS.contains(w))
         })
     };
-    (0..words.len()).any(|i| {
+    let mut found: Vec<String> = Vec::new();
+    for i in 0..words.len() {
         let w = words[i];
         let previous = i.checked_sub(1).and_then(|j| words.get(j)).copied();
         let next = words.get(i + 1).copied();
-        let keyword = match w {
+        let phrase = match w {
             "dynamic" | "dynamically" | "dhcp" | "residential" | "changes" | "changing"
-            | "changeable" | "rotating" | "rotates" => true,
-            // "we don't expect it to change": look further back for the negation.
-            "change" => {
-                return previous.is_some_and(|p| MODALS.contains(&p)) && !negated_within(i, 4);
+            | "changeable" | "rotating" | "rotates"
+                if !negated_within(i, 2) =>
+            {
+                Some(w.to_string())
             }
-            "home" => next.is_some_and(|n| HOME_THINGS.contains(&n)),
-            "static" | "fixed" => return negated_within(i, 2),
-            _ => false,
+            // "we don't expect it to change": look further back for the negation.
+            "change" => match previous {
+                Some(p) if MODALS.contains(&p) && !negated_within(i, 4) => Some(format!("{p} {w}")),
+                _ => None,
+            },
+            "home" => match next {
+                Some(n) if HOME_THINGS.contains(&n) && !negated_within(i, 2) => {
+                    Some(format!("{w} {n}"))
+                }
+                _ => None,
+            },
+            "static" | "fixed" if negated_within(i, 2) => {
+                let negation = (1..=2)
+                    .filter_map(|back| i.checked_sub(back).and_then(|j| words.get(j)))
+                    .find(|w| NEGATIONS.contains(w))
+                    .copied()
+                    .unwrap_or("not");
+                Some(format!("{negation} {w}"))
+            }
+            _ => None,
         };
-        keyword && !negated_within(i, 2)
-    })
+        if let Some(phrase) = phrase
+            && !found.contains(&phrase)
+        {
+            found.push(phrase);
+        }
+    }
+    found
 }
 
 /// Whether a reverse-DNS (PTR) name looks like one an ISP gives dynamic or residential
@@ -1425,5 +1619,96 @@ mod tests {
             "an answer cut short is left for a person to read"
         );
         assert_eq!(list.value(), "150.203.4.7");
+    }
+
+    #[test]
+    fn dynamic_words_are_the_phrases_found() {
+        let rows: [(&str, &[&str]); 6] = [
+            ("150.203.4.7 (Dynamic, DHCP)", &["dynamic", "dhcp"]),
+            (
+                "home broadband, may change",
+                &["home broadband", "may change"],
+            ),
+            ("non-static address", &["non static"]),
+            ("isn't fixed", &["isn't fixed"]),
+            ("dynamic dynamic", &["dynamic"]),
+            ("static, not dynamic", &[]),
+        ];
+        for (answer, words) in rows {
+            assert_eq!(super::dynamic_words(answer), words, "{answer:?}");
+            assert_eq!(parse_allowlist(answer).dynamic_words, words, "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn non_public_spaces_name_each_kind() {
+        let spaces = |answer: &str| {
+            parse_allowlist(answer)
+                .entries
+                .iter()
+                .map(|e| non_public_spaces(e.span()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(spaces("192.168.10.4"), vec![vec![Space::Private]]);
+        assert_eq!(spaces("150.203.4.7"), vec![vec![]]);
+        assert_eq!(spaces("100.64.1.1"), vec![vec![Space::SharedCgnat]]);
+        assert_eq!(spaces("::1"), vec![vec![Space::Loopback]]);
+        assert_eq!(spaces("fd00::1"), vec![vec![Space::UniqueLocal]]);
+        assert_eq!(spaces("2001:db8::/48"), vec![vec![Space::Documentation]]);
+        assert_eq!(
+            spaces("9.255.255.0 - 10.0.0.5"),
+            vec![vec![Space::Private]],
+            "a range from public into private space"
+        );
+        assert_eq!(
+            spaces("126.0.0.0/7"),
+            vec![vec![Space::Loopback]],
+            "126/8 is public, 127/8 loopback"
+        );
+        assert_eq!(
+            spaces("192.0.0.0/16"),
+            vec![vec![Space::ProtocolAssignments, Space::Documentation]]
+        );
+        assert_eq!(spaces("224.0.0.1"), vec![vec![Space::Multicast]]);
+        assert_eq!(Space::Private.one(), "a private address");
+    }
+
+    #[test]
+    fn unparsed_pieces_are_kept_as_written() {
+        let rows: [(&str, &[&str]); 5] = [
+            (
+                "150.203.4.7, 150.203.4",
+                &["\"150.203.4\" is not an IP address"],
+            ),
+            (
+                "150.203.4.7/33",
+                &["\"150.203.4.7/33\" has a prefix length that does not fit the address"],
+            ),
+            (
+                "150.203.4.20 - 150.203.4.10",
+                &["the range 150.203.4.20 to 150.203.4.10 ends below its start"],
+            ),
+            (
+                "150.203.4.10-300",
+                &["the range from 150.203.4.10 ends at \"300\", which is not an address"],
+            ),
+            (
+                "150.203.4.10 - 2001:db8::1, fe80::1%eth0",
+                &[
+                    "the range 150.203.4.10 to 2001:db8::1 mixes IPv4 and IPv6",
+                    "\"fe80::1%eth0\" is not an IP address",
+                ],
+            ),
+        ];
+        for (answer, reasons) in rows {
+            let list = parse_allowlist(answer);
+            let got: Vec<String> = list.unparsed.iter().map(ToString::to_string).collect();
+            assert_eq!(got, reasons, "{answer:?}");
+            assert!(list.invalid);
+        }
+        let list = parse_allowlist("our office IP");
+        assert!(list.invalid && list.unparsed.is_empty() && list.cut_at.is_none());
+        let long = "150.203.4.7 ".repeat(3_000);
+        assert_eq!(parse_allowlist(&long).cut_at, Some(36_000));
     }
 }

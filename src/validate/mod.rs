@@ -1,10 +1,13 @@
-//! `Answers` in → the record's field values and every flag that applies (all problems, not the
-//! first).
+//! `Answers` in → the record's field values, every flag that applies (all problems, not the
+//! first) and, for each flag, a typed `Finding` that the record's notes are written from.
 
 pub mod email;
 pub mod holidays;
 pub mod ip;
+pub mod notes;
 pub mod numbers;
+
+pub use notes::Finding;
 
 use crate::form::{Answer, Answers};
 use chrono::NaiveDate;
@@ -112,18 +115,66 @@ impl Service {
     }
 }
 
-/// The record's field values, as SPEC's record table defines them.
+/// The record's field values, as SPEC's record table defines them. The default is a record
+/// whose form could not be read: every field empty, the two agreements too (`None`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Fields {
     pub full_name: String,
     pub organisation: String,
     pub contact_email: String,
-    pub terms_accepted: bool,
+    /// `Some(true)` ticked, `Some(false)` not ticked or not determinable, `None` when the form
+    /// could not be read.
+    pub terms_accepted: Option<bool>,
     pub service: Option<Service>,
     pub ip_allowlist: String,
     pub expected_records_per_day: Option<u64>,
     pub expected_api_calls_per_day: Option<u64>,
-    pub user_guide_agreed: bool,
+    /// As `terms_accepted`.
+    pub user_guide_agreed: Option<bool>,
+}
+
+/// A yes/no field as the ledger and reports hold it: `yes`, `no`, or empty when the form could
+/// not be read.
+pub fn yes_no(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// What validation made of a form's answers: the field values, the flags in `Flag` order, and
+/// one finding per flag (the notes are written from them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validated {
+    pub fields: Fields,
+    pub flags: Vec<Flag>,
+    pub findings: Vec<Finding>,
+}
+
+impl Validated {
+    /// A record whose form could not be read: empty fields, this one finding.
+    pub fn unread(finding: Finding) -> Validated {
+        let mut v = Validated::default();
+        v.add(finding);
+        v
+    }
+
+    /// Adds a finding (and its flag) unless one for the same flag is there already.
+    pub fn add(&mut self, finding: Finding) {
+        let flag = finding.flag();
+        if !self.flags.contains(&flag) {
+            self.flags.push(flag);
+            self.flags.sort();
+            self.findings.push(finding);
+            self.findings.sort_by_key(Finding::flag);
+        }
+    }
+
+    /// The record's notes: one sentence per flag, joined by a space; empty without flags.
+    pub fn notes(&self) -> String {
+        notes::notes(&self.findings)
+    }
 }
 
 /// The `[rules]` settings validation needs, already loaded (the dynamic ranges file read).
@@ -149,7 +200,8 @@ impl Default for Rules {
     }
 }
 
-/// Turns answers into field values and collects every flag that applies, in `Flag` order.
+/// Turns answers into field values and collects every flag that applies, in `Flag` order, each
+/// with the finding that says why.
 ///
 /// Decisions SPEC leaves open:
 /// - `missing_ip_allowlist` applies whenever the Partner box is ticked (also when both boxes are)
@@ -160,7 +212,7 @@ impl Default for Rules {
 ///   both marked there is no limit to compare against (the service flag already asks for review).
 /// - Reverse DNS (`rules.reverse_dns`) is looked up for single public addresses only (at most 8,
 ///   two seconds in all).
-pub fn validate(answers: &Answers, rules: &Rules) -> (Fields, Vec<Flag>) {
+pub fn validate(answers: &Answers, rules: &Rules) -> Validated {
     let lookup =
         |addrs: &[std::net::IpAddr]| ip::reverse_lookups(addrs, std::time::Duration::from_secs(2));
     validate_with_lookup(answers, rules, &lookup)
@@ -169,50 +221,71 @@ pub fn validate(answers: &Answers, rules: &Rules) -> (Fields, Vec<Flag>) {
 /// Reverse lookups as a parameter, so tests can stand in for DNS.
 type PtrLookup<'a> = &'a dyn Fn(&[std::net::IpAddr]) -> Vec<(std::net::IpAddr, String)>;
 
-fn validate_with_lookup(
-    answers: &Answers,
-    rules: &Rules,
-    lookup: PtrLookup<'_>,
-) -> (Fields, Vec<Flag>) {
-    let mut fields = Fields::default();
-    let mut flags = Vec::new();
+fn validate_with_lookup(answers: &Answers, rules: &Rules, lookup: PtrLookup<'_>) -> Validated {
+    let mut found = Validated::default();
 
-    match clean_text(answers.full_name.as_ref()) {
-        Some(name) => fields.full_name = name,
-        None => flags.push(Flag::MissingFullName),
+    let written =
+        |answer: Option<&Answer>, flag: Flag, found: &mut Validated| match clean_text(answer) {
+            Cleaned::Text(text) => Some(text),
+            Cleaned::Blank(placeholder) => {
+                found.add(Finding::Missing { flag, placeholder });
+                None
+            }
+        };
+    if let Some(name) = written(
+        answers.full_name.as_ref(),
+        Flag::MissingFullName,
+        &mut found,
+    ) {
+        found.fields.full_name = name;
     }
-    match clean_text(answers.organisation.as_ref()) {
-        Some(org) => fields.organisation = org,
-        None => flags.push(Flag::MissingOrganisation),
+    if let Some(org) = written(
+        answers.organisation.as_ref(),
+        Flag::MissingOrganisation,
+        &mut found,
+    ) {
+        found.fields.organisation = org;
     }
-    match clean_text(answers.contact_email.as_ref()) {
-        None => flags.push(Flag::MissingContactEmail),
-        Some(text) => match email::normalise(&text) {
-            Ok(address) => fields.contact_email = address,
-            Err(_) => flags.push(Flag::InvalidContactEmail),
-        },
+    if let Some(text) = written(
+        answers.contact_email.as_ref(),
+        Flag::MissingContactEmail,
+        &mut found,
+    ) {
+        match email::normalise(&text) {
+            Ok(address) => found.fields.contact_email = address,
+            Err(why) => found.add(Finding::InvalidContactEmail { answer: text, why }),
+        }
     }
 
-    fields.terms_accepted = answers.terms.ticked == Some(true);
-    if !fields.terms_accepted {
-        flags.push(Flag::TermsNotAccepted);
-    }
-    fields.user_guide_agreed = answers.user_guide.ticked == Some(true);
-    if !fields.user_guide_agreed {
-        flags.push(Flag::UserGuideNotAgreed);
+    for (tick, flag) in [
+        (&answers.terms, Flag::TermsNotAccepted),
+        (&answers.user_guide, Flag::UserGuideNotAgreed),
+    ] {
+        let agreed = tick.ticked == Some(true);
+        if flag == Flag::TermsNotAccepted {
+            found.fields.terms_accepted = Some(agreed);
+        } else {
+            found.fields.user_guide_agreed = Some(agreed);
+        }
+        if !agreed {
+            found.add(Finding::NotTicked {
+                flag,
+                ticked: tick.ticked,
+            });
+        }
     }
 
     let public = answers.public_service.ticked == Some(true);
     let partner = answers.partner_service.ticked == Some(true);
-    fields.service = match (public, partner) {
+    found.fields.service = match (public, partner) {
         (true, false) => Some(Service::Public),
         (false, true) => Some(Service::Partner),
         (true, true) => {
-            flags.push(Flag::MultipleServicesSelected);
+            found.add(Finding::MultipleServicesSelected);
             None
         }
         (false, false) => {
-            flags.push(Flag::ServiceNotSelected);
+            found.add(Finding::ServiceNotSelected);
             None
         }
     };
@@ -220,33 +293,35 @@ fn validate_with_lookup(
     // "Partner service with no IP address" is the partner service chosen: with both boxes
     // marked the choice is unclear (multiple_services_selected says so) and, like the call
     // limits, the IP requirement is not applied.
-    let partner_chosen = fields.service == Some(Service::Partner);
-    check_allowlist(
-        answers,
-        rules,
-        partner_chosen,
-        lookup,
-        &mut fields,
-        &mut flags,
-    );
+    let partner_chosen = found.fields.service == Some(Service::Partner);
+    check_allowlist(answers, rules, partner_chosen, lookup, &mut found);
 
     let records = quantity(answers.expected_records.as_ref());
     let calls = quantity(answers.expected_calls.as_ref());
-    for (q, missing, invalid) in [
+    for (q, answer, missing, invalid) in [
         (
-            records,
+            &records,
+            answers.expected_records.as_ref(),
             Flag::MissingExpectedRecords,
             Flag::InvalidExpectedRecords,
         ),
         (
-            calls,
+            &calls,
+            answers.expected_calls.as_ref(),
             Flag::MissingExpectedCalls,
             Flag::InvalidExpectedCalls,
         ),
     ] {
         match q {
-            Quantity::Missing => flags.push(missing),
-            Quantity::Invalid => flags.push(invalid),
+            Quantity::Missing => found.add(Finding::Missing {
+                flag: missing,
+                placeholder: answer.map(|a| a.text.trim().to_string()),
+            }),
+            Quantity::Invalid(why) => found.add(Finding::InvalidNumber {
+                flag: invalid,
+                answer: answer.map(|a| a.text.clone()).unwrap_or_default(),
+                why: *why,
+            }),
             Quantity::Value(_) => {}
         }
     }
@@ -254,26 +329,33 @@ fn validate_with_lookup(
         Quantity::Value(v) => Some(v),
         _ => None,
     };
-    fields.expected_records_per_day = value(records);
-    fields.expected_api_calls_per_day = value(calls);
-    if let Some(calls) = fields.expected_api_calls_per_day {
-        if fields.expected_records_per_day.is_some_and(|r| calls > r) {
-            flags.push(Flag::CallsExceedRecords);
+    found.fields.expected_records_per_day = value(records);
+    found.fields.expected_api_calls_per_day = value(calls);
+    if let Some(calls) = found.fields.expected_api_calls_per_day {
+        if let Some(records) = found.fields.expected_records_per_day
+            && calls > records
+        {
+            found.add(Finding::CallsExceedRecords { calls, records });
         }
-        match fields.service {
+        match found.fields.service {
             Some(Service::Public) if calls > PUBLIC_CALLS_PER_DAY => {
-                flags.push(Flag::ExceedsPublicLimit)
+                found.add(Finding::ExceedsLimit {
+                    flag: Flag::ExceedsPublicLimit,
+                    calls,
+                    limit: PUBLIC_CALLS_PER_DAY,
+                })
             }
             Some(Service::Partner) if calls > PARTNER_CALLS_PER_DAY => {
-                flags.push(Flag::ExceedsPartnerLimit)
+                found.add(Finding::ExceedsLimit {
+                    flag: Flag::ExceedsPartnerLimit,
+                    calls,
+                    limit: PARTNER_CALLS_PER_DAY,
+                })
             }
             _ => {}
         }
     }
-
-    flags.sort();
-    flags.dedup();
-    (fields, flags)
+    found
 }
 
 /// The form: "up to 1,000 calls per day" (public), "up to 10,000 real-time calls per day"
@@ -290,9 +372,13 @@ fn check_allowlist(
     rules: &Rules,
     partner: bool,
     lookup: PtrLookup<'_>,
-    fields: &mut Fields,
-    flags: &mut Vec<Flag>,
+    found: &mut Validated,
 ) {
+    let text = answers
+        .ip_allowlist
+        .as_ref()
+        .map(|a| a.text.as_str())
+        .unwrap_or("");
     let list = answers
         .ip_allowlist
         .as_ref()
@@ -301,29 +387,41 @@ fn check_allowlist(
             blank: true,
             ..ip::Allowlist::default()
         });
-    fields.ip_allowlist = list.value();
+    found.fields.ip_allowlist = list.value();
     // Missing means blank: an answer with no address in it is invalid_ip, not missing.
     if partner && list.entries.is_empty() && !list.invalid {
-        flags.push(Flag::MissingIpAllowlist);
+        let placeholder = Some(text.trim().to_string()).filter(|t| !t.is_empty());
+        found.add(Finding::MissingIpAllowlist { placeholder });
     }
     if list.invalid {
-        flags.push(Flag::InvalidIp);
+        found.add(Finding::InvalidIp {
+            answer: text.to_string(),
+            unparsed: list.unparsed.clone(),
+            cut_at: list.cut_at,
+        });
     }
-    if list.says_dynamic {
-        flags.push(Flag::DynamicIp);
-    }
+    let mut non_public = Vec::new();
+    let mut in_ranges = Vec::new();
+    let mut too_broad = Vec::new();
     for entry in &list.entries {
-        if ip::touches_non_public(entry.span()) {
-            flags.push(Flag::NonPublicIp);
+        let spaces = ip::non_public_spaces(entry.span());
+        if !spaces.is_empty() {
+            non_public.push((*entry, spaces));
         }
-        if ip::overlaps_any(entry, &rules.dynamic_ranges) {
-            flags.push(Flag::DynamicIp);
+        if let Some(range) = ip::overlapping(entry, &rules.dynamic_ranges) {
+            in_ranges.push((*entry, range));
         }
         if ip::too_broad(entry, rules.ip_min_prefix_v4, rules.ip_min_prefix_v6) {
-            flags.push(Flag::IpRangeTooBroad);
+            too_broad.push(*entry);
         }
     }
-    if rules.reverse_dns && !flags.contains(&Flag::DynamicIp) {
+    if !non_public.is_empty() {
+        found.add(Finding::NonPublicIp {
+            entries: non_public,
+        });
+    }
+    let mut ptr_names = Vec::new();
+    if rules.reverse_dns && !list.says_dynamic && in_ranges.is_empty() {
         let singles: Vec<std::net::IpAddr> = list
             .entries
             .iter()
@@ -332,20 +430,44 @@ fn check_allowlist(
                 _ => None,
             })
             .collect();
-        if !singles.is_empty()
-            && lookup(&singles)
-                .iter()
-                .any(|(addr, name)| ip::ptr_name_looks_dynamic(name, *addr))
-        {
-            flags.push(Flag::DynamicIp);
+        if !singles.is_empty() {
+            ptr_names = lookup(&singles)
+                .into_iter()
+                .filter(|(addr, name)| ip::ptr_name_looks_dynamic(name, *addr))
+                .collect();
         }
+    }
+    if list.says_dynamic || !in_ranges.is_empty() || !ptr_names.is_empty() {
+        found.add(Finding::DynamicIp {
+            answer: text.to_string(),
+            words: list.dynamic_words.clone(),
+            in_ranges,
+            ptr_names,
+        });
+    }
+    if !too_broad.is_empty() {
+        found.add(Finding::IpRangeTooBroad {
+            entries: too_broad,
+            min_prefix_v4: rules.ip_min_prefix_v4,
+            min_prefix_v6: rules.ip_min_prefix_v6,
+        });
     }
 }
 
+/// A written answer after cleaning: its text, or blank (with the placeholder written, if any).
+enum Cleaned {
+    Text(String),
+    Blank(Option<String>),
+}
+
 /// A written answer as recorded: whitespace collapsed, stray punctuation and wrapping quotes
-/// trimmed. `None` when blank or only a placeholder ("N/A", "-", "___", "[ ]", "<name>").
-fn clean_text(answer: Option<&Answer>) -> Option<String> {
-    let text = answer?.text.as_str();
+/// trimmed. Blank when missing or only a placeholder ("N/A", "-", "___", "[ ]", "<name>"), with
+/// the placeholder as written (collapsed) when there was one.
+fn clean_text(answer: Option<&Answer>) -> Cleaned {
+    let Some(answer) = answer else {
+        return Cleaned::Blank(None);
+    };
+    let text = answer.text.as_str();
     let collapsed = text
         // Control characters (NUL and friends from a hostile or broken document) are not text.
         .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{200B}' || c == '\u{FEFF}')
@@ -354,9 +476,9 @@ fn clean_text(answer: Option<&Answer>) -> Option<String> {
         .join(" ");
     let trimmed = trim_stray_punctuation(&collapsed);
     if is_placeholder(trimmed) {
-        return None;
+        return Cleaned::Blank(Some(collapsed.clone()).filter(|c| !c.is_empty()));
     }
-    Some(trimmed.to_string())
+    Cleaned::Text(trimmed.to_string())
 }
 
 fn trim_stray_punctuation(s: &str) -> &str {
@@ -462,7 +584,8 @@ mod tests {
     }
 
     fn run(answers: &Answers) -> (Fields, Vec<Flag>) {
-        validate_with_lookup(answers, &Rules::default(), &no_dns)
+        let v = validate_with_lookup(answers, &Rules::default(), &no_dns);
+        (v.fields, v.flags)
     }
 
     #[test]
@@ -475,12 +598,12 @@ mod tests {
                 full_name: "Dr Jane Citizen".into(),
                 organisation: "Department of Examples".into(),
                 contact_email: "jane.citizen@example.gov.au".into(),
-                terms_accepted: true,
+                terms_accepted: Some(true),
                 service: Some(Service::Partner),
                 ip_allowlist: "150.203.4.7; 150.203.5.0/24".into(),
                 expected_records_per_day: Some(50_000),
                 expected_api_calls_per_day: Some(5_000),
-                user_guide_agreed: true,
+                user_guide_agreed: Some(true),
             }
         );
     }
@@ -749,8 +872,8 @@ mod tests {
             from_field: false,
             place: None,
         });
-        let (fields, _) = validate(&a, &Rules::default());
-        assert_eq!(fields.full_name, "Jane Citizen");
+        let v = validate(&a, &Rules::default());
+        assert_eq!(v.fields.full_name, "Jane Citizen");
     }
 
     #[test]
@@ -784,12 +907,16 @@ mod tests {
             dynamic_ranges: vec![ip::parse_cidr("150.203.4.0/24").unwrap()],
             ..Rules::default()
         };
-        let (_, flags) = validate_with_lookup(&clean(), &rules, &no_dns);
-        assert_eq!(flags, vec![Flag::DynamicIp]);
+        let v = validate_with_lookup(&clean(), &rules, &no_dns);
+        assert_eq!(v.flags, vec![Flag::DynamicIp]);
+        assert_eq!(
+            v.notes(),
+            "IP address 150.203.4.7 is in the known dynamic range 150.203.4.0/24."
+        );
         let mut elsewhere = clean();
         elsewhere.ip_allowlist = answer("150.203.6.1");
-        let (_, flags) = validate_with_lookup(&elsewhere, &rules, &no_dns);
-        assert_eq!(flags, vec![]);
+        let v = validate_with_lookup(&elsewhere, &rules, &no_dns);
+        assert_eq!(v.flags, vec![]);
     }
 
     #[test]
@@ -815,12 +942,176 @@ mod tests {
             reverse_dns: true,
             ..Rules::default()
         };
-        let (_, flags) = validate_with_lookup(&clean(), &on, &looks_dynamic);
-        assert_eq!(flags, vec![Flag::DynamicIp]);
-        let (_, flags) = validate_with_lookup(&clean(), &on, &looks_static);
-        assert_eq!(flags, vec![]);
+        let v = validate_with_lookup(&clean(), &on, &looks_dynamic);
+        assert_eq!(v.flags, vec![Flag::DynamicIp]);
+        assert_eq!(
+            v.notes(),
+            "IP address 150.203.4.7 has the reverse-DNS name \"dyn-150-203-4-7.isp.example\", \
+             which looks like a dynamic address."
+        );
+        let v = validate_with_lookup(&clean(), &on, &looks_static);
+        assert_eq!(v.flags, vec![]);
         // Off (the default): never looked up (`no_dns` would panic).
-        let (_, flags) = validate_with_lookup(&clean(), &Rules::default(), &no_dns);
-        assert_eq!(flags, vec![]);
+        let v = validate_with_lookup(&clean(), &Rules::default(), &no_dns);
+        assert_eq!(v.flags, vec![]);
+    }
+
+    fn notes_of(edit: impl FnOnce(&mut Answers)) -> (Vec<Flag>, String) {
+        let mut answers = clean();
+        edit(&mut answers);
+        let v = validate_with_lookup(&answers, &Rules::default(), &no_dns);
+        assert_eq!(v.findings.len(), v.flags.len(), "one finding per flag");
+        for (finding, flag) in v.findings.iter().zip(&v.flags) {
+            assert_eq!(finding.flag(), *flag);
+        }
+        let notes = v.notes();
+        (v.flags, notes)
+    }
+
+    #[test]
+    fn a_clean_record_has_no_notes() {
+        assert_eq!(notes_of(|_| {}).1, "");
+    }
+
+    #[test]
+    fn notes_quote_the_answer_and_say_what_is_wrong() {
+        type Edit = fn(&mut Answers);
+        let rows: Vec<(Edit, &str)> = vec![
+            (
+                |a| a.contact_email = answer("jane(at)abs.gov.au"),
+                "Contact email \"jane(at)abs.gov.au\" is not an e-mail address.",
+            ),
+            (
+                |a| a.contact_email = answer("jane@abs@gov.au"),
+                "Contact email \"jane@abs@gov.au\" is not an e-mail address.",
+            ),
+            (
+                |a| a.ip_allowlist = answer("150.203.4.7, 192.168.10.4"),
+                "IP address 192.168.10.4 is a private address.",
+            ),
+            (
+                |a| a.ip_allowlist = answer("10.1.1.1, 127.0.0.1, 100.63.255.250 - 100.64.0.5"),
+                "IP address 10.1.1.1 is a private address, 127.0.0.1 is a loopback address and \
+                 100.63.255.250-100.64.0.5 includes shared (carrier-grade NAT) addresses.",
+            ),
+            (
+                |a| a.ip_allowlist = answer("our office IP"),
+                "IP address answer \"our office IP\" holds no IP address, CIDR block or range.",
+            ),
+            (
+                |a| a.ip_allowlist = answer("150.203.4.7, 150.203.4"),
+                "IP address answer \"150.203.4.7, 150.203.4\" is not all addresses: \
+                 \"150.203.4\" is not an IP address.",
+            ),
+            (
+                |a| a.ip_allowlist = answer("150.203.4.20 - 150.203.4.10"),
+                "IP address answer \"150.203.4.20 - 150.203.4.10\" is not all addresses: the \
+                 range 150.203.4.20 to 150.203.4.10 ends below its start.",
+            ),
+            (
+                |a| a.ip_allowlist = answer("203.10.76.45 (DHCP, may change) home broadband"),
+                "IP address answer \"203.10.76.45 (DHCP, may change) home broadband\" says the \
+                 address is dynamic (\"dhcp\", \"may change\" and \"home broadband\").",
+            ),
+            (
+                |a| a.ip_allowlist = answer("150.203.0.0/16"),
+                "IP block 150.203.0.0/16 covers 65,536 addresses, wider than a /24.",
+            ),
+            (
+                |a| a.expected_records = answer("TBC"),
+                "Expected records per day \"TBC\" has no number in it.",
+            ),
+            (
+                |a| a.expected_calls = answer("unknown"),
+                "Expected API calls per day \"unknown\" has no number in it.",
+            ),
+            (
+                |a| a.expected_records = answer("4,000"),
+                "The expected API calls a day (5,000) are more than the expected records a day \
+                 (4,000).",
+            ),
+            (
+                |a| a.expected_calls = answer("20,000"),
+                "The form expects 20,000 API calls a day, over the Partner service's limit of \
+                 10,000.",
+            ),
+            (
+                |a| a.full_name = answer("N/A"),
+                "The full name is not given (the answer is \"N/A\").",
+            ),
+            (|a| a.organisation = None, "The organisation is blank."),
+            (
+                |a| a.terms = tick(Some(false)),
+                "The Terms of Use statement is not ticked or agreed to.",
+            ),
+            (
+                |a| a.user_guide = tick(None),
+                "No tick or answer was found for the User Guide statement, so it counts as not \
+                 agreed.",
+            ),
+            (
+                |a| a.public_service = tick(Some(true)),
+                "Both the Public and the Partner service are marked.",
+            ),
+            (
+                |a| a.ip_allowlist = answer("N/A"),
+                "The Partner service needs the IP addresses to allow, and none was given (the \
+                 answer is \"N/A\").",
+            ),
+        ];
+        for (edit, expected) in rows {
+            let (flags, notes) = notes_of(edit);
+            assert_eq!(flags.len(), 1, "{flags:?}");
+            assert_eq!(notes, expected);
+        }
+    }
+
+    #[test]
+    fn every_flag_has_its_own_sentence() {
+        let (flags, notes) = notes_of(|a| *a = Answers::default());
+        assert_eq!(flags.len(), 8);
+        assert_eq!(notes.matches(". ").count() + 1, flags.len(), "{notes}");
+        let (flags, notes) = notes_of(|a| {
+            a.ip_allowlist = answer("10.0.0.0/8, 300.1.1.1, home connection");
+            a.expected_calls = answer("99,000");
+        });
+        assert_eq!(
+            flags,
+            vec![
+                Flag::InvalidIp,
+                Flag::NonPublicIp,
+                Flag::DynamicIp,
+                Flag::IpRangeTooBroad,
+                Flag::CallsExceedRecords,
+                Flag::ExceedsPartnerLimit
+            ]
+        );
+        for part in [
+            "\"300.1.1.1\" is not an IP address.",
+            "IP block 10.0.0.0/8 includes private addresses.",
+            "(\"home connection\").",
+            "10.0.0.0/8 covers 16,777,216 addresses, wider than a /24.",
+            "(99,000) are more than the expected records a day (50,000).",
+            "limit of 10,000.",
+        ] {
+            assert!(notes.contains(part), "{part:?} not in {notes:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_answers_do_not_break_a_note() {
+        let (_, notes) = notes_of(|a| {
+            a.contact_email = answer(&format!(
+                "\u{202E}moc.liame@{}\r\n=cmd|x",
+                "a".repeat(10_000)
+            ))
+        });
+        assert!(
+            notes.starts_with("Contact email \"[U+202E]moc.liame@aaa"),
+            "{notes}"
+        );
+        assert!(notes.contains("…\" (10,018 characters) is not"), "{notes}");
+        assert!(notes.chars().count() < 400, "{}", notes.chars().count());
+        assert!(!notes.chars().any(notes::is_invisible), "{notes:?}");
     }
 }

@@ -25,8 +25,17 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantity {
     Missing,
-    Invalid,
+    Invalid(NotANumber),
     Value(u64),
+}
+
+/// Why an answer that is there gives no number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotANumber {
+    /// No figure in it ("TBC", "unknown", "five thousand").
+    NoFigure,
+    /// A figure too large for any count (over u64).
+    TooLarge,
 }
 
 pub fn parse_quantity(text: &str) -> Quantity {
@@ -56,7 +65,7 @@ pub fn parse_quantity(text: &str) -> Quantity {
         let (value, end) = read_number(&chars, i);
         i = end.max(i + 1);
         let Some(v) = value else {
-            return Quantity::Invalid;
+            return Quantity::Invalid(NotANumber::TooLarge);
         };
         let slot = if covers_another_period(&chars, start, i) {
             &mut best_other_period
@@ -67,7 +76,7 @@ pub fn parse_quantity(text: &str) -> Quantity {
     }
     match best.or(best_other_period) {
         Some(v) => Quantity::Value(v),
-        None => Quantity::Invalid,
+        None => Quantity::Invalid(NotANumber::NoFigure),
     }
 }
 
@@ -278,6 +287,7 @@ fn scaled(integer: &str, fraction: &str, multiplier: u64) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use super::NotANumber::{NoFigure, TooLarge};
     use super::Quantity::{Invalid, Missing, Value};
     use super::*;
 
@@ -328,10 +338,10 @@ mod tests {
             ("2026 500", Value(2026)),
             ("1,500 million", Value(1_500_000_000)),
             ("18446744073709551615", Value(u64::MAX)),
-            ("18446744073709551616", Invalid),
+            ("18446744073709551616", Invalid(TooLarge)),
             (
                 "99999999999999999999999999999999999999999999999999999",
-                Invalid,
+                Invalid(TooLarge),
             ),
             ("0.500", Value(1)),
             ("3 million records in total, 50,000 per day", Value(50_000)),
@@ -342,12 +352,12 @@ mod tests {
             ("1e6", Value(1_000_000)),
             ("2.5E3", Value(2_500)),
             ("0.4", Value(0)),
-            ("20000000000 billion", Invalid),
-            ("a few hundred", Invalid),
-            ("five thousand", Invalid),
-            ("TBC", Invalid),
-            ("unknown", Invalid),
-            ("Q3 review", Invalid),
+            ("20000000000 billion", Invalid(TooLarge)),
+            ("a few hundred", Invalid(NoFigure)),
+            ("five thousand", Invalid(NoFigure)),
+            ("TBC", Invalid(NoFigure)),
+            ("unknown", Invalid(NoFigure)),
+            ("Q3 review", Invalid(NoFigure)),
             ("", Missing),
             ("   ", Missing),
             ("N/A", Missing),
@@ -368,6 +378,6 @@ mod tests {
         let _ = parse_quantity(&"1.".repeat(50_000));
         let _ = parse_quantity(&"k".repeat(50_000));
         assert_eq!(parse_quantity(&"0".repeat(100_000)), Value(0));
-        assert_eq!(parse_quantity(&"9".repeat(100_000)), Invalid);
+        assert_eq!(parse_quantity(&"9".repeat(100_000)), Invalid(TooLarge));
     }
 }

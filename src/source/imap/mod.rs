@@ -23,7 +23,7 @@ use crate::extract::Source;
 use crate::ledger::{Appended, Ledger, MailboxState, NewMessage, NewRecord, OpenMove, RunLock};
 use crate::pipeline::{self, Context, Summary, Unfinished};
 use crate::source::RawMessage;
-use crate::validate::{Fields, Flag, holidays};
+use crate::validate::{Finding, Flag, holidays};
 use anyhow::{Context as _, Result, anyhow, bail};
 use async_imap::extensions::idle::IdleResponse;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -1057,13 +1057,15 @@ impl Poller {
             return Handled::Known { key: parsed.key };
         }
         let due_by = holidays::due_by(parsed.received_at, &self.ctx.rules.extra_holidays);
-        let note = format!(
-            "message is {size} bytes, over the {} byte limit: not read",
-            self.ctx.limits.max_message_bytes
-        );
+        let finding = Finding::UnreadableMessage {
+            problems: vec![crate::mime::Problem::MessageTooLarge {
+                bytes: size,
+                limit: self.ctx.limits.max_message_bytes,
+            }],
+        };
         // Only the header was fetched: its hash stands, as the body's is not known, and the
         // size is the whole message's, as the server reported it.
-        let mut message = parsed.into_new_message(vec![unreadable_record(due_by, &note)]);
+        let mut message = parsed.into_new_message(vec![unreadable_record(due_by, finding)]);
         message.raw_size = size;
         Handled::New {
             message,
@@ -1128,7 +1130,12 @@ impl Poller {
                             origin,
                             records: vec![unreadable_record(
                                 due_by,
-                                &format!("failed {attempts} times: {reason}"),
+                                Finding::UnreadableAttachment {
+                                    attachment: String::new(),
+                                    why: crate::extract::Unreadable::ReaderFailed {
+                                        reason: format!("failed {attempts} times: {reason}"),
+                                    },
+                                },
                             )],
                         });
                         append_meta.push((r.uid, false, r.deleted));
@@ -1369,15 +1376,8 @@ struct BatchOutcome {
     interrupted: bool,
 }
 
-fn unreadable_record(due_by: chrono::NaiveDate, note: &str) -> NewRecord {
-    NewRecord {
-        attachment: String::new(),
-        source: Source::None,
-        fields: Fields::default(),
-        flags: vec![Flag::UnreadableAttachment],
-        due_by,
-        detail: serde_json::json!({ "notes": [note] }),
-    }
+fn unreadable_record(due_by: chrono::NaiveDate, finding: Finding) -> NewRecord {
+    pipeline::unread_record("", Source::None, finding, due_by)
 }
 
 /// A sorted UID list as an IMAP sequence set: `1:5,7,9:12`.
