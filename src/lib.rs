@@ -5,6 +5,7 @@
 //! `form` (answers) → `validate` (record fields + flags) → `ledger` (SQLite) → `report` (CSV),
 //! `reply` (the draft reply to an applicant).
 
+pub mod canberra;
 pub mod cli;
 pub mod config;
 pub mod extract;

@@ -17,9 +17,9 @@ pub use problems::NoReply;
 
 use crate::config::Config;
 use crate::ledger::StoredRecord;
-use crate::validate::{Rules, email, holidays};
+use crate::validate::{Rules, email};
 use anyhow::{Context as _, Result, bail};
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset as _, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
 use mail_builder::headers::raw::Raw;
@@ -242,7 +242,7 @@ impl Composer {
             user_guide_agreed: record.user_guide_agreed,
             attachment: text::quote(&record.attachment, VALUE_CHARS),
             received_on: DateTime::parse_from_rfc3339(&record.received_at)
-                .map(|at| long_date(holidays::canberra_local(at.naive_utc()).date()))
+                .map(|at| long_date(crate::canberra::day(&at)))
                 .unwrap_or_default(),
             due_by: NaiveDate::parse_from_str(&record.due_by, "%Y-%m-%d")
                 .map(long_date)
@@ -367,13 +367,7 @@ fn valid_message_id(theirs: &str) -> Option<&str> {
 
 /// `now` in Canberra time (AEST or AEDT) for the Date header.
 fn canberra(now: DateTime<Utc>) -> DateTime<FixedOffset> {
-    let local = holidays::canberra_local(now.naive_utc());
-    let offset = (local - now.naive_utc()).num_seconds();
-    let offset = i32::try_from(offset)
-        .ok()
-        .and_then(FixedOffset::east_opt)
-        .unwrap_or_else(|| Utc.fix());
-    now.with_timezone(&offset)
+    crate::canberra::local(&now).fixed_offset()
 }
 
 /// `Monday 9 March 2026`.

@@ -1,9 +1,8 @@
 //! A received date in → the credentials due date: five business days later, skipping weekends,
 //! Australian national public holidays (computed per year, Easter included) and extra holidays.
 //!
-//! The received instant is first moved to Canberra local time (AEST UTC+10, AEDT UTC+11 from
-//! 2:00 AEST on the first Sunday in October to 3:00 AEDT on the first Sunday in April; the rule
-//! in force since 2008, written here so no time-zone database is needed).
+//! The received instant is first moved to Canberra local time (`crate::canberra`: Australia/Sydney
+//! from the time zone database), so the day counted from is the Canberra calendar day.
 //!
 //! National public holidays, as this module counts them:
 //! - New Year's Day (1 Jan) and Australia Day (26 Jan): on a Saturday or Sunday, the following
@@ -18,7 +17,7 @@
 //!   weekend on 28 Dec (so Sat/Sun → Mon 27 + Tue 28; Fri/Sat → Fri 25 + Mon 28;
 //!   Sun/Mon → Mon 26 + Tue 27).
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Weekday};
 
 /// Business days between the received date and the due date.
 const BUSINESS_DAYS: u32 = 5;
@@ -26,7 +25,7 @@ const BUSINESS_DAYS: u32 = 5;
 /// The date credentials are due for a message received at `received_at`: the fifth business day
 /// after the Canberra-local received date (the day after it is the first counted).
 pub fn due_by(received_at: DateTime<FixedOffset>, extra_holidays: &[NaiveDate]) -> NaiveDate {
-    let mut day = canberra_local(received_at.naive_utc()).date();
+    let mut day = crate::canberra::day(&received_at);
     let mut counted = 0;
     while counted < BUSINESS_DAYS {
         match day.succ_opt() {
@@ -45,33 +44,6 @@ pub fn is_business_day(day: NaiveDate, extra_holidays: &[NaiveDate]) -> bool {
     !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
         && !extra_holidays.contains(&day)
         && !national_holidays(day.year()).contains(&day)
-}
-
-/// A UTC instant as Canberra wall-clock time.
-pub fn canberra_local(utc: NaiveDateTime) -> NaiveDateTime {
-    let offset_hours = if canberra_daylight_time(utc) { 11 } else { 10 };
-    utc.checked_add_signed(Duration::hours(offset_hours))
-        .unwrap_or(utc)
-}
-
-/// Whether Canberra is on daylight time (AEDT) at this UTC instant.
-fn canberra_daylight_time(utc: NaiveDateTime) -> bool {
-    let year = utc.year();
-    // Both switches happen at 16:00 UTC on the Saturday before the first Sunday: 2:00 AEST
-    // (UTC+10) on the October Sunday and 3:00 AEDT (UTC+11) on the April Sunday.
-    let switch = |month: u32| {
-        first_sunday(year, month)
-            .and_then(|sunday| sunday.pred_opt())
-            .and_then(|saturday| saturday.and_hms_opt(16, 0, 0))
-    };
-    match (switch(4), switch(10)) {
-        (Some(ends), Some(starts)) => utc < ends || utc >= starts,
-        _ => false,
-    }
-}
-
-fn first_sunday(year: i32, month: u32) -> Option<NaiveDate> {
-    NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, 1)
 }
 
 /// Easter Sunday (Gregorian), by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
@@ -213,27 +185,6 @@ mod tests {
         assert!(national_holidays(2020).contains(&d(2020, 1, 27)));
         // 2025: 26 Jan Sunday → Monday 27 Jan.
         assert!(national_holidays(2025).contains(&d(2025, 1, 27)));
-    }
-
-    #[test]
-    fn daylight_time_switches_in_canberra() {
-        // (UTC instant, expected Canberra wall-clock)
-        let rows = [
-            // 2026: daylight time ends 3:00 AEDT Sun 5 Apr = 16:00 UTC Sat 4 Apr.
-            ("2026-04-04T15:59:00Z", "2026-04-05T02:59:00"),
-            ("2026-04-04T16:00:00Z", "2026-04-05T02:00:00"),
-            // 2026: daylight time starts 2:00 AEST Sun 4 Oct = 16:00 UTC Sat 3 Oct.
-            ("2026-10-03T15:59:00Z", "2026-10-04T01:59:00"),
-            ("2026-10-03T16:00:00Z", "2026-10-04T03:00:00"),
-            // Mid-winter and mid-summer, and the turn of the year on daylight time.
-            ("2026-07-01T00:00:00Z", "2026-07-01T10:00:00"),
-            ("2026-01-15T00:00:00Z", "2026-01-15T11:00:00"),
-            ("2026-12-31T13:30:00Z", "2027-01-01T00:30:00"),
-        ];
-        for (utc, local) in rows {
-            let got = canberra_local(at(utc).naive_utc());
-            assert_eq!(got.format("%Y-%m-%dT%H:%M:%S").to_string(), local, "{utc}");
-        }
     }
 
     #[test]
