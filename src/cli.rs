@@ -1,8 +1,9 @@
 //! Command-line arguments in → a command run → an exit code out (0 done, 1 failed, 2 usage,
-//! 75 ledger locked), with one summary line at the end of every run.
+//! 75 ledger locked or kept busy), with one summary line at the end of every run.
 
 use crate::config::Config;
-use crate::ledger::{ExportFilter, Ledger, LockError, RunLock, Status};
+use crate::ledger::{DecideError, ExportFilter, Ledger, LockError, NewDecision, Outcome};
+use crate::ledger::{RunLock, Status};
 use crate::pipeline::{self, Context, IngestOptions, Summary};
 use crate::report;
 use anyhow::{Context as _, Result, anyhow};
@@ -62,19 +63,59 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
-    /// Write the ledger as CSV.
+    /// Write the ledger as a report (CSV, or an Excel workbook).
     Export {
         /// Write here (atomically) instead of stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Only records received on or after this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE", value_parser = parse_since)]
+        /// csv (the default) or xlsx (needs --out).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Csv)]
+        format: ReportFormat,
+        /// Only records received on or after this Canberra day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         since: Option<chrono::NaiveDate>,
+        /// Only records received on or before this Canberra day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        until: Option<chrono::NaiveDate>,
         #[arg(long, value_enum)]
         status: Option<StatusFilter>,
+        /// Only records with no decision, or whose latest decision is info_requested, and not
+        /// superseded by a later record.
+        #[arg(long)]
+        open: bool,
+        /// Only records with no decision, not superseded, whose due_by is before today in
+        /// Canberra.
+        #[arg(long)]
+        overdue: bool,
         /// Every revision, not only the latest per (message, attachment).
         #[arg(long)]
         all_revisions: bool,
+    },
+    /// Everything the ledger holds about records: fields with their raw text and where they were
+    /// read from, notes, the message, revisions, supersedes, decisions, drafted replies.
+    Show {
+        #[arg(required = true, value_name = "RECORD_ID")]
+        records: Vec<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append a staff decision on records (the latest decision wins).
+    Decide {
+        #[arg(required = true, value_name = "RECORD_ID")]
+        records: Vec<i64>,
+        #[arg(long, value_enum)]
+        outcome: OutcomeArg,
+        /// Why, or what was asked for (free text).
+        #[arg(
+            long,
+            value_name = "TEXT",
+            default_value = "",
+            allow_hyphen_values = true
+        )]
+        note: String,
+        /// Who decided (default: the login name).
+        #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+        by: Option<String>,
     },
     /// Read one form document (.pdf, .docx, .odt) or message (.eml) and print what would be recorded.
     Check {
@@ -103,7 +144,33 @@ pub enum StatusFilter {
     NeedsReview,
 }
 
-fn parse_since(s: &str) -> Result<chrono::NaiveDate, String> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Granted,
+    Declined,
+    #[value(name = "info_requested")]
+    InfoRequested,
+    Withdrawn,
+}
+
+impl From<OutcomeArg> for Outcome {
+    fn from(o: OutcomeArg) -> Outcome {
+        match o {
+            OutcomeArg::Granted => Outcome::Granted,
+            OutcomeArg::Declined => Outcome::Declined,
+            OutcomeArg::InfoRequested => Outcome::InfoRequested,
+            OutcomeArg::Withdrawn => Outcome::Withdrawn,
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
@@ -114,6 +181,9 @@ pub enum RunError {
     /// Arguments that parse but cannot be carried out (exit 2): the one line to print.
     Usage(String),
     Locked(PathBuf),
+    /// Another run kept the ledger's write lock past the busy timeout (exit 75): what was not
+    /// done.
+    Busy(PathBuf, String),
     Failed(anyhow::Error),
 }
 
@@ -148,6 +218,14 @@ pub fn main() -> ExitCode {
             eprintln!(
                 "regintake: another run holds the ledger lock for {}; nothing written",
                 db.display()
+            );
+            ExitCode::from(EXIT_LOCKED)
+        }
+        Err(RunError::Busy(db, what)) => {
+            eprintln!(
+                "regintake: another run kept the ledger {} busy for {} s; {what}",
+                db.display(),
+                crate::ledger::BUSY_TIMEOUT.as_secs()
             );
             ExitCode::from(EXIT_LOCKED)
         }
@@ -312,43 +390,171 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
         }
         Command::Export {
             out,
+            format,
             since,
+            until,
             status,
+            open,
+            overdue,
             all_revisions,
         } => {
             let db = db_path(cli, &config);
             if let Some(out) = out {
                 check_report_path(&db, out)?;
+            } else if *format == ReportFormat::Xlsx {
+                return Err(RunError::Usage(
+                    "--format xlsx needs --out FILE (a workbook is not written to a terminal)"
+                        .into(),
+                ));
             }
             let ledger = Ledger::open_to_read(&db)?;
             let filter = ExportFilter {
                 since: *since,
+                until: *until,
                 status: status.map(|s| match s {
                     StatusFilter::Ok => Status::Ok,
                     StatusFilter::NeedsReview => Status::NeedsReview,
                 }),
                 all_revisions: *all_revisions,
+                open: *open,
+                overdue: *overdue,
+                ..ExportFilter::default()
             };
             let rows = report::rows(&ledger, &filter)?;
-            match out {
-                Some(path) => report::write_atomically(path, |w| report::csv::write_csv(w, &rows))?,
-                None => {
+            match (format, out) {
+                (ReportFormat::Csv, Some(path)) => {
+                    report::write_atomically(path, |w| report::csv::write_csv(w, &rows))?
+                }
+                (ReportFormat::Csv, None) => {
                     let stdout = std::io::stdout();
                     let mut lock = stdout.lock();
                     report::csv::write_csv(&mut lock, &rows)
                         .context("cannot write CSV to stdout")?;
                     lock.flush().context("cannot write CSV to stdout")?;
                 }
+                (ReportFormat::Xlsx, Some(path)) => {
+                    let (open, overdue) = report::open_and_overdue(&ledger, &filter)?;
+                    let summary = report::xlsx::Summary {
+                        written_at: crate::canberra::rfc3339(&chrono::Utc::now()),
+                        filters: filter_words(&filter),
+                        open,
+                        overdue,
+                    };
+                    report::write_atomically(path, |w| {
+                        report::xlsx::write_xlsx(w, &rows, &summary)
+                            .map_err(|e| std::io::Error::other(format!("{e:#}")))
+                    })?
+                }
+                (ReportFormat::Xlsx, None) => unreachable!("refused above"),
             }
             let review = rows
                 .iter()
                 .filter(|r| r.status == Status::NeedsReview)
                 .count();
-            eprintln!(
-                "regintake: exported {} records ({} needing review)",
-                rows.len(),
-                review
-            );
+            if !cli.quiet {
+                eprintln!(
+                    "regintake: exported {} records ({} needing review)",
+                    rows.len(),
+                    review
+                );
+            }
+            Ok(None)
+        }
+        Command::Show { records, json } => {
+            let db = db_path(cli, &config);
+            let ledger = Ledger::open_to_read(&db)?;
+            let mut shown = Vec::new();
+            for &id in records {
+                let filter = ExportFilter {
+                    record: Some(id),
+                    ..ExportFilter::default()
+                };
+                let (Some(row), Some(facts)) = (
+                    report::rows(&ledger, &filter)?.pop(),
+                    ledger.record_facts(id)?,
+                ) else {
+                    return Err(
+                        anyhow!("there is no record {id} in the ledger {}", db.display()).into(),
+                    );
+                };
+                let (open, overdue) = report::open_and_overdue(&ledger, &filter)?;
+                let state = report::show::State {
+                    open: open.contains(&id),
+                    overdue: overdue.contains(&id),
+                };
+                shown.push((row, facts, state));
+            }
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            if *json {
+                let all: Vec<serde_json::Value> = shown
+                    .iter()
+                    .map(|(row, facts, state)| report::show::to_json(row, facts, *state))
+                    .collect();
+                let value = serde_json::Value::Array(all);
+                writeln!(out, "{}", report::show::json_for_terminal(&value))
+                    .context("cannot write to stdout")?;
+            } else {
+                for (i, (row, facts, state)) in shown.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(out).context("cannot write to stdout")?;
+                    }
+                    write!(out, "{}", report::show::to_text(row, facts, *state))
+                        .context("cannot write to stdout")?;
+                }
+            }
+            out.flush().context("cannot write to stdout")?;
+            Ok(None)
+        }
+        Command::Decide {
+            records,
+            outcome,
+            note,
+            by,
+        } => {
+            let by = match by {
+                Some(name) if !name.trim().is_empty() => name.trim().to_string(),
+                Some(_) => return Err(RunError::Usage("--by needs a name".into())),
+                None => login_name().ok_or_else(|| {
+                    RunError::Usage("cannot tell your login name: give --by NAME".into())
+                })?,
+            };
+            let db = db_path(cli, &config);
+            // No run lock: the poll daemon holds it while it is up (see ledger::decisions).
+            let mut ledger = Ledger::open_existing(&db)?;
+            let outcome = Outcome::from(*outcome);
+            let decisions: Vec<NewDecision> = records
+                .iter()
+                .map(|&record_id| NewDecision {
+                    record_id,
+                    outcome,
+                    note: note.clone(),
+                    by: by.clone(),
+                })
+                .collect();
+            match ledger.decide(&decisions) {
+                Ok(_) => {}
+                Err(DecideError::UnknownRecord(id)) => {
+                    return Err(anyhow!(
+                        "there is no record {id} in the ledger {}; no decision was recorded",
+                        db.display()
+                    )
+                    .into());
+                }
+                Err(DecideError::Busy) => {
+                    return Err(RunError::Busy(db, "no decision was recorded".into()));
+                }
+                Err(DecideError::Failed(e)) => return Err(e.into()),
+            }
+            if !cli.quiet {
+                let ids: Vec<String> = records.iter().map(i64::to_string).collect();
+                eprintln!(
+                    "regintake: recorded {outcome} by {} for record{} {}",
+                    report::show::terminal_safe(&by),
+                    if ids.len() == 1 { "" } else { "s" },
+                    ids.join(", ")
+                );
+            }
             Ok(None)
         }
         Command::Check { files, json } => {
@@ -378,8 +584,9 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             if *json {
-                serde_json::to_writer_pretty(&mut out, &reports).context("cannot write JSON")?;
-                writeln!(out).ok();
+                let value = serde_json::to_value(&reports).context("cannot write JSON")?;
+                writeln!(out, "{}", report::show::json_for_terminal(&value))
+                    .context("cannot write JSON")?;
             } else {
                 for r in &reports {
                     print_report(&mut out, r).context("cannot write to stdout")?;
@@ -470,6 +677,76 @@ fn write_reply(
         draft.to, draft.message_id
     );
     Ok(())
+}
+
+/// The login name of whoever runs this (for `decide --by`): the session's login name, else
+/// the name of the user the process runs as, else `$LOGNAME` / `$USER`.
+fn login_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getlogin returns null or a NUL-terminated name in static storage, read at
+        // once (this runs on the main thread before any other calls it).
+        let login = unsafe { libc::getlogin() };
+        if !login.is_null() {
+            // SAFETY: see above.
+            let name = unsafe { std::ffi::CStr::from_ptr(login) };
+            if let Ok(name) = name.to_str()
+                && !name.is_empty()
+            {
+                return Some(name.to_string());
+            }
+        }
+        if let Some(name) = user_name_of(unsafe { libc::geteuid() }) {
+            return Some(name);
+        }
+    }
+    ["LOGNAME", "USER"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|n| !n.trim().is_empty())
+}
+
+/// The user name of a uid, from the password database.
+#[cfg(unix)]
+fn user_name_of(uid: libc::uid_t) -> Option<String> {
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: all pointers are valid for the call; `result` is set to `&pwd` or null.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: pw_name points into `buf`, NUL-terminated.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    name.to_str()
+        .ok()
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+}
+
+/// The filters of a report in words, for the workbook's Summary sheet.
+fn filter_words(filter: &ExportFilter) -> String {
+    let mut words = Vec::new();
+    if filter.open {
+        words.push("open".to_string());
+    }
+    if filter.overdue {
+        words.push("overdue".to_string());
+    }
+    if let Some(status) = filter.status {
+        words.push(format!("status {status}"));
+    }
+    if let Some(since) = filter.since {
+        words.push(format!("received on or after {since}"));
+    }
+    if let Some(until) = filter.until {
+        words.push(format!("received on or before {until}"));
+    }
+    if filter.all_revisions {
+        words.push("every revision".to_string());
+    }
+    words.join(", ")
 }
 
 /// Refuses an `--out` that would replace the ledger or one of its files (by any path or

@@ -9,15 +9,14 @@ use chrono::{DateTime, NaiveDate};
 use csv_file::{assert_spec_framing, parse_csv};
 use regintake::extract::Source;
 use regintake::ledger::{ExportFilter, Ledger, NewMessage, NewRecord, Status};
-use regintake::report::{self, COLUMNS, Kind, Row, Value, csv::write_csv};
+use regintake::report::{self, COLUMNS, Day, Kind, Row, Time, Value, csv::write_csv};
 use regintake::validate::{Fields, Service};
 
-/// SPEC "Reports", written once: the columns in order. SPEC v2 adds `decision, decided_at,
-/// decided_by` with decisions; until then the report has the first twenty-one.
+/// SPEC "Reports", written once: the columns in order (version 2).
 const SPEC_COLUMNS: &str = "record_id,received_at,due_by,message_id,sender,subject,attachment,\
 source,full_name,organisation,contact_email,terms_accepted,service,ip_allowlist,\
 expected_records_per_day,expected_api_calls_per_day,user_guide_agreed,status,flags,supersedes,\
-notes";
+notes,decision,decided_at,decided_by";
 
 fn header() -> Vec<String> {
     COLUMNS.iter().map(|c| c.name.to_string()).collect()
@@ -34,12 +33,13 @@ fn col(name: &str) -> usize {
 fn row(record_id: i64) -> Row {
     Row {
         record_id,
-        received_at: "2026-03-02T09:00:00+11:00".into(),
-        due_by: "2026-03-09".into(),
+        received_at: Time::parse("2026-03-02T09:00:00+11:00"),
+        due_by: Day(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()),
         message_id: "<a@x>".into(),
         sender: "jane@example.org".into(),
         subject: "Registration".into(),
         // A form in the mail body: no attachment.
+        attachment: String::new(),
         source: "body".into(),
         full_name: "Dr Jane Citizen".into(),
         organisation: "ABS".into(),
@@ -53,7 +53,10 @@ fn row(record_id: i64) -> Row {
         status: Status::NeedsReview,
         flags: "user_guide_not_agreed;missing_expected_calls".into(),
         supersedes: Some(7),
-        ..Row::default()
+        notes: "The User Guide box is not ticked. The expected API calls a day is blank.".into(),
+        decision: "info_requested".into(),
+        decided_at: Time::parse("2026-03-03T10:15:00+11:00"),
+        decided_by: "jsmith".into(),
     }
 }
 
@@ -141,6 +144,8 @@ fn formula_guard() {
             organisation: raw.into(),
             contact_email: raw.into(),
             ip_allowlist: raw.into(),
+            notes: raw.into(),
+            decided_by: raw.into(),
             ..row(1)
         };
         let rows = parse_csv(&csv(std::slice::from_ref(&r)));
@@ -151,7 +156,7 @@ fn formula_guard() {
                 guarded += 1;
             }
         }
-        assert!(guarded >= 8, "{raw:?}: {guarded} columns checked");
+        assert!(guarded >= 10, "{raw:?}: {guarded} columns checked");
     }
 }
 

@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDate};
 use regintake::extract::Source;
 use regintake::ledger::{
-    Appended, ExportFilter, Ledger, LockError, MailboxState, NewMessage, NewRecord, RunLock, Status,
+    Appended, DecideError, ExportFilter, Ledger, LockError, MailboxState, NewDecision, NewMessage,
+    NewRecord, Outcome, RunLock, Status,
 };
 use regintake::report;
 use regintake::validate::{Fields, Flag, Service};
@@ -281,8 +282,11 @@ fn export_values_are_as_the_csv_shows_them() {
     let rows = report::rows(&ledger, &ExportFilter::default()).unwrap();
     assert_eq!(rows.len(), 1);
     let r = &rows[0];
-    assert_eq!(r.received_at, "2026-03-02T09:05:07+11:00");
-    assert_eq!(r.due_by, "2026-03-09");
+    assert_eq!(
+        r.received_at.0.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-03-02T09:05:07+11:00")
+    );
+    assert_eq!(r.due_by.0, NaiveDate::from_ymd_opt(2026, 3, 9).unwrap());
     assert_eq!(r.message_id, "<mid:a@x>");
     assert_eq!(r.source, "pdf-form");
     assert_eq!(r.terms_accepted, "no");
@@ -385,7 +389,7 @@ fn supersedes_points_at_latest_revision_of_the_earlier_message() {
 }
 
 #[test]
-fn since_and_status_filters() {
+fn since_until_and_status_filters_use_canberra_days() {
     let (_dir, path) = db();
     let mut ledger = Ledger::open(&path).unwrap();
     ledger
@@ -396,28 +400,36 @@ fn since_and_status_filters() {
                     "2026-03-01T23:30:00+11:00",
                     vec![record("a@x.org", "A", &[])],
                 ),
-                // 2026-03-02 in its own offset, although still 1 March in UTC.
+                // 01:30 on 2 March in Canberra; its Date header says 1 March (UTC).
                 message(
                     "mid:b@x",
-                    "2026-03-02T00:30:00+11:00",
+                    "2026-03-01T14:30:00+00:00",
                     vec![record("b@x.org", "B", &[Flag::NoFormFound])],
                 ),
+                // 2 March in New York, 3 March in Canberra.
                 message(
                     "mid:c@x",
-                    "2026-03-03T12:00:00+11:00",
+                    "2026-03-02T09:00:00-05:00",
                     vec![record("c@x.org", "C", &[])],
+                ),
+                // The last second of 3 March in Canberra.
+                message(
+                    "mid:d@x",
+                    "2026-03-03T23:59:59+11:00",
+                    vec![record("d@x.org", "D", &[])],
                 ),
             ],
             false,
         )
         .unwrap();
-    let since = |d: u32, status: Option<Status>| {
+    let emails = |since: Option<u32>, until: Option<u32>, status: Option<Status>| {
         report::rows(
             &ledger,
             &ExportFilter {
-                since: NaiveDate::from_ymd_opt(2026, 3, d),
+                since: since.and_then(|d| NaiveDate::from_ymd_opt(2026, 3, d)),
+                until: until.and_then(|d| NaiveDate::from_ymd_opt(2026, 3, d)),
                 status,
-                all_revisions: false,
+                ..Default::default()
             },
         )
         .unwrap()
@@ -425,12 +437,42 @@ fn since_and_status_filters() {
         .map(|r| r.contact_email)
         .collect::<Vec<_>>()
     };
-    assert_eq!(since(1, None), vec!["a@x.org", "b@x.org", "c@x.org"]);
-    assert_eq!(since(2, None), vec!["b@x.org", "c@x.org"]);
-    assert_eq!(since(4, None), Vec::<String>::new());
-    assert_eq!(since(1, Some(Status::Ok)), vec!["a@x.org", "c@x.org"]);
-    assert_eq!(since(2, Some(Status::NeedsReview)), vec!["b@x.org"]);
-    assert_eq!(since(2, Some(Status::Ok)), vec!["c@x.org"]);
+    let all = ["a@x.org", "b@x.org", "c@x.org", "d@x.org"];
+    assert_eq!(emails(Some(1), None, None), all);
+    assert_eq!(
+        emails(Some(2), None, None),
+        ["b@x.org", "c@x.org", "d@x.org"]
+    );
+    assert_eq!(emails(Some(3), None, None), ["c@x.org", "d@x.org"]);
+    assert_eq!(emails(Some(4), None, None), Vec::<String>::new());
+    assert_eq!(emails(None, Some(1), None), ["a@x.org"]);
+    assert_eq!(emails(None, Some(2), None), ["a@x.org", "b@x.org"]);
+    assert_eq!(emails(Some(2), Some(2), None), ["b@x.org"]);
+    assert_eq!(emails(Some(3), Some(3), None), ["c@x.org", "d@x.org"]);
+    assert_eq!(emails(Some(3), Some(2), None), Vec::<String>::new());
+    assert_eq!(
+        emails(Some(1), None, Some(Status::Ok)),
+        ["a@x.org", "c@x.org", "d@x.org"]
+    );
+    assert_eq!(
+        emails(Some(2), None, Some(Status::NeedsReview)),
+        ["b@x.org"]
+    );
+    // Shown in Canberra time, whatever offset the message gave.
+    let shown: Vec<String> = report::rows(&ledger, &ExportFilter::default())
+        .unwrap()
+        .iter()
+        .map(|r| r.values()[1].to_string())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "2026-03-01T23:30:00+11:00",
+            "2026-03-02T01:30:00+11:00",
+            "2026-03-03T01:00:00+11:00",
+            "2026-03-03T23:59:59+11:00"
+        ]
+    );
 }
 
 #[test]
@@ -875,4 +917,212 @@ fn open_errors_say_it_once_without_error_codes() {
     let err = Ledger::open_to_read(&missing).err().expect("must fail");
     assert!(format!("{err:#}").contains("does not exist"), "{err:#}");
     assert!(!missing.exists(), "reading created the ledger");
+}
+
+fn decision(record_id: i64, outcome: Outcome, by: &str) -> NewDecision {
+    NewDecision {
+        record_id,
+        outcome,
+        note: String::new(),
+        by: by.into(),
+    }
+}
+
+/// (record_id, decision, decided_by) of every row the filter selects.
+fn decided(ledger: &Ledger, filter: &ExportFilter) -> Vec<(i64, String, String)> {
+    report::rows(ledger, filter)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.record_id, r.decision, r.decided_by))
+        .collect()
+}
+
+#[test]
+fn decisions_are_appended_the_latest_wins_and_later_revisions_keep_it() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(
+            &[
+                simple("mid:a@x", "2026-03-02T09:00:00+11:00"),
+                message(
+                    "mid:b@x",
+                    "2026-03-02T10:00:00+11:00",
+                    vec![record("b@x.org", "B", &[])],
+                ),
+            ],
+            false,
+        )
+        .unwrap();
+    ledger
+        .decide(&[decision(1, Outcome::InfoRequested, "ann")])
+        .unwrap();
+    ledger
+        .decide(&[decision(1, Outcome::Granted, "bob")])
+        .unwrap();
+    let rows = decided(&ledger, &ExportFilter::default());
+    assert_eq!(
+        rows,
+        [
+            (1, "granted".into(), "bob".into()),
+            (2, String::new(), String::new())
+        ]
+    );
+    let all = ledger.decisions(1).unwrap();
+    assert_eq!(all.len(), 2, "both kept");
+    assert_eq!(all[0].outcome, Outcome::InfoRequested);
+    // A new revision of the message is the same registration: the decision stands.
+    ledger
+        .append(&[simple("mid:a@x", "2026-03-02T09:00:00+11:00")], true)
+        .unwrap();
+    let rows = decided(&ledger, &ExportFilter::default());
+    assert_eq!(rows[1], (3, "granted".into(), "bob".into()), "{rows:?}");
+    assert!(!rows[1].2.is_empty());
+    // An unknown record: an error, and nothing of the batch is written.
+    let err = ledger
+        .decide(&[
+            decision(2, Outcome::Declined, "ann"),
+            decision(99, Outcome::Declined, "ann"),
+        ])
+        .unwrap_err();
+    assert!(matches!(err, DecideError::UnknownRecord(99)), "{err}");
+    assert!(ledger.decisions(2).unwrap().is_empty());
+    drop(ledger);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE decisions SET outcome = 'declined'",
+        "DELETE FROM decisions",
+        "INSERT OR REPLACE INTO decisions (decision_id, record_id, key_id, attachment, outcome, \
+         note, decided_by, decided_at) VALUES (1, 1, 1, 'form.pdf', 'declined', '', 'x', 'now')",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    // A row that names another registration than its record's is refused.
+    let err = conn
+        .execute(
+            "INSERT INTO decisions (record_id, key_id, attachment, outcome, note, decided_by, \
+             decided_at) VALUES (1, 2, 'form.pdf', 'declined', '', 'x', 'now')",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("not the record"), "{err}");
+}
+
+#[test]
+fn open_and_overdue_follow_decisions_due_dates_and_supersedes() {
+    let (_dir, path) = db();
+    let mut ledger = Ledger::open(&path).unwrap();
+    let due = |mut r: NewRecord, y: i32, m: u32, d: u32| {
+        r.due_by = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        r
+    };
+    ledger
+        .append(
+            &[
+                // 1: no decision, past due: open and overdue.
+                message(
+                    "mid:1",
+                    "2026-03-02T09:00:00+11:00",
+                    vec![due(record("1@x.org", "A", &[]), 2026, 3, 9)],
+                ),
+                // 2: granted: neither.
+                message(
+                    "mid:2",
+                    "2026-03-02T09:01:00+11:00",
+                    vec![due(record("2@x.org", "A", &[]), 2026, 3, 9)],
+                ),
+                // 3: info_requested, past due: open, not overdue.
+                message(
+                    "mid:3",
+                    "2026-03-02T09:02:00+11:00",
+                    vec![due(record("3@x.org", "A", &[]), 2026, 3, 9)],
+                ),
+                // 4: superseded by 5 (same contact, later): neither. 5: open and overdue.
+                message(
+                    "mid:4",
+                    "2026-03-02T09:03:00+11:00",
+                    vec![due(record("4@x.org", "A", &[]), 2026, 3, 9)],
+                ),
+                message(
+                    "mid:5",
+                    "2026-03-03T09:03:00+11:00",
+                    vec![due(
+                        record("4@X.org", " a ", &[Flag::DynamicIp]),
+                        2026,
+                        3,
+                        10,
+                    )],
+                ),
+                // 6: due on the day itself: open, not overdue yet.
+                message(
+                    "mid:6",
+                    "2026-03-05T09:00:00+11:00",
+                    vec![due(record("6@x.org", "A", &[]), 2026, 3, 12)],
+                ),
+                // 7: declined, then info_requested (the latest wins): open.
+                message(
+                    "mid:7",
+                    "2026-03-05T09:00:00+11:00",
+                    vec![due(record("7@x.org", "A", &[]), 2026, 3, 12)],
+                ),
+            ],
+            false,
+        )
+        .unwrap();
+    ledger
+        .decide(&[
+            decision(2, Outcome::Granted, "ann"),
+            decision(3, Outcome::InfoRequested, "ann"),
+            decision(7, Outcome::Declined, "ann"),
+        ])
+        .unwrap();
+    ledger
+        .decide(&[decision(7, Outcome::InfoRequested, "bob")])
+        .unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 3, 12);
+    let ids = |ledger: &Ledger, open: bool, overdue: bool| -> Vec<i64> {
+        let filter = ExportFilter {
+            open,
+            overdue,
+            today,
+            ..Default::default()
+        };
+        report::rows(ledger, &filter)
+            .unwrap()
+            .iter()
+            .map(|r| r.record_id)
+            .collect()
+    };
+    assert_eq!(ids(&ledger, false, false), [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(ids(&ledger, true, false), [1, 3, 5, 6, 7]);
+    assert_eq!(ids(&ledger, false, true), [1, 5]);
+    assert_eq!(ids(&ledger, true, true), [1, 5]);
+    // The later registration ingested first: the earlier one is superseded all the same.
+    ledger
+        .append(
+            &[message(
+                "mid:8",
+                "2026-03-01T09:00:00+11:00",
+                vec![due(record("6@x.org", "a", &[]), 2026, 3, 6)],
+            )],
+            false,
+        )
+        .unwrap();
+    assert_eq!(ids(&ledger, true, false), [1, 3, 5, 6, 7]);
+    assert_eq!(ids(&ledger, false, true), [1, 5]);
+    // Superseded or not, every record is in the plain report.
+    assert_eq!(ids(&ledger, false, false), [1, 2, 3, 4, 5, 6, 7, 8]);
+    let (open, overdue) = report::open_and_overdue(
+        &ledger,
+        &ExportFilter {
+            today,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut open: Vec<i64> = open.into_iter().collect();
+    open.sort();
+    assert_eq!(open, [1, 3, 5, 6, 7]);
+    assert_eq!(overdue.len(), 2);
 }

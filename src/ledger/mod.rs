@@ -2,18 +2,28 @@
 //! refusing UPDATE/DELETE); records out to the report (which says which columns it reads); the
 //! run lock; IMAP progress.
 
+mod decisions;
 mod drafts;
 mod error;
 mod files;
 mod lock;
 mod moves;
+mod read;
 mod schema;
+mod show;
+
+pub use decisions::{DecideError, Decision, NewDecision, Outcome};
+pub(crate) use decisions::{
+    LATEST_DECIDED_AT, LATEST_DECIDED_BY_TEXT, LATEST_OUTCOME, LATEST_OUTCOME_TEXT,
+};
+pub use show::{Link, MessageFacts, RecordFacts, Revision};
 
 pub use drafts::{DraftEvent, DraftStep, StoredRecord};
 pub(crate) use files::is_ledger_file;
 pub use files::lock_path;
 pub use lock::{LockError, RunLock};
 pub use moves::{MoveStep, OpenMove};
+pub use schema::BUSY_TIMEOUT;
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag, yes_no};
@@ -115,18 +125,33 @@ impl rusqlite::types::FromSql for Status {
 /// Which records a report wants.
 #[derive(Debug, Clone, Default)]
 pub struct ExportFilter {
-    /// Only records received on or after this date (the date of `received_at` in the
-    /// message's own offset, as the report shows it).
+    /// Only records received on or after this Canberra calendar day.
     pub since: Option<NaiveDate>,
+    /// Only records received on or before this Canberra calendar day.
+    pub until: Option<NaiveDate>,
     pub status: Option<Status>,
     /// Every revision, not only the latest per (message, attachment).
     pub all_revisions: bool,
+    /// Only open records: no decision, or the latest is `info_requested`; not superseded by a
+    /// later record (`SUPERSEDED`); the latest revision of its message.
+    pub open: bool,
+    /// Only overdue records: no decision, not superseded, `due_by` before today in Canberra;
+    /// the latest revision of its message.
+    pub overdue: bool,
+    /// The Canberra day `overdue` counts from; `None` is today.
+    pub today: Option<NaiveDate>,
+    /// Only this record (whichever revision it belongs to).
+    pub record: Option<i64>,
 }
 
 /// What a ledger is opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
+    /// To write; created when missing.
     Write,
+    /// To write an existing ledger (a decision; upgrading one for a reader).
+    WriteExisting,
+    /// To read only: nothing in the file or its folder changes.
     Read,
 }
 
@@ -137,11 +162,29 @@ pub struct Ledger {
     path: PathBuf,
     /// `append` marks every new record's reply `pending` (poll with a drafts mailbox).
     draft_new_records: bool,
+    /// The file's canonical path.
+    real: PathBuf,
+    /// Read without locks (the folder is not writable and no run is up): the file as it was
+    /// when opened, so a read that overlapped a change is done again (`read` module).
+    snapshot: Option<read::Stamp>,
 }
 
 /// Condition keeping only a message's latest revision (`m` is the `messages` row).
 const LATEST_REVISION: &str =
     "m.revision = (SELECT MAX(l.revision) FROM messages l WHERE l.key_id = m.key_id)";
+
+/// Condition true when the record `r` is superseded: a record of another message's latest
+/// revision has the same contact email and organisation (the `supersedes` match keys) and was
+/// received later (as an instant; the same second, by when its key was first recorded). It is
+/// `supersedes` seen from the earlier side, decided now, so a registration received later but
+/// ingested first counts too.
+pub(crate) const SUPERSEDED: &str = "(r.contact_email_key <> '' AND EXISTS (\
+     SELECT 1 FROM records n JOIN messages nm ON nm.message_ref = n.message_ref \
+     WHERE n.contact_email_key = r.contact_email_key AND n.organisation_key = r.organisation_key \
+     AND n.key_id <> r.key_id \
+     AND (n.received_epoch > r.received_epoch \
+          OR (n.received_epoch = r.received_epoch AND n.key_id > r.key_id)) \
+     AND nm.revision = (SELECT MAX(l.revision) FROM messages l WHERE l.key_id = nm.key_id)))";
 
 impl Ledger {
     /// Opens the ledger for writing, creating it if needed: checked for damage (SQLite's
@@ -150,8 +193,17 @@ impl Ledger {
         Ledger::open_as(path, Access::Write)
     }
 
-    /// Opens an existing ledger to read it (`export`): migrated, not checked for damage (a
-    /// damaged page fails the read that reaches it), and never created.
+    /// Opens an existing ledger to write one transaction (a staff decision): as `open`, but
+    /// a missing ledger is an error, not a new ledger.
+    pub fn open_existing(path: &Path) -> Result<Ledger> {
+        Ledger::open_as(path, Access::WriteExisting)
+    }
+
+    /// Opens an existing ledger to read it (`export`, `show`): read-only, so that it works for
+    /// a user who may read the ledger but not write its folder (see the `read` module); not
+    /// checked for damage (a damaged page fails the read that reaches it), never created. A
+    /// ledger whose schema is older than this regintake's is upgraded first where this user
+    /// may write it.
     pub fn open_to_read(path: &Path) -> Result<Ledger> {
         Ledger::open_as(path, Access::Read)
     }
@@ -166,10 +218,10 @@ impl Ledger {
         match access {
             Access::Write => files::create_private(&real)
                 .with_context(|| format!("cannot create the {}", in_ledger()))?,
-            Access::Read if !real.exists() => {
+            Access::Read | Access::WriteExisting if !real.exists() => {
                 bail!("the ledger {} does not exist", path.display())
             }
-            Access::Read => {}
+            Access::Read | Access::WriteExisting => {}
         }
         let meta =
             std::fs::metadata(&real).with_context(|| format!("cannot open the {}", in_ledger()))?;
@@ -201,6 +253,9 @@ impl Ledger {
             Some(cause) => damaged(&format!("SQLite: {cause}")),
             None => e,
         };
+        if access == Access::Read {
+            return Ledger::open_read_only(path, real, or_damaged);
+        }
         let mut conn = rusqlite::Connection::open(&real)
             .with_sql_context(|| format!("cannot open the {}", in_ledger()))?;
         // Identify the file before changing anything in it (journal mode, tables).
@@ -208,9 +263,7 @@ impl Ledger {
             .with_context(|| format!("cannot use {} as a ledger", path.display()))
             .map_err(or_damaged)?;
         // Before the first write (journal mode, migrations, records) to it.
-        if access == Access::Write
-            && let Err(damage) = schema::quick_check(&conn)
-        {
+        if let Err(damage) = schema::quick_check(&conn) {
             return Err(damaged(&damage));
         }
         schema::configure(&conn)
@@ -223,7 +276,89 @@ impl Ledger {
             conn,
             path: path.to_path_buf(),
             draft_new_records: false,
+            real,
+            snapshot: None,
         })
+    }
+
+    /// The read-only open of `open_to_read` (the checks on the path are done).
+    fn open_read_only(
+        path: &Path,
+        real: PathBuf,
+        or_damaged: impl Fn(anyhow::Error) -> anyhow::Error,
+    ) -> Result<Ledger> {
+        let in_ledger = || format!("ledger {}", path.display());
+        let (conn, mode) = read::open(&real, schema::BUSY_TIMEOUT)
+            .with_context(|| format!("cannot read the {}", in_ledger()))
+            .map_err(&or_damaged)?;
+        schema::check_identity(&conn)
+            .with_context(|| format!("cannot use {} as a ledger", path.display()))
+            .map_err(&or_damaged)?;
+        let version = schema::version(&conn)
+            .with_context(|| format!("cannot read the {}", in_ledger()))
+            .map_err(&or_damaged)?;
+        let latest = schema::latest_version();
+        if version > latest {
+            bail!(
+                "the ledger {} has schema version {version}, newer than this regintake knows \
+                 ({latest}); use a newer regintake",
+                path.display()
+            );
+        }
+        if version < latest {
+            // Upgraded by the first run of the new regintake; a reader who may write the
+            // ledger does it now, else says what to do.
+            drop(conn);
+            drop(Ledger::open_existing(path).with_context(|| {
+                format!(
+                    "this regintake reads schema version {latest} and the ledger is at \
+                     {version}; upgrading it failed (run `regintake ingest` or `poll --once` \
+                     once as the service's user)"
+                )
+            })?);
+            return Ledger::open_read_only(path, real, or_damaged);
+        }
+        let snapshot = match mode {
+            read::ReadMode::ReadOnly => None,
+            read::ReadMode::Immutable(stamp) => Some(stamp),
+        };
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+            draft_new_records: false,
+            real,
+            snapshot,
+        })
+    }
+
+    /// Runs a read (`query` over a connection), again on a fresh connection when this one
+    /// reads the file without locks and the file changed meanwhile (see the `read` module).
+    pub(crate) fn reading<T>(
+        &self,
+        what: &str,
+        query: impl Fn(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let first = query(&self.conn).with_sql_context(|| self.what(what))?;
+        let Some(stamp) = self.snapshot else {
+            return Ok(first);
+        };
+        if stamp.still(&self.real) {
+            return Ok(first);
+        }
+        for _ in 0..3 {
+            let (conn, mode) =
+                read::open(&self.real, schema::BUSY_TIMEOUT).with_context(|| self.what(what))?;
+            let again = query(&conn).with_sql_context(|| self.what(what))?;
+            match mode {
+                read::ReadMode::ReadOnly => return Ok(again),
+                read::ReadMode::Immutable(stamp) if stamp.still(&self.real) => return Ok(again),
+                read::ReadMode::Immutable(_) => {}
+            }
+        }
+        bail!(
+            "{}: the ledger kept changing while it was read; run the command again",
+            self.what(what)
+        )
     }
 
     /// From now on, `append` also marks a reply draft `pending` for every new record, in the
@@ -309,31 +444,60 @@ impl Ledger {
     /// belongs to); `read` turns each result row into a `T`.
     ///
     /// By default only each message's latest revision (so one row per (message, attachment));
-    /// `all_revisions` gives every row. `since` compares the date part of `received_at` in the
-    /// message's own offset (the date the report shows), inclusive.
+    /// `all_revisions` gives every row. `since` and `until` are Canberra calendar days of the
+    /// instant the message was received, both inclusive.
     pub(crate) fn select_records<T>(
         &self,
         select: &str,
         filter: &ExportFilter,
-        read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>> {
         let mut sql = format!(
             "SELECT {select} FROM records r JOIN messages m ON m.message_ref = r.message_ref \
-             WHERE (?1 IS NULL OR m.received_day >= ?1) AND (?2 IS NULL OR r.status = ?2)"
+             WHERE (?1 IS NULL OR m.received_epoch >= ?1) \
+             AND (?2 IS NULL OR m.received_epoch < ?2) AND (?3 IS NULL OR r.status = ?3)"
         );
-        if !filter.all_revisions {
+        if let Some(id) = filter.record {
+            sql.push_str(&format!(" AND r.record_id = {id}"));
+        }
+        if filter.record.is_none() && (!filter.all_revisions || filter.open || filter.overdue) {
             sql.push_str(" AND ");
             sql.push_str(LATEST_REVISION);
         }
+        if filter.open {
+            sql.push_str(&format!(
+                " AND ({LATEST_OUTCOME} IS NULL OR {LATEST_OUTCOME} = 'info_requested') \
+                 AND NOT {SUPERSEDED}"
+            ));
+        }
+        if filter.overdue {
+            sql.push_str(&format!(
+                " AND {LATEST_OUTCOME} IS NULL AND NOT {SUPERSEDED} AND r.due_by < ?4"
+            ));
+        }
         sql.push_str(" ORDER BY r.record_id");
-        let since = filter.since.map(|d| i64::from(d.num_days_from_ce()));
+        let since = filter.since.map(crate::canberra::day_start);
+        // The first instant after the last day.
+        let until = filter
+            .until
+            .and_then(|d| d.succ_opt())
+            .map(crate::canberra::day_start);
         let status = filter.status.map(Status::as_str);
-        let run = || -> rusqlite::Result<Vec<T>> {
-            let mut stmt = self.conn.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params![since, status], read)?;
+        let today = filter
+            .today
+            .unwrap_or_else(crate::canberra::today)
+            .format("%Y-%m-%d")
+            .to_string();
+        self.reading("cannot read records", |conn| {
+            let mut stmt = conn.prepare(&sql)?;
+            // ?4 is only in the statement with `overdue`.
+            let rows = if filter.overdue {
+                stmt.query_map(rusqlite::params![since, until, status, today], &read)?
+            } else {
+                stmt.query_map(rusqlite::params![since, until, status], &read)?
+            };
             rows.collect()
-        };
-        run().with_sql_context(|| self.what("cannot read records"))
+        })
     }
 
     /// The saved state of `mailbox` on `account` (user@host), if any: the newest row.

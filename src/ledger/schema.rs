@@ -340,6 +340,53 @@ fn migration_5() -> String {
         .to_string()
 }
 
+/// Migration 6: `decisions`, staff decisions on records, appended and never changed (the
+/// latest wins).
+///
+/// A decision is recorded against a record_id and is about the registration: `key_id` and
+/// `attachment` repeat the record's (a trigger refuses a row where they do not), so one index
+/// finds the latest decision on any revision of a message's form.
+fn migration_6() -> String {
+    let mut sql = String::from(
+        "CREATE TABLE decisions (
+            decision_id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records (record_id),
+            key_id INTEGER NOT NULL REFERENCES message_keys (key_id),
+            attachment TEXT NOT NULL,
+            outcome TEXT NOT NULL
+                CHECK (outcome IN ('granted', 'declined', 'info_requested', 'withdrawn')),
+            note TEXT NOT NULL,
+            decided_by TEXT NOT NULL CHECK (decided_by <> ''),
+            decided_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE INDEX decisions_by_registration ON decisions (key_id, attachment, decision_id);
+        CREATE INDEX decisions_by_record ON decisions (record_id);
+
+        CREATE TRIGGER decisions_match_their_record BEFORE INSERT ON decisions
+           WHEN NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = NEW.record_id
+                            AND r.key_id = NEW.key_id AND r.attachment = NEW.attachment)
+           BEGIN SELECT RAISE(ABORT, 'decisions: key_id and attachment are not the record''s'); END;
+        ",
+    );
+    sql.push_str(&append_only_triggers(
+        "decisions",
+        "decision_id = NEW.decision_id",
+    ));
+    sql
+}
+
+/// The schema version this regintake writes and reads.
+pub fn latest_version() -> i64 {
+    migrations().len() as i64
+}
+
+/// The schema version of the ledger on `conn`.
+pub fn version(conn: &Connection) -> Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .sql_context("cannot read the schema version")
+}
+
 /// One schema migration: SQL, and whether it rewrites stored table definitions (then it runs
 /// with `writable_schema` on and the schema version is raised, so every connection reloads).
 struct Migration {
@@ -366,6 +413,7 @@ fn migrations() -> Vec<Migration> {
             sql: migration_5(),
             rewrites_schema: true,
         },
+        plain(migration_6()),
     ]
 }
 

@@ -14,7 +14,7 @@ const LINE_END: &str = "\r\n";
 ///
 /// Every cell goes through the formula guard, not only the free-text ones: the cells we
 /// produce ourselves (record_id, received_at, due_by, source, yes/no, service, numbers, status,
-/// flags, supersedes) never start with `=`, `+`, `-`, `@`, tab, CR or LF, so the guard cannot
+/// flags, supersedes, decision, decided_at) never start with `=`, `+`, `-`, `@`, tab, CR or LF, so the guard cannot
 /// change a legitimate value of theirs, and guarding uniformly means no column is missed.
 pub fn write_csv(out: &mut dyn Write, rows: &[Row]) -> std::io::Result<()> {
     // Buffered here so a caller handing a bare File does not pay one write per row.
@@ -41,6 +41,7 @@ fn push_row<'a>(line: &mut String, cells: impl IntoIterator<Item = Value<'a>>) {
             Value::Empty => push_cell(line, ""),
             Value::Integer(n) => push_cell(line, &n.to_string()),
             Value::Text(text) => push_cell(line, text),
+            Value::Date(_) | Value::DateTime(_) => push_cell(line, &value.to_string()),
         }
     }
     line.push_str(LINE_END);
