@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need first (Dovecot for the IMAP tests,
-# poppler's pdftotext for the PDF layout comparison), so it works on a fresh Debian machine.
+# poppler's pdftotext for the PDF layout comparison, LibreOffice Calc for the Excel report), so
+# it works on a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd dovecot-core)
 command -v doveadm >/dev/null 2>&1 || missing+=(dovecot-core)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# LibreOffice opens the Excel report in tests/worklist.rs (the same rows and values as the CSV).
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${missing[*]}" >&2
   sudo=""
@@ -17,8 +20,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# With the packages installed, the IMAP tests must run, not skip.
+# With the packages installed, the IMAP and LibreOffice tests must run, not skip.
 export REGINTAKE_REQUIRE_DOVECOT=1
+export REGINTAKE_REQUIRE_SOFFICE=1
 export RUST_BACKTRACE=1
 
 cargo build --locked --all-targets
