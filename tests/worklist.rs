@@ -813,3 +813,48 @@ fn export_and_show_work_from_a_folder_the_reader_cannot_write() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
 }
+
+#[test]
+fn show_lists_the_replies_drafted_for_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    ingest(&db, dir.path(), &worklist_mails()[..2]);
+    let shown = ok(run(&db, &["show", "--json", "1"]));
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown[0]["drafts"], serde_json::json!([]));
+    // The replies' drafts log, as their migration makes it (when it is not there yet).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS reply_drafts (
+            event_id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records (record_id),
+            step TEXT NOT NULL CHECK (step IN ('pending', 'appended', 'found', 'skipped')),
+            account TEXT NOT NULL,
+            mailbox TEXT NOT NULL,
+            draft_message_id TEXT NOT NULL,
+            note TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO reply_drafts (record_id, step, account, mailbox, draft_message_id, note, at)
+        VALUES (1, 'pending', '', '', '', '', '2020-03-02T22:00:00Z'),
+               (1, 'appended', 'u@h', 'Drafts', '<r1@x>', '', '2020-03-02T22:00:01Z'),
+               (2, 'skipped', '', '', '', 'nothing to fix \u{202e}', '2020-03-02T22:00:02Z');",
+    )
+    .unwrap();
+    drop(conn);
+    let shown = ok(run(&db, &["show", "--json", "1"]));
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let drafts = shown[0]["drafts"].as_array().unwrap();
+    assert_eq!(drafts.len(), 2, "{drafts:?}");
+    assert_eq!(drafts[1]["step"], "appended");
+    assert_eq!(drafts[1]["draft_message_id"], "<r1@x>");
+    assert_eq!(
+        drafts[1]["at"], "2020-03-03T09:00:01+11:00",
+        "Canberra time"
+    );
+    let text = String::from_utf8(ok(run(&db, &["show", "2"])).stdout).unwrap();
+    assert!(
+        text.contains("2020-03-03T09:00:02+11:00  skipped: \"nothing to fix \\u{202e}\""),
+        "{text}"
+    );
+}

@@ -211,9 +211,36 @@ impl Ledger {
         })
     }
 
-    /// The replies drafted for a record, for `show`. The replies keep their drafts in their own
-    /// table; this is where `show` reads them, once that table is in the ledger.
-    pub fn drafted_replies(&self, _record_id: i64) -> Result<Vec<serde_json::Value>> {
-        Ok(Vec::new())
+    /// The replies drafted for a record, for `show`: each step of its `reply_drafts` log
+    /// (pending, then appended, found or skipped), oldest first, as `step`, `account`,
+    /// `mailbox`, `draft_message_id`, `note` and `at` (stored UTC). The drafts table belongs to
+    /// the replies; a ledger without it has none.
+    pub fn drafted_replies(&self, record_id: i64) -> Result<Vec<serde_json::Value>> {
+        self.reading("cannot read the drafted replies", |conn| {
+            let present: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master \
+                 WHERE type = 'table' AND name = 'reply_drafts')",
+                [],
+                |row| row.get(0),
+            )?;
+            if !present {
+                return Ok(Vec::new());
+            }
+            let mut stmt = conn.prepare(
+                "SELECT step, account, mailbox, draft_message_id, note, at FROM reply_drafts \
+                 WHERE record_id = ?1 ORDER BY event_id",
+            )?;
+            let rows = stmt.query_map([record_id], |row| {
+                Ok(serde_json::json!({
+                    "step": row.get::<_, String>(0)?,
+                    "account": row.get::<_, String>(1)?,
+                    "mailbox": row.get::<_, String>(2)?,
+                    "draft_message_id": row.get::<_, String>(3)?,
+                    "note": row.get::<_, String>(4)?,
+                    "at": row.get::<_, String>(5)?,
+                }))
+            })?;
+            rows.collect()
+        })
     }
 }

@@ -140,7 +140,13 @@ pub fn to_json(row: &Row, facts: &RecordFacts, state: State) -> Json {
             "decided_by": d.by,
             "decided_at": canberra(&d.at),
         })).collect::<Vec<_>>(),
-        "drafts": facts.drafts,
+        "drafts": facts.drafts.iter().map(|d| {
+            let mut d = d.clone();
+            if let Some(at) = d.get("at").and_then(Json::as_str).map(canberra) {
+                d["at"] = json!(at);
+            }
+            d
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -318,7 +324,18 @@ pub fn to_text(row: &Row, facts: &RecordFacts, state: State) -> String {
     } else {
         let _ = writeln!(w, "  drafted replies");
         for draft in &facts.drafts {
-            let _ = writeln!(w, "    {}", s(&draft.to_string()));
+            let field = |name: &str| draft.get(name).and_then(Json::as_str).unwrap_or("");
+            let mut line = format!("    {}  {}", canberra(field("at")), s(field("step")));
+            if !field("mailbox").is_empty() {
+                let _ = write!(line, " in {}", s(field("mailbox")));
+            }
+            if !field("draft_message_id").is_empty() {
+                let _ = write!(line, " {}", s(field("draft_message_id")));
+            }
+            if !field("note").is_empty() {
+                let _ = write!(line, ": \"{}\"", s(field("note")));
+            }
+            let _ = writeln!(w, "{line}");
         }
     }
     out
