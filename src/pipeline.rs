@@ -930,7 +930,8 @@ fn message_report(file: String, raw: &RawMessage, ctx: &Context) -> CheckReport 
             "message_id": m.message_id,
             "sender": m.sender,
             "subject": m.subject,
-            "received_at": m.received_at.to_rfc3339(),
+            // Canberra time, as every report shows it.
+            "received_at": crate::canberra::rfc3339(&m.received_at),
         })),
         records: m.records.iter().map(|r| record_json(r, true)).collect(),
     }

@@ -858,3 +858,18 @@ fn show_lists_the_replies_drafted_for_a_record() {
         "{text}"
     );
 }
+
+#[test]
+fn check_shows_received_at_in_canberra_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("m6.eml");
+    let (_, text) = worklist_mails().pop().unwrap();
+    std::fs::write(&eml, text).unwrap();
+    let out = ok(bin().args(["check", "--json"]).arg(&eml).output().unwrap());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The Date header says 14:30 UTC on 2 March: 01:30 on 3 March in Canberra.
+    assert_eq!(
+        json[0]["message"]["received_at"],
+        "2020-03-03T01:30:00+11:00"
+    );
+}
