@@ -865,13 +865,15 @@ mod tests {
 
     #[test]
     fn control_characters_are_not_kept() {
-        let mut a = Answers::default();
-        a.full_name = Some(Answer {
-            text: "Jane\u{0}Citizen\u{7}".into(),
-            raw: String::new(),
-            from_field: false,
-            place: None,
-        });
+        let a = Answers {
+            full_name: Some(Answer {
+                text: "Jane\u{0}Citizen\u{7}".into(),
+                raw: String::new(),
+                from_field: false,
+                place: None,
+            }),
+            ..Answers::default()
+        };
         let v = validate(&a, &Rules::default());
         assert_eq!(v.fields.full_name, "Jane Citizen");
     }
