@@ -102,10 +102,11 @@ pub struct StoredRecord {
 impl Ledger {
     /// The record with this id, with its message's headers; `None` when there is none.
     pub fn stored_record(&self, record_id: i64) -> Result<Option<StoredRecord>> {
-        let read = || -> rusqlite::Result<Option<StoredRecord>> {
-            self.conn
-                .prepare_cached(
-                    "SELECT r.record_id, k.key, r.position, m.message_id, m.sender, m.subject, \
+        let what = format!("cannot read record {record_id}");
+        // Through `reading`, so a reader without locks sees one state of the file.
+        self.reading(&what, |conn| {
+            conn.prepare_cached(
+                "SELECT r.record_id, k.key, r.position, m.message_id, m.sender, m.subject, \
                      m.received_at, r.attachment, r.source, r.full_name, r.organisation, \
                      r.contact_email, r.terms_accepted, r.service, r.ip_allowlist, \
                      r.expected_records_per_day, r.expected_api_calls_per_day, \
@@ -121,44 +122,43 @@ impl Ledger {
                      FROM records r JOIN messages m ON m.message_ref = r.message_ref \
                      JOIN message_keys k ON k.key_id = m.key_id \
                      WHERE r.record_id = ?1",
-                )?
-                .query_row([record_id], |row| {
-                    let flags: String = row.get(18)?;
-                    let detail: String = row.get(20)?;
-                    Ok(StoredRecord {
-                        record_id: row.get(0)?,
-                        message_key: row.get(1)?,
-                        position: row.get(2)?,
-                        message_id: row.get(3)?,
-                        sender: row.get(4)?,
-                        subject: row.get(5)?,
-                        received_at: row.get(6)?,
-                        attachment: row.get(7)?,
-                        source: row.get(8)?,
-                        full_name: row.get(9)?,
-                        organisation: row.get(10)?,
-                        contact_email: row.get(11)?,
-                        terms_accepted: row.get::<_, String>(12)? == "yes",
-                        service: row.get(13)?,
-                        ip_allowlist: row.get(14)?,
-                        expected_records_per_day: row.get(15)?,
-                        expected_api_calls_per_day: row.get(16)?,
-                        user_guide_agreed: row.get::<_, String>(17)? == "yes",
-                        flags: flags
-                            .split(super::FLAG_SEPARATOR)
-                            .filter(|f| !f.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                        due_by: row.get(19)?,
-                        // The column's CHECK keeps it valid JSON.
-                        detail: serde_json::from_str(&detail).unwrap_or_default(),
-                        supersedes: row.get(21)?,
-                        repeats_superseded: row.get(22)?,
-                    })
+            )?
+            .query_row([record_id], |row| {
+                let flags: String = row.get(18)?;
+                let detail: String = row.get(20)?;
+                Ok(StoredRecord {
+                    record_id: row.get(0)?,
+                    message_key: row.get(1)?,
+                    position: row.get(2)?,
+                    message_id: row.get(3)?,
+                    sender: row.get(4)?,
+                    subject: row.get(5)?,
+                    received_at: row.get(6)?,
+                    attachment: row.get(7)?,
+                    source: row.get(8)?,
+                    full_name: row.get(9)?,
+                    organisation: row.get(10)?,
+                    contact_email: row.get(11)?,
+                    terms_accepted: row.get::<_, String>(12)? == "yes",
+                    service: row.get(13)?,
+                    ip_allowlist: row.get(14)?,
+                    expected_records_per_day: row.get(15)?,
+                    expected_api_calls_per_day: row.get(16)?,
+                    user_guide_agreed: row.get::<_, String>(17)? == "yes",
+                    flags: flags
+                        .split(super::FLAG_SEPARATOR)
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    due_by: row.get(19)?,
+                    // The column's CHECK keeps it valid JSON.
+                    detail: serde_json::from_str(&detail).unwrap_or_default(),
+                    supersedes: row.get(21)?,
+                    repeats_superseded: row.get(22)?,
                 })
-                .optional()
-        };
-        read().with_sql_context(|| self.what(&format!("cannot read record {record_id}")))
+            })
+            .optional()
+        })
     }
 
     /// Appends one step for `record_id` (its own transaction).
@@ -208,8 +208,9 @@ impl Ledger {
 
     /// Every draft step of a record, oldest first (`show` lists them).
     pub fn drafts_for(&self, record_id: i64) -> Result<Vec<DraftEvent>> {
-        let read = || -> rusqlite::Result<Vec<DraftEvent>> {
-            let mut stmt = self.conn.prepare_cached(
+        let what = format!("cannot read the drafts of record {record_id}");
+        self.reading(&what, |conn| {
+            let mut stmt = conn.prepare_cached(
                 "SELECT step, account, mailbox, draft_message_id, note, at FROM reply_drafts \
                  WHERE record_id = ?1 ORDER BY event_id",
             )?;
@@ -226,9 +227,6 @@ impl Ledger {
                 })
             })?;
             rows.collect()
-        };
-        read().with_sql_context(|| {
-            self.what(&format!("cannot read the drafts of record {record_id}"))
         })
     }
 }

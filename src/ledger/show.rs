@@ -4,6 +4,7 @@
 //! and the replies drafted for it. The report's own columns come from `report::rows`.
 
 use super::decisions::Decision;
+use super::drafts::DraftEvent;
 use super::{Ledger, SUPERSEDED, Status};
 use anyhow::Result;
 use rusqlite::OptionalExtension as _;
@@ -33,9 +34,8 @@ pub struct RecordFacts {
     /// rule `--open` uses).
     pub superseded: bool,
     pub decisions: Vec<Decision>,
-    /// Replies drafted for this record. The drafts table belongs to the replies; until it is
-    /// in the ledger this is empty (`Ledger::drafted_replies` is the one place to read it).
-    pub drafts: Vec<serde_json::Value>,
+    /// Each step of drafting this record's reply (`reply_drafts`), oldest first.
+    pub drafts: Vec<DraftEvent>,
 }
 
 /// The message a record was read from, as that reading stored it.
@@ -205,42 +205,9 @@ impl Ledger {
             None => Ok(None),
             Some(mut facts) => {
                 facts.decisions = self.decisions(record_id)?;
-                facts.drafts = self.drafted_replies(record_id)?;
+                facts.drafts = self.drafts_for(record_id)?;
                 Ok(Some(facts))
             }
-        })
-    }
-
-    /// The replies drafted for a record, for `show`: each step of its `reply_drafts` log
-    /// (pending, then appended, found or skipped), oldest first, as `step`, `account`,
-    /// `mailbox`, `draft_message_id`, `note` and `at` (stored UTC). The drafts table belongs to
-    /// the replies; a ledger without it has none.
-    pub fn drafted_replies(&self, record_id: i64) -> Result<Vec<serde_json::Value>> {
-        self.reading("cannot read the drafted replies", |conn| {
-            let present: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master \
-                 WHERE type = 'table' AND name = 'reply_drafts')",
-                [],
-                |row| row.get(0),
-            )?;
-            if !present {
-                return Ok(Vec::new());
-            }
-            let mut stmt = conn.prepare(
-                "SELECT step, account, mailbox, draft_message_id, note, at FROM reply_drafts \
-                 WHERE record_id = ?1 ORDER BY event_id",
-            )?;
-            let rows = stmt.query_map([record_id], |row| {
-                Ok(serde_json::json!({
-                    "step": row.get::<_, String>(0)?,
-                    "account": row.get::<_, String>(1)?,
-                    "mailbox": row.get::<_, String>(2)?,
-                    "draft_message_id": row.get::<_, String>(3)?,
-                    "note": row.get::<_, String>(4)?,
-                    "at": row.get::<_, String>(5)?,
-                }))
-            })?;
-            rows.collect()
         })
     }
 }

@@ -140,13 +140,14 @@ pub fn to_json(row: &Row, facts: &RecordFacts, state: State) -> Json {
             "decided_by": d.by,
             "decided_at": canberra(&d.at),
         })).collect::<Vec<_>>(),
-        "drafts": facts.drafts.iter().map(|d| {
-            let mut d = d.clone();
-            if let Some(at) = d.get("at").and_then(Json::as_str).map(canberra) {
-                d["at"] = json!(at);
-            }
-            d
-        }).collect::<Vec<_>>(),
+        "drafts": facts.drafts.iter().map(|d| json!({
+            "step": d.step.as_str(),
+            "account": d.account,
+            "mailbox": d.mailbox,
+            "draft_message_id": d.draft_message_id,
+            "note": d.note,
+            "at": canberra(&d.at),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -324,16 +325,15 @@ pub fn to_text(row: &Row, facts: &RecordFacts, state: State) -> String {
     } else {
         let _ = writeln!(w, "  drafted replies");
         for draft in &facts.drafts {
-            let field = |name: &str| draft.get(name).and_then(Json::as_str).unwrap_or("");
-            let mut line = format!("    {}  {}", canberra(field("at")), s(field("step")));
-            if !field("mailbox").is_empty() {
-                let _ = write!(line, " in {}", s(field("mailbox")));
+            let mut line = format!("    {}  {}", canberra(&draft.at), draft.step.as_str());
+            if !draft.mailbox.is_empty() {
+                let _ = write!(line, " in {}", s(&draft.mailbox));
             }
-            if !field("draft_message_id").is_empty() {
-                let _ = write!(line, " {}", s(field("draft_message_id")));
+            if !draft.draft_message_id.is_empty() {
+                let _ = write!(line, " {}", s(&draft.draft_message_id));
             }
-            if !field("note").is_empty() {
-                let _ = write!(line, ": \"{}\"", s(field("note")));
+            if !draft.note.is_empty() {
+                let _ = write!(line, ": \"{}\"", s(&draft.note));
             }
             let _ = writeln!(w, "{line}");
         }
