@@ -33,7 +33,7 @@ fn record(email: &str, organisation: &str, flags: &[Flag]) -> NewRecord {
         },
         flags: flags.to_vec(),
         due_by: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-        detail: serde_json::json!({"note": "test"}),
+        detail: regintake::ledger::RecordDetail::notes(vec!["test".into()]),
     }
 }
 

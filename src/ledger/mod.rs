@@ -2,6 +2,7 @@
 //! refusing UPDATE/DELETE); records out to the report (which says which columns it reads); the
 //! run lock; IMAP progress.
 
+mod detail;
 mod drafts;
 mod error;
 mod files;
@@ -9,16 +10,17 @@ mod lock;
 mod moves;
 mod schema;
 
+pub use detail::{FieldDetail, FieldDetails, RecordDetail};
 pub use drafts::{DraftEvent, DraftStep, StoredRecord};
 pub(crate) use files::is_ledger_file;
 pub use files::lock_path;
 pub use lock::{LockError, RunLock};
-pub use moves::{MoveStep, OpenMove};
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag};
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use detail::yes_no;
 use error::{SqlContext as _, SqlError};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use std::collections::HashSet;
@@ -35,7 +37,7 @@ pub struct NewRecord {
     pub due_by: NaiveDate,
     /// Where each answer came from (answers with raw text, notes such as why an attachment was
     /// unreadable), kept as JSON for staff.
-    pub detail: serde_json::Value,
+    pub detail: RecordDetail,
 }
 
 /// One message and every record it gave (at least one).
@@ -66,7 +68,8 @@ pub enum Appended {
 }
 
 /// A record's status: `ok` without flags, `needs_review` with any.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
     Ok,
@@ -473,10 +476,6 @@ fn stored_count(n: Option<u64>) -> Option<i64> {
     n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
-}
-
 /// Appends one message (inside the caller's transaction).
 fn append_message(
     tx: &rusqlite::Transaction<'_>,
@@ -555,8 +554,6 @@ fn append_message(
         if status == Status::NeedsReview {
             needs_review += 1;
         }
-        let detail = serde_json::to_string(&record.detail)
-            .map_err(|e| SqlError::value(format!("cannot serialise a record's detail: {e}")))?;
         tx.prepare_cached(
             "INSERT INTO records (message_ref, position, attachment, source, full_name, \
              organisation, contact_email, terms_accepted, service, ip_allowlist, \
@@ -584,7 +581,7 @@ fn append_message(
             status.as_str(),
             supersedes,
             record.due_by.format("%Y-%m-%d").to_string(),
-            detail,
+            record.detail,
             recorded_at,
             contact_email_key,
             organisation_key,
