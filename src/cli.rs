@@ -241,7 +241,7 @@ pub fn db_path(cli: &Cli, config: &Config) -> PathBuf {
 
 pub fn context(config: &Config) -> Result<Pipeline> {
     Ok(Pipeline {
-        rules: config.rules()?,
+        rules: crate::validate::Rules::from_config(config)?,
         limits: config.limits.clone(),
         worker_exe: if config.isolate_attachments {
             std::env::current_exe().ok()
