@@ -168,6 +168,66 @@ fn pass_records_every_message_and_moves_form_mail() {
 }
 
 #[test]
+fn dry_run_reports_every_message_and_changes_nothing() {
+    let Some(d) = Dovecot::start("dry_run_changes_nothing", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let mut c = d.client();
+    c.append("INBOX", &dovecot::form_message("f1"), "");
+    c.append("INBOX", &dovecot::plain_message("p1"), "");
+    let uids = |c: &mut dovecot::Client| -> Vec<u32> {
+        c.messages("INBOX")
+            .into_iter()
+            .map(|(uid, _)| uid)
+            .collect()
+    };
+    let before = uids(&mut c);
+    let mut reports = Vec::new();
+    let mut report = |r: pipeline::CheckReport| reports.push(r);
+    let s = pipeline::poll(
+        imap_config(&d, ""),
+        Ledger::open(&db).unwrap(),
+        Pipeline::default(),
+        PollOptions {
+            once: false,
+            dry_run: Some(&mut report),
+        },
+    )
+    .expect("dry run");
+    assert_eq!((s.messages_read, s.records_added), (2, 2), "{s}");
+    assert_eq!(reports.len(), 2);
+    let form = reports
+        .iter()
+        .find(|r| {
+            r.records[0]
+                .fields
+                .full_name
+                .value
+                .contains("Jane Citizen f1")
+        })
+        .expect("the form message reported with its answers");
+    assert!(
+        form.records[0].flags.is_empty(),
+        "{:?}",
+        form.records[0].flags
+    );
+    // Nothing written: no record, no progress, no keyword, no move.
+    assert_eq!(record_count(&db), 0);
+    let ledger = Ledger::open(&db).unwrap();
+    let account = format!("{}@127.0.0.1:{}", dovecot::USER, d.port);
+    assert_eq!(ledger.mailbox_state(&account, "INBOX").unwrap(), None);
+    assert_eq!(uids(&mut c), before);
+    for (_, flags) in c.messages("INBOX") {
+        assert!(!flags.iter().any(|f| f.starts_with('$')), "{flags:?}");
+    }
+    // The real pass still finds both new.
+    let real = poll_once(imap_config(&d, ""), &db).expect("pass");
+    assert_eq!((real.messages_read, real.records_added), (2, 2), "{real}");
+}
+
+#[test]
 fn second_pass_adds_nothing() {
     let Some(d) = Dovecot::start("second_pass_adds_nothing", Options::default()) else {
         return;
