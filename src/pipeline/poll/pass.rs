@@ -46,13 +46,13 @@ struct BatchOutcome {
 
 /// A message after the cheap first step.
 enum Begun {
-    Done(Handled),
+    Done(Box<Handled>),
     Work(Box<dyn FnOnce() -> Handled + Send>),
 }
 
 /// A message being read.
 enum Job {
-    Done(Handled),
+    Done(Box<Handled>),
     Running(tokio::task::JoinHandle<Handled>),
 }
 
@@ -66,7 +66,7 @@ impl Job {
 
     async fn finish(self) -> Handled {
         match self {
-            Job::Done(h) => h,
+            Job::Done(h) => *h,
             Job::Running(task) => match task.await {
                 Ok(h) => h,
                 // The chain catches panics itself; this is a cancelled runtime. Not recorded:
@@ -340,7 +340,7 @@ impl Poller<'_> {
         };
         drop(raw);
         match self.is_recorded(&mut parsed) {
-            Ok(true) => return Begun::Done(Handled::Known { key: parsed.key }),
+            Ok(true) => return Begun::Done(Box::new(Handled::Known { key: parsed.key })),
             Ok(false) => {}
             Err(e) => {
                 // Reading it again is harmless: the append finds it if it is there.
@@ -581,7 +581,7 @@ mod tests {
     /// What the chain makes of `raw`, as the pass hands it on.
     fn read_message(p: &Poller<'_>, raw: RawMessage) -> Handled {
         match p.begin(raw, None) {
-            Begun::Done(h) => h,
+            Begun::Done(h) => *h,
             Begun::Work(work) => work(),
         }
     }
