@@ -56,10 +56,8 @@ impl CheckedRecord {
             source: r.source,
             status: Status::of(&r.flags),
             flags: r.flags.clone(),
-            fields: match &r.detail.fields {
-                Some(fields) => fields.clone(),
-                None => FieldDetails::values_of(&r.fields),
-            },
+            // A record whose form was not read has no values, yes/no included (SPEC v2).
+            fields: r.detail.fields.clone().unwrap_or_default(),
             notes: r.detail.notes.clone(),
             due_by: with_due.then_some(r.due_by),
         }
