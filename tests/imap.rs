@@ -193,6 +193,7 @@ fn dry_run_reports_every_message_and_changes_nothing() {
         PollOptions {
             once: false,
             dry_run: Some(&mut report),
+            drafts: None,
         },
     )
     .expect("dry run");
