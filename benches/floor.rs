@@ -17,7 +17,7 @@ use regintake::form;
 use regintake::ledger::Ledger;
 use regintake::limits::Limits;
 use regintake::mime::{self, FileKind};
-use regintake::pipeline::{self, Context};
+use regintake::pipeline::{self, Pipeline};
 use regintake::source::RawMessage;
 use regintake::validate;
 use sha2::{Digest, Sha256};
@@ -137,7 +137,7 @@ fn main() {
 
     // regintake's stages, one at a time, over the archive as its own reader yields it.
     let limits = Limits::default();
-    let ctx = Context::default();
+    let ctx = Pipeline::default();
     let started = CpuTimer::start();
     let raws: Vec<RawMessage> = match regintake::source::archive::open(
         std::path::Path::new(&path),
@@ -210,7 +210,7 @@ fn main() {
         // The whole message once more through the pipeline, for the ledger below and to see
         // what the stages above leave out (record assembly, due date, detail JSON).
         let t = CpuTimer::start();
-        done.push(pipeline::process_message(raw, &ctx));
+        done.push(ctx.process(raw).recorded());
         finish_t += t.elapsed();
     }
 

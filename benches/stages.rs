@@ -10,7 +10,7 @@ use regintake::extract::{self, Document};
 use regintake::form;
 use regintake::limits::Limits;
 use regintake::mime::{self, Attachment};
-use regintake::pipeline::{self, Context};
+use regintake::pipeline::{self, Pipeline};
 use regintake::source::RawMessage;
 use regintake::validate::{self, Rules};
 use std::hint::black_box;
@@ -134,10 +134,10 @@ fn extract_stage(c: &mut Criterion) {
 /// The same attachment read in this process and through a worker process (`regintake worker`
 /// over a pipe; the worker is started once per thread and reused, as during an ingest).
 fn worker_round_trip(c: &mut Criterion) {
-    let in_process = Context::default();
-    let isolated = Context {
+    let in_process = Pipeline::default();
+    let isolated = Pipeline {
         worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_regintake"))),
-        ..Context::default()
+        ..Pipeline::default()
     };
     let mut g = c.benchmark_group("worker");
     for name in [DOCX, PDF_PRINTED] {
@@ -185,16 +185,14 @@ fn answers_and_validation(c: &mut Criterion) {
 }
 
 fn whole_message(c: &mut Criterion) {
-    let ctx = Context::default();
+    let ctx = Pipeline::default();
     let mut g = c.benchmark_group("process_message");
     for name in MAIL {
         let Some(raw) = raw_message(name) else {
             continue;
         };
         g.throughput(Throughput::Elements(1));
-        g.bench_function(*name, |b| {
-            b.iter(|| pipeline::process_message(black_box(&raw), &ctx))
-        });
+        g.bench_function(*name, |b| b.iter(|| ctx.process(black_box(&raw))));
     }
     g.finish();
 }

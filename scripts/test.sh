@@ -20,9 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# With the packages installed, the IMAP and LibreOffice tests must run, not skip.
+# With the packages installed, the IMAP and LibreOffice tests and the pdftotext comparison must
+# run, not skip.
 export REGINTAKE_REQUIRE_DOVECOT=1
 export REGINTAKE_REQUIRE_SOFFICE=1
+export REGINTAKE_REQUIRE_TOOLS=1
 export RUST_BACKTRACE=1
 
 cargo build --locked --all-targets

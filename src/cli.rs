@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::ledger::{DecideError, ExportFilter, Ledger, LockError, NewDecision, Outcome};
 use crate::ledger::{RunLock, Status};
-use crate::pipeline::{self, Context, IngestOptions, Summary};
+use crate::pipeline::{self, IngestOptions, Pipeline, PollOptions, Summary};
 use crate::report;
 use anyhow::{Context as _, Result, anyhow};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -317,9 +317,9 @@ pub fn db_path(cli: &Cli, config: &Config) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("regintake.db"))
 }
 
-pub fn context(config: &Config) -> Result<Context> {
-    Ok(Context {
-        rules: config.rules()?,
+pub fn context(config: &Config) -> Result<Pipeline> {
+    Ok(Pipeline {
+        rules: crate::validate::Rules::from_config(config)?,
         limits: config.limits.clone(),
         worker_exe: if config.isolate_attachments {
             std::env::current_exe().ok()
@@ -355,11 +355,20 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             let mut ledger = Ledger::open(&db)?;
             let opts = IngestOptions {
                 reprocess: *reprocess,
-                progress: std::io::stderr().is_terminal() && !cli.quiet,
+            };
+            let bar = (std::io::stderr().is_terminal() && !cli.quiet).then(progress_bar);
+            let mut progress = |s: &Summary| {
+                if let Some(bar) = &bar {
+                    bar.set_position(s.messages_read);
+                }
             };
             // SIGINT/SIGTERM: the messages in hand are committed, the summary printed.
             pipeline::stop_on_signals();
-            let summary = pipeline::ingest(paths, &mut ledger, &ctx, &opts)?;
+            let summary = pipeline::ingest(paths, &mut ledger, &ctx, &opts, &mut progress);
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            let summary = summary?;
             tracing::info!(db = %db.display(), "Ingest finished");
             Ok(Some(summary))
         }
@@ -370,9 +379,14 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
                 .ok_or_else(|| anyhow!("no [imap] table in the config{}", config_where(&config)))?;
             let ctx = context(&config)?;
             let db = db_path(cli, &config);
-            let lock = lock(&db)?;
+            let _lock = lock(&db)?;
             let ledger = Ledger::open(&db)?;
-            match crate::source::imap::run(imap, ledger, ctx, *once, lock, drafts(&config)?) {
+            let opts = PollOptions {
+                once: *once,
+                dry_run: None,
+                drafts: drafts(&config)?,
+            };
+            match pipeline::poll(imap, ledger, ctx, opts) {
                 Ok(summary) => Ok(Some(summary)),
                 // The daemon's normal way to stop (systemctl stop): exit 0.
                 Err(e) if !*once => match e.downcast_ref::<pipeline::Unfinished>() {
@@ -566,12 +580,7 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
                     Ok(rs) => {
                         for r in rs {
                             summary.messages_read += 1;
-                            summary.records_added += r.records.len() as u64;
-                            summary.needs_review += r
-                                .records
-                                .iter()
-                                .filter(|x| x["status"] == "needs_review")
-                                .count() as u64;
+                            summary.count_report(&r);
                             reports.push(r);
                         }
                     }
@@ -613,9 +622,9 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
 }
 
 /// What `poll` needs to draft replies on the server (`[replies] drafts_mailbox`), or `None`.
-fn drafts(config: &Config) -> Result<Option<crate::source::imap::Drafts>> {
+fn drafts(config: &Config) -> Result<Option<pipeline::Drafts>> {
+    use crate::pipeline::{ComposedDraft, Drafts};
     use crate::reply::{Acknowledge, Composer};
-    use crate::source::imap::{ComposedDraft, Drafts};
     let mailbox = config.replies.drafts_mailbox.trim();
     if mailbox.is_empty() {
         return Ok(None);
@@ -779,45 +788,36 @@ fn config_where(config: &Config) -> String {
 fn print_report(out: &mut dyn Write, r: &pipeline::CheckReport) -> std::io::Result<()> {
     writeln!(out, "{}", r.file)?;
     if let Some(m) = &r.message {
-        for k in ["message_id", "sender", "subject", "received_at"] {
-            writeln!(out, "  {k}: {}", m[k].as_str().unwrap_or(""))?;
-        }
+        writeln!(out, "  message_id: {}", m.message_id)?;
+        writeln!(out, "  sender: {}", m.sender)?;
+        writeln!(out, "  subject: {}", m.subject)?;
+        writeln!(out, "  received_at: {}", m.received_at)?;
     }
     for (i, rec) in r.records.iter().enumerate() {
         writeln!(
             out,
             "  record {}: attachment {:?}, source {}, status {}",
             i + 1,
-            rec["attachment"].as_str().unwrap_or(""),
-            rec["source"].as_str().unwrap_or(""),
-            rec["status"].as_str().unwrap_or("")
+            rec.attachment,
+            rec.source.as_str(),
+            rec.status.as_str()
         )?;
-        if let Some(fields) = rec["fields"].as_object() {
-            for (name, f) in fields {
-                let value = match &f["value"] {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                // Where on the page: "page 1 at 289,240" (points from the top-left corner).
-                let at = match (f["page"].as_u64(), f["box"].as_array()) {
-                    (Some(page), Some(b)) if b.len() == 4 => format!(
-                        ", page {page} at {:.0},{:.0}",
-                        b[0].as_f64().unwrap_or(0.0),
-                        b[1].as_f64().unwrap_or(0.0)
-                    ),
-                    _ => String::new(),
-                };
-                let raw = f["raw"]
-                    .as_str()
-                    .map(|r| format!("   ← {:?} ({}{at})", r, f["source"].as_str().unwrap_or("")))
-                    .unwrap_or_default();
-                writeln!(out, "    {name:<28} {value}{raw}")?;
-            }
+        for (name, f) in rec.fields.named() {
+            // Where on the page: "page 1 at 289,240" (points from the top-left corner).
+            let at = match (f.page, f.at) {
+                (Some(page), Some(b)) => format!(", page {page} at {:.0},{:.0}", b[0], b[1]),
+                _ => String::new(),
+            };
+            let raw = match &f.raw {
+                Some(raw) => format!(
+                    "   ← {raw:?} ({}{at})",
+                    f.source.map(|s| s.as_str()).unwrap_or("")
+                ),
+                None => String::new(),
+            };
+            writeln!(out, "    {name:<28} {}{raw}", f.value)?;
         }
-        let flags: Vec<&str> = rec["flags"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-            .unwrap_or_default();
+        let flags: Vec<&str> = rec.flags.iter().map(|f| f.as_str()).collect();
         writeln!(
             out,
             "    flags: {}",
@@ -827,8 +827,11 @@ fn print_report(out: &mut dyn Write, r: &pipeline::CheckReport) -> std::io::Resu
                 flags.join(";")
             }
         )?;
-        if let Some(notes) = rec["notes"].as_str().filter(|n| !n.is_empty()) {
-            writeln!(out, "    notes: {notes}")?;
+        if !rec.notes.is_empty() {
+            writeln!(out, "    notes: {}", rec.notes)?;
+        }
+        for p in &rec.problems {
+            writeln!(out, "    problem: {p}")?;
         }
     }
     Ok(())

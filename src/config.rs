@@ -1,7 +1,6 @@
 //! A TOML config file in → `Config` (ledger path, IMAP account, validation rules, limits).
 
 use crate::limits::Limits;
-use crate::validate::{Rules, ip};
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -258,41 +257,6 @@ impl Config {
         Ok(())
     }
 
-    /// The validation rules, with the dynamic ranges file read.
-    pub fn rules(&self) -> Result<Rules> {
-        let mut rules = Rules {
-            ip_min_prefix_v4: self.rules.ip_min_prefix_v4,
-            ip_min_prefix_v6: self.rules.ip_min_prefix_v6,
-            reverse_dns: self.rules.reverse_dns,
-            ..Rules::default()
-        };
-        for day in &self.rules.extra_holidays {
-            rules.extra_holidays.push(parse_date(day)?);
-        }
-        let file = self.rules.dynamic_ranges_file.trim();
-        if !file.is_empty() {
-            let path = self.relative_path(file);
-            let text = std::fs::read_to_string(&path).with_context(|| {
-                format!("cannot read rules.dynamic_ranges_file {}", path.display())
-            })?;
-            for (n, line) in text.lines().enumerate() {
-                let line = line.split('#').next().unwrap_or("").trim();
-                if line.is_empty() {
-                    continue;
-                }
-                let cidr = ip::parse_cidr(line).with_context(|| {
-                    format!(
-                        "{} line {}: {line:?} is not a CIDR block",
-                        path.display(),
-                        n + 1
-                    )
-                })?;
-                rules.dynamic_ranges.push(cidr);
-            }
-        }
-        Ok(rules)
-    }
-
     /// A path from the config, taken relative to the config file's folder.
     pub fn relative_path(&self, p: &str) -> PathBuf {
         let p = Path::new(p);
@@ -332,7 +296,7 @@ fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate> {
     Ok(NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")?)
 }
 

@@ -19,6 +19,9 @@ pub mod report;
 pub mod source;
 pub mod validate;
 
+#[cfg(test)]
+mod layering;
+
 /// The message a caught panic carried, for the ledger note or the log. Pass `&*panic`: a
 /// `&Box<dyn Any>` would coerce to the box itself and read as "panic".
 pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {

@@ -157,19 +157,26 @@ const OVERSIZED_HEAD_BYTES: usize = 256 << 10;
 
 /// Parses one message. Never panics; a message mail-parser cannot parse at all gives an empty
 /// `ParsedMessage` with a problem. A message over `max_message_bytes` is not read: only its
-/// head is parsed (for the key and sender), with a `MessageTooLarge` problem.
+/// head is parsed (`parse_head`).
 pub fn parse(raw: &[u8], limits: &Limits) -> ParsedMessage {
     if raw.len() as u64 > limits.max_message_bytes {
-        let mut m = parse_guarded(&raw[..raw.len().min(OVERSIZED_HEAD_BYTES)], limits);
-        m.attachments.clear();
-        m.body_text.clear();
-        m.problems.push(Problem::MessageTooLarge {
-            bytes: raw.len() as u64,
-            limit: limits.max_message_bytes,
-        });
-        return m;
+        return parse_head(raw, raw.len() as u64, limits);
     }
     parse_guarded(raw, limits)
+}
+
+/// Parses the head of a message of `size` bytes, over `max_message_bytes` (`head` may be the
+/// whole message or its first bytes): only its headers are read, for the key and sender, and
+/// a `MessageTooLarge` problem says why the rest was not.
+pub fn parse_head(head: &[u8], size: u64, limits: &Limits) -> ParsedMessage {
+    let mut m = parse_guarded(&head[..head.len().min(OVERSIZED_HEAD_BYTES)], limits);
+    m.attachments.clear();
+    m.body_text.clear();
+    m.problems.push(Problem::MessageTooLarge {
+        bytes: size,
+        limit: limits.max_message_bytes,
+    });
+    m
 }
 
 fn parse_guarded(raw: &[u8], limits: &Limits) -> ParsedMessage {

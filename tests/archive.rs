@@ -2,7 +2,7 @@
 //! folders of .eml, size caps and streaming.
 
 use regintake::ledger::{ExportFilter, Ledger};
-use regintake::pipeline::{self, Context, IngestOptions};
+use regintake::pipeline::{self, IngestOptions, Pipeline};
 use regintake::report;
 use regintake::source::RawMessage;
 use regintake::source::archive::{self, ArchiveKind};
@@ -410,7 +410,7 @@ fn key_of(bytes: &[u8]) -> String {
         origin: "test".into(),
         internal_date: None,
     };
-    pipeline::parse_message(&raw, &Context::default()).key
+    Pipeline::default().parse(&raw).key
 }
 
 fn ingest(db: &Path, path: &Path, reprocess: bool) -> pipeline::Summary {
@@ -418,11 +418,9 @@ fn ingest(db: &Path, path: &Path, reprocess: bool) -> pipeline::Summary {
     pipeline::ingest(
         &[path.to_path_buf()],
         &mut ledger,
-        &Context::default(),
-        &IngestOptions {
-            reprocess,
-            progress: false,
-        },
+        &Pipeline::default(),
+        &IngestOptions { reprocess },
+        &mut |_| {},
     )
     .unwrap()
 }
@@ -490,7 +488,7 @@ fn keys_a_ledger_recorded_before_canonical_hashing_still_match() {
             origin: format!("eml:{}", eml.display()),
             internal_date: None,
         };
-        let mut m = pipeline::process_message(&raw, &Context::default());
+        let mut m = Pipeline::default().process(&raw).recorded();
         m.key = legacy.clone();
         Ledger::open(&db).unwrap().append(&[m], false).unwrap();
     }
@@ -591,8 +589,8 @@ fn check_reads_every_message_of_an_mbox() {
         &mbox,
         b"From a@x Mon Jan  1 00:00:00 2024\nMessage-ID: <1@x>\nSubject: one\n\nhello\n\nFrom b@x Mon Jan  1 00:00:00 2024\nMessage-ID: <2@x>\nSubject: two\n\nhello\n",
     );
-    let reports = pipeline::check_path(&mbox, &Context::default()).unwrap();
+    let reports = pipeline::check_path(&mbox, &Pipeline::default()).unwrap();
     assert_eq!(reports.len(), 2);
     assert_eq!(reports[1].file, format!("{}#2", mbox.display()));
-    assert_eq!(reports[1].message.as_ref().unwrap()["subject"], "two");
+    assert_eq!(reports[1].message.as_ref().unwrap().subject, "two");
 }

@@ -200,7 +200,7 @@ fn ledger_keeps_raw_value_and_csv_guards_it() {
             flags: vec![],
             notes: String::new(),
             due_by: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-            detail: serde_json::json!({}),
+            detail: regintake::ledger::RecordDetail::default(),
         }],
     };
     ledger.append(&[message], false).unwrap();

@@ -3,7 +3,7 @@
 //! On a mismatch the actual projection is written beside the expected one as `<file>.actual.json`.
 //! Also prints the answer accuracy and flag precision/recall over all fixtures.
 
-use regintake::pipeline::{self, Context};
+use regintake::pipeline::{self, Pipeline};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -47,6 +47,7 @@ fn projection(report: &pipeline::CheckReport) -> Value {
         .records
         .iter()
         .map(|r| {
+            let r = serde_json::to_value(r).expect("a record as JSON");
             let mut flags: Vec<String> =
                 r["flags"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(String::from)).collect();
             flags.sort();
@@ -67,6 +68,7 @@ fn projection(report: &pipeline::CheckReport) -> Value {
 fn note_problems(name: &str, report: &pipeline::CheckReport) -> Vec<String> {
     let mut problems = Vec::new();
     for (i, r) in report.records.iter().enumerate() {
+        let r = serde_json::to_value(r).expect("a record as JSON");
         let flags: Vec<&str> = r["flags"]
             .as_array()
             .into_iter()
@@ -255,7 +257,7 @@ fn check_set(set: &str) {
         !files.is_empty(),
         "no fixtures found under {set}/forms or {set}/mail: refusing to pass"
     );
-    let ctx = Context::default();
+    let ctx = Pipeline::default();
     let expected_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(set)
         .join("expected");

@@ -11,7 +11,7 @@ mod support {
 
 use regintake::config::ImapConfig;
 use regintake::ledger::{ExportFilter, Ledger, RunLock};
-use regintake::pipeline::{self, Context, Summary};
+use regintake::pipeline::{self, Pipeline, PollOptions, Summary};
 use regintake::report;
 use regintake::source::RawMessage;
 use regintake::source::imap::{KEYWORD_NO_FORM, KEYWORD_REGISTERED};
@@ -31,9 +31,18 @@ fn imap_config(d: &Dovecot, extra: &str) -> ImapConfig {
 
 /// One `poll --once` through the library, on a ledger in `db`.
 fn poll_once(cfg: ImapConfig, db: &Path) -> anyhow::Result<Summary> {
-    let lock = RunLock::acquire(db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let _lock = RunLock::acquire(db).map_err(|e| anyhow::anyhow!("{e}"))?;
     let ledger = Ledger::open(db)?;
-    regintake::source::imap::run(cfg, ledger, Context::default(), true, lock, None)
+    pipeline::poll(cfg, ledger, Pipeline::default(), once())
+}
+
+/// `poll --once`.
+fn once() -> PollOptions<'static> {
+    PollOptions {
+        once: true,
+        dry_run: None,
+        drafts: None,
+    }
 }
 
 fn ledger_key(bytes: &[u8]) -> String {
@@ -42,7 +51,7 @@ fn ledger_key(bytes: &[u8]) -> String {
         origin: "test".into(),
         internal_date: None,
     };
-    pipeline::parse_message(&raw, &Context::default()).key
+    Pipeline::default().parse(&raw).key
 }
 
 fn record_count(db: &Path) -> usize {
@@ -159,6 +168,67 @@ fn pass_records_every_message_and_moves_form_mail() {
 }
 
 #[test]
+fn dry_run_reports_every_message_and_changes_nothing() {
+    let Some(d) = Dovecot::start("dry_run_changes_nothing", Options::default()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_in(&dir);
+    let mut c = d.client();
+    c.append("INBOX", &dovecot::form_message("f1"), "");
+    c.append("INBOX", &dovecot::plain_message("p1"), "");
+    let uids = |c: &mut dovecot::Client| -> Vec<u32> {
+        c.messages("INBOX")
+            .into_iter()
+            .map(|(uid, _)| uid)
+            .collect()
+    };
+    let before = uids(&mut c);
+    let mut reports = Vec::new();
+    let mut report = |r: pipeline::CheckReport| reports.push(r);
+    let s = pipeline::poll(
+        imap_config(&d, ""),
+        Ledger::open(&db).unwrap(),
+        Pipeline::default(),
+        PollOptions {
+            once: false,
+            dry_run: Some(&mut report),
+            drafts: None,
+        },
+    )
+    .expect("dry run");
+    assert_eq!((s.messages_read, s.records_added), (2, 2), "{s}");
+    assert_eq!(reports.len(), 2);
+    let form = reports
+        .iter()
+        .find(|r| {
+            r.records[0]
+                .fields
+                .full_name
+                .value
+                .contains("Jane Citizen f1")
+        })
+        .expect("the form message reported with its answers");
+    assert!(
+        form.records[0].flags.is_empty(),
+        "{:?}",
+        form.records[0].flags
+    );
+    // Nothing written: no record, no progress, no keyword, no move.
+    assert_eq!(record_count(&db), 0);
+    let ledger = Ledger::open(&db).unwrap();
+    let account = format!("{}@127.0.0.1:{}", dovecot::USER, d.port);
+    assert_eq!(ledger.mailbox_state(&account, "INBOX").unwrap(), None);
+    assert_eq!(uids(&mut c), before);
+    for (_, flags) in c.messages("INBOX") {
+        assert!(!flags.iter().any(|f| f.starts_with('$')), "{flags:?}");
+    }
+    // The real pass still finds both new.
+    let real = poll_once(imap_config(&d, ""), &db).expect("pass");
+    assert_eq!((real.messages_read, real.records_added), (2, 2), "{real}");
+}
+
+#[test]
 fn second_pass_adds_nothing() {
     let Some(d) = Dovecot::start("second_pass_adds_nothing", Options::default()) else {
         return;
@@ -215,7 +285,7 @@ fn killed_between_commit_and_move_only_moves_on_the_next_pass() {
             origin: "imap:INBOX;UIDVALIDITY=1;UID=1".into(),
             internal_date: None,
         };
-        let m = pipeline::process_message(&raw, &Context::default());
+        let m = Pipeline::default().process(&raw).recorded();
         ledger.append(&[m], false).unwrap();
     }
     assert_eq!(record_count(&db), 1);
@@ -808,12 +878,11 @@ fn oversized_message_is_recorded_unread() {
     let big = dovecot::message("big", "Huge", &"x".repeat(20_000));
     c.append("INBOX", &big, "");
     c.append("INBOX", &dovecot::plain_message("small"), "");
-    let mut ctx = Context::default();
+    let mut ctx = Pipeline::default();
     ctx.limits.max_message_bytes = 5_000;
-    let lock = RunLock::acquire(&db).unwrap();
+    let _lock = RunLock::acquire(&db).unwrap();
     let ledger = Ledger::open(&db).unwrap();
-    let s =
-        regintake::source::imap::run(imap_config(&d, ""), ledger, ctx, true, lock, None).unwrap();
+    let s = pipeline::poll(imap_config(&d, ""), ledger, ctx, once()).unwrap();
     assert_eq!((s.messages_read, s.records_added), (2, 2), "{s}");
     let rows = report::rows(&Ledger::open(&db).unwrap(), &ExportFilter::default()).unwrap();
     let flags: Vec<&str> = rows.iter().map(|r| r.flags.as_str()).collect();
@@ -893,11 +962,9 @@ fn bench_poll_2000_messages_vs_ingest() {
     let si = pipeline::ingest(
         &[mbox],
         &mut ledger,
-        &Context::default(),
-        &pipeline::IngestOptions {
-            reprocess: false,
-            progress: false,
-        },
+        &Pipeline::default(),
+        &pipeline::IngestOptions { reprocess: false },
+        &mut |_| {},
     );
     let ingest = t.elapsed();
     let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
@@ -974,11 +1041,9 @@ fn poll_and_ingest_record_the_same_fields() {
     pipeline::ingest(
         &[mbox],
         &mut ledger,
-        &Context::default(),
-        &pipeline::IngestOptions {
-            reprocess: false,
-            progress: false,
-        },
+        &Pipeline::default(),
+        &pipeline::IngestOptions { reprocess: false },
+        &mut |_| {},
     )
     .expect("ingest");
     let rows = |db: &Path| {

@@ -39,7 +39,7 @@ fn record(email: &str, organisation: &str, flags: &[Flag]) -> NewRecord {
             .collect::<Vec<_>>()
             .join(" "),
         due_by: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-        detail: serde_json::json!({"note": "test"}),
+        detail: regintake::ledger::RecordDetail::notes(vec!["test".into()]),
     }
 }
 

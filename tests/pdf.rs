@@ -536,6 +536,11 @@ fn pdftotext_words(path: &Path) -> Option<Vec<Vec<String>>> {
 #[test]
 fn same_words_per_line_as_pdftotext() {
     if Command::new("pdftotext").arg("-v").output().is_err() {
+        // scripts/test.sh installs it and sets this: there, a missing pdftotext is a failure.
+        assert!(
+            std::env::var_os("REGINTAKE_REQUIRE_TOOLS").is_none(),
+            "REGINTAKE_REQUIRE_TOOLS is set but pdftotext is not installed (apt-get install poppler-utils)"
+        );
         eprintln!("NOTICE: pdftotext (poppler-utils) is not installed; comparison skipped");
         return;
     }

@@ -456,10 +456,16 @@ fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
     let db = dir.path().join("ledger.db");
     let mut ledger = Ledger::open(&db).unwrap();
     // Without drafting on, records get no pending step.
-    let ctx = regintake::pipeline::Context::default();
+    let ctx = regintake::pipeline::Pipeline::default();
     let opts = regintake::pipeline::IngestOptions::default();
-    regintake::pipeline::ingest(std::slice::from_ref(&mbox_path), &mut ledger, &ctx, &opts)
-        .unwrap();
+    regintake::pipeline::ingest(
+        std::slice::from_ref(&mbox_path),
+        &mut ledger,
+        &ctx,
+        &opts,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(ledger.pending_drafts(100).unwrap(), Vec::<i64>::new());
     // With it on, each new record is pending in the same commit.
     let opts = regintake::pipeline::IngestOptions {
@@ -467,7 +473,7 @@ fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
         ..Default::default()
     };
     ledger.draft_new_records(true);
-    regintake::pipeline::ingest(&[mbox_path], &mut ledger, &ctx, &opts).unwrap();
+    regintake::pipeline::ingest(&[mbox_path], &mut ledger, &ctx, &opts, &mut |_| {}).unwrap();
     assert_eq!(ledger.pending_drafts(100).unwrap(), vec![3, 4]);
     assert_eq!(ledger.pending_drafts(1).unwrap(), vec![3]);
 

@@ -3,6 +3,7 @@
 //! run lock; IMAP progress.
 
 mod decisions;
+mod detail;
 mod drafts;
 mod error;
 mod files;
@@ -18,17 +19,18 @@ pub(crate) use decisions::{
 };
 pub use show::{Link, MessageFacts, RecordFacts, Revision};
 
+pub use detail::{FieldDetail, FieldDetails, RecordDetail};
 pub use drafts::{DraftEvent, DraftStep, StoredRecord};
 pub(crate) use files::is_ledger_file;
 pub use files::lock_path;
 pub use lock::{LockError, RunLock};
-pub use moves::{MoveStep, OpenMove};
 pub use schema::BUSY_TIMEOUT;
 
 use crate::extract::Source;
-use crate::validate::{Fields, Flag, yes_no};
+use crate::validate::{Fields, Flag};
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use detail::yes_no;
 use error::{SqlContext as _, SqlError};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use std::collections::HashSet;
@@ -47,7 +49,7 @@ pub struct NewRecord {
     pub due_by: NaiveDate,
     /// Where each answer came from (answers with raw text, notes such as why an attachment was
     /// unreadable), kept as JSON for staff.
-    pub detail: serde_json::Value,
+    pub detail: RecordDetail,
 }
 
 /// One message and every record it gave (at least one).
@@ -78,7 +80,8 @@ pub enum Appended {
 }
 
 /// A record's status: `ok` without flags, `needs_review` with any.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
     Ok,
@@ -724,8 +727,6 @@ fn append_message(
         if status == Status::NeedsReview {
             needs_review += 1;
         }
-        let detail = serde_json::to_string(&record.detail)
-            .map_err(|e| SqlError::value(format!("cannot serialise a record's detail: {e}")))?;
         tx.prepare_cached(
             "INSERT INTO records (message_ref, position, attachment, source, full_name, \
              organisation, contact_email, terms_accepted, service, ip_allowlist, \
@@ -753,7 +754,7 @@ fn append_message(
             status.as_str(),
             supersedes,
             record.due_by.format("%Y-%m-%d").to_string(),
-            detail,
+            record.detail,
             recorded_at,
             contact_email_key,
             organisation_key,

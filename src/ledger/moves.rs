@@ -7,47 +7,13 @@
 
 use super::error::SqlContext as _;
 use super::{Ledger, now};
+use crate::source::imap::{MoveStep, OpenMove};
 use anyhow::Result;
-
-/// A step of moving one message, as stored in `imap_moves.step`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MoveStep {
-    /// Committed, to be moved; appended before any server command.
-    Pending,
-    /// A copy is in the destination.
-    Copied,
-    /// It left the mailbox.
-    Gone,
-}
-
-impl MoveStep {
-    fn as_str(self) -> &'static str {
-        match self {
-            MoveStep::Pending => "pending",
-            MoveStep::Copied => "copied",
-            MoveStep::Gone => "gone",
-        }
-    }
-}
-
-/// A message whose move is not finished: `pending` with no `gone` after it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenMove {
-    pub uidvalidity: u32,
-    pub uid: u32,
-    /// The ledger's key of the message.
-    pub key: String,
-    pub destination: String,
-    /// RFC822.SIZE when it was fetched.
-    pub size: u64,
-    /// A `copied` step was appended after the `pending` one.
-    pub copied: bool,
-}
 
 impl Ledger {
     /// Appends one step for each of `moves` (their uidvalidity, uid, key, destination and size)
     /// in one transaction.
-    pub fn append_move_steps(
+    pub(crate) fn append_move_steps(
         &mut self,
         account: &str,
         mailbox: &str,
@@ -95,7 +61,7 @@ impl Ledger {
     /// The moves out of `mailbox` on `account` not yet seen finished, by UID (any
     /// UIDVALIDITY). A UID with several unfinished `pending` steps is listed once, with its
     /// latest.
-    pub fn open_moves(&self, account: &str, mailbox: &str) -> Result<Vec<OpenMove>> {
+    pub(crate) fn open_moves(&self, account: &str, mailbox: &str) -> Result<Vec<OpenMove>> {
         let read = || -> rusqlite::Result<Vec<OpenMove>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT p.uidvalidity, p.uid, p.key, p.destination, p.size, \
@@ -137,7 +103,7 @@ impl Ledger {
 
     /// True when a move of a message with this key was ever started (from any mailbox): a copy
     /// of it may already be in a destination.
-    pub fn move_started(&self, key: &str) -> Result<bool> {
+    pub(crate) fn move_started(&self, key: &str) -> Result<bool> {
         self.conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM imap_moves WHERE key = ?1)")
             .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)))

@@ -160,7 +160,7 @@ impl Composer {
         Ok(Composer {
             env,
             sender,
-            rules: config.rules()?,
+            rules: crate::validate::Rules::from_config(config)?,
         })
     }
 

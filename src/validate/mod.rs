@@ -6,6 +6,7 @@ pub mod holidays;
 pub mod ip;
 pub mod notes;
 pub mod numbers;
+mod rules;
 
 pub use notes::Finding;
 

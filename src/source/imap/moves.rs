@@ -1,6 +1,6 @@
 //! Committed messages in → out of the inbox into their destination mailbox, in steps the
-//! ledger's move log records (`pending` → `copied` → `gone`), so the next pass finishes what a
-//! crash, a kill or a cut connection left at any point.
+//! move log records (`pending` → `copied` → `gone`; the ledger keeps it), so the next pass
+//! finishes what a crash, a kill or a cut connection left at any point.
 //!
 //! With MOVE, a message is moved in one command. Without it (UIDPLUS only) it takes UID COPY,
 //! STORE \Deleted and UID EXPUNGE: `pending` is appended before COPY, `copied` after COPY's OK,
@@ -11,45 +11,98 @@
 //! EXPUNGE, and a message another client marked \Deleted before it was copied is left alone.
 
 use super::command::{CommandError, Untagged};
-use super::{Conn, LedgerFailed, OVERSIZED_HEADER_BYTES, Poller, quote, uid_set};
-use crate::ledger::{MoveStep, OpenMove};
-use crate::pipeline;
-use crate::source::RawMessage;
+use super::{Client, Conn, OVERSIZED_HEADER_BYTES, quote, uid_set};
 use anyhow::{Context as _, Result, bail};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Most messages of the destination looked at when searching it for an earlier copy.
 const MAX_CANDIDATES: usize = 50;
 
-impl Poller {
+/// A step of moving one message, as the move log stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveStep {
+    /// Committed, to be moved; appended before any server command.
+    Pending,
+    /// A copy is in the destination.
+    Copied,
+    /// It left the mailbox.
+    Gone,
+}
+
+impl MoveStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveStep::Pending => "pending",
+            MoveStep::Copied => "copied",
+            MoveStep::Gone => "gone",
+        }
+    }
+}
+
+/// A message whose move is not finished: `pending` with no `gone` after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenMove {
+    pub uidvalidity: u32,
+    pub uid: u32,
+    /// The ledger's key of the message.
+    pub key: String,
+    pub destination: String,
+    /// RFC822.SIZE when it was fetched.
+    pub size: u64,
+    /// A `copied` step was appended after the `pending` one.
+    pub copied: bool,
+}
+
+/// What moving needs from the layers above this one: the move log, which the ledger keeps,
+/// and the ledger's key of a message found in a destination.
+pub trait MoveLog {
+    /// True when a move of the message with this key was started before.
+    fn move_started(&self, key: &str) -> Result<bool>;
+    /// Appends `step` for each of `moves` (of `mailbox` on `account`), in one transaction.
+    fn append_steps(
+        &mut self,
+        account: &str,
+        mailbox: &str,
+        step: MoveStep,
+        moves: &[OpenMove],
+        detail: &str,
+    ) -> Result<()>;
+    /// True when `bytes` (a message, or only its header when it has a Message-ID) is the
+    /// message the ledger knows by `key`.
+    fn has_key(&self, bytes: &[u8], key: &str) -> bool;
+}
+
+impl Client {
     /// Moves committed messages of the selected mailbox to their destinations: `pending`
     /// appended for all of them first, then the server told.
     pub(super) async fn move_out(
-        &mut self,
+        &self,
         conn: &mut Conn,
         uidvalidity: u32,
         moves: Vec<OpenMove>,
+        log: &mut dyn MoveLog,
     ) -> Result<()> {
         // A message whose move was started before (it was read again after UIDVALIDITY
         // changed, or delivered twice) may already have a copy in the destination.
         let mut maybe_copied = HashSet::new();
         for m in &moves {
-            if self.ledger.move_started(&m.key).context(LedgerFailed)? {
+            if log.move_started(&m.key)? {
                 maybe_copied.insert(m.uid);
             }
         }
-        self.append_steps(MoveStep::Pending, &moves, "")?;
+        self.append_steps(log, MoveStep::Pending, &moves, "")?;
         let deleted = moves.iter().map(|m| (m.uid, false)).collect();
-        self.finish_moves(conn, uidvalidity, moves, &deleted, &maybe_copied)
+        self.finish_moves(conn, uidvalidity, moves, &deleted, &maybe_copied, log)
             .await
     }
 
     /// Finishes the moves an earlier run left open (`uidvalidity` is the selected mailbox's).
-    pub(super) async fn recover_moves(
-        &mut self,
+    pub(crate) async fn recover_moves(
+        &self,
         conn: &mut Conn,
         uidvalidity: u32,
         open: Vec<OpenMove>,
+        log: &mut dyn MoveLog,
     ) -> Result<()> {
         let (current, stale): (Vec<OpenMove>, Vec<OpenMove>) =
             open.into_iter().partition(|m| m.uidvalidity == uidvalidity);
@@ -57,7 +110,7 @@ impl Poller {
             // Its UIDs name nothing now; a message still in the mailbox is read again from
             // UID 1, found recorded, and moved (after a look in the destination).
             tracing::warn!(count = stale.len(), mailbox = %self.cfg.mailbox, "UIDVALIDITY changed: unfinished moves are dropped; the messages are read again");
-            self.append_steps(MoveStep::Gone, &stale, "UIDVALIDITY changed")?;
+            self.append_steps(log, MoveStep::Gone, &stale, "UIDVALIDITY changed")?;
         }
         if current.is_empty() {
             return Ok(());
@@ -71,7 +124,7 @@ impl Poller {
         for m in &left {
             tracing::info!(uid = m.uid, mailbox = %self.cfg.mailbox, to = %m.destination, "Move finished: the message has left the mailbox");
         }
-        self.append_steps(MoveStep::Gone, &left, "no longer in the mailbox")?;
+        self.append_steps(log, MoveStep::Gone, &left, "no longer in the mailbox")?;
         // Without MOVE, COPY may have run before the crash. MOVE is one command the server
         // carries out whole: a message still here was not moved.
         let maybe_copied = if conn.can_move {
@@ -79,19 +132,20 @@ impl Poller {
         } else {
             here.iter().filter(|m| !m.copied).map(|m| m.uid).collect()
         };
-        self.finish_moves(conn, uidvalidity, here, &deleted, &maybe_copied)
+        self.finish_moves(conn, uidvalidity, here, &deleted, &maybe_copied, log)
             .await
     }
 
     /// Takes open moves of messages still in the selected mailbox (`deleted`: whether each is
     /// flagged \Deleted) to `gone`.
     async fn finish_moves(
-        &mut self,
+        &self,
         conn: &mut Conn,
         uidvalidity: u32,
         mut moves: Vec<OpenMove>,
         deleted: &HashMap<u32, bool>,
         maybe_copied: &HashSet<u32>,
+        log: &mut dyn MoveLog,
     ) -> Result<()> {
         let flagged = |uid: u32| deleted.get(&uid).copied().unwrap_or(false);
         // \Deleted before we copied it: another client's wish, not ours. Its move stays open
@@ -107,7 +161,7 @@ impl Poller {
             .filter(|&i| !moves[i].copied && maybe_copied.contains(&moves[i].uid))
             .collect();
         if !search.is_empty() {
-            self.find_copies(conn, uidvalidity, &mut moves, &search)
+            self.find_copies(conn, uidvalidity, &mut moves, &search, log)
                 .await?;
         }
         let mut by_destination: BTreeMap<String, Vec<OpenMove>> = BTreeMap::new();
@@ -137,6 +191,7 @@ impl Poller {
                     .await
                     .with_context(|| format!("cannot move messages to {destination:?}"))?;
                 self.append_steps(
+                    log,
                     MoveStep::Gone,
                     &fresh,
                     tagged.copy_uid.as_deref().unwrap_or("MOVE"),
@@ -152,6 +207,7 @@ impl Poller {
                     .await
                     .with_context(|| format!("cannot copy messages to {destination:?}"))?;
                 self.append_steps(
+                    log,
                     MoveStep::Copied,
                     &fresh,
                     tagged.copy_uid.as_deref().unwrap_or("COPY"),
@@ -172,7 +228,7 @@ impl Poller {
                 )
                 .await
                 .with_context(|| format!("cannot move messages to {destination:?}"))?;
-                self.append_steps(MoveStep::Gone, &to_expunge, "MOVE")?;
+                self.append_steps(log, MoveStep::Gone, &to_expunge, "MOVE")?;
                 self.log_moved(&to_expunge);
                 continue;
             }
@@ -193,7 +249,7 @@ impl Poller {
             )
             .await
             .context("cannot expunge the copied messages")?;
-            self.append_steps(MoveStep::Gone, &to_expunge, "UID EXPUNGE")?;
+            self.append_steps(log, MoveStep::Gone, &to_expunge, "UID EXPUNGE")?;
             self.log_moved(&to_expunge);
         }
         Ok(())
@@ -203,11 +259,12 @@ impl Poller {
     /// interrupted COPY may have made; marks those found copied. Leaves the mailbox selected
     /// again, with the same UIDVALIDITY.
     async fn find_copies(
-        &mut self,
+        &self,
         conn: &mut Conn,
         uidvalidity: u32,
         moves: &mut [OpenMove],
         which: &[usize],
+        log: &mut dyn MoveLog,
     ) -> Result<()> {
         let mut by_destination: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for &i in which {
@@ -236,14 +293,14 @@ impl Poller {
                 return Err(e);
             }
             for i in indices {
-                if self.find_copy(conn, &moves[i]).await? {
+                if self.find_copy(conn, &moves[i], log).await? {
                     tracing::info!(uid = moves[i].uid, to = %destination, "A copy is already in the destination: not copied again");
                     moves[i].copied = true;
                     found.push(moves[i].clone());
                 }
             }
         }
-        self.append_steps(MoveStep::Copied, &found, "found in the destination")?;
+        self.append_steps(log, MoveStep::Copied, &found, "found in the destination")?;
         let now = self.select(conn).await?;
         // Mail may have arrived meanwhile: look again after the pass.
         conn.new_mail = true;
@@ -259,8 +316,8 @@ impl Poller {
     /// True when the examined mailbox holds a message with `m`'s ledger key: candidates are
     /// found by Message-ID (or by size, for a message without one) and the key of each is
     /// computed the way the pass computed it.
-    async fn find_copy(&mut self, conn: &mut Conn, m: &OpenMove) -> Result<bool> {
-        let limit = self.ctx.limits.max_message_bytes;
+    async fn find_copy(&self, conn: &mut Conn, m: &OpenMove, log: &dyn MoveLog) -> Result<bool> {
+        let limit = self.max_message_bytes;
         let by_id = m
             .key
             .strip_prefix("mid:")
@@ -335,23 +392,13 @@ impl Poller {
             if found {
                 continue;
             }
-            let raw = RawMessage {
-                bytes,
-                origin: String::new(),
-                internal_date: None,
-            };
-            let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pipeline::parse_message(&raw, &self.ctx)
-            }));
-            if let Ok(p) = parsed {
-                found = p.key == m.key || p.earlier_keys.contains(&m.key);
-            }
+            found = log.has_key(&bytes, &m.key);
         }
         Ok(found)
     }
 
     /// Which of `uids` are in the selected mailbox, and whether each is flagged \Deleted.
-    async fn flags_of(&mut self, conn: &mut Conn, uids: &[u32]) -> Result<HashMap<u32, bool>> {
+    async fn flags_of(&self, conn: &mut Conn, uids: &[u32]) -> Result<HashMap<u32, bool>> {
         let wanted: HashSet<u32> = uids.iter().copied().collect();
         let (answers, _) = conn
             .run(
@@ -370,10 +417,14 @@ impl Poller {
         Ok(present)
     }
 
-    fn append_steps(&mut self, step: MoveStep, moves: &[OpenMove], detail: &str) -> Result<()> {
-        self.ledger
-            .append_move_steps(&self.account, &self.cfg.mailbox, step, moves, detail)
-            .context(LedgerFailed)
+    fn append_steps(
+        &self,
+        log: &mut dyn MoveLog,
+        step: MoveStep,
+        moves: &[OpenMove],
+        detail: &str,
+    ) -> Result<()> {
+        log.append_steps(&self.account, &self.cfg.mailbox, step, moves, detail)
     }
 
     fn log_moved(&self, moves: &[OpenMove]) {
