@@ -127,8 +127,14 @@ const FORMATS: [&[&str]; 2] = [
     &["-vv", "--log-format", "json"],
 ];
 
-/// Runs `poll --once` with the config in both log formats; asserts a failed run with no leak.
+/// Runs `poll --once` with the config in both log formats; asserts a failed run with no leak:
+/// exit 77 when the server refused the login, else 1.
 fn assert_poll_fails_without_leak(dir: &Path, config: &Path, secret: &str, what: &str) -> Vec<Run> {
+    let expected = if what.starts_with("refused login") {
+        77
+    } else {
+        1
+    };
     let mut runs = Vec::new();
     for format in FORMATS {
         let mut args = vec!["--config", config.to_str().expect("path")];
@@ -137,8 +143,8 @@ fn assert_poll_fails_without_leak(dir: &Path, config: &Path, secret: &str, what:
         let r = run(dir, &args);
         assert_eq!(
             r.code,
-            Some(1),
-            "{what} {format:?}: expected exit 1\nstdout: {}\nstderr: {}",
+            Some(expected),
+            "{what} {format:?}: expected exit {expected}\nstdout: {}\nstderr: {}",
             r.stdout,
             r.stderr
         );

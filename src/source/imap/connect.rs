@@ -142,10 +142,19 @@ struct Lexer {
     line: u64,
     /// The end of the current line (enough to see `{digits}` before its CRLF).
     tail: Vec<u8>,
+    /// Keep status lines (`capture_status_lines`).
+    capture: bool,
+    /// The start of the current line, while capturing.
+    line_start: Vec<u8>,
+    /// The last whole line that was neither untagged (`*`) nor a continuation (`+`): a tagged
+    /// status such as `a1 NO [AUTHENTICATIONFAILED] ...`.
+    last_status: Option<Vec<u8>>,
 }
 
 /// How many trailing bytes of a line are kept to find a literal's `{size}`.
 const TAIL: usize = 32;
+/// How many bytes of a status line are kept (a server's reason is a short sentence).
+const STATUS_LINE_BYTES: usize = 1024;
 
 impl Lexer {
     /// Follows `bytes`; an error when a line or an announced literal breaks `limits`.
@@ -162,6 +171,11 @@ impl Lexer {
                 None => (bytes, false),
             };
             bytes = &bytes[chunk.len()..];
+            if self.capture && self.line_start.len() < STATUS_LINE_BYTES {
+                let room = STATUS_LINE_BYTES - self.line_start.len();
+                self.line_start
+                    .extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
             self.line += chunk.len() as u64;
             if self.line > limits.max_line {
                 return Err(StreamLimit::LineTooLong {
@@ -177,6 +191,12 @@ impl Lexer {
                 let literal = literal_announced(&self.tail);
                 self.line = 0;
                 self.tail.clear();
+                if self.capture {
+                    let line = std::mem::take(&mut self.line_start);
+                    if literal.is_none() && !line.starts_with(b"*") && !line.starts_with(b"+") {
+                        self.last_status = Some(line);
+                    }
+                }
                 match literal {
                     None => {}
                     Some(Ok(n)) if n <= limits.max_literal => self.literal_left = n,
@@ -254,7 +274,24 @@ impl ImapStream {
         self.last_byte = now;
         self.lexer.line = 0;
         self.lexer.tail.clear();
+        self.lexer.line_start.clear();
         // A literal still running carries over: its bytes are the stream's, not a new line.
+    }
+
+    /// Keeps (or stops keeping) the last tagged status line the server sends, so the answer to
+    /// LOGIN or AUTHENTICATE can be read with its response code when async-imap only reports
+    /// it as debug text.
+    fn capture_status_lines(&mut self, on: bool) {
+        self.lexer.capture = on;
+        self.lexer.line_start.clear();
+        if !on {
+            self.lexer.last_status = None;
+        }
+    }
+
+    /// The last tagged status line received while capturing.
+    fn take_status_line(&mut self) -> Option<Vec<u8>> {
+        self.lexer.last_status.take()
     }
 
     /// The plain TCP stream (before STARTTLS).
@@ -384,11 +421,15 @@ impl AsyncWrite for ImapStream {
 
 pub type ImapSession = Session<ImapStream>;
 
-/// Why connecting failed: the daemon retries `Network` errors, not `Refused` ones.
+/// Why connecting failed: the daemon retries `Network` errors, not `Refused` ones, and stops
+/// (exit 77) on `LoginRefused`.
 #[derive(Debug)]
 pub enum ConnectError {
-    /// The server said no to our credentials, or the config cannot work (bad `ca_file`,
-    /// plaintext to a remote host, failing secret command).
+    /// The server said no to the credentials: retrying cannot help until the config or the
+    /// account changes (and may lock the account).
+    LoginRefused(LoginRefused),
+    /// The config cannot work (bad `ca_file`, a certificate that does not verify, TLS to a
+    /// plain port, plaintext to a remote host, a failing secret command).
     Refused(anyhow::Error),
     /// The network or server failed; worth retrying.
     Network(anyhow::Error),
@@ -397,8 +438,107 @@ pub enum ConnectError {
 impl ConnectError {
     pub fn into_inner(self) -> anyhow::Error {
         match self {
+            ConnectError::LoginRefused(e) => anyhow::Error::new(e),
             ConnectError::Refused(e) | ConnectError::Network(e) => e,
         }
+    }
+}
+
+/// The server answered LOGIN or AUTHENTICATE with `NO`: it refused these credentials. A typed
+/// error so callers branch on it (exit 77, no retry), never on its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRefused {
+    /// `host:port`.
+    pub server: String,
+    /// `LOGIN` or `AUTHENTICATE XOAUTH2`.
+    pub mechanism: &'static str,
+    pub username: String,
+    /// The RFC 5530 response code the server gave (`AUTHENTICATIONFAILED`), if any.
+    pub code: Option<String>,
+    /// What the server said, one short line, any secret it echoed removed.
+    pub text: String,
+}
+
+impl std::fmt::Display for LoginRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let said = match (&self.code, self.text.is_empty()) {
+            (Some(code), true) => format!(" [{code}]"),
+            (Some(code), false) => format!(" [{code}] {}", self.text),
+            (None, false) => format!(" {}", self.text),
+            (None, true) => String::new(),
+        };
+        let secret = if self.mechanism == "LOGIN" {
+            "the password (password or password_command)"
+        } else {
+            "the token (oauth2_token_command) and the account's mailbox permission"
+        };
+        write!(
+            f,
+            "{} refused {} for user \"{}\" (NO{said}): check imap.username and {secret}; \
+             not retried, as repeated failures can lock the account",
+            self.server, self.mechanism, self.username
+        )
+    }
+}
+
+impl std::error::Error for LoginRefused {}
+
+/// An RFC 5530 response code at the start of a status text (`[UNAVAILABLE] ...`), upper-cased,
+/// and the text after it. imap-proto parses only the codes of RFC 3501 and leaves these in the
+/// text.
+fn response_code(text: &str) -> (Option<String>, &str) {
+    let Some(rest) = text.strip_prefix('[') else {
+        return (None, text);
+    };
+    let Some((code, after)) = rest.split_once(']') else {
+        return (None, text);
+    };
+    let atom = code.split_whitespace().next().unwrap_or("");
+    if atom.is_empty() || !atom.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return (None, text);
+    }
+    (Some(atom.to_ascii_uppercase()), after.trim_start())
+}
+
+/// What a server's `NO` or `BAD` to LOGIN/AUTHENTICATE means for the run.
+#[derive(Debug, PartialEq, Eq)]
+enum LoginAnswer {
+    /// `NO`: these credentials are refused.
+    Refused { code: Option<String>, text: String },
+    /// `NO [UNAVAILABLE]`: the server cannot check them now (RFC 5530): retry later.
+    Unavailable(String),
+    /// `BAD`: the command itself was not accepted (a login the server does not offer).
+    Bad(String),
+}
+
+/// Reads the tagged status line the server ended LOGIN/AUTHENTICATE with (`is_no` from the
+/// client library's typed error when the line was not kept).
+fn login_answer(status_line: Option<&[u8]>, is_no: bool, secret: &str) -> LoginAnswer {
+    use async_imap::imap_proto::{Response, Status};
+    let parsed = status_line.and_then(|line| match Response::parse(line) {
+        Ok((
+            _,
+            Response::Done {
+                status, outcome, ..
+            },
+        )) => Some((
+            status,
+            outcome.information.as_deref().unwrap_or("").to_string(),
+        )),
+        _ => None,
+    });
+    let (no, text) = match parsed {
+        Some((Status::No, text)) => (true, text),
+        Some((_, text)) => (false, text),
+        None => (is_no, String::new()),
+    };
+    let text = super::command::one_line(&redact(&text, secret));
+    let (code, rest) = response_code(&text);
+    let rest = rest.to_string();
+    match (no, code) {
+        (true, Some(code)) if code == "UNAVAILABLE" => LoginAnswer::Unavailable(rest),
+        (true, code) => LoginAnswer::Refused { code, text: rest },
+        (false, _) => LoginAnswer::Bad(text),
     }
 }
 
@@ -494,27 +634,30 @@ pub async fn connect(
 ) -> Result<ImapSession, ConnectError> {
     let net = ConnectError::Network;
     let what = format!("{}:{}", cfg.host, cfg.port);
-    let host = cfg
-        .host
-        .trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    let tcp = tokio::time::timeout(timeout, TcpStream::connect((host, cfg.port)))
+    let addresses = resolve(cfg, timeout).await.map_err(net)?;
+    let tcp = tokio::time::timeout(timeout, TcpStream::connect(&addresses[..]))
         .await
-        .map_err(|_| net(anyhow!("connecting to {what} timed out")))?
-        .map_err(|e| net(anyhow!(e).context(format!("cannot connect to {what}"))))?;
+        .map_err(|_| {
+            net(anyhow!(
+                "connecting to {what} timed out after {} s: is imap.host right, and does a \
+                 firewall let this machine reach port {}?",
+                timeout.as_secs(),
+                cfg.port
+            ))
+        })?
+        .map_err(|e| net(connect_failed(&what, cfg, &e)))?;
     tcp.set_nodelay(true).ok();
     // Greeting, STARTTLS, login: small answers.
     let limits = StreamLimits::small("the greeting and login", timeout);
-    let stream = match (cfg.tls, tls) {
+    let mut stream = match (cfg.tls, tls) {
         (TlsMode::None, _) => ImapStream::new(Transport::Plain(tcp), limits),
         (TlsMode::Implicit, Some(tls)) => ImapStream::new(
-            Transport::Tls(Box::new(handshake(tls, &cfg.host, tcp, timeout).await?)),
+            Transport::Tls(Box::new(handshake(tls, cfg, tcp, timeout).await?)),
             limits,
         ),
         (TlsMode::Starttls, Some(tls)) => {
             let mut client = Client::new(ImapStream::new(Transport::Plain(tcp), limits));
-            read_greeting(&mut client, timeout, &what).await?;
+            read_greeting(&mut client, timeout, &what, cfg).await?;
             // The stream's own limits come first; this is a backstop.
             tokio::time::timeout(
                 timeout.saturating_mul(3),
@@ -524,8 +667,9 @@ pub async fn connect(
             .map_err(|_| net(anyhow!("STARTTLS with {what} timed out")))?
             .map_err(|e| {
                 ConnectError::Refused(anyhow!(
-                    "{what} refused STARTTLS: {}",
-                    super::command::one_line(&e.to_string())
+                    "{what} refused STARTTLS ({}): the server may offer TLS only on its \
+                     implicit-TLS port; try tls = \"implicit\" and port = 993",
+                    refusal_text(&e)
                 ))
             })?;
             // Anything the server sent after its OK is dropped with the client: only bytes
@@ -535,50 +679,192 @@ pub async fn connect(
                 .into_tcp()
                 .ok_or_else(|| net(anyhow!("STARTTLS on a TLS stream")))?;
             ImapStream::new(
-                Transport::Tls(Box::new(handshake(tls, &cfg.host, tcp, timeout).await?)),
+                Transport::Tls(Box::new(handshake(tls, cfg, tcp, timeout).await?)),
                 limits,
             )
         }
         (_, None) => return Err(ConnectError::Refused(anyhow!("TLS is not set up"))),
     };
+    stream.capture_status_lines(true);
     let mut client = Client::new(stream);
     if cfg.tls != TlsMode::Starttls {
-        read_greeting(&mut client, timeout, &what).await?;
+        read_greeting(&mut client, timeout, &what, cfg).await?;
     }
     login(client, cfg, timeout, &what).await
 }
 
+/// The addresses of `imap.host` (a literal address is taken as it is, without DNS). A name
+/// that cannot be looked up is its own error, saying to check the name.
+pub(super) async fn resolve(
+    cfg: &ImapConfig,
+    timeout: Duration,
+) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+    let host = cfg
+        .host
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let found = tokio::time::timeout(timeout, tokio::net::lookup_host((host, cfg.port)))
+        .await
+        .map_err(|_| {
+            anyhow!(
+                "looking up imap.host {host:?} timed out after {} s: check the name and this \
+                 machine's DNS",
+                timeout.as_secs()
+            )
+        })?
+        .map_err(|e| {
+            anyhow!(
+                "cannot find the address of imap.host {host:?}: {}; check the name and this \
+                 machine's DNS",
+                plain_io_error(&e)
+            )
+        })?
+        .collect::<Vec<_>>();
+    if found.is_empty() {
+        bail!("imap.host {host:?} has no address; check the name and this machine's DNS");
+    }
+    Ok(found)
+}
+
+/// A TCP connection that failed, as one line with what to check.
+pub(super) fn connect_failed(what: &str, cfg: &ImapConfig, e: &std::io::Error) -> anyhow::Error {
+    let hint = match e.kind() {
+        std::io::ErrorKind::ConnectionRefused => format!(
+            ": nothing accepts connections on port {}; check imap.port (993 for tls = \
+             \"implicit\", 143 for \"starttls\") and imap.host",
+            cfg.port
+        ),
+        _ => String::new(),
+    };
+    anyhow!("cannot connect to {what}: {}{hint}", plain_io_error(e))
+}
+
+/// An I/O error as a person reads it: the system's message without the `(os error N)` suffix.
+pub(crate) fn plain_io_error(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => {
+            let text = e.to_string();
+            text.strip_suffix(&format!(" (os error {code})"))
+                .unwrap_or(&text)
+                .to_string()
+        }
+        None => e.to_string(),
+    }
+}
+
+/// A refusal's server text, when async-imap gives it only as debug text: the status alone.
+fn refusal_text(e: &async_imap::error::Error) -> &'static str {
+    match e {
+        async_imap::error::Error::No(_) => "NO",
+        async_imap::error::Error::Bad(_) => "BAD",
+        async_imap::error::Error::ConnectionLost => "the connection closed",
+        _ => "no OK",
+    }
+}
+
 async fn handshake(
     tls: &TlsConnector,
-    host: &str,
+    cfg: &ImapConfig,
     tcp: TcpStream,
     timeout: Duration,
 ) -> Result<TlsStream<TcpStream>, ConnectError> {
+    let host = &cfg.host;
     let name = server_name(host).map_err(ConnectError::Refused)?;
     match tokio::time::timeout(timeout, tls.connect(name, tcp)).await {
         Err(_) => Err(ConnectError::Network(anyhow!(
-            "TLS handshake with {host} timed out"
+            "the TLS handshake with {host}:{} timed out after {} s{}",
+            cfg.port,
+            timeout.as_secs(),
+            match cfg.tls {
+                TlsMode::Implicit => format!(
+                    " (is port {} a TLS port? tls = \"implicit\" needs one, usually 993)",
+                    cfg.port
+                ),
+                _ => String::new(),
+            }
         ))),
         Ok(Err(e)) => {
-            // A certificate that does not verify will not verify on retry either.
-            let refused = e
+            let tls_error = e
                 .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-                .is_some_and(|r| {
-                    matches!(
-                        r,
-                        rustls::Error::InvalidCertificate(_)
-                            | rustls::Error::NoCertificatesPresented
-                    )
-                });
-            let err = anyhow!(e).context(format!("TLS handshake with {host} failed"));
-            Err(if refused {
-                ConnectError::Refused(err)
-            } else {
-                ConnectError::Network(err)
-            })
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+            match tls_error {
+                // A certificate that does not verify will not verify on retry either, nor
+                // will a server that answers in plain text.
+                Some(r) => match tls_failure(r, cfg) {
+                    (text, true) => Err(ConnectError::Refused(anyhow!(text))),
+                    (text, false) => Err(ConnectError::Network(anyhow!(text))),
+                },
+                None => Err(ConnectError::Network(anyhow!(
+                    "the TLS handshake with {host}:{} failed: {}",
+                    cfg.port,
+                    plain_io_error(&e)
+                ))),
+            }
         }
         Ok(Ok(s)) => Ok(s),
+    }
+}
+
+/// A TLS failure as one line saying what to do, and whether it is the config's (true: retrying
+/// cannot help) or may pass (false).
+fn tls_failure(e: &rustls::Error, cfg: &ImapConfig) -> (String, bool) {
+    use rustls::CertificateError as C;
+    let at = format!("{}:{}", cfg.host, cfg.port);
+    match e {
+        // A plain-text IMAP greeting where a TLS record should be.
+        rustls::Error::InvalidMessage(_) => (
+            format!(
+                "the server at {at} did not answer TLS on port {}: is it the STARTTLS or \
+                 plain port? try tls = \"starttls\", or port = 993 for tls = \"implicit\"",
+                cfg.port
+            ),
+            true,
+        ),
+        rustls::Error::InvalidCertificate(cert) => {
+            let what = match cert {
+                C::UnknownIssuer => format!(
+                    "is not signed by a certificate authority this machine trusts; if the \
+                     server uses a private CA, set imap.ca_file to that CA's PEM file{}",
+                    if cfg.ca_file.is_some() {
+                        " (imap.ca_file is set but is not the CA that signed it)"
+                    } else {
+                        ""
+                    }
+                ),
+                C::NotValidForName | C::NotValidForNameContext { .. } => format!(
+                    "is not issued for the name {:?}; set imap.host to a name on the \
+                     server's certificate",
+                    cfg.host
+                ),
+                C::Expired | C::ExpiredContext { .. } => {
+                    "has expired; the server's administrator must renew it (or this machine's \
+                     clock is wrong)"
+                        .to_string()
+                }
+                C::NotValidYet | C::NotValidYetContext { .. } => {
+                    "is not valid yet; check this machine's clock".to_string()
+                }
+                C::Revoked => "has been revoked".to_string(),
+                _ => "was refused by the certificate check".to_string(),
+            };
+            (format!("the TLS certificate of {at} {what}"), true)
+        }
+        rustls::Error::NoCertificatesPresented => (
+            format!("the server at {at} presented no TLS certificate"),
+            true,
+        ),
+        rustls::Error::PeerIncompatible(_) | rustls::Error::AlertReceived(_) => (
+            format!(
+                "the TLS handshake with {at} failed: the server and regintake share no TLS \
+                 version or cipher suite (TLS 1.2 or 1.3 is needed)"
+            ),
+            true,
+        ),
+        other => (
+            format!("the TLS handshake with {at} failed: {other}"),
+            false,
+        ),
     }
 }
 
@@ -586,17 +872,29 @@ async fn read_greeting(
     client: &mut Client<ImapStream>,
     timeout: Duration,
     what: &str,
+    cfg: &ImapConfig,
 ) -> Result<(), ConnectError> {
+    // A plain-text client on a TLS port waits for a greeting that never comes (the server
+    // waits for a TLS hello) or is disconnected.
+    let hint = match cfg.tls {
+        TlsMode::Implicit => String::new(),
+        TlsMode::Starttls | TlsMode::None => format!(
+            "; if port {} is an implicit-TLS port (993 usually is), set tls = \"implicit\"",
+            cfg.port
+        ),
+    };
     let greeting = tokio::time::timeout(timeout.saturating_mul(3), client.read_response())
         .await
-        .map_err(|_| ConnectError::Network(anyhow!("no greeting from {what}")))?
+        .map_err(|_| ConnectError::Network(anyhow!("no greeting from {what}{hint}")))?
         .map_err(|e| {
             ConnectError::Network(anyhow!(
-                "no greeting from {what}: {}",
+                "no greeting from {what}: {}{hint}",
                 super::command::io_text(&e)
             ))
         })?
-        .ok_or_else(|| ConnectError::Network(anyhow!("{what} closed the connection at once")))?;
+        .ok_or_else(|| {
+            ConnectError::Network(anyhow!("{what} closed the connection at once{hint}"))
+        })?;
     if let async_imap::imap_proto::Response::Data {
         status: async_imap::imap_proto::Status::Bye,
         ..
@@ -659,27 +957,61 @@ async fn login(
         Err(_) => Err(ConnectError::Network(anyhow!(
             "logging in to {what} timed out"
         ))),
-        Ok(Ok(session)) => Ok(session),
-        Ok(Err((e, _client))) => {
-            let text = super::command::one_line(&redact(&server_says(&e), secret_text));
-            let err = anyhow!("{what} refused {how} for user {:?}: {text}", cfg.username);
-            match e {
-                async_imap::error::Error::No(_)
-                | async_imap::error::Error::Bad(_)
-                | async_imap::error::Error::Validate(_) => Err(refused(err)),
-                _ => Err(ConnectError::Network(err)),
+        Ok(Ok(mut session)) => {
+            session.as_mut().capture_status_lines(false);
+            Ok(session)
+        }
+        Ok(Err((e, client))) => {
+            let status_line = client.into_inner().take_status_line();
+            let is_no = match &e {
+                async_imap::error::Error::No(_) => true,
+                async_imap::error::Error::Bad(_) => false,
+                // async-imap refuses a line break in a quoted string before sending it.
+                async_imap::error::Error::Validate(_) => {
+                    return Err(refused(anyhow!(
+                        "imap.username or the {} holds a line break, which IMAP cannot send; \
+                         check them",
+                        if how == "LOGIN" { "password" } else { "token" },
+                    )));
+                }
+                other => {
+                    return Err(ConnectError::Network(anyhow!(
+                        "logging in to {what} failed: {}",
+                        match other {
+                            async_imap::error::Error::Io(io) => super::command::io_text(io),
+                            async_imap::error::Error::ConnectionLost => {
+                                "the server closed the connection".to_string()
+                            }
+                            _ => "the server's answer could not be read".to_string(),
+                        }
+                    )));
+                }
+            };
+            match login_answer(status_line.as_deref(), is_no, secret_text) {
+                LoginAnswer::Refused { code, text } => {
+                    Err(ConnectError::LoginRefused(LoginRefused {
+                        server: what.to_string(),
+                        mechanism: how,
+                        username: cfg.username.clone(),
+                        code,
+                        text,
+                    }))
+                }
+                LoginAnswer::Unavailable(text) => Err(ConnectError::Network(anyhow!(
+                    "{what} cannot check logins now (NO [UNAVAILABLE] {text}); will try again"
+                ))),
+                LoginAnswer::Bad(text) => Err(refused(anyhow!(
+                    "{what} rejected the {how} command (BAD {text}): the server does not \
+                     accept this way of logging in{}",
+                    if how == "LOGIN" {
+                        "; it may require TLS (tls = \"implicit\" or \"starttls\") or \
+                         OAuth (oauth2_token_command)"
+                    } else {
+                        ""
+                    }
+                ))),
             }
         }
-    }
-}
-
-/// What the server said with a refusal: async-imap's error text holds it as
-/// `code: ..., info: Some("...")`.
-fn server_says(e: &async_imap::error::Error) -> String {
-    let text = e.to_string();
-    match text.split_once("info: Some(\"") {
-        Some((_, info)) => info.strip_suffix("\")").unwrap_or(info).to_string(),
-        None => text,
     }
 }
 
@@ -708,12 +1040,26 @@ pub async fn run_secret_command(cmd: &str, key: &str) -> Result<String> {
     let output = tokio::time::timeout(Duration::from_secs(60), command.output())
         .await
         .map_err(|_| anyhow!("imap.{key} did not finish within 60 seconds"))?
-        .map_err(|e| anyhow!("cannot run imap.{key}: {e}"))?;
+        .map_err(|e| anyhow!("cannot run imap.{key}: {}", plain_io_error(&e)))?;
     if !output.status.success() {
-        bail!(
-            "imap.{key} failed ({}); its output is not shown because it may hold a secret",
-            output.status
-        );
+        use std::os::unix::process::ExitStatusExt;
+        // 126 and 127 are the shell's own: the program could not be run at all.
+        match (output.status.code(), output.status.signal()) {
+            (Some(127), _) => bail!(
+                "imap.{key}: command not found (the shell exited 127): check the program's \
+                 name, or give its full path (cron and systemd run with a short PATH)"
+            ),
+            (Some(126), _) => bail!(
+                "imap.{key}: the program is not executable (the shell exited 126): check its \
+                 path and permissions"
+            ),
+            (Some(code), _) => bail!(
+                "imap.{key} failed (exit status: {code}); its output is not shown because it \
+                 may hold a secret"
+            ),
+            (None, Some(signal)) => bail!("imap.{key} was killed by signal {signal}"),
+            (None, None) => bail!("imap.{key} failed"),
+        }
     }
     let text = String::from_utf8(output.stdout)
         .map_err(|_| anyhow!("imap.{key} printed something that is not UTF-8"))?;

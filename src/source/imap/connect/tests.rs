@@ -76,3 +76,57 @@ async fn secret_command_output_is_trimmed_and_failures_hide_output() {
     assert!(!err.contains("topsecret"), "{err}");
     assert!(err.contains("exit status: 3"), "{err}");
 }
+
+#[test]
+fn a_login_answer_is_read_from_its_status_line_not_its_words() {
+    let refused = login_answer(
+        Some(b"a1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"),
+        true,
+        "pw",
+    );
+    assert_eq!(
+        refused,
+        LoginAnswer::Refused {
+            code: Some("AUTHENTICATIONFAILED".into()),
+            text: "Authentication failed.".into()
+        }
+    );
+    // RFC 5530: the server cannot check now; worth retrying.
+    let later = login_answer(Some(b"a1 NO [UNAVAILABLE] try later\r\n"), true, "pw");
+    assert_eq!(later, LoginAnswer::Unavailable("try later".into()));
+    let bad = login_answer(Some(b"a1 BAD LOGIN disabled\r\n"), false, "pw");
+    assert!(matches!(bad, LoginAnswer::Bad(_)), "{bad:?}");
+    // An echoed secret is removed; a line that cannot be parsed falls back on the typed NO.
+    let echoed = login_answer(Some(b"a1 NO bad password hunter2\r\n"), true, "hunter2");
+    assert!(
+        matches!(&echoed, LoginAnswer::Refused { text, .. } if !text.contains("hunter2")),
+        "{echoed:?}"
+    );
+    let garbled = login_answer(Some(b"\x00\xff garbage"), true, "pw");
+    assert!(matches!(garbled, LoginAnswer::Refused { code: None, .. }));
+    assert!(matches!(
+        login_answer(None, false, "pw"),
+        LoginAnswer::Bad(_)
+    ));
+    // Not a code: left in the text.
+    assert_eq!(response_code("[a b"), (None, "[a b"));
+    assert_eq!(response_code("[x_y] z"), (None, "[x_y] z"));
+    assert_eq!(response_code("[alert] z"), (Some("ALERT".into()), "z"));
+}
+
+#[test]
+fn a_refusal_reads_as_one_plain_line_with_what_to_check() {
+    let e = LoginRefused {
+        server: "mail.example.org:993".into(),
+        mechanism: "AUTHENTICATE XOAUTH2",
+        username: "reg@example.org".into(),
+        code: None,
+        text: String::new(),
+    };
+    let line = e.to_string();
+    assert!(!line.contains('\n') && !line.contains("None") && !line.contains("Some("));
+    assert!(
+        line.contains("oauth2_token_command") && line.contains("not retried"),
+        "{line}"
+    );
+}
