@@ -10,6 +10,7 @@ mod files;
 mod lock;
 mod moves;
 mod read;
+mod readonly;
 mod schema;
 mod show;
 
@@ -25,6 +26,7 @@ pub(crate) use files::is_ledger_file;
 pub use files::lock_path;
 pub use lock::{LockError, RunLock};
 pub use schema::BUSY_TIMEOUT;
+pub use readonly::SchemaVersion;
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag};
