@@ -14,6 +14,7 @@ pub struct Config {
     pub rules: RulesConfig,
     pub limits: Limits,
     pub replies: RepliesConfig,
+    pub metrics: MetricsConfig,
     /// Read attachments in worker processes (memory limit, deadline, crash isolation).
     #[serde(default = "default_true")]
     pub isolate_attachments: bool,
@@ -26,6 +27,15 @@ pub struct Config {
 #[serde(default, deny_unknown_fields)]
 pub struct LedgerConfig {
     pub path: Option<PathBuf>,
+}
+
+/// `[metrics]`: where runs leave their numbers for monitoring.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// A Prometheus text file rewritten after every ingest, poll pass and export (for
+    /// node_exporter's textfile collector); empty: none.
+    pub textfile: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -188,6 +198,7 @@ impl Default for Config {
             rules: RulesConfig::default(),
             limits: Limits::default(),
             replies: RepliesConfig::default(),
+            metrics: MetricsConfig::default(),
             isolate_attachments: true,
             path: None,
         }
@@ -199,8 +210,17 @@ impl Config {
     /// `warn` hears what a person must see even when the run goes on (a config holding a
     /// secret that others can read), also when the config then turns out invalid.
     pub fn load(path: &Path, warn: &mut dyn FnMut(&ConfigWarning)) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let hint = match e.kind() {
+                std::io::ErrorKind::NotFound => " (check --config or REGINTAKE_CONFIG)",
+                std::io::ErrorKind::PermissionDenied => {
+                    " (run as a user that may read it, or fix its owner or mode)"
+                }
+                _ => "",
+            };
+            anyhow::Error::new(e)
+                .context(format!("cannot read config file {}{hint}", path.display()))
+        })?;
         if let Some(warning) = readable_secret(path, &text) {
             warn(&warning);
         }
@@ -255,6 +275,12 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The metrics file, when `[metrics] textfile` names one (relative to the config's folder).
+    pub fn metrics_file(&self) -> Option<PathBuf> {
+        let file = self.metrics.textfile.trim();
+        (!file.is_empty()).then(|| self.relative_path(file))
     }
 
     /// A path from the config, taken relative to the config file's folder.

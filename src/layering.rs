@@ -22,7 +22,9 @@ const LAYERS: &[(&str, u32)] = &[
     ("report", 8),
     ("reply", 8),
     ("pipeline", 9),
-    ("cli", 10),
+    // The metrics file: a run's summary (pipeline) and the ledger's worklist (report).
+    ("metrics", 10),
+    ("cli", 11),
 ];
 
 /// Uses that break the rule and are still to be undone (module, module used); a new one fails.

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod form;
 pub mod ledger;
 pub mod limits;
+pub mod metrics;
 pub mod mime;
 pub mod pipeline;
 pub mod reply;
