@@ -42,6 +42,7 @@ fn once() -> PollOptions<'static> {
         once: true,
         dry_run: None,
         drafts: None,
+        after_pass: None,
     }
 }
 
@@ -194,6 +195,7 @@ fn dry_run_reports_every_message_and_changes_nothing() {
             once: false,
             dry_run: Some(&mut report),
             drafts: None,
+            after_pass: None,
         },
     )
     .expect("dry run");

@@ -15,7 +15,9 @@ pub use chain::{Failed, Failure, Parsed, Pipeline, Processed};
 pub use check::{CheckReport, CheckedMessage, CheckedRecord, check_file, check_path};
 pub use ingest::{IngestOptions, ingest, stop_on_signals};
 pub use key::{canonical_sha256, earlier_keys, message_key, sha256_hex};
-pub use poll::{Compose, ComposedDraft, Drafts, MAX_ATTEMPTS, PollOptions, run as poll};
+pub use poll::{
+    Compose, ComposedDraft, Drafts, MAX_ATTEMPTS, PassHook, PassOutcome, PollOptions, run as poll,
+};
 
 use crate::ledger::Appended;
 

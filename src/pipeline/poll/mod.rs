@@ -31,6 +31,19 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Longest wait between reconnection attempts.
 const BACKOFF_CAP: Duration = Duration::from_secs(300);
 
+/// What one pass of `poll` did, for whoever watches (the metrics file).
+#[derive(Debug, Clone, Copy)]
+pub struct PassOutcome {
+    /// This pass's counts (not the daemon's running total).
+    pub summary: Summary,
+    /// The pass finished (false: it failed, could not connect, or was stopped).
+    pub success: bool,
+    pub started: std::time::SystemTime,
+}
+
+/// Called after every pass, and after every failed attempt to connect, with the ledger.
+pub type PassHook<'a> = Box<dyn FnMut(&Ledger, &PassOutcome) + 'a>;
+
 /// How `poll` runs.
 #[derive(Default)]
 pub struct PollOptions<'a> {
@@ -42,6 +55,8 @@ pub struct PollOptions<'a> {
     pub dry_run: Option<&'a mut dyn FnMut(CheckReport)>,
     /// Draft replies to append after each pass (`[replies] drafts_mailbox`); none in a dry run.
     pub drafts: Option<Drafts>,
+    /// Told after each pass (not in a dry run).
+    pub after_pass: Option<PassHook<'a>>,
 }
 
 /// `poll`: one pass (`once`, or a dry run), else the daemon loop. The caller holds the run lock
@@ -76,6 +91,7 @@ pub fn run(
                 .clamp(1, 8),
             dry_run: opts.dry_run,
             drafts: opts.drafts,
+            after_pass: opts.after_pass,
         };
         if once {
             poller.run_once().await
@@ -126,17 +142,40 @@ struct Poller<'a> {
     dry_run: Option<&'a mut dyn FnMut(CheckReport)>,
     /// Draft replies to append after each pass.
     drafts: Option<Drafts>,
+    /// Told after each pass.
+    after_pass: Option<PassHook<'a>>,
 }
 
 impl Poller<'_> {
+    /// Tells `after_pass` what the pass that started at `started` with the summary `before`
+    /// did (a dry run tells nobody: it changed nothing).
+    fn report_pass(&mut self, before: Summary, started: std::time::SystemTime, success: bool) {
+        if self.dry_run.is_some() {
+            return;
+        }
+        if let Some(hook) = self.after_pass.as_mut() {
+            let outcome = PassOutcome {
+                summary: summary_since(&before, &self.summary),
+                success,
+                started,
+            };
+            hook(&self.ledger, &outcome);
+        }
+    }
+
     async fn run_once(&mut self) -> Result<Summary> {
-        let mut conn = self
-            .client
-            .open()
-            .await
-            .map_err(|e| self.unfinished(e.into_inner()))?;
+        let (before, started) = (self.summary, std::time::SystemTime::now());
+        let mut conn = match self.client.open().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                self.report_pass(before, started, false);
+                return Err(self.unfinished(e.into_inner()));
+            }
+        };
         let result = self.pass(&mut conn).await;
         self.client.close(conn).await;
+        let stopped = self.client.stopping();
+        self.report_pass(before, started, result.is_ok() && !stopped);
         if let Err(e) = result {
             tracing::warn!(summary = %self.summary, "Pass stopped early; what was recorded is kept");
             return Err(self.unfinished(e));
@@ -176,20 +215,42 @@ impl Poller<'_> {
         }
         let mut backoff = Backoff::new();
         let mut logged_in_once = false;
+        // A login refused after earlier ones succeeded gets one more try (a token that expired
+        // between being printed and being used, a password rotated under us): a second refusal
+        // in a row stops the daemon (exit 77), as retrying could lock the account.
+        let mut refused_in_a_row = 0u32;
         let result = loop {
             if self.client.stopping() {
                 break Ok(());
             }
             let mut shutdown = self.client.shutdown();
+            let started = std::time::SystemTime::now();
             let opened = tokio::select! {
                 r = self.client.open() => Some(r),
                 _ = shutdown.wait_for(|s| s.is_some()) => None,
             };
+            if let Some(Err(_)) = &opened {
+                self.report_pass(self.summary, started, false);
+            }
             let conn = match opened {
                 None => break Ok(()),
                 Some(Ok(conn)) => conn,
-                // A login refused at start-up is a config error; later it may be a passing
-                // server fault (or a rotated password the command will pick up): retry.
+                Some(Err(ConnectError::LoginRefused(refused))) => {
+                    refused_in_a_row += 1;
+                    if !logged_in_once || refused_in_a_row > 1 {
+                        break Err(anyhow::Error::new(refused));
+                    }
+                    let wait = backoff.next();
+                    tracing::warn!(
+                        error = %refused,
+                        retry_in_secs = wait.as_secs(),
+                        "The server refused the login; trying once more"
+                    );
+                    self.sleep_unless_stopping(wait).await;
+                    continue;
+                }
+                // A config error at start-up (a certificate, a secret command); later it may be
+                // a passing fault (or a rotated secret the command will pick up): retry.
                 Some(Err(ConnectError::Refused(e))) if !logged_in_once => break Err(e),
                 Some(Err(e)) => {
                     let e = e.into_inner();
@@ -203,6 +264,7 @@ impl Poller<'_> {
                     continue;
                 }
             };
+            refused_in_a_row = 0;
             if !logged_in_once {
                 logged_in_once = true;
                 self.notifier.notify("READY=1");
@@ -237,7 +299,11 @@ impl Poller<'_> {
     /// session is dropped).
     async fn serve(&mut self, mut conn: Conn, backoff: &mut Backoff) -> Result<()> {
         loop {
-            self.pass(&mut conn).await?;
+            let (before, started) = (self.summary, std::time::SystemTime::now());
+            let result = self.pass(&mut conn).await;
+            let stopped = self.client.stopping();
+            self.report_pass(before, started, result.is_ok() && !stopped);
+            result?;
             backoff.reset();
             self.notifier
                 .notify(&format!("STATUS=Waiting for mail; {}", self.summary));
@@ -266,6 +332,17 @@ impl Poller<'_> {
             _ = tokio::time::sleep(wait) => {}
             _ = shutdown.wait_for(|s| s.is_some()) => {}
         }
+    }
+}
+
+/// The counts added between two readings of a growing summary.
+fn summary_since(before: &Summary, after: &Summary) -> Summary {
+    Summary {
+        messages_read: after.messages_read.saturating_sub(before.messages_read),
+        records_added: after.records_added.saturating_sub(before.records_added),
+        needs_review: after.needs_review.saturating_sub(before.needs_review),
+        skipped: after.skipped.saturating_sub(before.skipped),
+        failed: after.failed.saturating_sub(before.failed),
     }
 }
 

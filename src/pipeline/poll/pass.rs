@@ -152,7 +152,11 @@ impl Poller<'_> {
                 .open_moves(&account, &mailbox)
                 .context(LedgerFailed)?
         };
-        let uidvalidity = self.client.select(conn).await?;
+        let uidvalidity = if dry_run {
+            self.client.examine(conn).await?
+        } else {
+            self.client.select(conn).await?
+        };
         if !open_moves.is_empty() {
             let mut log = LedgerMoveLog {
                 ledger: &mut self.ledger,
@@ -551,6 +555,7 @@ mod tests {
             workers: 1,
             dry_run: None,
             drafts: None,
+            after_pass: None,
         }
     }
 

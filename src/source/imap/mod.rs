@@ -17,11 +17,13 @@ mod fetch;
 mod idle;
 mod moves;
 pub mod notify;
+mod probe;
 
 pub(crate) use drafts::DraftAppend;
 pub use drafts::MAX_DRAFT_BYTES;
 pub(crate) use idle::Woken;
 pub use moves::{MoveLog, MoveStep, OpenMove};
+pub use probe::{Finding, Verdict, probe};
 
 use crate::config::{ImapConfig, NoFormAction};
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -371,11 +373,21 @@ impl Client {
 
     /// SELECTs the mailbox; returns its UIDVALIDITY and notes whether it keeps our keywords.
     pub(crate) async fn select(&self, conn: &mut Conn) -> Result<u32> {
+        self.open_mailbox(conn, "SELECT").await
+    }
+
+    /// EXAMINEs the mailbox (a dry run): read-only, so the server itself refuses any change to
+    /// it and leaves even `\Recent` alone. Returns its UIDVALIDITY, as `select` does.
+    pub(crate) async fn examine(&self, conn: &mut Conn) -> Result<u32> {
+        self.open_mailbox(conn, "EXAMINE").await
+    }
+
+    async fn open_mailbox(&self, conn: &mut Conn, verb: &'static str) -> Result<u32> {
         let mailbox = &self.cfg.mailbox;
         let (answers, _) = conn
-            .run(&format!("SELECT {}", quote(mailbox)?), self.small("SELECT"))
+            .run(&format!("{verb} {}", quote(mailbox)?), self.small(verb))
             .await
-            .with_context(|| format!("cannot select mailbox {mailbox:?}"))?;
+            .with_context(|| format!("cannot open mailbox {mailbox:?} (check imap.mailbox)"))?;
         // What the server said before now is stale; an EXISTS after this point is new mail.
         while conn.session.unsolicited_responses.try_recv().is_ok() {}
         conn.new_mail = false;
