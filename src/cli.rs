@@ -1,44 +1,95 @@
 //! Command-line arguments in → a command run → an exit code out (0 done, 1 failed, 2 usage,
-//! 75 ledger locked or kept busy), with one summary line at the end of every run.
+//! 75 ledger locked or kept busy, 77 login refused), with one summary line at the end of every
+//! run; with `-q` only when something failed or needs a person.
+
+mod doctor;
 
 use crate::config::Config;
 use crate::ledger::{DecideError, ExportFilter, Ledger, LockError, NewDecision, Outcome};
 use crate::ledger::{RunLock, Status};
-use crate::pipeline::{self, IngestOptions, Pipeline, PollOptions, Summary};
+use crate::metrics;
+use crate::pipeline::{self, IngestOptions, PassHook, PassOutcome, Pipeline, PollOptions, Summary};
 use crate::report;
+use crate::source::imap::connect::LoginRefused;
 use anyhow::{Context as _, Result, anyhow};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_LOCKED: u8 = 75;
+pub const EXIT_REFUSED: u8 = 77;
+
+/// The exit codes, in `--help` and the README alike.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   done (flagged registrations are results, not errors)
+  1   the run failed or did not finish (one line says what and where), or a doctor check failed
+  2   usage error (including export --out naming the ledger or one of its files)
+  75  another run holds the ledger's lock; nothing was written (cron: try again next time)
+  77  the IMAP server refused the credentials; fix the config or the account (not retried)";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "regintake",
     version,
-    about = "Reads Occupation Coding Service registrations from mail into an append-only ledger"
+    about = "Reads Occupation Coding Service registrations from mail into an append-only ledger",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
-    /// Config file (TOML).
+    /// Config file (TOML). Without one, defaults apply and `poll` cannot run.
     #[arg(long, global = true, env = "REGINTAKE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Ledger database (default: ledger.path from the config, else ./regintake.db).
     #[arg(long, global = true, env = "REGINTAKE_DB", value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// Log lines on stderr as text (for people) or json (one object a line, for journald or a
+    /// log collector).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
-    /// More log output (-v debug, -vv trace).
+    /// More log output (-v debug, -vv trace). REGINTAKE_LOG (a tracing filter) overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Only errors in the log.
+    /// Print nothing unless something failed or needs a person (for cron, which mails any
+    /// output): errors, and the summary line when the run failed, a message could not be read,
+    /// or new records need review.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Where `--config` and `--db` came from (flag, environment), for `doctor`.
+    #[arg(skip)]
+    pub sources: ArgSources,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Where a path given to the program came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    Env,
+    #[default]
+    Unset,
+}
+
+/// The origins of `--config` and `--db`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArgSources {
+    pub config: Origin,
+    pub db: Origin,
+}
+
+impl Origin {
+    fn of(source: Option<ValueSource>) -> Origin {
+        match source {
+            Some(ValueSource::CommandLine) => Origin::Flag,
+            Some(ValueSource::EnvVariable) => Origin::Env,
+            _ => Origin::Unset,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,23 +100,34 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read archived mail: an mbox file, a Maildir folder, one .eml file, or a folder of .eml files.
+    /// Read archived mail into the ledger: an mbox file, a Maildir folder, one .eml file, or a
+    /// folder of .eml files. Messages already recorded are skipped.
     Ingest {
+        /// Archives to read; each one's kind is detected from its content, not its name.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// Re-read messages already in the ledger and append new revisions.
+        /// Re-read messages already in the ledger and append new revisions of their records
+        /// (the old ones stay).
         #[arg(long)]
         reprocess: bool,
     },
-    /// Read the IMAP mailbox named in the config.
+    /// Read the IMAP mailbox named in the config's [imap] table into the ledger. Without --once
+    /// it runs until stopped (SIGTERM or SIGINT), waiting for new mail with IDLE or every
+    /// poll_interval_secs, reconnecting by itself.
     Poll {
-        /// One pass, then exit (cron).
+        /// One pass over the mailbox, then exit (for cron or a systemd timer).
         #[arg(long)]
         once: bool,
+        /// Read the mailbox and print what would be recorded (as `check` does), changing
+        /// nothing: no ledger write, no flag, move or draft on the server (the mailbox is
+        /// opened read-only). One pass.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write the ledger as a report (CSV, or an Excel workbook).
     Export {
-        /// Write here (atomically) instead of stdout.
+        /// Write the report to this file, atomically (a new file is readable by its owner only;
+        /// a replaced one keeps its mode); without it, CSV goes to stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// csv (the default) or xlsx (needs --out).
@@ -77,6 +139,7 @@ pub enum Command {
         /// Only records received on or before this Canberra day (YYYY-MM-DD).
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         until: Option<chrono::NaiveDate>,
+        /// Only records with this status: ok (no flag) or needs_review (any flag).
         #[arg(long, value_enum)]
         status: Option<StatusFilter>,
         /// Only records with no decision, or whose latest decision is info_requested, and not
@@ -94,15 +157,19 @@ pub enum Command {
     /// Everything the ledger holds about records: fields with their raw text and where they were
     /// read from, notes, the message, revisions, supersedes, decisions, drafted replies.
     Show {
+        /// The records' numbers (the report's record_id column).
         #[arg(required = true, value_name = "RECORD_ID")]
         records: Vec<i64>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Append a staff decision on records (the latest decision wins).
     Decide {
+        /// The records' numbers (the report's record_id column).
         #[arg(required = true, value_name = "RECORD_ID")]
         records: Vec<i64>,
+        /// The decision: granted, declined, info_requested or withdrawn.
         #[arg(long, value_enum)]
         outcome: OutcomeArg,
         /// Why, or what was asked for (free text).
@@ -117,21 +184,31 @@ pub enum Command {
         #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
         by: Option<String>,
     },
-    /// Read one form document (.pdf, .docx, .odt) or message (.eml) and print what would be recorded.
+    /// Read form documents or messages and print what would be recorded (fields, where each
+    /// was read from, flags, notes); touches no ledger.
     Check {
+        /// Form documents (.pdf, .docx, .odt, .doc, .rtf, an image) or messages (.eml, or an
+        /// mbox file: every message in it). A file that cannot be read is named and makes the
+        /// exit code 1; the others are still shown.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Print JSON (one object per document or message) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Write the reply to the applicant for this record as an RFC 5322 draft (.eml); nothing is sent.
     Reply {
+        /// The record's number (the report's record_id column).
         #[arg(value_name = "RECORD_ID")]
         record_id: i64,
         /// Write here (atomically, 0600) instead of stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Check the set-up without changing anything: the config (and where each value came
+    /// from), the ledger, the IMAP login and mailboxes, OCR, worker isolation, the time zone
+    /// and holidays. One line per check; exit 1 when any check failed.
+    Doctor,
     /// Internal: read attachments for a parent process over stdin/stdout.
     #[command(hide = true)]
     Worker,
@@ -185,6 +262,8 @@ pub enum RunError {
     /// done.
     Busy(PathBuf, String),
     Failed(anyhow::Error),
+    /// What went wrong was printed already (`doctor`, `check`): only the exit code is left.
+    Reported(u8),
 }
 
 impl From<anyhow::Error> for RunError {
@@ -193,8 +272,19 @@ impl From<anyhow::Error> for RunError {
     }
 }
 
+/// Parses the command line, keeping where `--config` and `--db` came from.
+fn parse_args() -> Result<Cli, clap::Error> {
+    let matches = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    cli.sources = ArgSources {
+        config: Origin::of(matches.value_source("config")),
+        db: Origin::of(matches.value_source("db")),
+    };
+    Ok(cli)
+}
+
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
@@ -205,7 +295,9 @@ pub fn main() -> ExitCode {
     init_logging(&cli);
     match run(&cli) {
         Ok(summary) => {
-            if let Some(summary) = summary {
+            if let Some(summary) = summary
+                && (!cli.quiet || needs_a_person(&summary))
+            {
                 eprintln!("regintake: {summary}");
             }
             ExitCode::SUCCESS
@@ -229,7 +321,9 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(EXIT_LOCKED)
         }
+        Err(RunError::Reported(code)) => ExitCode::from(code),
         Err(RunError::Failed(e)) => {
+            // A run that did not finish always says so, and its summary, also with -q.
             match e.downcast_ref::<pipeline::Unfinished>().copied() {
                 Some(unfinished) => {
                     match unfinished.signal {
@@ -238,11 +332,28 @@ pub fn main() -> ExitCode {
                     }
                     eprintln!("regintake: {}", unfinished.summary);
                 }
-                None => eprintln!("regintake: error: {e:#}"),
+                None => eprintln!("regintake: error: {}", error_text(&e)),
             }
-            ExitCode::from(EXIT_FAILED)
+            ExitCode::from(exit_code_of(&e))
         }
     }
+}
+
+/// 77 when the IMAP server refused the credentials (a typed error from the IMAP layer), else 1.
+fn exit_code_of(e: &anyhow::Error) -> u8 {
+    if e.chain()
+        .any(|c| c.downcast_ref::<LoginRefused>().is_some())
+    {
+        EXIT_REFUSED
+    } else {
+        EXIT_FAILED
+    }
+}
+
+/// Whether a finished run's summary must be shown even with `-q`: a message could not be read,
+/// or new records need review.
+fn needs_a_person(summary: &Summary) -> bool {
+    summary.failed > 0 || summary.needs_review > 0
 }
 
 /// What a run stopped by a signal says before its summary line.
@@ -258,7 +369,11 @@ fn stopped_by(signal: &str) -> String {
 fn error_text(e: &anyhow::Error) -> String {
     e.chain()
         .filter(|c| c.downcast_ref::<pipeline::Unfinished>().is_none())
-        .map(|c| c.to_string())
+        // The system's words for an I/O error, without Rust's `(os error N)`.
+        .map(|c| match c.downcast_ref::<std::io::Error>() {
+            Some(io) => crate::source::imap::connect::plain_io_error(io),
+            None => c.to_string(),
+        })
         .collect::<Vec<_>>()
         .join(": ")
 }
@@ -293,7 +408,7 @@ fn init_logging(cli: &Cli) {
     };
 }
 
-fn load_config(cli: &Cli) -> Result<Config> {
+pub(crate) fn load_config(cli: &Cli) -> Result<Config> {
     match &cli.config {
         // A person must see this even with -q: printed, not logged.
         Some(path) => Config::load(path, &mut |warning| {
@@ -334,6 +449,17 @@ pub fn lock(db: &Path) -> Result<RunLock, RunError> {
     match RunLock::acquire(db) {
         Ok(lock) => Ok(lock),
         Err(LockError::Held) => Err(RunError::Locked(db.to_path_buf())),
+        Err(LockError::Io(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(RunError::Failed(anyhow!(
+                "cannot lock the ledger {}: this user may not write its lock file {} \
+                 (permission denied); run as the user that owns the ledger, or fix the \
+                 folder's owner or mode",
+                db.display(),
+                crate::ledger::lock_path(db)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| format!("{}.lock", db.display()))
+            )))
+        }
         Err(LockError::Io(e)) => Err(RunError::Failed(
             anyhow!(e).context(format!("cannot lock the ledger {}", db.display())),
         )),
@@ -341,7 +467,14 @@ pub fn lock(db: &Path) -> Result<RunLock, RunError> {
 }
 
 fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
+    if let Command::Doctor = cli.command {
+        return match doctor::run(cli) {
+            true => Ok(None),
+            false => Err(RunError::Reported(EXIT_FAILED)),
+        };
+    }
     let config = load_config(cli)?;
+    let metrics_file = config.metrics_file();
     match &cli.command {
         Command::Ingest { paths, reprocess } => {
             let ctx = context(&config)?;
@@ -352,6 +485,7 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             }
             let db = db_path(cli, &config);
             let _lock = lock(&db)?;
+            let started = SystemTime::now();
             let mut ledger = Ledger::open(&db)?;
             let opts = IngestOptions {
                 reprocess: *reprocess,
@@ -364,27 +498,51 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             };
             // SIGINT/SIGTERM: the messages in hand are committed, the summary printed.
             pipeline::stop_on_signals();
-            let summary = pipeline::ingest(paths, &mut ledger, &ctx, &opts, &mut progress);
+            let result = pipeline::ingest(paths, &mut ledger, &ctx, &opts, &mut progress);
             if let Some(bar) = &bar {
                 bar.finish_and_clear();
             }
-            let summary = summary?;
+            if let Some(file) = &metrics_file {
+                let (success, summary) = match &result {
+                    Ok(summary) => (true, *summary),
+                    Err(e) => (false, unfinished_summary(e)),
+                };
+                let run = metrics::RunReport::ended("ingest", started, success, summary);
+                write_metrics(file, &run, Some(&ledger));
+            }
+            let summary = result?;
             tracing::info!(db = %db.display(), "Ingest finished");
             Ok(Some(summary))
         }
-        Command::Poll { once } => {
+        Command::Poll { once, dry_run } => {
             let imap = config
                 .imap
                 .clone()
                 .ok_or_else(|| anyhow!("no [imap] table in the config{}", config_where(&config)))?;
             let ctx = context(&config)?;
             let db = db_path(cli, &config);
+            if *dry_run {
+                return poll_dry_run(cli, imap, ctx, &db);
+            }
             let _lock = lock(&db)?;
             let ledger = Ledger::open(&db)?;
+            let after_pass = metrics_file.map(|file| -> PassHook<'static> {
+                Box::new(move |ledger: &Ledger, pass: &PassOutcome| {
+                    let run = metrics::RunReport {
+                        command: "poll",
+                        success: pass.success,
+                        summary: pass.summary,
+                        started: pass.started,
+                        finished: SystemTime::now(),
+                    };
+                    write_metrics(&file, &run, Some(ledger));
+                })
+            });
             let opts = PollOptions {
                 once: *once,
                 dry_run: None,
                 drafts: drafts(&config)?,
+                after_pass,
             };
             match pipeline::poll(imap, ledger, ctx, opts) {
                 Ok(summary) => Ok(Some(summary)),
@@ -394,7 +552,9 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
                         summary,
                         signal: Some(signal),
                     }) => {
-                        eprintln!("regintake: {}", stopped_by(signal));
+                        if !cli.quiet {
+                            eprintln!("regintake: {}", stopped_by(signal));
+                        }
                         Ok(Some(*summary))
                     }
                     _ => Err(e.into()),
@@ -421,6 +581,7 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
                         .into(),
                 ));
             }
+            let started = SystemTime::now();
             let ledger = Ledger::open_to_read(&db)?;
             let filter = ExportFilter {
                 since: *since,
@@ -434,43 +595,52 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
                 overdue: *overdue,
                 ..ExportFilter::default()
             };
-            let rows = report::rows(&ledger, &filter)?;
-            match (format, out) {
-                (ReportFormat::Csv, Some(path)) => {
-                    report::write_atomically(path, |w| report::csv::write_csv(w, &rows))?
+            let result = (|| -> Result<(usize, usize)> {
+                let rows = report::rows(&ledger, &filter)?;
+                match (format, out) {
+                    (ReportFormat::Csv, Some(path)) => {
+                        report::write_atomically(path, |w| report::csv::write_csv(w, &rows))?
+                    }
+                    (ReportFormat::Csv, None) => {
+                        let stdout = std::io::stdout();
+                        let mut lock = stdout.lock();
+                        report::csv::write_csv(&mut lock, &rows)
+                            .context("cannot write CSV to stdout")?;
+                        lock.flush().context("cannot write CSV to stdout")?;
+                    }
+                    (ReportFormat::Xlsx, Some(path)) => {
+                        let (open, overdue) = report::open_and_overdue(&ledger, &filter)?;
+                        let summary = report::xlsx::Summary {
+                            written_at: crate::canberra::rfc3339(&chrono::Utc::now()),
+                            filters: filter_words(&filter),
+                            open,
+                            overdue,
+                        };
+                        report::write_atomically(path, |w| {
+                            report::xlsx::write_xlsx(w, &rows, &summary)
+                                .map_err(|e| std::io::Error::other(format!("{e:#}")))
+                        })?
+                    }
+                    (ReportFormat::Xlsx, None) => unreachable!("refused above"),
                 }
-                (ReportFormat::Csv, None) => {
-                    let stdout = std::io::stdout();
-                    let mut lock = stdout.lock();
-                    report::csv::write_csv(&mut lock, &rows)
-                        .context("cannot write CSV to stdout")?;
-                    lock.flush().context("cannot write CSV to stdout")?;
-                }
-                (ReportFormat::Xlsx, Some(path)) => {
-                    let (open, overdue) = report::open_and_overdue(&ledger, &filter)?;
-                    let summary = report::xlsx::Summary {
-                        written_at: crate::canberra::rfc3339(&chrono::Utc::now()),
-                        filters: filter_words(&filter),
-                        open,
-                        overdue,
-                    };
-                    report::write_atomically(path, |w| {
-                        report::xlsx::write_xlsx(w, &rows, &summary)
-                            .map_err(|e| std::io::Error::other(format!("{e:#}")))
-                    })?
-                }
-                (ReportFormat::Xlsx, None) => unreachable!("refused above"),
-            }
-            let review = rows
-                .iter()
-                .filter(|r| r.status == Status::NeedsReview)
-                .count();
-            if !cli.quiet {
-                eprintln!(
-                    "regintake: exported {} records ({} needing review)",
-                    rows.len(),
-                    review
+                let review = rows
+                    .iter()
+                    .filter(|r| r.status == Status::NeedsReview)
+                    .count();
+                Ok((rows.len(), review))
+            })();
+            if let Some(file) = &metrics_file {
+                let run = metrics::RunReport::ended(
+                    "export",
+                    started,
+                    result.is_ok(),
+                    Summary::default(),
                 );
+                write_metrics(file, &run, Some(&ledger));
+            }
+            let (rows, review) = result?;
+            if !cli.quiet {
+                eprintln!("regintake: exported {rows} records ({review} needing review)");
             }
             Ok(None)
         }
@@ -571,49 +741,12 @@ fn run(cli: &Cli) -> Result<Option<Summary>, RunError> {
             }
             Ok(None)
         }
-        Command::Check { files, json } => {
-            let ctx = context(&config)?;
-            let mut reports = Vec::new();
-            let mut summary = Summary::default();
-            for f in files {
-                match pipeline::check_path(f, &ctx) {
-                    Ok(rs) => {
-                        for r in rs {
-                            summary.messages_read += 1;
-                            summary.count_report(&r);
-                            reports.push(r);
-                        }
-                    }
-                    Err(e) => {
-                        summary.failed += 1;
-                        eprintln!("regintake: {e:#}");
-                    }
-                }
-            }
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            if *json {
-                let value = serde_json::to_value(&reports).context("cannot write JSON")?;
-                writeln!(out, "{}", report::show::json_for_terminal(&value))
-                    .context("cannot write JSON")?;
-            } else {
-                for r in &reports {
-                    print_report(&mut out, r).context("cannot write to stdout")?;
-                }
-            }
-            if summary.failed > 0 && reports.is_empty() {
-                return Err(anyhow!("no file could be read").into());
-            }
-            eprintln!(
-                "regintake: check: {} files read, {} records, {} needing review, {} failed",
-                summary.messages_read, summary.records_added, summary.needs_review, summary.failed
-            );
-            Ok(None)
-        }
         Command::Reply { record_id, out } => {
             write_reply(cli, &config, *record_id, out.as_deref())?;
             Ok(None)
         }
+        Command::Check { files, json } => check(cli, &config, files, *json),
+        Command::Doctor => Ok(None),
         Command::Worker => {
             crate::extract::worker::serve(&config.limits)?;
             Ok(None)
@@ -758,6 +891,123 @@ fn filter_words(filter: &ExportFilter) -> String {
     words.join(", ")
 }
 
+/// The counts of a run that failed (its `Unfinished` context), else none.
+fn unfinished_summary(e: &anyhow::Error) -> Summary {
+    e.downcast_ref::<pipeline::Unfinished>()
+        .map(|u| u.summary)
+        .unwrap_or_default()
+}
+
+/// Rewrites the metrics file; a failure is printed (also with -q: monitoring is broken) but
+/// does not fail the run, whose work is done.
+fn write_metrics(file: &Path, run: &metrics::RunReport, ledger: Option<&Ledger>) {
+    let worklist = ledger.and_then(|l| match metrics::worklist(l) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "Cannot count open records for the metrics"
+            );
+            None
+        }
+    });
+    if let Err(e) = metrics::write(file, run, worklist) {
+        eprintln!("regintake: warning: {e:#}");
+    }
+}
+
+/// `poll --dry-run`: the ledger read-only (or an empty one when it does not exist yet), no
+/// lock taken (nothing is written), each message that would be recorded printed as `check`
+/// prints it.
+fn poll_dry_run(
+    cli: &Cli,
+    imap: crate::config::ImapConfig,
+    ctx: Pipeline,
+    db: &Path,
+) -> Result<Option<Summary>, RunError> {
+    let ledger = match Ledger::open_read_only(db)? {
+        Some(ledger) => ledger,
+        None => Ledger::in_memory()?,
+    };
+    let stdout = std::io::stdout();
+    let mut failed_write = None;
+    let mut show = |r: pipeline::CheckReport| {
+        let mut out = stdout.lock();
+        if let Err(e) = print_report(&mut out, &r).and_then(|()| out.flush()) {
+            failed_write.get_or_insert(e);
+        }
+    };
+    let opts = PollOptions {
+        once: true,
+        dry_run: Some(&mut show),
+        drafts: None,
+        after_pass: None,
+    };
+    let summary = pipeline::poll(imap, ledger, ctx, opts)?;
+    if let Some(e) = failed_write {
+        return Err(anyhow!("cannot write to stdout: {e}").into());
+    }
+    if !cli.quiet || needs_a_person(&summary) {
+        eprintln!("regintake: dry run, nothing was recorded or changed: {summary}");
+    }
+    Ok(None)
+}
+
+/// `check FILE...`: every file read and shown; one that cannot be read is named, the others
+/// are still shown, and the exit code is 1.
+fn check(
+    cli: &Cli,
+    config: &Config,
+    files: &[PathBuf],
+    json: bool,
+) -> Result<Option<Summary>, RunError> {
+    let ctx = context(config)?;
+    let mut reports = Vec::new();
+    let mut summary = Summary::default();
+    for f in files {
+        let read = if f.exists() {
+            pipeline::check_path(f, &ctx)
+        } else {
+            Err(anyhow!("{} does not exist", f.display()))
+        };
+        match read {
+            Ok(rs) => {
+                for r in rs {
+                    summary.messages_read += 1;
+                    summary.count_report(&r);
+                    reports.push(r);
+                }
+            }
+            Err(e) => {
+                summary.failed += 1;
+                eprintln!("regintake: error: {e:#}");
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let value = serde_json::to_value(&reports).context("cannot write JSON")?;
+        writeln!(out, "{}", report::show::json_for_terminal(&value))
+            .context("cannot write JSON")?;
+    } else {
+        for r in &reports {
+            print_report(&mut out, r).context("cannot write to stdout")?;
+        }
+    }
+    if !cli.quiet || needs_a_person(&summary) {
+        eprintln!(
+            "regintake: check: {} documents or messages read, {} records, {} needing review, \
+             {} files failed",
+            summary.messages_read, summary.records_added, summary.needs_review, summary.failed
+        );
+    }
+    if summary.failed > 0 {
+        return Err(RunError::Reported(EXIT_FAILED));
+    }
+    Ok(None)
+}
+
 /// Refuses an `--out` that would replace the ledger or one of its files (by any path or
 /// link), or something that is not a regular file (a device, a folder): exit 2.
 fn check_report_path(db: &Path, out: &Path) -> Result<(), RunError> {
@@ -785,7 +1035,7 @@ fn config_where(config: &Config) -> String {
         .unwrap_or_else(|| " (no --config given)".into())
 }
 
-fn print_report(out: &mut dyn Write, r: &pipeline::CheckReport) -> std::io::Result<()> {
+pub(crate) fn print_report(out: &mut dyn Write, r: &pipeline::CheckReport) -> std::io::Result<()> {
     writeln!(out, "{}", r.file)?;
     if let Some(m) = &r.message {
         writeln!(out, "  message_id: {}", m.message_id)?;
@@ -848,4 +1098,70 @@ pub fn progress_bar() -> indicatif::ProgressBar {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every option and argument of every command says what it is for.
+    #[test]
+    fn every_option_and_argument_is_described() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if !cmd.is_hide_set() && cmd.get_about().is_none() && !path.is_empty() {
+                missing.push(format!("command {path}"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") || arg.is_hide_set() {
+                    continue;
+                }
+                if arg
+                    .get_help()
+                    .is_none_or(|h| h.to_string().trim().len() < 10)
+                {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() != "help" {
+                    walk(sub, &format!("{path} {}", sub.get_name()), missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+        let help = Cli::command().render_help().to_string();
+        for code in ["0 ", "1 ", "2 ", "75 ", "77 "] {
+            assert!(
+                help.contains(&format!("\n  {code}")),
+                "exit code {code} in --help"
+            );
+        }
+        let poll = Cli::command()
+            .find_subcommand_mut("poll")
+            .map(|c| c.render_help().to_string())
+            .unwrap_or_default();
+        assert!(poll.contains("runs until stopped"), "{poll}");
+    }
+
+    #[test]
+    fn only_a_typed_refusal_exits_77() {
+        let refused = LoginRefused {
+            server: "h:993".into(),
+            mechanism: "LOGIN",
+            username: "u".into(),
+            code: None,
+            text: "no".into(),
+        };
+        let e = anyhow::Error::new(refused).context(pipeline::Unfinished {
+            summary: Summary::default(),
+            signal: None,
+        });
+        assert_eq!(exit_code_of(&e), EXIT_REFUSED);
+        // The same words from anything else are a plain failure.
+        let words = anyhow!("h:993 refused LOGIN for user \"u\" (NO no)");
+        assert_eq!(exit_code_of(&words), EXIT_FAILED);
+    }
 }
