@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need first (Dovecot for the IMAP tests,
-# poppler's pdftotext for the PDF layout comparison, LibreOffice Calc for the Excel report), so
-# it works on a fresh Debian machine.
+# poppler's pdftotext for the PDF layout comparison, LibreOffice Calc for the Excel report, curl
+# and systemd-analyze for the operations tests), so it works on a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,9 @@ command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # LibreOffice opens the Excel report in tests/worklist.rs (the same rows and values as the CSV).
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+# The Microsoft 365 token script (tests/ops.rs) and the units' check (systemd-analyze verify).
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${missing[*]}" >&2
   sudo=""
@@ -25,6 +28,7 @@ fi
 export REGINTAKE_REQUIRE_DOVECOT=1
 export REGINTAKE_REQUIRE_SOFFICE=1
 export REGINTAKE_REQUIRE_TOOLS=1
+export REGINTAKE_REQUIRE_SYSTEMD_ANALYZE=1
 export RUST_BACKTRACE=1
 
 cargo build --locked --all-targets
