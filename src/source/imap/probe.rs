@@ -205,19 +205,19 @@ impl Client {
                     Err(e) => Finding::new(Verdict::Fail, what, format!("{e:#}")),
                 });
             }
-            // Drafts are appended to an existing mailbox (never created): a missing one fails
-            // every pass that has a draft to append.
+            // Drafts go to this mailbox after each pass (made by the first pass that drafts).
             if let Some(mailbox) = drafts_mailbox {
                 let what = "imap drafts_mailbox";
                 found.push(match self.mailbox_exists(&mut conn, mailbox).await {
                     Ok(true) => Finding::new(Verdict::Ok, what, format!("{mailbox:?} exists")),
                     Ok(false) => Finding::new(
-                        Verdict::Fail,
+                        Verdict::Warn,
                         what,
                         format!(
-                            "{mailbox:?} does not exist, and regintake does not create it: create \
-                             it, or set [replies] drafts_mailbox to an existing mailbox (such as \
-                             \"Drafts\"), or to \"\" for no drafts on the server"
+                            "{mailbox:?} does not exist yet: the first pass with a reply to \
+                             draft creates it (the account must be allowed to create folders; \
+                             else create it, or set [replies] drafts_mailbox to an existing one \
+                             such as \"Drafts\")"
                         ),
                     ),
                     Err(e) => Finding::new(Verdict::Fail, what, format!("{e:#}")),
