@@ -925,7 +925,7 @@ fn poll_dry_run(
     ctx: Pipeline,
     db: &Path,
 ) -> Result<Option<Summary>, RunError> {
-    let ledger = match Ledger::open_read_only(db)? {
+    let ledger = match Ledger::open_unchanged(db)? {
         Some(ledger) => ledger,
         None => Ledger::in_memory()?,
     };

@@ -295,7 +295,7 @@ fn check_ledger(
     };
     let at = format!("{} ({origin})", db.display());
     let user = user_name();
-    let ledger = match Ledger::open_read_only(db) {
+    let ledger = match Ledger::open_unchanged(db) {
         Ok(Some(ledger)) => ledger,
         Ok(None) => {
             let folder = folder_of(db);

@@ -25,8 +25,8 @@ pub use drafts::{DraftEvent, DraftStep, StoredRecord};
 pub(crate) use files::is_ledger_file;
 pub use files::lock_path;
 pub use lock::{LockError, RunLock};
-pub use schema::BUSY_TIMEOUT;
 pub use readonly::SchemaVersion;
+pub use schema::BUSY_TIMEOUT;
 
 use crate::extract::Source;
 use crate::validate::{Fields, Flag};

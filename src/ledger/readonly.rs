@@ -20,7 +20,7 @@ impl Ledger {
     /// Opens an existing ledger read-only; `None` when there is no file. Nothing in it is
     /// changed: no journal mode, no migration (an older schema is read as it is, and the
     /// queries a dry run makes exist in every version), no lock.
-    pub fn open_read_only(path: &Path) -> Result<Option<Ledger>> {
+    pub fn open_unchanged(path: &Path) -> Result<Option<Ledger>> {
         let real = match files::canonical(path) {
             Ok(real) => real,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -89,11 +89,11 @@ mod tests {
     fn read_only_creates_nothing_and_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.db");
-        assert!(Ledger::open_read_only(&path).unwrap().is_none());
+        assert!(Ledger::open_unchanged(&path).unwrap().is_none());
         assert!(!path.exists(), "not created");
         drop(Ledger::open(&path).unwrap());
         let before = std::fs::read(&path).unwrap();
-        let ledger = Ledger::open_read_only(&path).unwrap().expect("exists");
+        let ledger = Ledger::open_unchanged(&path).unwrap().expect("exists");
         let version = ledger.schema_version().unwrap();
         assert_eq!(version.found, version.latest);
         assert!(ledger.quick_check().is_ok());

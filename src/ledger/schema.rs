@@ -417,11 +417,6 @@ fn migrations() -> Vec<Migration> {
     ]
 }
 
-/// The schema version the newest migration gives.
-pub fn latest_version() -> i64 {
-    migrations().len() as i64
-}
-
 /// Applies every migration the file lacks, each in an IMMEDIATE transaction that re-reads the
 /// version first (two processes opening a new ledger at once cannot both apply one).
 pub fn migrate(conn: &mut Connection) -> Result<()> {
