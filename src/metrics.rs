@@ -51,29 +51,14 @@ pub struct Worklist {
     pub overdue: u64,
 }
 
-/// Counts the open and overdue records (SPEC: `export --open`, `--overdue`): the latest
-/// revision of each record, not superseded by a later record, with no decision yet; overdue
-/// when its `due_by` is before today in Canberra.
+/// Counts the open and overdue records as `export --open` and `export --overdue` select them.
 pub fn worklist(ledger: &Ledger) -> Result<Worklist> {
-    use crate::ledger::ExportFilter;
-    let rows = crate::report::rows(ledger, &ExportFilter::default())?;
-    let superseded: std::collections::HashSet<i64> =
-        rows.iter().filter_map(|r| r.supersedes).collect();
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Australia::Sydney)
-        .date_naive();
-    let mut counts = Worklist {
-        open: 0,
-        overdue: 0,
-    };
-    for row in rows.iter().filter(|r| !superseded.contains(&r.record_id)) {
-        counts.open += 1;
-        let due = chrono::NaiveDate::parse_from_str(&row.due_by, "%Y-%m-%d").ok();
-        if due.is_some_and(|d| d < today) {
-            counts.overdue += 1;
-        }
-    }
-    Ok(counts)
+    let (open, overdue) =
+        crate::report::open_and_overdue(ledger, &crate::ledger::ExportFilter::default())?;
+    Ok(Worklist {
+        open: open.len() as u64,
+        overdue: overdue.len() as u64,
+    })
 }
 
 /// One metric family: name, help, and whether it has a sample per command.
@@ -131,12 +116,12 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         name: "regintake_records_open",
-        help: "Records with no decision (or more information requested), not superseded.",
+        help: "Records with no decision (or more information requested), not superseded (export --open).",
         per_command: false,
     },
     Family {
         name: "regintake_records_overdue",
-        help: "Open records with no decision whose due date is before today in Canberra.",
+        help: "Records with no decision, not superseded, due before today in Canberra (export --overdue).",
         per_command: false,
     },
 ];
