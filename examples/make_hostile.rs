@@ -7,7 +7,9 @@
 //! share. Nothing large is committed: everything is generated in a second or two.
 //!
 //! `cargo run --release --example make_hostile -- OUTDIR`; with `--seeds fuzz/corpus` it writes the
-//! small fuzz seed corpus instead (committed; a few KB a file).
+//! small fuzz seed corpus instead (committed; a few KB a file); with `--big-bodies OUTDIR [N]`,
+//! `big-bodies.mbox`: N messages (default 6) whose body is one 62 MB line, each just under the
+//! default 64 MiB message limit, in turn plain text, HTML, base64 and quoted-printable.
 
 #![allow(dead_code)]
 
@@ -48,6 +50,25 @@ fn main() {
             .unwrap_or_else(|| PathBuf::from("fuzz/corpus"));
         let n = write_seed_corpus(&dir).expect("write the seed corpus");
         println!("{}: {n} seed files", dir.display());
+        return;
+    }
+    if args.first().is_some_and(|a| a == "--big-bodies") {
+        let dir = args
+            .get(1)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let count = args
+            .get(2)
+            .and_then(|n| n.to_str()?.parse().ok())
+            .unwrap_or(6);
+        std::fs::create_dir_all(&dir).expect("create the output folder");
+        let path = write_big_bodies_mbox(&dir, count, BIG_BODY_BYTES).expect("write the mbox");
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "{}: {count} messages, {:.1} MB",
+            path.display(),
+            size as f64 / 1e6
+        );
         return;
     }
     let dir = args
@@ -903,6 +924,63 @@ pub fn write_mbox_message(out: &mut impl Write, message: &[u8]) -> std::io::Resu
         out.write_all(b"\n")?;
     }
     out.write_all(b"\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Big bodies.
+
+/// The body line of `write_big_bodies_mbox`: 62 MB, under the default 64 MiB message limit
+/// however it is encoded (base64 adds a third).
+pub const BIG_BODY_BYTES: usize = 62_000_000;
+
+/// Writes `dir/big-bodies.mbox`: `count` messages whose body is one line of `body_bytes` bytes
+/// (a filled form's first line, then words, no line break), in turn as plain 8-bit text, HTML,
+/// base64 (of 3/4 of the size, so the message stays as long) and quoted-printable (soft line
+/// breaks only: still one line of text).
+pub fn write_big_bodies_mbox(
+    dir: &Path,
+    count: usize,
+    body_bytes: usize,
+) -> std::io::Result<PathBuf> {
+    let path = dir.join("big-bodies.mbox");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    let line = |len: usize| -> Vec<u8> {
+        let mut text = b"Full name: Jane Citizen ".to_vec();
+        let words = b"lorem ipsum dolor sit amet consectetur adipiscing elit ";
+        while text.len() < len {
+            text.extend_from_slice(&words[..words.len().min(len - text.len())]);
+        }
+        text
+    };
+    for i in 0..count {
+        let id = format!("<big-{i}@regintake.test>");
+        let (label, body): (&str, Vec<u8>) = match i % 4 {
+            0 => ("plain", [b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".as_slice(), &line(body_bytes), b"\r\n"].concat()),
+            1 => {
+                let mut html = b"Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>".to_vec();
+                html.extend_from_slice(&line(body_bytes - 40));
+                html.extend_from_slice(b"</p></body></html>\r\n");
+                ("html", html)
+            }
+            2 => {
+                let mut b64 = b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
+                base64_lines(&line(body_bytes / 4 * 3 - 1024), &mut b64);
+                ("base64", b64)
+            }
+            _ => {
+                let mut qp = b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".to_vec();
+                for piece in line(body_bytes - body_bytes / 70).chunks(72) {
+                    qp.extend_from_slice(piece);
+                    qp.extend_from_slice(b"=\r\n");
+                }
+                ("quoted-printable", qp)
+            }
+        };
+        let head = headers(Some(&id), &format!("one-line body, {label}"), i);
+        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat())?;
+    }
+    out.flush()?;
+    Ok(path)
 }
 
 // ---------------------------------------------------------------------------------------------

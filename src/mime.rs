@@ -6,7 +6,7 @@
 //! turns an HTML-only body into text that keeps table rows and cells, and types attachments
 //! by their bytes.
 
-use crate::limits::Limits;
+use crate::limits::{Limits, TEXT_BREAK_COST};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
 use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use std::io::{Cursor, Read as _};
@@ -95,6 +95,8 @@ pub enum Problem {
     BadlyEncoded { filename: String },
     /// The MIME parser failed on the message.
     ParserFailed { reason: String },
+    /// The body holds more text than `max_text_bytes`: the rest was not read.
+    BodyTextCut { limit: u64 },
 }
 
 impl std::fmt::Display for Problem {
@@ -137,6 +139,10 @@ impl std::fmt::Display for Problem {
             Problem::ParserFailed { reason } => {
                 write!(f, "the MIME parser failed on this message: {reason}")
             }
+            Problem::BodyTextCut { limit } => write!(
+                f,
+                "the message body holds more than {limit} bytes of text: the rest was not read"
+            ),
         }
     }
 }
@@ -238,6 +244,7 @@ fn parse_unguarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
         parts_limit_hit: false,
         depth_limit_hit: false,
         bodies: Vec::new(),
+        text_left: usize::try_from(limits.max_text_bytes).unwrap_or(usize::MAX),
         attachments: Vec::new(),
         problems: Vec::new(),
         root_raw: raw,
@@ -452,6 +459,8 @@ struct Walker<'a> {
     parts_limit_hit: bool,
     depth_limit_hit: bool,
     bodies: Vec<String>,
+    /// What is left of `max_text_bytes` for the bodies still to read.
+    text_left: usize,
     attachments: Vec<Attachment>,
     problems: Vec<Problem>,
     /// The whole message's bytes: a forwarded message's parts may give their offsets in it.
@@ -484,15 +493,26 @@ impl Walker<'_> {
         let reachable = |id: u32| part_depth.get(id as usize).copied().flatten();
 
         let mut body = String::new();
+        // The text part and a richer HTML alternative are each read within what is left of the
+        // text budget; the one kept is charged.
+        let text_left = self.text_left;
+        let mut left = text_left;
+        let mut cut = false;
         for &id in &message.text_body {
             if reachable(id).is_none() {
                 continue;
             }
-            let text = match message.parts.get(id as usize).map(|p| &p.body) {
-                Some(PartType::Text(text)) => text.replace("\r\n", "\n"),
-                Some(PartType::Html(html)) => html_to_text(html),
+            // Only what fits in the text budget is copied: a body may be tens of MB.
+            let (text, part_cut) = match message.parts.get(id as usize).map(|p| &p.body) {
+                Some(PartType::Text(text)) => {
+                    let (head, cost) = text_within(text, left);
+                    left = left.saturating_sub(cost + TEXT_BREAK_COST);
+                    (head.replace("\r\n", "\n"), head.len() < text.len())
+                }
+                Some(PartType::Html(html)) => read_html_within(html, &mut left),
                 _ => continue,
             };
+            cut |= part_cut;
             if !body.is_empty() && !body.ends_with('\n') {
                 body.push('\n');
             }
@@ -509,6 +529,8 @@ impl Walker<'_> {
             }
         }
         let mut html_text = String::new();
+        let mut html_left = text_left;
+        let mut html_cut = false;
         for &id in &message.html_body {
             if message.text_body.contains(&id) || reachable(id).is_none() {
                 continue;
@@ -519,11 +541,26 @@ impl Walker<'_> {
                 if !html_text.is_empty() && !html_text.ends_with('\n') {
                     html_text.push('\n');
                 }
-                html_text.push_str(&html_to_text(html));
+                let (text, part_cut) = read_html_within(html, &mut html_left);
+                html_cut |= part_cut;
+                html_text.push_str(&text);
             }
         }
         if !html_text.is_empty() && richness(&html_text) > richness(&body) {
             body = html_text;
+            left = html_left;
+            cut = html_cut;
+        }
+        self.text_left = left;
+        if cut
+            && !self
+                .problems
+                .iter()
+                .any(|p| matches!(p, Problem::BodyTextCut { .. }))
+        {
+            self.problems.push(Problem::BodyTextCut {
+                limit: self.limits.max_text_bytes,
+            });
         }
         self.bodies.push(body);
 
@@ -1024,6 +1061,45 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// An HTML part's text, as much of it as `left` (what is left of `max_text_bytes`) holds,
+/// charged to `left`; and whether it was cut.
+fn read_html_within(html: &str, left: &mut usize) -> (String, bool) {
+    let (text, stopped) = html_to_text_within(html, *left);
+    let (head, cost) = text_within(&text, *left);
+    *left = left.saturating_sub(cost + TEXT_BREAK_COST);
+    (head.to_string(), stopped || head.len() < text.len())
+}
+
+/// What holding `text` as lines and cells costs, as `max_text_bytes` counts it.
+#[cfg(test)]
+fn text_cost(text: &str) -> usize {
+    let breaks = memchr::memchr2_iter(b'\n', b'\t', text.as_bytes()).count();
+    text.len() + TEXT_BREAK_COST * breaks
+}
+
+/// The longest start of `text` whose `text_cost` is at most `budget`, ending on a character,
+/// and that cost.
+fn text_within(text: &str, budget: usize) -> (&str, usize) {
+    let mut breaks = 0usize;
+    let mut end = None;
+    for pos in memchr::memchr2_iter(b'\n', b'\t', text.as_bytes()) {
+        if pos + 1 + TEXT_BREAK_COST * (breaks + 1) > budget {
+            end = Some(pos.min(budget.saturating_sub(TEXT_BREAK_COST * breaks)));
+            break;
+        }
+        breaks += 1;
+    }
+    let mut end = end.unwrap_or_else(|| {
+        text.len()
+            .min(budget.saturating_sub(TEXT_BREAK_COST * breaks))
+    });
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Every break counted lies before `end`.
+    (&text[..end], end + TEXT_BREAK_COST * breaks)
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML → text
 
@@ -1077,9 +1153,21 @@ struct TableState {
 /// lines, table cells are separated by tabs, entities are decoded, and style, script and head
 /// are dropped.
 pub fn html_to_text(html: &str) -> String {
-    let lower = html.to_ascii_lowercase();
+    html_to_text_within(html, usize::MAX).0
+}
+
+/// `html_to_text` that stops once it has taken `max_text` bytes of text from the page, and
+/// says whether it stopped early.
+fn html_to_text_within(html: &str, max_text: usize) -> (String, bool) {
+    // Tag names are compared without regard to case where they are read, not by lower-casing a
+    // copy of the page (which may be tens of MB).
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len() / 2);
+    let mut out = String::with_capacity((html.len() / 2).min(max_text));
+    // Text taken from the page so far is counted here, wherever it went (output or a cell).
+    let mut taken = TextTaken {
+        left: max_text,
+        stopped: false,
+    };
     let mut tables: Vec<TableState> = Vec::new();
     let mut untracked_tables = 0usize;
     let mut pre_depth = 0usize;
@@ -1092,25 +1180,29 @@ pub fn html_to_text(html: &str) -> String {
     while pos < bytes.len() {
         let symbol = fonts.last().copied().flatten();
         let Some(lt) = html[pos..].find('<').map(|i| pos + i) else {
-            push_symbol_text(
-                sink(&mut out, &mut tables),
-                &html[pos..],
-                pre_depth > 0,
-                symbol,
-            );
+            if let Some(end) = taken.take(&html[pos..]) {
+                push_symbol_text(
+                    sink(&mut out, &mut tables),
+                    &html[pos..pos + end],
+                    pre_depth > 0,
+                    symbol,
+                );
+            }
             break;
         };
         if lt > pos {
+            let Some(end) = taken.take(&html[pos..lt]) else {
+                break;
+            };
             push_symbol_text(
                 sink(&mut out, &mut tables),
-                &html[pos..lt],
+                &html[pos..pos + end],
                 pre_depth > 0,
                 symbol,
             );
         }
-        let rest = &lower[lt..];
-        if rest.starts_with("<!--") {
-            pos = match lower[lt + 4..].find("-->") {
+        if html[lt..].starts_with("<!--") {
+            pos = match html[lt + 4..].find("-->") {
                 Some(i) => lt + 4 + i + 3,
                 None => bytes.len(),
             };
@@ -1136,16 +1228,17 @@ pub fn html_to_text(html: &str) -> String {
             .iter()
             .position(|b| !(b.is_ascii_alphanumeric() || *b == b':' || *b == b'-'))
             .map_or(bytes.len(), |i| name_start + i);
-        let name = &lower[name_start..name_end];
+        let mut name_buf = [0u8; 16];
+        let name = lower_tag_name(&bytes[name_start..name_end], &mut name_buf);
         let end = tag_end(bytes, name_end);
         pos = end;
 
         if !closing && HIDDEN_TAGS.contains(&name) {
             // Skip to the closing tag; `head` also ends where `body` starts (tag omitted).
             let close = format!("</{name}");
-            let mut stop = finder.find(&lower, &close, end);
+            let mut stop = finder.find(html, &close, end);
             if name == "head" {
-                let body = finder.find(&lower, "<body", end);
+                let body = finder.find(html, "<body", end);
                 stop = match (stop, body) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
@@ -1155,7 +1248,7 @@ pub fn html_to_text(html: &str) -> String {
                 }
             }
             pos = match stop {
-                Some(s) if lower[s..].starts_with("</") => tag_end(bytes, s + 2),
+                Some(s) if html[s..].starts_with("</") => tag_end(bytes, s + 2),
                 Some(s) => s,
                 None => bytes.len(),
             };
@@ -1165,16 +1258,19 @@ pub fn html_to_text(html: &str) -> String {
         match (name, closing) {
             ("span" | "font", false) => {
                 if fonts.len() < MAX_FONT_NESTING {
-                    let attrs = &lower[name_end..end];
-                    fonts.push(symbol_font_of(attrs).or(symbol));
+                    let attrs = lower_attrs(&html[name_end..end]);
+                    fonts.push(symbol_font_of(&attrs).or(symbol));
                 }
             }
             ("span" | "font", true) => {
                 fonts.pop();
             }
             ("input", false) => {
-                let attrs = &lower[name_end..end];
-                if let Some(mark) = input_mark(attrs) {
+                let attrs = lower_attrs(&html[name_end..end]);
+                if let Some(mark) = input_mark(&attrs) {
+                    if !taken.charge_break() {
+                        break;
+                    }
                     let target = sink(&mut out, &mut tables);
                     if !target.is_empty() && !target.ends_with([' ', '\n', '\t']) {
                         target.push(' ');
@@ -1208,6 +1304,9 @@ pub fn html_to_text(html: &str) -> String {
                 }
             }
             ("td" | "th", false) => {
+                if !taken.charge_break() {
+                    break;
+                }
                 if untracked_tables > 0 || tables.is_empty() {
                     push_text(sink(&mut out, &mut tables), "\t", true);
                 } else if let Some(table) = tables.last_mut() {
@@ -1239,7 +1338,79 @@ pub fn html_to_text(html: &str) -> String {
         tables.pop();
         newline(sink(&mut out, &mut tables));
     }
-    tidy_lines(&out)
+    (tidy_lines(&out), taken.stopped)
+}
+
+/// What `html_to_text_within` may still take from a page: its text runs are cut by bytes (their
+/// line breaks are collapsed; the text made of them is cut by cost by the caller), and every
+/// cell or mark it makes is charged `TEXT_BREAK_COST`, so a page of empty cells stops too.
+struct TextTaken {
+    left: usize,
+    stopped: bool,
+}
+
+impl TextTaken {
+    /// How much of `run` may be taken; `None` once the page's text is cut.
+    fn take(&mut self, run: &str) -> Option<usize> {
+        if self.stopped {
+            return None;
+        }
+        let mut end = run.len().min(self.left);
+        while !run.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.left -= end;
+        self.stopped = end < run.len();
+        Some(end)
+    }
+
+    /// Charges one cell or mark; false (and stopped) when it no longer fits.
+    fn charge_break(&mut self) -> bool {
+        if self.stopped || self.left < TEXT_BREAK_COST {
+            self.stopped = true;
+            return false;
+        }
+        self.left -= TEXT_BREAK_COST;
+        true
+    }
+}
+
+/// Most bytes of one tag's attributes looked at (a style or an input's type and state).
+const MAX_ATTR_BYTES: usize = 64 << 10;
+
+/// A tag's attributes in lower case, at most `MAX_ATTR_BYTES` of them (a copy of the tag, not
+/// of the page).
+fn lower_attrs(attrs: &str) -> String {
+    let mut end = attrs.len().min(MAX_ATTR_BYTES);
+    while !attrs.is_char_boundary(end) {
+        end -= 1;
+    }
+    attrs[..end].to_ascii_lowercase()
+}
+
+/// A tag name in lower case, in `buf`; empty for a name longer than any tag this reader knows.
+fn lower_tag_name<'b>(name: &[u8], buf: &'b mut [u8; 16]) -> &'b str {
+    if name.len() > buf.len() {
+        return "";
+    }
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    // Tag names are ASCII (letters, digits, ':' and '-').
+    std::str::from_utf8(lower).unwrap_or("")
+}
+
+/// Where `needle` (which starts with `<`) next occurs in `haystack` at or after `from`, in any
+/// letter case.
+fn find_tag_ignoring_case(haystack: &str, needle: &str, from: usize) -> Option<usize> {
+    let hay = haystack.as_bytes().get(from..)?;
+    let needle = needle.as_bytes();
+    memchr::memchr_iter(b'<', hay)
+        .find(|&i| {
+            hay.get(i..i + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        })
+        .map(|i| from + i)
 }
 
 /// Deepest `span` / `font` nesting whose symbol font is tracked.
@@ -1368,12 +1539,12 @@ impl Finder {
                 Some(p) if p >= from && from >= *searched_from => return Some(p),
                 _ => {}
             }
-            let result = haystack.get(from..)?.find(needle).map(|i| from + i);
+            let result = find_tag_ignoring_case(haystack, needle, from);
             *at = result;
             *searched_from = from;
             return result;
         }
-        let result = haystack.get(from..)?.find(needle).map(|i| from + i);
+        let result = find_tag_ignoring_case(haystack, needle, from);
         self.found.push((needle.to_string(), result, from));
         result
     }
@@ -1590,6 +1761,96 @@ fn decode_entity(name: &str, has_semicolon: bool) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_cut_by_what_holding_it_costs() {
+        let c = TEXT_BREAK_COST;
+        assert_eq!(text_cost("ab\ncd\te"), 7 + 2 * c);
+        assert_eq!(text_within("abcdef", 100), ("abcdef", 6));
+        assert_eq!(text_within("abcdef", 4).0, "abcd");
+        // A line break costs its byte and a line's upkeep.
+        assert_eq!(text_within("ab\ncd", 3 + c), ("ab\n", 3 + c));
+        assert_eq!(text_within("ab\ncd", 2 + c).0, "ab");
+        assert_eq!(text_within("ab\ncd", 5 + c).0, "ab\ncd");
+        // Never inside a character.
+        assert_eq!(text_within("aé", 2).0, "a");
+        for budget in 0..80 {
+            let text = "Full name:\tJane\nÉcole\t\t\nx";
+            let (head, cost) = text_within(text, budget);
+            assert_eq!(text_cost(head), cost, "{budget}: {head:?}");
+            assert!(cost <= budget, "{budget}: {head:?}");
+            assert!(text.starts_with(head));
+        }
+    }
+
+    #[test]
+    fn a_body_is_read_up_to_the_text_limit() {
+        let limits = Limits {
+            max_text_bytes: 4096,
+            ..Limits::default()
+        };
+        let line = "Full name: Jane Citizen ".repeat(1000);
+        let plain = format!("From: a@b.example\r\nSubject: long\r\n\r\n{line}\r\n");
+        let html = format!(
+            "From: a@b.example\r\nSubject: long\r\nContent-Type: text/html\r\n\r\n<p>{line}</p>\r\n"
+        );
+        for raw in [plain, html] {
+            let m = parse(raw.as_bytes(), &limits);
+            assert!(m.body_text.starts_with("Full name: Jane Citizen"));
+            assert!(text_cost(&m.body_text) <= 4096, "{}", m.body_text.len());
+            assert!(m.body_text.len() > 3000, "{}", m.body_text.len());
+            assert_eq!(m.problems, vec![Problem::BodyTextCut { limit: 4096 }]);
+        }
+        let short = parse(b"From: a@b.example\r\n\r\nFull name: Jane\r\n", &limits);
+        assert_eq!(short.body_text, "Full name: Jane");
+        assert!(short.problems.is_empty(), "{:?}", short.problems);
+        // Many short lines cost more than their bytes.
+        let lines = "x\n".repeat(4096);
+        let raw = format!("From: a@b.example\r\n\r\n{lines}");
+        let m = parse(raw.as_bytes(), &limits);
+        assert!(m.body_text.lines().count() < 4096 / TEXT_BREAK_COST);
+        assert_eq!(m.problems, vec![Problem::BodyTextCut { limit: 4096 }]);
+    }
+
+    #[test]
+    fn an_html_alternative_and_empty_cells_are_read_within_the_text_limit() {
+        let limits = Limits {
+            max_text_bytes: 4096,
+            ..Limits::default()
+        };
+        // A rich HTML alternative is read within the budget too, and when it is kept the cut
+        // is its own.
+        let rows = "<tr><td>Full name</td><td>Jane Citizen</td></tr>".repeat(2000);
+        let raw = format!(
+            "From: a@b.example\r\nSubject: alt\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nFull name Jane Citizen\r\n\
+             --b\r\nContent-Type: text/html\r\n\r\n<table>{rows}</table>\r\n--b--\r\n"
+        );
+        let m = parse(raw.as_bytes(), &limits);
+        assert!(
+            m.body_text.starts_with("Full name\tJane Citizen\n"),
+            "{}",
+            m.body_text
+        );
+        assert!(text_cost(&m.body_text) <= 4096, "{}", m.body_text.len());
+        assert_eq!(m.problems, vec![Problem::BodyTextCut { limit: 4096 }]);
+        // Cells without text cost their upkeep: a page of empty cells stops as well.
+        let (text, stopped) = html_to_text_within(&"<td>".repeat(100_000), 4096);
+        assert!(stopped);
+        assert!(text.len() <= 4096 / TEXT_BREAK_COST + 1, "{}", text.len());
+        let (text, stopped) =
+            html_to_text_within("<table><tr><td>a</td><td>b</td></tr></table>", 4096);
+        assert_eq!((text.as_str(), stopped), ("a\tb\n", false));
+    }
+
+    #[test]
+    fn tag_names_match_in_any_case() {
+        let html = "<HTML><HEAD><STYLE>p{}</StYlE></HEAD><BODY><TABLE><TR><TD>a</TD><TD>b</TD></TR></TABLE><SCRIPT>x</SCRIPT>c</BODY>";
+        assert_eq!(html_to_text(html), "a\tb\nc\n");
+        assert_eq!(find_tag_ignoring_case("x<A<Body", "<body", 0), Some(3));
+        assert_eq!(find_tag_ignoring_case("<body", "<body", 1), None);
+    }
 
     #[test]
     fn html_table_cells_become_tabs() {

@@ -2,7 +2,7 @@
 //! from tests/data/docx, and hostile archives.
 
 use regintake::extract::docx::{read_docx, read_odt};
-use regintake::extract::{Document, Field, FieldValue, Source};
+use regintake::extract::{Document, Field, FieldValue, Limit, Source, Unreadable};
 use regintake::limits::Limits;
 use std::io::Write;
 use zip::write::SimpleFileOptions;
@@ -745,12 +745,25 @@ fn entry_inflating_past_limit_with_tiny_declared_size() {
     let honest = zip_bytes(&[("word/document.xml", text.as_bytes())], true);
     let reason = unreadable(read_docx(&honest, &limits));
     assert!(reason.contains("entry limit"), "{reason}");
-    // ...and reads when the limit allows it.
+    // ...and reads when the limits allow it: the entry, and the 3 MiB of text it holds.
     let generous = Limits {
         max_zip_entry_bytes: 8 << 20,
+        max_text_bytes: 8 << 20,
         ..Limits::default()
     };
     assert!(read_docx(&honest, &generous).is_ok());
+    // More text than `max_text_bytes` is refused, whatever the zip limits allow.
+    let entry_only = Limits {
+        max_zip_entry_bytes: 8 << 20,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        read_docx(&honest, &entry_only),
+        Err(Unreadable::OverLimit {
+            limit: Limit::TextBytes,
+            ..
+        })
+    ));
     // The total bound applies across entries.
     let total = Limits {
         max_zip_total_bytes: 1 << 20,

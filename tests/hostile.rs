@@ -499,6 +499,53 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
     );
 }
 
+/// Four messages whose body is one 62 MB line, just under the default 64 MiB message limit (as
+/// plain text, HTML, base64 and quoted-printable): the main process reads a body only up to
+/// `max_text_bytes` and holds at most 64 MiB of raw messages at once across its reading threads,
+/// so the run's peak RSS (`wait4`) stays under 512 MiB. Before those bounds it was 1.3 GB.
+#[test]
+fn one_line_bodies_near_the_message_limit_stay_under_512_mib() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mbox = make_hostile::write_big_bodies_mbox(dir.path(), 4, make_hostile::BIG_BODY_BYTES)
+        .expect("write the mbox");
+    let db = dir.path().join("ledger.db");
+    let run = run_measured(
+        dir.path(),
+        &[
+            "--db".as_ref(),
+            db.as_os_str(),
+            "ingest".as_ref(),
+            mbox.as_os_str(),
+        ],
+    );
+    println!(
+        "one-line bodies: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
+        run.code,
+        run.wall,
+        run.peak_rss_kib as f64 / 1024.0
+    );
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    assert_eq!(summary_numbers(&run.stderr)[..1], [4], "{}", run.stderr);
+    assert!(
+        run.peak_rss_kib < 512 << 10,
+        "peak RSS {} MiB is over 512 MiB",
+        run.peak_rss_kib >> 10
+    );
+    // Each message is recorded, saying its body was not read to the end.
+    let conn = rusqlite::Connection::open(&db).expect("ledger");
+    let notes: Vec<String> = conn
+        .prepare("SELECT detail FROM records")
+        .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+        .expect("records");
+    assert_eq!(notes.len(), 4);
+    for note in notes {
+        assert!(
+            note.contains("bytes of text: the rest was not read"),
+            "{note}"
+        );
+    }
+}
+
 /// End to end through the CLI: workers that abort, overflow, run out of memory or loop while
 /// `regintake ingest` runs cost only their attachment; the run exits 0, later attachments are
 /// read, and with `--log-format json` every log line stays JSON (child stderr included).

@@ -14,7 +14,7 @@ pub mod rtf;
 pub mod tnef;
 pub mod worker;
 
-use crate::limits::Limits;
+use crate::limits::{Limits, TEXT_BREAK_COST};
 use crate::mime::{Attachment, FileKind};
 use serde::{Deserialize, Serialize};
 
@@ -153,6 +153,45 @@ impl Document {
             scanned_without_text: false,
         }
     }
+
+    /// What holding the document's text costs, as `Limits::max_text_bytes` counts it: its bytes
+    /// plus `TEXT_BREAK_COST` for every line, cell, field and place.
+    pub fn text_cost(&self) -> u64 {
+        let lines: usize = self
+            .lines
+            .iter()
+            .map(|l| {
+                TEXT_BREAK_COST
+                    + l.cells
+                        .iter()
+                        .map(|c| c.len() + TEXT_BREAK_COST)
+                        .sum::<usize>()
+                    + l.places.len() * TEXT_BREAK_COST
+            })
+            .sum();
+        let fields: usize = self
+            .fields
+            .iter()
+            .map(|f| {
+                let value = match &f.value {
+                    FieldValue::Text(t) => t.len(),
+                    FieldValue::Check(_) => 1,
+                };
+                let place = if f.place.is_some() {
+                    TEXT_BREAK_COST
+                } else {
+                    0
+                };
+                f.name.len()
+                    + f.tooltip.len()
+                    + f.nearby_text.len()
+                    + value
+                    + place
+                    + TEXT_BREAK_COST
+            })
+            .sum();
+        (lines + fields) as u64
+    }
 }
 
 /// Why a form attachment could not be read: recorded `unreadable_attachment`, with `Display` as
@@ -196,7 +235,7 @@ pub enum Limit {
     PdfStreamBytes,
     PdfObjects,
     Nesting,
-    /// The text a document expands to (bounded by the zip limits).
+    /// The text a document holds (`max_text_bytes`).
     TextBytes,
     /// The attachment deadline, as measured by the reader itself.
     ReadingTime,
@@ -299,34 +338,93 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
             ),
         ));
     }
-    match att.kind {
-        FileKind::Pdf => pdf::read(&att.bytes, limits).map(Some),
-        FileKind::Docx => docx::read_docx(&att.bytes, limits).map(Some),
-        FileKind::Odt => docx::read_odt(&att.bytes, limits).map(Some),
-        FileKind::Doc => doc::read(&att.bytes, limits).map(Some),
-        FileKind::Rtf => rtf::read(&att.bytes, limits).map(Some),
+    let doc = match att.kind {
+        FileKind::Pdf => pdf::read(&att.bytes, limits)?,
+        FileKind::Docx => docx::read_docx(&att.bytes, limits)?,
+        FileKind::Odt => docx::read_odt(&att.bytes, limits)?,
+        FileKind::Doc => doc::read(&att.bytes, limits)?,
+        FileKind::Rtf => rtf::read(&att.bytes, limits)?,
         // A winmail.dat still here could not be unpacked (or nests too deep): say why.
-        FileKind::Tnef => match tnef::unpack(&att.bytes, limits) {
-            Err(why) => Err(why),
-            Ok(_) => Err(Unreadable::over(
+        FileKind::Tnef => {
+            tnef::unpack(&att.bytes, limits)?;
+            return Err(Unreadable::over(
                 Limit::Nesting,
                 "winmail.dat nests winmail.dat files too deep: not read",
-            )),
-        },
+            ));
+        }
         // A photo or scan of the form: OCR reads it (`extract::ocr`); until then it is shown
         // to staff as an image that was not read.
         FileKind::Image => {
             let mut doc = Document::new(Source::None);
             doc.scanned_without_text = true;
-            Ok(Some(doc))
+            doc
         }
-        FileKind::Zip | FileKind::InlineImage | FileKind::Other => Ok(None),
+        FileKind::Zip | FileKind::InlineImage | FileKind::Other => return Ok(None),
+    };
+    // Whatever a reader's own limits let through, no more text than this reaches the form
+    // reader (and the parent process, from a worker).
+    if doc.text_cost() > limits.max_text_bytes {
+        return Err(Unreadable::over(
+            Limit::TextBytes,
+            format!(
+                "document holds more than {} bytes of text",
+                limits.max_text_bytes
+            ),
+        ));
     }
+    Ok(Some(doc))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_with_more_text_than_the_limit_is_refused() {
+        let mut doc = Document::new(Source::Docx);
+        doc.lines
+            .push(Line::of_cells(vec!["Full name".into(), "Jane".into()]));
+        assert_eq!(doc.text_cost() as usize, 13 + 3 * TEXT_BREAK_COST);
+        // The cap itself is checked on what a reader gives, whatever the kind: a DOCX whose
+        // text is over it (and under every zip limit).
+        let lines: Vec<String> = (0..200)
+            .map(|i| format!("line {i} {}", "x".repeat(40)))
+            .collect();
+        let body: String = lines
+            .iter()
+            .map(|l| format!("<w:p><w:r><w:t>{l}</w:t></w:r></w:p>"))
+            .collect();
+        let xml = format!(
+            "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+        );
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("zip");
+        std::io::Write::write_all(&mut zip, xml.as_bytes()).expect("zip");
+        let att = Attachment {
+            filename: "big.docx".into(),
+            content_type: String::new(),
+            kind: FileKind::Docx,
+            bytes: zip.finish().expect("zip").into_inner(),
+        };
+        let read = read_attachment(&att, &Limits::default()).expect("read");
+        let cost = read.expect("a document").text_cost();
+        let tight = Limits {
+            max_text_bytes: cost - 1,
+            max_zip_total_bytes: 1 << 30,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read_attachment(&att, &tight),
+            Err(Unreadable::OverLimit {
+                limit: Limit::TextBytes,
+                ..
+            })
+        ));
+    }
 
     #[test]
     fn every_kind_crosses_the_worker_pipe_and_reads_as_one_plain_line() {

@@ -32,8 +32,14 @@ use std::time::{Duration, Instant};
 const PROTOCOL: &str = "regintake-worker/2";
 /// Largest hello or request header accepted (they hold a few hundred bytes).
 const MAX_HEADER_BYTES: u64 = 1 << 20;
-/// Largest response accepted from a child: a document is text bounded by the reader limits.
-const MAX_RESPONSE_BYTES: u64 = 512 << 20;
+/// Largest response accepted from a child: a document's text is at most `max_text_bytes` (by
+/// its `text_cost`), which JSON may write up to six times as long (`\u0000`), plus its framing.
+fn max_response_bytes(limits: &Limits) -> u64 {
+    limits
+        .max_text_bytes
+        .saturating_mul(8)
+        .saturating_add(1 << 20)
+}
 /// A worker is replaced after this many attachments, so heap growth or fragmentation in one
 /// long-lived child stays bounded.
 const REQUESTS_PER_WORKER: u32 = 1_000;
@@ -380,7 +386,7 @@ impl WorkerProcess {
             self.stderr_tail.clear();
             let deadline =
                 Instant::now() + Duration::from_millis(self.limits.attachment_deadline_ms);
-            let frame = match self.receive(deadline, MAX_RESPONSE_BYTES) {
+            let frame = match self.receive(deadline, max_response_bytes(&self.limits)) {
                 Ok(frame) => frame,
                 Err(failure) => return (answers, Some(failure)),
             };

@@ -9,6 +9,7 @@
 use super::chain::{Pipeline, Processed};
 use super::{Summary, Unfinished};
 use crate::ledger::{Appended, Ledger, NewMessage};
+use crate::limits::Held;
 use crate::source::RawMessage;
 use anyhow::{Context as _, Result};
 use std::collections::HashSet;
@@ -28,6 +29,9 @@ const INGEST_WINDOW: usize = 128;
 /// Most messages a reading thread takes at once (their attachments go to its worker process
 /// together).
 const LANE_GROUP: usize = 8;
+/// Most bytes of raw messages being read at once, by all reading threads together (a larger
+/// message is read alone): peak memory follows this, not threads × message size.
+const INGEST_RAW_BYTES: u64 = 64 << 20;
 
 /// What became of one message of the archive.
 enum Item {
@@ -74,8 +78,11 @@ pub fn ingest(
 
     let mut summary = Summary::default();
     let mut stopped: Option<&'static str> = None;
+    let raw_budget = crate::limits::ByteBudget::new(INGEST_RAW_BYTES);
     let outcome = std::thread::scope(|scope| -> Result<()> {
-        let (raw_tx, raw_rx) = bounded::<(u64, Result<RawMessage>)>(workers * LANE_GROUP * 2);
+        let (raw_tx, raw_rx) =
+            bounded::<(u64, Result<RawMessage>, Held<'_>)>(workers * LANE_GROUP * 2);
+        let raw_budget = &raw_budget;
         let (out_tx, out_rx) = unbounded::<(u64, Item)>();
         let (token_tx, token_rx) = bounded::<()>(INGEST_WINDOW);
         for _ in 0..INGEST_WINDOW {
@@ -95,7 +102,10 @@ pub fn ingest(
                         recv(token_rx) -> t => if t.is_err() { return; },
                         recv(stop_rx) -> _ => return,
                     }
-                    if raw_tx.send((seq, item)).is_err() {
+                    // The message's bytes count until its reading thread is done with it.
+                    let size = item.as_ref().map_or(0, |raw| raw.bytes.len() as u64);
+                    let held = raw_budget.take(size);
+                    if raw_tx.send((seq, item, held)).is_err() {
                         return;
                     }
                     seq += 1;
@@ -123,7 +133,9 @@ pub fn ingest(
                     let mut outs: Vec<(u64, Item)> = Vec::with_capacity(group.len());
                     let mut to_finish = Vec::new();
                     let mut seqs = Vec::new();
-                    for (seq, item) in group {
+                    let mut held = Vec::with_capacity(group.len());
+                    for (seq, item, bytes) in group {
+                        held.push(bytes);
                         match item {
                             Err(e) => outs.push((seq, Item::Unreadable(format!("{e:#}")))),
                             Ok(raw) => {
@@ -138,7 +150,10 @@ pub fn ingest(
                             }
                         }
                     }
-                    for (seq, processed) in seqs.into_iter().zip(pipeline.finish(to_finish)) {
+                    let processed = pipeline.finish(to_finish);
+                    // The group's messages and their attachments are gone once finished.
+                    drop(held);
+                    for (seq, processed) in seqs.into_iter().zip(processed) {
                         let message = match processed {
                             Processed::New(message) => message,
                             // Read again, it would fail again: recorded as unreadable.

@@ -185,7 +185,7 @@ fn read_word_part(
 }
 
 fn text_budget(limits: &Limits) -> usize {
-    usize::try_from(limits.max_zip_total_bytes).unwrap_or(usize::MAX)
+    usize::try_from(limits.max_zip_total_bytes.min(limits.max_text_bytes)).unwrap_or(usize::MAX)
 }
 
 pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
