@@ -7,6 +7,8 @@
 
 #[path = "support/csv.rs"]
 mod csv;
+#[path = "support/failures.rs"]
+mod failures;
 #[path = "../examples/make_hostile.rs"]
 mod make_hostile;
 use csv::parse_csv;
@@ -496,6 +498,57 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
     assert!(
         !body.iter().flatten().any(|cell| cell.contains(&laughs)),
         "an XML entity was expanded"
+    );
+}
+
+/// A worker that runs out of memory is reported as out of memory whatever backtrace setting the
+/// run inherited: with `RUST_BACKTRACE=full` a child would print a long backtrace after the
+/// allocation failure (the run's own setting is not the worker's).
+#[cfg(debug_assertions)]
+#[test]
+fn out_of_memory_is_reported_as_such_with_backtraces_on() {
+    use make_hostile::{attachment_message, headers, write_mbox_message};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = make_hostile::pdf(&make_hostile::form_lines("Jane", "Memory Agency"));
+    let mbox = dir.path().join("oom.mbox");
+    let mut out = std::fs::File::create(&mbox).expect("mbox");
+    for (i, fault) in ["memory", "memory-deep"].iter().enumerate() {
+        let body = attachment_message(
+            &pdf,
+            &format!("regintake-fault-{fault}.pdf"),
+            "application/pdf",
+        );
+        let head = headers(Some(&format!("<oom-{i}@regintake.test>")), fault, i);
+        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
+    }
+    drop(out);
+    let config = dir.path().join("regintake.toml");
+    std::fs::write(&config, "[limits]\nworker_memory_bytes = 536870912\n").expect("config");
+    let db = dir.path().join("ledger.db");
+    let run = std::process::Command::new(bin())
+        .env_remove("REGINTAKE_CONFIG")
+        .env_remove("REGINTAKE_DB")
+        .env("REGINTAKE_TEST_FAULTS", "1")
+        .env("RUST_BACKTRACE", "full")
+        .env("RUST_LIB_BACKTRACE", "full")
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest"])
+        .arg(&mbox)
+        .output()
+        .expect("run regintake");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "stderr: {stderr}");
+    let failed = failures::ledger_failure_notes(&db);
+    assert_eq!(
+        failed,
+        [
+            "reader ran out of memory (limit 512 MiB)",
+            "reader ran out of memory (limit 512 MiB)"
+        ],
+        "{stderr}"
     );
 }
 

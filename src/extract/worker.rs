@@ -275,6 +275,8 @@ struct WorkerProcess {
     stdout: ChildStdout,
     stderr: Option<ChildStderr>,
     stderr_tail: Vec<u8>,
+    /// How the child said it was dying, noted as its stderr streamed past.
+    dying: DyingWords,
     /// Read buffer for the child's pipes, kept between requests.
     chunk: Box<[u8]>,
     /// What the child wrote to stdout that is not yet taken as an answer.
@@ -299,6 +301,11 @@ impl WorkerProcess {
             // against the worker's RLIMIT_AS: the stack could then not grow to its guard page,
             // and a stack overflow showed as a bare segmentation fault.
             .env("MIMALLOC_ARENA_RESERVE", "32MiB")
+            // No backtraces, whatever the run inherited: they would only cost time (a panic's
+            // is written before the deadline clock stops) and memory, bury the child's last
+            // words under kilobytes of frames, and say nothing the note needs.
+            .env("RUST_BACKTRACE", "0")
+            .env("RUST_LIB_BACKTRACE", "0")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -331,6 +338,7 @@ impl WorkerProcess {
             stdout,
             stderr: Some(stderr),
             stderr_tail: Vec::new(),
+            dying: DyingWords::default(),
             chunk: vec![0u8; 64 << 10].into_boxed_slice(),
             inbox: Vec::new(),
             pipe_bytes,
@@ -384,6 +392,7 @@ impl WorkerProcess {
         let mut answers = Vec::with_capacity(atts.len());
         for att in atts {
             self.stderr_tail.clear();
+            self.dying = DyingWords::default();
             let deadline =
                 Instant::now() + Duration::from_millis(self.limits.attachment_deadline_ms);
             let frame = match self.receive(deadline, max_response_bytes(&self.limits)) {
@@ -532,6 +541,8 @@ impl WorkerProcess {
             Ok(0) | Err(_) => self.stderr = None,
             Ok(n) => {
                 self.stderr_tail.extend_from_slice(&chunk[..n]);
+                // Before the tail is cut: the words may have come just before a long report.
+                self.dying.note(&self.stderr_tail);
                 if self.stderr_tail.len() > STDERR_TAIL_BYTES {
                     let cut = self.stderr_tail.len() - STDERR_TAIL_BYTES;
                     self.stderr_tail.drain(..cut);
@@ -588,7 +599,6 @@ impl WorkerProcess {
     /// Why the attachment could not be read, from how the request failed and what the child
     /// wrote to stderr before it died.
     fn explain(&mut self, failure: Failure) -> Unreadable {
-        let tail = String::from_utf8_lossy(&self.stderr_tail).into_owned();
         let deadline_ms = self.limits.attachment_deadline_ms;
         match failure {
             Failure::Deadline => Unreadable::TimedOut {
@@ -598,7 +608,7 @@ impl WorkerProcess {
             Failure::Protocol(reason) => Unreadable::ReaderFailed { reason },
             Failure::Died => {
                 let signal = self.exit.and_then(|s| s.signal());
-                if tail.contains("memory allocation of") || tail.contains("out of memory") {
+                if self.dying.out_of_memory {
                     Unreadable::OutOfMemory {
                         limit_mib: self.limits.worker_memory_bytes >> 20,
                     }
@@ -607,7 +617,7 @@ impl WorkerProcess {
                         deadline_ms,
                         cpu: true,
                     }
-                } else if tail.contains("overflowed its stack") {
+                } else if self.dying.stack_overflow {
                     Unreadable::ReaderCrashed {
                         crash: Crash::StackOverflow,
                     }
@@ -634,6 +644,22 @@ impl Drop for WorkerProcess {
         // Closing stdin ends an idle child's loop; SIGKILL makes sure, and wait reaps it.
         self.stdin = None;
         self.kill();
+    }
+}
+
+/// What a dying child says on stderr: Rust's allocation-failure and stack-overflow messages
+/// (mimalloc's own when it cannot map memory).
+#[derive(Debug, Default, Clone, Copy)]
+struct DyingWords {
+    out_of_memory: bool,
+    stack_overflow: bool,
+}
+
+impl DyingWords {
+    fn note(&mut self, stderr: &[u8]) {
+        let says = |words: &str| memchr::memmem::find(stderr, words.as_bytes()).is_some();
+        self.out_of_memory |= says("memory allocation of") || says("out of memory");
+        self.stack_overflow |= says("overflowed its stack");
     }
 }
 
@@ -832,6 +858,11 @@ mod test_faults {
                     hoard.push(std::hint::black_box(block));
                 }
             }
+            // Out of memory deep in a call stack: with backtraces on, the report after the
+            // allocation failure runs to many KB.
+            "memory-deep" => {
+                std::hint::black_box(deep_then(200, &|| maybe_fault("regintake-fault-memory.")));
+            }
             "loop" => loop {
                 std::hint::black_box(0u64);
             },
@@ -839,6 +870,15 @@ mod test_faults {
             "panic" => panic!("test fault: panic"),
             _ => {}
         }
+    }
+
+    fn deep_then(depth: u32, then: &dyn Fn()) -> u32 {
+        let frame = std::hint::black_box([depth; 32]);
+        if depth == 0 {
+            then();
+            return 0;
+        }
+        deep_then(depth - 1, then).wrapping_add(frame[3])
     }
 
     fn recurse(depth: u64) -> u64 {
