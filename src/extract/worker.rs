@@ -863,6 +863,14 @@ mod test_faults {
             "memory-deep" => {
                 std::hint::black_box(deep_then(200, &|| maybe_fault("regintake-fault-memory.")));
             }
+            // One allocation larger than the limit, deep in a call stack: the rest of the
+            // memory is free, so a backtrace after the failure prints in full (tens of KB)
+            // and buries the words before it.
+            "memory-large" => {
+                std::hint::black_box(deep_then(200, &|| {
+                    std::hint::black_box(Vec::<u8>::with_capacity(4 << 30));
+                }));
+            }
             "loop" => loop {
                 std::hint::black_box(0u64);
             },
