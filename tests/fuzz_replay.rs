@@ -3,6 +3,8 @@
 //! ordinary tests: none may panic. Each input runs on its own thread named after the file, so a
 //! panic or stack overflow names its reproducer.
 
+#[path = "support/failures.rs"]
+mod failures;
 #[path = "../fuzz/targets.rs"]
 mod targets;
 
@@ -90,4 +92,45 @@ fn rtf_read_corpus_replays() {
 #[test]
 fn tnef_read_corpus_replays() {
     assert!(replay("tnef_read") > 0, "no seed corpus for tnef_read");
+}
+
+/// The MIME seeds as whole messages through the chain (attachments read in this process): the
+/// chain's guard would catch a panic from any stage, so a failed message or a record note
+/// saying that something failed is how one would show here.
+#[test]
+fn mime_parse_corpus_through_the_chain_records_no_failure() {
+    use regintake::pipeline::{Pipeline, Processed};
+    let files = inputs("mime_parse");
+    assert!(!files.is_empty(), "no seed corpus for mime_parse");
+    let pipeline = Pipeline {
+        limits: targets::limits(),
+        ..Default::default()
+    };
+    let parsed: Vec<_> = files
+        .iter()
+        .map(|f| {
+            pipeline.parse(&regintake::source::RawMessage {
+                bytes: std::fs::read(f).expect("read fuzz input"),
+                origin: f.display().to_string(),
+                internal_date: None,
+            })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for (file, processed) in files.iter().zip(pipeline.finish(parsed)) {
+        match processed {
+            Processed::New(message) => {
+                for record in &message.records {
+                    let detail = serde_json::to_value(&record.detail).expect("detail as JSON");
+                    for note in failures::failure_notes(&detail) {
+                        failed.push(format!("{}: {note}", file.display()));
+                    }
+                }
+            }
+            Processed::Failed(stage) => {
+                failed.push(format!("{}: {}", file.display(), stage.failure))
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
 }

@@ -493,6 +493,10 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
         "hostile messages not handled as expected:\n{}",
         problems.join("\n")
     );
+    // No hostile input may make a parser fail (panic), crash or exhaust memory: each is refused
+    // with its reason.
+    let failed = failures::ledger_failure_notes(&db);
+    assert!(failed.is_empty(), "a reader failed: {failed:?}");
     // Entities are never expanded (billion laughs).
     let laughs = "lol".repeat(10);
     assert!(
@@ -689,6 +693,19 @@ fn cli_ingest_survives_worker_crashes() {
         .find(|r| r[mid] == "<fault-none@regintake.test>")
         .expect("row for the good form");
     assert_eq!(good[source], "docx", "{good:?}");
+    // What the hostile-input tests look for: these faults leave exactly such notes (the loop
+    // one says it took too long).
+    let mut failed = failures::ledger_failure_notes(&db);
+    failed.sort();
+    assert_eq!(
+        failed,
+        [
+            "reader crashed (abort, signal 6)",
+            "reader crashed (stack overflow)",
+            "reader failed: test fault: panic",
+            "reader ran out of memory (limit 512 MiB)",
+        ],
+    );
 }
 
 /// The hostile .doc, RTF and winmail.dat inputs (`scripts/make_formats_hostile.py`: FAT chains
