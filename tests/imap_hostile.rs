@@ -278,3 +278,32 @@ fn a_message_at_the_size_limit_is_read_within_the_memory_bound() {
         run.peak_rss / MIB
     );
 }
+
+/// Six messages of 60 MiB fetched by one command (one batch), in turn a body of one line of
+/// text and a binary attachment: they are read as they arrive, at most 96 MiB of them at once
+/// besides the newest, and a body only up to `max_text_bytes`, so the batch is never held
+/// whole: peak memory stays under 512 MiB. Every message is recorded.
+#[test]
+fn a_batch_of_messages_at_the_size_limit_is_not_held_at_once() {
+    let server = HostileServer::start(Misbehaviour::Batch {
+        count: 6,
+        size: 60 * MIB,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let run = poll(dir.path(), &server, "timeout_secs = 60", "");
+    println!(
+        "6 x 60 MiB messages: exit {:?} after {:.1?}, peak RSS {} MiB, {} MiB sent",
+        run.code,
+        run.took,
+        run.peak_rss / MIB,
+        server.sent() / MIB
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("6 records added"), "{}", run.stderr);
+    assert!(server.sent() > 6 * 60 * MIB, "every message was sent whole");
+    assert!(
+        run.peak_rss < 512 * MIB,
+        "peak RSS {} MiB",
+        run.peak_rss / MIB
+    );
+}

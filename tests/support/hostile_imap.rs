@@ -36,6 +36,9 @@ pub enum Misbehaviour {
     Silent,
     /// Behaves: one message of this many bytes, its size given truly.
     Honest(u64),
+    /// Behaves: `count` messages (UIDs 1 to `count`) of `size` bytes each, sizes given truly,
+    /// all fetched by one command: in turn a body of one line of text and a binary attachment.
+    Batch { count: u32, size: u64 },
 }
 
 pub struct HostileServer {
@@ -144,14 +147,36 @@ fn serve(
                 std::thread::sleep(Duration::from_secs(5));
                 return Ok(());
             }
+            let count = match how {
+                Misbehaviour::Batch { count, .. } => count,
+                _ => 1,
+            };
             out.send(
-                b"* 1 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 42] UIDs valid\r\n* OK [UIDNEXT 2] next\r\n* FLAGS (\\Seen \\Deleted)\r\n* OK [PERMANENTFLAGS (\\Seen \\Deleted \\*)] flags\r\n",
+                format!(
+                    "* {count} EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 42] UIDs valid\r\n* OK [UIDNEXT {}] next\r\n* FLAGS (\\Seen \\Deleted)\r\n* OK [PERMANENTFLAGS (\\Seen \\Deleted \\*)] flags\r\n",
+                    count + 1
+                )
+                .as_bytes(),
             )?;
             out.send(ok("[READ-WRITE] selected").as_bytes())?;
         } else if command.starts_with("UID SEARCH") {
-            out.send(b"* SEARCH 1\r\n")?;
+            let count = match how {
+                Misbehaviour::Batch { count, .. } => count,
+                _ => 1,
+            };
+            let uids: Vec<String> = (1..=count).map(|u| u.to_string()).collect();
+            out.send(format!("* SEARCH {}\r\n", uids.join(" ")).as_bytes())?;
             out.send(ok("searched").as_bytes())?;
         } else if command.starts_with("UID FETCH") && command.contains("RFC822.SIZE") {
+            if let Misbehaviour::Batch { size, .. } = how {
+                for uid in requested_uids(&command) {
+                    out.send(
+                        format!("* {uid} FETCH (UID {uid} RFC822.SIZE {size})\r\n").as_bytes(),
+                    )?;
+                }
+                out.send(ok("sizes").as_bytes())?;
+                continue;
+            }
             let size = match how {
                 Misbehaviour::Honest(n) => n,
                 _ => 100,
@@ -181,6 +206,57 @@ fn message(len: usize) -> Vec<u8> {
     }
     m.truncate(len);
     m
+}
+
+/// A message with its own Message-ID, `len` bytes in all: for an odd `uid` its body is one
+/// line of words; for an even one a short body and a binary attachment in base64.
+fn batch_message(uid: u32, len: usize) -> Vec<u8> {
+    let head = format!(
+        "From: Applicant <a@example.org>\r\nSubject: Hello\r\nMessage-ID: <hostile-{uid}@example.org>\r\n"
+    );
+    let mut m = if uid % 2 == 1 {
+        let mut m = format!("{head}\r\nFull name: Jane Citizen ").into_bytes();
+        while m.len() < len {
+            m.extend_from_slice(b"lorem ipsum dolor sit amet consectetur adipiscing elit ");
+        }
+        m
+    } else {
+        let mut m = format!(
+            "{head}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--b\r\nContent-Type: application/octet-stream; name=\"scan.bin\"\r\nContent-Disposition: attachment; filename=\"scan.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        )
+        .into_bytes();
+        // 57 bytes (a 76-character base64 line) of varied data, line after line.
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut x: u32 = uid.wrapping_mul(0x9E37_79B9) | 1;
+        while m.len() + 78 + 8 < len {
+            for _ in 0..76 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                m.push(ALPHABET[(x % 64) as usize]);
+            }
+            m.extend_from_slice(b"\r\n");
+        }
+        m.extend_from_slice(b"--b--\r\n");
+        m
+    };
+    m.truncate(len);
+    m
+}
+
+/// The UIDs of a `UID FETCH <set> ...` command (`1:3,5`).
+fn requested_uids(command: &str) -> Vec<u32> {
+    let set = command.split(' ').nth(2).unwrap_or("");
+    let mut uids = Vec::new();
+    for piece in set.split(',') {
+        let mut ends = piece.splitn(2, ':').map(|n| n.parse::<u32>().ok());
+        match (ends.next().flatten(), ends.next()) {
+            (Some(a), Some(Some(b))) => uids.extend(a.min(b)..=a.max(b)),
+            (Some(a), None) => uids.push(a),
+            _ => {}
+        }
+    }
+    uids
 }
 
 /// Bytes that are not IMAP: a line that starts like an answer and goes on for `n` bytes of
@@ -248,6 +324,27 @@ fn misbehave(
             )?;
             out.send(&body)?;
             out.send(b")\r\n")?;
+            out.send(format!("{tag} OK fetched\r\n").as_bytes())
+        }
+        Misbehaviour::Batch { size, .. } => {
+            let asked: u64 = command
+                .split("<0.")
+                .nth(1)
+                .and_then(|r| r.split('>').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(size);
+            for uid in requested_uids(command) {
+                let body = batch_message(uid, size.min(asked) as usize);
+                out.send(
+                    format!(
+                        "* {uid} FETCH (UID {uid} FLAGS () BODY[]<0> {{{}}}\r\n",
+                        body.len()
+                    )
+                    .as_bytes(),
+                )?;
+                out.send(&body)?;
+                out.send(b")\r\n")?;
+            }
             out.send(format!("{tag} OK fetched\r\n").as_bytes())
         }
         Misbehaviour::Trickle => {
