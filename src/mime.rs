@@ -1256,11 +1256,9 @@ fn html_to_text_within(html: &str, max_text: usize) -> (String, bool) {
         }
 
         match (name, closing) {
-            ("span" | "font", false) => {
-                if fonts.len() < MAX_FONT_NESTING {
-                    let attrs = lower_attrs(&html[name_end..end]);
-                    fonts.push(symbol_font_of(&attrs).or(symbol));
-                }
+            ("span" | "font", false) if fonts.len() < MAX_FONT_NESTING => {
+                let attrs = lower_attrs(&html[name_end..end]);
+                fonts.push(symbol_font_of(&attrs).or(symbol));
             }
             ("span" | "font", true) => {
                 fonts.pop();
