@@ -327,6 +327,9 @@ pub struct MboxReader<R: BufRead> {
     done: bool,
 }
 
+/// Longest line whose buffer is kept for the next line.
+const LONG_LINE_BYTES: usize = 1 << 20;
+
 impl<R: BufRead> MboxReader<R> {
     pub fn new(reader: R, path: String, cap: u64) -> Self {
         MboxReader {
@@ -346,6 +349,10 @@ impl<R: BufRead> MboxReader<R> {
     /// consuming the rest, so one endless line cannot exhaust memory. `Ok(false)` at the end.
     fn read_line(&mut self, keep: usize) -> std::io::Result<bool> {
         self.line.clear();
+        // A long line's buffer (a one-line body may be tens of MB) is not kept for the next.
+        if self.line.capacity() > LONG_LINE_BYTES {
+            self.line = Vec::new();
+        }
         let mut read_any = false;
         loop {
             let buf = match self.reader.fill_buf() {
