@@ -468,10 +468,7 @@ fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
     .unwrap();
     assert_eq!(ledger.pending_drafts(100).unwrap(), Vec::<i64>::new());
     // With it on, each new record is pending in the same commit.
-    let opts = regintake::pipeline::IngestOptions {
-        reprocess: true,
-        ..Default::default()
-    };
+    let opts = regintake::pipeline::IngestOptions { reprocess: true };
     ledger.draft_new_records(true);
     regintake::pipeline::ingest(&[mbox_path], &mut ledger, &ctx, &opts, &mut |_| {}).unwrap();
     assert_eq!(ledger.pending_drafts(100).unwrap(), vec![3, 4]);

@@ -529,12 +529,11 @@ impl Reader {
                 s.in_table = d > 0;
             }
             "par" | "sect" => self.end_paragraph(),
-            "line" | "page" | "column" => {
-                if self.visible() {
-                    self.ensure_para();
-                    self.builder.line_break();
-                }
+            "line" | "page" | "column" if self.visible() => {
+                self.ensure_para();
+                self.builder.line_break();
             }
+            "line" | "page" | "column" => {}
             "cell" => self.end_cell(1),
             "nestcell" => self.end_cell(self.state().table_depth.max(2)),
             "row" => self.end_row(1),
@@ -889,13 +888,13 @@ impl Reader {
                     place: None,
                 },
             );
-        } else if instr.starts_with("SYMBOL") && field.result.trim().is_empty() {
-            if let Some(tick) = symbol_field(&field.instr)
-                && visible
-            {
-                self.ensure_para();
-                self.builder.push_text(&tick.to_string());
-            }
+        } else if instr.starts_with("SYMBOL")
+            && field.result.trim().is_empty()
+            && let Some(tick) = symbol_field(&field.instr)
+            && visible
+        {
+            self.ensure_para();
+            self.builder.push_text(&tick.to_string());
         }
     }
 }

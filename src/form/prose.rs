@@ -141,9 +141,7 @@ fn capitalised_run(sentence: &str, allow_joiners: bool) -> Option<String> {
         if pronoun {
             break;
         }
-        if first.is_uppercase() || first.is_ascii_digit() && k > 0 {
-            words.push(word);
-        } else if allow_joiners && joiner && k > 0 {
+        if first.is_uppercase() || (first.is_ascii_digit() || allow_joiners && joiner) && k > 0 {
             words.push(word);
         } else if k == 0 && word.eq_ignore_ascii_case("the") {
             continue;
