@@ -411,11 +411,24 @@ fn init_logging(cli: &Cli) {
 pub(crate) fn load_config(cli: &Cli) -> Result<Config> {
     match &cli.config {
         // A person must see this even with -q: printed, not logged.
-        Some(path) => Config::load(path, &mut |warning| {
+        Some(path) => load_checked(path, &mut |warning| {
             eprintln!("regintake: warning: {warning}");
         }),
         None => Ok(Config::default()),
     }
+}
+
+/// `Config::load`, then the checks of the stages above `config` that own a key's meaning (the
+/// `[replies] from` address is the reply stage's), so a bad value stops every command at start.
+pub(crate) fn load_checked(
+    path: &std::path::Path,
+    warn: &mut dyn FnMut(&crate::config::ConfigWarning),
+) -> Result<Config> {
+    let config = Config::load(path, warn)?;
+    crate::reply::Sender::parse(&config.replies.from)
+        .context("replies.from")
+        .with_context(|| format!("invalid config file {}", path.display()))?;
+    Ok(config)
 }
 
 /// The ledger path: `--db`/`REGINTAKE_DB`, else `ledger.path`, else `./regintake.db`.

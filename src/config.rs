@@ -251,7 +251,6 @@ impl Config {
             parse_date(day)
                 .with_context(|| format!("rules.extra_holidays: {day:?} is not YYYY-MM-DD"))?;
         }
-        crate::reply::Sender::parse(&self.replies.from).context("replies.from")?;
         if let Some(imap) = &self.imap {
             let secrets = [
                 imap.password.is_some(),

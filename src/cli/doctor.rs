@@ -172,7 +172,7 @@ fn check_config(cli: &Cli, report: &mut Report) -> Option<Config> {
         return Some(Config::default());
     };
     let mut warnings = Vec::new();
-    let config = match Config::load(path, &mut |w| warnings.push(w.to_string())) {
+    let config = match super::load_checked(path, &mut |w| warnings.push(w.to_string())) {
         Ok(c) => c,
         Err(e) => {
             for w in warnings {
