@@ -42,10 +42,11 @@ pub enum Flag {
     NoFormFound,
     UnreadableAttachment,
     ScannedWithoutText,
+    ReadByOcr,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 23] = [
+    pub const ALL: [Flag; 24] = [
         Flag::MissingFullName,
         Flag::MissingOrganisation,
         Flag::MissingContactEmail,
@@ -69,6 +70,7 @@ impl Flag {
         Flag::NoFormFound,
         Flag::UnreadableAttachment,
         Flag::ScannedWithoutText,
+        Flag::ReadByOcr,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +98,7 @@ impl Flag {
             Flag::NoFormFound => "no_form_found",
             Flag::UnreadableAttachment => "unreadable_attachment",
             Flag::ScannedWithoutText => "scanned_without_text",
+            Flag::ReadByOcr => "read_by_ocr",
         }
     }
 }
