@@ -34,6 +34,9 @@ pub struct Limits {
     /// `TEXT_BREAK_COST` for every line and cell (what holding it costs): a body is read up to
     /// it, a document over it is refused. A filled-in form holds a few KB.
     pub max_text_bytes: u64,
+    /// Most pixels an image of a form may have (a JPEG, PNG or TIFF page, a PDF's page image),
+    /// checked by its header before it is decoded.
+    pub max_image_pixels: u64,
     /// Wall-clock budget for reading one attachment, in milliseconds.
     pub attachment_deadline_ms: u64,
     /// Address-space limit (`RLIMIT_AS`) of an attachment-reading worker process, in bytes;
@@ -58,6 +61,8 @@ impl Default for Limits {
             max_pdf_pages: 50,
             max_nesting: 64,
             max_text_bytes: 2 << 20,
+            // A 48-megapixel phone photo fits; a decompression bomb's 81 megapixels do not.
+            max_image_pixels: 64_000_000,
             attachment_deadline_ms: 10_000,
             worker_memory_bytes: 1 << 30,
         }

@@ -1,0 +1,580 @@
+//! A page's ink map in (straightened, about 300 dpi) → what is drawn on it besides text:
+//! ruling lines (table borders, writing lines), tick boxes (a printed square, or a typed
+//! bracket pair `[ ]`), and whether each box holds ink (a typed X or ✓, a pen tick).
+//!
+//! Lines are found as they look: runs of ink along a row (or a column) that continue, row
+//! after row, over the same span, make a bar; a long bar is a ruling line, a short one may be a
+//! box's side. A box is a square whose four sides are ink: a top bar of a box's width, then the
+//! left and right sides and the bottom checked pixel by pixel, so a pen stroke crossing a side
+//! or spilling out of the box does not hide it. A bracket is a short upright bar with stubs
+//! at both ends turned the same way; two facing brackets close enough together are a box.
+//! A box is ticked when enough of its inside (its sides left out) is ink: an empty box's
+//! inside holds only specks of dust.
+
+use super::prepare::InkMap;
+
+/// A rectangle in pixels: `x0..x1` × `y0..y1`, ends excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PixelRect {
+    pub x0: usize,
+    pub y0: usize,
+    pub x1: usize,
+    pub y1: usize,
+}
+
+impl PixelRect {
+    pub fn width(&self) -> usize {
+        self.x1.saturating_sub(self.x0)
+    }
+    pub fn height(&self) -> usize {
+        self.y1.saturating_sub(self.y0)
+    }
+    fn area(&self) -> usize {
+        self.width() * self.height()
+    }
+    fn overlap(&self, o: &PixelRect) -> usize {
+        let w = self.x1.min(o.x1).saturating_sub(self.x0.max(o.x0));
+        let h = self.y1.min(o.y1).saturating_sub(self.y0.max(o.y0));
+        w * h
+    }
+}
+
+/// A ruling line: `horizontal` spans `x0..x1` at about `y0..y1`; a vertical one the other way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RuleLine {
+    pub rect: PixelRect,
+    pub horizontal: bool,
+}
+
+/// A tick box found on the page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TickBox {
+    pub rect: PixelRect,
+    /// The ink inside, when there is enough to be a mark.
+    pub mark: Option<PixelRect>,
+    /// Drawn as a bracket pair `[ ]` (typed), not a square.
+    pub bracket: bool,
+}
+
+/// What `find` found.
+#[derive(Debug, Default)]
+pub(crate) struct Drawn {
+    pub rules: Vec<RuleLine>,
+    pub boxes: Vec<TickBox>,
+}
+
+/// Most bars looked at on one page; past that the page is a picture, not a form.
+const MAX_BARS: usize = 200_000;
+/// Most boxes kept on one page.
+const MAX_BOXES: usize = 2_000;
+/// A box's side, in points.
+const BOX_MIN_PT: f32 = 5.0;
+const BOX_MAX_PT: f32 = 26.0;
+/// A ruling line is at least this long, in points (a table cell's height, a short blank).
+const RULE_MIN_PT: f32 = 16.0;
+/// A bar is at most this thick, in points.
+const BAR_MAX_THICK_PT: f32 = 3.5;
+/// Share of a box's inside that must be ink for a tick.
+const TICK_INK_SHARE: f32 = 0.03;
+
+/// A bar: a run of ink that continues over adjacent rows (or columns). For a horizontal bar,
+/// `a0..a1` is along the row and `b0..b1` across (the rows it covers).
+#[derive(Debug, Clone, Copy)]
+struct Bar {
+    a0: usize,
+    a1: usize,
+    b0: usize,
+    b1: usize,
+}
+
+/// Bars along rows (`transpose` false) or columns, of at least `min_len` pixels and at most
+/// `max_thick` thick.
+fn bars(ink: &InkMap, transpose: bool, min_len: usize, max_thick: usize) -> Vec<Bar> {
+    let (lines, len) = if transpose {
+        (ink.width, ink.height)
+    } else {
+        (ink.height, ink.width)
+    };
+    let at = |line: usize, pos: usize| -> bool {
+        if transpose {
+            ink.at(line, pos)
+        } else {
+            ink.at(pos, line)
+        }
+    };
+    let mut done: Vec<Bar> = Vec::new();
+    let mut open: Vec<Bar> = Vec::new();
+    let mut next_open: Vec<Bar> = Vec::new();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for line in 0..lines {
+        runs.clear();
+        let mut pos = 0;
+        while pos < len {
+            if at(line, pos) {
+                let start = pos;
+                while pos < len && at(line, pos) {
+                    pos += 1;
+                }
+                if pos - start >= min_len {
+                    runs.push((start, pos));
+                }
+            } else {
+                pos += 1;
+            }
+        }
+        next_open.clear();
+        for &(s, e) in &runs {
+            let tol = 3 + (e - s) / 25;
+            let matched = open.iter().position(|b| {
+                b.a0.abs_diff(s) <= tol && b.a1.abs_diff(e) <= tol && b.b1 == line
+            });
+            match matched {
+                Some(i) => {
+                    let mut b = open.swap_remove(i);
+                    b.a0 = b.a0.min(s);
+                    b.a1 = b.a1.max(e);
+                    b.b1 = line + 1;
+                    next_open.push(b);
+                }
+                None => next_open.push(Bar {
+                    a0: s,
+                    a1: e,
+                    b0: line,
+                    b1: line + 1,
+                }),
+            }
+        }
+        // Bars not continued on this line are finished.
+        for b in open.drain(..) {
+            if b.b1 - b.b0 <= max_thick {
+                done.push(b);
+            }
+        }
+        std::mem::swap(&mut open, &mut next_open);
+        if done.len() > MAX_BARS {
+            break;
+        }
+    }
+    done.extend(open.into_iter().filter(|b| b.b1 - b.b0 <= max_thick));
+    done
+}
+
+/// Joins collinear pieces of a dashed or broken line (a bilevel scan breaks thin lines).
+fn join_broken(mut bars: Vec<Bar>, gap: usize) -> Vec<Bar> {
+    bars.sort_by_key(|b| (b.b0, b.a0));
+    let mut out: Vec<Bar> = Vec::with_capacity(bars.len());
+    for b in bars {
+        let joined = out.iter_mut().rev().take(64).find(|o| {
+            o.b0.abs_diff(b.b0) <= 2 && o.b1.abs_diff(b.b1) <= 2 && b.a0 <= o.a1 + gap
+                && b.a1 + gap >= o.a0
+        });
+        match joined {
+            Some(o) => {
+                o.a0 = o.a0.min(b.a0);
+                o.a1 = o.a1.max(b.a1);
+                o.b0 = o.b0.min(b.b0);
+                o.b1 = o.b1.max(b.b1);
+            }
+            None => out.push(b),
+        }
+    }
+    out
+}
+
+/// Share of the positions along a side that have ink within `slack` pixels across it.
+fn side_coverage(ink: &InkMap, horizontal: bool, at: usize, from: usize, to: usize, slack: usize) -> f32 {
+    if to <= from {
+        return 0.0;
+    }
+    let mut hit = 0usize;
+    for pos in from..to {
+        let lo = at.saturating_sub(slack);
+        let found = (lo..=at + slack).any(|c| {
+            if horizontal {
+                c < ink.height && pos < ink.width && ink.at(pos, c)
+            } else {
+                c < ink.width && pos < ink.height && ink.at(c, pos)
+            }
+        });
+        hit += found as usize;
+    }
+    hit as f32 / (to - from) as f32
+}
+
+/// Whether each corner of `rect` has ink within `reach` pixels of it.
+fn corners_inked(ink: &InkMap, rect: &PixelRect, reach: usize) -> bool {
+    let (x1, y1) = (rect.x1.saturating_sub(1), rect.y1.saturating_sub(1));
+    [(rect.x0, rect.y0), (x1, rect.y0), (rect.x0, y1), (x1, y1)]
+        .iter()
+        .all(|&(cx, cy)| {
+            (cy.saturating_sub(reach)..=cy + reach).any(|y| {
+                (cx.saturating_sub(reach)..=cx + reach)
+                    .any(|x| x < ink.width && y < ink.height && ink.at(x, y))
+            })
+        })
+}
+
+/// Ink inside `rect` shrunk by `inset`: its share of the inside and its bounding box.
+fn inside_ink(ink: &InkMap, rect: &PixelRect, inset_x: usize, inset_y: usize) -> (f32, Option<PixelRect>) {
+    let (x0, x1) = (rect.x0 + inset_x, rect.x1.saturating_sub(inset_x));
+    let (y0, y1) = (rect.y0 + inset_y, rect.y1.saturating_sub(inset_y));
+    if x1 <= x0 || y1 <= y0 {
+        return (0.0, None);
+    }
+    let mut count = 0usize;
+    let mut bbox: Option<PixelRect> = None;
+    for y in y0..y1.min(ink.height) {
+        let row = ink.row(y);
+        for (x, &v) in row.iter().enumerate().take(x1.min(ink.width)).skip(x0) {
+            if v != 0 {
+                count += 1;
+                let b = bbox.get_or_insert(PixelRect {
+                    x0: x,
+                    y0: y,
+                    x1: x + 1,
+                    y1: y + 1,
+                });
+                b.x0 = b.x0.min(x);
+                b.x1 = b.x1.max(x + 1);
+                b.y0 = b.y0.min(y);
+                b.y1 = b.y1.max(y + 1);
+            }
+        }
+    }
+    (count as f32 / ((x1 - x0) * (y1 - y0)) as f32, bbox)
+}
+
+/// The ink inside a box, when it is a mark: enough of the inside, and not a speck.
+fn mark_in(ink: &InkMap, rect: &PixelRect, inset_x: usize, inset_y: usize) -> Option<PixelRect> {
+    let (share, bbox) = inside_ink(ink, rect, inset_x, inset_y);
+    let bbox = bbox?;
+    let span = bbox.width().max(bbox.height());
+    (share >= TICK_INK_SHARE && span * 3 >= rect.width().min(rect.height())).then_some(bbox)
+}
+
+/// Finds ruling lines and tick boxes on a page at `dpi`.
+pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
+    let px = |pt: f32| (pt * dpi / 72.0).round().max(1.0) as usize;
+    let box_min = px(BOX_MIN_PT);
+    let box_max = px(BOX_MAX_PT);
+    let thick = px(BAR_MAX_THICK_PT);
+    let rule_min = px(RULE_MIN_PT);
+
+    let horizontal = bars(ink, false, box_min.min(rule_min), thick);
+    let vertical = bars(ink, true, (box_min * 3 / 5).max(2), thick);
+    let mut drawn = Drawn::default();
+
+    // Ruling lines: long bars, broken pieces joined.
+    for b in join_broken(horizontal.clone(), px(3.0)) {
+        if b.a1 - b.a0 >= rule_min.max(px(40.0)) {
+            drawn.rules.push(RuleLine {
+                rect: PixelRect {
+                    x0: b.a0,
+                    y0: b.b0,
+                    x1: b.a1,
+                    y1: b.b1,
+                },
+                horizontal: true,
+            });
+        }
+    }
+    for b in join_broken(vertical.clone(), px(3.0)) {
+        if b.a1 - b.a0 >= rule_min {
+            drawn.rules.push(RuleLine {
+                rect: PixelRect {
+                    x0: b.b0,
+                    y0: b.a0,
+                    x1: b.b1,
+                    y1: b.a1,
+                },
+                horizontal: false,
+            });
+        }
+    }
+
+    // Squares: a top bar, then the other three sides checked on the pixels.
+    let mut vertical_by_x: Vec<&Bar> = vertical
+        .iter()
+        .filter(|v| v.a1 - v.a0 >= box_min * 3 / 5 && v.a1 - v.a0 <= box_max * 3 / 2)
+        .collect();
+    vertical_by_x.sort_by_key(|v| v.b0);
+    let mut boxes: Vec<TickBox> = Vec::new();
+    for top in &horizontal {
+        let width = top.a1 - top.a0;
+        if width < box_min || width > box_max || boxes.len() >= MAX_BOXES {
+            continue;
+        }
+        let tol = 2 + width / 12;
+        let slack = 1;
+        let lo = vertical_by_x.partition_point(|v| v.b1 + tol < top.a0);
+        let mut best: Option<(f32, PixelRect)> = None;
+        for left in vertical_by_x[lo..].iter().take_while(|v| v.b0 <= top.a0 + tol) {
+            if left.a0 + tol < top.b0 || left.a0 > top.b1 + tol {
+                continue;
+            }
+            let height = left.a1.saturating_sub(top.b0);
+            if height * 10 < width * 7 || height * 10 > width * 14 {
+                continue;
+            }
+            let rect = PixelRect {
+                x0: top.a0,
+                y0: top.b0,
+                x1: top.a1,
+                y1: top.b0 + height,
+            };
+            // Each side straight along its whole length, right at the square's outer edge: a
+            // round or bold letter (O, D, C) bulges there and covers only its sides' middles.
+            let right = side_coverage(ink, false, rect.x1.saturating_sub(2), rect.y0, rect.y1, slack);
+            let bottom = side_coverage(ink, true, rect.y1.saturating_sub(2), rect.x0, rect.x1, slack);
+            let left_side = side_coverage(ink, false, rect.x0 + 1, rect.y0, rect.y1, slack);
+            let top_side = side_coverage(ink, true, rect.y0 + 1, rect.x0, rect.x1, slack);
+            let score = right.min(bottom).min(left_side).min(top_side);
+            if std::env::var_os("OCRDBG").is_some() && score >= 0.88 { eprintln!("DBG box {rect:?} l{left_side:.2} t{top_side:.2} r{right:.2} b{bottom:.2} corners {}", corners_inked(ink, &rect, slack)); }
+            if score >= 0.88 && corners_inked(ink, &rect, slack) && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, rect));
+            }
+        }
+        if let Some((_, rect)) = best {
+            let side_thick = (top.b1 - top.b0).max(1);
+            let inset = side_thick + 1 + width / 12;
+            boxes.push(TickBox {
+                rect,
+                mark: mark_in(ink, &rect, inset, inset),
+                bracket: false,
+            });
+        }
+    }
+
+    if let Ok(v) = std::env::var("OCRDUMP") {
+        let n: Vec<usize> = v.split(',').filter_map(|x| x.parse().ok()).collect();
+        for y in n[1]..n[1] + n[3] {
+            let line: String = (n[0]..n[0] + n[2]).map(|x| if ink.at(x, y) { '#' } else { '.' }).collect();
+            eprintln!("{y:5} {line}");
+        }
+        for v in &vertical {
+            if v.b0 >= n[0] && v.b0 < n[0] + n[2] && v.a0 + 5 >= n[1] && v.a0 < n[1] + n[3] {
+                eprintln!("VBAR {v:?}");
+            }
+        }
+    }
+    // Brackets: upright bars with stubs at both ends, facing each other.
+    let mut lefts: Vec<PixelRect> = Vec::new();
+    let mut rights: Vec<PixelRect> = Vec::new();
+    for v in &vertical {
+        let height = v.a1 - v.a0;
+        if height < box_min || height > box_max {
+            continue;
+        }
+        let stem = PixelRect {
+            x0: v.b0,
+            y0: v.a0,
+            x1: v.b1,
+            y1: v.a1,
+        };
+        let stub = (height / 12).max(2);
+        let reach = |dir_right: bool| -> bool {
+            [stem.y0, stem.y1 - 1].iter().all(|&y| {
+                (0..3).any(|dy| {
+                    let yy = if y == stem.y0 { y + dy } else { y.saturating_sub(dy) };
+                    (1..=stub).all(|k| {
+                        let x = if dir_right {
+                            stem.x1 - 1 + k
+                        } else {
+                            stem.x0.wrapping_sub(k)
+                        };
+                        x < ink.width && yy < ink.height && ink.at(x, yy)
+                    })
+                })
+            })
+        };
+        // The middle of a bracket's stem has nothing beside it on the open side (a pixel's
+        // room left for a stem drawn thicker than the bar found).
+        let open_middle = |dir_right: bool| -> bool {
+            let y = (stem.y0 + stem.y1) / 2;
+            (2..=stub + 1).all(|k| {
+                let x = if dir_right {
+                    stem.x1 - 1 + k
+                } else {
+                    stem.x0.wrapping_sub(k)
+                };
+                x >= ink.width || !ink.at(x, y)
+            })
+        };
+        // A bracket's stubs are its top and bottom: nothing above or below them (the stem of
+        // an O, a C or an n continues round a curve instead).
+        let clear_beyond = |dir_right: bool| -> bool {
+            let (xa, xb) = if dir_right {
+                (stem.x0, stem.x1 + stub)
+            } else {
+                (stem.x0.saturating_sub(stub), stem.x1)
+            };
+            // One row of room either way: a stub can start a row beyond the stem.
+            let above = stem.y0.checked_sub(3).map(|y| (y, 2));
+            let below = Some((stem.y1 + 1, 2));
+            [above, below].into_iter().flatten().all(|(y, rows)| {
+                (y..y + rows).all(|yy| {
+                    yy >= ink.height || (xa..xb.min(ink.width)).all(|x| !ink.at(x, yy))
+                })
+            })
+        };
+        if reach(true) && open_middle(true) && !reach(false) && clear_beyond(true) {
+            lefts.push(stem);
+        } else if reach(false) && open_middle(false) && !reach(true) && clear_beyond(false) {
+            rights.push(stem);
+        }
+    }
+    rights.sort_by_key(|r| r.x0);
+    for l in &lefts {
+        let h = l.height();
+        let pair = rights
+            .iter()
+            .filter(|r| {
+                r.x0 > l.x1
+                    && r.y0.abs_diff(l.y0) * 5 <= h
+                    && r.y1.abs_diff(l.y1) * 5 <= h
+                    && (r.x0 - l.x1) * 10 >= h * 2
+                    && (r.x0 - l.x1) * 10 <= h * 20
+            })
+            .min_by_key(|r| r.x0);
+        let Some(r) = pair else { continue };
+        // Nothing else may close in between: another left bracket means this one is not a box.
+        if lefts.iter().any(|o| o.x0 > l.x1 && o.x1 < r.x0 && o.y0.abs_diff(l.y0) * 5 <= h) {
+            continue;
+        }
+        let rect = PixelRect {
+            x0: l.x0,
+            y0: l.y0,
+            x1: r.x1,
+            y1: l.y1,
+        };
+        if std::env::var_os("OCRDBG").is_some() { eprintln!("DBG bracket {rect:?}"); }
+        let inset_x = l.width().max(r.width()) + 1 + h / 8;
+        if boxes.len() < MAX_BOXES {
+            boxes.push(TickBox {
+                rect,
+                mark: mark_in(ink, &rect, inset_x, h / 6 + 1),
+                bracket: true,
+            });
+        }
+    }
+
+    // One box where candidates overlap (a thick side seen twice): the larger stays.
+    boxes.sort_by_key(|b| std::cmp::Reverse(b.rect.area()));
+    let mut kept: Vec<TickBox> = Vec::with_capacity(boxes.len());
+    for b in boxes {
+        let dup = kept
+            .iter()
+            .any(|k| k.rect.overlap(&b.rect) * 2 >= b.rect.area().min(k.rect.area()));
+        if !dup {
+            kept.push(b);
+        }
+    }
+    kept.sort_by_key(|b| (b.rect.y0, b.rect.x0));
+    drawn.boxes = kept;
+    drawn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Canvas(InkMap);
+
+    impl Canvas {
+        fn new(w: usize, h: usize) -> Canvas {
+            Canvas(InkMap {
+                width: w,
+                height: h,
+                ink: vec![0; w * h],
+            })
+        }
+        fn fill(&mut self, x0: usize, y0: usize, x1: usize, y1: usize) {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    self.0.ink[y * self.0.width + x] = 1;
+                }
+            }
+        }
+        /// A square outline of side `s` with lines `t` thick.
+        fn square(&mut self, x: usize, y: usize, s: usize, t: usize) {
+            self.fill(x, y, x + s, y + t);
+            self.fill(x, y + s - t, x + s, y + s);
+            self.fill(x, y, x + t, y + s);
+            self.fill(x + s - t, y, x + s, y + s);
+        }
+        /// A diagonal stroke from (x0, y0) to (x1, y1), `t` thick.
+        fn stroke(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, t: usize) {
+            let n = ((x1 - x0).abs().max((y1 - y0).abs())) as usize;
+            for i in 0..=n {
+                let f = i as f32 / n as f32;
+                let (x, y) = ((x0 + f * (x1 - x0)) as usize, (y0 + f * (y1 - y0)) as usize);
+                self.fill(x, y, x + t, y + t);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_ticked_squares_and_a_pen_tick_spilling_out() {
+        let mut c = Canvas::new(600, 300);
+        c.square(50, 50, 40, 3); // empty
+        c.square(150, 50, 40, 3);
+        c.stroke(155.0, 55.0, 185.0, 85.0, 3); // X inside
+        c.stroke(185.0, 55.0, 155.0, 85.0, 3);
+        c.square(250, 50, 40, 3);
+        c.stroke(245.0, 70.0, 262.0, 92.0, 4); // pen ✓ overshooting the box
+        c.stroke(262.0, 92.0, 300.0, 30.0, 4);
+        c.fill(270, 70, 273, 73); // a speck alone does not tick
+        c.square(350, 50, 40, 3);
+        c.fill(368, 68, 371, 71);
+        let found = find(&c.0, 300.0);
+        let boxes: Vec<(usize, bool)> = found.boxes.iter().map(|b| (b.rect.x0, b.mark.is_some())).collect();
+        assert_eq!(boxes, [(50, false), (150, true), (250, true), (350, false)]);
+    }
+
+    #[test]
+    fn long_lines_are_rules_and_not_boxes() {
+        let mut c = Canvas::new(800, 400);
+        c.fill(20, 100, 780, 102); // a table border
+        c.fill(20, 100, 22, 300); // its left side
+        // A dashed line (a bilevel scan breaks it) is one rule.
+        for k in 0..20 {
+            c.fill(20 + k * 38, 300, 20 + k * 38 + 34, 302);
+        }
+        let found = find(&c.0, 300.0);
+        assert!(found.boxes.is_empty());
+        let horizontal: Vec<(usize, usize)> = found
+            .rules
+            .iter()
+            .filter(|r| r.horizontal)
+            .map(|r| (r.rect.x0, r.rect.x1))
+            .collect();
+        assert_eq!(horizontal, [(20, 780), (20, 776)]);
+        assert!(found.rules.iter().any(|r| !r.horizontal && r.rect.y1 - r.rect.y0 >= 190));
+    }
+
+    #[test]
+    fn bracket_pairs_are_boxes_and_wide_blanks_are_not() {
+        let mut c = Canvas::new(900, 200);
+        let bracket = |c: &mut Canvas, x: usize, left: bool| {
+            c.fill(x, 50, x + 4, 100);
+            let (a, b) = if left { (x, x + 14) } else { (x - 10, x + 4) };
+            c.fill(a, 50, b, 54);
+            c.fill(a, 96, b, 100);
+        };
+        bracket(&mut c, 100, true);
+        bracket(&mut c, 150, false); // "[ ]"
+        bracket(&mut c, 300, true);
+        c.stroke(320.0, 60.0, 345.0, 90.0, 4); // "[X]"
+        c.stroke(345.0, 60.0, 320.0, 90.0, 4);
+        bracket(&mut c, 360, false);
+        bracket(&mut c, 500, true);
+        bracket(&mut c, 800, false); // "[ ____ ]": too wide for a box
+        let found = find(&c.0, 300.0);
+        let boxes: Vec<(usize, bool, bool)> = found
+            .boxes
+            .iter()
+            .map(|b| (b.rect.x0, b.mark.is_some(), b.bracket))
+            .collect();
+        assert_eq!(boxes, [(100, false, true), (300, true, true)]);
+    }
+}

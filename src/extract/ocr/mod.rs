@@ -1,0 +1,357 @@
+//! Images of a form in (the scanned pages of a PDF with no text layer, or a JPEG, PNG or TIFF
+//! attachment) → a `Document` read by OCR (source `ocr`): the page's words where they sit,
+//! its ruling lines and its tick boxes, ticked or not, laid out as lines and cells like any
+//! other page.
+//!
+//! Per page: decode (`decode`, `pdf_images`; refused by its header when too big), scale to
+//! about 300 dpi, straighten and map the ink (`prepare`), find ruling lines and tick boxes and
+//! the ink inside them (`marks`), recognise the words with Tesseract (`tesseract`), and put
+//! both on one page in points (`page`). OCR text alone cannot say whether a box is ticked: the
+//! ink inside the printed box does.
+//!
+//! Settings are the config's `[ocr]` table (`OcrSettings`): `enabled = "auto"` reads images
+//! when Tesseract is installed (with every language asked for), `"on"` requires it, `"off"`
+//! never reads them (they stay `scanned_without_text`). OCR runs inside the attachment worker,
+//! under its memory limit, within its own deadline (`deadline_ms`, longer than the attachment
+//! deadline: recognising one page takes seconds, not milliseconds).
+
+mod decode;
+mod marks;
+mod page;
+mod pdf_images;
+mod prepare;
+pub mod tesseract;
+
+use super::{Document, Limit, Source, Unreadable};
+use crate::limits::Limits;
+use image::GrayImage;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub use tesseract::Availability;
+
+/// Longest side of an image decoded, in pixels (a 1200 dpi scan of an A3 page is 19,843).
+pub(crate) const MAX_IMAGE_SIDE: u32 = 30_000;
+/// Most pages of one attachment read by OCR: a form is one to three pages; a long scanned
+/// document beyond this is not read further.
+pub const MAX_OCR_PAGES: usize = 6;
+/// Smallest image side, in pixels, of a page worth recognising (a page at 40 dpi; a logo or an
+/// icon is smaller).
+const MIN_PAGE_SIDE: u32 = 300;
+
+/// Whether OCR is used: `auto` when Tesseract is installed, `on` always (a run fails without
+/// it), `off` never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OcrMode {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+/// The config's `[ocr]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrSettings {
+    pub enabled: OcrMode,
+    /// Tesseract's languages, joined by `+` (`"eng"`, `"eng+deu"`).
+    pub languages: String,
+    /// Wall-clock budget for reading one attachment by OCR (every page of it), in
+    /// milliseconds; it replaces `attachment_deadline_ms` for attachments read this way.
+    pub deadline_ms: u64,
+}
+
+impl Default for OcrSettings {
+    fn default() -> Self {
+        OcrSettings {
+            enabled: OcrMode::Auto,
+            languages: "eng".into(),
+            deadline_ms: 60_000,
+        }
+    }
+}
+
+impl OcrSettings {
+    /// Problems with the settings, each one line (empty when fine).
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let parts: Vec<&str> = self.languages.split('+').collect();
+        if self.languages.is_empty()
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            problems.push(format!(
+                "ocr.languages must be Tesseract language names joined by '+' (like \"eng\" or \"eng+deu\"), not {:?}",
+                self.languages
+            ));
+        }
+        if self.deadline_ms == 0 {
+            problems.push("ocr.deadline_ms must be more than 0".into());
+        }
+        problems
+    }
+
+    /// Whether images are read here: `on`, or `auto` with Tesseract and the languages
+    /// installed (looked up once per process).
+    pub fn active(&self) -> bool {
+        match self.enabled {
+            OcrMode::Off => false,
+            OcrMode::On => true,
+            OcrMode::Auto => self.missing().is_none(),
+        }
+    }
+
+    /// Why OCR cannot run with these settings (Tesseract or a language missing), or `None`.
+    pub fn missing(&self) -> Option<String> {
+        match availability() {
+            Availability::Missing { reason } => Some(format!("Tesseract is not available: {reason}")),
+            Availability::Available { languages, .. } => {
+                let absent: Vec<&str> = self
+                    .languages
+                    .split('+')
+                    .filter(|l| !languages.iter().any(|have| have == l))
+                    .collect();
+                (!absent.is_empty()).then(|| {
+                    format!(
+                        "Tesseract has no data for language {} (install tesseract-ocr-{})",
+                        absent.join(", "),
+                        absent[0]
+                    )
+                })
+            }
+        }
+    }
+
+    /// How long a worker may take over an attachment of this kind that may need OCR: the
+    /// attachment deadline for reading it, plus the OCR deadline when OCR may run.
+    pub fn extra_deadline_ms(&self) -> u64 {
+        if self.enabled == OcrMode::Off {
+            0
+        } else {
+            self.deadline_ms
+        }
+    }
+}
+
+/// Whether Tesseract runs here and which version, looked up once per process. For `doctor`.
+pub fn availability() -> Availability {
+    static FOUND: OnceLock<Availability> = OnceLock::new();
+    FOUND.get_or_init(tesseract::availability).clone()
+}
+
+/// One page image as decoded: grey pixels and the resolution the file states, if any.
+pub(crate) struct PageImage {
+    pub grey: GrayImage,
+    pub dpi: Option<f32>,
+}
+
+/// Whether the bytes are an image of a format OCR reads (JPEG, PNG, TIFF). GIF, BMP and WebP
+/// are logos and stickers, not scans.
+pub fn readable_format(bytes: &[u8]) -> bool {
+    decode::format_of(bytes).is_some()
+}
+
+/// Whether an image attached to a mail may be a page of a form: of a format OCR reads, and of
+/// a page's size at any scanning resolution (a logo or a signature image is a few hundred
+/// pixels by a few dozen). An image whose header cannot be read is given the benefit of the
+/// doubt, so that it is reported, not ignored.
+pub fn may_be_a_form(bytes: &[u8]) -> bool {
+    let Some(format) = decode::format_of(bytes) else {
+        return false;
+    };
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes));
+    reader.set_format(match format {
+        decode::Format::Jpeg => image::ImageFormat::Jpeg,
+        decode::Format::Png => image::ImageFormat::Png,
+        decode::Format::Tiff => image::ImageFormat::Tiff,
+    });
+    match reader.into_dimensions() {
+        Ok((w, h)) => w.min(h) >= MIN_PAGE_SIDE,
+        Err(_) => true,
+    }
+}
+
+/// A document that is an image nobody read: OCR is off or unavailable.
+fn unread_image() -> Document {
+    let mut doc = Document::new(Source::None);
+    doc.scanned_without_text = true;
+    doc
+}
+
+/// Reads an image attachment (JPEG, PNG, TIFF). With OCR off or unavailable, the image is not
+/// decoded: a document flagged `scanned_without_text` with nothing in it.
+pub fn read_image(
+    bytes: &[u8],
+    limits: &Limits,
+    settings: &OcrSettings,
+) -> Result<Document, Unreadable> {
+    if !settings.active() {
+        return Ok(unread_image());
+    }
+    let started = Instant::now();
+    let pages = decode::decode(bytes, limits.max_image_pixels, limits.max_pdf_pages)?;
+    let pages: Vec<Option<PageImage>> = pages.into_iter().map(Some).collect();
+    read_pages(pages, settings, started)
+}
+
+/// Reads a PDF whose pages are images with no text layer (`scanned` is what the PDF reader
+/// made of it). With OCR off or unavailable, or no page image that can be decoded, `scanned`
+/// is returned as it was.
+pub fn read_scanned_pdf(
+    bytes: &[u8],
+    limits: &Limits,
+    settings: &OcrSettings,
+    scanned: Document,
+) -> Result<Document, Unreadable> {
+    if !settings.active() {
+        return Ok(scanned);
+    }
+    let started = Instant::now();
+    let pages = pdf_images::page_images(bytes, limits)?;
+    if pages.iter().all(Option::is_none) {
+        return Ok(scanned);
+    }
+    read_pages(pages, settings, started)
+}
+
+fn read_pages(
+    pages: Vec<Option<PageImage>>,
+    settings: &OcrSettings,
+    started: Instant,
+) -> Result<Document, Unreadable> {
+    let deadline = started + Duration::from_millis(settings.deadline_ms);
+    let mut doc = Document::new(Source::Ocr);
+    doc.scanned_without_text = true;
+    for (number, image) in pages.into_iter().enumerate().take(MAX_OCR_PAGES) {
+        let Some(image) = image else { continue };
+        if image.grey.width() < MIN_PAGE_SIDE || image.grey.height() < MIN_PAGE_SIDE {
+            continue;
+        }
+        let read = read_page(image, number as u32 + 1, settings, deadline)?;
+        doc.lines.extend(page::lines(&read));
+    }
+    Ok(doc)
+}
+
+/// One page: prepared, its drawn marks found, its words recognised, all in points.
+fn read_page(
+    image: PageImage,
+    number: u32,
+    settings: &OcrSettings,
+    deadline: Instant,
+) -> Result<page::OcrPage, Unreadable> {
+    let prepared = prepare::prepare(image);
+    let drawn = marks::find(&prepared.ink, prepared.dpi);
+    let words = tesseract::recognise(
+        prepared.grey.as_raw(),
+        prepared.grey.width(),
+        prepared.grey.height(),
+        prepared.dpi,
+        &settings.languages,
+        deadline,
+    )
+    .map_err(|e| match e {
+        tesseract::RunError::TimedOut => Unreadable::over(
+            Limit::ReadingTime,
+            format!(
+                "reading the image by OCR took longer than the OCR time limit ({} s)",
+                settings.deadline_ms.div_ceil(1000)
+            ),
+        ),
+        tesseract::RunError::Failed(why) => Unreadable::ReaderFailed {
+            reason: format!("OCR failed: {why}"),
+        },
+    })?;
+    Ok(page::OcrPage::new(number, &prepared, words, drawn))
+}
+
+/// Debug aid (`cargo run --example ocr_overlay`): each page as OCR saw it, straightened, with
+/// the words (blue), ruling lines (green) and tick boxes (red when ticked, orange when not)
+/// drawn over it, and the lines it laid out.
+#[doc(hidden)]
+pub fn overlay(
+    bytes: &[u8],
+    limits: &Limits,
+    settings: &OcrSettings,
+) -> Result<Vec<(image::RgbImage, Vec<super::Line>)>, Unreadable> {
+    let started = Instant::now();
+    let deadline = started + Duration::from_millis(settings.deadline_ms);
+    let images: Vec<Option<PageImage>> = if decode::format_of(bytes).is_some() {
+        decode::decode(bytes, limits.max_image_pixels, limits.max_pdf_pages)?
+            .into_iter()
+            .map(Some)
+            .collect()
+    } else {
+        pdf_images::page_images(bytes, limits)?
+    };
+    let mut out = Vec::new();
+    for (number, image) in images.into_iter().enumerate().take(MAX_OCR_PAGES) {
+        let Some(image) = image else { continue };
+        let prepared = prepare::prepare(image);
+        let drawn = marks::find(&prepared.ink, prepared.dpi);
+        let words = tesseract::recognise(
+            prepared.grey.as_raw(),
+            prepared.grey.width(),
+            prepared.grey.height(),
+            prepared.dpi,
+            &settings.languages,
+            deadline,
+        )
+        .map_err(|e| Unreadable::ReaderFailed {
+            reason: format!("{e:?}"),
+        })?;
+        if std::env::var_os("OCRDBG").is_some() {
+            for w in words.iter().filter(|w| w.text.contains('[') || w.text.contains(']')) {
+                eprintln!("DBG word {:?} {} {} {} {}", w.text, w.left, w.top, w.width, w.height);
+            }
+        }
+        let mut rgb = image::DynamicImage::ImageLuma8(prepared.grey.clone()).to_rgb8();
+        let mut frame = |r: &marks::PixelRect, colour: [u8; 3]| {
+            let (w, h) = (rgb.width() as usize, rgb.height() as usize);
+            for x in r.x0..r.x1.min(w) {
+                for y in [r.y0, r.y1.saturating_sub(1)] {
+                    if y < h {
+                        rgb.put_pixel(x as u32, y as u32, image::Rgb(colour));
+                    }
+                }
+            }
+            for y in r.y0..r.y1.min(h) {
+                for x in [r.x0, r.x1.saturating_sub(1)] {
+                    if x < w {
+                        rgb.put_pixel(x as u32, y as u32, image::Rgb(colour));
+                    }
+                }
+            }
+        };
+        for w in &words {
+            frame(
+                &marks::PixelRect {
+                    x0: w.left as usize,
+                    y0: w.top as usize,
+                    x1: (w.left + w.width) as usize,
+                    y1: (w.top + w.height) as usize,
+                },
+                [40, 80, 255],
+            );
+        }
+        for r in &drawn.rules {
+            frame(&r.rect, [0, 200, 0]);
+        }
+        for b in &drawn.boxes {
+            frame(
+                &b.rect,
+                if b.mark.is_some() {
+                    [255, 0, 0]
+                } else {
+                    [255, 160, 0]
+                },
+            );
+        }
+        let page = page::OcrPage::new(number as u32 + 1, &prepared, words, drawn);
+        out.push((rgb, page::lines(&page)));
+    }
+    Ok(out)
+}

@@ -1,0 +1,304 @@
+//! One recognised page in (Tesseract's words, the ruling lines and tick boxes found in the ink,
+//! in pixels) → the page in points (1/72 inch from the top-left corner, y down), cleaned of
+//! what OCR makes of lines and boxes; then → printed lines and cells.
+//!
+//! Cleaning: a word that sits in a tick box is OCR's reading of the box or its mark (`[]`,
+//! `¥`, `O`) and leaves, the box speaks for itself; a word made only of strokes (`|`, `_`, `—`)
+//! lying on a ruling line is the line. A lone `|` or `l` before a word is the pronoun "I" (the
+//! form's statements start "I have read", "I agree").
+
+use super::marks::{Drawn, PixelRect};
+use super::prepare::Prepared;
+use super::tesseract::Word;
+use crate::extract::{Line, TICKED, UNTICKED};
+
+/// A rectangle in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PtRect {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl PtRect {
+    fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+    fn cy(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PageWord {
+    pub text: String,
+    pub rect: PtRect,
+    /// Tesseract's text line, page-wide.
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PageBox {
+    pub rect: PtRect,
+    pub ticked: bool,
+    /// The ink that ticks it.
+    pub mark: Option<PtRect>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PageRule {
+    pub rect: PtRect,
+    pub horizontal: bool,
+}
+
+/// A page as OCR read it, in points.
+#[derive(Debug, Clone)]
+pub(crate) struct OcrPage {
+    pub number: u32,
+    pub width: f32,
+    pub height: f32,
+    pub words: Vec<PageWord>,
+    pub rules: Vec<PageRule>,
+    pub boxes: Vec<PageBox>,
+}
+
+impl OcrPage {
+    pub(crate) fn new(number: u32, prepared: &Prepared, words: Vec<Word>, drawn: Drawn) -> OcrPage {
+        let scale = 72.0 / prepared.dpi;
+        let pt = |r: &PixelRect| PtRect {
+            x0: r.x0 as f32 * scale,
+            y0: r.y0 as f32 * scale,
+            x1: r.x1 as f32 * scale,
+            y1: r.y1 as f32 * scale,
+        };
+        let word_rects: Vec<(PtRect, &str)> = words
+            .iter()
+            .map(|w| {
+                (
+                    PtRect {
+                        x0: w.left as f32 * scale,
+                        y0: w.top as f32 * scale,
+                        x1: (w.left + w.width) as f32 * scale,
+                        y1: (w.top + w.height) as f32 * scale,
+                    },
+                    w.text.as_str(),
+                )
+            })
+            .collect();
+        let boxes: Vec<PageBox> = drawn
+            .boxes
+            .iter()
+            .map(|b| (b, pt(&b.rect)))
+            .filter(|(b, rect)| {
+                !word_rects.iter().any(|(w, text)| {
+                    inside_a_word(rect, w, text) || (b.bracket && holds_text(rect, w, text))
+                })
+            })
+            .map(|(b, rect)| PageBox {
+                rect,
+                ticked: b.mark.is_some(),
+                mark: b.mark.as_ref().map(pt),
+            })
+            .collect();
+        let rules: Vec<PageRule> = drawn
+            .rules
+            .iter()
+            .map(|r| PageRule {
+                rect: pt(&r.rect),
+                horizontal: r.horizontal,
+            })
+            .collect();
+        let mut kept: Vec<PageWord> = Vec::with_capacity(words.len());
+        for w in &words {
+            let rect = PtRect {
+                x0: w.left as f32 * scale,
+                y0: w.top as f32 * scale,
+                x1: (w.left + w.width) as f32 * scale,
+                y1: (w.top + w.height) as f32 * scale,
+            };
+            if boxes.iter().any(|b| in_box(&rect, &b.rect)) {
+                continue;
+            }
+            let strokes_only = w.text.chars().all(|c| "|_-—–=~¦!/\\[]".contains(c));
+            if strokes_only && rules.iter().any(|r| on_rule(&rect, r)) {
+                continue;
+            }
+            kept.push(PageWord {
+                text: w.text.clone(),
+                rect,
+                line: w.line,
+            });
+        }
+        // "|" or "l" standing alone before a word is "I".
+        for i in 0..kept.len() {
+            let next_is_word = kept.get(i + 1).is_some_and(|n| {
+                n.line == kept[i].line && n.text.chars().next().is_some_and(char::is_lowercase)
+            });
+            if next_is_word && (kept[i].text == "|" || kept[i].text == "l") {
+                kept[i].text = "I".into();
+            }
+        }
+        OcrPage {
+            number,
+            width: prepared.ink.width as f32 * scale,
+            height: prepared.ink.height as f32 * scale,
+            words: kept,
+            rules,
+            boxes,
+        }
+    }
+}
+
+/// A box found in the middle of a recognised word is part of a letter (an E, a D), not a box:
+/// a real box stands apart, or at most at a word's end where OCR ran it into the word.
+fn inside_a_word(b: &PtRect, word: &PtRect, text: &str) -> bool {
+    let margin = 0.3 * (b.x1 - b.x0);
+    let overlaps_vertically = b.y0 < word.y1 && b.y1 > word.y0;
+    overlaps_vertically
+        && text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+        && b.x0 > word.x0 + margin
+        && b.x1 < word.x1 - margin
+}
+
+/// A bracket pair holding text (`[ 50 ]`, `[ N/A ]`) is an answer in brackets, not a box: OCR
+/// read a number or a word inside it, not a mark. A "bracket pair" that is part of a word OCR
+/// read (the stem and bowl of a bold D) is a letter.
+fn holds_text(b: &PtRect, word: &PtRect, text: &str) -> bool {
+    let inner = text.trim_matches(|c: char| "[]()|".contains(c));
+    let letters = inner.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = inner.chars().filter(|c| c.is_ascii_digit()).count();
+    let overlap = (b.x1.min(word.x1) - b.x0.max(word.x0)).max(0.0)
+        * (b.y1.min(word.y1) - b.y0.max(word.y0)).max(0.0);
+    let area = ((b.x1 - b.x0) * (b.y1 - b.y0)).max(0.01);
+    // OCR's reading of a box and its mark lies within the box; a word that runs on past it
+    // holds it as a letter.
+    let runs_past = word.x1 - word.x0 > 1.3 * (b.x1 - b.x0);
+    (in_box(word, b) && (digits > 0 || letters >= 2))
+        || (overlap >= 0.5 * area && runs_past && letters + digits >= 2)
+}
+
+/// A word mostly inside a box (grown a little: a bracket's reading spills over).
+fn in_box(word: &PtRect, b: &PtRect) -> bool {
+    let grow = 0.15 * (b.x1 - b.x0).max(b.y1 - b.y0);
+    let (x0, x1) = (word.x0.max(b.x0 - grow), word.x1.min(b.x1 + grow));
+    let (y0, y1) = (word.y0.max(b.y0 - grow), word.y1.min(b.y1 + grow));
+    let inside = (x1 - x0).max(0.0) * (y1 - y0).max(0.0);
+    let area = (word.x1 - word.x0) * (word.y1 - word.y0);
+    area > 0.0 && inside >= 0.6 * area
+}
+
+/// A word lying along a ruling line.
+fn on_rule(word: &PtRect, rule: &PageRule) -> bool {
+    let r = &rule.rect;
+    if rule.horizontal {
+        word.x0 < r.x1 && word.x1 > r.x0 && word.y0 <= r.y1 + 2.0 && word.y1 >= r.y0 - 2.0
+    } else {
+        word.y0 < r.y1 && word.y1 > r.y0 && word.x0 <= r.x1 + 2.0 && word.x1 >= r.x0 - 2.0
+    }
+}
+
+/// A piece of a line: words that run together, or a box.
+#[derive(Debug, Clone)]
+struct Piece {
+    rect: PtRect,
+    text: String,
+}
+
+/// The page as printed lines, top to bottom, each split into cells at ruling lines and wide
+/// gaps, with each tick box written as ☒ / ☐ where it sits.
+pub(crate) fn lines(page: &OcrPage) -> Vec<Line> {
+    // Tesseract's lines, cut where a ruling line runs between two words or the gap is wide.
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut current: Option<(u32, Piece)> = None;
+    for w in &page.words {
+        let h = w.rect.height().max(1.0);
+        let joins = current.as_ref().is_some_and(|(line, p)| {
+            *line == w.line
+                && w.rect.x0 - p.rect.x1 < 2.0 * h
+                && !page.rules.iter().any(|r| {
+                    !r.horizontal
+                        && r.rect.x0 >= p.rect.x1 - 1.0
+                        && r.rect.x1 <= w.rect.x0 + 1.0
+                        && r.rect.y0 <= w.rect.cy()
+                        && r.rect.y1 >= w.rect.cy()
+                })
+        });
+        if joins {
+            if let Some((_, p)) = current.as_mut() {
+                p.text.push(' ');
+                p.text.push_str(&w.text);
+                p.rect.x1 = p.rect.x1.max(w.rect.x1);
+                p.rect.y0 = p.rect.y0.min(w.rect.y0);
+                p.rect.y1 = p.rect.y1.max(w.rect.y1);
+            }
+        } else {
+            if let Some((_, p)) = current.take() {
+                pieces.push(p);
+            }
+            current = Some((
+                w.line,
+                Piece {
+                    rect: w.rect,
+                    text: w.text.clone(),
+                },
+            ));
+        }
+    }
+    if let Some((_, p)) = current.take() {
+        pieces.push(p);
+    }
+    for b in &page.boxes {
+        pieces.push(Piece {
+            rect: b.rect,
+            text: (if b.ticked { TICKED } else { UNTICKED }).to_string(),
+        });
+    }
+
+    // Rows: pieces whose middles lie within one another's height.
+    pieces.sort_by(|a, b| a.rect.cy().total_cmp(&b.rect.cy()));
+    let mut rows: Vec<Vec<Piece>> = Vec::new();
+    for p in pieces {
+        let same_row = rows.last().is_some_and(|row: &Vec<Piece>| {
+            let (y0, y1) = row
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(a, b), q| (a.min(q.rect.y0), b.max(q.rect.y1)));
+            let mid = (y0 + y1) / 2.0;
+            let cy = p.rect.cy();
+            cy >= y0 && cy <= y1 && mid >= p.rect.y0 && mid <= p.rect.y1
+        });
+        if same_row {
+            if let Some(row) = rows.last_mut() {
+                row.push(p);
+            }
+        } else {
+            rows.push(vec![p]);
+        }
+    }
+
+    let mut out = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        row.sort_by(|a, b| a.rect.x0.total_cmp(&b.rect.x0));
+        // A box joins the text right beside it: before a statement, or after one.
+        let mut cells: Vec<Piece> = Vec::new();
+        for p in row {
+            let is_box = p.text == TICKED.to_string() || p.text == UNTICKED.to_string();
+            if let Some(last) = cells.last_mut() {
+                let last_is_box = last.text == TICKED.to_string() || last.text == UNTICKED.to_string();
+                let gap = p.rect.x0 - last.rect.x1;
+                let h = p.rect.height().max(last.rect.height()).max(1.0);
+                if (is_box || last_is_box) && gap < 1.5 * h {
+                    last.text.push(' ');
+                    last.text.push_str(&p.text);
+                    last.rect.x1 = last.rect.x1.max(p.rect.x1);
+                    continue;
+                }
+            }
+            cells.push(p);
+        }
+        out.push(Line {
+            cells: cells.into_iter().map(|c| c.text).collect(),
+        });
+    }
+    out
+}
