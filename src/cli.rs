@@ -446,6 +446,12 @@ pub fn db_path(cli: &Cli, config: &Config) -> PathBuf {
 }
 
 pub fn context(config: &Config) -> Result<Pipeline> {
+    // `on` promises OCR: a run without it would quietly leave every scan unread.
+    if config.ocr.enabled == crate::extract::ocr::OcrMode::On
+        && let Some(why) = config.ocr.missing()
+    {
+        anyhow::bail!("ocr.enabled is \"on\" but OCR cannot run: {why}");
+    }
     Ok(Pipeline {
         rules: crate::validate::Rules::from_config(config)?,
         limits: config.limits.clone(),
@@ -454,6 +460,7 @@ pub fn context(config: &Config) -> Result<Pipeline> {
         } else {
             None
         },
+        ocr: config.ocr.clone(),
     })
 }
 

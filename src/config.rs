@@ -1,5 +1,6 @@
-//! A TOML config file in → `Config` (ledger path, IMAP account, validation rules, limits).
+//! A TOML config file in → `Config` (ledger path, IMAP account, validation rules, limits, OCR).
 
+use crate::extract::ocr::OcrSettings;
 use crate::limits::Limits;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -15,6 +16,8 @@ pub struct Config {
     pub limits: Limits,
     pub replies: RepliesConfig,
     pub metrics: MetricsConfig,
+    /// `[ocr]`: whether images of forms are read by OCR, in which languages.
+    pub ocr: OcrSettings,
     /// Read attachments in worker processes (memory limit, deadline, crash isolation).
     #[serde(default = "default_true")]
     pub isolate_attachments: bool,
@@ -199,6 +202,7 @@ impl Default for Config {
             limits: Limits::default(),
             replies: RepliesConfig::default(),
             metrics: MetricsConfig::default(),
+            ocr: OcrSettings::default(),
             isolate_attachments: true,
             path: None,
         }
@@ -250,6 +254,9 @@ impl Config {
         for day in &self.rules.extra_holidays {
             parse_date(day)
                 .with_context(|| format!("rules.extra_holidays: {day:?} is not YYYY-MM-DD"))?;
+        }
+        if let Some(problem) = self.ocr.problems().into_iter().next() {
+            bail!("{problem}");
         }
         if let Some(imap) = &self.imap {
             let secrets = [

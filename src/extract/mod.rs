@@ -1,6 +1,6 @@
-//! An attachment (PDF, DOCX, ODT) or a mail body in → a `Document`: lines of text and table
-//! cells in reading order, named form fields, and tick boxes rendered as ☒ / ☐; for a document
-//! with pages, where each cell and field sits (`Place`).
+//! An attachment (PDF, DOCX, ODT, .doc, RTF, an image of the form) or a mail body in → a
+//! `Document`: lines of text and table cells in reading order, named form fields, and tick boxes
+//! rendered as ☒ / ☐; for a document with pages, where each cell and field sits (`Place`).
 //!
 //! Readers that see a page as a picture (the PDF reader; OCR) describe each page to `layout`
 //! (text runs with boxes, ruling lines, tick boxes, ink) and take its lines and cells from there.
@@ -9,6 +9,7 @@ pub mod body;
 pub mod doc;
 pub mod docx;
 pub mod layout;
+pub mod ocr;
 pub mod pdf;
 pub mod rtf;
 pub mod tnef;
@@ -34,6 +35,9 @@ pub enum Source {
     Rtf,
     #[serde(rename = "body")]
     Body,
+    /// Read by OCR from an image of the form (a scanned PDF page, an image attachment).
+    #[serde(rename = "ocr")]
+    Ocr,
     #[serde(rename = "none")]
     None,
 }
@@ -47,6 +51,7 @@ impl Source {
             Source::Doc => "doc",
             Source::Rtf => "rtf",
             Source::Body => "body",
+            Source::Ocr => "ocr",
             Source::None => "none",
         }
     }
@@ -59,6 +64,8 @@ impl Source {
 pub struct ReadOptions<'a> {
     pub limits: &'a Limits,
     pub worker_exe: Option<&'a std::path::Path>,
+    /// Whether and how images of forms are read by OCR.
+    pub ocr: &'a ocr::OcrSettings,
 }
 
 /// Tick mark written into text for a ticked box (check-box control, legacy form field, AcroForm
@@ -237,6 +244,10 @@ pub enum Limit {
     Nesting,
     /// The text a document holds (`max_text_bytes`).
     TextBytes,
+    /// The pixels an image (or a PDF's page image) claims, `max_image_pixels`.
+    ImagePixels,
+    /// The pages of a multi-page image (TIFF), `max_pdf_pages`.
+    ImagePages,
     /// The attachment deadline, as measured by the reader itself.
     ReadingTime,
 }
@@ -325,9 +336,19 @@ fn signal_name(sig: i32) -> String {
     }
 }
 
-/// Reads an attachment of a kind that can hold a form. `Ok(None)` for kinds that never hold one
-/// (images, unknown binaries).
+/// Reads an attachment of a kind that can hold a form, with the default OCR settings (`auto`).
+/// `Ok(None)` for kinds that never hold one (zip archives, unknown binaries).
 pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Document>, Unreadable> {
+    read_attachment_with(att, limits, &ocr::OcrSettings::default())
+}
+
+/// Reads an attachment of a kind that can hold a form: a scanned PDF and an image are read by
+/// OCR as `ocr` says. `Ok(None)` for kinds that never hold one (zip archives, unknown binaries).
+pub fn read_attachment_with(
+    att: &Attachment,
+    limits: &Limits,
+    ocr: &ocr::OcrSettings,
+) -> Result<Option<Document>, Unreadable> {
     if att.bytes.len() as u64 > limits.max_attachment_bytes {
         return Err(Unreadable::over(
             Limit::AttachmentBytes,
@@ -339,7 +360,14 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
         ));
     }
     let doc = match att.kind {
-        FileKind::Pdf => pdf::read(&att.bytes, limits)?,
+        FileKind::Pdf => {
+            let doc = pdf::read(&att.bytes, limits)?;
+            if doc.scanned_without_text {
+                ocr::read_scanned_pdf(&att.bytes, limits, ocr, doc)?
+            } else {
+                doc
+            }
+        }
         FileKind::Docx => docx::read_docx(&att.bytes, limits)?,
         FileKind::Odt => docx::read_odt(&att.bytes, limits)?,
         FileKind::Doc => doc::read(&att.bytes, limits)?,
@@ -352,13 +380,14 @@ pub fn read_attachment(att: &Attachment, limits: &Limits) -> Result<Option<Docum
                 "winmail.dat nests winmail.dat files too deep: not read",
             ));
         }
-        // A photo or scan of the form: OCR reads it (`extract::ocr`); until then it is shown
-        // to staff as an image that was not read.
-        FileKind::Image => {
+        // A photo or scan of the form: read by OCR (`extract::ocr`); one of a format OCR does
+        // not decode (HEIC) is shown to staff as an image that was not read.
+        FileKind::Image if !ocr::readable_format(&att.bytes) => {
             let mut doc = Document::new(Source::None);
             doc.scanned_without_text = true;
             doc
         }
+        FileKind::Image => ocr::read_image(&att.bytes, limits, ocr)?,
         FileKind::Zip | FileKind::InlineImage | FileKind::Other => return Ok(None),
     };
     // Whatever a reader's own limits let through, no more text than this reaches the form

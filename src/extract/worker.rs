@@ -13,6 +13,7 @@
 //! logs what the child wrote to stderr through its own log format.
 //! The child is given no config (and no REGINTAKE_* variables), so it holds no secret to log.
 
+use super::ocr::OcrSettings;
 use super::{Crash, Document, ReadOptions, Unreadable};
 use crate::limits::Limits;
 use crate::mime::{Attachment, FileKind};
@@ -29,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Names the frame layout; a child that answers with another name is not used.
-const PROTOCOL: &str = "regintake-worker/2";
+const PROTOCOL: &str = "regintake-worker/3";
 /// Largest hello or request header accepted (they hold a few hundred bytes).
 const MAX_HEADER_BYTES: u64 = 1 << 20;
 /// Largest response accepted from a child: a document's text is at most `max_text_bytes` (by
@@ -54,6 +55,7 @@ const PIPE_BYTES: libc::c_int = 1 << 20;
 struct Hello {
     protocol: String,
     limits: Limits,
+    ocr: OcrSettings,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -63,7 +65,7 @@ struct Ready {
 
 #[derive(Serialize, Deserialize)]
 struct RequestHeader {
-    /// `pdf`, `docx` or `odt`.
+    /// `pdf`, `docx`, `odt` or `image`.
     kind: String,
     filename: String,
 }
@@ -105,7 +107,7 @@ pub fn read_attachments(
         if isolate {
             queue.push_back(i);
         } else {
-            results[i] = Some(read_in_process(att, opts.limits));
+            results[i] = Some(read_in_process(att, opts));
         }
     }
     if let Some(exe) = opts.worker_exe
@@ -122,9 +124,9 @@ pub fn read_attachments(
 }
 
 /// In this process; a reader that panics costs its attachment only.
-fn read_in_process(att: &Attachment, limits: &Limits) -> Result<Option<Document>, Unreadable> {
+fn read_in_process(att: &Attachment, opts: ReadOptions<'_>) -> Result<Option<Document>, Unreadable> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        super::read_attachment(att, limits)
+        super::read_attachment_with(att, opts.limits, opts.ocr)
     }))
     .unwrap_or_else(|panic| {
         Err(Unreadable::ReaderFailed {
@@ -147,12 +149,13 @@ fn read_through_worker(
         let reusable = slot.as_mut().is_some_and(|w| {
             w.exe == *exe
                 && w.limits == *opts.limits
+                && w.ocr == *opts.ocr
                 && w.served < REQUESTS_PER_WORKER
                 && w.is_alive()
         });
         if !reusable {
             *slot = None; // Drop kills and reaps the old one.
-            match WorkerProcess::spawn(exe, opts.limits) {
+            match WorkerProcess::spawn(exe, opts.limits, opts.ocr) {
                 Ok(w) => *slot = Some(w),
                 Err(e) => {
                     if !SPAWN_WARNED.swap(true, Ordering::Relaxed) {
@@ -163,7 +166,7 @@ fn read_through_worker(
                         );
                     }
                     for i in queue.drain(..) {
-                        results[i] = Some(read_in_process(atts[i], opts.limits));
+                        results[i] = Some(read_in_process(atts[i], opts));
                     }
                     return;
                 }
@@ -240,7 +243,8 @@ fn worker_kind(kind: FileKind) -> Option<&'static str> {
         FileKind::Doc => Some("doc"),
         FileKind::Rtf => Some("rtf"),
         FileKind::Tnef => Some("tnef"),
-        FileKind::Zip | FileKind::Image | FileKind::InlineImage | FileKind::Other => None,
+        FileKind::Image => Some("image"),
+        FileKind::Zip | FileKind::InlineImage | FileKind::Other => None,
     }
 }
 
@@ -252,8 +256,19 @@ fn kind_from_name(name: &str) -> Option<FileKind> {
         "doc" => Some(FileKind::Doc),
         "rtf" => Some(FileKind::Rtf),
         "tnef" => Some(FileKind::Tnef),
+        "image" => Some(FileKind::Image),
         _ => None,
     }
+}
+
+/// How long reading an attachment of this kind may take: the attachment deadline, and the OCR
+/// deadline on top for the kinds that may be images of a form (a scanned PDF, an image).
+fn deadline_ms(kind: FileKind, limits: &Limits, ocr: &OcrSettings) -> u64 {
+    let ocr_ms = match kind {
+        FileKind::Pdf | FileKind::Image => ocr.extra_deadline_ms(),
+        _ => 0,
+    };
+    limits.attachment_deadline_ms.saturating_add(ocr_ms)
 }
 
 /// How a request to a child went wrong.
@@ -270,6 +285,9 @@ enum Failure {
 struct WorkerProcess {
     exe: PathBuf,
     limits: Limits,
+    ocr: OcrSettings,
+    /// The deadline of the request under way, for the reason a late one is given.
+    deadline_ms: u64,
     child: Child,
     stdin: Option<ChildStdin>,
     stdout: ChildStdout,
@@ -289,7 +307,7 @@ struct WorkerProcess {
 }
 
 impl WorkerProcess {
-    fn spawn(exe: &Path, limits: &Limits) -> Result<WorkerProcess> {
+    fn spawn(exe: &Path, limits: &Limits, ocr: &OcrSettings) -> Result<WorkerProcess> {
         let mut child = Command::new(spawn_path(exe))
             .arg("-q")
             .arg("worker")
@@ -333,6 +351,8 @@ impl WorkerProcess {
         let mut worker = WorkerProcess {
             exe: exe.to_path_buf(),
             limits: limits.clone(),
+            ocr: ocr.clone(),
+            deadline_ms: limits.attachment_deadline_ms,
             child,
             stdin: Some(stdin),
             stdout,
@@ -348,6 +368,7 @@ impl WorkerProcess {
         let hello = serde_json::to_vec(&Hello {
             protocol: PROTOCOL.to_string(),
             limits: limits.clone(),
+            ocr: ocr.clone(),
         })?;
         let timeout = Duration::from_millis(limits.attachment_deadline_ms).max(MIN_START_TIMEOUT);
         let started = (|| -> Result<(), Failure> {
@@ -393,8 +414,8 @@ impl WorkerProcess {
         for att in atts {
             self.stderr_tail.clear();
             self.dying = DyingWords::default();
-            let deadline =
-                Instant::now() + Duration::from_millis(self.limits.attachment_deadline_ms);
+            self.deadline_ms = deadline_ms(att.kind, &self.limits, &self.ocr);
+            let deadline = Instant::now() + Duration::from_millis(self.deadline_ms);
             let frame = match self.receive(deadline, max_response_bytes(&self.limits)) {
                 Ok(frame) => frame,
                 Err(failure) => return (answers, Some(failure)),
@@ -599,7 +620,7 @@ impl WorkerProcess {
     /// Why the attachment could not be read, from how the request failed and what the child
     /// wrote to stderr before it died.
     fn explain(&mut self, failure: Failure) -> Unreadable {
-        let deadline_ms = self.limits.attachment_deadline_ms;
+        let deadline_ms = self.deadline_ms;
         match failure {
             Failure::Deadline => Unreadable::TimedOut {
                 deadline_ms,
@@ -706,6 +727,7 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
         bail!("parent speaks {:?}, not {PROTOCOL:?}", hello.protocol);
     }
     let limits = hello.limits;
+    let ocr = hello.ocr;
     set_memory_limit(limits.worker_memory_bytes);
     write_frame(
         &mut output,
@@ -722,12 +744,12 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
             serde_json::from_slice(&header).context("bad request header")?;
         let bytes = read_frame(&mut input, limits.max_attachment_bytes)?
             .context("request without bytes")?;
-        set_cpu_budget(limits.attachment_deadline_ms);
         let response: Response = match kind_from_name(&header.kind) {
             None => Err(Unreadable::ReaderFailed {
                 reason: format!("unknown attachment kind {:?}", header.kind),
             }),
             Some(kind) => {
+                set_cpu_budget(deadline_ms(kind, &limits, &ocr));
                 let att = Attachment {
                     filename: header.filename,
                     content_type: String::new(),
@@ -737,7 +759,7 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
                 match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     #[cfg(debug_assertions)]
                     test_faults::maybe_fault(&att.filename);
-                    super::read_attachment(&att, &limits)
+                    super::read_attachment_with(&att, &limits, &ocr)
                 })) {
                     Ok(r) => r,
                     Err(panic) => Err(Unreadable::ReaderFailed {

@@ -29,6 +29,8 @@ pub struct Pipeline {
     /// The regintake binary to run attachment-reading worker processes from (`regintake
     /// worker`); `None` reads attachments in this process (library callers, tests).
     pub worker_exe: Option<PathBuf>,
+    /// Whether and how images of forms are read by OCR (`[ocr]`).
+    pub ocr: crate::extract::ocr::OcrSettings,
 }
 
 /// A message after the first step (MIME parse), before its forms are read: enough to know its
@@ -201,6 +203,7 @@ impl Pipeline {
         ReadOptions {
             limits: &self.limits,
             worker_exe: self.worker_exe.as_deref(),
+            ocr: &self.ocr,
         }
     }
 

@@ -99,12 +99,17 @@ impl RecordsOf<'_> {
         // An image attachment (source `none`) is a picture not read; a PDF's pages have no text.
         let scanned = || Finding::ScannedWithoutText {
             attachment: attachment.to_string(),
-            picture: doc.source == Source::None,
+            picture: doc.source != Source::PdfText,
         };
         match form::read(doc) {
             Some(answers) => {
                 let mut validated = validate::validate(&answers, self.rules);
-                if doc.scanned_without_text {
+                if doc.source == Source::Ocr {
+                    // Staff compare answers read from an image with the image before granting.
+                    validated.add(Finding::ReadByOcr {
+                        attachment: attachment.to_string(),
+                    });
+                } else if doc.scanned_without_text {
                     validated.add(scanned());
                 }
                 let mut detail = RecordDetail {
@@ -122,9 +127,14 @@ impl RecordsOf<'_> {
                     detail,
                 })
             }
+            // An image OCR found no form on: nothing was read, so the source is `none`.
             None if doc.scanned_without_text => Some(unread_record(
                 attachment,
-                doc.source,
+                if doc.source == Source::Ocr {
+                    Source::None
+                } else {
+                    doc.source
+                },
                 scanned(),
                 self.due_by,
             )),

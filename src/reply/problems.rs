@@ -50,6 +50,8 @@ pub(crate) fn applicant_can_fix(flag: Flag) -> Fixable {
         // A message with no form: most are not registrations at all (replies, questions,
         // out-of-office notices); a person answers those.
         Flag::NoFormFound => Fixable::No,
+        // Answers read by OCR are checked against the image by staff, not by the applicant.
+        Flag::ReadByOcr => Fixable::No,
     }
 }
 
@@ -360,7 +362,7 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
         Flag::ScannedWithoutText => Problem::ScannedWithoutText {
             attachment: quote(&record.attachment, ANSWER_CHARS),
         },
-        Flag::NoFormFound => return None,
+        Flag::NoFormFound | Flag::ReadByOcr => return None,
     })
 }
 

@@ -97,6 +97,8 @@ pub enum Finding {
         attachment: String,
         picture: bool,
     },
+    /// The answers were read by OCR from an image of the form.
+    ReadByOcr { attachment: String },
 }
 
 impl Finding {
@@ -121,6 +123,7 @@ impl Finding {
                 Flag::UnreadableAttachment
             }
             Finding::ScannedWithoutText { .. } => Flag::ScannedWithoutText,
+            Finding::ReadByOcr { .. } => Flag::ReadByOcr,
         }
     }
 
@@ -247,13 +250,25 @@ impl Finding {
                     format!("The attachment {}", quote(attachment))
                 };
                 let image = if *picture {
-                    "a picture of a page, which regintake does not read"
+                    "a picture of a page that OCR did not read (off, not installed, or no form \
+                     found on it)"
                 } else {
                     "an image of the form (a scan with no text layer)"
                 };
                 format!(
                     "{what} is {image} and its answers were not read: read them from the \
                      attachment"
+                )
+            }
+            Finding::ReadByOcr { attachment } => {
+                let what = if attachment.is_empty() {
+                    "the form".to_string()
+                } else {
+                    format!("the attachment {}", quote(attachment))
+                };
+                format!(
+                    "The answers were read by OCR from an image of {what}: compare them with \
+                     the image before granting"
                 )
             }
         };
@@ -314,6 +329,7 @@ pub fn meaning(flag: Flag) -> &'static str {
         Flag::NoFormFound => "The message holds no registration form",
         Flag::UnreadableAttachment => "A form attachment could not be read",
         Flag::ScannedWithoutText => "The form is an image that was not read",
+        Flag::ReadByOcr => "The answers were read by OCR from an image of the form",
     }
 }
 
@@ -556,6 +572,9 @@ fn unreadable(attachment: &str, why: &Unreadable) -> String {
                 | Limit::TextBytes => "unpacks to more than regintake reads",
                 Limit::PdfStreamBytes | Limit::PdfObjects | Limit::Nesting => {
                     "is built larger or deeper than regintake reads"
+                }
+                Limit::ImagePixels | Limit::ImagePages => {
+                    "is an image with more pixels or pages than regintake reads"
                 }
             };
             format!("{what} ({reason})")

@@ -296,9 +296,7 @@ pub(crate) fn lines(page: &OcrPage) -> Vec<Line> {
             }
             cells.push(p);
         }
-        out.push(Line {
-            cells: cells.into_iter().map(|c| c.text).collect(),
-        });
+        out.push(Line::of_cells(cells.into_iter().map(|c| c.text).collect()));
     }
     out
 }
