@@ -251,6 +251,14 @@ fn holdout3_fixtures_match_expected() {
     check_set("fixtures/holdout3");
 }
 
+/// Typed-then-scanned forms (`scripts/make_scans.py`): image-only PDFs (JPEG and CCITT G4),
+/// TIFF scans and phone photos, read by OCR with the real Tesseract. Without Tesseract every
+/// one of them stays `scanned_without_text` and this test fails.
+#[test]
+fn scans_fixtures_match_expected() {
+    check_set("fixtures/scans");
+}
+
 fn check_set(set: &str) {
     let files = fixture_files(set);
     assert!(
