@@ -124,7 +124,10 @@ pub fn read_attachments(
 }
 
 /// In this process; a reader that panics costs its attachment only.
-fn read_in_process(att: &Attachment, opts: ReadOptions<'_>) -> Result<Option<Document>, Unreadable> {
+fn read_in_process(
+    att: &Attachment,
+    opts: ReadOptions<'_>,
+) -> Result<Option<Document>, Unreadable> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::read_attachment_with(att, opts.limits, opts.ocr)
     }))

@@ -72,7 +72,10 @@ fn alloc_budget(max_pixels: u64) -> u64 {
 }
 
 /// A JPEG from inside a PDF: no EXIF turn (PDF viewers ignore it).
-pub(crate) fn decode_jpeg_unrotated(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, Unreadable> {
+pub(crate) fn decode_jpeg_unrotated(
+    bytes: &[u8],
+    max_pixels: u64,
+) -> Result<GrayImage, Unreadable> {
     decode_single(bytes, Format::Jpeg, max_pixels, false).map(|p| p.grey)
 }
 
@@ -151,7 +154,11 @@ pub(crate) fn to_grey(image: DynamicImage) -> GrayImage {
 
 /// Every page of a TIFF, counted first (bounded, and a page chain that loops is refused by the
 /// decoder), then each checked by size before it is decoded.
-fn decode_tiff(bytes: &[u8], max_pixels: u64, max_pages: usize) -> Result<Vec<PageImage>, Unreadable> {
+fn decode_tiff(
+    bytes: &[u8],
+    max_pixels: u64,
+    max_pages: usize,
+) -> Result<Vec<PageImage>, Unreadable> {
     let malformed = |e: tiff::TiffError| Unreadable::malformed(format!("TIFF is corrupt: {e}"));
     let open = || -> Result<tiff::decoder::Decoder<Cursor<&[u8]>>, Unreadable> {
         let limits = {

@@ -125,9 +125,9 @@ fn bars(ink: &InkMap, transpose: bool, min_len: usize, max_thick: usize) -> Vec<
         next_open.clear();
         for &(s, e) in &runs {
             let tol = 3 + (e - s) / 25;
-            let matched = open.iter().position(|b| {
-                b.a0.abs_diff(s) <= tol && b.a1.abs_diff(e) <= tol && b.b1 == line
-            });
+            let matched = open
+                .iter()
+                .position(|b| b.a0.abs_diff(s) <= tol && b.a1.abs_diff(e) <= tol && b.b1 == line);
             match matched {
                 Some(i) => {
                     let mut b = open.swap_remove(i);
@@ -165,7 +165,9 @@ fn join_broken(mut bars: Vec<Bar>, gap: usize) -> Vec<Bar> {
     let mut out: Vec<Bar> = Vec::with_capacity(bars.len());
     for b in bars {
         let joined = out.iter_mut().rev().take(64).find(|o| {
-            o.b0.abs_diff(b.b0) <= 2 && o.b1.abs_diff(b.b1) <= 2 && b.a0 <= o.a1 + gap
+            o.b0.abs_diff(b.b0) <= 2
+                && o.b1.abs_diff(b.b1) <= 2
+                && b.a0 <= o.a1 + gap
                 && b.a1 + gap >= o.a0
         });
         match joined {
@@ -182,7 +184,14 @@ fn join_broken(mut bars: Vec<Bar>, gap: usize) -> Vec<Bar> {
 }
 
 /// Share of the positions along a side that have ink within `slack` pixels across it.
-fn side_coverage(ink: &InkMap, horizontal: bool, at: usize, from: usize, to: usize, slack: usize) -> f32 {
+fn side_coverage(
+    ink: &InkMap,
+    horizontal: bool,
+    at: usize,
+    from: usize,
+    to: usize,
+    slack: usize,
+) -> f32 {
     if to <= from {
         return 0.0;
     }
@@ -215,7 +224,12 @@ fn corners_inked(ink: &InkMap, rect: &PixelRect, reach: usize) -> bool {
 }
 
 /// Ink inside `rect` shrunk by `inset`: its share of the inside and its bounding box.
-fn inside_ink(ink: &InkMap, rect: &PixelRect, inset_x: usize, inset_y: usize) -> (f32, Option<PixelRect>) {
+fn inside_ink(
+    ink: &InkMap,
+    rect: &PixelRect,
+    inset_x: usize,
+    inset_y: usize,
+) -> (f32, Option<PixelRect>) {
     let (x0, x1) = (rect.x0 + inset_x, rect.x1.saturating_sub(inset_x));
     let (y0, y1) = (rect.y0 + inset_y, rect.y1.saturating_sub(inset_y));
     if x1 <= x0 || y1 <= y0 {
@@ -308,7 +322,10 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
         let slack = 1;
         let lo = vertical_by_x.partition_point(|v| v.b1 + tol < top.a0);
         let mut best: Option<(f32, PixelRect)> = None;
-        for left in vertical_by_x[lo..].iter().take_while(|v| v.b0 <= top.a0 + tol) {
+        for left in vertical_by_x[lo..]
+            .iter()
+            .take_while(|v| v.b0 <= top.a0 + tol)
+        {
             if left.a0 + tol < top.b0 || left.a0 > top.b1 + tol {
                 continue;
             }
@@ -324,13 +341,35 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             };
             // Each side straight along its whole length, right at the square's outer edge: a
             // round or bold letter (O, D, C) bulges there and covers only its sides' middles.
-            let right = side_coverage(ink, false, rect.x1.saturating_sub(2), rect.y0, rect.y1, slack);
-            let bottom = side_coverage(ink, true, rect.y1.saturating_sub(2), rect.x0, rect.x1, slack);
+            let right = side_coverage(
+                ink,
+                false,
+                rect.x1.saturating_sub(2),
+                rect.y0,
+                rect.y1,
+                slack,
+            );
+            let bottom = side_coverage(
+                ink,
+                true,
+                rect.y1.saturating_sub(2),
+                rect.x0,
+                rect.x1,
+                slack,
+            );
             let left_side = side_coverage(ink, false, rect.x0 + 1, rect.y0, rect.y1, slack);
             let top_side = side_coverage(ink, true, rect.y0 + 1, rect.x0, rect.x1, slack);
             let score = right.min(bottom).min(left_side).min(top_side);
-            if std::env::var_os("OCRDBG").is_some() && score >= 0.88 { eprintln!("DBG box {rect:?} l{left_side:.2} t{top_side:.2} r{right:.2} b{bottom:.2} corners {}", corners_inked(ink, &rect, slack)); }
-            if score >= 0.88 && corners_inked(ink, &rect, slack) && best.is_none_or(|(s, _)| score > s) {
+            if std::env::var_os("OCRDBG").is_some() && score >= 0.88 {
+                eprintln!(
+                    "DBG box {rect:?} l{left_side:.2} t{top_side:.2} r{right:.2} b{bottom:.2} corners {}",
+                    corners_inked(ink, &rect, slack)
+                );
+            }
+            if score >= 0.88
+                && corners_inked(ink, &rect, slack)
+                && best.is_none_or(|(s, _)| score > s)
+            {
                 best = Some((score, rect));
             }
         }
@@ -348,7 +387,9 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
     if let Ok(v) = std::env::var("OCRDUMP") {
         let n: Vec<usize> = v.split(',').filter_map(|x| x.parse().ok()).collect();
         for y in n[1]..n[1] + n[3] {
-            let line: String = (n[0]..n[0] + n[2]).map(|x| if ink.at(x, y) { '#' } else { '.' }).collect();
+            let line: String = (n[0]..n[0] + n[2])
+                .map(|x| if ink.at(x, y) { '#' } else { '.' })
+                .collect();
             eprintln!("{y:5} {line}");
         }
         for v in &vertical {
@@ -375,7 +416,11 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
         let reach = |dir_right: bool| -> bool {
             [stem.y0, stem.y1 - 1].iter().all(|&y| {
                 (0..3).any(|dy| {
-                    let yy = if y == stem.y0 { y + dy } else { y.saturating_sub(dy) };
+                    let yy = if y == stem.y0 {
+                        y + dy
+                    } else {
+                        y.saturating_sub(dy)
+                    };
                     (1..=stub).all(|k| {
                         let x = if dir_right {
                             stem.x1 - 1 + k
@@ -412,9 +457,8 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             let above = stem.y0.checked_sub(3).map(|y| (y, 2));
             let below = Some((stem.y1 + 1, 2));
             [above, below].into_iter().flatten().all(|(y, rows)| {
-                (y..y + rows).all(|yy| {
-                    yy >= ink.height || (xa..xb.min(ink.width)).all(|x| !ink.at(x, yy))
-                })
+                (y..y + rows)
+                    .all(|yy| yy >= ink.height || (xa..xb.min(ink.width)).all(|x| !ink.at(x, yy)))
             })
         };
         if reach(true) && open_middle(true) && !reach(false) && clear_beyond(true) {
@@ -438,7 +482,10 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             .min_by_key(|r| r.x0);
         let Some(r) = pair else { continue };
         // Nothing else may close in between: another left bracket means this one is not a box.
-        if lefts.iter().any(|o| o.x0 > l.x1 && o.x1 < r.x0 && o.y0.abs_diff(l.y0) * 5 <= h) {
+        if lefts
+            .iter()
+            .any(|o| o.x0 > l.x1 && o.x1 < r.x0 && o.y0.abs_diff(l.y0) * 5 <= h)
+        {
             continue;
         }
         let rect = PixelRect {
@@ -447,7 +494,9 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             x1: r.x1,
             y1: l.y1,
         };
-        if std::env::var_os("OCRDBG").is_some() { eprintln!("DBG bracket {rect:?}"); }
+        if std::env::var_os("OCRDBG").is_some() {
+            eprintln!("DBG bracket {rect:?}");
+        }
         let inset_x = l.width().max(r.width()) + 1 + h / 8;
         if boxes.len() < MAX_BOXES {
             boxes.push(TickBox {
@@ -527,7 +576,11 @@ mod tests {
         c.square(350, 50, 40, 3);
         c.fill(368, 68, 371, 71);
         let found = find(&c.0, 300.0);
-        let boxes: Vec<(usize, bool)> = found.boxes.iter().map(|b| (b.rect.x0, b.mark.is_some())).collect();
+        let boxes: Vec<(usize, bool)> = found
+            .boxes
+            .iter()
+            .map(|b| (b.rect.x0, b.mark.is_some()))
+            .collect();
         assert_eq!(boxes, [(50, false), (150, true), (250, true), (350, false)]);
     }
 
@@ -549,7 +602,12 @@ mod tests {
             .map(|r| (r.rect.x0, r.rect.x1))
             .collect();
         assert_eq!(horizontal, [(20, 780), (20, 776)]);
-        assert!(found.rules.iter().any(|r| !r.horizontal && r.rect.y1 - r.rect.y0 >= 190));
+        assert!(
+            found
+                .rules
+                .iter()
+                .any(|r| !r.horizontal && r.rect.y1 - r.rect.y0 >= 190)
+        );
     }
 
     #[test]

@@ -107,7 +107,9 @@ impl OcrSettings {
     /// Why OCR cannot run with these settings (Tesseract or a language missing), or `None`.
     pub fn missing(&self) -> Option<String> {
         match availability() {
-            Availability::Missing { reason } => Some(format!("Tesseract is not available: {reason}")),
+            Availability::Missing { reason } => {
+                Some(format!("Tesseract is not available: {reason}"))
+            }
             Availability::Available { languages, .. } => {
                 let absent: Vec<&str> = self
                     .languages
@@ -304,8 +306,14 @@ pub fn overlay(
             reason: format!("{e:?}"),
         })?;
         if std::env::var_os("OCRDBG").is_some() {
-            for w in words.iter().filter(|w| w.text.contains('[') || w.text.contains(']')) {
-                eprintln!("DBG word {:?} {} {} {} {}", w.text, w.left, w.top, w.width, w.height);
+            for w in words
+                .iter()
+                .filter(|w| w.text.contains('[') || w.text.contains(']'))
+            {
+                eprintln!(
+                    "DBG word {:?} {} {} {} {}",
+                    w.text, w.left, w.top, w.width, w.height
+                );
             }
         }
         let mut rgb = image::DynamicImage::ImageLuma8(prepared.grey.clone()).to_rgb8();

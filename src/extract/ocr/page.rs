@@ -260,9 +260,9 @@ pub(crate) fn lines(page: &OcrPage) -> Vec<Line> {
     let mut rows: Vec<Vec<Piece>> = Vec::new();
     for p in pieces {
         let same_row = rows.last().is_some_and(|row: &Vec<Piece>| {
-            let (y0, y1) = row
-                .iter()
-                .fold((f32::MAX, f32::MIN), |(a, b), q| (a.min(q.rect.y0), b.max(q.rect.y1)));
+            let (y0, y1) = row.iter().fold((f32::MAX, f32::MIN), |(a, b), q| {
+                (a.min(q.rect.y0), b.max(q.rect.y1))
+            });
             let mid = (y0 + y1) / 2.0;
             let cy = p.rect.cy();
             cy >= y0 && cy <= y1 && mid >= p.rect.y0 && mid <= p.rect.y1
@@ -284,7 +284,8 @@ pub(crate) fn lines(page: &OcrPage) -> Vec<Line> {
         for p in row {
             let is_box = p.text == TICKED.to_string() || p.text == UNTICKED.to_string();
             if let Some(last) = cells.last_mut() {
-                let last_is_box = last.text == TICKED.to_string() || last.text == UNTICKED.to_string();
+                let last_is_box =
+                    last.text == TICKED.to_string() || last.text == UNTICKED.to_string();
                 let gap = p.rect.x0 - last.rect.x1;
                 let h = p.rect.height().max(last.rect.height()).max(1.0);
                 if (is_box || last_is_box) && gap < 1.5 * h {

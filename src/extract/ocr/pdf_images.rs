@@ -35,7 +35,15 @@ pub(crate) fn page_images(
     let mut pages = Vec::new();
     if let Some(root) = pdf.catalog().ok().and_then(|c| c.get(b"Pages").ok()) {
         let mut visited = HashSet::new();
-        walk(&pdf, root, &Inherited::default(), 0, limits, &mut visited, &mut pages);
+        walk(
+            &pdf,
+            root,
+            &Inherited::default(),
+            0,
+            limits,
+            &mut visited,
+            &mut pages,
+        );
     }
     let mut out = Vec::with_capacity(pages.len());
     for page in &pages {
@@ -221,7 +229,11 @@ fn filter_names<'a>(pdf: &'a Document, dict: &'a Dictionary) -> Vec<&'a [u8]> {
 }
 
 /// The `/DecodeParms` of filter `index`.
-fn decode_parms<'a>(pdf: &'a Document, dict: &'a Dictionary, index: usize) -> Option<&'a Dictionary> {
+fn decode_parms<'a>(
+    pdf: &'a Document,
+    dict: &'a Dictionary,
+    index: usize,
+) -> Option<&'a Dictionary> {
     match get(pdf, dict, b"DecodeParms")? {
         Object::Dictionary(d) => Some(d),
         Object::Array(a) => a.get(index).and_then(|o| resolve(pdf, o)?.as_dict().ok()),
@@ -296,7 +308,10 @@ fn decode_image(
                 return Ok(None);
             }
             // PDF viewers ignore a JPEG's EXIF orientation, so it is not applied here.
-            Some(decode::decode_jpeg_unrotated(&data, limits.max_image_pixels)?)
+            Some(decode::decode_jpeg_unrotated(
+                &data,
+                limits.max_image_pixels,
+            )?)
         }
         Some(b"CCITTFaxDecode" | b"CCF") => {
             let parms = decode_parms(pdf, dict, filters.len() - 1);
@@ -360,15 +375,18 @@ fn ccitt(
             return;
         }
         rows += 1;
-        pixels.extend(
-            fax::decoder::pels(transitions, columns).map(|c| match c {
-                fax::Color::Black => 0u8,
-                fax::Color::White => 255u8,
-            }),
-        );
+        pixels.extend(fax::decoder::pels(transitions, columns).map(|c| match c {
+            fax::Color::Black => 0u8,
+            fax::Color::White => 255u8,
+        }));
     };
     let ok = if k < 0 {
-        fax::decoder::decode_g4(data.iter().copied(), columns, Some(height as u16), &mut line)
+        fax::decoder::decode_g4(
+            data.iter().copied(),
+            columns,
+            Some(height as u16),
+            &mut line,
+        )
     } else {
         fax::decoder::decode_g3(data.iter().copied(), &mut line)
     };

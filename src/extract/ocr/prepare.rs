@@ -328,7 +328,11 @@ mod tests {
         // Left half in shadow (grey paper), right half white; a dark bar across both.
         let page = GrayImage::from_fn(200, 100, |x, y| {
             let paper = if x < 100 { 150 } else { 240 };
-            Luma([if (45..55).contains(&y) { paper / 4 } else { paper }])
+            Luma([if (45..55).contains(&y) {
+                paper / 4
+            } else {
+                paper
+            }])
         });
         let ink = sauvola(&page, 31);
         assert!(ink.at(50, 50) && ink.at(150, 50));

@@ -177,7 +177,11 @@ pub(crate) fn recognise(
     let err = err_reader.join().unwrap_or_default();
     if !status.success() {
         let said = String::from_utf8_lossy(&err);
-        let last = said.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let last = said
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         return Err(RunError::Failed(format!(
             "{PROGRAM} failed ({status}){}{}",
             if last.is_empty() { "" } else { ": " },
@@ -259,7 +263,10 @@ mod tests {
         assert_eq!(texts, ["Full", "name", "Jane"]);
         assert_eq!(words[0].line, words[1].line);
         assert_ne!(words[1].line, words[2].line);
-        assert_eq!((words[2].left, words[2].top, words[2].width), (900, 205, 300));
+        assert_eq!(
+            (words[2].left, words[2].top, words[2].width),
+            (900, 205, 300)
+        );
         assert_eq!(words[0].confidence, 96.5);
     }
 }
