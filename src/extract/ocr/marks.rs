@@ -507,8 +507,10 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
         }
     }
 
-    // One box where candidates overlap (a thick side seen twice): the larger stays.
-    boxes.sort_by_key(|b| std::cmp::Reverse(b.rect.area()));
+    // One box where candidates overlap (a thick side seen twice): a square seen on all four
+    // sides before a bracket pair (a square's sides are also two facing brackets), then the
+    // larger.
+    boxes.sort_by_key(|b| (b.bracket, std::cmp::Reverse(b.rect.area())));
     let mut kept: Vec<TickBox> = Vec::with_capacity(boxes.len());
     for b in boxes {
         let dup = kept

@@ -92,7 +92,9 @@ impl OcrPage {
             .map(|b| (b, pt(&b.rect)))
             .filter(|(b, rect)| {
                 !word_rects.iter().any(|(w, text)| {
-                    inside_a_word(rect, w, text) || (b.bracket && holds_text(rect, w, text))
+                    inside_a_word(rect, w, text)
+                        || (b.bracket && holds_text(rect, w, text))
+                        || (!b.bracket && a_letter(rect, w, text))
                 })
             })
             .map(|(b, rect)| PageBox {
@@ -120,6 +122,20 @@ impl OcrPage {
             if boxes.iter().any(|b| in_box(&rect, &b.rect)) {
                 continue;
             }
+            // A box OCR ran into the word beside it ("XI have read"): the word's letters over
+            // the box are OCR's reading of the box and leave.
+            let mut rect = rect;
+            let mut text = w.text.clone();
+            for b in &boxes {
+                if let Some((trimmed, r)) = trim_box_reading(&text, &rect, &b.rect) {
+                    text = trimmed;
+                    rect = r;
+                }
+            }
+            if text.is_empty() {
+                continue;
+            }
+            let w = &Word { text, ..w.clone() };
             let strokes_only = w.text.chars().all(|c| "|_-—–=~¦!/\\[]".contains(c));
             if strokes_only && rules.iter().any(|r| on_rule(&rect, r)) {
                 continue;
@@ -159,6 +175,51 @@ fn inside_a_word(b: &PtRect, word: &PtRect, text: &str) -> bool {
         && text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
         && b.x0 > word.x0 + margin
         && b.x1 < word.x1 - margin
+}
+
+/// A square found over a word it is smaller than is a letter of it (an o, a bold D): a tick
+/// box is at least as tall as the text beside it, so a box much shorter than the word it sits
+/// in is part of the word.
+/// A box OCR ran into a word stands at the word's start or end; one elsewhere in the word (or
+/// across two lines of words) is made of letters.
+fn a_letter(b: &PtRect, word: &PtRect, text: &str) -> bool {
+    let covered = overlap(b, word) >= 0.25 * area(b);
+    let side = b.x1 - b.x0;
+    let at_an_end = b.x0 <= word.x0 + 0.25 * side || b.x1 >= word.x1 - 0.25 * side;
+    covered
+        && text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+        && (b.height() < 0.8 * word.height() || !at_an_end)
+}
+
+fn area(r: &PtRect) -> f32 {
+    (r.x1 - r.x0).max(0.0) * (r.y1 - r.y0).max(0.0)
+}
+
+fn overlap(a: &PtRect, b: &PtRect) -> f32 {
+    (a.x1.min(b.x1) - a.x0.max(b.x0)).max(0.0) * (a.y1.min(b.y1) - a.y0.max(b.y0)).max(0.0)
+}
+
+/// The word without the characters OCR read from a box at its start or end, and its box
+/// without the tick box; `None` when the box is not at one end of the word.
+fn trim_box_reading(text: &str, word: &PtRect, b: &PtRect) -> Option<(String, PtRect)> {
+    if overlap(b, word) < 0.4 * area(b) {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let width = (word.x1 - word.x0).max(0.01);
+    let per_char = width / chars.len().max(1) as f32;
+    let covered = (b.x1.min(word.x1) - b.x0.max(word.x0)).max(0.0);
+    let n = ((covered / per_char).round() as usize).clamp(1, chars.len());
+    let (bx, wx) = ((b.x0 + b.x1) / 2.0, (word.x0 + word.x1) / 2.0);
+    let mut r = *word;
+    let rest: String = if bx < wx {
+        r.x0 = b.x1.min(r.x1);
+        chars[n..].iter().collect()
+    } else {
+        r.x1 = b.x0.max(r.x0);
+        chars[..chars.len() - n].iter().collect()
+    };
+    Some((rest.trim().to_string(), r))
 }
 
 /// A bracket pair holding text (`[ 50 ]`, `[ N/A ]`) is an answer in brackets, not a box: OCR
@@ -203,6 +264,10 @@ fn on_rule(word: &PtRect, rule: &PageRule) -> bool {
 struct Piece {
     rect: PtRect,
     text: String,
+}
+
+fn is_box(p: &Piece) -> bool {
+    p.text == TICKED.to_string() || p.text == UNTICKED.to_string()
 }
 
 /// The page as printed lines, top to bottom, each split into cells at ruling lines and wide
@@ -259,13 +324,19 @@ pub(crate) fn lines(page: &OcrPage) -> Vec<Line> {
     pieces.sort_by(|a, b| a.rect.cy().total_cmp(&b.rect.cy()));
     let mut rows: Vec<Vec<Piece>> = Vec::new();
     for p in pieces {
+        // Half of the shorter one's height shared with a piece of the row: a box drawn a little
+        // above or below the text's middle still sits on its line, and two lines set close
+        // together stay two (their pieces share only ascenders and descenders).
         let same_row = rows.last().is_some_and(|row: &Vec<Piece>| {
-            let (y0, y1) = row.iter().fold((f32::MAX, f32::MIN), |(a, b), q| {
-                (a.min(q.rect.y0), b.max(q.rect.y1))
-            });
-            let mid = (y0 + y1) / 2.0;
-            let cy = p.rect.cy();
-            cy >= y0 && cy <= y1 && mid >= p.rect.y0 && mid <= p.rect.y1
+            row.iter().any(|q| {
+                if is_box(&p) || is_box(q) {
+                    let shared = p.rect.y1.min(q.rect.y1) - p.rect.y0.max(q.rect.y0);
+                    shared >= 0.5 * p.rect.height().min(q.rect.height())
+                } else {
+                    let (a, b) = (p.rect, q.rect);
+                    a.cy() >= b.y0 && a.cy() <= b.y1 && b.cy() >= a.y0 && b.cy() <= a.y1
+                }
+            })
         });
         if same_row {
             if let Some(row) = rows.last_mut() {
