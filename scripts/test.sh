@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need first (Dovecot for the IMAP tests,
 # poppler's pdftotext for the PDF layout comparison, LibreOffice Calc for the Excel report, curl
-# and systemd-analyze for the operations tests), so it works on a fresh Debian machine.
+# and systemd-analyze for the operations tests, Tesseract with English for OCR), so it works on
+# a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 # The Microsoft 365 token script (tests/ops.rs) and the units' check (systemd-analyze verify).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+[ -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || missing+=(tesseract-ocr-eng)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${missing[*]}" >&2
   sudo=""
@@ -23,12 +26,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# With the packages installed, the IMAP and LibreOffice tests and the pdftotext comparison must
-# run, not skip.
+# With the packages installed, the IMAP, LibreOffice and OCR tests and the pdftotext comparison
+# must run, not skip.
 export REGINTAKE_REQUIRE_DOVECOT=1
 export REGINTAKE_REQUIRE_SOFFICE=1
 export REGINTAKE_REQUIRE_TOOLS=1
 export REGINTAKE_REQUIRE_SYSTEMD_ANALYZE=1
+export REGINTAKE_REQUIRE_OCR=1
 export RUST_BACKTRACE=1
 
 cargo build --locked --all-targets
