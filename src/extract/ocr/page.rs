@@ -368,7 +368,21 @@ pub(crate) fn lines(page: &OcrPage) -> Vec<Line> {
             }
             cells.push(p);
         }
-        out.push(Line::of_cells(cells.into_iter().map(|c| c.text).collect()));
+        // Dust and specks OCR reads as a lone `.`, `:` or `'` carry nothing and would stand
+        // between a label and the line that carries it on.
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|c| c.text)
+            .filter(|t| t.chars().any(|c| c.is_alphanumeric() || !is_speck_char(c)))
+            .collect();
+        if !cells.is_empty() {
+            out.push(Line::of_cells(cells));
+        }
     }
     out
+}
+
+/// Characters OCR makes of a speck of dust.
+fn is_speck_char(c: char) -> bool {
+    c.is_whitespace() || ".,:;'‘’`\"“”-_~·•°".contains(c)
 }
