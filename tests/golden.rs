@@ -259,6 +259,13 @@ fn scans_fixtures_match_expected() {
     check_set("fixtures/scans");
 }
 
+/// Hostile images (`scripts/make_scans.py`): giant, bomb, 10,000-page and looping TIFF, lying
+/// and truncated JPEGs, CMYK, 16-bit, one pixel. Each ends in one flagged record.
+#[test]
+fn scans_hostile_fixtures_match_expected() {
+    check_set("fixtures/scans-hostile");
+}
+
 fn check_set(set: &str) {
     let files = fixture_files(set);
     assert!(
