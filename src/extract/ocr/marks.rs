@@ -360,12 +360,6 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             let left_side = side_coverage(ink, false, rect.x0 + 1, rect.y0, rect.y1, slack);
             let top_side = side_coverage(ink, true, rect.y0 + 1, rect.x0, rect.x1, slack);
             let score = right.min(bottom).min(left_side).min(top_side);
-            if std::env::var_os("OCRDBG").is_some() && score >= 0.88 {
-                eprintln!(
-                    "DBG box {rect:?} l{left_side:.2} t{top_side:.2} r{right:.2} b{bottom:.2} corners {}",
-                    corners_inked(ink, &rect, slack)
-                );
-            }
             if score >= 0.88
                 && corners_inked(ink, &rect, slack)
                 && best.is_none_or(|(s, _)| score > s)
@@ -384,20 +378,6 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
         }
     }
 
-    if let Ok(v) = std::env::var("OCRDUMP") {
-        let n: Vec<usize> = v.split(',').filter_map(|x| x.parse().ok()).collect();
-        for y in n[1]..n[1] + n[3] {
-            let line: String = (n[0]..n[0] + n[2])
-                .map(|x| if ink.at(x, y) { '#' } else { '.' })
-                .collect();
-            eprintln!("{y:5} {line}");
-        }
-        for v in &vertical {
-            if v.b0 >= n[0] && v.b0 < n[0] + n[2] && v.a0 + 5 >= n[1] && v.a0 < n[1] + n[3] {
-                eprintln!("VBAR {v:?}");
-            }
-        }
-    }
     // Brackets: upright bars with stubs at both ends, facing each other.
     let mut lefts: Vec<PixelRect> = Vec::new();
     let mut rights: Vec<PixelRect> = Vec::new();
@@ -494,9 +474,6 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             x1: r.x1,
             y1: l.y1,
         };
-        if std::env::var_os("OCRDBG").is_some() {
-            eprintln!("DBG bracket {rect:?}");
-        }
         let inset_x = l.width().max(r.width()) + 1 + h / 8;
         if boxes.len() < MAX_BOXES {
             boxes.push(TickBox {

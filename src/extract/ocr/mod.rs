@@ -305,17 +305,6 @@ pub fn overlay(
         .map_err(|e| Unreadable::ReaderFailed {
             reason: format!("{e:?}"),
         })?;
-        if std::env::var_os("OCRDBG").is_some() {
-            for w in words
-                .iter()
-                .filter(|w| w.text.contains('[') || w.text.contains(']'))
-            {
-                eprintln!(
-                    "DBG word {:?} {} {} {} {}",
-                    w.text, w.left, w.top, w.width, w.height
-                );
-            }
-        }
         let mut rgb = image::DynamicImage::ImageLuma8(prepared.grey.clone()).to_rgb8();
         let mut frame = |r: &marks::PixelRect, colour: [u8; 3]| {
             let (w, h) = (rgb.width() as usize, rgb.height() as usize);
