@@ -233,7 +233,8 @@ fn read_pages(
             continue;
         }
         let read = read_page(image, number as u32 + 1, settings, deadline)?;
-        doc.lines.extend(page::lines(&read));
+        let lines = crate::extract::layout::lay_out(&page::to_layout(&read));
+        doc.lines.extend(page::without_specks(lines));
     }
     Ok(doc)
 }
@@ -247,6 +248,14 @@ fn read_page(
 ) -> Result<page::OcrPage, Unreadable> {
     let prepared = prepare::prepare(image);
     let drawn = marks::find(&prepared.ink, prepared.dpi);
+    tracing::debug!(
+        page = number,
+        dpi = prepared.dpi,
+        skew_degrees = prepared.skew_degrees,
+        rules = drawn.rules.len(),
+        boxes = drawn.boxes.len(),
+        "page prepared for OCR"
+    );
     let words = tesseract::recognise(
         prepared.grey.as_raw(),
         prepared.grey.width(),
@@ -348,7 +357,8 @@ pub fn overlay(
             );
         }
         let page = page::OcrPage::new(number as u32 + 1, &prepared, words, drawn);
-        out.push((rgb, page::lines(&page)));
+        let lines = crate::extract::layout::lay_out(&page::to_layout(&page));
+        out.push((rgb, page::without_specks(lines)));
     }
     Ok(out)
 }

@@ -1,6 +1,7 @@
 //! One recognised page in (Tesseract's words, the ruling lines and tick boxes found in the ink,
 //! in pixels) → the page in points (1/72 inch from the top-left corner, y down), cleaned of
-//! what OCR makes of lines and boxes; then → printed lines and cells.
+//! what OCR makes of lines and boxes; then → the page described to `extract::layout`, which
+//! lays it out as lines and cells like a PDF page.
 //!
 //! Cleaning: a word that sits in a tick box is OCR's reading of the box or its mark (`[]`,
 //! `¥`, `O`) and leaves, the box speaks for itself; a word made only of strokes (`|`, `_`, `—`)
@@ -10,7 +11,7 @@
 use super::marks::{Drawn, PixelRect};
 use super::prepare::Prepared;
 use super::tesseract::Word;
-use crate::extract::{Line, TICKED, UNTICKED};
+use crate::extract::Line;
 
 /// A rectangle in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,9 +25,6 @@ pub(crate) struct PtRect {
 impl PtRect {
     fn height(&self) -> f32 {
         self.y1 - self.y0
-    }
-    fn cy(&self) -> f32 {
-        (self.y0 + self.y1) / 2.0
     }
 }
 
@@ -259,130 +257,113 @@ fn on_rule(word: &PtRect, rule: &PageRule) -> bool {
     }
 }
 
-/// A piece of a line: words that run together, or a box.
-#[derive(Debug, Clone)]
-struct Piece {
-    rect: PtRect,
-    text: String,
+/// Characters OCR makes of a speck of dust.
+fn is_speck_char(c: char) -> bool {
+    c.is_whitespace() || ".,:;'‘’`\"“”-_~·•°".contains(c)
 }
 
-fn is_box(p: &Piece) -> bool {
-    p.text == TICKED.to_string() || p.text == UNTICKED.to_string()
-}
-
-/// The page as printed lines, top to bottom, each split into cells at ruling lines and wide
-/// gaps, with each tick box written as ☒ / ☐ where it sits.
-pub(crate) fn lines(page: &OcrPage) -> Vec<Line> {
-    // Tesseract's lines, cut where a ruling line runs between two words or the gap is wide.
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut current: Option<(u32, Piece)> = None;
+/// The page described to the shared geometry stage (`extract::layout`), as the PDF reader
+/// describes its pages: each word a text run (its Tesseract line's baseline and height, so the
+/// words of one printed line share them), the ruling lines, each tick box as a drawn box and the
+/// ink inside a ticked one as a stroke over it.
+pub(crate) fn to_layout(page: &OcrPage) -> crate::extract::layout::Page {
+    use crate::extract::layout::{self, DrawnBox, Ink, InkKind, Rect, RunText, TextRun};
+    let mut out = layout::Page::new(page.number, page.width, page.height);
+    // Per Tesseract line: the baseline (most words have no descender: the median bottom) and
+    // the height of its words.
+    let mut by_line: std::collections::BTreeMap<u32, (Vec<f32>, Vec<f32>)> = Default::default();
     for w in &page.words {
-        let h = w.rect.height().max(1.0);
-        let joins = current.as_ref().is_some_and(|(line, p)| {
-            *line == w.line
-                && w.rect.x0 - p.rect.x1 < 2.0 * h
-                && !page.rules.iter().any(|r| {
-                    !r.horizontal
-                        && r.rect.x0 >= p.rect.x1 - 1.0
-                        && r.rect.x1 <= w.rect.x0 + 1.0
-                        && r.rect.y0 <= w.rect.cy()
-                        && r.rect.y1 >= w.rect.cy()
-                })
-        });
-        if joins {
-            if let Some((_, p)) = current.as_mut() {
-                p.text.push(' ');
-                p.text.push_str(&w.text);
-                p.rect.x1 = p.rect.x1.max(w.rect.x1);
-                p.rect.y0 = p.rect.y0.min(w.rect.y0);
-                p.rect.y1 = p.rect.y1.max(w.rect.y1);
-            }
-        } else {
-            if let Some((_, p)) = current.take() {
-                pieces.push(p);
-            }
-            current = Some((
-                w.line,
-                Piece {
-                    rect: w.rect,
-                    text: w.text.clone(),
-                },
-            ));
-        }
+        let e = by_line.entry(w.line).or_default();
+        e.0.push(w.rect.y1);
+        e.1.push(w.rect.height());
     }
-    if let Some((_, p)) = current.take() {
-        pieces.push(p);
+    let median = |v: &mut Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    let metrics: std::collections::BTreeMap<u32, (f32, f32)> = by_line
+        .into_iter()
+        .map(|(k, (mut bottoms, mut heights))| (k, (median(&mut bottoms), median(&mut heights))))
+        .collect();
+    for w in &page.words {
+        let (baseline, height) = metrics
+            .get(&w.line)
+            .copied()
+            .unwrap_or((w.rect.y1, w.rect.height()));
+        out.push_run(TextRun {
+            text: RunText::new(&w.text),
+            bbox: Rect::new(w.rect.x0, w.rect.y0, w.rect.x1, w.rect.y1),
+            baseline,
+            // A word box runs from ascender to baseline (or descender): about the font size.
+            size: height.max(1.0),
+            layer: 0,
+        });
+    }
+    for r in &page.rules {
+        let rr = &r.rect;
+        if r.horizontal {
+            let y = (rr.y0 + rr.y1) / 2.0;
+            out.push_rule((rr.x0, y), (rr.x1, y));
+        } else {
+            let x = (rr.x0 + rr.x1) / 2.0;
+            out.push_rule((x, rr.y0), (x, rr.y1));
+        }
     }
     for b in &page.boxes {
-        pieces.push(Piece {
-            rect: b.rect,
-            text: (if b.ticked { TICKED } else { UNTICKED }).to_string(),
-        });
-    }
-
-    // Rows: pieces whose middles lie within one another's height.
-    pieces.sort_by(|a, b| a.rect.cy().total_cmp(&b.rect.cy()));
-    let mut rows: Vec<Vec<Piece>> = Vec::new();
-    for p in pieces {
-        // Half of the shorter one's height shared with a piece of the row: a box drawn a little
-        // above or below the text's middle still sits on its line, and two lines set close
-        // together stay two (their pieces share only ascenders and descenders).
-        let same_row = rows.last().is_some_and(|row: &Vec<Piece>| {
-            row.iter().any(|q| {
-                if is_box(&p) || is_box(q) {
-                    let shared = p.rect.y1.min(q.rect.y1) - p.rect.y0.max(q.rect.y0);
-                    shared >= 0.5 * p.rect.height().min(q.rect.height())
-                } else {
-                    let (a, b) = (p.rect, q.rect);
-                    a.cy() >= b.y0 && a.cy() <= b.y1 && b.cy() >= a.y0 && b.cy() <= a.y1
-                }
-            })
-        });
-        if same_row {
-            if let Some(row) = rows.last_mut() {
-                row.push(p);
-            }
-        } else {
-            rows.push(vec![p]);
-        }
-    }
-
-    let mut out = Vec::with_capacity(rows.len());
-    for mut row in rows {
-        row.sort_by(|a, b| a.rect.x0.total_cmp(&b.rect.x0));
-        // A box joins the text right beside it: before a statement, or after one.
-        let mut cells: Vec<Piece> = Vec::new();
-        for p in row {
-            let is_box = p.text == TICKED.to_string() || p.text == UNTICKED.to_string();
-            if let Some(last) = cells.last_mut() {
-                let last_is_box =
-                    last.text == TICKED.to_string() || last.text == UNTICKED.to_string();
-                let gap = p.rect.x0 - last.rect.x1;
-                let h = p.rect.height().max(last.rect.height()).max(1.0);
-                if (is_box || last_is_box) && gap < 1.5 * h {
-                    last.text.push(' ');
-                    last.text.push_str(&p.text);
-                    last.rect.x1 = last.rect.x1.max(p.rect.x1);
-                    continue;
-                }
-            }
-            cells.push(p);
-        }
-        // Dust and specks OCR reads as a lone `.`, `:` or `'` carry nothing and would stand
-        // between a label and the line that carries it on.
-        let cells: Vec<String> = cells
-            .into_iter()
-            .map(|c| c.text)
-            .filter(|t| t.chars().any(|c| c.is_alphanumeric() || !is_speck_char(c)))
-            .collect();
-        if !cells.is_empty() {
-            out.push(Line::of_cells(cells));
+        // A typed bracket pair `[ ]` is wider than tall: the stage takes square boxes, so it is
+        // given the square its mark sits in, about its middle.
+        let (w, h) = (b.rect.x1 - b.rect.x0, b.rect.y1 - b.rect.y0);
+        let (cx, cy) = ((b.rect.x0 + b.rect.x1) / 2.0, (b.rect.y0 + b.rect.y1) / 2.0);
+        let half = w.min(h) / 2.0;
+        let rect = Rect::new(cx - half, cy - half, cx + half, cy + half);
+        out.push_box(DrawnBox { rect, round: false });
+        if b.ticked {
+            // The ink found inside the box, kept within it so that the stage sees it on this box.
+            let m = b.mark.unwrap_or(b.rect);
+            let inner = Rect::new(
+                m.x0.max(b.rect.x0),
+                m.y0.max(b.rect.y0),
+                m.x1.min(b.rect.x1),
+                m.y1.min(b.rect.y1),
+            );
+            out.push_ink(Ink {
+                bbox: inner,
+                kind: InkKind::Stroke,
+            });
         }
     }
     out
 }
 
-/// Characters OCR makes of a speck of dust.
-fn is_speck_char(c: char) -> bool {
-    c.is_whitespace() || ".,:;'‘’`\"“”-_~·•°".contains(c)
+/// Lines without the cells OCR made of specks of dust (a lone `.`, `:` or quote): they carry
+/// nothing and would stand between a label and the line that carries it on.
+pub(crate) fn without_specks(lines: Vec<Line>) -> Vec<Line> {
+    lines
+        .into_iter()
+        .filter_map(|line| {
+            let keep: Vec<bool> = line
+                .cells
+                .iter()
+                .map(|t| t.chars().any(|c| c.is_alphanumeric() || !is_speck_char(c)))
+                .collect();
+            let cells: Vec<String> = line
+                .cells
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(c, _)| c.clone())
+                .collect();
+            let places = if line.places.len() == line.cells.len() {
+                line.places
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(p, _)| *p)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (!cells.is_empty()).then_some(Line { cells, places })
+        })
+        .collect()
 }
