@@ -98,7 +98,9 @@ pub enum Finding {
         picture: bool,
     },
     /// The answers were read by OCR from an image of the form.
-    ReadByOcr { attachment: String },
+    ReadByOcr {
+        attachment: String,
+    },
 }
 
 impl Finding {

@@ -25,7 +25,6 @@ pub mod tesseract;
 use super::{Document, Limit, Source, Unreadable};
 use crate::limits::Limits;
 use image::GrayImage;
-use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -40,60 +39,9 @@ pub const MAX_OCR_PAGES: usize = 6;
 /// icon is smaller).
 const MIN_PAGE_SIDE: u32 = 300;
 
-/// Whether OCR is used: `auto` when Tesseract is installed, `on` always (a run fails without
-/// it), `off` never.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OcrMode {
-    #[default]
-    Auto,
-    On,
-    Off,
-}
-
-/// The config's `[ocr]` table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OcrSettings {
-    pub enabled: OcrMode,
-    /// Tesseract's languages, joined by `+` (`"eng"`, `"eng+deu"`).
-    pub languages: String,
-    /// Wall-clock budget for reading one attachment by OCR (every page of it), in
-    /// milliseconds; it replaces `attachment_deadline_ms` for attachments read this way.
-    pub deadline_ms: u64,
-}
-
-impl Default for OcrSettings {
-    fn default() -> Self {
-        OcrSettings {
-            enabled: OcrMode::Auto,
-            languages: "eng".into(),
-            deadline_ms: 60_000,
-        }
-    }
-}
+pub use crate::config::{OcrMode, OcrSettings};
 
 impl OcrSettings {
-    /// Problems with the settings, each one line (empty when fine).
-    pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        let parts: Vec<&str> = self.languages.split('+').collect();
-        if self.languages.is_empty()
-            || parts
-                .iter()
-                .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        {
-            problems.push(format!(
-                "ocr.languages must be Tesseract language names joined by '+' (like \"eng\" or \"eng+deu\"), not {:?}",
-                self.languages
-            ));
-        }
-        if self.deadline_ms == 0 {
-            problems.push("ocr.deadline_ms must be more than 0".into());
-        }
-        problems
-    }
-
     /// Whether images are read here: `on`, or `auto` with Tesseract and the languages
     /// installed (looked up once per process).
     pub fn active(&self) -> bool {
