@@ -59,7 +59,7 @@ pub(super) fn run(cli: &Cli) -> bool {
         ),
         (_, false) => {}
     }
-    check_ocr(&mut report);
+    check_ocr(&config, &mut report);
     check_worker(&config, &mut report);
     check_time_zone(&mut report);
     check_holidays(&config, &mut report);
@@ -497,17 +497,36 @@ fn user_name() -> String {
     }
 }
 
-fn check_ocr(report: &mut Report) {
-    // NOT BUILT IN: OCR of scanned forms is not part of this build yet. When it lands, this
-    // check asks the OCR module (`extract::ocr::availability()` for Tesseract's version and
-    // languages, `config.ocr.missing()` for what the `[ocr]` settings lack): `ok` when it is
-    // available, `warn` when `enabled = "auto"` and it is missing, `FAIL` when `enabled = "on"`
-    // and it is missing, `ok ... off` when `enabled = "off"`.
-    report.warn(
-        "ocr",
-        "not built in: this regintake does not read images of forms; a scanned form is \
-         recorded scanned_without_text for staff to read",
-    );
+/// Whether scans and photos are read: Tesseract and the `[ocr]` languages, as the run will see them.
+fn check_ocr(config: &Config, report: &mut Report) {
+    use crate::config::OcrMode;
+    use crate::extract::ocr::{Availability, availability};
+    let settings = &config.ocr;
+    if settings.enabled == OcrMode::Off {
+        report.ok(
+            "ocr",
+            "off ([ocr] enabled = \"off\"): scanned forms are recorded scanned_without_text",
+        );
+        return;
+    }
+    match (settings.missing(), availability()) {
+        (None, Availability::Available { version, .. }) => report.ok(
+            "ocr",
+            format!(
+                "{version}, languages {}: scans and photos of forms are read",
+                settings.languages
+            ),
+        ),
+        (None, Availability::Missing { reason }) => report.warn("ocr", reason),
+        (Some(why), _) if settings.enabled == OcrMode::On => report.fail(
+            "ocr",
+            format!("{why}; [ocr] enabled = \"on\" stops every run until it is installed"),
+        ),
+        (Some(why), _) => report.warn(
+            "ocr",
+            format!("{why}: scanned forms are recorded scanned_without_text (enabled = \"auto\")"),
+        ),
+    }
 }
 
 /// A worker process reads a small registration form made here: isolation works end to end.

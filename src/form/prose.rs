@@ -263,15 +263,21 @@ impl Prose {
             let answer = s[from..].trim().trim_end_matches(['.', '!']).to_string();
             self.ip = Some((answer, s.to_string()));
         }
+        let mut range_end = 0;
         for m in NUMBER.find_iter(s) {
             // Not part of an address, a date or a phone number.
-            if IP
-                .find_iter(s)
-                .any(|ip| ip.start() <= m.start() && m.end() <= ip.end())
+            if m.start() < range_end
+                || IP
+                    .find_iter(s)
+                    .any(|ip| ip.start() <= m.start() && m.end() <= ip.end())
             {
                 continue;
             }
-            let after = words_after(s, m.end(), 3);
+            // A range ("3-5k", "2,000 to 4,000") is one answer, whose peak is the value: its
+            // second number carries the unit ("k") the first leaves out.
+            let end = range_second(s, m.end()).unwrap_or(m.end());
+            range_end = end;
+            let after = words_after(s, end, 3);
             let before = words_before(s, m.start(), 6);
             let is_records = after
                 .iter()
@@ -289,7 +295,7 @@ impl Prose {
                 continue;
             };
             if slot.is_none() {
-                *slot = Some((m.as_str().trim().to_string(), s.to_string()));
+                *slot = Some((s[m.start()..end].trim().to_string(), s.to_string()));
             }
         }
         let agrees = contains_any(&lower, PROSE_AGREE) && !s.trim_end().ends_with('?');
@@ -369,6 +375,22 @@ pub(crate) fn may_be_prose(rows: &[Row]) -> bool {
     false
 }
 
+/// Where the second number of a range that starts right after `from` ends: a dash or "to"
+/// between two numbers ("3-5k", "2,000 – 4,000", "300 to 500"), else `None`.
+fn range_second(s: &str, from: usize) -> Option<usize> {
+    let rest = &s[from..];
+    let trimmed = rest.trim_start();
+    let after_joiner = ["-", "–", "—", "to "]
+        .iter()
+        .find_map(|j| trimmed.strip_prefix(j))?
+        .trim_start();
+    let start = s.len() - after_joiner.len();
+    NUMBER
+        .find(&s[start..])
+        .filter(|n| n.start() == 0)
+        .map(|n| start + n.end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,6 +444,9 @@ mod tests {
         );
         assert_eq!(p.records.as_ref().map(|n| n.0.as_str()), Some("300"));
         assert_eq!(p.calls.as_ref().map(|n| n.0.as_str()), Some("300"));
+        let p = prose("maybe 3-5k records a day, and 200 to 300 API calls a day.");
+        assert_eq!(p.records.as_ref().map(|n| n.0.as_str()), Some("3-5k"));
+        assert_eq!(p.calls.as_ref().map(|n| n.0.as_str()), Some("200 to 300"));
         let p = prose("We expect around 5k records a day at peak and about 1.5k API calls a day.");
         assert_eq!(p.records.as_ref().map(|n| n.0.as_str()), Some("5k"));
         assert_eq!(p.calls.as_ref().map(|n| n.0.as_str()), Some("1.5k"));
