@@ -137,7 +137,15 @@ fn main() {
 
     // regintake's stages, one at a time, over the archive as its own reader yields it.
     let limits = Limits::default();
-    let ctx = Pipeline::default();
+    // OCR off: the stages measured are the same work on every version (scans cost seconds a
+    // page with OCR on; scripts/bench.sh BENCH_OCR=1 measures that on its own).
+    let ctx = Pipeline {
+        ocr: regintake::config::OcrSettings {
+            enabled: regintake::config::OcrMode::Off,
+            ..Default::default()
+        },
+        ..Pipeline::default()
+    };
     let started = CpuTimer::start();
     let raws: Vec<RawMessage> = match regintake::source::archive::open(
         std::path::Path::new(&path),

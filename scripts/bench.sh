@@ -7,7 +7,8 @@
 #
 # Environment: BENCH_SAMPLE (default fixtures/sample.mbox), BENCH_BIG (8000), BENCH_RUNS (3 runs of
 # regintake on the N archive, the median is reported), BENCH_SKIP_PYTHON=1, BENCH_SKIP_FLOOR=1,
-# BENCH_WAIT_IDLE=SECONDS (wait up to that long before each timed run for the machine to be idle).
+# BENCH_WAIT_IDLE=SECONDS (wait up to that long before each timed run for the machine to be idle),
+# BENCH_OCR=1 (one more run with OCR on; the other runs have it off).
 #
 # Every regintake run ingests into a fresh ledger. Times: wall (monotonic clock), CPU = user + sys
 # of the whole process tree (getrusage RUSAGE_CHILDREN, which includes the attachment worker
@@ -176,9 +177,13 @@ PY
 
 measure() { wait_idle; python3 "$OUT/measure.py" "$@"; }
 
-# In-process attachment reading (no worker processes), to show what isolation costs.
-printf 'isolate_attachments = false\n' >"$OUT/in-process.toml"
-printf 'isolate_attachments = true\n' >"$OUT/isolated.toml"
+# In-process attachment reading (no worker processes), to show what isolation costs. OCR is off
+# in these runs: the throughput figures measure mail without images, the same work on every
+# version (the sample's scanned forms cost seconds a page with OCR on). BENCH_OCR=1 adds one run
+# of the N archive with OCR on (Tesseract installed), to show what reading the scans costs.
+printf 'isolate_attachments = false\n[ocr]\nenabled = "off"\n' >"$OUT/in-process.toml"
+printf 'isolate_attachments = true\n[ocr]\nenabled = "off"\n' >"$OUT/isolated.toml"
+printf 'isolate_attachments = true\n[ocr]\nenabled = "on"\n' >"$OUT/ocr.toml"
 
 run_ingest() { # label archive-count config
   local label="$1" count="$2" config="$3"
@@ -201,6 +206,9 @@ for i in $(seq 1 "$RUNS"); do
   run_ingest "ingest-$N-run$i" "$N" "$OUT/isolated.toml"
 done
 run_ingest "ingest-$N-inprocess" "$N" "$OUT/in-process.toml"
+if [ "${BENCH_OCR:-0}" = "1" ]; then
+  run_ingest "ingest-$N-ocr" "$N" "$OUT/ocr.toml"
+fi
 if [ "$BIG" != "$N" ]; then
   run_ingest "ingest-$BIG" "$BIG" "$OUT/isolated.toml"
 fi
@@ -266,6 +274,9 @@ print("|---|---:|---:|---:|---:|---:|---:|---:|")
 walls = ", ".join(f"{r['wall_s']:.2f}" for r in runs_n)
 print(row(f"regintake ingest, median of {len(runs_n)} (walls {walls})", median, n))
 print(row("regintake ingest, isolate_attachments = false", inproc, n))
+ocr = load(f"ingest-{n}-ocr")
+if ocr:
+    print(row("regintake ingest, OCR on (BENCH_OCR=1)", ocr, n))
 if bigrun:
     print(row("regintake ingest, large archive", bigrun, big))
 if py:
