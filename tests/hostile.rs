@@ -84,6 +84,9 @@ fn small_pdf() -> Vec<u8> {
 /// Attachment reading through a worker program, with a deadline and a 512 MiB memory limit.
 struct Workers {
     limits: Limits,
+    /// OCR off: these tests are about the worker's failures, and with OCR on a PDF's deadline
+    /// gets `[ocr] deadline_ms` on top (tests/ocr.rs reads scans through workers).
+    ocr: regintake::config::OcrSettings,
     exe: PathBuf,
     /// Where a faulty worker's wrapper lives, kept while the setup is used.
     _dir: Option<tempfile::TempDir>,
@@ -94,6 +97,7 @@ impl Workers {
         ReadOptions {
             limits: &self.limits,
             worker_exe: Some(&self.exe),
+            ocr: &self.ocr,
         }
     }
 }
@@ -113,6 +117,10 @@ fn workers(exe: PathBuf, deadline_ms: u64) -> Workers {
             attachment_deadline_ms: deadline_ms,
             worker_memory_bytes: 512 << 20,
             ..Limits::default()
+        },
+        ocr: regintake::config::OcrSettings {
+            enabled: regintake::config::OcrMode::Off,
+            ..Default::default()
         },
         exe,
         _dir: None,
