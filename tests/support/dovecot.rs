@@ -574,23 +574,9 @@ impl Client {
         let lines = self.ok("UID FETCH 1:* (UID FLAGS)");
         let mut out = Vec::new();
         for l in lines {
-            let Some(uid) = l
-                .split("UID ")
-                .nth(1)
-                .and_then(|r| r.split([' ', ')']).next())
-                .and_then(|n| n.parse().ok())
-            else {
-                continue;
-            };
-            let flags = l
-                .split("FLAGS (")
-                .nth(1)
-                .and_then(|r| r.split(')').next())
-                .unwrap_or("")
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
-            out.push((uid, flags));
+            if let Some((uid, flags)) = uid_and_flags(&l) {
+                out.push((uid, flags));
+            }
         }
         out.sort();
         out
@@ -617,22 +603,9 @@ impl Client {
                 assert!(rest.starts_with("OK"), "UID FETCH: {rest}");
                 break;
             }
-            let Some(uid) = text
-                .split("UID ")
-                .nth(1)
-                .and_then(|r| r.split([' ', ')']).next())
-                .and_then(|n| n.parse().ok())
-            else {
+            let Some((uid, flags)) = uid_and_flags(&text) else {
                 continue;
             };
-            let flags = text
-                .split("FLAGS (")
-                .nth(1)
-                .and_then(|r| r.split(')').next())
-                .unwrap_or("")
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
             let id = text
                 .lines()
                 .find_map(|l| {
@@ -875,4 +848,22 @@ pub fn literal_size(line: &[u8]) -> Option<usize> {
     let line = line.strip_suffix(b"}")?;
     let open = line.iter().rposition(|&b| b == b'{')?;
     std::str::from_utf8(&line[open + 1..]).ok()?.parse().ok()
+}
+
+/// The UID and flags of one untagged FETCH response; `None` when it names no UID.
+fn uid_and_flags(response: &str) -> Option<(u32, Vec<String>)> {
+    let uid = response
+        .split("UID ")
+        .nth(1)
+        .and_then(|r| r.split([' ', ')']).next())
+        .and_then(|n| n.parse().ok())?;
+    let flags = response
+        .split("FLAGS (")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    Some((uid, flags))
 }
