@@ -182,7 +182,7 @@ fn main() {
                 continue;
             }
             let t = CpuTimer::start();
-            if let Ok(Some(doc)) = extract::read_attachment(att, &limits) {
+            if let Ok(Some(doc)) = extract::read_attachment_with(att, &limits, &ctx.ocr) {
                 documents.push(doc);
             }
             let took = t.elapsed();

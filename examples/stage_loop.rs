@@ -17,6 +17,11 @@ fn main() {
     };
     let repeats: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(1);
     let limits = Limits::default();
+    // OCR off: a scan costs seconds a page with it, and this loop profiles the other readers.
+    let ocr_off = extract::ocr::OcrSettings {
+        enabled: regintake::config::OcrMode::Off,
+        ..Default::default()
+    };
     let raws: Vec<_> =
         regintake::source::archive::open(std::path::Path::new(path), limits.max_message_bytes)
             .expect("archive")
@@ -42,7 +47,7 @@ fn main() {
         for p in &parsed {
             let before = docs.len();
             for a in p.attachments.iter().filter(|a| wanted(a.kind)) {
-                if let Ok(Some(d)) = extract::read_attachment(a, &limits) {
+                if let Ok(Some(d)) = extract::read_attachment_with(a, &limits, &ocr_off) {
                     docs.push(d);
                 }
             }
@@ -62,7 +67,7 @@ fn main() {
             }
             "docx" | "pdf" => {
                 for a in &attachments {
-                    n += black_box(extract::read_attachment(a, &limits)).is_ok() as usize
+                    n += black_box(extract::read_attachment_with(a, &limits, &ocr_off)).is_ok() as usize
                 }
             }
             "json" => {
