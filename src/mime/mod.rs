@@ -192,17 +192,11 @@ pub fn parse_head(head: &[u8], size: u64, limits: &Limits) -> ParsedMessage {
 }
 
 fn parse_guarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        parse_unguarded(raw, limits)
-    })) {
-        Ok(parsed) => parsed,
-        Err(panic) => ParsedMessage {
-            problems: vec![Problem::ParserFailed {
-                reason: crate::panic_text(&*panic),
-            }],
-            ..Default::default()
-        },
-    }
+    // A panic inside mail-parser costs this message's reading, not the run.
+    crate::catch_panic(|| parse_unguarded(raw, limits)).unwrap_or_else(|reason| ParsedMessage {
+        problems: vec![Problem::ParserFailed { reason }],
+        ..Default::default()
+    })
 }
 
 /// Built once: the default parser holds a table of header parsers.

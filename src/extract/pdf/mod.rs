@@ -19,7 +19,6 @@ use crate::limits::Limits;
 use content::{Interpreter, PageGlyph};
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
 use std::collections::{HashMap, HashSet};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 /// Fewer text characters than this in a document with an image-only page: a scan.
@@ -32,12 +31,11 @@ const MAX_REFERENCE_HOPS: usize = 32;
 /// Reads a PDF; `Unreadable` (with the reason) when it is encrypted with a password, corrupt,
 /// truncated or over a limit. A panic inside the PDF parser is turned into `Unreadable` too.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
-    match catch_unwind(AssertUnwindSafe(|| read_inner(bytes, limits))) {
-        Ok(result) => result,
-        Err(_) => Err(Unreadable::malformed(
+    crate::catch_panic(|| read_inner(bytes, limits)).unwrap_or_else(|_| {
+        Err(Unreadable::malformed(
             "PDF is malformed (the PDF parser failed on it)",
-        )),
-    }
+        ))
+    })
 }
 
 /// Resource accounting for one document: decompressed bytes, operations, wall clock.
