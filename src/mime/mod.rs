@@ -6,10 +6,9 @@
 //! turns an HTML-only body into text that keeps table rows and cells, and types attachments
 //! by their bytes.
 
-use crate::limits::{Limits, TEXT_BREAK_COST};
+use crate::limits::Limits;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
-use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
-use std::io::{Cursor, Read as _};
+use mail_parser::{Message, MessageParser, MessagePart};
 
 mod html;
 mod nesting;

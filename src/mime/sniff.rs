@@ -1,7 +1,8 @@
 //! A file's bytes, declared type and name in → its `FileKind`, by magic bytes first (and, for
 //! zips, the names of their entries).
 
-use super::*;
+use super::FileKind;
+use std::io::{Cursor, Read as _};
 
 /// Decides the kind of a file from its first bytes (and, for zips, the names of its entries).
 /// The declared type and name are used only when the bytes match nothing known, so that a

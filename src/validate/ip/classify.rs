@@ -2,7 +2,7 @@
 //! registries), is too broad, overlaps known dynamic ranges, or says or looks dynamic
 //! (wording, reverse DNS names); the reverse lookups themselves, bounded.
 
-use super::*;
+use super::{Cidr, Entry, Span, block, canonical, cidr_span, low_mask, normalise};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 use std::sync::{LazyLock, mpsc};
