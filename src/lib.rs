@@ -32,7 +32,9 @@ mod layering;
 /// - `mime::sniff`, around zip's central directory: the zip is typed from its local headers;
 /// - `extract::pdf::read`, around lopdf: that attachment is unreadable (malformed).
 ///
-/// Attachments read in the worker process are caught in `extract::worker` (its own process).
+/// Attachments read in the worker process are caught in `extract::worker` (its own process);
+/// that module also still catches around an attachment read in this process when isolation is
+/// off (costing that attachment only), which is to move here.
 pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| panic_text(&*panic))
 }
