@@ -28,7 +28,7 @@ const LAYERS: &[(&str, u32)] = &[
 ];
 
 /// Items of lib.rs every layer may use (helpers with no stage in them).
-const SHARED: &[&str] = &["panic_text"];
+const SHARED: &[&str] = &["catch_panic", "panic_text"];
 
 fn layer_of(module: &str) -> Option<u32> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)

@@ -23,6 +23,22 @@ pub mod validate;
 #[cfg(test)]
 mod layering;
 
+/// The one place this process catches a panic: `f`'s result, or the message of the panic it
+/// raised. Our own code does not panic on input; this stands between a run and a dependency
+/// that might (mail-parser, zip, lopdf, the readers). Each caller decides what a panic costs, at
+/// the granularity a person sees:
+/// - `pipeline::chain`, around the stages it runs: the message is `Processed::Failed`;
+/// - `mime::parse`, around mail-parser: the message gets a `ParserFailed` problem;
+/// - `mime::sniff`, around zip's central directory: the zip is typed from its local headers;
+/// - `extract::pdf::read`, around lopdf: that attachment is unreadable (malformed).
+///
+/// Attachments read in the worker process are caught in `extract::worker` (its own process);
+/// that module also still catches around an attachment read in this process when isolation is
+/// off (costing that attachment only), which is to move here.
+pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| panic_text(&*panic))
+}
+
 /// The message a caught panic carried, for the ledger note or the log. Pass `&*panic`: a
 /// `&Box<dyn Any>` would coerce to the box itself and read as "panic".
 pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {

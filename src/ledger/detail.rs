@@ -34,8 +34,10 @@ impl RecordDetail {
     }
 }
 
-/// Every field of the record, in the form's order.
+/// Every field of the record, in the form's order. Read leniently (a field missing from a
+/// stored detail reads as not read), as a reply reads what older versions stored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FieldDetails {
     pub full_name: FieldDetail,
     pub organisation: FieldDetail,
@@ -91,6 +93,7 @@ impl FieldDetails {
 
 /// One field: the value recorded, and where it was read from (`None` when not read).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FieldDetail {
     pub value: String,
     pub source: Option<Source>,

@@ -10,7 +10,7 @@
 //! A partial unique index makes a second finishing step for a record impossible.
 
 use super::error::SqlContext as _;
-use super::{Ledger, now};
+use super::{Ledger, RecordDetail, now};
 use anyhow::Result;
 use rusqlite::OptionalExtension;
 
@@ -93,7 +93,7 @@ pub struct StoredRecord {
     pub flags: Vec<String>,
     /// `YYYY-MM-DD`.
     pub due_by: String,
-    pub detail: serde_json::Value,
+    pub detail: RecordDetail,
     pub supersedes: Option<i64>,
     /// The record it supersedes has the same answers and flags: the same form sent again.
     pub repeats_superseded: bool,
@@ -151,7 +151,8 @@ impl Ledger {
                         .map(str::to_string)
                         .collect(),
                     due_by: row.get(19)?,
-                    // The column's CHECK keeps it valid JSON.
+                    // The column's CHECK keeps it valid JSON; a detail this version cannot
+                    // read is left empty (the reply then quotes no answer).
                     detail: serde_json::from_str(&detail).unwrap_or_default(),
                     supersedes: row.get(21)?,
                     repeats_superseded: row.get(22)?,

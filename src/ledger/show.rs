@@ -5,7 +5,7 @@
 
 use super::decisions::Decision;
 use super::drafts::DraftEvent;
-use super::{Ledger, SUPERSEDED, Status};
+use super::{Ledger, RecordDetail, SUPERSEDED, Status};
 use anyhow::Result;
 use rusqlite::OptionalExtension as _;
 
@@ -19,9 +19,9 @@ pub struct RecordFacts {
     pub position: i64,
     /// When it was appended (RFC 3339, UTC, as stored).
     pub recorded_at: String,
-    /// As stored: `fields` (per field the value, `source`, `raw` and whatever else the reader
-    /// noted, such as a page), `flag_notes`, and for older records `notes`.
-    pub detail: serde_json::Value,
+    /// As stored: per field the value, its source, raw text and place; each flag's note; the
+    /// reader's notes.
+    pub detail: RecordDetail,
     pub message: MessageFacts,
     /// Every revision of this form (same message, same attachment), oldest first, this one
     /// included.
@@ -101,8 +101,8 @@ impl Ledger {
                                 revision: row.get(0)?,
                                 position: row.get(1)?,
                                 recorded_at: row.get(2)?,
-                                detail: serde_json::from_str(&detail)
-                                    .unwrap_or(serde_json::Value::Null),
+                                // A detail this version cannot read shows as empty.
+                                detail: serde_json::from_str(&detail).unwrap_or_default(),
                                 message: MessageFacts {
                                     key: row.get(4)?,
                                     message_id: row.get(5)?,

@@ -2,7 +2,8 @@
 //! cells are separated by tabs, entities decoded, symbol-font and form-control ticks as ☒ / ☐,
 //! read only up to a text budget.
 
-use super::*;
+use super::collapse_whitespace;
+use crate::limits::TEXT_BREAK_COST;
 
 /// Deepest table nesting tracked; deeper tables are read as plain text.
 const MAX_TABLE_NESTING: usize = 64;

@@ -6,10 +6,9 @@
 //! turns an HTML-only body into text that keeps table rows and cells, and types attachments
 //! by their bytes.
 
-use crate::limits::{Limits, TEXT_BREAK_COST};
+use crate::limits::Limits;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone as _};
-use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
-use std::io::{Cursor, Read as _};
+use mail_parser::{Message, MessageParser, MessagePart};
 
 mod html;
 mod nesting;
@@ -192,17 +191,11 @@ pub fn parse_head(head: &[u8], size: u64, limits: &Limits) -> ParsedMessage {
 }
 
 fn parse_guarded(raw: &[u8], limits: &Limits) -> ParsedMessage {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        parse_unguarded(raw, limits)
-    })) {
-        Ok(parsed) => parsed,
-        Err(panic) => ParsedMessage {
-            problems: vec![Problem::ParserFailed {
-                reason: crate::panic_text(&*panic),
-            }],
-            ..Default::default()
-        },
-    }
+    // A panic inside mail-parser costs this message's reading, not the run.
+    crate::catch_panic(|| parse_unguarded(raw, limits)).unwrap_or_else(|reason| ParsedMessage {
+        problems: vec![Problem::ParserFailed { reason }],
+        ..Default::default()
+    })
 }
 
 /// Built once: the default parser holds a table of header parsers.

@@ -2,7 +2,7 @@
 //! `message/…` and `multipart/digest` markers, also inside quoted-printable and base64), and
 //! the bound past which only the headers are parsed.
 
-use super::*;
+use crate::limits::Limits;
 
 /// Most `message/…` and `multipart/digest` mentions accepted before the body is not parsed:
 /// mail-parser builds nested messages as a tree that is dropped recursively, so thousands of

@@ -1,7 +1,8 @@
 //! A file's bytes, declared type and name in → its `FileKind`, by magic bytes first (and, for
 //! zips, the names of their entries).
 
-use super::*;
+use super::FileKind;
+use std::io::{Cursor, Read as _};
 
 /// Decides the kind of a file from its first bytes (and, for zips, the names of its entries).
 /// The declared type and name are used only when the bytes match nothing known, so that a
@@ -77,7 +78,8 @@ const ODT_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.text";
 /// DOCX, ODT or another zip, from the central directory's entry names (nothing is inflated
 /// except at most a few bytes of an ODF `mimetype` entry).
 fn zip_kind(bytes: &[u8]) -> FileKind {
-    let names = std::panic::catch_unwind(|| -> Option<(bool, bool, bool, Option<Vec<u8>>)> {
+    // A panic inside zip is read as a damaged central directory.
+    let names = crate::catch_panic(|| -> Option<(bool, bool, bool, Option<Vec<u8>>)> {
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
         let (mut document_xml, mut content_xml, mut mimetype) = (false, false, false);
         for name in archive.file_names_raw().take(MAX_SNIFF_ENTRIES) {

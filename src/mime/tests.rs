@@ -2,6 +2,7 @@ use super::html::{decode_entities, find_tag_ignoring_case, html_to_text_within};
 use super::nesting::{count_markers, count_markers_in_qp};
 use super::walker::{percent_decode, rfc2231_continued, text_cost, text_within};
 use super::*;
+use crate::limits::TEXT_BREAK_COST;
 
 #[test]
 fn text_is_cut_by_what_holding_it_costs() {

@@ -3,7 +3,9 @@
 //! followed within the limits.
 
 use super::html::html_to_text_within;
-use super::*;
+use super::{Attachment, FileKind, Problem, marker_limit, nested_message_markers, sniff};
+use crate::limits::{Limits, TEXT_BREAK_COST};
+use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 /// Walks a message's part tree (and forwarded messages within it) inside the limits.
 pub(super) struct Walker<'a> {

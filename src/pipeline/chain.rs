@@ -4,10 +4,10 @@
 //! recorded after the cheap one (`Pipeline::parse`) and before its forms are read
 //! (`Pipeline::finish`); `Pipeline::process` takes both at once.
 //!
-//! Panics: `guarded` is the one place the main process catches one, around the stages the chain
-//! runs itself (MIME parsing, attachments read in this process, forms, validation). A message a
-//! stage panicked on comes out `Processed::Failed`, and its driver decides what to record.
-//! Attachments read in a worker process are guarded there (`extract::worker`).
+//! Panics: the stages the chain runs itself (MIME parsing, attachments read in this process,
+//! forms, validation) run inside `crate::catch_panic`, the one place the process catches one.
+//! A message a stage panicked on comes out `Processed::Failed`, and its driver decides what to
+//! record. Attachments read in a worker process are caught there (`extract::worker`).
 
 use super::key::{earlier_keys, message_key, sha256_hex};
 use super::records::{RecordsOf, failed_record};
@@ -222,7 +222,7 @@ impl Pipeline {
     }
 
     fn parse_with(&self, raw: &RawMessage, parse: impl FnOnce(&[u8]) -> ParsedMessage) -> Parsed {
-        let (message, parser_failed) = match guarded(|| {
+        let (message, parser_failed) = match crate::catch_panic(|| {
             let mut message = parse(&raw.bytes);
             // The files inside an Outlook winmail.dat are read as if attached directly.
             extract::tnef::expand(&mut message.attachments, &self.limits);
@@ -253,18 +253,18 @@ impl Pipeline {
     /// A panic in a stage is caught around the whole group, which is then read again one
     /// message at a time, so that only the message that panics fails.
     pub fn finish(&self, group: Vec<Parsed>) -> Vec<Processed> {
-        let records: Vec<Result<Vec<NewRecord>, String>> = match guarded(|| self.records_of(&group))
-        {
-            Ok(records) => records.into_iter().map(Ok).collect(),
-            Err(_) if group.len() > 1 => group
-                .iter()
-                .map(|parsed| {
-                    guarded(|| self.records_of(std::slice::from_ref(parsed)))
-                        .map(|mut records| records.pop().unwrap_or_default())
-                })
-                .collect(),
-            Err(why) => vec![Err(why)],
-        };
+        let records: Vec<Result<Vec<NewRecord>, String>> =
+            match crate::catch_panic(|| self.records_of(&group)) {
+                Ok(records) => records.into_iter().map(Ok).collect(),
+                Err(_) if group.len() > 1 => group
+                    .iter()
+                    .map(|parsed| {
+                        crate::catch_panic(|| self.records_of(std::slice::from_ref(parsed)))
+                            .map(|mut records| records.pop().unwrap_or_default())
+                    })
+                    .collect(),
+                Err(why) => vec![Err(why)],
+            };
         group
             .into_iter()
             .zip(records)
@@ -289,7 +289,7 @@ impl Pipeline {
     /// `unreadable_attachment` record when a stage panicked.
     pub fn process_document(&self, name: &str, bytes: Vec<u8>) -> Vec<NewRecord> {
         // Typing a zip reads its directory: a dependency's panic there is the document's failure.
-        let kind = guarded(|| mime::sniff(&bytes, "", name));
+        let kind = crate::catch_panic(|| mime::sniff(&bytes, "", name));
         let received_at = Utc::now().fixed_offset();
         let read = kind.and_then(|kind| {
             let parsed = Parsed {
@@ -310,7 +310,7 @@ impl Pipeline {
                 },
                 parser_failed: None,
             };
-            guarded(|| self.records_of(std::slice::from_ref(&parsed)))
+            crate::catch_panic(|| self.records_of(std::slice::from_ref(&parsed)))
         });
         match read {
             Ok(mut records) => records.pop().unwrap_or_default(),
@@ -380,11 +380,4 @@ impl Pipeline {
             due_by,
         })
     }
-}
-
-/// The one place this process catches a panic (see the module doc): a stage that panicked
-/// gives the panic's message instead of its result.
-fn guarded<T>(stages: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(stages))
-        .map_err(|panic| crate::panic_text(&*panic))
 }

@@ -5,7 +5,7 @@
 
 use super::text::quote;
 use crate::extract::Unreadable;
-use crate::ledger::StoredRecord;
+use crate::ledger::{FieldDetail, FieldDetails, StoredRecord};
 use crate::validate::{Flag, Rules, ip};
 use serde::Serialize;
 
@@ -272,7 +272,9 @@ pub(crate) fn fixable_problems(
 }
 
 fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Problem> {
-    let answer = |field: &str| quote(answer_text(record, field).unwrap_or(""), ANSWER_CHARS);
+    let answer = |field: fn(&FieldDetails) -> &FieldDetail| {
+        quote(answer_text(record, field).unwrap_or(""), ANSWER_CHARS)
+    };
     let calls = record.expected_api_calls_per_day;
     let allowlist = || ip::parse_allowlist(&record.ip_allowlist);
     Some(match flag {
@@ -280,7 +282,7 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
         Flag::MissingOrganisation => Problem::MissingOrganisation,
         Flag::MissingContactEmail => Problem::MissingContactEmail,
         Flag::InvalidContactEmail => Problem::InvalidContactEmail {
-            answer: answer("contact_email"),
+            answer: answer(|f| &f.contact_email),
         },
         Flag::TermsNotAccepted => Problem::TermsNotAccepted,
         Flag::UserGuideNotAgreed => Problem::UserGuideNotAgreed,
@@ -294,7 +296,7 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
         },
         Flag::MissingIpAllowlist => Problem::MissingIpAllowlist,
         Flag::InvalidIp => Problem::InvalidIp {
-            answer: answer("ip_allowlist"),
+            answer: answer(|f| &f.ip_allowlist),
         },
         Flag::NonPublicIp => Problem::NonPublicIp {
             addresses: allowlist()
@@ -310,7 +312,7 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
         },
         Flag::DynamicIp => {
             let list = allowlist();
-            let raw = answer_text(record, "ip_allowlist").unwrap_or("");
+            let raw = answer_text(record, |f| &f.ip_allowlist).unwrap_or("");
             Problem::DynamicIp {
                 addresses: list
                     .entries
@@ -336,10 +338,10 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
         Flag::MissingExpectedRecords => Problem::MissingExpectedRecords,
         Flag::MissingExpectedCalls => Problem::MissingExpectedCalls,
         Flag::InvalidExpectedRecords => Problem::InvalidExpectedRecords {
-            answer: answer("expected_records_per_day"),
+            answer: answer(|f| &f.expected_records_per_day),
         },
         Flag::InvalidExpectedCalls => Problem::InvalidExpectedCalls {
-            answer: answer("expected_api_calls_per_day"),
+            answer: answer(|f| &f.expected_api_calls_per_day),
         },
         Flag::CallsExceedRecords => Problem::CallsExceedRecords {
             calls: calls?,
@@ -366,22 +368,18 @@ fn problem_for(flag: Flag, record: &StoredRecord, rules: &Rules) -> Option<Probl
     })
 }
 
-/// The applicant's answer as read (`detail.fields.<name>.answer`), else, in records written
-/// before that was kept, the raw text it was read from.
-fn answer_text<'a>(record: &'a StoredRecord, field: &str) -> Option<&'a str> {
-    let field = record.detail.get("fields")?.get(field)?;
-    field
-        .get("answer")
-        .and_then(|a| a.as_str())
-        .or_else(|| field.get("raw")?.as_str())
+/// The applicant's answer to one field as read (its detail's `answer`), else, in records
+/// written before that was kept, the raw text it was read from.
+fn answer_text(record: &StoredRecord, field: fn(&FieldDetails) -> &FieldDetail) -> Option<&str> {
+    let field = field(record.detail.fields.as_ref()?);
+    field.answer.as_deref().or(field.raw.as_deref())
 }
 
 /// What the applicant can do about an unreadable form, from the typed reason the pipeline
 /// stored (`detail.unreadable`). `None` (no reply) for a reader failure, a crash, a deadline or
 /// a limit that only a hostile file reaches: those are for staff.
 fn unreadable_reason(record: &StoredRecord) -> Option<UnreadableReason> {
-    let why: Unreadable = serde_json::from_value(record.detail.get("unreadable")?.clone()).ok()?;
-    match why {
+    match record.detail.unreadable.as_ref()? {
         Unreadable::Encrypted | Unreadable::UnsupportedEncryption | Unreadable::EncryptedWord => {
             Some(UnreadableReason::Encrypted)
         }

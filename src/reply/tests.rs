@@ -1,4 +1,5 @@
 use super::*;
+use crate::ledger::RecordDetail;
 use crate::validate::Flag;
 use chrono::TimeZone;
 use mail_parser::MessageParser;
@@ -27,10 +28,15 @@ fn record() -> StoredRecord {
         user_guide_agreed: true,
         flags: vec![],
         due_by: "2026-03-09".into(),
-        detail: json!({}),
+        detail: RecordDetail::default(),
         supersedes: None,
         repeats_superseded: false,
     }
+}
+
+/// A record's detail as the ledger stores it (JSON), read as a reply reads it.
+fn stored(detail: serde_json::Value) -> RecordDetail {
+    serde_json::from_value(detail).expect("a record detail")
 }
 
 fn with_flags(mut r: StoredRecord, flags: &[Flag]) -> StoredRecord {
@@ -165,12 +171,12 @@ fn each_fixable_flag_is_named() {
         let mut r = with_flags(record(), &[flag]);
         r.ip_allowlist = "150.203.0.0/16".into();
         r.expected_records_per_day = Some(2_000);
-        r.detail = json!({"fields": {
+        r.detail = stored(json!({"fields": {
             "contact_email": {"raw": "jane(at)abs.gov.au"},
             "ip_allowlist": {"raw": "to be confirmed"},
             "expected_records_per_day": {"raw": "TBC"},
             "expected_api_calls_per_day": {"raw": "unknown"},
-        }});
+        }}));
         let (_, _, body, _) = parsed(&draft(&r));
         let words = body.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
@@ -212,7 +218,7 @@ fn unreadable_forms_say_what_to_do_by_cause() {
     ];
     for (why, wanted) in cases {
         let mut r = with_flags(record(), &[Flag::UnreadableAttachment]);
-        r.detail = json!({"notes": ["internal: reader said xyzzy"], "unreadable": why});
+        r.detail = stored(json!({"notes": ["internal: reader said xyzzy"], "unreadable": why}));
         let out = composer().compose(&r, Acknowledge::No, now()).unwrap();
         match (wanted, out) {
             (Some(wanted), Ok(d)) => {
@@ -338,7 +344,7 @@ fn non_ascii_names_and_subjects_are_encoded_words() {
 fn a_long_answer_is_quoted_shortened() {
     let mut r = with_flags(record(), &[Flag::InvalidIp]);
     let answer = "see attached ".repeat(800);
-    r.detail = json!({"fields": {"ip_allowlist": {"raw": answer}}});
+    r.detail = stored(json!({"fields": {"ip_allowlist": {"raw": answer}}}));
     r.organisation = "O".repeat(10_000);
     let d = draft(&r);
     assert!(d.bytes.len() < 8_000, "{} bytes", d.bytes.len());

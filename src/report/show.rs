@@ -8,7 +8,7 @@
 //! output escapes the same characters as `\uXXXX` (JSON escapes the C0 controls itself).
 
 use super::{COLUMNS, Row, Time};
-use crate::ledger::RecordFacts;
+use crate::ledger::{FieldDetail, FieldDetails, RecordFacts};
 use crate::validate::notes::is_invisible;
 use serde_json::{Value as Json, json};
 use std::fmt::Write as _;
@@ -101,13 +101,13 @@ pub fn to_json(row: &Row, facts: &RecordFacts, state: State) -> Json {
         "status": row.status.as_str(),
         "flags": flags,
         "notes": row.notes,
-        "notes_by_flag": facts.detail.get("flag_notes").cloned().unwrap_or(json!({})),
+        "notes_by_flag": facts.detail.flag_notes,
         "open": state.open,
         "overdue": state.overdue,
         "attachment": row.attachment,
         "source": row.source,
-        "fields": facts.detail.get("fields").cloned().unwrap_or(json!({})),
-        "reader_notes": facts.detail.get("notes").cloned().unwrap_or(json!([])),
+        "fields": facts.detail.fields.as_ref().map_or(json!({}), |f| json!(f)),
+        "reader_notes": facts.detail.notes,
         "message": {
             "key": m.key,
             "message_id": m.message_id,
@@ -196,23 +196,18 @@ pub fn to_text(row: &Row, facts: &RecordFacts, state: State) -> String {
         s(&row.flags)
     };
     let _ = writeln!(w, "  flags        {flags}");
-    match facts.detail.get("flag_notes").and_then(Json::as_object) {
-        Some(by_flag) if !by_flag.is_empty() => {
-            let _ = writeln!(w, "  notes");
-            for flag in row.flags.split(';').filter(|f| !f.is_empty()) {
-                let note = by_flag.get(flag).and_then(Json::as_str).unwrap_or("");
-                let _ = writeln!(w, "    {}: {}", s(flag), s(note));
-            }
+    let by_flag = &facts.detail.flag_notes;
+    if !by_flag.is_empty() {
+        let _ = writeln!(w, "  notes");
+        for flag in row.flags.split(';').filter(|f| !f.is_empty()) {
+            let note = by_flag.get(flag).map_or("", String::as_str);
+            let _ = writeln!(w, "    {}: {}", s(flag), s(note));
         }
-        _ if !row.notes.is_empty() => {
-            let _ = writeln!(w, "  notes        {}", s(&row.notes));
-        }
-        _ => {}
+    } else if !row.notes.is_empty() {
+        let _ = writeln!(w, "  notes        {}", s(&row.notes));
     }
-    if let Some(reasons) = facts.detail.get("notes").and_then(Json::as_array) {
-        for reason in reasons {
-            let _ = writeln!(w, "  reader note  {}", s(reason.as_str().unwrap_or("")));
-        }
+    for reason in &facts.detail.notes {
+        let _ = writeln!(w, "  reader note  {}", s(reason));
     }
     let m = &facts.message;
     let _ = writeln!(w, "  message");
@@ -240,7 +235,7 @@ pub fn to_text(row: &Row, facts: &RecordFacts, state: State) -> String {
     let _ = writeln!(w, "  attachment   {attachment}");
     let _ = writeln!(w, "  source       {}", s(&row.source));
     let _ = writeln!(w, "  fields");
-    let fields = facts.detail.get("fields").and_then(Json::as_object);
+    let fields = facts.detail.fields.as_ref().map(FieldDetails::named);
     for (name, value) in [
         ("full_name", &row.full_name),
         ("organisation", &row.organisation),
@@ -258,7 +253,11 @@ pub fn to_text(row: &Row, facts: &RecordFacts, state: State) -> String {
         ),
         ("user_guide_agreed", &row.user_guide_agreed),
     ] {
-        let detail = fields.and_then(|f| f.get(name));
+        let detail = fields
+            .iter()
+            .flatten()
+            .find(|(n, _)| *n == name)
+            .map(|(_, d)| *d);
         let _ = writeln!(w, "    {name:<27} {}{}", s(value), read_from(detail));
     }
     let revisions: Vec<String> = facts
@@ -345,29 +344,28 @@ fn count(n: Option<i64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
 
-/// "   ← "raw text" (pdf-form, page 2, field "Text1")" from a field's detail: its raw text and
-/// every other thing the reader noted about where it was.
-fn read_from(detail: Option<&Json>) -> String {
-    let Some(detail) = detail.and_then(Json::as_object) else {
+/// "   ← "raw text" (pdf-form, answer "…", box [...], page 2)" from a field's detail: its raw
+/// text and every other thing the reader noted about where it was.
+fn read_from(detail: Option<&FieldDetail>) -> String {
+    let Some(detail) = detail else {
         return String::new();
     };
     let mut out = String::new();
-    if let Some(raw) = detail.get("raw").and_then(Json::as_str) {
+    if let Some(raw) = &detail.raw {
         let _ = write!(out, "   ← \"{}\"", terminal_safe(raw));
     }
     let mut place = Vec::new();
-    if let Some(source) = detail.get("source").and_then(Json::as_str) {
-        place.push(terminal_safe(source));
+    if let Some(source) = detail.source {
+        place.push(terminal_safe(source.as_str()));
     }
-    for (key, value) in detail {
-        if matches!(key.as_str(), "value" | "raw" | "source") || value.is_null() {
-            continue;
-        }
-        let value = match value {
-            Json::String(text) => format!("\"{}\"", terminal_safe(text)),
-            other => terminal_safe(&other.to_string()),
-        };
-        place.push(format!("{} {value}", terminal_safe(key)));
+    if let Some(answer) = &detail.answer {
+        place.push(format!("answer \"{}\"", terminal_safe(answer)));
+    }
+    if let Some(at) = detail.at {
+        place.push(format!("box {}", json!(at)));
+    }
+    if let Some(page) = detail.page {
+        place.push(format!("page {page}"));
     }
     if !place.is_empty() {
         let _ = write!(out, " ({})", place.join(", "));

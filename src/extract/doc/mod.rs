@@ -13,7 +13,7 @@
 
 mod tables;
 
-use super::docx::build::{self, Builder, ContainerKind, add_field};
+use super::docx::build::{self, Builder, ContainerKind, add_form_field};
 use super::docx::symbols::{self, SymbolFont, map_run_text};
 use super::{Document, Field, FieldValue, Source, TICKED, UNTICKED, Unreadable};
 use crate::limits::Limits;
@@ -451,22 +451,8 @@ impl Reader<'_> {
             form.status_text.clone()
         };
         let visible = self.visible();
-        if instr.starts_with("FORMCHECKBOX") {
-            let checked = form.checked();
-            let index = add_field(
-                &mut self.fields,
-                Field {
-                    name: form.name.clone(),
-                    tooltip,
-                    nearby_text: field.nearby,
-                    value: FieldValue::Check(checked),
-                    place: None,
-                },
-            );
-            if visible {
-                self.builder
-                    .push_tick(if checked { TICKED } else { UNTICKED }, index);
-            }
+        let value = if instr.starts_with("FORMCHECKBOX") {
+            FieldValue::Check(form.checked())
         } else if instr.starts_with("FORMTEXT") {
             let value = if field.separated {
                 field.result
@@ -476,34 +462,29 @@ impl Reader<'_> {
                 }
                 form.default_text.clone()
             };
-            add_field(
-                &mut self.fields,
-                Field {
-                    name: form.name.clone(),
-                    tooltip,
-                    nearby_text: field.nearby,
-                    value: FieldValue::Text(value.trim().to_string()),
-                    place: None,
-                },
-            );
+            FieldValue::Text(value)
         } else if instr.starts_with("FORMDROPDOWN") {
             let chosen = usize::from(form.result).min(form.entries.len().saturating_sub(1));
             let text = form.entries.get(chosen).cloned().unwrap_or_default();
             if visible && !field.separated {
                 self.builder.push_text(&text);
             }
-            add_field(
-                &mut self.fields,
-                Field {
-                    name: form.name.clone(),
-                    tooltip,
-                    nearby_text: field.nearby,
-                    value: FieldValue::Text(text.trim().to_string()),
-                    place: None,
-                },
-            );
+            FieldValue::Text(text)
+        } else {
+            // Any other field (PAGE, HYPERLINK, MERGEFIELD…) showed its result as text already.
+            return;
+        };
+        let checked = match value {
+            FieldValue::Check(checked) => Some(checked),
+            _ => None,
+        };
+        let index = add_form_field(&mut self.fields, &form.name, tooltip, field.nearby, value);
+        if let Some(checked) = checked
+            && visible
+        {
+            self.builder
+                .push_tick(if checked { TICKED } else { UNTICKED }, index);
         }
-        // Any other field (PAGE, HYPERLINK, MERGEFIELD…) showed its result as text already.
     }
 }
 

@@ -258,35 +258,48 @@ fn bte_pages(table: &[u8], fc: usize, lcb: usize) -> Vec<u32> {
 
 /// Character properties by file position, from the CHPX FKPs.
 pub(super) fn char_runs(word: &[u8], table: &[u8]) -> Runs<CharProps> {
-    let mut runs = Vec::new();
-    if let Some((fc, lcb)) = fc_lcb(word, PLCF_BTE_CHPX) {
-        for pn in bte_pages(table, fc, lcb) {
-            let Some(page) = page(word, pn) else { continue };
-            let crun = usize::from(page[511]);
-            for k in 0..crun {
-                let (Some(start), Some(end)) = (u32_at(page, 4 * k), u32_at(page, 4 * (k + 1)))
-                else {
-                    break;
-                };
-                let offset = usize::from(page.get(4 * (crun + 1) + k).copied().unwrap_or(0)) * 2;
-                let props = if offset == 0 {
-                    CharProps::default()
-                } else {
-                    let len = usize::from(page.get(offset).copied().unwrap_or(0));
-                    CharProps::from_grpprl(page.get(offset + 1..offset + 1 + len).unwrap_or(&[]))
-                };
-                runs.push((start, end, props));
-            }
+    fkp_runs(word, table, PLCF_BTE_CHPX, |page, crun, k| {
+        let offset = usize::from(page.get(4 * (crun + 1) + k).copied().unwrap_or(0)) * 2;
+        if offset == 0 {
+            return CharProps::default();
         }
-    }
-    runs.sort_by_key(|r| r.0);
-    Runs { runs }
+        let len = usize::from(page.get(offset).copied().unwrap_or(0));
+        CharProps::from_grpprl(page.get(offset + 1..offset + 1 + len).unwrap_or(&[]))
+    })
 }
 
 /// Paragraph properties by file position (of the paragraph's end mark), from the PAPX FKPs.
 pub(super) fn para_runs(word: &[u8], table: &[u8]) -> Runs<ParaProps> {
+    fkp_runs(word, table, PLCF_BTE_PAPX, |page, crun, k| {
+        let offset = usize::from(page.get(4 * (crun + 1) + 13 * k).copied().unwrap_or(0)) * 2;
+        let mut props = ParaProps::default();
+        if offset != 0 {
+            let cb = usize::from(page.get(offset).copied().unwrap_or(0));
+            let grpprl = if cb != 0 {
+                page.get(offset + 1..offset + 1 + (2 * cb).saturating_sub(1))
+            } else {
+                let cb = usize::from(page.get(offset + 1).copied().unwrap_or(0));
+                page.get(offset + 2..offset + 2 + 2 * cb)
+            };
+            // The first two bytes are the paragraph style.
+            if let Some(grpprl) = grpprl.and_then(|g| g.get(2..)) {
+                props.apply(grpprl);
+            }
+        }
+        props
+    })
+}
+
+/// The runs of the FKP pages a `PlcBte` (at FIB entry `bte`) lists: each page holds `crun`
+/// file-position bounds and, for run `k`, properties `props_of(page, crun, k)` reads.
+fn fkp_runs<T>(
+    word: &[u8],
+    table: &[u8],
+    bte: usize,
+    props_of: impl Fn(&[u8], usize, usize) -> T,
+) -> Runs<T> {
     let mut runs = Vec::new();
-    if let Some((fc, lcb)) = fc_lcb(word, PLCF_BTE_PAPX) {
+    if let Some((fc, lcb)) = fc_lcb(word, bte) {
         for pn in bte_pages(table, fc, lcb) {
             let Some(page) = page(word, pn) else { continue };
             let crun = usize::from(page[511]);
@@ -295,23 +308,7 @@ pub(super) fn para_runs(word: &[u8], table: &[u8]) -> Runs<ParaProps> {
                 else {
                     break;
                 };
-                let offset =
-                    usize::from(page.get(4 * (crun + 1) + 13 * k).copied().unwrap_or(0)) * 2;
-                let mut props = ParaProps::default();
-                if offset != 0 {
-                    let cb = usize::from(page.get(offset).copied().unwrap_or(0));
-                    let grpprl = if cb != 0 {
-                        page.get(offset + 1..offset + 1 + (2 * cb).saturating_sub(1))
-                    } else {
-                        let cb = usize::from(page.get(offset + 1).copied().unwrap_or(0));
-                        page.get(offset + 2..offset + 2 + 2 * cb)
-                    };
-                    // The first two bytes are the paragraph style.
-                    if let Some(grpprl) = grpprl.and_then(|g| g.get(2..)) {
-                        props.apply(grpprl);
-                    }
-                }
-                runs.push((start, end, props));
+                runs.push((start, end, props_of(page, crun, k)));
             }
         }
     }

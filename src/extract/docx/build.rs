@@ -11,7 +11,7 @@
 //! - a text box's paragraphs follow the paragraph that anchors it.
 
 use super::{Limit, Unreadable};
-use crate::extract::{Field, Line, TICKED, UNTICKED};
+use crate::extract::{Field, FieldValue, Line, TICKED, UNTICKED};
 
 #[derive(Debug, Clone)]
 pub(in crate::extract) enum Block {
@@ -573,13 +573,39 @@ pub(in crate::extract) const MAX_FIELD_TEXT: usize = 64 << 10;
 /// Longest `nearby_text`, in characters.
 pub(in crate::extract) const MAX_NEARBY_CHARS: usize = 200;
 
+/// Adds a legacy Word form field (FORMCHECKBOX, FORMTEXT, FORMDROPDOWN, as .doc and RTF hold
+/// them): named, with the help text Word shows for it and the text printed nearest it, its
+/// text answer trimmed; its index, for a tick marker.
+pub(in crate::extract) fn add_form_field(
+    fields: &mut Vec<Field>,
+    name: &str,
+    tooltip: String,
+    nearby_text: String,
+    value: FieldValue,
+) -> Option<usize> {
+    let value = match value {
+        FieldValue::Text(text) => FieldValue::Text(text.trim().to_string()),
+        other => other,
+    };
+    add_field(
+        fields,
+        Field {
+            name: name.to_string(),
+            tooltip,
+            nearby_text,
+            value,
+            place: None,
+        },
+    )
+}
+
 /// Adds a field (bounded in number and size); its index, for a tick marker.
 pub(in crate::extract) fn add_field(fields: &mut Vec<Field>, mut field: Field) -> Option<usize> {
     if fields.len() >= MAX_FIELDS {
         return None;
     }
     field.nearby_text = tail(&field.nearby_text, MAX_NEARBY_CHARS).to_string();
-    if let crate::extract::FieldValue::Text(text) = &mut field.value
+    if let FieldValue::Text(text) = &mut field.value
         && text.len() > MAX_FIELD_TEXT
     {
         let mut end = MAX_FIELD_TEXT;

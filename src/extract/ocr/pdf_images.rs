@@ -10,11 +10,11 @@
 //! tree's depth against `max_nesting`, and a page tree that points into itself is read once.
 
 use super::{PageImage, decode};
+use crate::extract::pdf::{TreePage, page_tree};
 use crate::extract::{Limit, Unreadable};
 use crate::limits::Limits;
 use image::GrayImage;
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
-use std::collections::HashSet;
+use lopdf::{Dictionary, Document, Object, Stream};
 
 const MAX_REFERENCE_HOPS: usize = 32;
 
@@ -32,32 +32,12 @@ pub(crate) fn page_images(
     if pdf.trailer.has(b"Encrypt") {
         return Err(Unreadable::Encrypted);
     }
-    let mut pages = Vec::new();
-    if let Some(root) = pdf.catalog().ok().and_then(|c| c.get(b"Pages").ok()) {
-        let mut visited = HashSet::new();
-        walk(
-            &pdf,
-            root,
-            &Inherited::default(),
-            0,
-            limits,
-            &mut visited,
-            &mut pages,
-        );
-    }
+    let pages: Vec<Page> = page_tree(&pdf, limits).iter().map(Page::of).collect();
     let mut out = Vec::with_capacity(pages.len());
     for page in &pages {
         out.push(page_image(&pdf, page, limits)?);
     }
     Ok(out)
-}
-
-/// What a page inherits from the page tree above it.
-#[derive(Default, Clone, Copy)]
-struct Inherited<'a> {
-    resources: Option<&'a Dictionary>,
-    media_box: Option<[f32; 4]>,
-    rotate: i64,
 }
 
 struct Page<'a> {
@@ -66,6 +46,20 @@ struct Page<'a> {
     size: (f32, f32),
     /// Clockwise quarter turns the viewer applies (`/Rotate` / 90).
     quarter_turns: u8,
+}
+
+impl<'a> Page<'a> {
+    /// A leaf of the page tree with what it inherits (US Letter when it gives no media box).
+    fn of(tree: &TreePage<'a>) -> Page<'a> {
+        let here = &tree.inherited;
+        let [x0, y0, x1, y1] = here.media_box.unwrap_or([0.0, 0.0, 612.0, 792.0]);
+        let side = |v: f32| if v.is_finite() && v >= 1.0 { v } else { 612.0 };
+        Page {
+            resources: here.resources,
+            size: (side((x1 - x0).abs()), side((y1 - y0).abs())),
+            quarter_turns: (here.rotate.rem_euclid(360) / 90) as u8,
+        }
+    }
 }
 
 fn resolve<'a>(pdf: &'a Document, object: &'a Object) -> Option<&'a Object> {
@@ -96,61 +90,6 @@ fn integer(pdf: &Document, dict: &Dictionary, key: &[u8]) -> Option<i64> {
         Object::Integer(i) => Some(*i),
         Object::Real(r) if r.is_finite() => Some(*r as i64),
         _ => None,
-    }
-}
-
-fn walk<'a>(
-    pdf: &'a Document,
-    node: &'a Object,
-    inherited: &Inherited<'a>,
-    depth: usize,
-    limits: &Limits,
-    visited: &mut HashSet<ObjectId>,
-    pages: &mut Vec<Page<'a>>,
-) {
-    if depth > limits.max_nesting || pages.len() >= limits.max_pdf_pages {
-        return;
-    }
-    let Object::Reference(id) = node else { return };
-    if !visited.insert(*id) {
-        return;
-    }
-    let Some(dict) = resolve(pdf, node).and_then(|o| o.as_dict().ok()) else {
-        return;
-    };
-    let mut here = *inherited;
-    if let Some(r) = get(pdf, dict, b"Resources").and_then(|o| o.as_dict().ok()) {
-        here.resources = Some(r);
-    }
-    if let Some(b) = get(pdf, dict, b"MediaBox").and_then(|o| o.as_array().ok())
-        && b.len() == 4
-    {
-        let v: Vec<f32> = b
-            .iter()
-            .filter_map(|o| resolve(pdf, o).and_then(number))
-            .collect();
-        if v.len() == 4 {
-            here.media_box = Some([v[0], v[1], v[2], v[3]]);
-        }
-    }
-    if let Some(r) = integer(pdf, dict, b"Rotate") {
-        here.rotate = r;
-    }
-    match get(pdf, dict, b"Kids").and_then(|o| o.as_array().ok()) {
-        Some(kids) if !dict.has_type(b"Page") => {
-            for kid in kids {
-                walk(pdf, kid, &here, depth + 1, limits, visited, pages);
-            }
-        }
-        _ => {
-            let [x0, y0, x1, y1] = here.media_box.unwrap_or([0.0, 0.0, 612.0, 792.0]);
-            let side = |v: f32| if v.is_finite() && v >= 1.0 { v } else { 612.0 };
-            pages.push(Page {
-                resources: here.resources,
-                size: (side((x1 - x0).abs()), side((y1 - y0).abs())),
-                quarter_turns: (here.rotate.rem_euclid(360) / 90) as u8,
-            });
-        }
     }
 }
 

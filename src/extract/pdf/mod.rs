@@ -12,14 +12,16 @@ mod acroform;
 mod annotations;
 mod content;
 mod font;
+mod pages;
 
 use super::layout::{self, Rect};
 use super::{Document, Field, FieldValue, Limit, Line, Place, Source, Unreadable};
 use crate::limits::Limits;
 use content::{Interpreter, PageGlyph};
 use lopdf::{Dictionary, LoadOptions, Object, ObjectId};
-use std::collections::{HashMap, HashSet};
-use std::panic::{AssertUnwindSafe, catch_unwind};
+pub(crate) use pages::{TreePage, page_tree};
+use pages::{collect_pages, pages_without_tree};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// Fewer text characters than this in a document with an image-only page: a scan.
@@ -32,12 +34,11 @@ const MAX_REFERENCE_HOPS: usize = 32;
 /// Reads a PDF; `Unreadable` (with the reason) when it is encrypted with a password, corrupt,
 /// truncated or over a limit. A panic inside the PDF parser is turned into `Unreadable` too.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, Unreadable> {
-    match catch_unwind(AssertUnwindSafe(|| read_inner(bytes, limits))) {
-        Ok(result) => result,
-        Err(_) => Err(Unreadable::malformed(
+    crate::catch_panic(|| read_inner(bytes, limits)).unwrap_or_else(|_| {
+        Err(Unreadable::malformed(
             "PDF is malformed (the PDF parser failed on it)",
-        )),
-    }
+        ))
+    })
 }
 
 /// Resource accounting for one document: decompressed bytes, operations, wall clock.
@@ -431,97 +432,4 @@ fn already_printed(glyphs: &[PageGlyph], rect: [f32; 4], value: &str) -> bool {
         .filter(|c| !c.is_whitespace())
         .collect();
     inside.contains(&wanted)
-}
-
-struct Page<'a> {
-    id: ObjectId,
-    resources: Option<&'a Dictionary>,
-    annots: Vec<ObjectId>,
-}
-
-/// The page tree's leaves in order, with inherited resources; bounded by the page limit, the
-/// nesting limit and a visited set (a tree that points to itself is read once).
-fn collect_pages<'a>(pdf: &'a lopdf::Document, limits: &Limits) -> Vec<Page<'a>> {
-    let mut pages = Vec::new();
-    let Some(root) = pdf.catalog().ok().and_then(|c| c.get(b"Pages").ok()) else {
-        return pages;
-    };
-    let mut visited = HashSet::new();
-    walk_pages(pdf, root, None, 0, limits, &mut visited, &mut pages);
-    pages
-}
-
-/// When the page tree is broken, the page objects themselves, in object order (as readers
-/// that rebuild a damaged file do), with resources inherited through `/Parent`.
-fn pages_without_tree<'a>(pdf: &'a lopdf::Document, limits: &Limits) -> Vec<Page<'a>> {
-    let mut pages = Vec::new();
-    for (id, object) in &pdf.objects {
-        if pages.len() >= limits.max_pdf_pages {
-            break;
-        }
-        let Ok(dict) = object.as_dict() else { continue };
-        if !dict.has_type(b"Page") {
-            continue;
-        }
-        let mut resources = None;
-        let mut node = dict;
-        for _ in 0..limits.max_nesting {
-            resources = dict_get(pdf, node, b"Resources").and_then(|o| o.as_dict().ok());
-            match dict_get(pdf, node, b"Parent").and_then(|o| o.as_dict().ok()) {
-                Some(parent) if resources.is_none() => node = parent,
-                _ => break,
-            }
-        }
-        pages.push(Page {
-            id: *id,
-            resources,
-            annots: annotation_ids(pdf, dict),
-        });
-    }
-    pages
-}
-
-fn annotation_ids(pdf: &lopdf::Document, page: &Dictionary) -> Vec<ObjectId> {
-    dict_get(pdf, page, b"Annots")
-        .and_then(|o| o.as_array().ok())
-        .map(|a| a.iter().filter_map(|o| o.as_reference().ok()).collect())
-        .unwrap_or_default()
-}
-
-fn walk_pages<'a>(
-    pdf: &'a lopdf::Document,
-    node: &'a Object,
-    inherited: Option<&'a Dictionary>,
-    depth: usize,
-    limits: &Limits,
-    visited: &mut HashSet<ObjectId>,
-    pages: &mut Vec<Page<'a>>,
-) {
-    if depth > limits.max_nesting || pages.len() >= limits.max_pdf_pages {
-        return;
-    }
-    let Object::Reference(id) = node else { return };
-    if !visited.insert(*id) {
-        return;
-    }
-    let Some(dict) = resolve(pdf, node).and_then(|o| o.as_dict().ok()) else {
-        return;
-    };
-    let resources = dict_get(pdf, dict, b"Resources")
-        .and_then(|o| o.as_dict().ok())
-        .or(inherited);
-    match dict_get(pdf, dict, b"Kids").and_then(|o| o.as_array().ok()) {
-        Some(kids) if !dict.has_type(b"Page") => {
-            for kid in kids {
-                walk_pages(pdf, kid, resources, depth + 1, limits, visited, pages);
-            }
-        }
-        _ => {
-            pages.push(Page {
-                id: *id,
-                resources,
-                annots: annotation_ids(pdf, dict),
-            });
-        }
-    }
 }

@@ -2,9 +2,9 @@
 //! text, field results in the body, and the tick a `SYMBOL` field draws.
 
 use super::{FormInfo, MAX_OPEN_FIELDS, OpenField, Reader};
-use crate::extract::docx::build::{self, add_field};
+use crate::extract::docx::build::{self, add_form_field};
 use crate::extract::docx::symbols;
-use crate::extract::{Field, FieldValue, TICKED, UNTICKED};
+use crate::extract::{FieldValue, TICKED, UNTICKED};
 
 impl Reader {
     pub(super) fn begin_field(&mut self) {
@@ -35,26 +35,11 @@ impl Reader {
         };
         let visible = self.visible();
         let is_check = instr.starts_with("FORMCHECKBOX") || form.kind == Some(1);
-        if is_check {
-            let checked = match form.result {
+        let value = if is_check {
+            FieldValue::Check(match form.result {
                 Some(25) | None => form.default.unwrap_or(0) != 0,
                 Some(r) => r != 0,
-            };
-            let index = add_field(
-                &mut self.fields,
-                Field {
-                    name: form.name.trim().to_string(),
-                    tooltip,
-                    nearby_text: field.nearby,
-                    value: FieldValue::Check(checked),
-                    place: None,
-                },
-            );
-            if visible {
-                self.ensure_para();
-                self.builder
-                    .push_tick(if checked { TICKED } else { UNTICKED }, index);
-            }
+            })
         } else if instr.starts_with("FORMTEXT") {
             let value = if field.has_result {
                 field.result
@@ -65,16 +50,7 @@ impl Reader {
                 }
                 form.default_text.clone()
             };
-            add_field(
-                &mut self.fields,
-                Field {
-                    name: form.name.trim().to_string(),
-                    tooltip,
-                    nearby_text: field.nearby,
-                    value: FieldValue::Text(value.trim().to_string()),
-                    place: None,
-                },
-            );
+            FieldValue::Text(value)
         } else if instr.starts_with("FORMDROPDOWN") {
             let chosen = form.result.or(form.default).unwrap_or(0).max(0) as usize;
             let text = form
@@ -86,23 +62,35 @@ impl Reader {
                 self.ensure_para();
                 self.builder.push_text(&text);
             }
-            add_field(
-                &mut self.fields,
-                Field {
-                    name: form.name.trim().to_string(),
-                    tooltip,
-                    nearby_text: field.nearby,
-                    value: FieldValue::Text(text.trim().to_string()),
-                    place: None,
-                },
-            );
-        } else if instr.starts_with("SYMBOL")
-            && field.result.trim().is_empty()
-            && let Some(tick) = symbol_field(&field.instr)
+            FieldValue::Text(text)
+        } else {
+            if instr.starts_with("SYMBOL")
+                && field.result.trim().is_empty()
+                && let Some(tick) = symbol_field(&field.instr)
+                && visible
+            {
+                self.ensure_para();
+                self.builder.push_text(&tick.to_string());
+            }
+            return;
+        };
+        let checked = match value {
+            FieldValue::Check(checked) => Some(checked),
+            _ => None,
+        };
+        let index = add_form_field(
+            &mut self.fields,
+            form.name.trim(),
+            tooltip,
+            field.nearby,
+            value,
+        );
+        if let Some(checked) = checked
             && visible
         {
             self.ensure_para();
-            self.builder.push_text(&tick.to_string());
+            self.builder
+                .push_tick(if checked { TICKED } else { UNTICKED }, index);
         }
     }
 }

@@ -180,22 +180,7 @@ pub async fn start(
     let what = bounds.stream.what;
     session.as_mut().arm(bounds.stream);
     let limit = bounds.stream.deadline + BACKSTOP;
-    let sent = tokio::time::timeout(limit, session.run_command(command)).await;
-    let tag = match sent {
-        Err(_) => {
-            return Err(CommandError::Silent {
-                what,
-                secs: limit.as_secs(),
-            });
-        }
-        Ok(Err(e)) => {
-            return Err(CommandError::Io {
-                what,
-                text: one_line(&e.to_string()),
-            });
-        }
-        Ok(Ok(tag)) => tag,
-    };
+    let tag = sent_within(what, limit, session.run_command(command)).await?;
     // The command's name only: its arguments are never logged.
     tracing::trace!(command = what, tag = %tag.0, "Sent");
     Ok(Running {
@@ -206,6 +191,26 @@ pub async fn start(
         tagged: Tagged::default(),
         literal: None,
     })
+}
+
+/// What sending a command line (or a literal) gave: a server that does not take it within
+/// `limit` is `Silent`, a failed write `Io` (of the command `what`).
+async fn sent_within<T, E: std::fmt::Display>(
+    what: &'static str,
+    limit: Duration,
+    send: impl Future<Output = Result<T, E>>,
+) -> Result<T, CommandError> {
+    match tokio::time::timeout(limit, send).await {
+        Err(_) => Err(CommandError::Silent {
+            what,
+            secs: limit.as_secs(),
+        }),
+        Ok(Err(e)) => Err(CommandError::Io {
+            what,
+            text: one_line(&e.to_string()),
+        }),
+        Ok(Ok(sent)) => Ok(sent),
+    }
 }
 
 /// Sends `APPEND <mailbox> <flags> {n}` for `message` (n its length) and arms the stream with
@@ -259,23 +264,8 @@ impl Running {
             if let (Response::Continue(_), Some(literal)) = (response.parsed(), self.literal.take())
             {
                 // The message, then the CRLF that ends the APPEND command line.
-                let sent =
-                    tokio::time::timeout(limit, session.run_command_untagged(&literal)).await;
-                match sent {
-                    Err(_) => {
-                        return Err(CommandError::Silent {
-                            what,
-                            secs: limit.as_secs(),
-                        });
-                    }
-                    Ok(Err(e)) => {
-                        return Err(CommandError::Io {
-                            what,
-                            text: one_line(&e.to_string()),
-                        });
-                    }
-                    Ok(Ok(())) => continue,
-                }
+                sent_within(what, limit, session.run_command_untagged(&literal)).await?;
+                continue;
             }
             self.answers += 1;
             if self.answers > self.bounds.max_answers {

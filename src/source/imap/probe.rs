@@ -3,7 +3,12 @@
 //! folders messages are moved to). Changes nothing: the mailbox is opened with EXAMINE,
 //! folders are only LISTed (never created), and the session logs out.
 
-use super::*;
+use super::command::{self, Untagged};
+use super::{Client, Conn, ConnectError, connect, quote};
+use crate::config::{ImapConfig, NoFormAction};
+use anyhow::Result;
+use std::time::Duration;
+use tokio::sync::watch;
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

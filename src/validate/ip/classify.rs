@@ -2,7 +2,7 @@
 //! registries), is too broad, overlaps known dynamic ranges, or says or looks dynamic
 //! (wording, reverse DNS names); the reverse lookups themselves, bounded.
 
-use super::*;
+use super::{Cidr, Entry, Span, block, canonical, cidr_span, low_mask, normalise};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 use std::sync::{LazyLock, mpsc};
@@ -469,7 +469,6 @@ pub fn reverse_lookups(addrs: &[IpAddr], timeout: Duration) -> Vec<(IpAddr, Stri
 /// `getnameinfo(NI_NAMEREQD)`: the PTR name of one address, or `None`.
 fn reverse_lookup_blocking(addr: IpAddr) -> Option<String> {
     let mut host = [0 as libc::c_char; 1025];
-    let host_len = libc::socklen_t::try_from(host.len()).ok()?;
     let rc = match addr {
         IpAddr::V4(v4) => {
             // SAFETY: a zeroed sockaddr_in is a valid value; the fields are then set.
@@ -478,19 +477,8 @@ fn reverse_lookup_blocking(addr: IpAddr) -> Option<String> {
             sa.sin_addr = libc::in_addr {
                 s_addr: u32::from_ne_bytes(v4.octets()),
             };
-            let len = libc::socklen_t::try_from(std::mem::size_of::<libc::sockaddr_in>()).ok()?;
-            // SAFETY: sa and host are live for the call, with the lengths given.
-            unsafe {
-                libc::getnameinfo(
-                    (&raw const sa).cast::<libc::sockaddr>(),
-                    len,
-                    host.as_mut_ptr(),
-                    host_len,
-                    std::ptr::null_mut(),
-                    0,
-                    libc::NI_NAMEREQD,
-                )
-            }
+            // SAFETY: sa is a sockaddr_in.
+            unsafe { name_info(&sa, &mut host)? }
         }
         IpAddr::V6(v6) => {
             // SAFETY: a zeroed sockaddr_in6 is a valid value; the fields are then set.
@@ -499,19 +487,8 @@ fn reverse_lookup_blocking(addr: IpAddr) -> Option<String> {
             sa.sin6_addr = libc::in6_addr {
                 s6_addr: v6.octets(),
             };
-            let len = libc::socklen_t::try_from(std::mem::size_of::<libc::sockaddr_in6>()).ok()?;
-            // SAFETY: sa and host are live for the call, with the lengths given.
-            unsafe {
-                libc::getnameinfo(
-                    (&raw const sa).cast::<libc::sockaddr>(),
-                    len,
-                    host.as_mut_ptr(),
-                    host_len,
-                    std::ptr::null_mut(),
-                    0,
-                    libc::NI_NAMEREQD,
-                )
-            }
+            // SAFETY: sa is a sockaddr_in6.
+            unsafe { name_info(&sa, &mut host)? }
         }
     };
     if rc != 0 {
@@ -520,4 +497,27 @@ fn reverse_lookup_blocking(addr: IpAddr) -> Option<String> {
     // SAFETY: on success getnameinfo wrote a NUL-terminated string into host.
     let name = unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) };
     name.to_str().ok().map(str::to_string)
+}
+
+/// `getnameinfo` for a socket address, the host name (required) written into `host`; its
+/// return code.
+///
+/// # Safety
+/// `T` must be the socket address type its family field says (`sockaddr_in`, `sockaddr_in6`).
+unsafe fn name_info<T>(sa: &T, host: &mut [libc::c_char]) -> Option<libc::c_int> {
+    let len = libc::socklen_t::try_from(std::mem::size_of::<T>()).ok()?;
+    let host_len = libc::socklen_t::try_from(host.len()).ok()?;
+    // SAFETY: sa and host are live for the call, with the lengths given; the caller vouches
+    // that sa is the socket address its family says.
+    Some(unsafe {
+        libc::getnameinfo(
+            std::ptr::from_ref(sa).cast::<libc::sockaddr>(),
+            len,
+            host.as_mut_ptr(),
+            host_len,
+            std::ptr::null_mut(),
+            0,
+            libc::NI_NAMEREQD,
+        )
+    })
 }

@@ -1,5 +1,6 @@
 //! Tests of the TLS set-up, the login and the stream bounds.
 
+use super::login::{LoginAnswer, login_answer, response_code};
 use super::*;
 use async_imap::Authenticator;
 
