@@ -246,24 +246,28 @@ pub(crate) fn classify_label(label: &str, strict: bool) -> Option<Question> {
 /// Whether `text` is a piece of the form's own printed sentences (`PRINTED_SENTENCES`), of at
 /// least `min_words` words, starting and ending at word boundaries: printed, not written.
 pub(crate) fn is_printed_piece(text: &str, min_words: usize) -> bool {
-    static PRINTED: LazyLock<Vec<String>> = LazyLock::new(|| {
+    // Every printed sentence, normalised and padded with spaces, one a line: one search over
+    // all of them instead of a substring searcher built per sentence (a tenth of `read`).
+    static PRINTED: LazyLock<String> = LazyLock::new(|| {
         PRINTED_SENTENCES
             .iter()
             .map(|s| format!(" {} ", normalise(s)))
-            .collect()
+            .collect::<Vec<_>>()
+            .join("\n")
     });
     let n = normalise(text);
     let n = n.trim_matches(|c: char| c == '.' || c == ',' || c == ';' || c == ':');
     if n.is_empty() || n.split_whitespace().count() < min_words || n.len() > 2000 {
         return false;
     }
-    // A piece may begin or end mid-punctuation ("per day))."): match on the words.
+    // A piece may begin or end mid-punctuation ("per day))."): match on the words. `normalise`
+    // turns every space (a line end too) into ' ', so a match never runs across two sentences.
     let key = format!(" {n}");
-    PRINTED.iter().any(|s| {
-        s.match_indices(&key).any(|(at, _)| {
-            let after = &s[at + key.len()..];
-            after.starts_with(|c: char| c == ' ' || c.is_ascii_punctuation())
-        })
+    let printed = PRINTED.as_bytes();
+    memchr::memmem::find_iter(printed, key.as_bytes()).any(|at| {
+        printed
+            .get(at + key.len())
+            .is_some_and(|&c| c == b' ' || c.is_ascii_punctuation())
     })
 }
 
