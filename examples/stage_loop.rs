@@ -67,7 +67,8 @@ fn main() {
             }
             "docx" | "pdf" => {
                 for a in &attachments {
-                    n += black_box(extract::read_attachment_with(a, &limits, &ocr_off)).is_ok() as usize
+                    n += black_box(extract::read_attachment_with(a, &limits, &ocr_off)).is_ok()
+                        as usize
                 }
             }
             "json" => {

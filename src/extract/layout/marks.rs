@@ -244,15 +244,21 @@ pub(super) fn resolve(page: &Page, runs: &mut Vec<TextRun>, lines: &mut Vec<Line
     }
     let mut boxes = merge_overlapping(candidates);
     let index = BoxIndex::new(&boxes);
-    let in_a_box: std::collections::HashSet<usize> =
-        boxes.iter().flat_map(|b| b.runs.iter().copied()).collect();
+    // Which runs a box owns, by run index: every run of the page is asked (a hash set's lookups
+    // were a tenth of laying a page out).
+    let mut in_a_box = vec![false; runs.len()];
+    for &id in boxes.iter().flat_map(|b| b.runs.iter()) {
+        if let Some(owned) = in_a_box.get_mut(id) {
+            *owned = true;
+        }
+    }
 
     // Marks: tick glyphs (and lone X's) outside the boxes' own runs, then ink.
     let mut consumed: Vec<usize> = Vec::new();
     for line in lines.iter() {
         for pos in 0..line.runs.len() {
             let id = line.runs[pos];
-            if in_a_box.contains(&id) || !is_tick_run(runs, &line.runs, pos) {
+            if in_a_box.get(id).copied().unwrap_or(false) || !is_tick_run(runs, &line.runs, pos) {
                 continue;
             }
             let rect = runs[id].bbox;
@@ -286,7 +292,7 @@ pub(super) fn resolve(page: &Page, runs: &mut Vec<TextRun>, lines: &mut Vec<Line
 
     // Each box becomes one ☒ / ☐ run in its line; its own runs and its marks leave.
     let mut gone: Vec<usize> = consumed;
-    gone.extend(in_a_box.iter().copied());
+    gone.extend((0..in_a_box.len()).filter(|&id| in_a_box[id]));
     gone.sort_unstable();
     for line in lines.iter_mut() {
         line.runs.retain(|i| gone.binary_search(i).is_err());
@@ -323,8 +329,11 @@ pub(super) fn resolve(page: &Page, runs: &mut Vec<TextRun>, lines: &mut Vec<Line
 /// The boxes by where they are: a grid of `GRID` point squares, each listing the boxes that
 /// reach into it (with the room a mark may spill over), so a mark looks at its neighbours only.
 struct BoxIndex {
-    cells: std::collections::HashMap<(i32, i32), Vec<usize>>,
+    cells: GridCells,
 }
+
+/// Grid cell → the boxes reaching into it; foldhash, not SipHash: the keys are small integers.
+type GridCells = std::collections::HashMap<(i32, i32), Vec<usize>, foldhash::fast::RandomState>;
 
 const GRID: f32 = 48.0;
 
@@ -335,7 +344,7 @@ fn grid_span(r: &Rect) -> (std::ops::RangeInclusive<i32>, std::ops::RangeInclusi
 
 impl BoxIndex {
     fn new(boxes: &[Candidate]) -> BoxIndex {
-        let mut cells: std::collections::HashMap<(i32, i32), Vec<usize>> = Default::default();
+        let mut cells = GridCells::default();
         for (k, b) in boxes.iter().enumerate() {
             let side = b.rect.width().max(b.rect.height());
             let (xs, ys) = grid_span(&b.rect.inflate(0.2 * side + 1.0));

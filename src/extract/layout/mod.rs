@@ -289,6 +289,13 @@ impl Page {
     }
 
     /// Adds a text run; one that is off the page, not finite, empty or of no size is dropped.
+    /// Room for `n` more runs (at most the page's bound), so that pushing a page's glyphs one
+    /// at a time does not grow the list again and again.
+    pub fn reserve_runs(&mut self, n: usize) {
+        self.runs
+            .reserve(n.min(MAX_RUNS.saturating_sub(self.runs.len())));
+    }
+
     pub fn push_run(&mut self, run: TextRun) -> bool {
         let size_ok = run.size.is_finite() && run.size > 0.0 && run.size <= self.height;
         if run.text.is_empty() || !size_ok || !run.baseline.is_finite() || !self.visible(&run.bbox)

@@ -387,6 +387,7 @@ impl Frame {
     /// (form values written in).
     fn page(&self, index: usize, marks: &content::PageMarks, extra: &[PageGlyph]) -> layout::Page {
         let mut page = layout::Page::new(index as u32 + 1, self.width, self.height);
+        page.reserve_runs(marks.glyphs.len() + extra.len());
         for g in marks.glyphs.iter().chain(extra) {
             let (x0, top) = self.point(g.x0, g.y + 0.8 * g.size);
             let (x1, bottom) = self.point(g.x1, g.y - 0.2 * g.size);
