@@ -3,8 +3,7 @@
 //! Excel report (read back with calamine, and converted by LibreOffice: the same rows and
 //! values as the CSV), and reporting from a folder the user cannot write.
 
-#[path = "support/csv.rs"]
-mod csv_file;
+use crate::support::csv as csv_file;
 
 use calamine::{Data, Reader as _};
 use csv_file::parse_csv;

@@ -2,8 +2,7 @@
 //! Maildir, the one-writer lock (exit 75) by any path or link to the ledger, hard-linked
 //! ledgers refused, and the append-only ledger.
 
-#[path = "support/csv.rs"]
-mod csv_file;
+use crate::support::csv as csv_file;
 
 use csv_file::{assert_spec_framing, parse_csv};
 use std::net::TcpListener;

@@ -1,8 +1,7 @@
 //! MIME parsing: headers, attachments wherever they sit, decoded names, bodies (HTML tables,
 //! charsets), sniffing by magic bytes, and limits on hostile structure.
 
-#[path = "support/failures.rs"]
-mod failures;
+use crate::support::failures;
 
 use regintake::limits::Limits;
 use regintake::mime::{self, FileKind, ParsedMessage, Problem};

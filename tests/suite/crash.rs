@@ -6,16 +6,9 @@
 //! every message in the ledger once, every form message in the processed mailbox once, none
 //! left in the inbox.
 
-#[path = "support/csv.rs"]
-mod csv;
-mod support {
-    pub mod dovecot;
-    pub mod imap_proxy;
-    pub mod invariants;
-}
-#[path = "../examples/make_hostile.rs"]
-mod make_hostile;
-use csv::parse_csv;
+use crate::make_hostile;
+use crate::support;
+use crate::support::csv::parse_csv;
 
 use make_hostile::{
     DOCX_TYPE, attachment_message, docx, form_lines, headers, pdf, text_message, write_mbox_message,

@@ -3,10 +3,8 @@
 //! ordinary tests: none may panic. Each input runs on its own thread named after the file, so a
 //! panic or stack overflow names its reproducer.
 
-#[path = "support/failures.rs"]
-mod failures;
-#[path = "../fuzz/targets.rs"]
-mod targets;
+use crate::support::failures;
+use crate::targets;
 
 use std::path::{Path, PathBuf};
 

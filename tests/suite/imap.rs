@@ -3,11 +3,7 @@
 //! UIDVALIDITY changes, dropped sessions, TLS, XOAUTH2, the lock, SIGTERM and IDLE.
 //! Every test skips with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-mod support {
-    pub mod dovecot;
-    pub mod imap_proxy;
-    pub mod invariants;
-}
+use crate::support;
 
 use regintake::config::ImapConfig;
 use regintake::ledger::{ExportFilter, Ledger, RunLock};

@@ -1,7 +1,6 @@
 //! PDF reading: real documents from tests/data/pdf (made by make.sh there) and PDFs built here.
 
-#[path = "../examples/make_hostile.rs"]
-mod make_hostile;
+use crate::make_hostile;
 use make_hostile::pdf_from_objects as write_pdf;
 use regintake::extract::pdf::read;
 use regintake::extract::{Document, Field, FieldValue, Limit, Source, Unreadable};

@@ -5,13 +5,9 @@
 //! - the hostile mailbox (`scripts/make_hostile.py`): ingested by the real binary into a temp
 //!   ledger: exit 0, every message has a row, hostile attachments are flagged, peak RSS < 1 GiB.
 
-#[path = "support/csv.rs"]
-mod csv;
-#[path = "support/failures.rs"]
-mod failures;
-#[path = "../examples/make_hostile.rs"]
-mod make_hostile;
-use csv::parse_csv;
+use crate::make_hostile;
+use crate::support::csv::parse_csv;
+use crate::support::failures;
 
 use make_hostile::{Expect, SURNAME};
 use regintake::extract::{Crash, ReadOptions, Unreadable, worker};

@@ -4,14 +4,9 @@
 //! And `poll` against a real Dovecot appending them to a drafts mailbox: one per fixable record,
 //! none twice, across a second pass, a lost APPEND answer and kill -9 at random points.
 
-#[path = "support/csv.rs"]
-mod csv_file;
-#[path = "support/replies.rs"]
-mod replies;
-mod support {
-    pub mod dovecot;
-    pub mod imap_proxy;
-}
+use crate::support;
+use crate::support::csv as csv_file;
+use crate::support::replies;
 
 use replies::{Form, PyMail, mbox, python_read, without_date, words};
 use std::path::Path;

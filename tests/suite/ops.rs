@@ -7,9 +7,7 @@
 //! help describes every option, and `check` names a missing file.
 //! IMAP tests skip with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-mod support {
-    pub mod dovecot;
-}
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -3,9 +3,7 @@
 //! must end by itself with exit code 1 and one short, plain error line that says what happened,
 //! and the peak memory of the regintake process (measured by the kernel) stays under 512 MiB.
 
-mod support {
-    pub mod hostile_imap;
-}
+use crate::support;
 
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
