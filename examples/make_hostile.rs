@@ -3,8 +3,8 @@
 //! arrays, a self-referencing page tree, a truncated PDF, MIME 300 deep, 5,000 parts, a 2 MB
 //! header, an unknown charset, NUL bytes, no Message-ID, a DOCX named `.pdf` sent as
 //! `image/png`, a 30 MB attachment) plus two well-formed controls. Also the small builders
-//! (filled form text, minimal DOCX/PDF, mbox framing) `tests/hostile.rs` and `tests/crash.rs`
-//! share. Nothing large is committed: everything is generated in a second or two.
+//! (filled form text, minimal DOCX/PDF, mbox framing) `tests/suite/hostile.rs`,
+//! `tests/suite/crash.rs` and `tests/suite/pdf.rs` share. Nothing large is committed: everything is generated in a second or two.
 //!
 //! `cargo run --release --example make_hostile -- OUTDIR`; with `--seeds fuzz/corpus` it writes the
 //! small fuzz seed corpus instead (committed; a few KB a file); with `--big-bodies OUTDIR [N]`,

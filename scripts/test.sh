@@ -11,9 +11,9 @@ command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd dovecot-core)
 command -v doveadm >/dev/null 2>&1 || missing+=(dovecot-core)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-# LibreOffice opens the Excel report in tests/worklist.rs (the same rows and values as the CSV).
+# LibreOffice opens the Excel report in tests/suite/worklist.rs (the same rows and values as the CSV).
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
-# The Microsoft 365 token script (tests/ops.rs) and the units' check (systemd-analyze verify).
+# The Microsoft 365 token script (tests/suite/ops.rs) and the units' check (systemd-analyze verify).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)

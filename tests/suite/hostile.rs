@@ -81,7 +81,7 @@ fn small_pdf() -> Vec<u8> {
 struct Workers {
     limits: Limits,
     /// OCR off: these tests are about the worker's failures, and with OCR on a PDF's deadline
-    /// gets `[ocr] deadline_ms` on top (tests/ocr.rs reads scans through workers).
+    /// gets `[ocr] deadline_ms` on top (tests/suite/ocr.rs reads scans through workers).
     ocr: regintake::config::OcrSettings,
     exe: PathBuf,
     /// Where a faulty worker's wrapper lives, kept while the setup is used.

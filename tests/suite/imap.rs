@@ -1,4 +1,4 @@
-//! IMAP polling against a real Dovecot started per test (tests/support/dovecot.rs): what one
+//! IMAP polling against a real Dovecot started per test (tests/suite/support/dovecot.rs): what one
 //! pass records and does on the server, crash recovery, servers without MOVE/UIDPLUS,
 //! UIDVALIDITY changes, dropped sessions, TLS, XOAUTH2, the lock, SIGTERM and IDLE.
 //! Every test skips with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.

@@ -1,4 +1,4 @@
-//! `poll --once` against a hostile IMAP server (tests/support/hostile_imap.rs): floods of
+//! `poll --once` against a hostile IMAP server (tests/suite/support/hostile_imap.rs): floods of
 //! well-formed answers, sizes that lie, garbage, endless lines, trickling and silence. Each run
 //! must end by itself with exit code 1 and one short, plain error line that says what happened,
 //! and the peak memory of the regintake process (measured by the kernel) stays under 512 MiB.

@@ -1,5 +1,5 @@
 //! Running regintake as an IT officer would, through the binary against a real Dovecot
-//! (tests/support/dovecot.rs): a refused login exits 77 (also the daemon, at once), every error
+//! (tests/suite/support/dovecot.rs): a refused login exits 77 (also the daemon, at once), every error
 //! a person reads is one plain line, `doctor` on a good config and on each broken one, a quiet
 //! `poll --once -q` with nothing to do prints nothing, `poll --dry-run` changes nothing, the
 //! metrics file parses as Prometheus text and changes after each pass, the Microsoft 365 token
