@@ -363,18 +363,18 @@ pub fn document_xml(lines: &[String]) -> String {
     format!("{DOC_OPEN}{}{DOC_CLOSE}", paragraphs(lines))
 }
 
-fn deflated() -> zip::write::SimpleFileOptions {
+pub fn deflated() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(9))
 }
 
-fn stored() -> zip::write::SimpleFileOptions {
+pub fn stored() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)
 }
 
-/// A zip of (name, content) entries.
-fn zip_of(entries: &[(&str, &[u8])], options: zip::write::SimpleFileOptions) -> Vec<u8> {
+/// A zip of (name, content) entries (the one zip builder of the tests too).
+pub fn zip_of(entries: &[(&str, &[u8])], options: zip::write::SimpleFileOptions) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in entries {
         w.start_file(*name, options).expect("zip entry");

@@ -1,6 +1,7 @@
 //! Archive reading: kind detection by content, mbox splitting and unquoting, Maildir, .eml and
 //! folders of .eml, size caps and streaming.
 
+use crate::support::{bin, summary};
 use regintake::ledger::{ExportFilter, Ledger};
 use regintake::pipeline::{self, IngestOptions, Pipeline};
 use regintake::report;
@@ -8,7 +9,6 @@ use regintake::source::RawMessage;
 use regintake::source::archive::{self, ArchiveKind};
 use std::io::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 const BIG: u64 = 64 << 20;
 
@@ -519,14 +519,6 @@ fn keys_a_ledger_recorded_before_canonical_hashing_still_match() {
     );
 }
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG");
-    c
-}
-
 /// `check` and `ingest` decide what is mail the same way: a headerless HTML page is neither read
 /// as a message by `check` nor skipped silently by `ingest` (counted failed, named in the log).
 #[test]
@@ -572,13 +564,8 @@ fn check_and_ingest_agree_on_a_file_that_is_not_mail() {
         stderr.contains("registration.html") && stderr.contains("not a mail message"),
         "the skipped file is named: {stderr}"
     );
-    let summary = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("messages read"))
-        .expect("summary line");
-    assert!(summary.ends_with("1 failed"), "{summary}");
-    assert!(summary.contains("1 records added"), "{summary}");
+    let [_, added, _, _, failed] = summary(&stderr);
+    assert_eq!((added, failed), (1, 1), "{stderr}");
 }
 
 #[test]

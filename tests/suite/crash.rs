@@ -9,25 +9,20 @@
 use crate::make_hostile;
 use crate::support;
 use crate::support::csv::parse_csv;
+use crate::support::{bin, summary};
 
 use make_hostile::{
     DOCX_TYPE, attachment_message, docx, form_lines, headers, pdf, text_message, write_mbox_message,
 };
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 const MESSAGES: usize = 3_000;
 const KILLS: usize = 5;
 /// Messages of the archive an ingest is stopped in with SIGINT or SIGTERM.
 const SIGNALLED: usize = 1_000;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
-    c
-}
 
 /// Small registrations: forms in the body, in a DOCX, in a PDF, and now and then two forms in one
 /// message (two people registering together).
@@ -252,20 +247,15 @@ fn sigint_or_sigterm_during_ingest_prints_the_summary_and_rerunning_is_safe() {
             stderr.contains(&format!("stopped by {name}")) && stderr.contains("again is safe"),
             "{name}: {stderr}"
         );
-        let summary = stderr
-            .lines()
-            .last()
-            .filter(|l| l.contains("messages read"))
-            .unwrap_or_else(|| panic!("{name}: the summary line comes last: {stderr}"));
-        let read: usize = summary
-            .trim_start_matches("regintake: ")
-            .split(' ')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .expect("messages read");
+        let last = stderr.lines().last().unwrap_or_default();
         assert!(
-            read > 0 && read < SIGNALLED,
-            "{name}: stopped mid-run: {summary}"
+            last.contains("messages read"),
+            "{name}: the summary line comes last: {stderr}"
+        );
+        let [read, ..] = summary(last);
+        assert!(
+            read > 0 && read < SIGNALLED as u64,
+            "{name}: stopped mid-run: {last}"
         );
         let partial: usize = ledger_rows(&db).values().map(Vec::len).sum();
         assert!(partial > 0, "{name}: what was read is recorded");

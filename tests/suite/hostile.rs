@@ -8,6 +8,7 @@
 use crate::make_hostile;
 use crate::support::csv::parse_csv;
 use crate::support::failures;
+use crate::support::{REGINTAKE, bin, summary};
 
 use make_hostile::{Expect, SURNAME};
 use regintake::extract::{Crash, ReadOptions, Unreadable, worker};
@@ -15,10 +16,6 @@ use regintake::limits::Limits;
 use regintake::mime::{Attachment, FileKind};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_regintake"))
-}
 
 /// A wrapper that runs the real binary with test faults switched on (debug builds only).
 #[cfg(debug_assertions)]
@@ -29,7 +26,7 @@ fn faulty_worker_exe(dir: &Path) -> PathBuf {
         &script,
         format!(
             "#!/bin/sh\nREGINTAKE_TEST_FAULTS=1 exec '{}' \"$@\"\n",
-            bin().display()
+            REGINTAKE
         ),
     )
     .expect("write wrapper");
@@ -125,7 +122,7 @@ fn workers(exe: PathBuf, deadline_ms: u64) -> Workers {
 
 #[test]
 fn worker_gives_the_same_document_as_reading_in_process() {
-    let setup = workers(bin(), 20_000);
+    let setup = workers(REGINTAKE.into(), 20_000);
     let pdf = small_pdf();
     let att = attachment("form.pdf", FileKind::Pdf, &pdf);
     let in_process = regintake::extract::read_attachment(&att, &setup.limits);
@@ -255,9 +252,7 @@ fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> Measured {
     let out_path = dir.join("run.stdout");
     let err_path = dir.join("run.stderr");
     let started = Instant::now();
-    let child = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
+    let child = bin()
         .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::fs::File::create(&out_path).expect("stdout file"))
@@ -290,18 +285,6 @@ fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> Measured {
         peak_rss_kib: usage.ru_maxrss,
         wall,
     }
-}
-
-/// The five numbers of the summary line: read, added, review, skipped, failed.
-fn summary_numbers(stderr: &str) -> Vec<u64> {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("messages read"))
-        .unwrap_or_else(|| panic!("no summary line in {stderr}"));
-    line.split(|c: char| !c.is_ascii_digit())
-        .filter_map(|s| s.parse().ok())
-        .collect()
 }
 
 /// PDFs that cost the most to lay out (thousands of annotations, a million tiny paths, text at
@@ -373,7 +356,7 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
         "peak RSS {} KiB is over 1 GiB",
         run.peak_rss_kib
     );
-    let counts = summary_numbers(&run.stderr);
+    let counts = summary(&run.stderr);
     assert_eq!(counts.len(), 5, "summary {counts:?}");
     assert_eq!(
         counts[0],
@@ -490,9 +473,7 @@ fn out_of_memory_is_reported_as_such_with_backtraces_on() {
     let config = dir.path().join("regintake.toml");
     std::fs::write(&config, "[limits]\nworker_memory_bytes = 536870912\n").expect("config");
     let db = dir.path().join("ledger.db");
-    let run = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
+    let run = bin()
         .env("REGINTAKE_TEST_FAULTS", "1")
         .env("RUST_BACKTRACE", "full")
         .env("RUST_LIB_BACKTRACE", "full")
@@ -539,7 +520,7 @@ fn one_line_bodies_near_the_message_limit_stay_under_512_mib() {
         run.peak_rss_kib as f64 / 1024.0
     );
     assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
-    assert_eq!(summary_numbers(&run.stderr)[..1], [4], "{}", run.stderr);
+    assert_eq!(summary(&run.stderr)[..1], [4], "{}", run.stderr);
     assert!(
         run.peak_rss_kib < 512 << 10,
         "peak RSS {} MiB is over 512 MiB",
@@ -594,9 +575,7 @@ fn cli_ingest_survives_worker_crashes() {
     )
     .expect("config");
     let db = dir.path().join("ledger.db");
-    let run = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
+    let run = bin()
         .env("REGINTAKE_TEST_FAULTS", "1")
         .arg("--config")
         .arg(&config)
@@ -627,8 +606,7 @@ fn cli_ingest_survives_worker_crashes() {
         stderr.contains("test fault: panic"),
         "the worker's panic message is logged at debug"
     );
-    let export = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
+    let export = bin()
         .arg("--db")
         .arg(&db)
         .arg("export")
@@ -677,8 +655,8 @@ fn cli_ingest_survives_worker_crashes() {
 /// running out of memory), and the damaged compound files are refused.
 #[test]
 fn hostile_doc_rtf_and_winmail_dat_are_answered_not_crashed_on() {
-    let setup = workers(bin(), 20_000);
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let setup = workers(REGINTAKE.into(), 20_000);
+    let corpus = crate::support::repo("fuzz/corpus");
     let mut seen = 0;
     for (dir, kind) in [
         ("doc_read", FileKind::Doc),

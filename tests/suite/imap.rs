@@ -3,7 +3,7 @@
 //! UIDVALIDITY changes, dropped sessions, TLS, XOAUTH2, the lock, SIGTERM and IDLE.
 //! Every test skips with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-use crate::support;
+use crate::support::{self, bin, summary};
 
 use regintake::config::ImapConfig;
 use regintake::ledger::{ExportFilter, Ledger, RunLock};
@@ -76,15 +76,6 @@ fn db_in(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("ledger.db")
 }
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("NOTIFY_SOCKET")
-        .env_remove("WATCHDOG_USEC");
-    c
-}
-
 /// Writes a config file (mode 600) for the binary.
 fn config_file(dir: &tempfile::TempDir, d: &Dovecot, extra: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
@@ -100,23 +91,6 @@ fn config_file(dir: &tempfile::TempDir, d: &Dovecot, extra: &str) -> PathBuf {
     .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     path
-}
-
-/// The numbers of the summary line: read, added, review, skipped, failed.
-fn summary_line(stderr: &str) -> [u64; 5] {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("messages read"))
-        .unwrap_or_else(|| panic!("no summary line in:\n{stderr}"));
-    let line = line.rsplit("regintake:").next().unwrap_or(line);
-    let nums: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    assert_eq!(nums.len(), 5, "summary line {line:?}");
-    [nums[0], nums[1], nums[2], nums[3], nums[4]]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,7 +384,7 @@ fn uidvalidity_change_records_nothing_twice() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert_eq!(summary_line(&stderr), [3, 3, 3, 0, 0]);
+    assert_eq!(summary(&stderr), [3, 3, 3, 0, 0]);
     // The mailbox is rebuilt: new UIDVALIDITY, our keywords lost.
     c.ok("SELECT INBOX");
     c.ok(&format!("UID STORE 1:* -FLAGS.SILENT ({KEYWORD_NO_FORM})"));
@@ -428,7 +402,7 @@ fn uidvalidity_change_records_nothing_twice() {
         stderr.contains("UIDVALIDITY changed"),
         "a warning: {stderr}"
     );
-    assert_eq!(summary_line(&stderr), [3, 0, 0, 3, 0], "{stderr}");
+    assert_eq!(summary(&stderr), [3, 0, 0, 3, 0], "{stderr}");
     assert_eq!(record_count(&db_in(&dir)), 3);
     for (_, flags) in c.messages("INBOX") {
         assert!(has_flag(&flags, KEYWORD_NO_FORM), "marked again: {flags:?}");
@@ -749,7 +723,7 @@ fn sigterm_mid_batch_exits_cleanly_with_nothing_half_done() {
     std::thread::sleep(Duration::from_millis(100));
     let stderr = all.lock().unwrap().clone();
     assert_eq!(code, Some(0), "{stderr}");
-    let [read, added, ..] = summary_line(&stderr);
+    let [read, added, ..] = summary(&stderr);
     assert!(read < count as u64, "stopped mid-pass: {read} read");
     let recorded = record_count(&db_in(&dir));
     assert_eq!(recorded as u64, added);
@@ -818,7 +792,7 @@ fn idle_wakes_the_daemon_within_seconds() {
     let code = wait_exit(&mut child, Duration::from_secs(20));
     let stderr = all.lock().unwrap().clone();
     assert_eq!(code, Some(0), "{stderr}");
-    assert_eq!(summary_line(&stderr)[1], 1);
+    assert_eq!(summary(&stderr)[1], 1);
     notify.set_nonblocking(true).unwrap();
     while let Ok(n) = notify.recv(&mut buf) {
         states.push(String::from_utf8_lossy(&buf[..n]).into_owned());
@@ -1035,7 +1009,7 @@ fn poll_and_ingest_record_the_same_fields() {
     assert_eq!(s.messages_read as usize, dovecot::fixture_mails().len());
     let ingested = dir.path().join("ingest.db");
     let mut ledger = Ledger::open(&ingested).unwrap();
-    let mbox = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    let mbox = crate::support::repo("fixtures/sample.mbox");
     pipeline::ingest(
         &[mbox],
         &mut ledger,
@@ -1129,7 +1103,7 @@ fn cut_then_finish(d: &Dovecot, name: &str, cases: &[(&str, Rule)]) {
         // And a third pass finds nothing to do.
         let (code, stderr) = poll_as(&dir, d, &user, proxy.port, extra);
         assert_eq!(code, Some(0), "{what}\n{stderr}");
-        assert_eq!(summary_line(&stderr)[..2], [0, 0], "{what}: {stderr}");
+        assert_eq!(summary(&stderr)[..2], [0, 0], "{what}: {stderr}");
     }
 }
 
@@ -1236,7 +1210,6 @@ fn with_move_a_cut_at_move_is_exit_1_and_the_next_pass_finishes() {
 /// and stderr together).
 fn poll_with_env(conf: &Path, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String) {
     let out = bin()
-        .env_remove("REGINTAKE_LOG")
         .envs(env.iter().copied())
         .args(args)
         .arg("--config")
@@ -1456,7 +1429,7 @@ fn sigint_during_poll_once_prints_the_summary_and_rerunning_is_safe() {
         last.contains("messages read"),
         "the summary comes last: {stderr}"
     );
-    let [read, ..] = summary_line(&stderr);
+    let [read, ..] = summary(&stderr);
     assert!(read > 0 && read < 300, "stopped mid-pass: {read}");
     let out = bin()
         .arg("--config")

@@ -5,10 +5,11 @@
 
 use crate::support;
 
+use crate::support::bin;
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::hostile_imap::{HostileServer, Misbehaviour};
 
@@ -38,10 +39,7 @@ fn poll(dir: &Path, server: &HostileServer, extra: &str, limits: &str) -> Run {
     let started = Instant::now();
     // Reaped below with wait4 (for its rusage), not Child::wait.
     #[allow(clippy::zombie_processes)]
-    let mut child = Command::new(env!("CARGO_BIN_EXE_regintake"))
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG")
+    let mut child = bin()
         .arg("--config")
         .arg(&conf)
         .args(["poll", "--once"])
@@ -192,8 +190,7 @@ fn a_message_over_the_limit_is_read_only_to_the_limit() {
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(server.sent() < 2 * MIB, "{} bytes sent", server.sent());
-    let out = Command::new(env!("CARGO_BIN_EXE_regintake"))
-        .env_remove("REGINTAKE_CONFIG")
+    let out = bin()
         .arg("--db")
         .arg(dir.path().join("hostile.db"))
         .arg("export")

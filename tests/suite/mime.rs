@@ -1,11 +1,12 @@
 //! MIME parsing: headers, attachments wherever they sit, decoded names, bodies (HTML tables,
 //! charsets), sniffing by magic bytes, and limits on hostile structure.
 
+use crate::make_hostile::{stored, zip_of};
 use crate::support::failures;
+use zip::write::SimpleFileOptions;
 
 use regintake::limits::Limits;
 use regintake::mime::{self, FileKind, ParsedMessage, Problem};
-use std::io::Write as _;
 
 fn parse(raw: &[u8]) -> ParsedMessage {
     mime::parse(raw, &Limits::default())
@@ -13,29 +14,16 @@ fn parse(raw: &[u8]) -> ParsedMessage {
 
 /// A tiny DOCX: a zip holding `word/document.xml`.
 fn tiny_docx() -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    zip.start_file("[Content_Types].xml", options).unwrap();
-    zip.write_all(b"<Types/>").unwrap();
-    zip.start_file("word/document.xml", options).unwrap();
-    zip.write_all(
-        b"<w:document><w:body><w:p><w:r><w:t>Full name</w:t></w:r></w:p></w:body></w:document>",
+    zip_of(
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            (
+                "word/document.xml",
+                b"<w:document><w:body><w:p><w:r><w:t>Full name</w:t></w:r></w:p></w:body></w:document>",
+            ),
+        ],
+        SimpleFileOptions::default(),
     )
-    .unwrap();
-    zip.finish().unwrap().into_inner()
-}
-
-fn zip_with(entries: &[(&str, &[u8])], stored: bool) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let mut options = zip::write::SimpleFileOptions::default();
-    if stored {
-        options = options.compression_method(zip::CompressionMethod::Stored);
-    }
-    for (name, data) in entries {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -455,14 +443,14 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
 #[test]
 fn sniff_by_magic_bytes() {
     let docx = tiny_docx();
-    let odt = zip_with(
+    let odt = zip_of(
         &[
             ("mimetype", b"application/vnd.oasis.opendocument.text"),
             ("content.xml", b"<office:document-content/>"),
         ],
-        true,
+        stored(),
     );
-    let ods = zip_with(
+    let ods = zip_of(
         &[
             (
                 "mimetype",
@@ -470,9 +458,9 @@ fn sniff_by_magic_bytes() {
             ),
             ("content.xml", b"<office:document-content/>"),
         ],
-        true,
+        stored(),
     );
-    let plain_zip = zip_with(&[("readme.txt", b"hello")], false);
+    let plain_zip = zip_of(&[("readme.txt", b"hello")], SimpleFileOptions::default());
     let mut late_pdf = vec![b' '; 500];
     late_pdf.extend_from_slice(PDF);
     let mut too_late_pdf = vec![b' '; 1100];

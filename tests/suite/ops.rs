@@ -7,7 +7,7 @@
 //! help describes every option, and `check` names a missing file.
 //! IMAP tests skip with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-use crate::support;
+use crate::support::{self, REGINTAKE, bin, repo};
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -19,17 +19,6 @@ use std::time::{Duration, Instant};
 use support::dovecot::{self, Dovecot, Options, PASSWORD, USER};
 
 const PROCESSED: &str = "Registrations/Processed";
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG")
-        .env_remove("NOTIFY_SOCKET")
-        .env_remove("WATCHDOG_USEC")
-        .stdin(Stdio::null());
-    c
-}
 
 fn text(out: &Output) -> (String, String) {
     (
@@ -191,7 +180,7 @@ fn a_refused_xoauth2_token_exits_77() {
 /// The daemon unit must not restart on 77 (nor 75); the once unit stops its timer on 77.
 #[test]
 fn the_units_never_restart_on_a_refused_login() {
-    let unit = std::fs::read_to_string(repo().join("scripts/systemd/regintake.service")).unwrap();
+    let unit = std::fs::read_to_string(repo("scripts/systemd/regintake.service")).unwrap();
     let prevent_lines = directive(&unit, "RestartPreventExitStatus");
     let prevent: Vec<&str> = prevent_lines
         .iter()
@@ -202,8 +191,7 @@ fn the_units_never_restart_on_a_refused_login() {
         "{prevent:?}"
     );
     assert_eq!(directive(&unit, "Restart"), ["on-failure"]);
-    let once =
-        std::fs::read_to_string(repo().join("scripts/systemd/regintake-once.service")).unwrap();
+    let once = std::fs::read_to_string(repo("scripts/systemd/regintake-once.service")).unwrap();
     let stop = directive(&once, "ExecStopPost").join(" ");
     assert!(
         stop.contains("EXIT_STATUS")
@@ -211,10 +199,6 @@ fn the_units_never_restart_on_a_refused_login() {
             && stop.contains("stop regintake.timer"),
         "{stop}"
     );
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Every value of `key=` in a unit file.
@@ -347,7 +331,7 @@ fn a_ledger_the_user_cannot_write_is_named() {
         .arg("--db")
         .arg(&db)
         .args(["ingest"])
-        .arg(repo().join("fixtures/mail/m15_no_form_question.eml"))
+        .arg(repo("fixtures/mail/m15_no_form_question.eml"))
         .output()
         .unwrap();
     assert!(out.status.success(), "{:?}", text(&out));
@@ -357,7 +341,7 @@ fn a_ledger_the_user_cannot_write_is_named() {
             .arg("--db")
             .arg(&db)
             .arg("ingest")
-            .arg(repo().join("fixtures/mail/m16_reply_thread_no_form.eml")),
+            .arg(repo("fixtures/mail/m16_reply_thread_no_form.eml")),
     );
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -553,7 +537,7 @@ fn doctor_fails_each_broken_setup_naming_the_cause() {
         .arg("--db")
         .arg(&db)
         .arg("ingest")
-        .arg(repo().join("fixtures/mail/m15_no_form_question.eml"))
+        .arg(repo("fixtures/mail/m15_no_form_question.eml"))
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -904,7 +888,7 @@ fn an_ingest_writes_the_metrics_file_too() {
         .arg("--config")
         .arg(&conf)
         .args(["-q", "ingest"])
-        .arg(repo().join("fixtures/sample.mbox"))
+        .arg(repo("fixtures/sample.mbox"))
         .output()
         .unwrap();
     assert!(out.status.success(), "{:?}", text(&out));
@@ -1080,7 +1064,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
         ),
     )
     .unwrap();
-    let script = repo().join("scripts/m365-token.sh");
+    let script = repo("scripts/m365-token.sh");
     let imap = format!(
         "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{USER}\"\noauth2_token_command = \"{} {}\"\nidle = true",
         d.port,
@@ -1217,13 +1201,13 @@ fn the_systemd_units_verify() {
     }
     let dir = tempfile::tempdir().unwrap();
     let mut names = Vec::new();
-    for entry in std::fs::read_dir(repo().join("scripts/systemd")).unwrap() {
+    for entry in std::fs::read_dir(repo("scripts/systemd")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         // systemd-analyze checks that ExecStart's program exists: point it at this build.
         let unit = std::fs::read_to_string(&path)
             .unwrap()
-            .replace("/usr/local/bin/regintake", env!("CARGO_BIN_EXE_regintake"));
+            .replace("/usr/local/bin/regintake", REGINTAKE);
         std::fs::write(dir.path().join(&name), unit).unwrap();
         names.push(name);
     }
@@ -1267,7 +1251,7 @@ fn the_systemd_units_verify() {
 fn the_readme_config_samples_parse() {
     let mut blocks = 0;
     for doc in ["README.md", "docs/imap.md", "docs/microsoft365.md"] {
-        let doc_text = std::fs::read_to_string(repo().join(doc)).unwrap();
+        let doc_text = std::fs::read_to_string(repo(doc)).unwrap();
         let mut in_block = false;
         let mut block = String::new();
         for line in doc_text.lines() {
@@ -1320,7 +1304,7 @@ fn the_readme_config_samples_parse() {
         }
     }
     assert!(blocks >= 4, "found {blocks} samples");
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
     for key in [
         "worker_memory_bytes",
         "timeout_secs",
@@ -1335,7 +1319,7 @@ fn the_readme_config_samples_parse() {
 fn check_shows_the_good_files_and_exits_1_naming_a_missing_one() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.pdf");
-    let good = repo().join("fixtures/forms/docx_official_parentheses.docx");
+    let good = repo("fixtures/forms/docx_official_parentheses.docx");
     let out = bin()
         .arg("check")
         .arg(&good)
@@ -1356,12 +1340,12 @@ fn check_shows_the_good_files_and_exits_1_naming_a_missing_one() {
     // Every message of an mbox, not only the first.
     let out = bin()
         .args(["check", "--json"])
-        .arg(repo().join("fixtures/sample.mbox"))
+        .arg(repo("fixtures/sample.mbox"))
         .output()
         .unwrap();
     assert!(out.status.success());
     let reports: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let mbox = std::fs::read_to_string(repo().join("fixtures/sample.mbox")).unwrap();
+    let mbox = std::fs::read_to_string(repo("fixtures/sample.mbox")).unwrap();
     let messages = mbox.lines().filter(|l| l.starts_with("From ")).count();
     assert_eq!(reports.len(), messages);
 }

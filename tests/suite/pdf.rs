@@ -543,7 +543,7 @@ fn same_words_per_line_as_pdftotext() {
         eprintln!("NOTICE: pdftotext (poppler-utils) is not installed; comparison skipped");
         return;
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pdf");
+    let dir = crate::support::repo("tests/data/pdf");
     for name in [
         "printed-form.pdf",
         "fillable-flattened.pdf",

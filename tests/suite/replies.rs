@@ -4,28 +4,13 @@
 //! And `poll` against a real Dovecot appending them to a drafts mailbox: one per fixable record,
 //! none twice, across a second pass, a lost APPEND answer and kill -9 at random points.
 
-use crate::support;
 use crate::support::csv as csv_file;
 use crate::support::replies;
+use crate::support::{self, bin, run};
 
 use replies::{Form, PyMail, mbox, python_read, without_date, words};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    bin()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run regintake")
-}
+use std::process::Output;
 
 /// What a reply says for each flag the applicant can fix (a phrase in its words).
 pub fn phrase_for(flag: &str) -> Option<&'static str> {

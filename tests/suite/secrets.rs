@@ -4,11 +4,12 @@
 //! formats → the secret is nowhere in stdout or stderr. Also: a config file holding a password
 //! that group/others can read gets a warning naming the file.
 
+use crate::support::bin;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -45,10 +46,7 @@ impl Run {
 fn run(dir: &Path, args: &[&str]) -> Run {
     let out = dir.join("out.txt");
     let err = dir.join("err.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_regintake"))
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG")
+    let mut child = bin()
         .current_dir(dir)
         .args(args)
         .stdin(Stdio::null())

@@ -4,42 +4,13 @@
 //! values as the CSV), and reporting from a folder the user cannot write.
 
 use crate::support::csv as csv_file;
+use crate::support::{REGINTAKE, bin, ok, run, stderr};
 
 use calamine::{Data, Reader as _};
 use csv_file::parse_csv;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    bin()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run regintake")
-}
-
-fn ok(out: Output) -> Output {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// One answer set for a form pasted into a mail body.
 struct Form<'a> {
@@ -475,7 +446,7 @@ fn read_back(csv_cell: &str) -> String {
 /// longer than a spreadsheet cell.
 fn report_ledger(dir: &Path) -> PathBuf {
     let db = dir.join("ledger.db");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    let sample = crate::support::repo("fixtures/sample.mbox");
     ok(run(&db, &["ingest", sample.to_str().unwrap()]));
     let huge = "y".repeat(40_000);
     let hostile = Form {
@@ -714,7 +685,7 @@ fn as_reader(folder: &Path, args: &[&str]) -> Output {
     if root {
         Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_regintake"))
+            .arg(REGINTAKE)
             .args(args)
             .env_remove("REGINTAKE_CONFIG")
             .env_remove("REGINTAKE_DB")

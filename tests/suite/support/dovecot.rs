@@ -5,8 +5,6 @@
 //! When `dovecot` is not installed, `Dovecot::start` returns `None` after printing a notice, unless
 //! `REGINTAKE_REQUIRE_DOVECOT` is set (CI), in which case it panics.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -637,25 +635,16 @@ pub fn message(id: &str, subject: &str, body: &str) -> Vec<u8> {
 
 /// A mail from `fixtures/mail/`, with CRLF line ends as IMAP carries it.
 pub fn fixture_mail(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/mail")
-        .join(name);
+    let path = super::repo("fixtures/mail").join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     crlf(&bytes)
 }
 
 /// Every mail in `fixtures/mail/`, in name order, CRLF.
 pub fn fixture_mails() -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .collect();
-    names.sort();
-    names
+    super::files_in(&super::repo("fixtures"), &["mail"])
         .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
         .map(|p| crlf(&std::fs::read(p).unwrap()))
         .collect()
 }

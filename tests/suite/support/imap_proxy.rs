@@ -4,8 +4,6 @@
 //! by going silent. Later connections pass through untouched, so the next run gets through
 //! the same address (the ledger names an account by host and port).
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
