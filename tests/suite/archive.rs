@@ -1,7 +1,7 @@
 //! Archive reading: kind detection by content, mbox splitting and unquoting, Maildir, .eml and
 //! folders of .eml, size caps and streaming.
 
-use crate::support::{bin, summary};
+use crate::support::{bin, ok, summary};
 use regintake::ledger::{ExportFilter, Ledger};
 use regintake::pipeline::{self, IngestOptions, Pipeline};
 use regintake::report;
@@ -544,11 +544,7 @@ fn check_and_ingest_agree_on_a_file_that_is_not_mail() {
         .arg(folder.join("a.eml"))
         .output()
         .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    ok(check);
 
     let db = dir.path().join("l.db");
     let out = bin()

@@ -3,7 +3,7 @@
 //! UIDVALIDITY changes, dropped sessions, TLS, XOAUTH2, the lock, SIGTERM and IDLE.
 //! Every test skips with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-use crate::support::{self, bin, summary};
+use crate::support::{self, bin, ok, summary};
 
 use regintake::config::ImapConfig;
 use regintake::ledger::{ExportFilter, Ledger, RunLock};
@@ -533,11 +533,7 @@ fn xoauth2_logs_in_through_token_introspection() {
         ))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(out);
     let toml = |cmd: &str| -> ImapConfig {
         toml::from_str(&format!(
             "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{}\"\noauth2_token_command = \"{cmd}\"\n",
@@ -603,12 +599,7 @@ fn second_concurrent_poll_exits_75() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    let second = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let second = support::poll_once(&conf);
     assert_eq!(
         second.status.code(),
         Some(75),
@@ -616,11 +607,7 @@ fn second_concurrent_poll_exits_75() {
         String::from_utf8_lossy(&second.stderr)
     );
     let first = first.wait_with_output().unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    ok(first);
 }
 
 /// Runs the daemon; returns the child and a channel of its stderr lines.
@@ -732,12 +719,7 @@ fn sigterm_mid_batch_exits_cleanly_with_nothing_half_done() {
     assert_eq!(moved, recorded, "recorded and moved agree");
     assert_eq!(c.messages("INBOX").len(), count - moved);
     // The next run picks up exactly the rest.
-    let out = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let out = support::poll_once(&conf);
     assert!(out.status.success());
     assert_eq!(record_count(&db_in(&dir)), count);
     assert_eq!(c.messages(PROCESSED).len(), count);
@@ -1061,12 +1043,7 @@ fn poll_as(
         ),
     )
     .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let out = support::poll_once(&conf);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -1431,16 +1408,7 @@ fn sigint_during_poll_once_prints_the_summary_and_rerunning_is_safe() {
     );
     let [read, ..] = summary(&stderr);
     assert!(read > 0 && read < 300, "stopped mid-pass: {read}");
-    let out = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = support::poll_once(&conf);
+    ok(out);
     invariants::assert_each_once(&mut c, &db_in(&dir), &forms, &plain, "after SIGINT");
 }

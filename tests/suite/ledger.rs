@@ -65,6 +65,18 @@ fn simple(key: &str, received_at: &str) -> NewMessage {
     )
 }
 
+/// Every record in the ledger, every revision, in record order.
+fn all_revisions(ledger: &Ledger) -> Vec<report::Row> {
+    report::rows(
+        ledger,
+        &ExportFilter {
+            all_revisions: true,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
 fn added(records: usize, needs_review: usize) -> Appended {
     Appended::Added {
         records,
@@ -190,14 +202,7 @@ fn second_append_of_same_key_adds_nothing() {
         ledger.append(&[n.clone(), n.clone()], true).unwrap(),
         vec![added(1, 0), Appended::AlreadyRecorded]
     );
-    let rows = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let rows = all_revisions(&ledger);
     assert_eq!(rows.len(), 2);
     let keys = ledger.keys().unwrap();
     assert_eq!(keys.len(), 2);
@@ -239,14 +244,7 @@ fn reprocess_adds_a_revision_and_export_shows_latest_by_default() {
     assert_eq!(latest.len(), 2);
     assert_eq!(latest[0].attachment, "fixed.pdf");
     assert!(latest.iter().all(|r| r.status == Status::Ok));
-    let all = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let all = all_revisions(&ledger);
     assert_eq!(all.len(), 4);
     assert_eq!(all[0].flags, "dynamic_ip");
     assert_eq!(all[0].status, Status::NeedsReview);
@@ -373,14 +371,7 @@ fn supersedes_points_at_latest_revision_of_the_earlier_message() {
     ledger
         .append(&[simple("mid:b@x", "2026-03-03T09:00:00+11:00")], false)
         .unwrap();
-    let all = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let all = all_revisions(&ledger);
     assert_eq!(all.len(), 3);
     // a rev 1, a rev 2, b: b supersedes a's revision 2, and a's revisions never link to a.
     assert_eq!(all[0].supersedes, None);
@@ -630,14 +621,7 @@ fn failed_batch_leaves_nothing_and_earlier_commits_stay() {
 
     // A fresh connection (as after a crash and restart) sees the same.
     let mut ledger = Ledger::open(&path).unwrap();
-    let rows = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let rows = all_revisions(&ledger);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].message_id, "<mid:a@x>");
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -780,14 +764,7 @@ fn supersedes_orders_same_instant_by_first_recording() {
     ledger.append(&[a.clone(), b], false).unwrap();
     // Reprocessing a (first recorded) must not make it supersede b.
     ledger.append(&[a], true).unwrap();
-    let all = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let all = all_revisions(&ledger);
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].supersedes, None);
     assert_eq!(all[1].supersedes, Some(all[0].record_id));

@@ -7,7 +7,7 @@
 //! help describes every option, and `check` names a missing file.
 //! IMAP tests skip with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-use crate::support::{self, REGINTAKE, bin, repo};
+use crate::support::{self, REGINTAKE, bin, ok, poll_once, repo, run_config};
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -42,10 +42,6 @@ fn write_config(dir: &Path, imap: &str, extra: &str) -> PathBuf {
     .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     path
-}
-
-fn run(conf: &Path, args: &[&str]) -> Output {
-    bin().arg("--config").arg(conf).args(args).output().unwrap()
 }
 
 /// Debug output of Rust values that must never reach a person.
@@ -94,7 +90,7 @@ fn a_refused_login_exits_77_and_the_daemon_does_not_retry_it() {
     let dir = tempfile::tempdir().unwrap();
     let wrong = d.imap_toml("").replace(PASSWORD, "Wr0ng-Passw0rd-31");
     let conf = write_config(dir.path(), &wrong, "");
-    let once = run(&conf, &["poll", "--once"]);
+    let once = run_config(&conf, &["poll", "--once"]);
     let (_, stderr) = text(&once);
     assert_eq!(once.status.code(), Some(77), "{stderr}");
     let line = error_line("wrong password", &stderr);
@@ -169,7 +165,7 @@ fn a_refused_xoauth2_token_exits_77() {
         d.port
     );
     let conf = write_config(dir.path(), &imap, "");
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(77), "{stderr}");
     let line = error_line("bad token", &stderr);
@@ -274,7 +270,7 @@ fn every_provoked_error_is_one_plain_line_with_what_to_do() {
     for (what, imap, expected) in cases {
         let case = tempfile::tempdir_in(dir.path()).unwrap();
         let conf = write_config(case.path(), &imap, "timeout_secs = 10");
-        let out = run(&conf, &["poll", "--once"]);
+        let out = run_config(&conf, &["poll", "--once"]);
         let (_, stderr) = text(&out);
         assert!(
             matches!(out.status.code(), Some(1) | Some(77)),
@@ -307,12 +303,7 @@ fn every_provoked_error_is_one_plain_line_with_what_to_do() {
         "[imap]\nhost = \"x\"\nusername = \"u\"\nport = \"nine\"\n",
     )
     .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&bad)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let out = poll_once(&bad);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let line = error_line("bad config", &stderr);
@@ -454,7 +445,7 @@ fn doctor_passes_a_good_setup_and_changes_nothing() {
     let (_, status) = c.run(&format!("EXAMINE \"{PROCESSED}\""));
     assert!(status.starts_with("NO"), "not created: {status}");
     // With a ledger: after a pass, nothing waits; doctor leaves the ledger's bytes alone.
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     assert!(out.status.success(), "{:?}", text(&out));
     let db = dir.path().join("ledger.db");
     let before = std::fs::read(&db).unwrap();
@@ -580,7 +571,7 @@ fn a_quiet_pass_with_nothing_to_do_prints_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let conf = write_config(dir.path(), &d.imap_toml(""), "");
     for pass in 0..2 {
-        let out = run(&conf, &["-q", "poll", "--once"]);
+        let out = run_config(&conf, &["-q", "poll", "--once"]);
         assert!(out.status.success(), "{:?}", text(&out));
         assert!(
             out.stdout.is_empty() && out.stderr.is_empty(),
@@ -591,7 +582,7 @@ fn a_quiet_pass_with_nothing_to_do_prints_nothing() {
     // Records that need review do need a person: the summary shows.
     d.client()
         .append("INBOX", &dovecot::plain_message("q1"), "");
-    let out = run(&conf, &["-q", "poll", "--once"]);
+    let out = run_config(&conf, &["-q", "poll", "--once"]);
     let (_, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -600,7 +591,7 @@ fn a_quiet_pass_with_nothing_to_do_prints_nothing() {
     );
     // A clean registration alone does not.
     d.client().append("INBOX", &dovecot::form_message("q2"), "");
-    let out = run(&conf, &["-q", "poll", "--once"]);
+    let out = run_config(&conf, &["-q", "poll", "--once"]);
     assert!(out.status.success());
     assert!(out.stderr.is_empty(), "{:?}", text(&out));
 }
@@ -615,7 +606,7 @@ fn a_dry_run_prints_what_would_be_recorded_and_changes_nothing() {
     c.append("INBOX", &dovecot::plain_message("dry2"), "");
     let dir = tempfile::tempdir().unwrap();
     let conf = write_config(dir.path(), &d.imap_toml(""), "");
-    let out = run(&conf, &["poll", "--dry-run"]);
+    let out = run_config(&conf, &["poll", "--dry-run"]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("Dr Jane Citizen dry1"), "{stdout}");
@@ -643,12 +634,12 @@ fn a_dry_run_prints_what_would_be_recorded_and_changes_nothing() {
     let (_, status) = c.run(&format!("EXAMINE \"{PROCESSED}\""));
     assert!(status.starts_with("NO"), "no folder made: {status}");
     // With a ledger holding one of them: that one is skipped, and the ledger is untouched.
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     assert!(out.status.success());
     c.append("INBOX", &dovecot::form_message("dry3"), "");
     let db = dir.path().join("ledger.db");
     let before = std::fs::read(&db).unwrap();
-    let out = run(&conf, &["poll", "--dry-run"]);
+    let out = run_config(&conf, &["poll", "--dry-run"]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -739,7 +730,7 @@ fn the_metrics_file_parses_and_changes_after_each_pass() {
         &format!("[metrics]\ntextfile = \"{}\"\n", prom.display()),
     );
     let poll = |label: &str| {
-        let out = run(&conf, &["-q", "poll", "--once"]);
+        let out = run_config(&conf, &["-q", "poll", "--once"]);
         assert!(out.status.success(), "{label}: {:?}", text(&out));
         parse_prometheus(&std::fs::read_to_string(&prom).unwrap())
     };
@@ -779,7 +770,7 @@ fn the_metrics_file_parses_and_changes_after_each_pass() {
     );
     // A failed pass (the server gone) says so, and keeps the last success time.
     drop(d);
-    let out = run(&conf, &["-q", "poll", "--once"]);
+    let out = run_config(&conf, &["-q", "poll", "--once"]);
     assert_eq!(out.status.code(), Some(1));
     let failed = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
     assert_eq!(failed["regintake_last_run_success{command=\"poll\"}"], 0.0);
@@ -788,7 +779,7 @@ fn the_metrics_file_parses_and_changes_after_each_pass() {
         second["regintake_last_run_timestamp_seconds{command=\"poll\"}"]
     );
     // An export adds its own samples and leaves the poll's.
-    let out = run(
+    let out = run_config(
         &conf,
         &[
             "-q",
@@ -1075,7 +1066,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     // Two passes: two tokens, each used once.
     seed(&d, dir.path(), &dovecot::plain_message("ms1"));
     for pass in 0..2 {
-        let out = run(&conf, &["poll", "--once"]);
+        let out = run_config(&conf, &["poll", "--once"]);
         assert!(
             out.status.success(),
             "pass {pass}: {:?}\n{}",
@@ -1140,7 +1131,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     assert!(!all.contains("tok-") && !all.contains(secret), "{all}");
     // A wrong secret: the script exits 4, regintake says the command failed (exit 1).
     std::fs::write(&secret_file, "wrong\n").unwrap();
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let line = error_line("wrong client secret", &stderr);
@@ -1172,11 +1163,7 @@ fn seed(d: &Dovecot, dir: &Path, message: &[u8]) {
         ))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(out);
 }
 
 // ---------------------------------------------------------------------------------------------

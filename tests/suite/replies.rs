@@ -6,11 +6,10 @@
 
 use crate::support::csv as csv_file;
 use crate::support::replies;
-use crate::support::{self, bin, run};
+use crate::support::{self, bin, ok, poll_once, run};
 
 use replies::{Form, PyMail, mbox, python_read, without_date, words};
 use std::path::Path;
-use std::process::Output;
 
 /// What a reply says for each flag the applicant can fix (a phrase in its words).
 pub fn phrase_for(flag: &str) -> Option<&'static str> {
@@ -43,11 +42,7 @@ pub fn phrase_for(flag: &str) -> Option<&'static str> {
 /// Each record of the latest export: (record_id, flags, message_id).
 fn records(db: &Path) -> Vec<(String, Vec<String>, String)> {
     let out = run(db, &["export"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = ok(out);
     let rows = csv_file::parse_csv(&String::from_utf8_lossy(&out.stdout));
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
@@ -70,11 +65,7 @@ fn ingest(dir: &Path, forms: &[Vec<u8>]) -> std::path::PathBuf {
     std::fs::write(&mbox_path, mbox(forms)).unwrap();
     let db = dir.join("ledger.db");
     let out = run(&db, &["ingest", mbox_path.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(out);
     db
 }
 
@@ -335,11 +326,7 @@ fn out_writes_the_same_draft_privately_and_refuses_the_ledger() {
     let db = ingest(dir.path(), &[f.mail()]);
     let out_path = dir.path().join("reply.eml");
     let out = run(&db, &["reply", "1", "--out", out_path.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = ok(out);
     assert!(out.stdout.is_empty());
     let written = std::fs::read(&out_path).unwrap();
     let mode = std::fs::metadata(&out_path).unwrap().permissions().mode() & 0o777;
@@ -385,11 +372,7 @@ fn an_office_template_changes_the_wording_without_a_rebuild() {
         .args(["reply", "1"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = ok(out);
     let mail = &python_read(&[out.stdout])[0];
     assert_eq!(
         mail.body.replace("\r\n", "\n"),
@@ -533,15 +516,6 @@ fn poll_config(dir: &Path, d: &Dovecot, port: u16, extra_replies: &str) -> std::
     path
 }
 
-fn poll(config: &Path) -> Output {
-    bin()
-        .arg("--config")
-        .arg(config)
-        .args(["poll", "--once"])
-        .output()
-        .expect("run regintake poll")
-}
-
 /// Every message in the drafts mailbox: (flags, whole message).
 fn drafts_on_server(d: &Dovecot) -> Vec<(Vec<String>, Vec<u8>)> {
     let mut c = d.client();
@@ -615,12 +589,8 @@ fn poll_drafts_one_reply_per_fixable_record_and_none_on_a_second_pass() {
     c.append_many("INBOX", &mixed_forms());
     c.logout();
     let config = poll_config(dir.path(), &d, d.port, "");
-    let out = poll(&config);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = poll_once(&config);
+    ok(out);
     let records = ledger_records(&config);
     assert_eq!(records.len(), 10);
     let wanted = fixable(&records);
@@ -662,12 +632,8 @@ fn poll_drafts_one_reply_per_fixable_record_and_none_on_a_second_pass() {
     }
 
     // A second pass appends nothing.
-    let again = poll(&config);
-    assert!(
-        again.status.success(),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    let again = poll_once(&config);
+    ok(again);
     assert_eq!(drafts_on_server(&d).len(), wanted.len());
 
     // The ledger says what happened to each record, once.
@@ -713,7 +679,7 @@ fn a_lost_append_answer_is_found_by_message_id_not_appended_again() {
         },
     );
     let config = poll_config(dir.path(), &d, proxy.port, "");
-    let cut = poll(&config);
+    let cut = poll_once(&config);
     assert!(proxy.fired(), "the APPEND answer was dropped");
     assert_eq!(
         cut.status.code(),
@@ -723,12 +689,8 @@ fn a_lost_append_answer_is_found_by_message_id_not_appended_again() {
     );
     assert_eq!(drafts_on_server(&d).len(), 2);
 
-    let out = poll(&config);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = poll_once(&config);
+    ok(out);
     let drafts = drafts_on_server(&d);
     assert_eq!(drafts.len(), 3, "no draft twice");
     let ids: std::collections::BTreeSet<String> =
@@ -808,12 +770,8 @@ fn kill_9_at_random_points_leaves_exactly_one_draft_per_record() {
         killed >= 3,
         "only {killed} runs were killed: the kills land nowhere"
     );
-    let out = poll(&config);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = poll_once(&config);
+    ok(out);
 
     let records = ledger_records(&config);
     assert_eq!(records.len(), n, "every message recorded once");

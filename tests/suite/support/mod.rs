@@ -45,6 +45,21 @@ pub fn run(db: &Path, args: &[&str]) -> Output {
         .expect("run regintake")
 }
 
+/// `regintake --config CONF ARGS...`, run to its end.
+pub fn run_config(conf: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("--config")
+        .arg(conf)
+        .args(args)
+        .output()
+        .expect("run regintake")
+}
+
+/// `regintake --config CONF poll --once`, run to its end.
+pub fn poll_once(conf: &Path) -> Output {
+    run_config(conf, &["poll", "--once"])
+}
+
 /// Asserts a run exited 0 (showing what it printed when not) and gives it back.
 pub fn ok(out: Output) -> Output {
     assert!(
