@@ -6,7 +6,7 @@
 
 use crate::support::csv as csv_file;
 use crate::support::replies;
-use crate::support::{self, bin, ok, poll_once, run};
+use crate::support::{self, bin, ok, poll_once, run, run_config};
 
 use replies::{Form, PyMail, mbox, python_read, without_date, words};
 use std::path::Path;
@@ -364,15 +364,8 @@ fn an_office_template_changes_the_wording_without_a_rebuild() {
         "[replies]\ntemplate = \"reply.txt\"\nfrom = \"Coding <coding@abs.gov.au>\"\n",
     )
     .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(&db)
-        .args(["reply", "1"])
-        .output()
-        .unwrap();
-    let out = ok(out);
+    let reply = || run_config(&config, &["--db", db.to_str().unwrap(), "reply", "1"]);
+    let out = ok(reply());
     let mail = &python_read(&[out.stdout])[0];
     assert_eq!(
         mail.body.replace("\r\n", "\n"),
@@ -380,34 +373,16 @@ fn an_office_template_changes_the_wording_without_a_rebuild() {
     );
     assert_eq!(mail.from, "Coding <coding@abs.gov.au>");
 
-    std::fs::write(&config, "[replies]\nsignature = \"x\"\n").unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(&db)
-        .args(["reply", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "an unknown key is refused");
-    std::fs::write(
-        &config,
-        "[replies]\nfrom = \"Coding <coding@abs.gov.au>\\r\\nBcc: x@y.z\"\n",
-    )
-    .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(&db)
-        .args(["reply", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a From with a line break is refused"
-    );
+    for (text, refused) in [
+        ("[replies]\nsignature = \"x\"\n", "an unknown key"),
+        (
+            "[replies]\nfrom = \"Coding <coding@abs.gov.au>\\r\\nBcc: x@y.z\"\n",
+            "a From with a line break",
+        ),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        assert_eq!(reply().status.code(), Some(1), "{refused} is refused");
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub const USER: &str = "registrations";
@@ -690,30 +690,47 @@ pub struct Proxy {
     stop: Arc<AtomicBool>,
 }
 
+/// Listens on a free 127.0.0.1 port and hands each connection accepted there to `serve`, with
+/// a new connection to `target`, until `stop` is set (looked at on each accept); the port.
+pub fn relay(
+    target: u16,
+    stop: Arc<AtomicBool>,
+    mut serve: impl FnMut(TcpStream, TcpStream) + Send + 'static,
+) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(client) = client else { continue };
+            let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                continue;
+            };
+            serve(client, server);
+        }
+    });
+    port
+}
+
 impl Proxy {
     pub fn start(target: u16, cut_after: usize) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let cut = Arc::new(AtomicBool::new(false));
         let stop = Arc::new(AtomicBool::new(false));
-        let (cut2, stop2) = (cut.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let connections = AtomicUsize::new(0);
-            for client in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = client else { continue };
-                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                    continue;
-                };
-                let first = connections.fetch_add(1, Ordering::SeqCst) == 0;
-                let limit = if first { cut_after } else { usize::MAX };
-                let cut = cut2.clone();
-                let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                std::thread::spawn(move || pipe(c2, s2, usize::MAX, None));
-                std::thread::spawn(move || pipe(server, client, limit, Some(cut)));
-            }
+        let cut2 = cut.clone();
+        let mut connections = 0usize;
+        let port = relay(target, stop.clone(), move |client, server| {
+            let limit = if connections == 0 {
+                cut_after
+            } else {
+                usize::MAX
+            };
+            connections += 1;
+            let cut = cut2.clone();
+            let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || pipe(c2, s2, usize::MAX, None));
+            std::thread::spawn(move || pipe(server, client, limit, Some(cut)));
         });
         Proxy { port, cut, stop }
     }
@@ -753,58 +770,17 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, limit: usize, cut: Option<Arc<At
 /// A one-endpoint HTTP server for Dovecot's OAuth2 token introspection: a POSTed `token=...`
 /// equal to `good_token` is active for `username`.
 pub fn introspection_server(good_token: &'static str, username: &'static str) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { continue };
-            conn.set_read_timeout(Some(Duration::from_secs(5))).ok();
-            let mut reader = BufReader::new(conn.try_clone().unwrap());
-            let mut length = 0usize;
-            let mut first = true;
-            let mut request_line = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                if first {
-                    request_line = line.clone();
-                    first = false;
-                }
-                let l = line.trim_end();
-                if l.is_empty() {
-                    break;
-                }
-                if let Some(v) = l
-                    .to_ascii_lowercase()
-                    .strip_prefix("content-length:")
-                    .map(|v| v.trim().to_string())
-                {
-                    length = v.parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; length.min(1 << 16)];
-            let _ = reader.read_exact(&mut body);
-            let body = String::from_utf8_lossy(&body);
-            let token = body
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("token="))
-                .unwrap_or("");
-            let active = request_line.starts_with("POST") && token == good_token;
-            let json = if active {
-                format!("{{\"active\":true,\"username\":\"{username}\"}}")
-            } else {
-                "{\"active\":false}".to_string()
-            };
-            let _ = write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
-                json.len()
-            );
+    super::http::http_server(move |request_line, body| {
+        let token = super::http::form_value(body, "token").unwrap_or_default();
+        if request_line.starts_with("POST") && token == good_token {
+            (
+                200,
+                format!("{{\"active\":true,\"username\":\"{username}\"}}"),
+            )
+        } else {
+            (200, "{\"active\":false}".to_string())
         }
-    });
-    port
+    })
 }
 
 /// Reads one IMAP response: a line, with any literals it announces and the rest of the line

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod dovecot;
 pub mod failures;
 pub mod hostile_imap;
+pub mod http;
 pub mod imap_proxy;
 pub mod invariants;
 pub mod replies;
