@@ -9,7 +9,7 @@
 use crate::make_hostile;
 use crate::support;
 use crate::support::csv::parse_csv;
-use crate::support::{bin, summary};
+use crate::support::{bin, output_of, summary};
 
 use make_hostile::{
     DOCX_TYPE, attachment_message, docx, form_lines, headers, pdf, text_message, write_mbox_message,
@@ -84,18 +84,12 @@ type Rows = BTreeMap<(String, String), Vec<(String, String, String)>>;
 
 /// (message_id, attachment) → every exported row for it (all revisions) as (source, name, flags).
 fn ledger_rows(db: &Path) -> Rows {
-    let out = bin()
-        .arg("--db")
-        .arg(db)
-        .args(["export", "--all-revisions"])
-        .output()
-        .expect("run regintake export");
-    assert!(
-        out.status.success(),
-        "export failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = output_of(
+        bin()
+            .arg("--db")
+            .arg(db)
+            .args(["export", "--all-revisions"]),
     );
-    let text = String::from_utf8(out.stdout).expect("CSV is UTF-8");
     let rows = parse_csv(&text);
     let header = &rows[0];
     let col = |n: &str| header.iter().position(|c| c == n).expect("column");

@@ -8,14 +8,15 @@
 use crate::make_hostile;
 use crate::support::csv::parse_csv;
 use crate::support::failures;
-use crate::support::{REGINTAKE, bin, summary};
+use crate::support::measured::{Measured, measured};
+use crate::support::{REGINTAKE, bin, ok, summary};
 
 use make_hostile::{Expect, SURNAME};
 use regintake::extract::{Crash, ReadOptions, Unreadable, worker};
 use regintake::limits::Limits;
 use regintake::mime::{Attachment, FileKind};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A wrapper that runs the real binary with test faults switched on (debug builds only).
 #[cfg(debug_assertions)]
@@ -237,54 +238,19 @@ fn worker_death_costs_one_attachment_not_the_caller() {
     }
 }
 
-/// What a run of the binary gave, with its own peak RSS (and that of the workers it reaped).
-struct Measured {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    peak_rss_kib: i64,
-    wall: std::time::Duration,
-}
-
-/// Runs the binary with stdout/stderr to files and waits for it with `wait4`, so the peak RSS is
-/// this child's (and its reaped workers'), not that of other tests' children.
-fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> Measured {
-    let out_path = dir.join("run.stdout");
-    let err_path = dir.join("run.stderr");
-    let started = Instant::now();
-    let child = bin()
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
-        .spawn()
-        .expect("run regintake");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid value; wait4 writes status and rusage.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = loop {
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        break r;
-    };
-    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
-    let wall = started.elapsed();
-    std::mem::forget(child); // already reaped
-    let code = if libc::WIFEXITED(status) {
-        Some(libc::WEXITSTATUS(status))
-    } else {
-        None
-    };
-    Measured {
-        code,
-        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
-        stderr: String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned(),
-        peak_rss_kib: usage.ru_maxrss,
-        wall,
-    }
+/// `regintake --db DB ingest MBOX`, measured; prints what it cost and asserts it exited 0.
+fn ingest_measured(dir: &Path, db: &Path, mbox: &Path, what: &str) -> Measured {
+    let mut ingest = bin();
+    ingest.arg("--db").arg(db).arg("ingest").arg(mbox);
+    let run = measured(&ingest, dir, Duration::from_secs(600));
+    println!(
+        "{what}: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
+        run.code,
+        run.wall,
+        run.peak_rss as f64 / f64::from(1 << 20)
+    );
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    run
 }
 
 /// PDFs that cost the most to lay out (thousands of annotations, a million tiny paths, text at
@@ -335,26 +301,11 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
         generated.elapsed()
     );
     let db = dir.path().join("ledger.db");
-    let run = run_measured(
-        dir.path(),
-        &[
-            "--db".as_ref(),
-            db.as_os_str(),
-            "ingest".as_ref(),
-            mbox.as_os_str(),
-        ],
-    );
-    println!(
-        "hostile ingest: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
-        run.code,
-        run.wall,
-        run.peak_rss_kib as f64 / 1024.0
-    );
-    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    let run = ingest_measured(dir.path(), &db, &mbox, "hostile ingest");
     assert!(
-        run.peak_rss_kib < 1 << 20,
-        "peak RSS {} KiB is over 1 GiB",
-        run.peak_rss_kib
+        run.peak_rss < 1 << 30,
+        "peak RSS {} MiB is over 1 GiB",
+        run.peak_rss >> 20
     );
     let counts = summary(&run.stderr);
     assert_eq!(counts.len(), 5, "summary {counts:?}");
@@ -366,12 +317,8 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
     );
     assert_eq!(counts[4], 0, "messages failed: {}", run.stderr);
 
-    let export = run_measured(
-        dir.path(),
-        &["--db".as_ref(), db.as_os_str(), "export".as_ref()],
-    );
-    assert_eq!(export.code, Some(0), "stderr: {}", export.stderr);
-    let rows = parse_csv(&export.stdout);
+    let export = ok(crate::support::run(&db, &["export"]));
+    let rows = parse_csv(&String::from_utf8_lossy(&export.stdout));
     let header = rows.first().expect("a header row");
     let col = |name: &str| {
         header
@@ -452,24 +399,32 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
 /// A worker that runs out of memory is reported as out of memory whatever backtrace setting the
 /// run inherited: with `RUST_BACKTRACE=full` a child would print a long backtrace after the
 /// allocation failure (the run's own setting is not the worker's).
+/// An mbox of one message per fault, each with `pdf` attached under the name that makes a test
+/// worker fail that way (`regintake-fault-FAULT.pdf`); the file is left open for more.
+#[cfg(debug_assertions)]
+fn fault_mbox(path: &Path, pdf: &[u8], faults: &[&str]) -> std::fs::File {
+    use make_hostile::{attachment_message, headers, write_mbox_message};
+    let mut out = std::fs::File::create(path).expect("mbox");
+    for (i, fault) in faults.iter().enumerate() {
+        let name = format!("regintake-fault-{fault}.pdf");
+        let body = attachment_message(pdf, &name, "application/pdf");
+        let head = headers(Some(&format!("<fault-{fault}@regintake.test>")), fault, i);
+        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
+    }
+    out
+}
+
 #[cfg(debug_assertions)]
 #[test]
 fn out_of_memory_is_reported_as_such_with_backtraces_on() {
-    use make_hostile::{attachment_message, headers, write_mbox_message};
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = make_hostile::pdf(&make_hostile::form_lines("Jane", "Memory Agency"));
     let mbox = dir.path().join("oom.mbox");
-    let mut out = std::fs::File::create(&mbox).expect("mbox");
-    for (i, fault) in ["memory", "memory-deep", "memory-large"].iter().enumerate() {
-        let body = attachment_message(
-            &pdf,
-            &format!("regintake-fault-{fault}.pdf"),
-            "application/pdf",
-        );
-        let head = headers(Some(&format!("<oom-{i}@regintake.test>")), fault, i);
-        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
-    }
-    drop(out);
+    drop(fault_mbox(
+        &mbox,
+        &pdf,
+        &["memory", "memory-deep", "memory-large"],
+    ));
     let config = dir.path().join("regintake.toml");
     std::fs::write(&config, "[limits]\nworker_memory_bytes = 536870912\n").expect("config");
     let db = dir.path().join("ledger.db");
@@ -504,27 +459,12 @@ fn one_line_bodies_near_the_message_limit_stay_under_512_mib() {
     let mbox = make_hostile::write_big_bodies_mbox(dir.path(), 4, make_hostile::BIG_BODY_BYTES)
         .expect("write the mbox");
     let db = dir.path().join("ledger.db");
-    let run = run_measured(
-        dir.path(),
-        &[
-            "--db".as_ref(),
-            db.as_os_str(),
-            "ingest".as_ref(),
-            mbox.as_os_str(),
-        ],
-    );
-    println!(
-        "one-line bodies: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
-        run.code,
-        run.wall,
-        run.peak_rss_kib as f64 / 1024.0
-    );
-    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    let run = ingest_measured(dir.path(), &db, &mbox, "one-line bodies");
     assert_eq!(summary(&run.stderr)[..1], [4], "{}", run.stderr);
     assert!(
-        run.peak_rss_kib < 512 << 10,
+        run.peak_rss < 512 << 20,
         "peak RSS {} MiB is over 512 MiB",
-        run.peak_rss_kib >> 10
+        run.peak_rss >> 20
     );
     // Each message is recorded, saying its body was not read to the end.
     let conn = rusqlite::Connection::open(&db).expect("ledger");
@@ -553,17 +493,8 @@ fn cli_ingest_survives_worker_crashes() {
     let pdf = make_hostile::pdf(&form);
     let docx = make_hostile::docx(&form);
     let mbox = dir.path().join("faults.mbox");
-    let mut out = std::fs::File::create(&mbox).expect("mbox");
     let faults = ["abort", "stack", "memory", "loop", "panic"];
-    for (i, fault) in faults.iter().enumerate() {
-        let body = attachment_message(
-            &pdf,
-            &format!("regintake-fault-{fault}.pdf"),
-            "application/pdf",
-        );
-        let head = headers(Some(&format!("<fault-{fault}@regintake.test>")), fault, i);
-        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
-    }
+    let mut out = fault_mbox(&mbox, &pdf, &faults);
     let body = attachment_message(&docx, "form.docx", make_hostile::DOCX_TYPE);
     let head = headers(Some("<fault-none@regintake.test>"), "after the faults", 9);
     write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");

@@ -3,7 +3,7 @@
 //! UIDVALIDITY changes, dropped sessions, TLS, XOAUTH2, the lock, SIGTERM and IDLE.
 //! Every test skips with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-use crate::support::{self, bin, ok, summary};
+use crate::support::{self, bin, ledger_key, ok, record_count, summary};
 
 use regintake::config::ImapConfig;
 use regintake::ledger::{ExportFilter, Ledger, RunLock};
@@ -13,7 +13,7 @@ use regintake::source::RawMessage;
 use regintake::source::imap::{KEYWORD_NO_FORM, KEYWORD_REGISTERED};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::dovecot::{self, Dovecot, Options, PASSWORD, Proxy};
 use support::imap_proxy::{Break, CommandProxy, Rule};
@@ -40,25 +40,6 @@ fn once() -> PollOptions<'static> {
         drafts: None,
         after_pass: None,
     }
-}
-
-fn ledger_key(bytes: &[u8]) -> String {
-    let raw = RawMessage {
-        bytes: bytes.to_vec(),
-        origin: "test".into(),
-        internal_date: None,
-    };
-    Pipeline::default().parse(&raw).key
-}
-
-fn record_count(db: &Path) -> usize {
-    let filter = ExportFilter {
-        all_revisions: true,
-        ..Default::default()
-    };
-    report::rows(&Ledger::open(db).unwrap(), &filter)
-        .unwrap()
-        .len()
 }
 
 fn has_form(db: &Path, bytes: &[u8]) -> Option<bool> {
@@ -521,19 +502,7 @@ fn xoauth2_logs_in_through_token_introspection() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
     // Seeding needs a password login: drop in the message with doveadm instead.
-    let msg_path = dir.path().join("m.eml");
-    std::fs::write(&msg_path, dovecot::plain_message("oauth1")).unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "doveadm -c {} save -u {} < {}",
-            d.dir.path().join("dovecot.conf").display(),
-            dovecot::USER,
-            msg_path.display()
-        ))
-        .output()
-        .unwrap();
-    ok(out);
+    d.save_without_login(dovecot::USER, &dovecot::plain_message("oauth1"));
     let toml = |cmd: &str| -> ImapConfig {
         toml::from_str(&format!(
             "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{}\"\noauth2_token_command = \"{cmd}\"\n",

@@ -1,6 +1,7 @@
 //! Ledger tests: schema, append-only enforcement, idempotency, revisions, supersedes, report
 //! filters, IMAP progress, failures, the run lock and durability.
 
+use crate::support::all_revisions;
 use chrono::{DateTime, NaiveDate};
 use regintake::extract::Source;
 use regintake::ledger::{
@@ -63,18 +64,6 @@ fn simple(key: &str, received_at: &str) -> NewMessage {
         received_at,
         vec![record("jane@example.org", "ABS", &[])],
     )
-}
-
-/// Every record in the ledger, every revision, in record order.
-fn all_revisions(ledger: &Ledger) -> Vec<report::Row> {
-    report::rows(
-        ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap()
 }
 
 fn added(records: usize, needs_review: usize) -> Appended {

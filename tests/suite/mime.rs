@@ -665,33 +665,35 @@ fn thousands_of_parts_stop_at_the_limit() {
     assert_eq!(m.body_text.trim(), "body");
 }
 
-#[test]
-fn a_bomb_of_nested_messages_does_not_exhaust_the_stack() {
-    // Thousands of message/rfc822 levels: mail-parser would build (and drop) them recursively.
-    let mut raw = String::new();
-    for _ in 0..200_000 {
-        raw.push_str("Content-Type: message/rfc822\r\n\r\n");
-    }
+/// 200,000 levels of message/rfc822, each holding the next, down to a "bottom" message.
+fn nested_messages() -> String {
+    let mut raw = "Content-Type: message/rfc822\r\n\r\n".repeat(200_000);
     raw.push_str("Subject: bottom\r\n\r\nbottom\r\n");
-    let raw = format!("From: a@b.example\r\nSubject: top\r\n{raw}");
-    // A worker thread's default stack, as in the ingest pipeline.
-    let m = std::thread::Builder::new()
+    raw
+}
+
+/// `mime::parse` on a thread with a reading thread's default stack, as in the ingest pipeline.
+fn parse_on_a_reading_thread(raw: String) -> ParsedMessage {
+    std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || mime::parse(raw.as_bytes(), &Limits::default()))
         .unwrap()
         .join()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn a_bomb_of_nested_messages_does_not_exhaust_the_stack() {
+    // Thousands of message/rfc822 levels: mail-parser would build (and drop) them recursively.
+    let raw = format!("From: a@b.example\r\nSubject: top\r\n{}", nested_messages());
+    let m = parse_on_a_reading_thread(raw);
     assert_eq!(m.subject, "top");
     assert!(!m.problems.is_empty());
 }
 
 #[test]
 fn a_bomb_inside_an_encoded_forwarded_message_does_not_exhaust_the_stack() {
-    let mut bomb = String::from("From: inner@b.example\r\n");
-    for _ in 0..200_000 {
-        bomb.push_str("Content-Type: message/rfc822\r\n\r\n");
-    }
-    bomb.push_str("Subject: bottom\r\n\r\nbottom\r\n");
+    let bomb = format!("From: inner@b.example\r\n{}", nested_messages());
     for encoding in ["base64", "quoted-printable"] {
         let body = if encoding == "base64" {
             base64(bomb.as_bytes())
@@ -704,12 +706,7 @@ fn a_bomb_inside_an_encoded_forwarded_message_does_not_exhaust_the_stack() {
 --b\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
 --b\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}\r\n--b--\r\n"
         );
-        let m = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || mime::parse(raw.as_bytes(), &Limits::default()))
-            .unwrap()
-            .join()
-            .unwrap();
+        let m = parse_on_a_reading_thread(raw);
         assert_eq!(m.subject, "top", "{encoding}");
         assert!(!m.problems.is_empty(), "{encoding}");
     }

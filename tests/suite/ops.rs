@@ -8,7 +8,7 @@
 //! IMAP tests skip with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
 use crate::support::http::{form_value, http_server};
-use crate::support::{self, REGINTAKE, bin, ok, poll_once, repo, run_config};
+use crate::support::{self, REGINTAKE, bin, poll_once, repo, run_config};
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -993,7 +993,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     );
     let conf = write_config(dir.path(), &imap, "");
     // Two passes: two tokens, each used once.
-    seed(&d, dir.path(), &dovecot::plain_message("ms1"));
+    d.save_without_login(USER, &dovecot::plain_message("ms1"));
     for pass in 0..2 {
         let out = run_config(&conf, &["poll", "--once"]);
         assert!(
@@ -1043,7 +1043,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     wait_for("logged in again", &|| {
         lines.lock().unwrap().matches("Logged in").count() >= 2
     });
-    seed(&d, dir.path(), &dovecot::plain_message("ms2"));
+    d.save_without_login(USER, &dovecot::plain_message("ms2"));
     wait_for("the new mail recorded", &|| {
         lines.lock().unwrap().contains("mid:ms2@")
     });
@@ -1077,22 +1077,6 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
         stderr.contains("invalid_client") && stderr.contains("HTTP 401"),
         "{stderr}"
     );
-}
-
-/// Puts a message in the INBOX without logging in (the server only takes tokens).
-fn seed(d: &Dovecot, dir: &Path, message: &[u8]) {
-    let path = dir.join("seed.eml");
-    std::fs::write(&path, message).unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "doveadm -c {} save -u {USER} < {}",
-            d.dir.path().join("dovecot.conf").display(),
-            path.display()
-        ))
-        .output()
-        .unwrap();
-    ok(out);
 }
 
 // ---------------------------------------------------------------------------------------------

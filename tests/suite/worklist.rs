@@ -490,19 +490,7 @@ fn report_ledger(dir: &Path) -> PathBuf {
 #[test]
 fn the_workbook_holds_the_csv_rows_as_typed_cells() {
     let dir = tempfile::tempdir().unwrap();
-    let db = report_ledger(dir.path());
-    let csv = export(&db, &[]);
-    let xlsx = dir.path().join("report.xlsx");
-    ok(run(
-        &db,
-        &[
-            "export",
-            "--format",
-            "xlsx",
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-    ));
+    let (db, csv, xlsx) = report_files(dir.path());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -605,6 +593,16 @@ fn the_workbook_holds_the_csv_rows_as_typed_cells() {
     }
 }
 
+/// `report_ledger`, its report as CSV rows, and the same report as an Excel workbook in `dir`.
+fn report_files(dir: &Path) -> (PathBuf, Vec<Vec<String>>, PathBuf) {
+    let db = report_ledger(dir);
+    let xlsx = dir.join("report.xlsx");
+    let xlsx_arg = xlsx.to_str().unwrap();
+    ok(run(&db, &["export", "--format", "xlsx", "--out", xlsx_arg]));
+    let csv = export(&db, &[]);
+    (db, csv, xlsx)
+}
+
 /// Where LibreOffice is, or why the comparison cannot run.
 fn soffice() -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
@@ -627,19 +625,7 @@ fn soffice() -> Option<PathBuf> {
 fn libreoffice_opens_the_workbook_with_the_csv_rows_and_values() {
     let Some(soffice) = soffice() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let db = report_ledger(dir.path());
-    let csv = export(&db, &[]);
-    let xlsx = dir.path().join("report.xlsx");
-    ok(run(
-        &db,
-        &[
-            "export",
-            "--format",
-            "xlsx",
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-    ));
+    let (_, csv, xlsx) = report_files(dir.path());
     let converted = dir.path().join("converted");
     let profile = dir.path().join("lo-profile");
     // UTF-8 (76), first line 1, cells as shown (so the date-times read as the CSV shows them).

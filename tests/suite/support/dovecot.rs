@@ -177,18 +177,33 @@ impl Dovecot {
 
     /// Runs `doveadm -c <conf> ...`.
     pub fn doveadm(&self, args: &[&str]) -> String {
-        let out = Command::new(which("doveadm").expect("doveadm"))
+        super::output_of(
+            Command::new(which("doveadm").expect("doveadm"))
+                .arg("-c")
+                .arg(&self.conf)
+                .args(args),
+        )
+    }
+
+    /// Puts `message` in `user`'s INBOX with `doveadm save`, without logging in (for servers
+    /// that only take tokens).
+    pub fn save_without_login(&self, user: &str, message: &[u8]) {
+        let mut child = Command::new(which("doveadm").expect("doveadm"))
             .arg("-c")
             .arg(&self.conf)
-            .args(args)
-            .output()
+            .args(["save", "-u", user])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
             .expect("run doveadm");
+        child.stdin.take().unwrap().write_all(message).unwrap();
+        let out = child.wait_with_output().expect("wait for doveadm");
         assert!(
             out.status.success(),
-            "doveadm {args:?} failed: {}",
+            "doveadm save: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     pub fn set_uidvalidity(&self, mailbox: &str, value: u32) {
@@ -392,16 +407,7 @@ protocol imap {{
 /// A test CA and a server certificate for 127.0.0.1 signed by it; returns the CA's PEM path.
 fn make_certificates(dir: &Path) -> PathBuf {
     let run = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("openssl is needed for the TLS tests");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        super::output_of(Command::new("openssl").args(args).current_dir(dir));
     };
     run(&[
         "req",

@@ -10,8 +10,13 @@ pub mod hostile_imap;
 pub mod http;
 pub mod imap_proxy;
 pub mod invariants;
+pub mod measured;
 pub mod replies;
 
+use regintake::ledger::{ExportFilter, Ledger};
+use regintake::pipeline::Pipeline;
+use regintake::report;
+use regintake::source::RawMessage;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -73,6 +78,22 @@ pub fn ok(out: Output) -> Output {
     out
 }
 
+/// Runs any program to its end and gives what it printed; panics with its stderr when it fails.
+pub fn output_of(command: &mut Command) -> String {
+    let out = command.output().unwrap_or_else(|e| {
+        panic!("run {:?}: {e}", command.get_program());
+    });
+    assert!(
+        out.status.success(),
+        "{:?} {:?} failed ({:?}): {}",
+        command.get_program(),
+        command.get_args().collect::<Vec<_>>(),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// What a run wrote to stderr, as text.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -95,6 +116,30 @@ pub fn summary(stderr: &str) -> [u64; 5] {
     numbers
         .try_into()
         .unwrap_or_else(|numbers| panic!("summary line {line:?} holds {numbers:?}, not 5 numbers"))
+}
+
+/// Every record of a ledger, every revision, in record order.
+pub fn all_revisions(ledger: &Ledger) -> Vec<report::Row> {
+    let filter = ExportFilter {
+        all_revisions: true,
+        ..Default::default()
+    };
+    report::rows(ledger, &filter).expect("the ledger's records")
+}
+
+/// How many records (every revision) the ledger at `db` holds.
+pub fn record_count(db: &Path) -> usize {
+    all_revisions(&Ledger::open(db).expect("open the ledger")).len()
+}
+
+/// The key the ledger files a message under.
+pub fn ledger_key(bytes: &[u8]) -> String {
+    let raw = RawMessage {
+        bytes: bytes.to_vec(),
+        origin: "test".into(),
+        internal_date: None,
+    };
+    Pipeline::default().parse(&raw).key
 }
 
 /// A path in the repository.
