@@ -9,7 +9,7 @@ use crate::make_hostile;
 use crate::support::csv::parse_csv;
 use crate::support::failures;
 use crate::support::measured::{Measured, measured};
-use crate::support::{REGINTAKE, bin, ok, summary};
+use crate::support::{REGINTAKE, bin, files_in, ok, summary};
 
 use make_hostile::{Expect, SURNAME};
 use regintake::extract::{Crash, ReadOptions, Unreadable, worker};
@@ -594,16 +594,10 @@ fn hostile_doc_rtf_and_winmail_dat_are_answered_not_crashed_on() {
         ("rtf_read", FileKind::Rtf),
         ("tnef_read", FileKind::Tnef),
     ] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join(dir))
-            .expect("corpus folder")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("hostile-"))
-            })
-            .collect();
-        files.sort();
+        let files = files_in(&corpus, &[dir]).into_iter().filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("hostile-"))
+        });
         for file in files {
             let bytes = std::fs::read(&file).expect("read");
             let name = file

@@ -5,7 +5,7 @@
 //!
 //! Tesseract missing is a failure here, not a skip: `scripts/test.sh` installs it.
 
-use crate::support::{bin, repo};
+use crate::support::{bin, files_in, repo};
 use regintake::extract::ocr::{self, Availability};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -109,13 +109,7 @@ fn hostile_images_end_in_one_flagged_record_each() {
     require_tesseract();
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = config(dir.path(), "enabled = \"on\"");
-    let forms = repo("fixtures/scans-hostile/forms");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
-        .expect("hostile images")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
+    let files = files_in(&repo("fixtures/scans-hostile"), &["forms"]);
     assert!(files.len() >= 10, "hostile images missing: {files:?}");
     let (json, code, stderr) = check(&cfg, &files);
     assert_eq!(code, 0, "{stderr}");
