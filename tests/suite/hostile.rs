@@ -308,7 +308,6 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
         run.peak_rss >> 20
     );
     let counts = summary(&run.stderr);
-    assert_eq!(counts.len(), 5, "summary {counts:?}");
     assert_eq!(
         counts[0],
         messages.len() as u64,

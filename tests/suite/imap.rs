@@ -488,15 +488,7 @@ fn plaintext_to_a_remote_host_is_refused_before_connecting() {
 
 #[test]
 fn xoauth2_logs_in_through_token_introspection() {
-    if !dovecot::available("xoauth2_logs_in") {
-        return;
-    }
-    let http = dovecot::introspection_server("ya29.good-token", dovecot::USER);
-    let opts = Options {
-        oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
-        ..Default::default()
-    };
-    let Some(d) = Dovecot::start("xoauth2_logs_in", opts) else {
+    let Some(d) = Dovecot::start_taking_token("xoauth2_logs_in", "ya29.good-token") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -1257,16 +1249,8 @@ fn no_secret_in_any_log_at_trace_level() {
 /// The same for XOAUTH2: the token, and the base64 form it is sent in, appear nowhere.
 #[test]
 fn no_token_in_any_log_at_trace_level() {
-    if !dovecot::available("no_token_in_any_log") {
-        return;
-    }
     const TOKEN: &str = "ya29.secret-token-value";
-    let http = dovecot::introspection_server(TOKEN, dovecot::USER);
-    let opts = Options {
-        oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
-        ..Default::default()
-    };
-    let Some(d) = Dovecot::start("no_token_in_any_log", opts) else {
+    let Some(d) = Dovecot::start_taking_token("no_token_in_any_log", TOKEN) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

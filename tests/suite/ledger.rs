@@ -1,7 +1,7 @@
 //! Ledger tests: schema, append-only enforcement, idempotency, revisions, supersedes, report
 //! filters, IMAP progress, failures, the run lock and durability.
 
-use crate::support::all_revisions;
+use crate::support::{all_revisions, assert_refused_as_append_only};
 use chrono::{DateTime, NaiveDate};
 use regintake::extract::Source;
 use regintake::ledger::{
@@ -135,29 +135,23 @@ fn database_refuses_update_delete_and_replace() {
     drop(ledger);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
-    for sql in [
-        "UPDATE records SET full_name = 'Mallory'",
-        "DELETE FROM records",
-        "UPDATE messages SET sender = 'x'",
-        "DELETE FROM messages",
-        "UPDATE message_keys SET key = 'x'",
-        "DELETE FROM message_keys",
-        "DELETE FROM failures",
-        "UPDATE mailbox_state SET last_uid = 0",
-        "DELETE FROM mailbox_state",
-    ] {
-        let err = conn.execute(sql, []).expect_err(sql);
-        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
-    }
-    // REPLACE would silently delete the old row; the insert trigger refuses it.
-    let err = conn
-        .execute(
+    assert_refused_as_append_only(
+        &conn,
+        &[
+            "UPDATE records SET full_name = 'Mallory'",
+            "DELETE FROM records",
+            "UPDATE messages SET sender = 'x'",
+            "DELETE FROM messages",
+            "UPDATE message_keys SET key = 'x'",
+            "DELETE FROM message_keys",
+            "DELETE FROM failures",
+            "UPDATE mailbox_state SET last_uid = 0",
+            "DELETE FROM mailbox_state",
+            // REPLACE would silently delete the old row; the insert trigger refuses it.
             "INSERT OR REPLACE INTO message_keys (key_id, key, first_recorded_at) \
              VALUES (1, 'mid:other', 'now')",
-            [],
-        )
-        .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
+        ],
+    );
     let name: String = conn
         .query_row("SELECT full_name FROM records", [], |r| r.get(0))
         .unwrap();
@@ -955,15 +949,16 @@ fn decisions_are_appended_the_latest_wins_and_later_revisions_keep_it() {
     assert!(ledger.decisions(2).unwrap().is_empty());
     drop(ledger);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    for sql in [
-        "UPDATE decisions SET outcome = 'declined'",
-        "DELETE FROM decisions",
-        "INSERT OR REPLACE INTO decisions (decision_id, record_id, key_id, attachment, outcome, \
-         note, decided_by, decided_at) VALUES (1, 1, 1, 'form.pdf', 'declined', '', 'x', 'now')",
-    ] {
-        let err = conn.execute(sql, []).unwrap_err();
-        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
-    }
+    assert_refused_as_append_only(
+        &conn,
+        &[
+            "UPDATE decisions SET outcome = 'declined'",
+            "DELETE FROM decisions",
+            "INSERT OR REPLACE INTO decisions (decision_id, record_id, key_id, attachment, \
+             outcome, note, decided_by, decided_at) \
+             VALUES (1, 1, 1, 'form.pdf', 'declined', '', 'x', 'now')",
+        ],
+    );
     // A row that names another registration than its record's is refused.
     let err = conn
         .execute(

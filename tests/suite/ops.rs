@@ -149,15 +149,7 @@ fn a_refused_login_exits_77_and_the_daemon_does_not_retry_it() {
 
 #[test]
 fn a_refused_xoauth2_token_exits_77() {
-    if !dovecot::available("refused_xoauth2_exits_77") {
-        return;
-    }
-    let introspection = dovecot::introspection_server("ya29.good", dovecot::USER);
-    let opts = Options {
-        oauth2_introspection_url: Some(format!("http://127.0.0.1:{introspection}/introspect")),
-        ..Default::default()
-    };
-    let Some(d) = Dovecot::start("refused_xoauth2_exits_77", opts) else {
+    let Some(d) = Dovecot::start_taking_token("refused_xoauth2_exits_77", "ya29.good") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

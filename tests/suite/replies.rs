@@ -448,15 +448,15 @@ fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
     drop(ledger);
 
     let conn = rusqlite::Connection::open(&db).unwrap();
-    for sql in [
-        "UPDATE reply_drafts SET step = 'skipped'",
-        "DELETE FROM reply_drafts",
-        "INSERT OR REPLACE INTO reply_drafts (event_id, record_id, step, account, mailbox, \
-         draft_message_id, note, at) VALUES (1, 3, 'pending', '', '', '', '', '')",
-    ] {
-        let e = conn.execute(sql, []).unwrap_err().to_string();
-        assert!(e.contains("append-only"), "{sql}: {e}");
-    }
+    support::assert_refused_as_append_only(
+        &conn,
+        &[
+            "UPDATE reply_drafts SET step = 'skipped'",
+            "DELETE FROM reply_drafts",
+            "INSERT OR REPLACE INTO reply_drafts (event_id, record_id, step, account, mailbox, \
+             draft_message_id, note, at) VALUES (1, 3, 'pending', '', '', '', '', '')",
+        ],
+    );
     let strict: String = conn
         .query_row(
             "SELECT sql FROM sqlite_master WHERE name = 'reply_drafts'",

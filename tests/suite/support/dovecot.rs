@@ -116,6 +116,20 @@ pub fn available(test: &str) -> bool {
 }
 
 impl Dovecot {
+    /// A Dovecot that takes XOAUTH2 logins, checked with an introspection endpoint started
+    /// here for which `good_token` is active for `USER`; `None` as `start`.
+    pub fn start_taking_token(test: &str, good_token: &'static str) -> Option<Dovecot> {
+        if !available(test) {
+            return None;
+        }
+        let http = introspection_server(good_token, USER);
+        let opts = Options {
+            oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
+            ..Default::default()
+        };
+        Dovecot::start(test, opts)
+    }
+
     /// Starts a Dovecot for one test, or `None` when it is not installed (and not required).
     pub fn start(test: &str, opts: Options) -> Option<Dovecot> {
         if !available(test) {
@@ -775,7 +789,7 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, limit: usize, cut: Option<Arc<At
 
 /// A one-endpoint HTTP server for Dovecot's OAuth2 token introspection: a POSTed `token=...`
 /// equal to `good_token` is active for `username`.
-pub fn introspection_server(good_token: &'static str, username: &'static str) -> u16 {
+fn introspection_server(good_token: &'static str, username: &'static str) -> u16 {
     super::http::http_server(move |request_line, body| {
         let token = super::http::form_value(body, "token").unwrap_or_default();
         if request_line.starts_with("POST") && token == good_token {

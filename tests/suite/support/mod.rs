@@ -142,6 +142,15 @@ pub fn ledger_key(bytes: &[u8]) -> String {
     Pipeline::default().parse(&raw).key
 }
 
+/// Asserts the ledger's own SQL refuses each statement as append-only, on a plain SQLite
+/// connection (as any other program could open it).
+pub fn assert_refused_as_append_only(conn: &rusqlite::Connection, statements: &[&str]) {
+    for sql in statements {
+        let err = conn.execute(sql, []).expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}
+
 /// A path in the repository.
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
