@@ -267,11 +267,9 @@ fn sigint_or_sigterm_during_ingest_prints_the_summary_and_rerunning_is_safe() {
 // poll --once
 
 use std::time::Duration;
-use support::dovecot::{Dovecot, Options};
+use support::dovecot::{Dovecot, Options, WITHOUT_MOVE};
 use support::imap_proxy::{Break, CommandProxy, Rule};
 use support::invariants;
-
-const WITHOUT_MOVE: &str = "IMAP4rev1 IDLE LITERAL+ UIDPLUS";
 
 /// Writes a config for `user` reached on `port`, with its own ledger in `dir`.
 fn poll_config(dir: &Path, d: &Dovecot, user: &str, port: u16) -> PathBuf {

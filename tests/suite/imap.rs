@@ -315,7 +315,7 @@ fn server_without_move_or_uidplus_marks_and_never_expunges() {
 
 #[test]
 fn another_clients_deleted_message_is_left_alone() {
-    for caps in ["IMAP4rev1 IDLE LITERAL+", "IMAP4rev1 IDLE LITERAL+ UIDPLUS"] {
+    for caps in ["IMAP4rev1 IDLE LITERAL+", dovecot::WITHOUT_MOVE] {
         let opts = Options {
             capabilities: Some(caps.into()),
             ..Default::default()
@@ -1051,7 +1051,7 @@ fn cut_then_finish(d: &Dovecot, name: &str, cases: &[(&str, Rule)]) {
 #[test]
 fn without_move_a_cut_at_any_step_is_exit_1_and_the_next_pass_finishes() {
     let opts = Options {
-        capabilities: Some("IMAP4rev1 IDLE LITERAL+ UIDPLUS".into()),
+        capabilities: Some(dovecot::WITHOUT_MOVE.into()),
         ..Default::default()
     };
     let Some(d) = Dovecot::start("without_move_a_cut_at_any_step", opts) else {

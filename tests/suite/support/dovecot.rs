@@ -97,6 +97,10 @@ fn run_as() -> (String, String) {
     }
 }
 
+/// Capabilities of a server without MOVE (`Options::capabilities`): moves are COPY, STORE
+/// \Deleted and UID EXPUNGE.
+pub const WITHOUT_MOVE: &str = "IMAP4rev1 IDLE LITERAL+ UIDPLUS";
+
 /// `None` (with a printed notice) when Dovecot is missing and not required.
 pub fn available(test: &str) -> bool {
     if which("dovecot").is_some() {
