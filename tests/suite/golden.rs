@@ -26,9 +26,15 @@ fn projection(report: &pipeline::CheckReport) -> Value {
         .iter()
         .map(|r| {
             let r = serde_json::to_value(r).expect("a record as JSON");
-            let mut flags: Vec<String> =
-                r["flags"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(String::from)).collect();
-            flags.sort();
+            // Flags sorted; a record without its list keeps null, so it cannot match an empty one.
+            let flags = match r["flags"].as_array() {
+                Some(list) => {
+                    let mut flags: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                    flags.sort();
+                    json!(flags)
+                }
+                None => Value::Null,
+            };
             let mut fields = serde_json::Map::new();
             // As `check` shows it: a missing value stays missing (null), so it shows as a
             // mismatch instead of taking a default.
