@@ -273,17 +273,12 @@ use support::invariants;
 
 /// Writes a config for `user` reached on `port`, with its own ledger in `dir`.
 fn poll_config(dir: &Path, d: &Dovecot, user: &str, port: u16) -> PathBuf {
-    let conf = dir.join(format!("{user}.toml"));
-    std::fs::write(
-        &conf,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
-            dir.join(format!("{user}.db")).display(),
-            d.imap_toml_for(user, port, "fetch_batch = 7\ntimeout_secs = 20")
-        ),
+    support::write_config(
+        &dir.join(format!("{user}.toml")),
+        &dir.join(format!("{user}.db")),
+        &d.imap_toml_for(user, port, "fetch_batch = 7\ntimeout_secs = 20"),
+        "",
     )
-    .unwrap();
-    conf
 }
 
 fn poll(conf: &Path) -> std::process::Child {

@@ -59,19 +59,8 @@ fn db_in(dir: &tempfile::TempDir) -> PathBuf {
 
 /// Writes a config file (mode 600) for the binary.
 fn config_file(dir: &tempfile::TempDir, d: &Dovecot, extra: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let path = dir.path().join("regintake.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
-            db_in(dir).display(),
-            d.imap_toml(extra)
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
+    support::write_config(&path, &db_in(dir), &d.imap_toml(extra), "")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -994,16 +983,12 @@ fn poll_as(
     port: u16,
     extra: &str,
 ) -> (Option<i32>, String) {
-    let conf = dir.path().join(format!("{user}.toml"));
-    std::fs::write(
-        &conf,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
-            dir.path().join(format!("{user}.db")).display(),
-            d.imap_toml_for(user, port, extra)
-        ),
-    )
-    .unwrap();
+    let conf = support::write_config(
+        &dir.path().join(format!("{user}.toml")),
+        &dir.path().join(format!("{user}.db")),
+        &d.imap_toml_for(user, port, extra),
+        "",
+    );
     let out = support::poll_once(&conf);
     (
         out.status.code(),

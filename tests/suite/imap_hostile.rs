@@ -16,16 +16,15 @@ const MIB: u64 = 1 << 20;
 /// Runs `poll --once` against `server` with `extra` lines in `[imap]` and `limits` lines in
 /// `[limits]`, measured (its peak RSS as the kernel counts it); killed after two minutes.
 fn poll(dir: &Path, server: &HostileServer, extra: &str, limits: &str) -> Measured {
-    let conf = dir.join("hostile.toml");
-    std::fs::write(
-        &conf,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"u\"\npassword = \"p\"\n{extra}\n\n[limits]\n{limits}\n",
-            dir.join("hostile.db").display(),
+    let conf = support::write_config(
+        &dir.join("hostile.toml"),
+        &dir.join("hostile.db"),
+        &format!(
+            "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"u\"\npassword = \"p\"\n{extra}",
             server.port
         ),
-    )
-    .unwrap();
+        &format!("[limits]\n{limits}"),
+    );
     let mut poll = bin();
     poll.arg("--config").arg(&conf).args(["poll", "--once"]);
     measured(&poll, dir, Duration::from_secs(120))

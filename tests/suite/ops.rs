@@ -31,18 +31,8 @@ fn text(out: &Output) -> (String, String) {
 /// Writes a config file (mode 600): the ledger in `dir`, `imap` as the `[imap]` table, and
 /// `extra` tables after it.
 fn write_config(dir: &Path, imap: &str, extra: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("regintake.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{imap}\n{extra}\n",
-            dir.join("ledger.db").display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
+    let (path, ledger) = (dir.join("regintake.toml"), dir.join("ledger.db"));
+    support::write_config(&path, &ledger, imap, extra)
 }
 
 /// Debug output of Rust values that must never reach a person.

@@ -476,19 +476,16 @@ use support::imap_proxy::{Break, CommandProxy, Rule};
 const DRAFTS: &str = "Drafts";
 
 fn poll_config(dir: &Path, d: &Dovecot, port: u16, extra_replies: &str) -> std::path::PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("regintake.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}\n[replies]\ndrafts_mailbox = \"{DRAFTS}\"\n{extra_replies}\n",
-            dir.join("ledger.db").display(),
-            d.imap_toml_for(support::dovecot::USER, port, "processed_mailbox = \"Processed\"")
+    support::write_config(
+        &dir.join("regintake.toml"),
+        &dir.join("ledger.db"),
+        &d.imap_toml_for(
+            support::dovecot::USER,
+            port,
+            "processed_mailbox = \"Processed\"",
         ),
+        &format!("[replies]\ndrafts_mailbox = \"{DRAFTS}\"\n{extra_replies}"),
     )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
 }
 
 /// Every message in the drafts mailbox: (flags, whole message).

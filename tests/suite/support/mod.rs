@@ -142,6 +142,19 @@ pub fn ledger_key(bytes: &[u8]) -> String {
     Pipeline::default().parse(&raw).key
 }
 
+/// Writes a config at `path` (readable by its owner only, as one holding a password should be):
+/// the ledger at `ledger`, the `[imap]` table's lines `imap`, then `rest` (more tables); the path.
+pub fn write_config(path: &Path, ledger: &Path, imap: &str, rest: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let text = format!(
+        "[ledger]\npath = \"{}\"\n\n[imap]\n{imap}\n{rest}\n",
+        ledger.display()
+    );
+    std::fs::write(path, text).expect("write the config");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    path.to_path_buf()
+}
+
 /// Asserts the ledger's own SQL refuses each statement as append-only, on a plain SQLite
 /// connection (as any other program could open it).
 pub fn assert_refused_as_append_only(conn: &rusqlite::Connection, statements: &[&str]) {
