@@ -427,37 +427,25 @@ fn make_certificates(dir: &Path) -> PathBuf {
     let run = |args: &[&str]| {
         super::output_of(Command::new("openssl").args(args).current_dir(dir));
     };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
+    // A new P-256 key written to `key`, with a request (or, with -x509, a certificate) for it.
+    let request = |x509: &[&str], key: &str, out: &str, subject: &str| {
+        let new_key = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let files = ["-keyout", key, "-out", out, "-subj", subject];
+        run(&[&["req"], x509, &new_key, &files].concat());
+    };
+    request(
+        &["-x509", "-days", "2"],
         "ca.key",
-        "-out",
         "ca.pem",
-        "-days",
-        "2",
-        "-subj",
         "/CN=regintake test CA",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
+    );
+    request(&[], "server.key", "server.csr", "/CN=127.0.0.1");
     std::fs::write(
         dir.join("server.ext"),
         "subjectAltName = IP:127.0.0.1, DNS:localhost\nbasicConstraints = CA:FALSE\nkeyUsage = digitalSignature\nextendedKeyUsage = serverAuth\n",
