@@ -1,6 +1,6 @@
 //! Fixture files in (fixtures/mail, fixtures/forms) → criterion timings out, one benchmark per
 //! pipeline stage: MIME parse, DOCX/ODT read, PDF text, PDF form, answers, validation, the whole
-//! `process_message`, and the attachment worker-process round trip.
+//! `process_message`, and the attachment worker-process round trip (and a worker's start).
 //!
 //! `cargo bench --bench stages` (all), `cargo bench --bench stages -- pdf` (a filter). A fixture
 //! that is missing skips its benchmark with a note instead of failing the run.
@@ -149,6 +149,28 @@ fn worker_round_trip(c: &mut Criterion) {
         });
         g.bench_function(format!("worker_process/{name}"), |b| {
             b.iter(|| extract::worker::read_attachment(black_box(&att), isolated.read_options()))
+        });
+        // A thread's first attachment starts its worker: each iteration on a new thread, timed
+        // there, is the start of a worker plus one read (what a worker that died costs).
+        g.bench_function(format!("worker_start_and_read/{name}"), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        std::thread::scope(|s| {
+                            s.spawn(|| {
+                                let started = std::time::Instant::now();
+                                let _ = black_box(extract::worker::read_attachment(
+                                    black_box(&att),
+                                    isolated.read_options(),
+                                ));
+                                started.elapsed()
+                            })
+                            .join()
+                            .expect("worker thread")
+                        })
+                    })
+                    .sum()
+            })
         });
     }
     g.finish();

@@ -3,8 +3,8 @@
 //! arrays, a self-referencing page tree, a truncated PDF, MIME 300 deep, 5,000 parts, a 2 MB
 //! header, an unknown charset, NUL bytes, no Message-ID, a DOCX named `.pdf` sent as
 //! `image/png`, a 30 MB attachment) plus two well-formed controls. Also the small builders
-//! (filled form text, minimal DOCX/PDF, mbox framing) `tests/hostile.rs` and `tests/crash.rs`
-//! share. Nothing large is committed: everything is generated in a second or two.
+//! (filled form text, minimal DOCX/PDF, mbox framing) `tests/suite/hostile.rs`,
+//! `tests/suite/crash.rs` and `tests/suite/pdf.rs` share. Nothing large is committed: everything is generated in a second or two.
 //!
 //! `cargo run --release --example make_hostile -- OUTDIR`; with `--seeds fuzz/corpus` it writes the
 //! small fuzz seed corpus instead (committed; a few KB a file); with `--big-bodies OUTDIR [N]`,
@@ -363,18 +363,18 @@ pub fn document_xml(lines: &[String]) -> String {
     format!("{DOC_OPEN}{}{DOC_CLOSE}", paragraphs(lines))
 }
 
-fn deflated() -> zip::write::SimpleFileOptions {
+pub fn deflated() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(9))
 }
 
-fn stored() -> zip::write::SimpleFileOptions {
+pub fn stored() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)
 }
 
-/// A zip of (name, content) entries.
-fn zip_of(entries: &[(&str, &[u8])], options: zip::write::SimpleFileOptions) -> Vec<u8> {
+/// A zip of (name, content) entries (the one zip builder of the tests too).
+pub fn zip_of(entries: &[(&str, &[u8])], options: zip::write::SimpleFileOptions) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in entries {
         w.start_file(*name, options).expect("zip entry");

@@ -1,6 +1,6 @@
 //! Fuzz input bytes in → one pipeline stage run on them, output dropped. Shared by the
-//! cargo-fuzz targets (`fuzz_targets/*.rs`) and `tests/fuzz_replay.rs`, so a crash file replays
-//! through exactly the code that found it. Every function must return for any input: a panic,
+//! cargo-fuzz targets (`fuzz_targets/*.rs`) and `tests/suite/fuzz_replay.rs`, so a crash file
+//! replays through exactly the code that found it. Every function must return for any input: a panic,
 //! an abort or a hang is a finding.
 
 #![allow(dead_code)]

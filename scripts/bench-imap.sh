@@ -4,4 +4,4 @@
 # the count.
 set -eu
 cd "$(dirname "$0")/.."
-exec cargo test --release --test imap -- --ignored --nocapture --test-threads=1 bench_poll_2000_messages_vs_ingest
+exec cargo test --release --test suite -- --ignored --nocapture --test-threads=1 imap::bench_poll_2000_messages_vs_ingest

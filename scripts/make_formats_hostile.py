@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile and seed inputs for the .doc, RTF and winmail.dat readers, written to
-fuzz/corpus/{doc_read,rtf_read,tnef_read}/ (tests/fuzz_replay.rs replays every file there, and
-tests/formats_hostile.rs reads each through the reader and checks the outcome).
+fuzz/corpus/{doc_read,rtf_read,tnef_read}/ (tests/suite/fuzz_replay.rs replays every file there, and
+tests/suite/hostile.rs reads each through the reader and checks the outcome).
 
 The hostile .doc files are fixtures/formats/forms/doc_formfields_table.doc (a LibreOffice
 Word 97 file) with its compound-file tables bent: a FAT chain that loops back into itself,

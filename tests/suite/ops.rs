@@ -1,5 +1,5 @@
 //! Running regintake as an IT officer would, through the binary against a real Dovecot
-//! (tests/support/dovecot.rs): a refused login exits 77 (also the daemon, at once), every error
+//! (tests/suite/support/dovecot.rs): a refused login exits 77 (also the daemon, at once), every error
 //! a person reads is one plain line, `doctor` on a good config and on each broken one, a quiet
 //! `poll --once -q` with nothing to do prints nothing, `poll --dry-run` changes nothing, the
 //! metrics file parses as Prometheus text and changes after each pass, the Microsoft 365 token
@@ -7,9 +7,8 @@
 //! help describes every option, and `check` names a missing file.
 //! IMAP tests skip with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-mod support {
-    pub mod dovecot;
-}
+use crate::support::http::{form_value, http_server};
+use crate::support::{self, REGINTAKE, bin, poll_once, repo, run_config};
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -22,17 +21,6 @@ use support::dovecot::{self, Dovecot, Options, PASSWORD, USER};
 
 const PROCESSED: &str = "Registrations/Processed";
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG")
-        .env_remove("NOTIFY_SOCKET")
-        .env_remove("WATCHDOG_USEC")
-        .stdin(Stdio::null());
-    c
-}
-
 fn text(out: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -43,22 +31,8 @@ fn text(out: &Output) -> (String, String) {
 /// Writes a config file (mode 600): the ledger in `dir`, `imap` as the `[imap]` table, and
 /// `extra` tables after it.
 fn write_config(dir: &Path, imap: &str, extra: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("regintake.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{imap}\n{extra}\n",
-            dir.join("ledger.db").display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
-}
-
-fn run(conf: &Path, args: &[&str]) -> Output {
-    bin().arg("--config").arg(conf).args(args).output().unwrap()
+    let (path, ledger) = (dir.join("regintake.toml"), dir.join("ledger.db"));
+    support::write_config(&path, &ledger, imap, extra)
 }
 
 /// Debug output of Rust values that must never reach a person.
@@ -107,7 +81,7 @@ fn a_refused_login_exits_77_and_the_daemon_does_not_retry_it() {
     let dir = tempfile::tempdir().unwrap();
     let wrong = d.imap_toml("").replace(PASSWORD, "Wr0ng-Passw0rd-31");
     let conf = write_config(dir.path(), &wrong, "");
-    let once = run(&conf, &["poll", "--once"]);
+    let once = run_config(&conf, &["poll", "--once"]);
     let (_, stderr) = text(&once);
     assert_eq!(once.status.code(), Some(77), "{stderr}");
     let line = error_line("wrong password", &stderr);
@@ -165,15 +139,7 @@ fn a_refused_login_exits_77_and_the_daemon_does_not_retry_it() {
 
 #[test]
 fn a_refused_xoauth2_token_exits_77() {
-    if !dovecot::available("refused_xoauth2_exits_77") {
-        return;
-    }
-    let introspection = dovecot::introspection_server("ya29.good", dovecot::USER);
-    let opts = Options {
-        oauth2_introspection_url: Some(format!("http://127.0.0.1:{introspection}/introspect")),
-        ..Default::default()
-    };
-    let Some(d) = Dovecot::start("refused_xoauth2_exits_77", opts) else {
+    let Some(d) = Dovecot::start_taking_token("refused_xoauth2_exits_77", "ya29.good") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -182,7 +148,7 @@ fn a_refused_xoauth2_token_exits_77() {
         d.port
     );
     let conf = write_config(dir.path(), &imap, "");
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(77), "{stderr}");
     let line = error_line("bad token", &stderr);
@@ -193,7 +159,7 @@ fn a_refused_xoauth2_token_exits_77() {
 /// The daemon unit must not restart on 77 (nor 75); the once unit stops its timer on 77.
 #[test]
 fn the_units_never_restart_on_a_refused_login() {
-    let unit = std::fs::read_to_string(repo().join("scripts/systemd/regintake.service")).unwrap();
+    let unit = std::fs::read_to_string(repo("scripts/systemd/regintake.service")).unwrap();
     let prevent_lines = directive(&unit, "RestartPreventExitStatus");
     let prevent: Vec<&str> = prevent_lines
         .iter()
@@ -204,8 +170,7 @@ fn the_units_never_restart_on_a_refused_login() {
         "{prevent:?}"
     );
     assert_eq!(directive(&unit, "Restart"), ["on-failure"]);
-    let once =
-        std::fs::read_to_string(repo().join("scripts/systemd/regintake-once.service")).unwrap();
+    let once = std::fs::read_to_string(repo("scripts/systemd/regintake-once.service")).unwrap();
     let stop = directive(&once, "ExecStopPost").join(" ");
     assert!(
         stop.contains("EXIT_STATUS")
@@ -213,10 +178,6 @@ fn the_units_never_restart_on_a_refused_login() {
             && stop.contains("stop regintake.timer"),
         "{stop}"
     );
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Every value of `key=` in a unit file.
@@ -292,7 +253,7 @@ fn every_provoked_error_is_one_plain_line_with_what_to_do() {
     for (what, imap, expected) in cases {
         let case = tempfile::tempdir_in(dir.path()).unwrap();
         let conf = write_config(case.path(), &imap, "timeout_secs = 10");
-        let out = run(&conf, &["poll", "--once"]);
+        let out = run_config(&conf, &["poll", "--once"]);
         let (_, stderr) = text(&out);
         assert!(
             matches!(out.status.code(), Some(1) | Some(77)),
@@ -325,12 +286,7 @@ fn every_provoked_error_is_one_plain_line_with_what_to_do() {
         "[imap]\nhost = \"x\"\nusername = \"u\"\nport = \"nine\"\n",
     )
     .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&bad)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let out = poll_once(&bad);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let line = error_line("bad config", &stderr);
@@ -349,7 +305,7 @@ fn a_ledger_the_user_cannot_write_is_named() {
         .arg("--db")
         .arg(&db)
         .args(["ingest"])
-        .arg(repo().join("fixtures/mail/m15_no_form_question.eml"))
+        .arg(repo("fixtures/mail/m15_no_form_question.eml"))
         .output()
         .unwrap();
     assert!(out.status.success(), "{:?}", text(&out));
@@ -359,7 +315,7 @@ fn a_ledger_the_user_cannot_write_is_named() {
             .arg("--db")
             .arg(&db)
             .arg("ingest")
-            .arg(repo().join("fixtures/mail/m16_reply_thread_no_form.eml")),
+            .arg(repo("fixtures/mail/m16_reply_thread_no_form.eml")),
     );
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -472,7 +428,7 @@ fn doctor_passes_a_good_setup_and_changes_nothing() {
     let (_, status) = c.run(&format!("EXAMINE \"{PROCESSED}\""));
     assert!(status.starts_with("NO"), "not created: {status}");
     // With a ledger: after a pass, nothing waits; doctor leaves the ledger's bytes alone.
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     assert!(out.status.success(), "{:?}", text(&out));
     let db = dir.path().join("ledger.db");
     let before = std::fs::read(&db).unwrap();
@@ -555,7 +511,7 @@ fn doctor_fails_each_broken_setup_naming_the_cause() {
         .arg("--db")
         .arg(&db)
         .arg("ingest")
-        .arg(repo().join("fixtures/mail/m15_no_form_question.eml"))
+        .arg(repo("fixtures/mail/m15_no_form_question.eml"))
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -598,7 +554,7 @@ fn a_quiet_pass_with_nothing_to_do_prints_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let conf = write_config(dir.path(), &d.imap_toml(""), "");
     for pass in 0..2 {
-        let out = run(&conf, &["-q", "poll", "--once"]);
+        let out = run_config(&conf, &["-q", "poll", "--once"]);
         assert!(out.status.success(), "{:?}", text(&out));
         assert!(
             out.stdout.is_empty() && out.stderr.is_empty(),
@@ -609,7 +565,7 @@ fn a_quiet_pass_with_nothing_to_do_prints_nothing() {
     // Records that need review do need a person: the summary shows.
     d.client()
         .append("INBOX", &dovecot::plain_message("q1"), "");
-    let out = run(&conf, &["-q", "poll", "--once"]);
+    let out = run_config(&conf, &["-q", "poll", "--once"]);
     let (_, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -618,7 +574,7 @@ fn a_quiet_pass_with_nothing_to_do_prints_nothing() {
     );
     // A clean registration alone does not.
     d.client().append("INBOX", &dovecot::form_message("q2"), "");
-    let out = run(&conf, &["-q", "poll", "--once"]);
+    let out = run_config(&conf, &["-q", "poll", "--once"]);
     assert!(out.status.success());
     assert!(out.stderr.is_empty(), "{:?}", text(&out));
 }
@@ -633,7 +589,7 @@ fn a_dry_run_prints_what_would_be_recorded_and_changes_nothing() {
     c.append("INBOX", &dovecot::plain_message("dry2"), "");
     let dir = tempfile::tempdir().unwrap();
     let conf = write_config(dir.path(), &d.imap_toml(""), "");
-    let out = run(&conf, &["poll", "--dry-run"]);
+    let out = run_config(&conf, &["poll", "--dry-run"]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("Dr Jane Citizen dry1"), "{stdout}");
@@ -661,12 +617,12 @@ fn a_dry_run_prints_what_would_be_recorded_and_changes_nothing() {
     let (_, status) = c.run(&format!("EXAMINE \"{PROCESSED}\""));
     assert!(status.starts_with("NO"), "no folder made: {status}");
     // With a ledger holding one of them: that one is skipped, and the ledger is untouched.
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     assert!(out.status.success());
     c.append("INBOX", &dovecot::form_message("dry3"), "");
     let db = dir.path().join("ledger.db");
     let before = std::fs::read(&db).unwrap();
-    let out = run(&conf, &["poll", "--dry-run"]);
+    let out = run_config(&conf, &["poll", "--dry-run"]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -757,7 +713,7 @@ fn the_metrics_file_parses_and_changes_after_each_pass() {
         &format!("[metrics]\ntextfile = \"{}\"\n", prom.display()),
     );
     let poll = |label: &str| {
-        let out = run(&conf, &["-q", "poll", "--once"]);
+        let out = run_config(&conf, &["-q", "poll", "--once"]);
         assert!(out.status.success(), "{label}: {:?}", text(&out));
         parse_prometheus(&std::fs::read_to_string(&prom).unwrap())
     };
@@ -797,7 +753,7 @@ fn the_metrics_file_parses_and_changes_after_each_pass() {
     );
     // A failed pass (the server gone) says so, and keeps the last success time.
     drop(d);
-    let out = run(&conf, &["-q", "poll", "--once"]);
+    let out = run_config(&conf, &["-q", "poll", "--once"]);
     assert_eq!(out.status.code(), Some(1));
     let failed = parse_prometheus(&std::fs::read_to_string(&prom).unwrap());
     assert_eq!(failed["regintake_last_run_success{command=\"poll\"}"], 0.0);
@@ -806,7 +762,7 @@ fn the_metrics_file_parses_and_changes_after_each_pass() {
         second["regintake_last_run_timestamp_seconds{command=\"poll\"}"]
     );
     // An export adds its own samples and leaves the poll's.
-    let out = run(
+    let out = run_config(
         &conf,
         &[
             "-q",
@@ -906,7 +862,7 @@ fn an_ingest_writes_the_metrics_file_too() {
         .arg("--config")
         .arg(&conf)
         .args(["-q", "ingest"])
-        .arg(repo().join("fixtures/sample.mbox"))
+        .arg(repo("fixtures/sample.mbox"))
         .output()
         .unwrap();
     assert!(out.status.success(), "{:?}", text(&out));
@@ -927,78 +883,6 @@ struct TokenServers {
     introspection_port: u16,
     issued: Arc<Mutex<Vec<String>>>,
     used: Arc<Mutex<Vec<String>>>,
-}
-
-fn http_server(handle: impl Fn(&str, &str) -> (u16, String) + Send + 'static) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { continue };
-            conn.set_read_timeout(Some(Duration::from_secs(5))).ok();
-            let mut reader = BufReader::new(conn.try_clone().unwrap());
-            let mut request_line = String::new();
-            let mut length = 0usize;
-            let mut first = true;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                if first {
-                    request_line = line.trim_end().to_string();
-                    first = false;
-                }
-                let l = line.trim_end().to_ascii_lowercase();
-                if l.is_empty() {
-                    break;
-                }
-                if let Some(v) = l.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; length.min(1 << 16)];
-            let _ = reader.read_exact(&mut body);
-            let (status, json) = handle(&request_line, &String::from_utf8_lossy(&body));
-            let _ = write!(
-                conn,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
-                json.len()
-            );
-        }
-    });
-    port
-}
-
-fn form_value(body: &str, key: &str) -> Option<String> {
-    body.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == key).then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl TokenServers {
@@ -1082,7 +966,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
         ),
     )
     .unwrap();
-    let script = repo().join("scripts/m365-token.sh");
+    let script = repo("scripts/m365-token.sh");
     let imap = format!(
         "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{USER}\"\noauth2_token_command = \"{} {}\"\nidle = true",
         d.port,
@@ -1091,9 +975,9 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     );
     let conf = write_config(dir.path(), &imap, "");
     // Two passes: two tokens, each used once.
-    seed(&d, dir.path(), &dovecot::plain_message("ms1"));
+    d.save_without_login(USER, &dovecot::plain_message("ms1"));
     for pass in 0..2 {
-        let out = run(&conf, &["poll", "--once"]);
+        let out = run_config(&conf, &["poll", "--once"]);
         assert!(
             out.status.success(),
             "pass {pass}: {:?}\n{}",
@@ -1141,7 +1025,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     wait_for("logged in again", &|| {
         lines.lock().unwrap().matches("Logged in").count() >= 2
     });
-    seed(&d, dir.path(), &dovecot::plain_message("ms2"));
+    d.save_without_login(USER, &dovecot::plain_message("ms2"));
     wait_for("the new mail recorded", &|| {
         lines.lock().unwrap().contains("mid:ms2@")
     });
@@ -1158,7 +1042,7 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     assert!(!all.contains("tok-") && !all.contains(secret), "{all}");
     // A wrong secret: the script exits 4, regintake says the command failed (exit 1).
     std::fs::write(&secret_file, "wrong\n").unwrap();
-    let out = run(&conf, &["poll", "--once"]);
+    let out = run_config(&conf, &["poll", "--once"]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let line = error_line("wrong client secret", &stderr);
@@ -1174,26 +1058,6 @@ fn the_m365_token_script_gets_a_fresh_token_for_every_connection() {
     assert!(
         stderr.contains("invalid_client") && stderr.contains("HTTP 401"),
         "{stderr}"
-    );
-}
-
-/// Puts a message in the INBOX without logging in (the server only takes tokens).
-fn seed(d: &Dovecot, dir: &Path, message: &[u8]) {
-    let path = dir.join("seed.eml");
-    std::fs::write(&path, message).unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "doveadm -c {} save -u {USER} < {}",
-            d.dir.path().join("dovecot.conf").display(),
-            path.display()
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -1219,13 +1083,13 @@ fn the_systemd_units_verify() {
     }
     let dir = tempfile::tempdir().unwrap();
     let mut names = Vec::new();
-    for entry in std::fs::read_dir(repo().join("scripts/systemd")).unwrap() {
+    for entry in std::fs::read_dir(repo("scripts/systemd")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         // systemd-analyze checks that ExecStart's program exists: point it at this build.
         let unit = std::fs::read_to_string(&path)
             .unwrap()
-            .replace("/usr/local/bin/regintake", env!("CARGO_BIN_EXE_regintake"));
+            .replace("/usr/local/bin/regintake", REGINTAKE);
         std::fs::write(dir.path().join(&name), unit).unwrap();
         names.push(name);
     }
@@ -1269,7 +1133,7 @@ fn the_systemd_units_verify() {
 fn the_readme_config_samples_parse() {
     let mut blocks = 0;
     for doc in ["README.md", "docs/imap.md", "docs/microsoft365.md"] {
-        let doc_text = std::fs::read_to_string(repo().join(doc)).unwrap();
+        let doc_text = std::fs::read_to_string(repo(doc)).unwrap();
         let mut in_block = false;
         let mut block = String::new();
         for line in doc_text.lines() {
@@ -1322,7 +1186,7 @@ fn the_readme_config_samples_parse() {
         }
     }
     assert!(blocks >= 4, "found {blocks} samples");
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
     for key in [
         "worker_memory_bytes",
         "timeout_secs",
@@ -1337,7 +1201,7 @@ fn the_readme_config_samples_parse() {
 fn check_shows_the_good_files_and_exits_1_naming_a_missing_one() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.pdf");
-    let good = repo().join("fixtures/forms/docx_official_parentheses.docx");
+    let good = repo("fixtures/forms/docx_official_parentheses.docx");
     let out = bin()
         .arg("check")
         .arg(&good)
@@ -1358,12 +1222,12 @@ fn check_shows_the_good_files_and_exits_1_naming_a_missing_one() {
     // Every message of an mbox, not only the first.
     let out = bin()
         .args(["check", "--json"])
-        .arg(repo().join("fixtures/sample.mbox"))
+        .arg(repo("fixtures/sample.mbox"))
         .output()
         .unwrap();
     assert!(out.status.success());
     let reports: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let mbox = std::fs::read_to_string(repo().join("fixtures/sample.mbox")).unwrap();
+    let mbox = std::fs::read_to_string(repo("fixtures/sample.mbox")).unwrap();
     let messages = mbox.lines().filter(|l| l.starts_with("From ")).count();
     assert_eq!(reports.len(), messages);
 }

@@ -2,8 +2,7 @@
 //! CRLF), quoting, the formula guard, the path from the ledger to the CSV keeping raw values in
 //! the ledger, and the report file's atomic write and mode.
 
-#[path = "support/csv.rs"]
-mod csv_file;
+use crate::support::csv as csv_file;
 
 use chrono::{DateTime, NaiveDate};
 use csv_file::{assert_spec_framing, parse_csv};

@@ -5,14 +5,12 @@
 //! When `dovecot` is not installed, `Dovecot::start` returns `None` after printing a notice, unless
 //! `REGINTAKE_REQUIRE_DOVECOT` is set (CI), in which case it panics.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub const USER: &str = "registrations";
@@ -99,6 +97,10 @@ fn run_as() -> (String, String) {
     }
 }
 
+/// Capabilities of a server without MOVE (`Options::capabilities`): moves are COPY, STORE
+/// \Deleted and UID EXPUNGE.
+pub const WITHOUT_MOVE: &str = "IMAP4rev1 IDLE LITERAL+ UIDPLUS";
+
 /// `None` (with a printed notice) when Dovecot is missing and not required.
 pub fn available(test: &str) -> bool {
     if which("dovecot").is_some() {
@@ -118,6 +120,20 @@ pub fn available(test: &str) -> bool {
 }
 
 impl Dovecot {
+    /// A Dovecot that takes XOAUTH2 logins, checked with an introspection endpoint started
+    /// here for which `good_token` is active for `USER`; `None` as `start`.
+    pub fn start_taking_token(test: &str, good_token: &'static str) -> Option<Dovecot> {
+        if !available(test) {
+            return None;
+        }
+        let http = introspection_server(good_token, USER);
+        let opts = Options {
+            oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
+            ..Default::default()
+        };
+        Dovecot::start(test, opts)
+    }
+
     /// Starts a Dovecot for one test, or `None` when it is not installed (and not required).
     pub fn start(test: &str, opts: Options) -> Option<Dovecot> {
         if !available(test) {
@@ -179,18 +195,33 @@ impl Dovecot {
 
     /// Runs `doveadm -c <conf> ...`.
     pub fn doveadm(&self, args: &[&str]) -> String {
-        let out = Command::new(which("doveadm").expect("doveadm"))
+        super::output_of(
+            Command::new(which("doveadm").expect("doveadm"))
+                .arg("-c")
+                .arg(&self.conf)
+                .args(args),
+        )
+    }
+
+    /// Puts `message` in `user`'s INBOX with `doveadm save`, without logging in (for servers
+    /// that only take tokens).
+    pub fn save_without_login(&self, user: &str, message: &[u8]) {
+        let mut child = Command::new(which("doveadm").expect("doveadm"))
             .arg("-c")
             .arg(&self.conf)
-            .args(args)
-            .output()
+            .args(["save", "-u", user])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
             .expect("run doveadm");
+        child.stdin.take().unwrap().write_all(message).unwrap();
+        let out = child.wait_with_output().expect("wait for doveadm");
         assert!(
             out.status.success(),
-            "doveadm {args:?} failed: {}",
+            "doveadm save: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     pub fn set_uidvalidity(&self, mailbox: &str, value: u32) {
@@ -394,48 +425,27 @@ protocol imap {{
 /// A test CA and a server certificate for 127.0.0.1 signed by it; returns the CA's PEM path.
 fn make_certificates(dir: &Path) -> PathBuf {
     let run = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("openssl is needed for the TLS tests");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        super::output_of(Command::new("openssl").args(args).current_dir(dir));
     };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
+    // A new P-256 key written to `key`, with a request (or, with -x509, a certificate) for it.
+    let request = |x509: &[&str], key: &str, out: &str, subject: &str| {
+        let new_key = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let files = ["-keyout", key, "-out", out, "-subj", subject];
+        run(&[&["req"], x509, &new_key, &files].concat());
+    };
+    request(
+        &["-x509", "-days", "2"],
         "ca.key",
-        "-out",
         "ca.pem",
-        "-days",
-        "2",
-        "-subj",
         "/CN=regintake test CA",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
+    );
+    request(&[], "server.key", "server.csr", "/CN=127.0.0.1");
     std::fs::write(
         dir.join("server.ext"),
         "subjectAltName = IP:127.0.0.1, DNS:localhost\nbasicConstraints = CA:FALSE\nkeyUsage = digitalSignature\nextendedKeyUsage = serverAuth\n",
@@ -637,25 +647,16 @@ pub fn message(id: &str, subject: &str, body: &str) -> Vec<u8> {
 
 /// A mail from `fixtures/mail/`, with CRLF line ends as IMAP carries it.
 pub fn fixture_mail(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/mail")
-        .join(name);
+    let path = super::repo("fixtures/mail").join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     crlf(&bytes)
 }
 
 /// Every mail in `fixtures/mail/`, in name order, CRLF.
 pub fn fixture_mails() -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .collect();
-    names.sort();
-    names
+    super::files_in(&super::repo("fixtures"), &["mail"])
         .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
         .map(|p| crlf(&std::fs::read(p).unwrap()))
         .collect()
 }
@@ -701,30 +702,47 @@ pub struct Proxy {
     stop: Arc<AtomicBool>,
 }
 
+/// Listens on a free 127.0.0.1 port and hands each connection accepted there to `serve`, with
+/// a new connection to `target`, until `stop` is set (looked at on each accept); the port.
+pub fn relay(
+    target: u16,
+    stop: Arc<AtomicBool>,
+    mut serve: impl FnMut(TcpStream, TcpStream) + Send + 'static,
+) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(client) = client else { continue };
+            let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                continue;
+            };
+            serve(client, server);
+        }
+    });
+    port
+}
+
 impl Proxy {
     pub fn start(target: u16, cut_after: usize) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let cut = Arc::new(AtomicBool::new(false));
         let stop = Arc::new(AtomicBool::new(false));
-        let (cut2, stop2) = (cut.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let connections = AtomicUsize::new(0);
-            for client in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = client else { continue };
-                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                    continue;
-                };
-                let first = connections.fetch_add(1, Ordering::SeqCst) == 0;
-                let limit = if first { cut_after } else { usize::MAX };
-                let cut = cut2.clone();
-                let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                std::thread::spawn(move || pipe(c2, s2, usize::MAX, None));
-                std::thread::spawn(move || pipe(server, client, limit, Some(cut)));
-            }
+        let cut2 = cut.clone();
+        let mut connections = 0usize;
+        let port = relay(target, stop.clone(), move |client, server| {
+            let limit = if connections == 0 {
+                cut_after
+            } else {
+                usize::MAX
+            };
+            connections += 1;
+            let cut = cut2.clone();
+            let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || pipe(c2, s2, usize::MAX, None));
+            std::thread::spawn(move || pipe(server, client, limit, Some(cut)));
         });
         Proxy { port, cut, stop }
     }
@@ -763,59 +781,18 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, limit: usize, cut: Option<Arc<At
 
 /// A one-endpoint HTTP server for Dovecot's OAuth2 token introspection: a POSTed `token=...`
 /// equal to `good_token` is active for `username`.
-pub fn introspection_server(good_token: &'static str, username: &'static str) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { continue };
-            conn.set_read_timeout(Some(Duration::from_secs(5))).ok();
-            let mut reader = BufReader::new(conn.try_clone().unwrap());
-            let mut length = 0usize;
-            let mut first = true;
-            let mut request_line = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                if first {
-                    request_line = line.clone();
-                    first = false;
-                }
-                let l = line.trim_end();
-                if l.is_empty() {
-                    break;
-                }
-                if let Some(v) = l
-                    .to_ascii_lowercase()
-                    .strip_prefix("content-length:")
-                    .map(|v| v.trim().to_string())
-                {
-                    length = v.parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0u8; length.min(1 << 16)];
-            let _ = reader.read_exact(&mut body);
-            let body = String::from_utf8_lossy(&body);
-            let token = body
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("token="))
-                .unwrap_or("");
-            let active = request_line.starts_with("POST") && token == good_token;
-            let json = if active {
-                format!("{{\"active\":true,\"username\":\"{username}\"}}")
-            } else {
-                "{\"active\":false}".to_string()
-            };
-            let _ = write!(
-                conn,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
-                json.len()
-            );
+fn introspection_server(good_token: &'static str, username: &'static str) -> u16 {
+    super::http::http_server(move |request_line, body| {
+        let token = super::http::form_value(body, "token").unwrap_or_default();
+        if request_line.starts_with("POST") && token == good_token {
+            (
+                200,
+                format!("{{\"active\":true,\"username\":\"{username}\"}}"),
+            )
+        } else {
+            (200, "{\"active\":false}".to_string())
         }
-    });
-    port
+    })
 }
 
 /// Reads one IMAP response: a line, with any literals it announces and the rest of the line

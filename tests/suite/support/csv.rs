@@ -23,7 +23,6 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
 /// Asserts the report is exactly SPEC's framing (UTF-8 BOM, every field quoted with inner
 /// quotes doubled, fields joined by commas, CRLF after every row, the last included, nothing
 /// else) by writing its cells back that way and comparing bytes; returns the rows.
-#[allow(dead_code)] // not every test binary that reads reports checks their framing
 pub fn assert_spec_framing(text: &str) -> Vec<Vec<String>> {
     assert!(
         text.starts_with('\u{feff}'),

@@ -6,35 +6,23 @@
 //! every message in the ledger once, every form message in the processed mailbox once, none
 //! left in the inbox.
 
-#[path = "support/csv.rs"]
-mod csv;
-mod support {
-    pub mod dovecot;
-    pub mod imap_proxy;
-    pub mod invariants;
-}
-#[path = "../examples/make_hostile.rs"]
-mod make_hostile;
-use csv::parse_csv;
+use crate::make_hostile;
+use crate::support;
+use crate::support::csv::parse_csv;
+use crate::support::{bin, output_of, summary};
 
 use make_hostile::{
     DOCX_TYPE, attachment_message, docx, form_lines, headers, pdf, text_message, write_mbox_message,
 };
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 const MESSAGES: usize = 3_000;
 const KILLS: usize = 5;
 /// Messages of the archive an ingest is stopped in with SIGINT or SIGTERM.
 const SIGNALLED: usize = 1_000;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
-    c
-}
 
 /// Small registrations: forms in the body, in a DOCX, in a PDF, and now and then two forms in one
 /// message (two people registering together).
@@ -96,18 +84,12 @@ type Rows = BTreeMap<(String, String), Vec<(String, String, String)>>;
 
 /// (message_id, attachment) → every exported row for it (all revisions) as (source, name, flags).
 fn ledger_rows(db: &Path) -> Rows {
-    let out = bin()
-        .arg("--db")
-        .arg(db)
-        .args(["export", "--all-revisions"])
-        .output()
-        .expect("run regintake export");
-    assert!(
-        out.status.success(),
-        "export failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = output_of(
+        bin()
+            .arg("--db")
+            .arg(db)
+            .args(["export", "--all-revisions"]),
     );
-    let text = String::from_utf8(out.stdout).expect("CSV is UTF-8");
     let rows = parse_csv(&text);
     let header = &rows[0];
     let col = |n: &str| header.iter().position(|c| c == n).expect("column");
@@ -259,20 +241,15 @@ fn sigint_or_sigterm_during_ingest_prints_the_summary_and_rerunning_is_safe() {
             stderr.contains(&format!("stopped by {name}")) && stderr.contains("again is safe"),
             "{name}: {stderr}"
         );
-        let summary = stderr
-            .lines()
-            .last()
-            .filter(|l| l.contains("messages read"))
-            .unwrap_or_else(|| panic!("{name}: the summary line comes last: {stderr}"));
-        let read: usize = summary
-            .trim_start_matches("regintake: ")
-            .split(' ')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .expect("messages read");
+        let last = stderr.lines().last().unwrap_or_default();
         assert!(
-            read > 0 && read < SIGNALLED,
-            "{name}: stopped mid-run: {summary}"
+            last.contains("messages read"),
+            "{name}: the summary line comes last: {stderr}"
+        );
+        let [read, ..] = summary(last);
+        assert!(
+            read > 0 && read < SIGNALLED as u64,
+            "{name}: stopped mid-run: {last}"
         );
         let partial: usize = ledger_rows(&db).values().map(Vec::len).sum();
         assert!(partial > 0, "{name}: what was read is recorded");
@@ -290,25 +267,18 @@ fn sigint_or_sigterm_during_ingest_prints_the_summary_and_rerunning_is_safe() {
 // poll --once
 
 use std::time::Duration;
-use support::dovecot::{Dovecot, Options};
+use support::dovecot::{Dovecot, Options, WITHOUT_MOVE};
 use support::imap_proxy::{Break, CommandProxy, Rule};
 use support::invariants;
 
-const WITHOUT_MOVE: &str = "IMAP4rev1 IDLE LITERAL+ UIDPLUS";
-
 /// Writes a config for `user` reached on `port`, with its own ledger in `dir`.
 fn poll_config(dir: &Path, d: &Dovecot, user: &str, port: u16) -> PathBuf {
-    let conf = dir.join(format!("{user}.toml"));
-    std::fs::write(
-        &conf,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
-            dir.join(format!("{user}.db")).display(),
-            d.imap_toml_for(user, port, "fetch_batch = 7\ntimeout_secs = 20")
-        ),
+    support::write_config(
+        &dir.join(format!("{user}.toml")),
+        &dir.join(format!("{user}.db")),
+        &d.imap_toml_for(user, port, "fetch_batch = 7\ntimeout_secs = 20"),
+        "",
     )
-    .unwrap();
-    conf
 }
 
 fn poll(conf: &Path) -> std::process::Child {

@@ -3,9 +3,9 @@
 //! On a mismatch the actual projection is written beside the expected one as `<file>.actual.json`.
 //! Also prints the answer accuracy and flag precision/recall over all fixtures.
 
+use crate::support::{files_in, repo};
 use regintake::pipeline::{self, Pipeline};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
 
 const FIELDS: [&str; 9] = [
     "full_name",
@@ -19,28 +19,6 @@ const FIELDS: [&str; 9] = [
     "user_guide_agreed",
 ];
 
-fn fixture_files(set: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(set);
-    let mut files = Vec::new();
-    for dir in ["forms", "mail"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_file()
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 /// The part of `check --json` the expected files pin down.
 fn projection(report: &pipeline::CheckReport) -> Value {
     let records: Vec<Value> = report
@@ -48,9 +26,15 @@ fn projection(report: &pipeline::CheckReport) -> Value {
         .iter()
         .map(|r| {
             let r = serde_json::to_value(r).expect("a record as JSON");
-            let mut flags: Vec<String> =
-                r["flags"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(String::from)).collect();
-            flags.sort();
+            // Flags sorted; a record without its list keeps null, so it cannot match an empty one.
+            let flags = match r["flags"].as_array() {
+                Some(list) => {
+                    let mut flags: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                    flags.sort();
+                    json!(flags)
+                }
+                None => Value::Null,
+            };
             let mut fields = serde_json::Map::new();
             // As `check` shows it: a missing value stays missing (null), so it shows as a
             // mismatch instead of taking a default.
@@ -275,15 +259,13 @@ fn scans_hostile_fixtures_match_expected() {
 }
 
 fn check_set(set: &str) {
-    let files = fixture_files(set);
+    let files = files_in(&repo(set), &["forms", "mail"]);
     assert!(
         !files.is_empty(),
         "no fixtures found under {set}/forms or {set}/mail: refusing to pass"
     );
     let ctx = Pipeline::default();
-    let expected_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(set)
-        .join("expected");
+    let expected_dir = repo(set).join("expected");
     let mut failures = Vec::new();
     let mut compared = 0;
     let mut score = Scores::default();
@@ -350,16 +332,12 @@ fn check_set(set: &str) {
     );
     // Files the reader is known to get wrong, each with its reason, in `<set>/known-misses.txt`:
     // they may differ, and must, so the list cannot go stale.
-    let known: Vec<String> = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(set)
-            .join("known-misses.txt"),
-    )
-    .unwrap_or_default()
-    .lines()
-    .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
-    .filter(|l| !l.is_empty())
-    .collect();
+    let known: Vec<String> = std::fs::read_to_string(repo(set).join("known-misses.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     for k in &known {
         let still_missed = failures.iter().any(|f| f.starts_with(&format!("{k}:")));
         assert!(

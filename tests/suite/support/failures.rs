@@ -3,8 +3,6 @@
 //! dependency is caught and recorded as one of these: a hostile-input test that finds one has
 //! found a panic (or a crash) the guard hid.
 
-#![allow(dead_code)]
-
 use regintake::extract::Unreadable;
 use std::path::Path;
 

@@ -1,13 +1,9 @@
-//! IMAP polling against a real Dovecot started per test (tests/support/dovecot.rs): what one
+//! IMAP polling against a real Dovecot started per test (tests/suite/support/dovecot.rs): what one
 //! pass records and does on the server, crash recovery, servers without MOVE/UIDPLUS,
 //! UIDVALIDITY changes, dropped sessions, TLS, XOAUTH2, the lock, SIGTERM and IDLE.
 //! Every test skips with a notice when dovecot is missing, unless REGINTAKE_REQUIRE_DOVECOT is set.
 
-mod support {
-    pub mod dovecot;
-    pub mod imap_proxy;
-    pub mod invariants;
-}
+use crate::support::{self, bin, ledger_key, ok, record_count, summary};
 
 use regintake::config::ImapConfig;
 use regintake::ledger::{ExportFilter, Ledger, RunLock};
@@ -17,7 +13,7 @@ use regintake::source::RawMessage;
 use regintake::source::imap::{KEYWORD_NO_FORM, KEYWORD_REGISTERED};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::dovecot::{self, Dovecot, Options, PASSWORD, Proxy};
 use support::imap_proxy::{Break, CommandProxy, Rule};
@@ -46,25 +42,6 @@ fn once() -> PollOptions<'static> {
     }
 }
 
-fn ledger_key(bytes: &[u8]) -> String {
-    let raw = RawMessage {
-        bytes: bytes.to_vec(),
-        origin: "test".into(),
-        internal_date: None,
-    };
-    Pipeline::default().parse(&raw).key
-}
-
-fn record_count(db: &Path) -> usize {
-    let filter = ExportFilter {
-        all_revisions: true,
-        ..Default::default()
-    };
-    report::rows(&Ledger::open(db).unwrap(), &filter)
-        .unwrap()
-        .len()
-}
-
 fn has_form(db: &Path, bytes: &[u8]) -> Option<bool> {
     Ledger::open(db)
         .unwrap()
@@ -80,47 +57,10 @@ fn db_in(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("ledger.db")
 }
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("NOTIFY_SOCKET")
-        .env_remove("WATCHDOG_USEC");
-    c
-}
-
 /// Writes a config file (mode 600) for the binary.
 fn config_file(dir: &tempfile::TempDir, d: &Dovecot, extra: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let path = dir.path().join("regintake.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
-            db_in(dir).display(),
-            d.imap_toml(extra)
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
-}
-
-/// The numbers of the summary line: read, added, review, skipped, failed.
-fn summary_line(stderr: &str) -> [u64; 5] {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("messages read"))
-        .unwrap_or_else(|| panic!("no summary line in:\n{stderr}"));
-    let line = line.rsplit("regintake:").next().unwrap_or(line);
-    let nums: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    assert_eq!(nums.len(), 5, "summary line {line:?}");
-    [nums[0], nums[1], nums[2], nums[3], nums[4]]
+    support::write_config(&path, &db_in(dir), &d.imap_toml(extra), "")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,7 +304,7 @@ fn server_without_move_or_uidplus_marks_and_never_expunges() {
 
 #[test]
 fn another_clients_deleted_message_is_left_alone() {
-    for caps in ["IMAP4rev1 IDLE LITERAL+", "IMAP4rev1 IDLE LITERAL+ UIDPLUS"] {
+    for caps in ["IMAP4rev1 IDLE LITERAL+", dovecot::WITHOUT_MOVE] {
         let opts = Options {
             capabilities: Some(caps.into()),
             ..Default::default()
@@ -414,7 +354,7 @@ fn uidvalidity_change_records_nothing_twice() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert_eq!(summary_line(&stderr), [3, 3, 3, 0, 0]);
+    assert_eq!(summary(&stderr), [3, 3, 3, 0, 0]);
     // The mailbox is rebuilt: new UIDVALIDITY, our keywords lost.
     c.ok("SELECT INBOX");
     c.ok(&format!("UID STORE 1:* -FLAGS.SILENT ({KEYWORD_NO_FORM})"));
@@ -432,7 +372,7 @@ fn uidvalidity_change_records_nothing_twice() {
         stderr.contains("UIDVALIDITY changed"),
         "a warning: {stderr}"
     );
-    assert_eq!(summary_line(&stderr), [3, 0, 0, 3, 0], "{stderr}");
+    assert_eq!(summary(&stderr), [3, 0, 0, 3, 0], "{stderr}");
     assert_eq!(record_count(&db_in(&dir)), 3);
     for (_, flags) in c.messages("INBOX") {
         assert!(has_flag(&flags, KEYWORD_NO_FORM), "marked again: {flags:?}");
@@ -537,37 +477,13 @@ fn plaintext_to_a_remote_host_is_refused_before_connecting() {
 
 #[test]
 fn xoauth2_logs_in_through_token_introspection() {
-    if !dovecot::available("xoauth2_logs_in") {
-        return;
-    }
-    let http = dovecot::introspection_server("ya29.good-token", dovecot::USER);
-    let opts = Options {
-        oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
-        ..Default::default()
-    };
-    let Some(d) = Dovecot::start("xoauth2_logs_in", opts) else {
+    let Some(d) = Dovecot::start_taking_token("xoauth2_logs_in", "ya29.good-token") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
     // Seeding needs a password login: drop in the message with doveadm instead.
-    let msg_path = dir.path().join("m.eml");
-    std::fs::write(&msg_path, dovecot::plain_message("oauth1")).unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "doveadm -c {} save -u {} < {}",
-            d.dir.path().join("dovecot.conf").display(),
-            dovecot::USER,
-            msg_path.display()
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    d.save_without_login(dovecot::USER, &dovecot::plain_message("oauth1"));
     let toml = |cmd: &str| -> ImapConfig {
         toml::from_str(&format!(
             "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"{}\"\noauth2_token_command = \"{cmd}\"\n",
@@ -633,12 +549,7 @@ fn second_concurrent_poll_exits_75() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    let second = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let second = support::poll_once(&conf);
     assert_eq!(
         second.status.code(),
         Some(75),
@@ -646,11 +557,7 @@ fn second_concurrent_poll_exits_75() {
         String::from_utf8_lossy(&second.stderr)
     );
     let first = first.wait_with_output().unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    ok(first);
 }
 
 /// Runs the daemon; returns the child and a channel of its stderr lines.
@@ -753,7 +660,7 @@ fn sigterm_mid_batch_exits_cleanly_with_nothing_half_done() {
     std::thread::sleep(Duration::from_millis(100));
     let stderr = all.lock().unwrap().clone();
     assert_eq!(code, Some(0), "{stderr}");
-    let [read, added, ..] = summary_line(&stderr);
+    let [read, added, ..] = summary(&stderr);
     assert!(read < count as u64, "stopped mid-pass: {read} read");
     let recorded = record_count(&db_in(&dir));
     assert_eq!(recorded as u64, added);
@@ -762,12 +669,7 @@ fn sigterm_mid_batch_exits_cleanly_with_nothing_half_done() {
     assert_eq!(moved, recorded, "recorded and moved agree");
     assert_eq!(c.messages("INBOX").len(), count - moved);
     // The next run picks up exactly the rest.
-    let out = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let out = support::poll_once(&conf);
     assert!(out.status.success());
     assert_eq!(record_count(&db_in(&dir)), count);
     assert_eq!(c.messages(PROCESSED).len(), count);
@@ -822,7 +724,7 @@ fn idle_wakes_the_daemon_within_seconds() {
     let code = wait_exit(&mut child, Duration::from_secs(20));
     let stderr = all.lock().unwrap().clone();
     assert_eq!(code, Some(0), "{stderr}");
-    assert_eq!(summary_line(&stderr)[1], 1);
+    assert_eq!(summary(&stderr)[1], 1);
     notify.set_nonblocking(true).unwrap();
     while let Ok(n) = notify.recv(&mut buf) {
         states.push(String::from_utf8_lossy(&buf[..n]).into_owned());
@@ -1039,7 +941,7 @@ fn poll_and_ingest_record_the_same_fields() {
     assert_eq!(s.messages_read as usize, dovecot::fixture_mails().len());
     let ingested = dir.path().join("ingest.db");
     let mut ledger = Ledger::open(&ingested).unwrap();
-    let mbox = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    let mbox = crate::support::repo("fixtures/sample.mbox");
     pipeline::ingest(
         &[mbox],
         &mut ledger,
@@ -1081,22 +983,13 @@ fn poll_as(
     port: u16,
     extra: &str,
 ) -> (Option<i32>, String) {
-    let conf = dir.path().join(format!("{user}.toml"));
-    std::fs::write(
-        &conf,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}",
-            dir.path().join(format!("{user}.db")).display(),
-            d.imap_toml_for(user, port, extra)
-        ),
-    )
-    .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
+    let conf = support::write_config(
+        &dir.path().join(format!("{user}.toml")),
+        &dir.path().join(format!("{user}.db")),
+        &d.imap_toml_for(user, port, extra),
+        "",
+    );
+    let out = support::poll_once(&conf);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -1133,7 +1026,7 @@ fn cut_then_finish(d: &Dovecot, name: &str, cases: &[(&str, Rule)]) {
         // And a third pass finds nothing to do.
         let (code, stderr) = poll_as(&dir, d, &user, proxy.port, extra);
         assert_eq!(code, Some(0), "{what}\n{stderr}");
-        assert_eq!(summary_line(&stderr)[..2], [0, 0], "{what}: {stderr}");
+        assert_eq!(summary(&stderr)[..2], [0, 0], "{what}: {stderr}");
     }
 }
 
@@ -1143,7 +1036,7 @@ fn cut_then_finish(d: &Dovecot, name: &str, cases: &[(&str, Rule)]) {
 #[test]
 fn without_move_a_cut_at_any_step_is_exit_1_and_the_next_pass_finishes() {
     let opts = Options {
-        capabilities: Some("IMAP4rev1 IDLE LITERAL+ UIDPLUS".into()),
+        capabilities: Some(dovecot::WITHOUT_MOVE.into()),
         ..Default::default()
     };
     let Some(d) = Dovecot::start("without_move_a_cut_at_any_step", opts) else {
@@ -1240,7 +1133,6 @@ fn with_move_a_cut_at_move_is_exit_1_and_the_next_pass_finishes() {
 /// and stderr together).
 fn poll_with_env(conf: &Path, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String) {
     let out = bin()
-        .env_remove("REGINTAKE_LOG")
         .envs(env.iter().copied())
         .args(args)
         .arg("--config")
@@ -1342,16 +1234,8 @@ fn no_secret_in_any_log_at_trace_level() {
 /// The same for XOAUTH2: the token, and the base64 form it is sent in, appear nowhere.
 #[test]
 fn no_token_in_any_log_at_trace_level() {
-    if !dovecot::available("no_token_in_any_log") {
-        return;
-    }
     const TOKEN: &str = "ya29.secret-token-value";
-    let http = dovecot::introspection_server(TOKEN, dovecot::USER);
-    let opts = Options {
-        oauth2_introspection_url: Some(format!("http://127.0.0.1:{http}/introspect")),
-        ..Default::default()
-    };
-    let Some(d) = Dovecot::start("no_token_in_any_log", opts) else {
+    let Some(d) = Dovecot::start_taking_token("no_token_in_any_log", TOKEN) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -1460,18 +1344,9 @@ fn sigint_during_poll_once_prints_the_summary_and_rerunning_is_safe() {
         last.contains("messages read"),
         "the summary comes last: {stderr}"
     );
-    let [read, ..] = summary_line(&stderr);
+    let [read, ..] = summary(&stderr);
     assert!(read > 0 && read < 300, "stopped mid-pass: {read}");
-    let out = bin()
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = support::poll_once(&conf);
+    ok(out);
     invariants::assert_each_once(&mut c, &db_in(&dir), &forms, &plain, "after SIGINT");
 }

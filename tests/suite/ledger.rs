@@ -1,6 +1,7 @@
 //! Ledger tests: schema, append-only enforcement, idempotency, revisions, supersedes, report
 //! filters, IMAP progress, failures, the run lock and durability.
 
+use crate::support::{all_revisions, assert_refused_as_append_only};
 use chrono::{DateTime, NaiveDate};
 use regintake::extract::Source;
 use regintake::ledger::{
@@ -134,29 +135,23 @@ fn database_refuses_update_delete_and_replace() {
     drop(ledger);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
-    for sql in [
-        "UPDATE records SET full_name = 'Mallory'",
-        "DELETE FROM records",
-        "UPDATE messages SET sender = 'x'",
-        "DELETE FROM messages",
-        "UPDATE message_keys SET key = 'x'",
-        "DELETE FROM message_keys",
-        "DELETE FROM failures",
-        "UPDATE mailbox_state SET last_uid = 0",
-        "DELETE FROM mailbox_state",
-    ] {
-        let err = conn.execute(sql, []).expect_err(sql);
-        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
-    }
-    // REPLACE would silently delete the old row; the insert trigger refuses it.
-    let err = conn
-        .execute(
+    assert_refused_as_append_only(
+        &conn,
+        &[
+            "UPDATE records SET full_name = 'Mallory'",
+            "DELETE FROM records",
+            "UPDATE messages SET sender = 'x'",
+            "DELETE FROM messages",
+            "UPDATE message_keys SET key = 'x'",
+            "DELETE FROM message_keys",
+            "DELETE FROM failures",
+            "UPDATE mailbox_state SET last_uid = 0",
+            "DELETE FROM mailbox_state",
+            // REPLACE would silently delete the old row; the insert trigger refuses it.
             "INSERT OR REPLACE INTO message_keys (key_id, key, first_recorded_at) \
              VALUES (1, 'mid:other', 'now')",
-            [],
-        )
-        .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
+        ],
+    );
     let name: String = conn
         .query_row("SELECT full_name FROM records", [], |r| r.get(0))
         .unwrap();
@@ -190,14 +185,7 @@ fn second_append_of_same_key_adds_nothing() {
         ledger.append(&[n.clone(), n.clone()], true).unwrap(),
         vec![added(1, 0), Appended::AlreadyRecorded]
     );
-    let rows = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let rows = all_revisions(&ledger);
     assert_eq!(rows.len(), 2);
     let keys = ledger.keys().unwrap();
     assert_eq!(keys.len(), 2);
@@ -239,14 +227,7 @@ fn reprocess_adds_a_revision_and_export_shows_latest_by_default() {
     assert_eq!(latest.len(), 2);
     assert_eq!(latest[0].attachment, "fixed.pdf");
     assert!(latest.iter().all(|r| r.status == Status::Ok));
-    let all = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let all = all_revisions(&ledger);
     assert_eq!(all.len(), 4);
     assert_eq!(all[0].flags, "dynamic_ip");
     assert_eq!(all[0].status, Status::NeedsReview);
@@ -373,14 +354,7 @@ fn supersedes_points_at_latest_revision_of_the_earlier_message() {
     ledger
         .append(&[simple("mid:b@x", "2026-03-03T09:00:00+11:00")], false)
         .unwrap();
-    let all = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let all = all_revisions(&ledger);
     assert_eq!(all.len(), 3);
     // a rev 1, a rev 2, b: b supersedes a's revision 2, and a's revisions never link to a.
     assert_eq!(all[0].supersedes, None);
@@ -630,14 +604,7 @@ fn failed_batch_leaves_nothing_and_earlier_commits_stay() {
 
     // A fresh connection (as after a crash and restart) sees the same.
     let mut ledger = Ledger::open(&path).unwrap();
-    let rows = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let rows = all_revisions(&ledger);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].message_id, "<mid:a@x>");
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -780,14 +747,7 @@ fn supersedes_orders_same_instant_by_first_recording() {
     ledger.append(&[a.clone(), b], false).unwrap();
     // Reprocessing a (first recorded) must not make it supersede b.
     ledger.append(&[a], true).unwrap();
-    let all = report::rows(
-        &ledger,
-        &ExportFilter {
-            all_revisions: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let all = all_revisions(&ledger);
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].supersedes, None);
     assert_eq!(all[1].supersedes, Some(all[0].record_id));
@@ -989,15 +949,16 @@ fn decisions_are_appended_the_latest_wins_and_later_revisions_keep_it() {
     assert!(ledger.decisions(2).unwrap().is_empty());
     drop(ledger);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    for sql in [
-        "UPDATE decisions SET outcome = 'declined'",
-        "DELETE FROM decisions",
-        "INSERT OR REPLACE INTO decisions (decision_id, record_id, key_id, attachment, outcome, \
-         note, decided_by, decided_at) VALUES (1, 1, 1, 'form.pdf', 'declined', '', 'x', 'now')",
-    ] {
-        let err = conn.execute(sql, []).unwrap_err();
-        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
-    }
+    assert_refused_as_append_only(
+        &conn,
+        &[
+            "UPDATE decisions SET outcome = 'declined'",
+            "DELETE FROM decisions",
+            "INSERT OR REPLACE INTO decisions (decision_id, record_id, key_id, attachment, \
+             outcome, note, decided_by, decided_at) \
+             VALUES (1, 1, 1, 'form.pdf', 'declined', '', 'x', 'now')",
+        ],
+    );
     // A row that names another registration than its record's is refused.
     let err = conn
         .execute(

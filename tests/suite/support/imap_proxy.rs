@@ -4,10 +4,9 @@
 //! by going silent. Later connections pass through untouched, so the next run gets through
 //! the same address (the ledger names an account by host and port).
 
-#![allow(dead_code)]
-
+use super::dovecot::{read_response, relay};
 use std::io::{BufRead, BufReader, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -75,30 +74,19 @@ struct Armed {
 
 impl CommandProxy {
     pub fn start(target: u16, rule: Rule) -> CommandProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let fired = Arc::new(AtomicBool::new(false));
         let stop = Arc::new(AtomicBool::new(false));
-        let (fired2, stop2) = (fired.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let mut first = true;
-            for client in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(client) = client else { continue };
-                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                    continue;
-                };
-                let rule = first.then(|| rule.clone());
-                first = false;
-                let armed = Arc::new(Mutex::new(Armed::default()));
-                let (c, s) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                let (armed2, fired3) = (armed.clone(), fired2.clone());
-                std::thread::spawn(move || client_to_server(c, s, rule, armed2, fired3));
-                let fired4 = fired2.clone();
-                std::thread::spawn(move || server_to_client(server, client, armed, fired4));
-            }
+        let fired2 = fired.clone();
+        let mut first = true;
+        let port = relay(target, stop.clone(), move |client, server| {
+            let rule = first.then(|| rule.clone());
+            first = false;
+            let armed = Arc::new(Mutex::new(Armed::default()));
+            let (c, s) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (armed2, fired3) = (armed.clone(), fired2.clone());
+            std::thread::spawn(move || client_to_server(c, s, rule, armed2, fired3));
+            let fired4 = fired2.clone();
+            std::thread::spawn(move || server_to_client(server, client, armed, fired4));
         });
         CommandProxy { port, fired, stop }
     }
@@ -160,39 +148,6 @@ fn client_to_server(
         }
     }
     close(&client, &server);
-}
-
-/// Reads one response from the server: a line, with any literals it announces and the rest of
-/// the line after each. `None` at the end of the stream.
-fn read_response(reader: &mut impl BufRead) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let start = out.len();
-        match reader.read_until(b'\n', &mut out) {
-            Ok(0) | Err(_) => return if out.is_empty() { None } else { Some(out) },
-            Ok(_) => {}
-        }
-        let line = &out[start..];
-        let Some(size) = literal_size(line) else {
-            return Some(out);
-        };
-        let mut literal = vec![0u8; size];
-        if reader.read_exact(&mut literal).is_err() {
-            out.extend_from_slice(&literal);
-            return Some(out);
-        }
-        out.extend_from_slice(&literal);
-    }
-}
-
-/// `{123}\r\n` (or `~{123}`) at the end of a line: the size of the literal that follows.
-fn literal_size(line: &[u8]) -> Option<usize> {
-    let line = line
-        .strip_suffix(b"\r\n")
-        .or_else(|| line.strip_suffix(b"\n"))?;
-    let line = line.strip_suffix(b"}")?;
-    let open = line.iter().rposition(|&b| b == b'{')?;
-    std::str::from_utf8(&line[open + 1..]).ok()?.parse().ok()
 }
 
 fn server_to_client(

@@ -2,9 +2,9 @@
 //! Maildir, the one-writer lock (exit 75) by any path or link to the ledger, hard-linked
 //! ledgers refused, and the append-only ledger.
 
-#[path = "support/csv.rs"]
-mod csv_file;
+use crate::support::csv as csv_file;
 
+use crate::support::{REGINTAKE, bin, files_in, ok, repo, run, stderr, summary};
 use csv_file::{assert_spec_framing, parse_csv};
 use std::net::TcpListener;
 use std::os::unix::fs::symlink;
@@ -12,57 +12,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
-    c
-}
-
 fn sample_mbox() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    let p = crate::support::repo("fixtures/sample.mbox");
     assert!(p.is_file(), "fixtures/sample.mbox is missing");
     p
 }
 
-fn run(args: &[&str], db: &Path) -> Output {
-    bin()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run regintake")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The numbers of the summary line: read, added, review, skipped, failed.
-fn summary(stderr: &str) -> [u64; 5] {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("messages read"))
-        .expect("a summary line");
-    let nums: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    assert_eq!(nums.len(), 5, "summary line {line:?}");
-    [nums[0], nums[1], nums[2], nums[3], nums[4]]
-}
-
 fn export(db: &Path, extra: &[&str]) -> String {
-    let out = run(&[&["export"], extra].concat(), db);
-    ok(&out);
+    let out = ok(run(db, &[&["export"], extra].concat()));
     String::from_utf8(out.stdout).expect("CSV is UTF-8")
 }
 
@@ -84,13 +41,37 @@ fn ingest_export_reingest_and_maildir() {
     // regintake's reader.
     let maildir = dir.path().join("Maildir");
     let messages = split_mbox_into_maildir(&mbox, &maildir);
-    assert!(messages >= 30, "the sample mailbox has {messages} messages");
+    // The sample mailbox is every `fixtures/mail/*.eml` (fixtures/README.md), and the records
+    // each one gives are in `fixtures/expected/`: the exact counts come from the fixtures.
+    let mails: Vec<PathBuf> = files_in(&repo("fixtures"), &["mail"])
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(
+        messages,
+        mails.len() as u64,
+        "the sample mailbox's messages"
+    );
+    let expected_records: usize = mails
+        .iter()
+        .map(|mail| {
+            let name = mail.file_name().expect("a file name").to_string_lossy();
+            let path = repo("fixtures/expected").join(format!("{name}.json"));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let expected: serde_json::Value = serde_json::from_str(&text).expect("expected JSON");
+            expected["records"].as_array().expect("records").len()
+        })
+        .sum();
 
-    let first = summary(&ok(&run(&["ingest", mbox.to_str().expect("path")], &db)));
+    let first = summary(&stderr(&ok(run(
+        &db,
+        &["ingest", mbox.to_str().expect("path")],
+    ))));
     assert_eq!(first[0], messages, "every message read: {first:?}");
-    assert!(
-        first[1] >= first[0],
-        "every message gives at least one record: {first:?}"
+    assert_eq!(
+        first[1], expected_records as u64,
+        "the records fixtures/expected holds: {first:?}"
     );
     assert_eq!(first[3], 0);
     assert_eq!(first[4], 0);
@@ -116,7 +97,10 @@ fn ingest_export_reingest_and_maildir() {
     }
 
     // Re-reading the same archive adds nothing.
-    let again = summary(&ok(&run(&["ingest", mbox.to_str().expect("path")], &db)));
+    let again = summary(&stderr(&ok(run(
+        &db,
+        &["ingest", mbox.to_str().expect("path")],
+    ))));
     assert_eq!(again[1], 0, "re-ingest added records: {again:?}");
     assert_eq!(
         again[3], first[0],
@@ -125,10 +109,10 @@ fn ingest_export_reingest_and_maildir() {
     assert_eq!(export(&db, &[]), csv);
 
     // --reprocess appends revisions; the default export still shows one row per form.
-    let re = summary(&ok(&run(
-        &["ingest", "--reprocess", mbox.to_str().expect("path")],
+    let re = summary(&stderr(&ok(run(
         &db,
-    )));
+        &["ingest", "--reprocess", mbox.to_str().expect("path")],
+    ))));
     assert_eq!(re[1], first[1]);
     let latest = parse_csv(&export(&db, &[]));
     assert_eq!(latest.len(), rows.len());
@@ -137,10 +121,10 @@ fn ingest_export_reingest_and_maildir() {
 
     // The same messages as a Maildir give the same rows.
     let db2 = dir.path().join("maildir.db");
-    let m = summary(&ok(&run(
-        &["ingest", maildir.to_str().expect("path")],
+    let m = summary(&stderr(&ok(run(
         &db2,
-    )));
+        &["ingest", maildir.to_str().expect("path")],
+    ))));
     assert_eq!(m[0], first[0]);
     let maildir_rows = parse_csv(&export(&db2, &[]));
     assert_eq!(
@@ -156,9 +140,9 @@ fn ingest_export_reingest_and_maildir() {
 
     // --out is written and matches stdout.
     let out_file = dir.path().join("report.csv");
-    ok(&run(
-        &["export", "--out", out_file.to_str().expect("path")],
+    ok(run(
         &db,
+        &["export", "--out", out_file.to_str().expect("path")],
     ));
     assert_eq!(
         std::fs::read_to_string(&out_file).expect("report"),
@@ -215,7 +199,7 @@ fn second_writer_exits_75_and_writes_nothing() {
     let _held = regintake::ledger::RunLock::acquire(&db)
         .map_err(|_| "lock")
         .expect("first lock");
-    let out = run(&["ingest", sample_mbox().to_str().expect("path")], &db);
+    let out = run(&db, &["ingest", sample_mbox().to_str().expect("path")]);
     assert_eq!(
         out.status.code(),
         Some(75),
@@ -232,10 +216,7 @@ fn second_writer_exits_75_and_writes_nothing() {
 fn ledger_refuses_update_and_delete() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("ledger.db");
-    ok(&run(
-        &["ingest", sample_mbox().to_str().expect("path")],
-        &db,
-    ));
+    ok(run(&db, &["ingest", sample_mbox().to_str().expect("path")]));
     let conn = rusqlite::Connection::open(&db).expect("open");
     let n: i64 = conn
         .query_row("SELECT count(*) FROM records", [], |r| r.get(0))
@@ -260,12 +241,12 @@ fn ledger_refuses_update_and_delete() {
 fn usage_errors_exit_2_and_failures_exit_1() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("ledger.db");
-    assert_eq!(run(&["frobnicate"], &db).status.code(), Some(2));
+    assert_eq!(run(&db, &["frobnicate"]).status.code(), Some(2));
     assert_eq!(
-        run(&["export", "--status", "maybe"], &db).status.code(),
+        run(&db, &["export", "--status", "maybe"]).status.code(),
         Some(2)
     );
-    let missing = run(&["ingest", "/nonexistent/mailbox"], &db);
+    let missing = run(&db, &["ingest", "/nonexistent/mailbox"]);
     assert_eq!(missing.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(
@@ -403,7 +384,7 @@ fn a_second_run_through_any_path_or_link_to_the_ledger_exits_75() {
     assert!(d.join("real/c.db.lock").exists());
     assert!(!d.join("l.db.lock").exists());
     // With the first run gone, the run through the link writes to the one ledger.
-    ok(&run_in(d, &["--db", "l.db", "ingest", mbox]));
+    ok(run_in(d, &["--db", "l.db", "ingest", mbox]));
     assert!(record_count(&absolute) > 0);
     assert!(
         std::fs::symlink_metadata(d.join("l.db"))
@@ -420,7 +401,7 @@ fn a_hard_linked_ledger_is_refused_by_every_name() {
     let d = dir.path();
     let mbox = sample_mbox();
     let mbox = mbox.to_str().expect("path");
-    ok(&run_in(d, &["--db", "c.db", "ingest", mbox]));
+    ok(run_in(d, &["--db", "c.db", "ingest", mbox]));
     let before = record_count(&d.join("c.db"));
     assert!(before > 0);
     // The first run holds the lock through its own name, then the file gets a second name.
@@ -445,7 +426,7 @@ fn a_hard_linked_ledger_is_refused_by_every_name() {
     }
     assert_eq!(record_count(&d.join("c.db")), before, "nothing written");
     std::fs::remove_file(d.join("h.db")).expect("unlink");
-    ok(&run_in(d, &["--db", "c.db", "export"]));
+    ok(run_in(d, &["--db", "c.db", "export"]));
 }
 
 #[test]
@@ -456,7 +437,7 @@ fn a_ledger_created_through_a_dangling_link_is_private_at_the_target() {
     std::fs::create_dir(d.join("data")).expect("mkdir");
     symlink("data/ledger.db", d.join("l.db")).expect("symlink");
     let mbox = sample_mbox();
-    ok(&run_in(
+    ok(run_in(
         d,
         &["--db", "l.db", "ingest", mbox.to_str().expect("path")],
     ));
@@ -479,7 +460,7 @@ fn export_refuses_an_out_that_is_the_ledger_or_one_of_its_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let mbox = sample_mbox();
-    ok(&run_in(
+    ok(run_in(
         d,
         &["--db", "c.db", "ingest", mbox.to_str().expect("path")],
     ));
@@ -562,7 +543,7 @@ fn export_refuses_an_out_that_is_the_ledger_or_one_of_its_files() {
     assert!(d.join("folder.csv").is_dir());
     assert_eq!(record_count(&d.join("c.db")), records);
     // Any other name is written.
-    ok(&run_in(d, &["--db", "l.db", "export", "--out", "c.db.csv"]));
+    ok(run_in(d, &["--db", "l.db", "export", "--out", "c.db.csv"]));
     assert!(file_bytes(&d.join("c.db.csv")).starts_with("\u{feff}".as_bytes()));
 }
 
@@ -572,7 +553,7 @@ fn a_new_report_is_private_whatever_the_umask_and_a_replaced_one_keeps_its_mode(
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let mbox = sample_mbox();
-    ok(&run_in(
+    ok(run_in(
         d,
         &["--db", "l.db", "ingest", mbox.to_str().expect("path")],
     ));
@@ -581,13 +562,13 @@ fn a_new_report_is_private_whatever_the_umask_and_a_replaced_one_keeps_its_mode(
             .current_dir(d)
             .arg("-c")
             .arg(r#"umask 000 && exec "$0" --db l.db export --out "$1""#)
-            .arg(env!("CARGO_BIN_EXE_regintake"))
+            .arg(REGINTAKE)
             .arg(out)
             .env_remove("REGINTAKE_CONFIG")
             .env_remove("REGINTAKE_DB")
             .output()
             .expect("sh");
-        ok(&out);
+        ok(out);
     };
     let mode = |name: &str| {
         std::fs::metadata(d.join(name))
@@ -650,7 +631,7 @@ fn a_damaged_ledger_is_refused_in_one_line_and_left_as_it_was() {
     let d = dir.path();
     let mbox = sample_mbox();
     let mbox = mbox.to_str().expect("path");
-    ok(&run_in(d, &["--db", "c.db", "ingest", mbox]));
+    ok(run_in(d, &["--db", "c.db", "ingest", mbox]));
     assert!(
         !d.join("c.db-wal").exists(),
         "the journal was not checkpointed"

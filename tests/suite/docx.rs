@@ -1,6 +1,7 @@
 //! DOCX / ODT reader tests: Word-shaped XML zipped in the test, a LibreOffice-made document
 //! from tests/data/docx, and hostile archives.
 
+use crate::make_hostile::{stored, zip_of};
 use regintake::extract::docx::{read_docx, read_odt};
 use regintake::extract::{Document, Field, FieldValue, Limit, Source, Unreadable};
 use regintake::limits::Limits;
@@ -11,21 +12,6 @@ const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingm
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
-
-fn zip_bytes(entries: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let method = if deflate {
-        zip::CompressionMethod::Deflated
-    } else {
-        zip::CompressionMethod::Stored
-    };
-    let options = SimpleFileOptions::default().compression_method(method);
-    for (name, data) in entries {
-        writer.start_file(*name, options).unwrap();
-        writer.write_all(data).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
 
 /// A DOCX whose body is `body` (the children of `w:body`).
 fn docx(body: &str) -> Vec<u8> {
@@ -44,7 +30,7 @@ fn docx_with(body: &str, extra: &[(&str, &str)]) -> Vec<u8> {
     for (name, data) in extra {
         entries.push((name, data.as_bytes()));
     }
-    zip_bytes(&entries, true)
+    zip_of(&entries, SimpleFileOptions::default())
 }
 
 fn read(body: &str) -> Document {
@@ -557,7 +543,7 @@ fn deleted_text_skipped_inserted_kept() {
 fn unprefixed_default_namespace_is_understood() {
     // Some generators write WordprocessingML with a default namespace instead of `w:`.
     let document = r#"<?xml version="1.0"?><document xmlns="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><body><p><r><t>Plain</t><tab/><t>namespace</t></r></p></body></document>"#;
-    let bytes = zip_bytes(&[("word/document.xml", document.as_bytes())], false);
+    let bytes = zip_of(&[("word/document.xml", document.as_bytes())], stored());
     let doc = read_docx(&bytes, &Limits::default()).unwrap();
     assert_eq!(lines(&doc), vec!["Plain\tnamespace"]);
 }
@@ -568,12 +554,12 @@ fn odt(body_text: &str) -> Vec<u8> {
     let content = format!(
         "{ODT_CONTENT_HEAD}<office:body><office:text>{body_text}</office:text></office:body></office:document-content>"
     );
-    zip_bytes(
+    zip_of(
         &[
             ("mimetype", b"application/vnd.oasis.opendocument.text"),
             ("content.xml", content.as_bytes()),
         ],
-        true,
+        SimpleFileOptions::default(),
     )
 }
 
@@ -622,7 +608,10 @@ fn odt_symbol_font_spans() {
     let content = format!(
         r#"{ODT_CONTENT_HEAD}<office:font-face-decls><style:font-face xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" style:name="Wingdings 2" svg:font-family="'Wingdings 2'"/></office:font-face-decls><office:automatic-styles xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"><style:style style:name="T1" style:family="text"><style:text-properties style:font-name="Wingdings 2"/></style:style><style:style style:name="T2" style:family="text" style:parent-style-name="T1"/><style:style style:name="T3" style:family="text"><style:text-properties style:font-name="Liberation Serif"/></style:style></office:automatic-styles><office:body><office:text><text:p><text:span text:style-name="T1">R</text:span> Terms <text:span text:style-name="T2">&#xF0A3;</text:span> Guide <text:span text:style-name="T1"><text:span text:style-name="T3">plain R</text:span></text:span></text:p></office:text></office:body></office:document-content>"#
     );
-    let bytes = zip_bytes(&[("content.xml", content.as_bytes())], true);
+    let bytes = zip_of(
+        &[("content.xml", content.as_bytes())],
+        SimpleFileOptions::default(),
+    );
     let doc = read_odt(&bytes, &Limits::default()).unwrap();
     assert_eq!(lines(&doc), vec!["☒ Terms ☐ Guide plain R"]);
 }
@@ -633,12 +622,12 @@ fn odt_page_header_first_and_footer_skipped() {
     let content = format!(
         "{ODT_CONTENT_HEAD}<office:body><office:text><text:p>Your Details</text:p></office:text></office:body></office:document-content>"
     );
-    let bytes = zip_bytes(
+    let bytes = zip_of(
         &[
             ("content.xml", content.as_bytes()),
             ("styles.xml", styles.as_bytes()),
         ],
-        true,
+        SimpleFileOptions::default(),
     );
     let doc = read_odt(&bytes, &Limits::default()).unwrap();
     assert_eq!(lines(&doc), vec!["Registration Form", "Your Details"]);
@@ -730,7 +719,10 @@ fn entry_inflating_past_limit_with_tiny_declared_size() {
         text.push_str(&format!("{x:016x}"));
     }
     text.push_str("</w:t></w:r></w:p></w:body></w:document>");
-    let mut bytes = zip_bytes(&[("word/document.xml", text.as_bytes())], true);
+    let mut bytes = zip_of(
+        &[("word/document.xml", text.as_bytes())],
+        SimpleFileOptions::default(),
+    );
     lie_about_size(&mut bytes, 100);
     let limits = Limits {
         max_zip_entry_bytes: 1 << 20,
@@ -742,7 +734,10 @@ fn entry_inflating_past_limit_with_tiny_declared_size() {
         "{reason}"
     );
     // Declared honestly, the entry is still refused by our own bound while inflating...
-    let honest = zip_bytes(&[("word/document.xml", text.as_bytes())], true);
+    let honest = zip_of(
+        &[("word/document.xml", text.as_bytes())],
+        SimpleFileOptions::default(),
+    );
     let reason = unreadable(read_docx(&honest, &limits));
     assert!(reason.contains("entry limit"), "{reason}");
     // ...and reads when the limits allow it: the entry, and the 3 MiB of text it holds.
@@ -807,13 +802,19 @@ fn doctype_with_entities_refused() {
     let document = format!(
         r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><w:document {W_NS}><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"#
     );
-    let bytes = zip_bytes(&[("word/document.xml", document.as_bytes())], true);
+    let bytes = zip_of(
+        &[("word/document.xml", document.as_bytes())],
+        SimpleFileOptions::default(),
+    );
     let reason = unreadable(read_docx(&bytes, &Limits::default()));
     assert!(reason.contains("DOCTYPE"), "{reason}");
     let content = format!(
         r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]>{ODT_CONTENT_HEAD}<office:body><office:text><text:p>&e;</text:p></office:text></office:body></office:document-content>"#
     );
-    let bytes = zip_bytes(&[("content.xml", content.as_bytes())], true);
+    let bytes = zip_of(
+        &[("content.xml", content.as_bytes())],
+        SimpleFileOptions::default(),
+    );
     assert!(unreadable(read_odt(&bytes, &Limits::default())).contains("DOCTYPE"));
 }
 
@@ -831,19 +832,19 @@ fn corrupt_zip_bytes() {
     unreadable(read_docx(b"", &Limits::default()));
     unreadable(read_odt(&bytes, &Limits::default()));
     // A well-formed zip that is not a Word document.
-    let other = zip_bytes(&[("hello.txt", b"hi")], false);
+    let other = zip_of(&[("hello.txt", b"hi")], stored());
     assert!(unreadable(read_docx(&other, &Limits::default())).contains("document.xml"));
     assert!(unreadable(read_odt(&other, &Limits::default())).contains("content.xml"));
 }
 
 #[test]
 fn truncated_and_malformed_xml() {
-    let bytes = zip_bytes(
+    let bytes = zip_of(
         &[(
             "word/document.xml",
             format!("<w:document {W_NS}><w:body><w:p><w:r><w:t>x</w:t></w:p>").as_bytes(),
         )],
-        true,
+        SimpleFileOptions::default(),
     );
     unreadable(read_docx(&bytes, &Limits::default()));
 }
@@ -909,65 +910,43 @@ fn assert_form_html_answers(doc: &Document) {
     }
 }
 
+/// LibreOffice's DOCX and ODT conversions of form.html read the same, their inputs too (in the
+/// DOCX, ActiveX controls, whose values live in binary compound files).
 #[test]
-fn libreoffice_docx_from_html_form() {
-    let doc = read_docx(&fixture("form.docx"), &Limits::default()).unwrap();
-    assert_form_html_answers(&doc);
-    // The HTML inputs became ActiveX controls, whose values live in binary compound files.
-    let text = lines(&doc);
-    assert!(
-        text.contains(&"☒ I agree to read and follow the User Guide.".to_string()),
-        "{text:?}"
-    );
-    assert!(
-        text.contains(&"Records per day: 5,000".to_string()),
-        "{text:?}"
-    );
-    let guide = field(&doc, "user_guide");
-    assert_eq!(guide.value, FieldValue::Check(true));
-    assert_eq!(
-        guide.nearby_text,
-        "I agree to read and follow the User Guide."
-    );
-    assert_eq!(
-        field(&doc, "records").value,
-        FieldValue::Text("5,000".into())
-    );
-    assert!(
-        text.contains(&"☐ Send me the newsletter.".to_string()),
-        "{text:?}"
-    );
-    assert_eq!(field(&doc, "newsletter").value, FieldValue::Check(false));
-}
-
-#[test]
-fn libreoffice_odt_from_html_form() {
-    let doc = read_odt(&fixture("form.odt"), &Limits::default()).unwrap();
-    assert_form_html_answers(&doc);
-    let text = lines(&doc);
-    assert!(
-        text.contains(&"☒ I agree to read and follow the User Guide.".to_string()),
-        "{text:?}"
-    );
-    assert!(
-        text.contains(&"Records per day: 5,000".to_string()),
-        "{text:?}"
-    );
-    let guide = field(&doc, "user_guide");
-    assert_eq!(guide.value, FieldValue::Check(true));
-    assert_eq!(
-        guide.nearby_text,
-        "I agree to read and follow the User Guide."
-    );
-    assert_eq!(
-        field(&doc, "records").value,
-        FieldValue::Text("5,000".into())
-    );
-    assert!(
-        text.contains(&"☐ Send me the newsletter.".to_string()),
-        "{text:?}"
-    );
-    assert_eq!(field(&doc, "newsletter").value, FieldValue::Check(false));
+fn libreoffice_docx_and_odt_from_html_form() {
+    type Reader = fn(&[u8], &Limits) -> Result<Document, Unreadable>;
+    for (name, read) in [("form.docx", read_docx as Reader), ("form.odt", read_odt)] {
+        let doc =
+            read(&fixture(name), &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_form_html_answers(&doc);
+        let text = lines(&doc);
+        for line in [
+            "☒ I agree to read and follow the User Guide.",
+            "Records per day: 5,000",
+            "☐ Send me the newsletter.",
+        ] {
+            assert!(
+                text.iter().any(|l| l == line),
+                "{name}: {line:?} in {text:?}"
+            );
+        }
+        let guide = field(&doc, "user_guide");
+        assert_eq!(guide.value, FieldValue::Check(true), "{name}");
+        assert_eq!(
+            guide.nearby_text, "I agree to read and follow the User Guide.",
+            "{name}"
+        );
+        assert_eq!(
+            field(&doc, "records").value,
+            FieldValue::Text("5,000".into()),
+            "{name}"
+        );
+        assert_eq!(
+            field(&doc, "newsletter").value,
+            FieldValue::Check(false),
+            "{name}"
+        );
+    }
 }
 
 fn check_field_beside<'a>(doc: &'a Document, label: &str) -> &'a Field {
@@ -1076,7 +1055,7 @@ fn mutated_documents_never_panic() {
                     mutated.insert_str(at, inserts[next(inserts.len())]);
                 }
             }
-            let bytes = zip_bytes(&[(part, mutated.as_bytes())], true);
+            let bytes = zip_of(&[(part, mutated.as_bytes())], SimpleFileOptions::default());
             let _ = read_docx(&bytes, &Limits::default());
             let _ = read_odt(&bytes, &Limits::default());
         }
@@ -1146,7 +1125,11 @@ fn mutated_activex_parts_never_panic() {
             .iter()
             .map(|(n, d)| (n.as_str(), d.as_slice()))
             .collect();
-        let doc = read_docx(&zip_bytes(&refs, true), &Limits::default()).unwrap();
+        let doc = read_docx(
+            &zip_of(&refs, SimpleFileOptions::default()),
+            &Limits::default(),
+        )
+        .unwrap();
         assert_form_html_answers(&doc);
     }
 }

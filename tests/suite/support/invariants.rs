@@ -3,8 +3,6 @@
 //! mailbox exactly once, none left in the inbox (flagged \Deleted or not), no-form mail in the
 //! inbox once, marked.
 
-#![allow(dead_code)]
-
 use super::dovecot::{self, Client};
 use regintake::ledger::{ExportFilter, Ledger};
 use regintake::report;

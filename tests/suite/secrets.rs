@@ -4,11 +4,12 @@
 //! formats → the secret is nowhere in stdout or stderr. Also: a config file holding a password
 //! that group/others can read gets a warning naming the file.
 
+use crate::support::bin;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -45,10 +46,7 @@ impl Run {
 fn run(dir: &Path, args: &[&str]) -> Run {
     let out = dir.join("out.txt");
     let err = dir.join("err.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_regintake"))
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG")
+    let mut child = bin()
         .current_dir(dir)
         .args(args)
         .stdin(Stdio::null())
@@ -88,6 +86,15 @@ fn imap_config(port: u16, secret_line: &str) -> String {
     format!(
         "[ledger]\npath = \"ledger.db\"\n\n[imap]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nusername = \"registrations@example.test\"\n{secret_line}\nmailbox = \"INBOX\"\n"
     )
+}
+
+/// A config (file mode `mode`) for an account on `port` whose password a command prints from a
+/// file beside it: the config itself does not hold the secret.
+fn command_password_config(dir: &Path, port: u16, secret: &str, mode: u32) -> PathBuf {
+    let secret_file = dir.join("imap-password");
+    std::fs::write(&secret_file, format!("{secret}\n")).expect("secret file");
+    let command = format!("password_command = \"cat {}\"", secret_file.display());
+    write_config(dir, "regintake.toml", &imap_config(port, &command), mode)
 }
 
 /// Every spelling of the secret a careless log line could carry: as is, and inside the base64
@@ -180,18 +187,7 @@ fn inline_password_never_logged_when_the_server_is_unreachable() {
 fn command_password_never_logged_when_the_server_is_unreachable() {
     let dir = tempfile::tempdir().expect("tempdir");
     let s = secret("command");
-    // The command prints the secret; the config itself does not hold it.
-    let secret_file = dir.path().join("imap-password");
-    std::fs::write(&secret_file, format!("{s}\n")).expect("secret file");
-    let config = write_config(
-        dir.path(),
-        "regintake.toml",
-        &imap_config(
-            closed_port(),
-            &format!("password_command = \"cat {}\"", secret_file.display()),
-        ),
-        0o644,
-    );
+    let config = command_password_config(dir.path(), closed_port(), &s, 0o644);
     assert_poll_fails_without_leak(dir.path(), &config, &s, "closed port, password_command");
 }
 
@@ -311,17 +307,7 @@ fn refused_login_never_logs_the_command_password() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (port, seen) = refusing_imap_server();
     let s = secret("refusedcmd");
-    let secret_file = dir.path().join("imap-password");
-    std::fs::write(&secret_file, format!("{s}\n")).expect("secret file");
-    let config = write_config(
-        dir.path(),
-        "regintake.toml",
-        &imap_config(
-            port,
-            &format!("password_command = \"cat {}\"", secret_file.display()),
-        ),
-        0o600,
-    );
+    let config = command_password_config(dir.path(), port, &s, 0o600);
     assert_poll_fails_without_leak(dir.path(), &config, &s, "refused login, password_command");
     assert!(server_got(&seen, &s), "the client never sent the password");
 }

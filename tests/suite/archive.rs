@@ -1,6 +1,7 @@
 //! Archive reading: kind detection by content, mbox splitting and unquoting, Maildir, .eml and
 //! folders of .eml, size caps and streaming.
 
+use crate::support::{bin, ledger_key, ok, record_count, summary};
 use regintake::ledger::{ExportFilter, Ledger};
 use regintake::pipeline::{self, IngestOptions, Pipeline};
 use regintake::report;
@@ -8,7 +9,6 @@ use regintake::source::RawMessage;
 use regintake::source::archive::{self, ArchiveKind};
 use std::io::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 const BIG: u64 = 64 << 20;
 
@@ -404,15 +404,6 @@ fn mbox_of(message: &[u8]) -> Vec<u8> {
     .concat()
 }
 
-fn key_of(bytes: &[u8]) -> String {
-    let raw = RawMessage {
-        bytes: bytes.to_vec(),
-        origin: "test".into(),
-        internal_date: None,
-    };
-    Pipeline::default().parse(&raw).key
-}
-
 fn ingest(db: &Path, path: &Path, reprocess: bool) -> pipeline::Summary {
     let mut ledger = Ledger::open(db).unwrap();
     pipeline::ingest(
@@ -425,35 +416,25 @@ fn ingest(db: &Path, path: &Path, reprocess: bool) -> pipeline::Summary {
     .unwrap()
 }
 
-fn rows(db: &Path) -> usize {
-    let filter = ExportFilter {
-        all_revisions: true,
-        ..Default::default()
-    };
-    report::rows(&Ledger::open(db).unwrap(), &filter)
-        .unwrap()
-        .len()
-}
-
 #[test]
 fn a_message_without_message_id_has_one_key_whatever_its_line_ends() {
     let crlf = NO_ID_CRLF.to_vec();
     let lf = lf(&crlf);
-    let key = key_of(&crlf);
+    let key = ledger_key(&crlf);
     assert!(key.starts_with("sha256:"), "{key}");
-    assert_eq!(key_of(&lf), key, "CRLF and LF give one key");
+    assert_eq!(ledger_key(&lf), key, "CRLF and LF give one key");
     // A last line without its line end is the same message too.
-    assert_eq!(key_of(&crlf[..crlf.len() - 2]), key);
-    assert_eq!(key_of(&lf[..lf.len() - 1]), key);
+    assert_eq!(ledger_key(&crlf[..crlf.len() - 2]), key);
+    assert_eq!(ledger_key(&lf[..lf.len() - 1]), key);
     // The key of an LF message is the hash of its bytes, as ledgers have always stored it.
     assert_eq!(key, format!("sha256:{}", pipeline::sha256_hex(&lf)));
     // Different content is a different key; a Message-ID decides alone.
     let mut other = crlf.clone();
     other.extend_from_slice(b"Thanks\r\n");
-    assert_ne!(key_of(&other), key);
+    assert_ne!(ledger_key(&other), key);
     assert_eq!(
-        key_of(b"Message-ID: <a@b>\r\nSubject: x\r\n\r\nx\r\n"),
-        key_of(b"Message-ID: <a@b>\nSubject: y\n\ny\n")
+        ledger_key(b"Message-ID: <a@b>\r\nSubject: x\r\n\r\nx\r\n"),
+        ledger_key(b"Message-ID: <a@b>\nSubject: y\n\ny\n")
     );
 
     // Through ingest: the .eml, then the same message in an mbox: one row.
@@ -467,7 +448,7 @@ fn a_message_without_message_id_has_one_key_whatever_its_line_ends() {
     assert_eq!((first.messages_read, first.records_added), (1, 1));
     let second = ingest(&db, &mbox, false);
     assert_eq!((second.records_added, second.skipped), (0, 1), "{second}");
-    assert_eq!(rows(&db), 1);
+    assert_eq!(record_count(&db), 1);
 }
 
 #[test]
@@ -480,7 +461,7 @@ fn keys_a_ledger_recorded_before_canonical_hashing_still_match() {
     write(&mbox, &mbox_of(&lf(&crlf)));
     // Earlier versions keyed the .eml by the hash of its CRLF bytes.
     let legacy = format!("sha256:{}", pipeline::sha256_hex(&crlf));
-    assert_ne!(legacy, key_of(&crlf));
+    assert_ne!(legacy, ledger_key(&crlf));
     let db = dir.path().join("old.db");
     {
         let raw = RawMessage {
@@ -502,14 +483,14 @@ fn keys_a_ledger_recorded_before_canonical_hashing_still_match() {
             path.display()
         );
     }
-    assert_eq!(rows(&db), 1);
+    assert_eq!(record_count(&db), 1);
     // --reprocess adds a revision to that entry, not a second message.
     let s = ingest(&db, &mbox, true);
     assert_eq!(s.records_added, 1, "{s}");
     let ledger = Ledger::open(&db).unwrap();
     assert_eq!(ledger.keys().unwrap().len(), 1, "one message key");
     assert!(ledger.contains(&legacy).unwrap());
-    assert_eq!(rows(&db), 2, "two revisions");
+    assert_eq!(record_count(&db), 2, "two revisions");
     assert_eq!(
         report::rows(&ledger, &ExportFilter::default())
             .unwrap()
@@ -517,14 +498,6 @@ fn keys_a_ledger_recorded_before_canonical_hashing_still_match() {
         1,
         "one current row"
     );
-}
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG");
-    c
 }
 
 /// `check` and `ingest` decide what is mail the same way: a headerless HTML page is neither read
@@ -552,11 +525,7 @@ fn check_and_ingest_agree_on_a_file_that_is_not_mail() {
         .arg(folder.join("a.eml"))
         .output()
         .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    ok(check);
 
     let db = dir.path().join("l.db");
     let out = bin()
@@ -572,13 +541,8 @@ fn check_and_ingest_agree_on_a_file_that_is_not_mail() {
         stderr.contains("registration.html") && stderr.contains("not a mail message"),
         "the skipped file is named: {stderr}"
     );
-    let summary = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("messages read"))
-        .expect("summary line");
-    assert!(summary.ends_with("1 failed"), "{summary}");
-    assert!(summary.contains("1 records added"), "{summary}");
+    let [_, added, _, _, failed] = summary(&stderr);
+    assert_eq!((added, failed), (1, 1), "{stderr}");
 }
 
 #[test]

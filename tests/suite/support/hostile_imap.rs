@@ -3,8 +3,6 @@
 //! about sizes, sends garbage or endless lines, trickles or goes silent. It stops by itself: a
 //! connection ends when the client goes away or after `LIFETIME`, the listener when dropped.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;

@@ -1,28 +1,22 @@
 //! Hostile input in → no crash out. Two parts:
 //! - worker processes: a reader that aborts, overflows its stack, runs out of memory or loops
-//!   costs one worker (the attachment is recorded unreadable with the reason), never the caller;
-//!   and the per-attachment cost of the process round trip, printed.
+//!   costs one worker (the attachment is recorded unreadable with the reason), never the caller.
+//!   (The cost of the process round trip is a benchmark: `cargo bench --bench stages -- worker`.)
 //! - the hostile mailbox (`scripts/make_hostile.py`): ingested by the real binary into a temp
 //!   ledger: exit 0, every message has a row, hostile attachments are flagged, peak RSS < 1 GiB.
 
-#[path = "support/csv.rs"]
-mod csv;
-#[path = "support/failures.rs"]
-mod failures;
-#[path = "../examples/make_hostile.rs"]
-mod make_hostile;
-use csv::parse_csv;
+use crate::make_hostile;
+use crate::support::csv::parse_csv;
+use crate::support::failures;
+use crate::support::measured::{Measured, measured};
+use crate::support::{REGINTAKE, bin, files_in, ok, summary};
 
 use make_hostile::{Expect, SURNAME};
 use regintake::extract::{Crash, ReadOptions, Unreadable, worker};
 use regintake::limits::Limits;
 use regintake::mime::{Attachment, FileKind};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_regintake"))
-}
+use std::time::{Duration, Instant};
 
 /// A wrapper that runs the real binary with test faults switched on (debug builds only).
 #[cfg(debug_assertions)]
@@ -33,7 +27,7 @@ fn faulty_worker_exe(dir: &Path) -> PathBuf {
         &script,
         format!(
             "#!/bin/sh\nREGINTAKE_TEST_FAULTS=1 exec '{}' \"$@\"\n",
-            bin().display()
+            REGINTAKE
         ),
     )
     .expect("write wrapper");
@@ -85,7 +79,7 @@ fn small_pdf() -> Vec<u8> {
 struct Workers {
     limits: Limits,
     /// OCR off: these tests are about the worker's failures, and with OCR on a PDF's deadline
-    /// gets `[ocr] deadline_ms` on top (tests/ocr.rs reads scans through workers).
+    /// gets `[ocr] deadline_ms` on top (tests/suite/ocr.rs reads scans through workers).
     ocr: regintake::config::OcrSettings,
     exe: PathBuf,
     /// Where a faulty worker's wrapper lives, kept while the setup is used.
@@ -129,7 +123,7 @@ fn workers(exe: PathBuf, deadline_ms: u64) -> Workers {
 
 #[test]
 fn worker_gives_the_same_document_as_reading_in_process() {
-    let setup = workers(bin(), 20_000);
+    let setup = workers(REGINTAKE.into(), 20_000);
     let pdf = small_pdf();
     let att = attachment("form.pdf", FileKind::Pdf, &pdf);
     let in_process = regintake::extract::read_attachment(&att, &setup.limits);
@@ -244,111 +238,19 @@ fn worker_death_costs_one_attachment_not_the_caller() {
     }
 }
 
-#[test]
-fn worker_round_trip_overhead() {
-    let setup = workers(bin(), 20_000);
-    let form = make_hostile::form_lines("Jane", "Overhead Agency");
-    let docx = make_hostile::docx(&form);
-    let pdf = make_hostile::pdf(&form);
-    // Warm up: the first call spawns the worker.
-    let spawn_started = Instant::now();
-    let warm = worker::read_attachment(&attachment("form.pdf", FileKind::Pdf, &pdf), setup.opts());
+/// `regintake --db DB ingest MBOX`, measured; prints what it cost and asserts it exited 0.
+fn ingest_measured(dir: &Path, db: &Path, mbox: &Path, what: &str) -> Measured {
+    let mut ingest = bin();
+    ingest.arg("--db").arg(db).arg("ingest").arg(mbox);
+    let run = measured(&ingest, dir, Duration::from_secs(600));
     println!(
-        "worker overhead: first call (spawn + read) {:?}",
-        spawn_started.elapsed()
+        "{what}: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
+        run.code,
+        run.wall,
+        run.peak_rss as f64 / f64::from(1 << 20)
     );
-    for (att, what) in [
-        (attachment("form.pdf", FileKind::Pdf, &pdf), "PDF"),
-        (attachment("form.docx", FileKind::Docx, &docx), "DOCX"),
-    ] {
-        let first = if what == "PDF" {
-            warm.clone()
-        } else {
-            worker::read_attachment(&att, setup.opts())
-        };
-        let n = 100u32;
-        let started = Instant::now();
-        for _ in 0..n {
-            assert_eq!(worker::read_attachment(&att, setup.opts()), first);
-        }
-        let via_worker = started.elapsed() / n;
-        let started = Instant::now();
-        for _ in 0..n {
-            assert_eq!(
-                regintake::extract::read_attachment(&att, &setup.limits),
-                first
-            );
-        }
-        let in_process = started.elapsed() / n;
-        println!(
-            "worker overhead: {} byte form {what}: {via_worker:?} per attachment via the worker, {in_process:?} in process",
-            att.bytes.len()
-        );
-    }
-}
-
-/// What a run of the binary gave, with its own peak RSS (and that of the workers it reaped).
-struct Measured {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    peak_rss_kib: i64,
-    wall: std::time::Duration,
-}
-
-/// Runs the binary with stdout/stderr to files and waits for it with `wait4`, so the peak RSS is
-/// this child's (and its reaped workers'), not that of other tests' children.
-fn run_measured(dir: &Path, args: &[&std::ffi::OsStr]) -> Measured {
-    let out_path = dir.join("run.stdout");
-    let err_path = dir.join("run.stderr");
-    let started = Instant::now();
-    let child = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
-        .spawn()
-        .expect("run regintake");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid value; wait4 writes status and rusage.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = loop {
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        break r;
-    };
-    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
-    let wall = started.elapsed();
-    std::mem::forget(child); // already reaped
-    let code = if libc::WIFEXITED(status) {
-        Some(libc::WEXITSTATUS(status))
-    } else {
-        None
-    };
-    Measured {
-        code,
-        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
-        stderr: String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned(),
-        peak_rss_kib: usage.ru_maxrss,
-        wall,
-    }
-}
-
-/// The five numbers of the summary line: read, added, review, skipped, failed.
-fn summary_numbers(stderr: &str) -> Vec<u64> {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("messages read"))
-        .unwrap_or_else(|| panic!("no summary line in {stderr}"));
-    line.split(|c: char| !c.is_ascii_digit())
-        .filter_map(|s| s.parse().ok())
-        .collect()
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    run
 }
 
 /// PDFs that cost the most to lay out (thousands of annotations, a million tiny paths, text at
@@ -399,29 +301,13 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
         generated.elapsed()
     );
     let db = dir.path().join("ledger.db");
-    let run = run_measured(
-        dir.path(),
-        &[
-            "--db".as_ref(),
-            db.as_os_str(),
-            "ingest".as_ref(),
-            mbox.as_os_str(),
-        ],
-    );
-    println!(
-        "hostile ingest: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
-        run.code,
-        run.wall,
-        run.peak_rss_kib as f64 / 1024.0
-    );
-    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    let run = ingest_measured(dir.path(), &db, &mbox, "hostile ingest");
     assert!(
-        run.peak_rss_kib < 1 << 20,
-        "peak RSS {} KiB is over 1 GiB",
-        run.peak_rss_kib
+        run.peak_rss < 1 << 30,
+        "peak RSS {} MiB is over 1 GiB",
+        run.peak_rss >> 20
     );
-    let counts = summary_numbers(&run.stderr);
-    assert_eq!(counts.len(), 5, "summary {counts:?}");
+    let counts = summary(&run.stderr);
     assert_eq!(
         counts[0],
         messages.len() as u64,
@@ -430,12 +316,8 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
     );
     assert_eq!(counts[4], 0, "messages failed: {}", run.stderr);
 
-    let export = run_measured(
-        dir.path(),
-        &["--db".as_ref(), db.as_os_str(), "export".as_ref()],
-    );
-    assert_eq!(export.code, Some(0), "stderr: {}", export.stderr);
-    let rows = parse_csv(&export.stdout);
+    let export = ok(crate::support::run(&db, &["export"]));
+    let rows = parse_csv(&String::from_utf8_lossy(&export.stdout));
     let header = rows.first().expect("a header row");
     let col = |name: &str| {
         header
@@ -516,30 +398,36 @@ fn hostile_mailbox_is_ingested_without_a_crash() {
 /// A worker that runs out of memory is reported as out of memory whatever backtrace setting the
 /// run inherited: with `RUST_BACKTRACE=full` a child would print a long backtrace after the
 /// allocation failure (the run's own setting is not the worker's).
+/// An mbox of one message per fault, each with `pdf` attached under the name that makes a test
+/// worker fail that way (`regintake-fault-FAULT.pdf`); the file is left open for more.
+#[cfg(debug_assertions)]
+fn fault_mbox(path: &Path, pdf: &[u8], faults: &[&str]) -> std::fs::File {
+    use make_hostile::{attachment_message, headers, write_mbox_message};
+    let mut out = std::fs::File::create(path).expect("mbox");
+    for (i, fault) in faults.iter().enumerate() {
+        let name = format!("regintake-fault-{fault}.pdf");
+        let body = attachment_message(pdf, &name, "application/pdf");
+        let head = headers(Some(&format!("<fault-{fault}@regintake.test>")), fault, i);
+        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
+    }
+    out
+}
+
 #[cfg(debug_assertions)]
 #[test]
 fn out_of_memory_is_reported_as_such_with_backtraces_on() {
-    use make_hostile::{attachment_message, headers, write_mbox_message};
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = make_hostile::pdf(&make_hostile::form_lines("Jane", "Memory Agency"));
     let mbox = dir.path().join("oom.mbox");
-    let mut out = std::fs::File::create(&mbox).expect("mbox");
-    for (i, fault) in ["memory", "memory-deep", "memory-large"].iter().enumerate() {
-        let body = attachment_message(
-            &pdf,
-            &format!("regintake-fault-{fault}.pdf"),
-            "application/pdf",
-        );
-        let head = headers(Some(&format!("<oom-{i}@regintake.test>")), fault, i);
-        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
-    }
-    drop(out);
+    drop(fault_mbox(
+        &mbox,
+        &pdf,
+        &["memory", "memory-deep", "memory-large"],
+    ));
     let config = dir.path().join("regintake.toml");
     std::fs::write(&config, "[limits]\nworker_memory_bytes = 536870912\n").expect("config");
     let db = dir.path().join("ledger.db");
-    let run = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
+    let run = bin()
         .env("REGINTAKE_TEST_FAULTS", "1")
         .env("RUST_BACKTRACE", "full")
         .env("RUST_LIB_BACKTRACE", "full")
@@ -570,27 +458,12 @@ fn one_line_bodies_near_the_message_limit_stay_under_512_mib() {
     let mbox = make_hostile::write_big_bodies_mbox(dir.path(), 4, make_hostile::BIG_BODY_BYTES)
         .expect("write the mbox");
     let db = dir.path().join("ledger.db");
-    let run = run_measured(
-        dir.path(),
-        &[
-            "--db".as_ref(),
-            db.as_os_str(),
-            "ingest".as_ref(),
-            mbox.as_os_str(),
-        ],
-    );
-    println!(
-        "one-line bodies: exit {:?}, wall {:.2?}, peak RSS {:.1} MiB",
-        run.code,
-        run.wall,
-        run.peak_rss_kib as f64 / 1024.0
-    );
-    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
-    assert_eq!(summary_numbers(&run.stderr)[..1], [4], "{}", run.stderr);
+    let run = ingest_measured(dir.path(), &db, &mbox, "one-line bodies");
+    assert_eq!(summary(&run.stderr)[..1], [4], "{}", run.stderr);
     assert!(
-        run.peak_rss_kib < 512 << 10,
+        run.peak_rss < 512 << 20,
         "peak RSS {} MiB is over 512 MiB",
-        run.peak_rss_kib >> 10
+        run.peak_rss >> 20
     );
     // Each message is recorded, saying its body was not read to the end.
     let conn = rusqlite::Connection::open(&db).expect("ledger");
@@ -619,17 +492,8 @@ fn cli_ingest_survives_worker_crashes() {
     let pdf = make_hostile::pdf(&form);
     let docx = make_hostile::docx(&form);
     let mbox = dir.path().join("faults.mbox");
-    let mut out = std::fs::File::create(&mbox).expect("mbox");
     let faults = ["abort", "stack", "memory", "loop", "panic"];
-    for (i, fault) in faults.iter().enumerate() {
-        let body = attachment_message(
-            &pdf,
-            &format!("regintake-fault-{fault}.pdf"),
-            "application/pdf",
-        );
-        let head = headers(Some(&format!("<fault-{fault}@regintake.test>")), fault, i);
-        write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
-    }
+    let mut out = fault_mbox(&mbox, &pdf, &faults);
     let body = attachment_message(&docx, "form.docx", make_hostile::DOCX_TYPE);
     let head = headers(Some("<fault-none@regintake.test>"), "after the faults", 9);
     write_mbox_message(&mut out, &[head.as_bytes(), &body].concat()).expect("write");
@@ -641,9 +505,7 @@ fn cli_ingest_survives_worker_crashes() {
     )
     .expect("config");
     let db = dir.path().join("ledger.db");
-    let run = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
+    let run = bin()
         .env("REGINTAKE_TEST_FAULTS", "1")
         .arg("--config")
         .arg(&config)
@@ -674,8 +536,7 @@ fn cli_ingest_survives_worker_crashes() {
         stderr.contains("test fault: panic"),
         "the worker's panic message is logged at debug"
     );
-    let export = std::process::Command::new(bin())
-        .env_remove("REGINTAKE_CONFIG")
+    let export = bin()
         .arg("--db")
         .arg(&db)
         .arg("export")
@@ -724,24 +585,18 @@ fn cli_ingest_survives_worker_crashes() {
 /// running out of memory), and the damaged compound files are refused.
 #[test]
 fn hostile_doc_rtf_and_winmail_dat_are_answered_not_crashed_on() {
-    let setup = workers(bin(), 20_000);
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let setup = workers(REGINTAKE.into(), 20_000);
+    let corpus = crate::support::repo("fuzz/corpus");
     let mut seen = 0;
     for (dir, kind) in [
         ("doc_read", FileKind::Doc),
         ("rtf_read", FileKind::Rtf),
         ("tnef_read", FileKind::Tnef),
     ] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join(dir))
-            .expect("corpus folder")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("hostile-"))
-            })
-            .collect();
-        files.sort();
+        let files = files_in(&corpus, &[dir]).into_iter().filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("hostile-"))
+        });
         for file in files {
             let bytes = std::fs::read(&file).expect("read");
             let name = file

@@ -5,24 +5,19 @@
 //!
 //! Tesseract missing is a failure here, not a skip: `scripts/test.sh` installs it.
 
+use crate::support::{bin, files_in, repo};
 use regintake::extract::ocr::{self, Availability};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `regintake check --json` on files with a config; the parsed output and the exit code.
 fn check(config: &Path, files: &[PathBuf]) -> (Value, i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_regintake"))
+    let out = bin()
         .arg("check")
         .arg("--json")
         .arg("--config")
         .arg(config)
         .args(files)
-        .env_remove("REGINTAKE_CONFIG")
         .output()
         .expect("run regintake");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -63,7 +58,7 @@ fn scanned_pdf_and_photo_are_read_by_ocr_in_workers() {
     require_tesseract();
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = config(dir.path(), "enabled = \"on\"");
-    let forms = root().join("fixtures/scans/forms");
+    let forms = repo("fixtures/scans/forms");
     let files = [
         forms.join("official_300dpi.pdf"),
         forms.join("photo_exif_orientation_6.jpg"),
@@ -101,7 +96,7 @@ fn scanned_pdf_and_photo_are_read_by_ocr_in_workers() {
 fn ocr_off_leaves_images_unread() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = config(dir.path(), "enabled = \"off\"");
-    let file = root().join("fixtures/scans/forms/photo_pen_check.png");
+    let file = repo("fixtures/scans/forms/photo_pen_check.png");
     let (json, code, stderr) = check(&cfg, &[file]);
     assert_eq!(code, 0, "{stderr}");
     let record = &json[0]["records"][0];
@@ -114,13 +109,7 @@ fn hostile_images_end_in_one_flagged_record_each() {
     require_tesseract();
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = config(dir.path(), "enabled = \"on\"");
-    let forms = root().join("fixtures/scans-hostile/forms");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&forms)
-        .expect("hostile images")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
+    let files = files_in(&repo("fixtures/scans-hostile"), &["forms"]);
     assert!(files.len() >= 10, "hostile images missing: {files:?}");
     let (json, code, stderr) = check(&cfg, &files);
     assert_eq!(code, 0, "{stderr}");
@@ -142,7 +131,7 @@ fn hostile_images_end_in_one_flagged_record_each() {
 #[test]
 fn ocr_table_refuses_unknown_keys_and_bad_values() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let file = root().join("fixtures/scans/forms/photo_pen_check.png");
+    let file = repo("fixtures/scans/forms/photo_pen_check.png");
     for (table, says) in [
         ("enabled = \"auto\"\nlanguage = \"eng\"", "language"),
         ("enabled = \"sometimes\"", "sometimes"),

@@ -3,33 +3,18 @@
 //! ordinary tests: none may panic. Each input runs on its own thread named after the file, so a
 //! panic or stack overflow names its reproducer.
 
-#[path = "support/failures.rs"]
-mod failures;
-#[path = "../fuzz/targets.rs"]
-mod targets;
+use crate::support::{failures, files_in, repo};
+use crate::targets;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+/// The seeds and saved findings of a target.
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let mut files = Vec::new();
-    for dir in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_file()
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
+    let fuzz = repo("fuzz");
+    files_in(
+        &fuzz,
+        &[&format!("corpus/{target}"), &format!("artifacts/{target}")],
+    )
 }
 
 fn replay(target: &str) -> usize {

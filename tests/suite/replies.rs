@@ -4,33 +4,12 @@
 //! And `poll` against a real Dovecot appending them to a drafts mailbox: one per fixable record,
 //! none twice, across a second pass, a lost APPEND answer and kill -9 at random points.
 
-#[path = "support/csv.rs"]
-mod csv_file;
-#[path = "support/replies.rs"]
-mod replies;
-mod support {
-    pub mod dovecot;
-    pub mod imap_proxy;
-}
+use crate::support::csv as csv_file;
+use crate::support::replies;
+use crate::support::{self, bin, ok, poll_once, run, run_config};
 
 use replies::{Form, PyMail, mbox, python_read, without_date, words};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    bin()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run regintake")
-}
 
 /// What a reply says for each flag the applicant can fix (a phrase in its words).
 pub fn phrase_for(flag: &str) -> Option<&'static str> {
@@ -63,11 +42,7 @@ pub fn phrase_for(flag: &str) -> Option<&'static str> {
 /// Each record of the latest export: (record_id, flags, message_id).
 fn records(db: &Path) -> Vec<(String, Vec<String>, String)> {
     let out = run(db, &["export"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = ok(out);
     let rows = csv_file::parse_csv(&String::from_utf8_lossy(&out.stdout));
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
@@ -90,11 +65,7 @@ fn ingest(dir: &Path, forms: &[Vec<u8>]) -> std::path::PathBuf {
     std::fs::write(&mbox_path, mbox(forms)).unwrap();
     let db = dir.join("ledger.db");
     let out = run(&db, &["ingest", mbox_path.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(out);
     db
 }
 
@@ -355,11 +326,7 @@ fn out_writes_the_same_draft_privately_and_refuses_the_ledger() {
     let db = ingest(dir.path(), &[f.mail()]);
     let out_path = dir.path().join("reply.eml");
     let out = run(&db, &["reply", "1", "--out", out_path.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = ok(out);
     assert!(out.stdout.is_empty());
     let written = std::fs::read(&out_path).unwrap();
     let mode = std::fs::metadata(&out_path).unwrap().permissions().mode() & 0o777;
@@ -397,19 +364,8 @@ fn an_office_template_changes_the_wording_without_a_rebuild() {
         "[replies]\ntemplate = \"reply.txt\"\nfrom = \"Coding <coding@abs.gov.au>\"\n",
     )
     .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(&db)
-        .args(["reply", "1"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let reply = || run_config(&config, &["--db", db.to_str().unwrap(), "reply", "1"]);
+    let out = ok(reply());
     let mail = &python_read(&[out.stdout])[0];
     assert_eq!(
         mail.body.replace("\r\n", "\n"),
@@ -417,34 +373,16 @@ fn an_office_template_changes_the_wording_without_a_rebuild() {
     );
     assert_eq!(mail.from, "Coding <coding@abs.gov.au>");
 
-    std::fs::write(&config, "[replies]\nsignature = \"x\"\n").unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(&db)
-        .args(["reply", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "an unknown key is refused");
-    std::fs::write(
-        &config,
-        "[replies]\nfrom = \"Coding <coding@abs.gov.au>\\r\\nBcc: x@y.z\"\n",
-    )
-    .unwrap();
-    let out = bin()
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(&db)
-        .args(["reply", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a From with a line break is refused"
-    );
+    for (text, refused) in [
+        ("[replies]\nsignature = \"x\"\n", "an unknown key"),
+        (
+            "[replies]\nfrom = \"Coding <coding@abs.gov.au>\\r\\nBcc: x@y.z\"\n",
+            "a From with a line break",
+        ),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        assert_eq!(reply().status.code(), Some(1), "{refused} is refused");
+    }
 }
 
 #[test]
@@ -510,15 +448,15 @@ fn the_ledger_keeps_one_finishing_draft_step_a_record_and_refuses_changes() {
     drop(ledger);
 
     let conn = rusqlite::Connection::open(&db).unwrap();
-    for sql in [
-        "UPDATE reply_drafts SET step = 'skipped'",
-        "DELETE FROM reply_drafts",
-        "INSERT OR REPLACE INTO reply_drafts (event_id, record_id, step, account, mailbox, \
-         draft_message_id, note, at) VALUES (1, 3, 'pending', '', '', '', '', '')",
-    ] {
-        let e = conn.execute(sql, []).unwrap_err().to_string();
-        assert!(e.contains("append-only"), "{sql}: {e}");
-    }
+    support::assert_refused_as_append_only(
+        &conn,
+        &[
+            "UPDATE reply_drafts SET step = 'skipped'",
+            "DELETE FROM reply_drafts",
+            "INSERT OR REPLACE INTO reply_drafts (event_id, record_id, step, account, mailbox, \
+             draft_message_id, note, at) VALUES (1, 3, 'pending', '', '', '', '', '')",
+        ],
+    );
     let strict: String = conn
         .query_row(
             "SELECT sql FROM sqlite_master WHERE name = 'reply_drafts'",
@@ -538,28 +476,16 @@ use support::imap_proxy::{Break, CommandProxy, Rule};
 const DRAFTS: &str = "Drafts";
 
 fn poll_config(dir: &Path, d: &Dovecot, port: u16, extra_replies: &str) -> std::path::PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("regintake.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\n{}\n[replies]\ndrafts_mailbox = \"{DRAFTS}\"\n{extra_replies}\n",
-            dir.join("ledger.db").display(),
-            d.imap_toml_for(support::dovecot::USER, port, "processed_mailbox = \"Processed\"")
+    support::write_config(
+        &dir.join("regintake.toml"),
+        &dir.join("ledger.db"),
+        &d.imap_toml_for(
+            support::dovecot::USER,
+            port,
+            "processed_mailbox = \"Processed\"",
         ),
+        &format!("[replies]\ndrafts_mailbox = \"{DRAFTS}\"\n{extra_replies}"),
     )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
-}
-
-fn poll(config: &Path) -> Output {
-    bin()
-        .arg("--config")
-        .arg(config)
-        .args(["poll", "--once"])
-        .output()
-        .expect("run regintake poll")
 }
 
 /// Every message in the drafts mailbox: (flags, whole message).
@@ -635,12 +561,8 @@ fn poll_drafts_one_reply_per_fixable_record_and_none_on_a_second_pass() {
     c.append_many("INBOX", &mixed_forms());
     c.logout();
     let config = poll_config(dir.path(), &d, d.port, "");
-    let out = poll(&config);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = poll_once(&config);
+    ok(out);
     let records = ledger_records(&config);
     assert_eq!(records.len(), 10);
     let wanted = fixable(&records);
@@ -682,12 +604,8 @@ fn poll_drafts_one_reply_per_fixable_record_and_none_on_a_second_pass() {
     }
 
     // A second pass appends nothing.
-    let again = poll(&config);
-    assert!(
-        again.status.success(),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    let again = poll_once(&config);
+    ok(again);
     assert_eq!(drafts_on_server(&d).len(), wanted.len());
 
     // The ledger says what happened to each record, once.
@@ -733,7 +651,7 @@ fn a_lost_append_answer_is_found_by_message_id_not_appended_again() {
         },
     );
     let config = poll_config(dir.path(), &d, proxy.port, "");
-    let cut = poll(&config);
+    let cut = poll_once(&config);
     assert!(proxy.fired(), "the APPEND answer was dropped");
     assert_eq!(
         cut.status.code(),
@@ -743,12 +661,8 @@ fn a_lost_append_answer_is_found_by_message_id_not_appended_again() {
     );
     assert_eq!(drafts_on_server(&d).len(), 2);
 
-    let out = poll(&config);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = poll_once(&config);
+    ok(out);
     let drafts = drafts_on_server(&d);
     assert_eq!(drafts.len(), 3, "no draft twice");
     let ids: std::collections::BTreeSet<String> =
@@ -828,12 +742,8 @@ fn kill_9_at_random_points_leaves_exactly_one_draft_per_record() {
         killed >= 3,
         "only {killed} runs were killed: the kills land nowhere"
     );
-    let out = poll(&config);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = poll_once(&config);
+    ok(out);
 
     let records = ledger_records(&config);
     assert_eq!(records.len(), n, "every message recorded once");

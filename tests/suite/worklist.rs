@@ -3,44 +3,14 @@
 //! Excel report (read back with calamine, and converted by LibreOffice: the same rows and
 //! values as the CSV), and reporting from a folder the user cannot write.
 
-#[path = "support/csv.rs"]
-mod csv_file;
+use crate::support::csv as csv_file;
+use crate::support::{REGINTAKE, bin, ok, run, stderr};
 
 use calamine::{Data, Reader as _};
 use csv_file::parse_csv;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_regintake"));
-    c.env_remove("REGINTAKE_CONFIG").env_remove("REGINTAKE_DB");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    bin()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run regintake")
-}
-
-fn ok(out: Output) -> Output {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// One answer set for a form pasted into a mail body.
 struct Form<'a> {
@@ -476,7 +446,7 @@ fn read_back(csv_cell: &str) -> String {
 /// longer than a spreadsheet cell.
 fn report_ledger(dir: &Path) -> PathBuf {
     let db = dir.join("ledger.db");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample.mbox");
+    let sample = crate::support::repo("fixtures/sample.mbox");
     ok(run(&db, &["ingest", sample.to_str().unwrap()]));
     let huge = "y".repeat(40_000);
     let hostile = Form {
@@ -520,19 +490,7 @@ fn report_ledger(dir: &Path) -> PathBuf {
 #[test]
 fn the_workbook_holds_the_csv_rows_as_typed_cells() {
     let dir = tempfile::tempdir().unwrap();
-    let db = report_ledger(dir.path());
-    let csv = export(&db, &[]);
-    let xlsx = dir.path().join("report.xlsx");
-    ok(run(
-        &db,
-        &[
-            "export",
-            "--format",
-            "xlsx",
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-    ));
+    let (db, csv, xlsx) = report_files(dir.path());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -635,6 +593,16 @@ fn the_workbook_holds_the_csv_rows_as_typed_cells() {
     }
 }
 
+/// `report_ledger`, its report as CSV rows, and the same report as an Excel workbook in `dir`.
+fn report_files(dir: &Path) -> (PathBuf, Vec<Vec<String>>, PathBuf) {
+    let db = report_ledger(dir);
+    let xlsx = dir.join("report.xlsx");
+    let xlsx_arg = xlsx.to_str().unwrap();
+    ok(run(&db, &["export", "--format", "xlsx", "--out", xlsx_arg]));
+    let csv = export(&db, &[]);
+    (db, csv, xlsx)
+}
+
 /// Where LibreOffice is, or why the comparison cannot run.
 fn soffice() -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
@@ -657,19 +625,7 @@ fn soffice() -> Option<PathBuf> {
 fn libreoffice_opens_the_workbook_with_the_csv_rows_and_values() {
     let Some(soffice) = soffice() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let db = report_ledger(dir.path());
-    let csv = export(&db, &[]);
-    let xlsx = dir.path().join("report.xlsx");
-    ok(run(
-        &db,
-        &[
-            "export",
-            "--format",
-            "xlsx",
-            "--out",
-            xlsx.to_str().unwrap(),
-        ],
-    ));
+    let (_, csv, xlsx) = report_files(dir.path());
     let converted = dir.path().join("converted");
     let profile = dir.path().join("lo-profile");
     // UTF-8 (76), first line 1, cells as shown (so the date-times read as the CSV shows them).
@@ -715,7 +671,7 @@ fn as_reader(folder: &Path, args: &[&str]) -> Output {
     if root {
         Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_regintake"))
+            .arg(REGINTAKE)
             .args(args)
             .env_remove("REGINTAKE_CONFIG")
             .env_remove("REGINTAKE_DB")

@@ -1,8 +1,6 @@
 //! Test harness for replies: registration mails with the form pasted in the body (answers chosen
 //! per test), and Python's `email` package reading a draft back.
 
-#![allow(dead_code)]
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 

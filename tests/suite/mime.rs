@@ -1,12 +1,12 @@
 //! MIME parsing: headers, attachments wherever they sit, decoded names, bodies (HTML tables,
 //! charsets), sniffing by magic bytes, and limits on hostile structure.
 
-#[path = "support/failures.rs"]
-mod failures;
+use crate::make_hostile::{stored, zip_of};
+use crate::support::failures;
+use zip::write::SimpleFileOptions;
 
 use regintake::limits::Limits;
 use regintake::mime::{self, FileKind, ParsedMessage, Problem};
-use std::io::Write as _;
 
 fn parse(raw: &[u8]) -> ParsedMessage {
     mime::parse(raw, &Limits::default())
@@ -14,29 +14,16 @@ fn parse(raw: &[u8]) -> ParsedMessage {
 
 /// A tiny DOCX: a zip holding `word/document.xml`.
 fn tiny_docx() -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    zip.start_file("[Content_Types].xml", options).unwrap();
-    zip.write_all(b"<Types/>").unwrap();
-    zip.start_file("word/document.xml", options).unwrap();
-    zip.write_all(
-        b"<w:document><w:body><w:p><w:r><w:t>Full name</w:t></w:r></w:p></w:body></w:document>",
+    zip_of(
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            (
+                "word/document.xml",
+                b"<w:document><w:body><w:p><w:r><w:t>Full name</w:t></w:r></w:p></w:body></w:document>",
+            ),
+        ],
+        SimpleFileOptions::default(),
     )
-    .unwrap();
-    zip.finish().unwrap().into_inner()
-}
-
-fn zip_with(entries: &[(&str, &[u8])], stored: bool) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let mut options = zip::write::SimpleFileOptions::default();
-    if stored {
-        options = options.compression_method(zip::CompressionMethod::Stored);
-    }
-    for (name, data) in entries {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -456,14 +443,14 @@ Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
 #[test]
 fn sniff_by_magic_bytes() {
     let docx = tiny_docx();
-    let odt = zip_with(
+    let odt = zip_of(
         &[
             ("mimetype", b"application/vnd.oasis.opendocument.text"),
             ("content.xml", b"<office:document-content/>"),
         ],
-        true,
+        stored(),
     );
-    let ods = zip_with(
+    let ods = zip_of(
         &[
             (
                 "mimetype",
@@ -471,9 +458,9 @@ fn sniff_by_magic_bytes() {
             ),
             ("content.xml", b"<office:document-content/>"),
         ],
-        true,
+        stored(),
     );
-    let plain_zip = zip_with(&[("readme.txt", b"hello")], false);
+    let plain_zip = zip_of(&[("readme.txt", b"hello")], SimpleFileOptions::default());
     let mut late_pdf = vec![b' '; 500];
     late_pdf.extend_from_slice(PDF);
     let mut too_late_pdf = vec![b' '; 1100];
@@ -678,33 +665,35 @@ fn thousands_of_parts_stop_at_the_limit() {
     assert_eq!(m.body_text.trim(), "body");
 }
 
-#[test]
-fn a_bomb_of_nested_messages_does_not_exhaust_the_stack() {
-    // Thousands of message/rfc822 levels: mail-parser would build (and drop) them recursively.
-    let mut raw = String::new();
-    for _ in 0..200_000 {
-        raw.push_str("Content-Type: message/rfc822\r\n\r\n");
-    }
+/// 200,000 levels of message/rfc822, each holding the next, down to a "bottom" message.
+fn nested_messages() -> String {
+    let mut raw = "Content-Type: message/rfc822\r\n\r\n".repeat(200_000);
     raw.push_str("Subject: bottom\r\n\r\nbottom\r\n");
-    let raw = format!("From: a@b.example\r\nSubject: top\r\n{raw}");
-    // A worker thread's default stack, as in the ingest pipeline.
-    let m = std::thread::Builder::new()
+    raw
+}
+
+/// `mime::parse` on a thread with a reading thread's default stack, as in the ingest pipeline.
+fn parse_on_a_reading_thread(raw: String) -> ParsedMessage {
+    std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || mime::parse(raw.as_bytes(), &Limits::default()))
         .unwrap()
         .join()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn a_bomb_of_nested_messages_does_not_exhaust_the_stack() {
+    // Thousands of message/rfc822 levels: mail-parser would build (and drop) them recursively.
+    let raw = format!("From: a@b.example\r\nSubject: top\r\n{}", nested_messages());
+    let m = parse_on_a_reading_thread(raw);
     assert_eq!(m.subject, "top");
     assert!(!m.problems.is_empty());
 }
 
 #[test]
 fn a_bomb_inside_an_encoded_forwarded_message_does_not_exhaust_the_stack() {
-    let mut bomb = String::from("From: inner@b.example\r\n");
-    for _ in 0..200_000 {
-        bomb.push_str("Content-Type: message/rfc822\r\n\r\n");
-    }
-    bomb.push_str("Subject: bottom\r\n\r\nbottom\r\n");
+    let bomb = format!("From: inner@b.example\r\n{}", nested_messages());
     for encoding in ["base64", "quoted-printable"] {
         let body = if encoding == "base64" {
             base64(bomb.as_bytes())
@@ -717,12 +706,7 @@ fn a_bomb_inside_an_encoded_forwarded_message_does_not_exhaust_the_stack() {
 --b\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
 --b\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}\r\n--b--\r\n"
         );
-        let m = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || mime::parse(raw.as_bytes(), &Limits::default()))
-            .unwrap()
-            .join()
-            .unwrap();
+        let m = parse_on_a_reading_thread(raw);
         assert_eq!(m.subject, "top", "{encoding}");
         assert!(!m.problems.is_empty(), "{encoding}");
     }

@@ -1,90 +1,37 @@
-//! `poll --once` against a hostile IMAP server (tests/support/hostile_imap.rs): floods of
+//! `poll --once` against a hostile IMAP server (tests/suite/support/hostile_imap.rs): floods of
 //! well-formed answers, sizes that lie, garbage, endless lines, trickling and silence. Each run
 //! must end by itself with exit code 1 and one short, plain error line that says what happened,
 //! and the peak memory of the regintake process (measured by the kernel) stays under 512 MiB.
 
-mod support {
-    pub mod hostile_imap;
-}
+use crate::support;
+use crate::support::measured::{Measured, measured};
 
-use std::io::Read;
-use std::os::unix::process::ExitStatusExt;
+use crate::support::bin;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::hostile_imap::{HostileServer, Misbehaviour};
 
 const MIB: u64 = 1 << 20;
 
-struct Run {
-    code: Option<i32>,
-    stderr: String,
-    /// Peak resident memory of the process, in bytes.
-    peak_rss: u64,
-    took: Duration,
-}
-
 /// Runs `poll --once` against `server` with `extra` lines in `[imap]` and `limits` lines in
-/// `[limits]`, and measures its peak RSS with wait4.
-fn poll(dir: &Path, server: &HostileServer, extra: &str, limits: &str) -> Run {
-    let conf = dir.join("hostile.toml");
-    std::fs::write(
-        &conf,
-        format!(
-            "[ledger]\npath = \"{}\"\n\n[imap]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"u\"\npassword = \"p\"\n{extra}\n\n[limits]\n{limits}\n",
-            dir.join("hostile.db").display(),
+/// `[limits]`, measured (its peak RSS as the kernel counts it); killed after two minutes.
+fn poll(dir: &Path, server: &HostileServer, extra: &str, limits: &str) -> Measured {
+    let conf = support::write_config(
+        &dir.join("hostile.toml"),
+        &dir.join("hostile.db"),
+        &format!(
+            "host = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nusername = \"u\"\npassword = \"p\"\n{extra}",
             server.port
         ),
-    )
-    .unwrap();
-    let started = Instant::now();
-    // Reaped below with wait4 (for its rusage), not Child::wait.
-    #[allow(clippy::zombie_processes)]
-    let mut child = Command::new(env!("CARGO_BIN_EXE_regintake"))
-        .env_remove("REGINTAKE_CONFIG")
-        .env_remove("REGINTAKE_DB")
-        .env_remove("REGINTAKE_LOG")
-        .arg("--config")
-        .arg(&conf)
-        .args(["poll", "--once"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run regintake");
-    let mut stderr = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let pid = child.id() as libc::pid_t;
-    // A watchdog: a run that does not end by itself fails the test instead of hanging it.
-    let watchdog = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(120));
-        // SAFETY: signalling a pid this test started (a no-op when it is gone).
-        unsafe { libc::kill(pid, libc::SIGKILL) };
-    });
-    drop(watchdog);
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value to be filled in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waiting for our own child, with valid pointers.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    let took = started.elapsed();
-    let status = std::process::ExitStatus::from_raw(status);
-    Run {
-        code: status.code(),
-        stderr: reader.join().unwrap(),
-        // ru_maxrss is in KiB on Linux.
-        peak_rss: usage.ru_maxrss as u64 * 1024,
-        took,
-    }
+        &format!("[limits]\n{limits}"),
+    );
+    let mut poll = bin();
+    poll.arg("--config").arg(&conf).args(["poll", "--once"]);
+    measured(&poll, dir, Duration::from_secs(120))
 }
 
 /// The one error line, after checking it is the only one and is short and plain.
-fn error_line(run: &Run) -> String {
+fn error_line(run: &Measured) -> String {
     let errors: Vec<&str> = run
         .stderr
         .lines()
@@ -108,11 +55,11 @@ fn error_line(run: &Run) -> String {
     line.to_string()
 }
 
-fn check_failed(run: &Run, what: &str) -> String {
+fn check_failed(run: &Measured, what: &str) -> String {
     println!(
         "{what}: exit {:?} after {:.1?}, peak RSS {} MiB",
         run.code,
-        run.took,
+        run.wall,
         run.peak_rss / MIB
     );
     assert_eq!(run.code, Some(1), "{what}: exit 1\n{}", run.stderr);
@@ -133,7 +80,7 @@ fn endless_small_answers_to_fetch_end_the_pass() {
     assert!(line.contains("UID FETCH"), "{line}");
     assert!(line.contains("answers") || line.contains("bytes"), "{line}");
     assert!(!run.stderr.contains("stopped answering"), "{}", run.stderr);
-    assert!(run.took < Duration::from_secs(30), "{:?}", run.took);
+    assert!(run.wall < Duration::from_secs(30), "{:?}", run.wall);
 }
 
 #[test]
@@ -194,8 +141,7 @@ fn a_message_over_the_limit_is_read_only_to_the_limit() {
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(server.sent() < 2 * MIB, "{} bytes sent", server.sent());
-    let out = Command::new(env!("CARGO_BIN_EXE_regintake"))
-        .env_remove("REGINTAKE_CONFIG")
+    let out = bin()
         .arg("--db")
         .arg(dir.path().join("hostile.db"))
         .arg("export")
@@ -265,7 +211,7 @@ fn a_message_at_the_size_limit_is_read_within_the_memory_bound() {
     println!(
         "60 MiB message: exit {:?} after {:.1?}, peak RSS {} MiB",
         run.code,
-        run.took,
+        run.wall,
         run.peak_rss / MIB
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -292,7 +238,7 @@ fn a_batch_of_messages_at_the_size_limit_is_not_held_at_once() {
     println!(
         "6 x 60 MiB messages: exit {:?} after {:.1?}, peak RSS {} MiB, {} MiB sent",
         run.code,
-        run.took,
+        run.wall,
         run.peak_rss / MIB,
         server.sent() / MIB
     );
