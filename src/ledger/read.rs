@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn without_a_run_the_file_is_read_alone_and_a_run_starting_is_seen() {
-        // tests/worklist.rs runs this as a user who cannot write the folder.
+        // tests/suite/worklist.rs runs this as a user who cannot write the folder.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("l.db");
         let conn = Connection::open(&path).unwrap();
