@@ -490,7 +490,8 @@ pub struct OcrSettings {
     /// Tesseract's languages, joined by `+` (`"eng"`, `"eng+deu"`).
     pub languages: String,
     /// Wall-clock budget for reading one attachment by OCR (every page of it), in
-    /// milliseconds; it replaces `attachment_deadline_ms` for attachments read this way.
+    /// milliseconds; a worker's parent adds it to `attachment_deadline_ms` once OCR starts on
+    /// an attachment.
     pub deadline_ms: u64,
 }
 

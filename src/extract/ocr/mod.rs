@@ -13,7 +13,9 @@
 //! when Tesseract is installed (with every language asked for), `"on"` requires it, `"off"`
 //! never reads them (they stay `scanned_without_text`). OCR runs inside the attachment worker,
 //! under its memory limit, within its own deadline (`deadline_ms`, longer than the attachment
-//! deadline: recognising one page takes seconds, not milliseconds).
+//! deadline: recognising one page takes seconds, not milliseconds). The worker's parent grants
+//! that time only once OCR starts (`on_start`), so any other attachment keeps the attachment
+//! deadline.
 
 mod decode;
 mod marks;
@@ -25,6 +27,7 @@ pub mod tesseract;
 use super::{Document, Limit, Source, Unreadable};
 use crate::limits::Limits;
 use image::GrayImage;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -75,8 +78,8 @@ impl OcrSettings {
         }
     }
 
-    /// How long a worker may take over an attachment of this kind that may need OCR: the
-    /// attachment deadline for reading it, plus the OCR deadline when OCR may run.
+    /// The time added to an attachment's deadline once OCR starts on it: the OCR deadline, or
+    /// none when OCR is off.
     pub fn extra_deadline_ms(&self) -> u64 {
         if self.enabled == OcrMode::Off {
             0
@@ -84,6 +87,25 @@ impl OcrSettings {
             self.deadline_ms
         }
     }
+}
+
+thread_local! {
+    static ON_START: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// What to do on this thread each time OCR starts on an attachment: the attachment worker
+/// tells its parent, which then grants the attachment the OCR time (`deadline_ms`).
+pub(crate) fn on_start(hook: Box<dyn Fn()>) {
+    ON_START.with(|h| *h.borrow_mut() = Some(hook));
+}
+
+/// OCR starts on an attachment: its pages are images to decode and recognise.
+pub(crate) fn starting() {
+    ON_START.with(|h| {
+        if let Some(hook) = h.borrow().as_ref() {
+            hook();
+        }
+    });
 }
 
 /// Whether Tesseract runs here and which version, looked up once per process. For `doctor`.
@@ -141,6 +163,7 @@ pub fn read_image(
     if !settings.active() {
         return Ok(unread_image());
     }
+    starting();
     let started = Instant::now();
     let pages = decode::decode(bytes, limits.max_image_pixels, limits.max_pdf_pages)?;
     let pages: Vec<Option<PageImage>> = pages.into_iter().map(Some).collect();
@@ -159,6 +182,7 @@ pub fn read_scanned_pdf(
     if !settings.active() {
         return Ok(scanned);
     }
+    starting();
     let started = Instant::now();
     let pages = pdf_images::page_images(bytes, limits)?;
     if pages.iter().all(Option::is_none) {
@@ -309,4 +333,44 @@ pub fn overlay(
         out.push((rgb, page::without_specks(lines)));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// A small PNG (too small to be a page: nothing is sent to Tesseract).
+    fn small_png() -> Vec<u8> {
+        let mut out = Vec::new();
+        image::DynamicImage::ImageLuma8(GrayImage::from_pixel(40, 40, image::Luma([255])))
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .expect("encode a PNG");
+        out
+    }
+
+    #[test]
+    fn the_start_hook_runs_when_ocr_starts_and_only_then() {
+        let calls = Rc::new(Cell::new(0));
+        let seen = calls.clone();
+        on_start(Box::new(move || seen.set(seen.get() + 1)));
+        let limits = Limits::default();
+        let off = OcrSettings {
+            enabled: OcrMode::Off,
+            ..Default::default()
+        };
+        let on = OcrSettings {
+            enabled: OcrMode::On,
+            ..Default::default()
+        };
+        let png = small_png();
+        let doc = read_image(&png, &limits, &off).expect("an unread image");
+        assert!(doc.scanned_without_text);
+        assert_eq!(calls.get(), 0, "OCR off: OCR never starts");
+        let doc = read_image(&png, &limits, &on).expect("an image read");
+        assert!(doc.lines.is_empty());
+        assert_eq!(calls.get(), 1, "OCR on: it starts once for the image");
+        on_start(Box::new(|| {}));
+    }
 }

@@ -6,7 +6,9 @@ use crate::extract::Unreadable;
 use crate::limits::Limits;
 use crate::mime::Attachment;
 use anyhow::{Context as _, Result, bail};
+use std::cell::Cell;
 use std::os::fd::AsFd;
+use std::rc::Rc;
 
 /// The hidden `worker` subcommand: serve read requests on stdin/stdout until stdin closes.
 /// The limits come from the parent's hello; `_config_limits` (the child has no config) is not
@@ -44,6 +46,21 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
         })?,
     )?;
 
+    // When OCR starts on an attachment: tell the parent, which grants the OCR time, and raise
+    // the CPU budget to match (the parent grants it to the kinds OCR reads only).
+    let grant_ms = Rc::new(Cell::new(0u64));
+    let notice = serde_json::to_vec(&ChildMessage::OcrStarting)?;
+    let notify = output.try_clone().context("cannot use stdout")?;
+    let grant = grant_ms.clone();
+    let base_ms = limits.attachment_deadline_ms;
+    crate::extract::ocr::on_start(Box::new(move || {
+        if grant.get() > 0 {
+            set_cpu_budget(base_ms.saturating_add(grant.get()));
+        }
+        // A parent that is gone shows when the answer is written.
+        let _ = write_frame(&mut &notify, &notice);
+    }));
+
     loop {
         let Some(header) = read_frame(&mut input, MAX_HEADER_BYTES)? else {
             return Ok(()); // The parent is done with us.
@@ -57,7 +74,8 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
                 reason: format!("unknown attachment kind {:?}", header.kind),
             }),
             Some(kind) => {
-                set_cpu_budget(deadline_ms(kind, &limits, &ocr));
+                set_cpu_budget(limits.attachment_deadline_ms);
+                grant_ms.set(ocr_grant_ms(kind, &ocr));
                 let att = Attachment {
                     filename: header.filename,
                     content_type: String::new(),
@@ -76,7 +94,10 @@ pub fn serve(_config_limits: &Limits) -> Result<()> {
                 }
             }
         };
-        write_frame(&mut output, &serde_json::to_vec(&response)?)?;
+        write_frame(
+            &mut output,
+            &serde_json::to_vec(&ChildMessage::Done(response))?,
+        )?;
     }
 }
 
@@ -171,6 +192,17 @@ mod test_faults {
                 std::hint::black_box(0u64);
             },
             "sleep" => std::thread::sleep(std::time::Duration::from_secs(3600)),
+            // OCR starts, then takes 2.5 s before the reading goes on: longer than a short
+            // attachment deadline, within the OCR time the parent then grants.
+            "ocr-slow" => {
+                crate::extract::ocr::starting();
+                std::thread::sleep(std::time::Duration::from_millis(2_500));
+            }
+            // OCR starts and never ends: stopped at the OCR time, not the attachment deadline.
+            "ocr-sleep" => {
+                crate::extract::ocr::starting();
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
             "panic" => panic!("test fault: panic"),
             _ => {}
         }

@@ -137,7 +137,7 @@ impl WorkerProcess {
 
     /// Sends the attachments together and waits for their documents one by one, each within
     /// the attachment deadline (counted from the answer before it, when the child started on
-    /// it). The answers received, and the failure that stopped the rest, if any: it belongs
+    /// it; longer once OCR starts on it). The answers received, and the failure that stopped the rest, if any: it belongs
     /// to the attachment after the last answer.
     pub(super) fn request(&mut self, atts: &[&Attachment]) -> (Vec<Response>, Option<Failure>) {
         let mut frames: Vec<Vec<u8>> = Vec::with_capacity(atts.len());
@@ -164,12 +164,10 @@ impl WorkerProcess {
         for att in atts {
             self.stderr_tail.clear();
             self.dying = DyingWords::default();
-            self.deadline_ms = deadline_ms(att.kind, &self.limits, &self.ocr);
-            let deadline = Instant::now() + Duration::from_millis(self.deadline_ms);
-            let frame = match self.receive(deadline, max_response_bytes(&self.limits)) {
-                Ok(frame) => frame,
+            match self.answer(att) {
+                Ok(answer) => answers.push(answer),
                 Err(failure) => return (answers, Some(failure)),
-            };
+            }
             if !self.stderr_tail.is_empty() {
                 tracing::debug!(
                     attachment = %att.filename,
@@ -177,17 +175,40 @@ impl WorkerProcess {
                     "Attachment worker wrote to stderr"
                 );
             }
-            match serde_json::from_slice::<Response>(&frame) {
-                Ok(answer) => answers.push(answer),
-                Err(e) => {
-                    return (
-                        answers,
-                        Some(Failure::Protocol(format!("bad response: {e}"))),
-                    );
-                }
-            }
         }
         (answers, None)
+    }
+
+    /// Waits for the answer to `att`, within the attachment deadline, or, once the child says
+    /// OCR starts on it, the OCR time from then plus an attachment deadline for reading what
+    /// OCR found. Only an attachment that reaches OCR gets the OCR time: a hostile PDF that is
+    /// no scan is stopped at the attachment deadline.
+    fn answer(&mut self, att: &Attachment) -> Result<Response, Failure> {
+        let base_ms = self.limits.attachment_deadline_ms;
+        self.deadline_ms = base_ms;
+        let mut deadline = Instant::now() + Duration::from_millis(base_ms);
+        let mut granted = false;
+        loop {
+            let frame = self.receive(deadline, max_response_bytes(&self.limits))?;
+            match serde_json::from_slice::<ChildMessage>(&frame) {
+                Ok(ChildMessage::Done(answer)) => return Ok(answer),
+                Ok(ChildMessage::OcrStarting) => {
+                    let grant_ms = ocr_grant_ms(att.kind, &self.ocr);
+                    if !granted && grant_ms > 0 {
+                        granted = true;
+                        self.deadline_ms = base_ms.saturating_add(grant_ms);
+                        deadline = Instant::now()
+                            + Duration::from_millis(grant_ms.saturating_add(base_ms));
+                        tracing::debug!(
+                            attachment = %att.filename,
+                            ocr_deadline_ms = grant_ms,
+                            "OCR started in the attachment worker; its time granted"
+                        );
+                    }
+                }
+                Err(e) => return Err(Failure::Protocol(format!("bad response: {e}"))),
+            }
+        }
     }
 
     fn send(&mut self, frames: &[&[u8]]) -> Result<(), Failure> {

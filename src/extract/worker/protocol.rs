@@ -1,8 +1,10 @@
 //! The frames between the parent and a worker child: every frame an 8-byte little-endian
 //! length then the payload. Parent → child: a hello (JSON: protocol name, `Limits`, OCR
 //! settings), then per attachment a JSON header (kind, file name) and a frame of raw bytes.
-//! Child → parent: a ready frame after the hello, then one JSON
-//! `Result<Option<Document>, Unreadable>` per attachment (the kind of failure travels with it).
+//! Child → parent: a ready frame after the hello, then per attachment JSON `ChildMessage`s: at
+//! most one notice that OCR starts on it (the parent then grants it the OCR time: only the
+//! attachments that do reach OCR get it), and its answer, a `Result<Option<Document>,
+//! Unreadable>` (the kind of failure travels with it).
 
 use crate::extract::ocr::OcrSettings;
 use crate::extract::{Document, Unreadable};
@@ -13,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 
 /// Names the frame layout; a child that answers with another name is not used.
-pub(super) const PROTOCOL: &str = "regintake-worker/3";
+pub(super) const PROTOCOL: &str = "regintake-worker/4";
 /// Largest hello or request header accepted (they hold a few hundred bytes).
 pub(super) const MAX_HEADER_BYTES: u64 = 1 << 20;
 /// Largest response accepted from a child: a document's text is at most `max_text_bytes` (by
@@ -24,6 +26,7 @@ pub(super) fn max_response_bytes(limits: &Limits) -> u64 {
         .saturating_mul(8)
         .saturating_add(1 << 20)
 }
+
 #[derive(Serialize, Deserialize)]
 pub(super) struct Hello {
     pub(super) protocol: String,
@@ -44,6 +47,15 @@ pub(super) struct RequestHeader {
 }
 
 pub(super) type Response = Result<Option<Document>, Unreadable>;
+
+/// What the child writes while it reads one attachment.
+#[derive(Serialize, Deserialize)]
+pub(super) enum ChildMessage {
+    /// OCR starts on the attachment (its pages are images): it may take the OCR time now.
+    OcrStarting,
+    /// The attachment's answer; the last message for it.
+    Done(Response),
+}
 
 pub(super) fn worker_kind(kind: FileKind) -> Option<&'static str> {
     match kind {
@@ -71,14 +83,14 @@ pub(super) fn kind_from_name(name: &str) -> Option<FileKind> {
     }
 }
 
-/// How long reading an attachment of this kind may take: the attachment deadline, and the OCR
-/// deadline on top for the kinds that may be images of a form (a scanned PDF, an image).
-pub(super) fn deadline_ms(kind: FileKind, limits: &Limits, ocr: &OcrSettings) -> u64 {
-    let ocr_ms = match kind {
+/// The time granted on top of the attachment deadline when the child says OCR starts on an
+/// attachment of this kind: the OCR deadline for the kinds OCR reads (a scanned PDF, an image),
+/// none for others (a notice from them is not believed).
+pub(super) fn ocr_grant_ms(kind: FileKind, ocr: &OcrSettings) -> u64 {
+    match kind {
         FileKind::Pdf | FileKind::Image => ocr.extra_deadline_ms(),
         _ => 0,
-    };
-    limits.attachment_deadline_ms.saturating_add(ocr_ms)
+    }
 }
 
 /// One frame, or `None` at a clean end of input (before a frame starts).
