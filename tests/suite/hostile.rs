@@ -78,8 +78,8 @@ fn small_pdf() -> Vec<u8> {
 /// Attachment reading through a worker program, with a deadline and a 512 MiB memory limit.
 struct Workers {
     limits: Limits,
-    /// OCR off: these tests are about the worker's failures, and with OCR on a PDF's deadline
-    /// gets `[ocr] deadline_ms` on top (tests/suite/ocr.rs reads scans through workers).
+    /// OCR off: these tests are about the worker's failures (tests/suite/ocr.rs reads scans
+    /// through workers).
     ocr: regintake::config::OcrSettings,
     exe: PathBuf,
     /// Where a faulty worker's wrapper lives, kept while the setup is used.
@@ -171,6 +171,48 @@ fn a_batch_blames_only_the_attachment_the_worker_failed_on() {
 }
 
 #[cfg(debug_assertions)]
+/// With OCR on, an attachment gets the OCR time only once the worker says OCR starts on it: a
+/// PDF whose reader hangs before any OCR (a hostile PDF that is no scan) is stopped at the
+/// attachment deadline; one whose OCR takes longer than that is answered; an OCR that hangs is
+/// stopped at the attachment deadline plus the OCR time; and a kind OCR does not read is not
+/// believed when it says so.
+#[cfg(debug_assertions)]
+#[test]
+fn ocr_time_is_granted_only_once_ocr_starts() {
+    let mut setup = faulty_workers(1_000);
+    setup.ocr = regintake::config::OcrSettings {
+        enabled: regintake::config::OcrMode::On,
+        deadline_ms: 3_000,
+        ..Default::default()
+    };
+    let pdf = small_pdf();
+    let read = |name: &str, kind: FileKind| {
+        let started = Instant::now();
+        let got = worker::read_attachment(&attachment(name, kind, &pdf), setup.opts());
+        println!("{name}: {got:?} after {:?}", started.elapsed());
+        got
+    };
+    let timed_out = |deadline_ms: u64| {
+        Err(Unreadable::TimedOut {
+            deadline_ms,
+            cpu: false,
+        })
+    };
+    assert_eq!(
+        read("regintake-fault-sleep.pdf", FileKind::Pdf),
+        timed_out(1_000)
+    );
+    assert!(read("regintake-fault-ocr-slow.pdf", FileKind::Pdf).is_ok());
+    assert_eq!(
+        read("regintake-fault-ocr-sleep.pdf", FileKind::Pdf),
+        timed_out(4_000)
+    );
+    assert_eq!(
+        read("regintake-fault-ocr-slow.docx", FileKind::Docx),
+        timed_out(1_000)
+    );
+}
+
 #[test]
 fn worker_death_costs_one_attachment_not_the_caller() {
     let setup = faulty_workers(3_000);
