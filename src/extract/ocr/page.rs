@@ -109,7 +109,10 @@ impl OcrPage {
                 horizontal: r.horizontal,
             })
             .collect();
-        let mut kept: Vec<PageWord> = Vec::with_capacity(words.len());
+        // Marks standing alone that OCR did not read, or read as a stray letter or two.
+        let loose = loose_marks(prepared, &words, &drawn);
+        let loose_pt: Vec<PtRect> = loose.iter().map(pt).collect();
+        let mut kept: Vec<PageWord> = Vec::with_capacity(words.len() + loose.len());
         for w in &words {
             let rect = PtRect {
                 x0: w.left as f32 * scale,
@@ -117,7 +120,14 @@ impl OcrPage {
                 x1: (w.left + w.width) as f32 * scale,
                 y1: (w.top + w.height) as f32 * scale,
             };
-            if boxes.iter().any(|b| in_box(&rect, &b.rect)) {
+            // A speck of dust OCR read as `-` or `.` beside a word would start its line.
+            let speck = w.text.chars().all(is_speck_char)
+                && rect.x1 - rect.x0 <= SPECK_MAX_PT
+                && rect.height() <= SPECK_MAX_PT;
+            if speck
+                || boxes.iter().any(|b| in_box(&rect, &b.rect))
+                || (mark_like(&w.text) && loose_pt.iter().any(|m| overlap(m, &rect) > 0.0))
+            {
                 continue;
             }
             // A box OCR ran into the word beside it ("XI have read"): the word's letters over
@@ -144,6 +154,14 @@ impl OcrPage {
                 line: w.line,
             });
         }
+        let first_line = words.iter().map(|w| w.line).max().unwrap_or(0) + 1;
+        for (k, m) in loose_pt.iter().enumerate() {
+            kept.push(PageWord {
+                text: LOOSE_MARK.into(),
+                rect: *m,
+                line: first_line + k as u32,
+            });
+        }
         // "|" or "l" standing alone before a word is "I".
         for i in 0..kept.len() {
             let next_is_word = kept.get(i + 1).is_some_and(|n| {
@@ -164,6 +182,45 @@ impl OcrPage {
     }
 }
 
+/// What a mark standing alone is written as: a tick (an X typed alone ticks as well).
+const LOOSE_MARK: &str = "✓";
+
+/// What OCR makes of a tick or a cross it takes for letters: one or two strokes' worth.
+fn mark_like(text: &str) -> bool {
+    text.chars().count() <= 2 && text.chars().all(|c| "vVJjYy¥/\\|xXK*+✓✔√".contains(c))
+}
+
+/// The page's loose marks (`marks::loose_marks`): ink outside the words OCR read (but for
+/// mark-like ones), the ruling lines and the boxes with room around them (a pen tick's tail
+/// outside its box).
+fn loose_marks(prepared: &Prepared, words: &[Word], drawn: &Drawn) -> Vec<PixelRect> {
+    let mut masked: Vec<PixelRect> = Vec::with_capacity(words.len() + drawn.rules.len());
+    for w in words.iter().filter(|w| !mark_like(&w.text)) {
+        masked.push(PixelRect {
+            x0: (w.left as usize).saturating_sub(1),
+            y0: (w.top as usize).saturating_sub(1),
+            x1: (w.left + w.width) as usize + 1,
+            y1: (w.top + w.height) as usize + 1,
+        });
+    }
+    for r in &drawn.rules {
+        masked.push(grown(&r.rect, 2));
+    }
+    for b in &drawn.boxes {
+        masked.push(grown(&b.rect, b.rect.width().max(b.rect.height()) / 2));
+    }
+    super::marks::loose_marks(&prepared.ink, prepared.dpi, &masked)
+}
+
+fn grown(r: &PixelRect, by: usize) -> PixelRect {
+    PixelRect {
+        x0: r.x0.saturating_sub(by),
+        y0: r.y0.saturating_sub(by),
+        x1: r.x1 + by,
+        y1: r.y1 + by,
+    }
+}
+
 /// A box found in the middle of a recognised word is part of a letter (an E, a D), not a box:
 /// a real box stands apart, or at most at a word's end where OCR ran it into the word.
 fn inside_a_word(b: &PtRect, word: &PtRect, text: &str) -> bool {
@@ -180,9 +237,14 @@ fn inside_a_word(b: &PtRect, word: &PtRect, text: &str) -> bool {
 /// in is part of the word.
 /// A box OCR ran into a word stands at the word's start or end; one elsewhere in the word (or
 /// across two lines of words) is made of letters.
+/// A box as wide as most of the word is what OCR read as the word (a ticked box read as `vit`),
+/// not one of its letters.
 fn a_letter(b: &PtRect, word: &PtRect, text: &str) -> bool {
     let covered = overlap(b, word) >= 0.25 * area(b);
     let side = b.x1 - b.x0;
+    if side >= 0.6 * (word.x1 - word.x0) {
+        return false;
+    }
     let at_an_end = b.x0 <= word.x0 + 0.25 * side || b.x1 >= word.x1 - 0.25 * side;
     covered
         && text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
@@ -256,6 +318,10 @@ fn on_rule(word: &PtRect, rule: &PageRule) -> bool {
         word.y0 < r.y1 && word.y1 > r.y0 && word.x0 <= r.x1 + 2.0 && word.x1 >= r.x0 - 2.0
     }
 }
+
+/// A speck of dust is at most this wide and tall, in points (a hyphen is wider, a full stop
+/// stands against its word).
+const SPECK_MAX_PT: f32 = 2.5;
 
 /// Characters OCR makes of a speck of dust.
 fn is_speck_char(c: char) -> bool {
