@@ -252,17 +252,34 @@ fn square_score(ink: &InkMap, rect: &PixelRect) -> Option<f32> {
 
 /// Whether the top and bottom sides of `rect` both run on past one of its upright sides: a
 /// table's cell, whose borders carry on to the next cell, not a box (a pen stroke leaves a box
-/// at one corner, not at two on the same side).
+/// at a corner slanting away, off the side's row within a few pixels).
 fn runs_on(ink: &InkMap, rect: &PixelRect) -> bool {
-    let gap = 3;
     let inked = |x: usize, y: usize| {
         (y.saturating_sub(1)..=y + 1).any(|yy| x < ink.width && yy < ink.height && ink.at(x, yy))
     };
     let (top, bottom) = (rect.y0 + 1, rect.y1.saturating_sub(2));
-    let left_out = rect.x0.checked_sub(gap);
-    let right_out = rect.x1 + gap - 1;
-    left_out.is_some_and(|x| inked(x, top) && inked(x, bottom))
-        || (inked(right_out, top) && inked(right_out, bottom))
+    let carries_on = |y: usize, left: bool| {
+        [3, 6, 9].iter().all(|&d| {
+            let x = if left {
+                rect.x0.checked_sub(d)
+            } else {
+                Some(rect.x1 + d - 1)
+            };
+            x.is_some_and(|x| inked(x, y))
+        })
+    };
+    (carries_on(top, true) && carries_on(bottom, true))
+        || (carries_on(top, false) && carries_on(bottom, false))
+}
+
+/// Share of row `y` from `x0` to `x1` that is ink.
+fn row_coverage(ink: &InkMap, y: usize, x0: usize, x1: usize) -> f32 {
+    let x1 = x1.min(ink.width);
+    if y >= ink.height || x1 <= x0 {
+        return 0.0;
+    }
+    let inked = ink.row(y)[x0..x1].iter().filter(|&&v| v != 0).count();
+    inked as f32 / (x1 - x0) as f32
 }
 
 /// Ink inside `rect` shrunk by `inset`: its share of the inside and its bounding box.
@@ -416,39 +433,40 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             .take_while(|r| r.b0 <= left.b0 + box_max)
         {
             let width = right.b1.saturating_sub(left.b0);
-            // The sides end together, at one end at least (a stroke through a corner runs on
-            // from one side's other end).
+            // The sides end about together (strokes through the corners run on from either
+            // end of a side).
             let (top_off, bottom_off) = (right.a0.abs_diff(left.a0), right.a1.abs_diff(left.a1));
-            if width < box_min
-                || right.b0 <= left.b1
-                || top_off.min(bottom_off) > tol
-                || top_off.max(bottom_off) > height / 3
+            if width < box_min || right.b0 <= left.b1 || top_off.max(bottom_off) > tol + height / 3
             {
                 continue;
             }
-            // A stroke crossing one side lengthens it: the top and the bottom are where either
-            // side says, whichever makes the better square.
-            for (y0, y1) in [
-                (left.a0, left.a1),
-                (right.a0, right.a1),
-                (left.a0, right.a1),
-                (right.a0, left.a1),
-            ] {
-                let rect = PixelRect {
-                    x0: left.b0,
-                    y0,
-                    x1: right.b1,
-                    y1,
-                };
-                let h = rect.height();
-                if h * 10 < width * 7 || h * 10 > width * 14 || runs_on(ink, &rect) {
-                    continue;
-                }
-                if let Some(score) = square_score(ink, &rect)
-                    && best.is_none_or(|(s, _)| score > s)
-                {
-                    best = Some((score, rect));
-                }
+            // The top and the bottom are the rows inked across from side to side, looked for
+            // near where the sides end.
+            let (x0, x1) = (left.b0, right.b1);
+            let (y_top, y_end) = (left.a0.min(right.a0), left.a1.max(right.a1));
+            let reach = (y_end - y_top) / 3 + tol;
+            let across = |y: usize| row_coverage(ink, y, x0, x1) >= 0.85;
+            let top = (y_top..(y_top + reach).min(y_end)).find(|&y| across(y));
+            let bottom = (y_end.saturating_sub(reach).max(y_top)..y_end)
+                .rev()
+                .find(|&y| across(y));
+            let (Some(y0), Some(bottom)) = (top, bottom) else {
+                continue;
+            };
+            let rect = PixelRect {
+                x0,
+                y0,
+                x1,
+                y1: bottom + 1,
+            };
+            let h = rect.height();
+            if h * 10 < width * 7 || h * 10 > width * 14 || runs_on(ink, &rect) {
+                continue;
+            }
+            if let Some(score) = square_score(ink, &rect)
+                && best.is_none_or(|(s, _)| score > s)
+            {
+                best = Some((score, rect));
             }
         }
         if let Some((_, rect)) = best {
@@ -733,13 +751,25 @@ mod tests {
         c.fill(270, 70, 273, 73); // a speck alone does not tick
         c.square(350, 50, 40, 3);
         c.fill(368, 68, 371, 71);
+        c.square(450, 50, 40, 3);
+        c.stroke(442.0, 42.0, 497.0, 97.0, 4); // pen X overshooting every corner
+        c.stroke(497.0, 42.0, 442.0, 97.0, 4);
         let found = find(&c.0, 300.0);
         let boxes: Vec<(usize, bool)> = found
             .boxes
             .iter()
             .map(|b| (b.rect.x0, b.mark.is_some()))
             .collect();
-        assert_eq!(boxes, [(50, false), (150, true), (250, true), (350, false)]);
+        assert_eq!(
+            boxes,
+            [
+                (50, false),
+                (150, true),
+                (250, true),
+                (350, false),
+                (450, true)
+            ]
+        );
     }
 
     #[test]
