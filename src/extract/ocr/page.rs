@@ -70,18 +70,36 @@ impl OcrPage {
             x1: r.x1 as f32 * scale,
             y1: r.y1 as f32 * scale,
         };
-        let word_rects: Vec<(PtRect, &str)> = words
+        // Per Tesseract line, the height of its words (the median of those with letters): a
+        // word of x-height letters alone ("name") is shorter than its line's text.
+        let mut heights: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        for w in &words {
+            if w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                heights.entry(w.line).or_default().push(w.height);
+            }
+        }
+        let line_height: std::collections::HashMap<u32, f32> = heights
+            .into_iter()
+            .map(|(line, mut v)| {
+                v.sort_unstable();
+                (line, v[v.len() / 2] as f32 * scale)
+            })
+            .collect();
+        let word_rects: Vec<(PtRect, &str, f32)> = words
             .iter()
             .map(|w| {
-                (
-                    PtRect {
-                        x0: w.left as f32 * scale,
-                        y0: w.top as f32 * scale,
-                        x1: (w.left + w.width) as f32 * scale,
-                        y1: (w.top + w.height) as f32 * scale,
-                    },
-                    w.text.as_str(),
-                )
+                let rect = PtRect {
+                    x0: w.left as f32 * scale,
+                    y0: w.top as f32 * scale,
+                    x1: (w.left + w.width) as f32 * scale,
+                    y1: (w.top + w.height) as f32 * scale,
+                };
+                let text_height = line_height
+                    .get(&w.line)
+                    .copied()
+                    .unwrap_or(0.0)
+                    .max(rect.height());
+                (rect, w.text.as_str(), text_height)
             })
             .collect();
         let boxes: Vec<PageBox> = drawn
@@ -89,11 +107,12 @@ impl OcrPage {
             .iter()
             .map(|b| (b, pt(&b.rect)))
             .filter(|(b, rect)| {
-                !word_rects.iter().any(|(w, text)| {
+                !word_rects.iter().any(|(w, text, text_height)| {
                     inside_a_word(rect, w, text)
                         || (b.bracket && holds_text(rect, w, text))
-                        || (!b.bracket && a_letter(rect, w, text))
-                })
+                        || (!b.bracket && a_letter(rect, w, text, *text_height))
+                }) && !between_words(rect, &word_rects)
+                    && !a_capital_mid_line(rect, &word_rects)
             })
             .map(|(b, rect)| PageBox {
                 rect,
@@ -111,7 +130,11 @@ impl OcrPage {
             .collect();
         // Marks standing alone that OCR did not read, or read as a stray letter or two.
         let loose = loose_marks(prepared, &words, &drawn);
-        let loose_pt: Vec<PtRect> = loose.iter().map(pt).collect();
+        let loose_pt: Vec<PtRect> = loose
+            .iter()
+            .map(pt)
+            .filter(|m| !inside_a_sentence(m, &word_rects))
+            .collect();
         let mut kept: Vec<PageWord> = Vec::with_capacity(words.len() + loose.len());
         for w in &words {
             let rect = PtRect {
@@ -154,6 +177,7 @@ impl OcrPage {
                 line: w.line,
             });
         }
+        let mut kept = joined_at_signs(kept);
         let first_line = words.iter().map(|w| w.line).max().unwrap_or(0) + 1;
         for (k, m) in loose_pt.iter().enumerate() {
             kept.push(PageWord {
@@ -182,12 +206,87 @@ impl OcrPage {
     }
 }
 
+/// Words OCR split at an `@` (a wide glyph it takes for a space) joined again: an address
+/// has no space around its `@`.
+fn joined_at_signs(words: Vec<PageWord>) -> Vec<PageWord> {
+    let mut out: Vec<PageWord> = Vec::with_capacity(words.len());
+    for w in words {
+        if let Some(prev) = out.last_mut() {
+            let gap = w.rect.x0 - prev.rect.x1;
+            let close = gap >= -1.0 && gap <= prev.rect.height().max(w.rect.height());
+            if prev.line == w.line && close && (prev.text.ends_with('@') || w.text.starts_with('@'))
+            {
+                prev.text.push_str(&w.text);
+                prev.rect.x1 = prev.rect.x1.max(w.rect.x1);
+                prev.rect.y0 = prev.rect.y0.min(w.rect.y0);
+                prev.rect.y1 = prev.rect.y1.max(w.rect.y1);
+                continue;
+            }
+        }
+        out.push(w);
+    }
+    out
+}
+
+/// A box over the end of one word and the start of the next is made of their letters (the
+/// bowl of an e and the stem of an r seen as a bracket pair); a box OCR ran into a word runs
+/// into that word only.
+fn between_words(b: &PtRect, words: &[(PtRect, &str, f32)]) -> bool {
+    let touched = words
+        .iter()
+        .filter(|(w, text, _)| {
+            text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+                && overlap(b, w) >= 0.1 * area(b)
+        })
+        .count();
+    touched >= 2
+}
+
+/// A square at the start of a word that follows another word on its line, a word space away,
+/// is the word's capital (the bold B of "Reserve Bank"); a box OCR ran into a word has no word
+/// just before it (it starts its line or stands after a statement), and one at a word's end
+/// no word just after it.
+fn a_capital_mid_line(b: &PtRect, words: &[(PtRect, &str, f32)]) -> bool {
+    let side = b.x1 - b.x0;
+    let on_line = |w: &PtRect| w.y0 < b.y1 && w.y1 > b.y0;
+    words.iter().any(|(w, text, _)| {
+        let glued = text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+            && overlap(b, w) >= 0.25 * area(b)
+            && w.x1 - w.x0 > 1.5 * side;
+        let at_start = b.x0 <= w.x0 + 0.25 * side;
+        let at_end = b.x1 >= w.x1 - 0.25 * side;
+        glued
+            && words.iter().any(|(o, other, _)| {
+                let letters = other.chars().any(char::is_alphanumeric);
+                letters
+                    && on_line(o)
+                    && ((at_start && o.x1 <= w.x0 && w.x0 - o.x1 <= 1.5 * side)
+                        || (at_end && o.x0 >= w.x1 && o.x0 - w.x1 <= 1.5 * side))
+            })
+    })
+}
+
+/// A mark with a word close on either side stands in a line of text: a letter OCR left out of
+/// its word, not a tick (a tick stands before a statement, after it in a cell of its own, or
+/// alone).
+fn inside_a_sentence(m: &PtRect, words: &[(PtRect, &str, f32)]) -> bool {
+    let reach = (m.x1 - m.x0).max(m.height());
+    let near = |left: bool| {
+        words.iter().any(|(w, _, _)| {
+            let beside = w.y0 < m.y1 && w.y1 > m.y0;
+            let gap = if left { m.x0 - w.x1 } else { w.x0 - m.x1 };
+            beside && (-0.5 * reach..=reach).contains(&gap)
+        })
+    };
+    near(true) && near(false)
+}
+
 /// What a mark standing alone is written as: a tick (an X typed alone ticks as well).
 const LOOSE_MARK: &str = "✓";
 
 /// What OCR makes of a tick or a cross it takes for letters: one or two strokes' worth.
 fn mark_like(text: &str) -> bool {
-    text.chars().count() <= 2 && text.chars().all(|c| "vVJjYy¥/\\|xXK*+✓✔√".contains(c))
+    text.chars().count() <= 2 && text.chars().all(|c| "vVJjYy¥/xXK*+✓✔√".contains(c))
 }
 
 /// The page's loose marks (`marks::loose_marks`): ink outside the words OCR read (but for
@@ -232,14 +331,14 @@ fn inside_a_word(b: &PtRect, word: &PtRect, text: &str) -> bool {
         && b.x1 < word.x1 - margin
 }
 
-/// A square found over a word it is smaller than is a letter of it (an o, a bold D): a tick
-/// box is at least as tall as the text beside it, so a box much shorter than the word it sits
-/// in is part of the word.
+/// A square found over a word it is smaller than is a letter of it (an o, a bold D, the n of
+/// "name"): a tick box is at least as tall as the text beside it, so a box much shorter than
+/// the word it sits in, or than its line's text (`text_height`), is part of the word.
 /// A box OCR ran into a word stands at the word's start or end; one elsewhere in the word (or
 /// across two lines of words) is made of letters.
 /// A box as wide as most of the word is what OCR read as the word (a ticked box read as `vit`),
 /// not one of its letters.
-fn a_letter(b: &PtRect, word: &PtRect, text: &str) -> bool {
+fn a_letter(b: &PtRect, word: &PtRect, text: &str, text_height: f32) -> bool {
     let covered = overlap(b, word) >= 0.25 * area(b);
     let side = b.x1 - b.x0;
     if side >= 0.6 * (word.x1 - word.x0) {
@@ -248,7 +347,7 @@ fn a_letter(b: &PtRect, word: &PtRect, text: &str) -> bool {
     let at_an_end = b.x0 <= word.x0 + 0.25 * side || b.x1 >= word.x1 - 0.25 * side;
     covered
         && text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
-        && (b.height() < 0.8 * word.height() || !at_an_end)
+        && (b.height() < 0.8 * text_height || !at_an_end)
 }
 
 fn area(r: &PtRect) -> f32 {
@@ -295,8 +394,13 @@ fn holds_text(b: &PtRect, word: &PtRect, text: &str) -> bool {
     // OCR's reading of a box and its mark lies within the box; a word that runs on past it
     // holds it as a letter.
     let runs_past = word.x1 - word.x0 > 1.3 * (b.x1 - b.x0);
+    // A word that starts inside the pair and runs on past it by more than its width holds
+    // one side of it as a letter (`[` and the 1 of `[100.64.12.1`).
+    let width = b.x1 - b.x0;
+    let runs_out = word.x1 > b.x1 + width || word.x0 < b.x0 - width;
     (in_box(word, b) && (digits > 0 || letters >= 2))
         || (overlap >= 0.5 * area && runs_past && letters + digits >= 2)
+        || (overlap >= 0.1 * area && runs_out && letters + digits >= 2)
 }
 
 /// A word mostly inside a box (grown a little: a bracket's reading spills over).
@@ -432,4 +536,65 @@ pub(crate) fn without_specks(lines: Vec<Line>) -> Vec<Line> {
             (!cells.is_empty()).then_some(Line { cells, places })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(x0: f32, y0: f32, x1: f32, y1: f32) -> PtRect {
+        PtRect { x0, y0, x1, y1 }
+    }
+
+    fn word(text: &str, rect: PtRect) -> PageWord {
+        PageWord {
+            text: text.into(),
+            rect,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn an_address_split_at_its_at_sign_is_joined_and_other_words_are_not() {
+        let words = vec![
+            word("Email:", r(10.0, 10.0, 40.0, 20.0)),
+            word("priya.ramanathan", r(44.0, 10.0, 120.0, 20.0)),
+            word("@treasury.qld.gov.au", r(123.0, 10.0, 220.0, 20.0)),
+        ];
+        let joined: Vec<String> = joined_at_signs(words).into_iter().map(|w| w.text).collect();
+        assert_eq!(joined, ["Email:", "priya.ramanathan@treasury.qld.gov.au"]);
+    }
+
+    #[test]
+    fn boxes_made_of_letters_are_told_from_boxes_beside_words() {
+        let words = [
+            (r(10.0, 10.0, 60.0, 20.0), "Reserve", 10.0),
+            (r(63.0, 10.0, 90.0, 20.0), "Bank", 10.0),
+            (r(100.0, 40.0, 130.0, 50.0), "single", 10.0),
+            (r(133.0, 40.0, 170.0, 50.0), "record", 10.0),
+            (r(10.0, 70.0, 25.0, 80.0), "XI", 10.0),
+            (r(28.0, 70.0, 50.0, 80.0), "have", 10.0),
+        ];
+        // The B of "Bank", a word space after "Reserve".
+        let capital = r(63.0, 10.0, 70.0, 20.0);
+        assert!(a_capital_mid_line(&capital, &words));
+        // A box OCR ran into the first word of its line ("XI have").
+        let first = r(10.0, 70.0, 19.0, 80.0);
+        assert!(!a_capital_mid_line(&first, &words));
+        assert!(!between_words(&first, &words));
+        // A "bracket pair" from the e of "single" to the r of "record".
+        let across = r(127.0, 41.0, 136.0, 50.0);
+        assert!(between_words(&across, &words));
+    }
+
+    #[test]
+    fn a_mark_between_two_words_is_a_letter_and_one_after_a_statement_is_a_tick() {
+        let words = [
+            (r(10.0, 10.0, 60.0, 20.0), "static", 10.0),
+            (r(75.0, 10.0, 120.0, 20.0), "agency", 10.0),
+        ];
+        assert!(inside_a_sentence(&r(64.0, 10.0, 71.0, 20.0), &words));
+        assert!(!inside_a_sentence(&r(300.0, 10.0, 310.0, 20.0), &words));
+        assert!(mark_like("v") && mark_like("X") && !mark_like("a") && !mark_like("vit"));
+    }
 }
