@@ -33,6 +33,16 @@ pub(crate) fn format_of(bytes: &[u8]) -> Option<Format> {
     }
 }
 
+/// Whether a JPEG stops before its end marker (a mail cut short, a copy interrupted): its
+/// decoder gives the rows that are there and grey below them.
+pub(crate) fn jpeg_truncated(bytes: &[u8]) -> bool {
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != 0 && !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    format_of(bytes) == Some(Format::Jpeg) && !bytes[..end].ends_with(&[0xFF, 0xD9])
+}
+
 /// Refuses an image whose header claims more pixels than the limit, or a side over
 /// `MAX_IMAGE_SIDE`: nothing is decoded.
 pub(crate) fn check_size(width: u32, height: u32, max_pixels: u64) -> Result<(), Unreadable> {

@@ -167,7 +167,15 @@ pub fn read_image(
     let started = Instant::now();
     let pages = decode::decode(bytes, limits.max_image_pixels, limits.max_pdf_pages)?;
     let pages: Vec<Option<PageImage>> = pages.into_iter().map(Some).collect();
-    read_pages(pages, settings, started)
+    let doc = read_pages(pages, settings, started)?;
+    // A JPEG cut short is read for what it holds; one that held nothing readable is corrupt,
+    // not a blank page.
+    if doc.lines.is_empty() && decode::jpeg_truncated(bytes) {
+        return Err(Unreadable::malformed(
+            "JPEG is truncated (it ends before its end marker) and nothing could be read from the part that is there",
+        ));
+    }
+    Ok(doc)
 }
 
 /// Reads a PDF whose pages are images with no text layer (`scanned` is what the PDF reader
@@ -228,15 +236,7 @@ fn read_page(
         boxes = drawn.boxes.len(),
         "page prepared for OCR"
     );
-    let words = tesseract::recognise(
-        prepared.grey.as_raw(),
-        prepared.grey.width(),
-        prepared.grey.height(),
-        prepared.dpi,
-        &settings.languages,
-        deadline,
-    )
-    .map_err(|e| match e {
+    let words = recognise(&prepared, &drawn, settings, deadline).map_err(|e| match e {
         tesseract::RunError::TimedOut => Unreadable::over(
             Limit::ReadingTime,
             format!(
@@ -249,6 +249,64 @@ fn read_page(
         },
     })?;
     Ok(page::OcrPage::new(number, &prepared, words, drawn))
+}
+
+/// The page's words by Tesseract, read off the page with its table's borders painted out
+/// (broken into dashes by a bilevel scan, they are read as rows of `—` and `|` run into the
+/// words beside them): the upright rules drawn in one stroke, and the level ones such a rule
+/// meets. A writing line on its own (`[ ____ ]`) stays: read as `_`, it says the answer was
+/// left blank.
+fn recognise(
+    prepared: &prepare::Prepared,
+    drawn: &marks::Drawn,
+    settings: &OcrSettings,
+    deadline: Instant,
+) -> Result<Vec<tesseract::Word>, tesseract::RunError> {
+    let mut grey = prepared.grey.clone();
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    // An upright rule inked along nearly all its length: letter stems that line up down a
+    // paragraph make a broken "rule" through its words, which must stay.
+    let solid = |r: &marks::PixelRect| {
+        let rows = (r.y0..r.y1.min(prepared.ink.height))
+            .filter(|&y| (r.x0..r.x1.min(prepared.ink.width)).any(|x| prepared.ink.at(x, y)))
+            .count();
+        rows * 10 >= r.height() * 9
+    };
+    let uprights: Vec<&marks::PixelRect> = drawn
+        .rules
+        .iter()
+        .filter(|r| !r.horizontal && solid(&r.rect))
+        .map(|r| &r.rect)
+        .collect();
+    let meets_an_upright = |r: &marks::PixelRect| {
+        uprights
+            .iter()
+            .any(|u| u.x0 <= r.x1 + 3 && u.x1 + 3 >= r.x0 && u.y0 <= r.y1 + 3 && u.y1 + 3 >= r.y0)
+    };
+    let borders = drawn.rules.iter().filter(|r| {
+        if r.horizontal {
+            meets_an_upright(&r.rect)
+        } else {
+            solid(&r.rect)
+        }
+    });
+    for r in borders {
+        let (x0, x1) = (r.rect.x0.saturating_sub(1), (r.rect.x1 + 1).min(w));
+        let (y0, y1) = (r.rect.y0.saturating_sub(1), (r.rect.y1 + 1).min(h));
+        for y in y0..y1 {
+            for x in x0..x1 {
+                grey.put_pixel(x as u32, y as u32, image::Luma([255]));
+            }
+        }
+    }
+    tesseract::recognise(
+        grey.as_raw(),
+        grey.width(),
+        grey.height(),
+        prepared.dpi,
+        &settings.languages,
+        deadline,
+    )
 }
 
 /// Debug aid (`cargo run --example ocr_overlay`): each page as OCR saw it, straightened, with
@@ -275,16 +333,10 @@ pub fn overlay(
         let Some(image) = image else { continue };
         let prepared = prepare::prepare(image);
         let drawn = marks::find(&prepared.ink, prepared.dpi);
-        let words = tesseract::recognise(
-            prepared.grey.as_raw(),
-            prepared.grey.width(),
-            prepared.grey.height(),
-            prepared.dpi,
-            &settings.languages,
-            deadline,
-        )
-        .map_err(|e| Unreadable::ReaderFailed {
-            reason: format!("{e:?}"),
+        let words = recognise(&prepared, &drawn, settings, deadline).map_err(|e| {
+            Unreadable::ReaderFailed {
+                reason: format!("{e:?}"),
+            }
         })?;
         let mut rgb = image::DynamicImage::ImageLuma8(prepared.grey.clone()).to_rgb8();
         let mut frame = |r: &marks::PixelRect, colour: [u8; 3]| {
@@ -348,6 +400,23 @@ mod tests {
             .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
             .expect("encode a PNG");
         out
+    }
+
+    #[test]
+    fn a_jpeg_without_its_end_marker_is_truncated() {
+        let mut jpeg = Vec::new();
+        image::DynamicImage::ImageLuma8(GrayImage::from_pixel(64, 64, image::Luma([200])))
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
+            .expect("encode a JPEG");
+        assert!(!decode::jpeg_truncated(&jpeg));
+        let mut padded = jpeg.clone();
+        padded.extend_from_slice(&[0, 0, b'\n']);
+        assert!(!decode::jpeg_truncated(&padded));
+        assert!(decode::jpeg_truncated(&jpeg[..jpeg.len() * 2 / 3]));
+        assert!(!decode::jpeg_truncated(&small_png()));
     }
 
     #[test]
