@@ -30,11 +30,12 @@ mod layering;
 /// - `pipeline::chain`, around the stages it runs: the message is `Processed::Failed`;
 /// - `mime::parse`, around mail-parser: the message gets a `ParserFailed` problem;
 /// - `mime::sniff`, around zip's central directory: the zip is typed from its local headers;
-/// - `extract::pdf::read`, around lopdf: that attachment is unreadable (malformed).
+/// - `extract::pdf::read`, around lopdf: that attachment is unreadable (malformed);
+/// - `extract::worker`, around an attachment read in this process when isolation is off: that
+///   attachment is unreadable (reader failed).
 ///
-/// Attachments read in the worker process are caught in `extract::worker` (its own process);
-/// that module also still catches around an attachment read in this process when isolation is
-/// off (costing that attachment only), which is to move here.
+/// Attachments read in the worker process are caught in `extract::worker`'s child loop (its own
+/// process).
 pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| panic_text(&*panic))
 }

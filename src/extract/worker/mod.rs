@@ -85,14 +85,8 @@ fn read_in_process(
     att: &Attachment,
     opts: ReadOptions<'_>,
 ) -> Result<Option<Document>, Unreadable> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        super::read_attachment_with(att, opts.limits, opts.ocr)
-    }))
-    .unwrap_or_else(|panic| {
-        Err(Unreadable::ReaderFailed {
-            reason: crate::panic_text(&*panic),
-        })
-    })
+    crate::catch_panic(|| super::read_attachment_with(att, opts.limits, opts.ocr))
+        .unwrap_or_else(|reason| Err(Unreadable::ReaderFailed { reason }))
 }
 
 fn read_through_worker(
