@@ -1,0 +1,152 @@
+//! Tests of the box and ink detection on drawn images (squares, pen ticks, overshooting X's).
+use super::*;
+
+struct Canvas(InkMap);
+
+impl Canvas {
+    fn new(w: usize, h: usize) -> Canvas {
+        Canvas(InkMap {
+            width: w,
+            height: h,
+            ink: vec![0; w * h],
+        })
+    }
+    fn fill(&mut self, x0: usize, y0: usize, x1: usize, y1: usize) {
+        for y in y0..y1 {
+            for x in x0..x1 {
+                self.0.ink[y * self.0.width + x] = 1;
+            }
+        }
+    }
+    /// A square outline of side `s` with lines `t` thick.
+    fn square(&mut self, x: usize, y: usize, s: usize, t: usize) {
+        self.fill(x, y, x + s, y + t);
+        self.fill(x, y + s - t, x + s, y + s);
+        self.fill(x, y, x + t, y + s);
+        self.fill(x + s - t, y, x + s, y + s);
+    }
+    /// A diagonal stroke from (x0, y0) to (x1, y1), `t` thick.
+    fn stroke(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, t: usize) {
+        let n = ((x1 - x0).abs().max((y1 - y0).abs())) as usize;
+        for i in 0..=n {
+            let f = i as f32 / n as f32;
+            let (x, y) = ((x0 + f * (x1 - x0)) as usize, (y0 + f * (y1 - y0)) as usize);
+            self.fill(x, y, x + t, y + t);
+        }
+    }
+}
+
+#[test]
+fn empty_and_ticked_squares_and_a_pen_tick_spilling_out() {
+    let mut c = Canvas::new(600, 300);
+    c.square(50, 50, 40, 3); // empty
+    c.square(150, 50, 40, 3);
+    c.stroke(155.0, 55.0, 185.0, 85.0, 3); // X inside
+    c.stroke(185.0, 55.0, 155.0, 85.0, 3);
+    c.square(250, 50, 40, 3);
+    c.stroke(245.0, 70.0, 262.0, 92.0, 4); // pen ✓ overshooting the box
+    c.stroke(262.0, 92.0, 300.0, 30.0, 4);
+    c.fill(270, 70, 273, 73); // a speck alone does not tick
+    c.square(350, 50, 40, 3);
+    c.fill(368, 68, 371, 71);
+    c.square(450, 50, 40, 3);
+    c.stroke(442.0, 42.0, 497.0, 97.0, 4); // pen X overshooting every corner
+    c.stroke(497.0, 42.0, 442.0, 97.0, 4);
+    let found = find(&c.0, 300.0);
+    let boxes: Vec<(usize, bool)> = found
+        .boxes
+        .iter()
+        .map(|b| (b.rect.x0, b.mark.is_some()))
+        .collect();
+    assert_eq!(
+        boxes,
+        [
+            (50, false),
+            (150, true),
+            (250, true),
+            (350, false),
+            (450, true)
+        ]
+    );
+}
+
+#[test]
+fn long_lines_are_rules_and_not_boxes() {
+    let mut c = Canvas::new(800, 400);
+    c.fill(20, 100, 780, 102); // a table border
+    c.fill(20, 100, 22, 300); // its left side
+    // A dashed line (a bilevel scan breaks it) is one rule.
+    for k in 0..20 {
+        c.fill(20 + k * 38, 300, 20 + k * 38 + 34, 302);
+    }
+    let found = find(&c.0, 300.0);
+    assert!(found.boxes.is_empty());
+    let horizontal: Vec<(usize, usize)> = found
+        .rules
+        .iter()
+        .filter(|r| r.horizontal)
+        .map(|r| (r.rect.x0, r.rect.x1))
+        .collect();
+    assert_eq!(horizontal, [(20, 780), (20, 776)]);
+    assert!(
+        found
+            .rules
+            .iter()
+            .any(|r| !r.horizontal && r.rect.y1 - r.rect.y0 >= 190)
+    );
+}
+
+#[test]
+fn bracket_pairs_are_boxes_and_wide_blanks_are_not() {
+    let mut c = Canvas::new(900, 200);
+    let bracket = |c: &mut Canvas, x: usize, left: bool| {
+        c.fill(x, 50, x + 4, 100);
+        let (a, b) = if left { (x, x + 14) } else { (x - 10, x + 4) };
+        c.fill(a, 50, b, 54);
+        c.fill(a, 96, b, 100);
+    };
+    bracket(&mut c, 100, true);
+    bracket(&mut c, 150, false); // "[ ]"
+    bracket(&mut c, 300, true);
+    c.stroke(320.0, 60.0, 345.0, 90.0, 4); // "[X]"
+    c.stroke(345.0, 60.0, 320.0, 90.0, 4);
+    bracket(&mut c, 360, false);
+    bracket(&mut c, 500, true);
+    bracket(&mut c, 800, false); // "[ ____ ]": too wide for a box
+    let found = find(&c.0, 300.0);
+    let boxes: Vec<(usize, bool, bool)> = found
+        .boxes
+        .iter()
+        .map(|b| (b.rect.x0, b.mark.is_some(), b.bracket))
+        .collect();
+    assert_eq!(boxes, [(100, false, true), (300, true, true)]);
+}
+
+#[test]
+fn loose_marks_stand_alone_and_letters_do_not() {
+    let mut c = Canvas::new(900, 300);
+    // An X alone in a cell.
+    c.stroke(100.0, 100.0, 130.0, 135.0, 4);
+    c.stroke(130.0, 100.0, 100.0, 135.0, 4);
+    // Three letter-sized strokes side by side: a word OCR did not read.
+    for k in 0..3 {
+        let x = 300.0 + k as f32 * 34.0;
+        c.stroke(x, 100.0, x + 25.0, 135.0, 4);
+        c.stroke(x + 25.0, 100.0, x, 135.0, 4);
+    }
+    // An X under a word OCR read (masked).
+    c.stroke(600.0, 100.0, 630.0, 135.0, 4);
+    c.stroke(630.0, 100.0, 600.0, 135.0, 4);
+    // A speck and a line's piece.
+    c.fill(750, 110, 753, 113);
+    c.fill(800, 100, 804, 160);
+    let masked = [PixelRect {
+        x0: 590,
+        y0: 90,
+        x1: 650,
+        y1: 145,
+    }];
+    let found = loose_marks(&c.0, 300.0, &masked);
+    let at: Vec<(usize, usize)> = found.iter().map(|r| (r.x0, r.y0)).collect();
+    assert_eq!(at, [(100, 100)]);
+}
