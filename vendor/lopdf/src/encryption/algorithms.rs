@@ -460,8 +460,8 @@ impl PasswordAlgorithm {
         let owner_validation_salt = &self.owner_value[32..][..8];
         let owner_key_salt = &self.owner_value[40..][..8];
 
-        let hashed_user_password = &self.user_value[0..][..32];
-        let user_validation_salt = &self.user_value[32..][..8];
+        // regintake patch: the user validation hash and salt (bytes 0..40) are not read here;
+        // /Perms checks the key instead (below).
         let user_key_salt = &self.user_value[40..][..8];
 
         // regintake patch: Algorithm 2.B is deliberately slow (~1 ms), so try the user password
@@ -480,9 +480,6 @@ impl PasswordAlgorithm {
         if self.validate_permissions(&user_encrypted).is_ok() {
             return Ok(user_encrypted);
         }
-        // The user validation salt is still used by authenticate_user_password_r6.
-        let _ = (hashed_user_password, user_validation_salt);
-
         // Algorithm 2.B over password + owner validation salt + U; a match with O means the
         // owner password.
         if self.compute_hash(password, owner_validation_salt, Some(&self.user_value))? == hashed_owner_password {
