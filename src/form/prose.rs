@@ -284,12 +284,24 @@ impl Prose {
                 .take(2)
                 .any(|w| PROSE_RECORDS.contains(&w.as_str()));
             let is_calls = after.iter().any(|w| PROSE_CALLS.contains(&w.as_str())) && !is_records;
-            let records_before = !is_calls
-                && !is_records
-                && before.iter().any(|w| PROSE_RECORDS.contains(&w.as_str()));
-            let slot = if is_records || records_before {
+            // No unit after the number ("records per day at peak: 2,000", "API calls per day:
+            // 2,500"): the nearest unit before it names it.
+            let unit_before = (!is_calls && !is_records)
+                .then(|| {
+                    before.iter().rev().find_map(|w| {
+                        if PROSE_RECORDS.contains(&w.as_str()) {
+                            Some(true)
+                        } else if PROSE_CALLS.contains(&w.as_str()) && w != "call" {
+                            Some(false)
+                        } else {
+                            None
+                        }
+                    })
+                })
+                .flatten();
+            let slot = if is_records || unit_before == Some(true) {
                 &mut self.records
-            } else if is_calls {
+            } else if is_calls || unit_before == Some(false) {
                 &mut self.calls
             } else {
                 continue;
@@ -450,5 +462,26 @@ mod tests {
         let p = prose("We expect around 5k records a day at peak and about 1.5k API calls a day.");
         assert_eq!(p.records.as_ref().map(|n| n.0.as_str()), Some("5k"));
         assert_eq!(p.calls.as_ref().map(|n| n.0.as_str()), Some("1.5k"));
+        // The unit before the number, as in a list of answers; the nearest one counts.
+        let p = prose("- records per day at peak: 2,000\n- API calls per day: 2,500\n");
+        assert_eq!(p.records.as_ref().map(|n| n.0.as_str()), Some("2,000"));
+        assert_eq!(p.calls.as_ref().map(|n| n.0.as_str()), Some("2,500"));
+        // "a call" is a conversation, not a unit.
+        let p = prose("We spoke on a call 3 weeks ago about 400 records a day.");
+        assert_eq!(p.calls, None);
+        assert_eq!(p.records.as_ref().map(|n| n.0.as_str()), Some("400"));
+    }
+
+    #[test]
+    fn a_business_the_applicant_runs_is_the_organisation() {
+        let p = prose("I'm Jarrah Whitlock, I run Whitlock Consulting (just me).");
+        assert_eq!(
+            p.name.as_ref().map(|n| n.0.as_str()),
+            Some("Jarrah Whitlock")
+        );
+        assert_eq!(
+            p.organisation.as_ref().map(|n| n.0.as_str()),
+            Some("Whitlock Consulting")
+        );
     }
 }

@@ -425,6 +425,11 @@ pub(crate) const PROSE_ORG_INTROS: &[&str] = &[
     "director of ",
     "manager at ",
     "manager of ",
+    "i run ",
+    "we run ",
+    "i own ",
+    "owner of ",
+    "founder of ",
     " from ",
     " at ",
 ];
