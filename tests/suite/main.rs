@@ -26,4 +26,5 @@ mod ops;
 mod pdf;
 mod replies;
 mod secrets;
+mod vendored;
 mod worklist;
