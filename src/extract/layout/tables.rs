@@ -10,8 +10,9 @@ use super::lines::Piece;
 use super::{Page, Rect};
 use crate::extract::Line;
 
-/// Ruling lines closer than this (points) are one line.
-const SAME_LINE: f32 = 1.0;
+/// Ruling lines closer than this (points) are one line: a border drawn cell by cell, or a
+/// scanned border broken where it runs a hair off level, a pixel or five to one side.
+const SAME_LINE: f32 = 2.0;
 /// Most pieces on a page for joining text boxes and borderless cells, which compare pieces
 /// with one another.
 const MAX_PIECES_COMPARED: usize = 4_000;
@@ -348,6 +349,10 @@ pub(super) fn arrange(page: &Page, pieces: Vec<Piece>) -> Vec<Line> {
         }
     }
 
+    let rows: Vec<TableRow> = rows
+        .into_iter()
+        .flat_map(|row| stacked_rows(row, &pieces))
+        .collect();
     // Items to emit, each with where it starts on the page.
     let mut items: Vec<(f32, f32, Line)> = Vec::new();
     for row in &rows {
@@ -404,6 +409,172 @@ pub(super) fn arrange(page: &Page, pieces: Vec<Piece>) -> Vec<Line> {
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     items.into_iter().map(|(_, _, l)| l).collect()
+}
+
+/// One printed line of a ruled cell, for `stacked_rows`.
+struct CellLine {
+    column: usize,
+    top: f32,
+    bottom: f32,
+    baseline: f32,
+    size: f32,
+    left: f32,
+    right: f32,
+    first_word_right: f32,
+}
+
+/// A ruled row that is several rows to the eye: a table drawn with its frame and column lines
+/// only (or inner lines too faint for a scan to keep), where the first column holds a label or
+/// a box per row and the others their answers. The row is cut across its width where no text
+/// crosses, when the cut is one a reader sees: a gap wider than the cells' own line spacing
+/// (a new paragraph, a row's padding), or the first column's text starting a line it did not
+/// have to (its line above ended early) beside another column's text starting level with it.
+/// Every row cut off must hold text in its first column and another: a label's second line
+/// or an answer's is kept with the row it belongs to.
+fn stacked_rows(row: TableRow, pieces: &[Piece]) -> Vec<TableRow> {
+    let mut lines: Vec<CellLine> = Vec::new();
+    for (column, members) in row.cells.iter().enumerate() {
+        let mut last_line = usize::MAX;
+        let mut ids = members.clone();
+        ids.sort_by(|&a, &b| {
+            pieces[a]
+                .baseline
+                .total_cmp(&pieces[b].baseline)
+                .then(pieces[a].bbox.x0.total_cmp(&pieces[b].bbox.x0))
+        });
+        for k in ids {
+            let p = &pieces[k];
+            if p.line == last_line
+                && let Some(l) = lines.last_mut()
+            {
+                l.top = l.top.min(p.bbox.y0);
+                l.bottom = l.bottom.max(p.bbox.y1);
+                l.right = l.right.max(p.bbox.x1);
+                l.size = l.size.max(p.size);
+                continue;
+            }
+            last_line = p.line;
+            lines.push(CellLine {
+                column,
+                top: p.bbox.y0,
+                bottom: p.bbox.y1,
+                baseline: p.baseline,
+                size: p.size,
+                left: p.bbox.x0,
+                right: p.bbox.x1,
+                first_word_right: p.first_word_x1,
+            });
+        }
+    }
+    let Some(lead) = lines.iter().map(|l| l.column).min() else {
+        return vec![row];
+    };
+    let lead_lines = lines.iter().filter(|l| l.column == lead).count();
+    if lead_lines < 2 || lines.len() > 200 || lines.iter().all(|l| l.column == lead) {
+        return vec![row];
+    }
+    // The tightest spacing of lines within one cell: a gap wider than it is not a wrap.
+    let mut tight = f32::INFINITY;
+    for column in 0..row.cells.len() {
+        let mut baselines: Vec<f32> = lines
+            .iter()
+            .filter(|l| l.column == column)
+            .map(|l| l.baseline)
+            .collect();
+        baselines.sort_by(f32::total_cmp);
+        for pair in baselines.windows(2) {
+            tight = tight.min(pair[1] - pair[0]);
+        }
+    }
+    lines.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let right_of = |column: usize| row.band.columns[column + 1];
+    // Candidate cuts: where no line crosses, with the lines on either side.
+    let mut cuts: Vec<f32> = Vec::new();
+    let mut reach = f32::NEG_INFINITY;
+    for i in 0..lines.len() {
+        if i > 0 && lines[i].top > reach {
+            let (above, below) = lines.split_at(i);
+            let last_above = above
+                .iter()
+                .map(|l| l.baseline)
+                .fold(f32::NEG_INFINITY, f32::max);
+            let first_below = below
+                .iter()
+                .map(|l| l.baseline)
+                .fold(f32::INFINITY, f32::min);
+            let size = lines[i].size.max(1.0);
+            let loose = first_below - last_above > 1.3 * tight + 0.1 * size;
+            let lead_below = below
+                .iter()
+                .filter(|l| l.column == lead)
+                .min_by(|a, b| a.baseline.total_cmp(&b.baseline))
+                .filter(|l| l.baseline - first_below < 0.3 * size);
+            let lead_above = above
+                .iter()
+                .filter(|l| l.column == lead)
+                .max_by(|a, b| a.baseline.total_cmp(&b.baseline));
+            let chosen = match (lead_above, lead_below) {
+                (Some(up), Some(down)) => {
+                    let padding = (up.left - row.band.columns[lead]).clamp(0.5, 12.0);
+                    let room = right_of(lead) - padding;
+                    let first_word = down.first_word_right - down.left;
+                    let early = up.right + 0.25 * down.size + first_word <= room + 0.5;
+                    let level = below.iter().any(|l| {
+                        l.column != lead && (l.baseline - down.baseline).abs() < 0.3 * size
+                    });
+                    early && level
+                }
+                _ => false,
+            };
+            if loose || chosen {
+                cuts.push((reach + lines[i].top) / 2.0);
+            }
+        }
+        reach = reach.max(lines[i].bottom);
+    }
+    if cuts.is_empty() {
+        return vec![row];
+    }
+    // Keep the cuts that leave text in the first column and another on both sides.
+    let full = |from: f32, to: f32| {
+        let mut has = vec![false; row.cells.len()];
+        for l in lines.iter().filter(|l| l.top >= from && l.bottom <= to) {
+            has[l.column] = true;
+        }
+        has[lead] && has.iter().filter(|&&h| h).count() >= 2
+    };
+    let mut kept: Vec<f32> = Vec::new();
+    for &cut in &cuts {
+        let from = kept.last().copied().unwrap_or(f32::NEG_INFINITY);
+        if full(from, cut) && full(cut, f32::INFINITY) {
+            kept.push(cut);
+        }
+    }
+    if kept.is_empty() {
+        return vec![row];
+    }
+    let mut bounds = vec![row.band.top];
+    bounds.extend(&kept);
+    bounds.push(row.band.bottom);
+    let mut out: Vec<TableRow> = bounds
+        .windows(2)
+        .map(|w| TableRow {
+            band: Band {
+                top: w[0],
+                bottom: w[1],
+                columns: row.band.columns.clone(),
+            },
+            cells: vec![Vec::new(); row.cells.len()],
+        })
+        .collect();
+    for (column, members) in row.cells.iter().enumerate() {
+        for &k in members {
+            let middle = (pieces[k].bbox.y0 + pieces[k].bbox.y1) / 2.0;
+            let at = kept.iter().filter(|&&c| middle > c).count();
+            out[at].cells[column].push(k);
+        }
+    }
+    out
 }
 
 /// A table drawn without lines: a block of lines starting at one x, set closer together than

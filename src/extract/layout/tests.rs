@@ -361,3 +361,69 @@ fn a_text_box_that_wraps_is_one_answer() {
         ]
     );
 }
+
+/// A table drawn with its frame and column line only: each label and its answer are a row
+/// to the eye, and so here.
+#[test]
+fn rows_stacked_in_one_ruled_cell_are_rows() {
+    let mut page = Page::new(1, 595.0, 842.0);
+    table(&mut page, 50.0, 200.0, 400.0, &[90.0, 160.0]);
+    for (y, label, answer) in [
+        (105.0, "Full name", "Jane Citizen"),
+        (125.0, "Organisation", "Bureau of Meteorology"),
+        (145.0, "Contact email", "jane@bom.gov.au"),
+    ] {
+        glyphs(&mut page, label, 55.0, y, 10.0, 0);
+        glyphs(&mut page, answer, 205.0, y, 10.0, 0);
+    }
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [
+            vec!["Full name", "Jane Citizen"],
+            vec!["Organisation", "Bureau of Meteorology"],
+            vec!["Contact email", "jane@bom.gov.au"]
+        ]
+    );
+
+    // A wrapped label with its answer set level with the middle of its two lines; a wider gap
+    // between the rows than between a cell's lines.
+    let mut page = Page::new(1, 595.0, 842.0);
+    table(&mut page, 50.0, 200.0, 400.0, &[90.0, 160.0]);
+    glyphs(
+        &mut page,
+        "Records you expect to code",
+        55.0,
+        105.0,
+        10.0,
+        0,
+    );
+    glyphs(&mut page, "25000", 205.0, 105.0, 10.0, 0);
+    glyphs(
+        &mut page,
+        "API calls you expect to make",
+        55.0,
+        130.0,
+        10.0,
+        0,
+    );
+    glyphs(&mut page, "per day (peak)", 55.0, 142.0, 10.0, 0);
+    glyphs(&mut page, "5000", 205.0, 136.0, 10.0, 0);
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [
+            vec!["Records you expect to code", "25000"],
+            vec!["API calls you expect to make per day (peak)", "5000"]
+        ]
+    );
+
+    // A label of two lines with its answer on the first: one row.
+    let mut page = Page::new(1, 595.0, 842.0);
+    table(&mut page, 50.0, 200.0, 400.0, &[90.0, 160.0]);
+    glyphs(&mut page, "Expected use", 55.0, 105.0, 10.0, 0);
+    glyphs(&mut page, "Records per day", 55.0, 125.0, 10.0, 0);
+    glyphs(&mut page, "25000", 205.0, 105.0, 10.0, 0);
+    assert_eq!(
+        texts(&lay_out(&page)),
+        [vec!["Expected use\nRecords per day", "25000"]]
+    );
+}
