@@ -69,7 +69,7 @@ pub(crate) fn read_rows(rows: &[Row], found: &mut Collected) {
             });
             let found_label = found_label.or_else(|| {
                 (row.cells.len() == 1)
-                    .then(|| wrapped_label(rows, i, cell))
+                    .then(|| wrapped_label(rows, i, cell).or_else(|| label_tail(rows, i, cell)))
                     .flatten()
             });
             let Some((q, rest)) = found_label else {
@@ -183,6 +183,32 @@ fn wrapped_label(rows: &[Row], i: usize, cell: &str) -> Option<(Question, &'stat
     (fits && !is_form_text(next.split('\t').next().unwrap_or(""))).then_some((q, ""))
 }
 
+/// The last line of a label wrapped over lines, with the answer after it ("…workstation or
+/// dynamic IP" / "address): [ 128.250.0.0/16 ]"): the label, read across the line break, and
+/// the answer, which lies on this line.
+fn label_tail<'a>(rows: &[Row], i: usize, cell: &'a str) -> Option<(Question, &'a str)> {
+    // Only a line that starts with a few words and a separator can end a label.
+    let (head, _) = cell.split_once(':')?;
+    if head.split_whitespace().count() > 4 || i == 0 {
+        return None;
+    }
+    let above = rows[i - 1].filled_cells();
+    let [above] = above.as_slice() else {
+        return None;
+    };
+    if !is_form_text(above) || labelled(above).is_some() {
+        return None;
+    }
+    let joined = format!("{} {cell}", above.trim_end());
+    let (q, rest) = labelled(&joined)?;
+    let rest = rest.trim();
+    if rest.is_empty() || !cell.trim_end().ends_with(rest) {
+        return None;
+    }
+    let at = cell.trim_end().len() - rest.len();
+    Some((q, cell.get(at..)?))
+}
+
 /// A statement wrapped over two lines ("I have read and agree to" / "the Terms of Use").
 fn wrapped_statement(rows: &[Row], i: usize, j: usize) -> Option<Statement> {
     let cell = rows.get(i)?.cells.get(j)?.trim();
@@ -258,6 +284,23 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
         return tick(on, row.place(k));
     }
     if row.cells.len() == 1 {
+        // The statement carries on over the next line, which ends with its box ("… Bureau of"
+        // / "Statistics Occupation Coding Service. ☒").
+        if !cell.ends_with(['.', '!', '?'])
+            && let Some(next_line) = rows.get(i + 1)
+            && let [tail] = next_line.filled_cells()[..]
+            && leading_mark(tail).is_none()
+            && statement_of(tail).is_none()
+            && labelled(tail).is_none()
+            && let Some(on) = trailing_mark(tail)
+        {
+            return Tick {
+                ticked: Some(on),
+                raw: format!("{raw}\n{}", next_line.joined()),
+                from_field: false,
+                place: next_line.place_from(0),
+            };
+        }
         // A line of its own: a statement with its own box (the option above or below) is not.
         let own_line = |line: &Row| statement_of(line.joined().trim()).is_none();
         if let Some(prev_line) = i.checked_sub(1).and_then(|k| rows.get(k))
@@ -336,6 +379,27 @@ mod tests {
             let rows = vec![Row::of(vec![line.trim().to_string()])];
             assert_eq!(statement_mark(&rows, 0, 0).ticked, want, "mark {mark:?}");
         }
+    }
+
+    #[test]
+    fn a_box_after_a_wrapped_statement_is_its_box() {
+        let row = |cell: &str| Row::of(vec![cell.to_string()]);
+        for (mark, want) in [("☒", Some(true)), ("☐", Some(false))] {
+            let rows = [
+                row(
+                    "I have read, understand, and agree to be legally bound by the Terms of Use of the Australian Bureau of",
+                ),
+                row(&format!("Statistics Occupation Coding Service. {mark}")),
+                row("Service required"),
+            ];
+            assert_eq!(statement_mark(&rows, 0, 0).ticked, want, "{mark}");
+        }
+        // A statement that ended on its line does not take the next line's box.
+        let rows = [
+            row("I have read, understand, and agree to be legally bound by the Terms of Use."),
+            row("Some other line ☒"),
+        ];
+        assert_eq!(statement_mark(&rows, 0, 0).ticked, None);
     }
 
     #[test]

@@ -479,3 +479,27 @@ fn answers_and_marks_carry_their_place() {
     let partner = a.partner_service.place.expect("a place");
     assert_eq!((partner.x0, partner.y0), (250.0, 200.0));
 }
+
+/// A page read line by line (OCR, a narrow PDF), the IP label wrapped so that its last words
+/// and the answer share a line.
+#[test]
+fn ip_answer_on_the_line_that_ends_its_wrapped_label() {
+    for (before, tail) in [
+        (
+            "also provide a static agency IP address or range of addresses for allowlisting (not a local, personal, workstation or dynamic IP",
+            "address): [ 128.250.0.0/16]",
+        ),
+        (
+            "also provide a static agency IP address or range of addresses for allowlisting (not a local, personal, workstation or",
+            "dynamic IP address): [ 128.250.0.0/16 ]",
+        ),
+    ] {
+        let text = OFFICIAL_FILLED.replace(
+            "You must also provide a static agency IP address or range of addresses for allowlisting (not a local, personal, workstation or dynamic IP address):  [ 150.203.4.0/24 ]",
+            &format!("You must\n{before}\n{tail}"),
+        );
+        let a = read(&text_doc(&text)).expect("a form");
+        assert_eq!(val(&a.ip_allowlist), "128.250.0.0/16", "{tail}");
+        assert_eq!(a.partner_service.ticked, Some(true));
+    }
+}
