@@ -3,10 +3,12 @@
 //! its ruling lines and its tick boxes, ticked or not, laid out as lines and cells like any
 //! other page.
 //!
-//! Per page: decode (`decode`, `pdf_images`; refused by its header when too big), scale to
-//! about 300 dpi, straighten and map the ink (`prepare`), find ruling lines and tick boxes and
-//! the ink inside them (`marks`), recognise the words with Tesseract (`tesseract`), and put
-//! both on one page in points (`page`). OCR text alone cannot say whether a box is ticked: the
+//! Per page: decode (`decode`, `pdf_images`; refused by its header when too big), square up a
+//! photographed sheet (`sheet`), scale to about 300 dpi, straighten and map the ink
+//! (`prepare`), find ruling lines and tick boxes and the ink inside them (`marks`), recognise
+//! the words with Tesseract (`tesseract`) on the page with its paper made white, check that
+//! the marks standing alone are not characters OCR missed, and put all on one page in points
+//! (`page`). OCR text alone cannot say whether a box is ticked: the
 //! ink inside the printed box does.
 //!
 //! Settings are the config's `[ocr]` table (`OcrSettings`): `enabled = "auto"` reads images
@@ -22,6 +24,7 @@ mod marks;
 mod page;
 mod pdf_images;
 mod prepare;
+mod sheet;
 pub mod tesseract;
 
 use super::{Document, Limit, Source, Unreadable};
@@ -236,7 +239,12 @@ fn read_page(
         boxes = drawn.boxes.len(),
         "page prepared for OCR"
     );
-    let words = recognise(&prepared, &drawn, settings, deadline).map_err(|e| match e {
+    let read = |prepared: &prepare::Prepared| -> Result<_, tesseract::RunError> {
+        let words = recognise(prepared, &drawn, settings, deadline)?;
+        let loose = page::loose_marks(prepared, &words, &drawn);
+        marks_and_characters(prepared, loose, settings, deadline).map(|m| (words, m))
+    };
+    let (words, (loose, characters)) = read(&prepared).map_err(|e| match e {
         tesseract::RunError::TimedOut => Unreadable::over(
             Limit::ReadingTime,
             format!(
@@ -248,10 +256,19 @@ fn read_page(
             reason: format!("OCR failed: {why}"),
         },
     })?;
-    Ok(page::OcrPage::new(number, &prepared, words, drawn))
+    Ok(page::OcrPage::new(
+        number,
+        &prepared,
+        words,
+        drawn,
+        &loose,
+        &characters,
+    ))
 }
 
-/// The page's words by Tesseract, read off the page with its table's borders painted out
+/// The page's words by Tesseract, read off the page with its paper made white
+/// (`prepare::even_paper`: a photo's shade and tint undo Tesseract's own threshold) and its
+/// table's borders painted out
 /// (broken into dashes by a bilevel scan, they are read as rows of `—` and `|` run into the
 /// words beside them): the upright rules drawn in one stroke, and the level ones such a rule
 /// meets. A writing line on its own (`[ ____ ]`) stays: read as `_`, it says the answer was
@@ -262,7 +279,7 @@ fn recognise(
     settings: &OcrSettings,
     deadline: Instant,
 ) -> Result<Vec<tesseract::Word>, tesseract::RunError> {
-    let mut grey = prepared.grey.clone();
+    let mut grey = prepare::even_paper(&prepared.grey, prepared.dpi);
     let (w, h) = (grey.width() as usize, grey.height() as usize);
     // An upright rule inked along nearly all its length: letter stems that line up down a
     // paragraph make a broken "rule" through its words, which must stay.
@@ -299,14 +316,123 @@ fn recognise(
             }
         }
     }
-    tesseract::recognise(
-        grey.as_raw(),
-        grey.width(),
-        grey.height(),
+    // Read twice at once, with one threshold for the page and with a threshold per
+    // neighbourhood, and the reading Tesseract is surer of kept: neither wins on every page
+    // (a photo's faint table lines undo the first, a bilevel scan's broken strokes the second).
+    let read = |threshold| {
+        tesseract::recognise(
+            grey.as_raw(),
+            grey.width(),
+            grey.height(),
+            prepared.dpi,
+            &settings.languages,
+            tesseract::Mode {
+                segmentation: tesseract::Segmentation::Page,
+                threshold,
+            },
+            deadline,
+        )
+    };
+    let (global, local) = std::thread::scope(|scope| {
+        let local = scope.spawn(|| read(tesseract::Threshold::Local));
+        let global = read(tesseract::Threshold::Global);
+        let local = local
+            .join()
+            .unwrap_or_else(|_| Err(tesseract::RunError::Failed("OCR thread failed".into())));
+        (global, local)
+    });
+    match (global, local) {
+        (Ok(g), Ok(l)) => Ok(if surety(&l) > surety(&g) { l } else { g }),
+        (Ok(words), Err(_)) | (Err(_), Ok(words)) => Ok(words),
+        (Err(e), Err(_)) => Err(e),
+    }
+}
+
+/// How sure Tesseract is of a reading: the mean confidence of its words with a letter or a
+/// digit.
+fn surety(words: &[tesseract::Word]) -> f32 {
+    let (sum, n) = words
+        .iter()
+        .filter(|w| w.text.chars().any(char::is_alphanumeric))
+        .fold((0.0, 0usize), |(s, n), w| {
+            (s + w.confidence.max(0.0), n + 1)
+        });
+    if n == 0 { 0.0 } else { sum / n as f32 }
+}
+
+/// Most loose marks checked for being characters on one page (a form has a handful).
+const MAX_MARKS_CHECKED: usize = 64;
+
+/// A loose mark (`page::loose_marks`) Tesseract read as a character when shown it alone.
+pub(crate) struct Character {
+    pub rect: marks::PixelRect,
+    pub text: String,
+}
+
+/// The page's loose marks (`page::loose_marks`) parted into marks and characters: each is
+/// shown to Tesseract again on its own (its ink alone, one per row of a composed image), and
+/// one it reads with confidence as a digit or a letter no tick looks like is a character the
+/// page's reading missed (a row's number alone in a table cell, a page number), not a tick.
+/// An X read as `X`, a ✓ read as `v` or not read at all stay marks.
+fn marks_and_characters(
+    prepared: &prepare::Prepared,
+    candidates: Vec<marks::PixelRect>,
+    settings: &OcrSettings,
+    deadline: Instant,
+) -> Result<(Vec<marks::PixelRect>, Vec<Character>), tesseract::RunError> {
+    if candidates.is_empty() || candidates.len() > MAX_MARKS_CHECKED {
+        return Ok((candidates, Vec::new()));
+    }
+    let ink = &prepared.ink;
+    let tallest = candidates.iter().map(|r| r.height()).max().unwrap_or(1);
+    let widest = candidates.iter().map(|r| r.width()).max().unwrap_or(1);
+    let pad = tallest.max(widest).max(16);
+    let slot = tallest + pad;
+    let (w, h) = (widest + 2 * pad, slot * candidates.len() + pad);
+    let mut strip = vec![255u8; w * h];
+    for (n, r) in candidates.iter().enumerate() {
+        let (ox, oy) = (pad, pad / 2 + n * slot);
+        for y in r.y0..r.y1.min(ink.height) {
+            for x in r.x0..r.x1.min(ink.width) {
+                if ink.at(x, y) {
+                    strip[(oy + y - r.y0) * w + ox + x - r.x0] = 0;
+                }
+            }
+        }
+    }
+    let words = tesseract::recognise(
+        &strip,
+        w as u32,
+        h as u32,
         prepared.dpi,
         &settings.languages,
+        tesseract::Mode {
+            segmentation: tesseract::Segmentation::Block,
+            threshold: tesseract::Threshold::Global,
+        },
         deadline,
-    )
+    )?;
+    let mut read: Vec<Option<String>> = vec![None; candidates.len()];
+    for word in &words {
+        let middle = word.top as usize + word.height as usize / 2;
+        let n = middle.saturating_sub(pad / 2) / slot;
+        let a_character = word.confidence >= 75.0
+            && word.text.chars().count() <= 3
+            && word.text.chars().all(char::is_alphanumeric)
+            && !page::mark_like(&word.text);
+        if a_character && let Some(slot) = read.get_mut(n) {
+            *slot = Some(word.text.clone());
+        }
+    }
+    let mut marks = Vec::new();
+    let mut characters = Vec::new();
+    for (rect, text) in candidates.into_iter().zip(read) {
+        match text {
+            Some(text) => characters.push(Character { rect, text }),
+            None => marks.push(rect),
+        }
+    }
+    Ok((marks, characters))
 }
 
 /// Debug aid (`cargo run --example ocr_overlay`): each page as OCR saw it, straightened, with
@@ -333,11 +459,13 @@ pub fn overlay(
         let Some(image) = image else { continue };
         let prepared = prepare::prepare(image);
         let drawn = marks::find(&prepared.ink, prepared.dpi);
-        let words = recognise(&prepared, &drawn, settings, deadline).map_err(|e| {
-            Unreadable::ReaderFailed {
-                reason: format!("{e:?}"),
-            }
-        })?;
+        let failed = |e: tesseract::RunError| Unreadable::ReaderFailed {
+            reason: format!("{e:?}"),
+        };
+        let words = recognise(&prepared, &drawn, settings, deadline).map_err(failed)?;
+        let loose = page::loose_marks(&prepared, &words, &drawn);
+        let (loose, characters) =
+            marks_and_characters(&prepared, loose, settings, deadline).map_err(failed)?;
         let mut rgb = image::DynamicImage::ImageLuma8(prepared.grey.clone()).to_rgb8();
         let mut frame = |r: &marks::PixelRect, colour: [u8; 3]| {
             let (w, h) = (rgb.width() as usize, rgb.height() as usize);
@@ -380,7 +508,14 @@ pub fn overlay(
                 },
             );
         }
-        let page = page::OcrPage::new(number as u32 + 1, &prepared, words, drawn);
+        let page = page::OcrPage::new(
+            number as u32 + 1,
+            &prepared,
+            words,
+            drawn,
+            &loose,
+            &characters,
+        );
         let lines = crate::extract::layout::lay_out(&page::to_layout(&page));
         out.push((rgb, page::without_specks(lines)));
     }

@@ -62,7 +62,16 @@ pub(crate) struct OcrPage {
 }
 
 impl OcrPage {
-    pub(crate) fn new(number: u32, prepared: &Prepared, words: Vec<Word>, drawn: Drawn) -> OcrPage {
+    /// `loose`: the page's loose marks (`loose_marks`) that are not characters; `characters`:
+    /// those that are (read on their own).
+    pub(crate) fn new(
+        number: u32,
+        prepared: &Prepared,
+        words: Vec<Word>,
+        drawn: Drawn,
+        loose: &[PixelRect],
+        characters: &[super::Character],
+    ) -> OcrPage {
         let scale = 72.0 / prepared.dpi;
         let pt = |r: &PixelRect| PtRect {
             x0: r.x0 as f32 * scale,
@@ -129,7 +138,6 @@ impl OcrPage {
             })
             .collect();
         // Marks standing alone that OCR did not read, or read as a stray letter or two.
-        let loose = loose_marks(prepared, &words, &drawn);
         let loose_pt: Vec<PtRect> = loose
             .iter()
             .map(pt)
@@ -171,6 +179,9 @@ impl OcrPage {
             if strokes_only && rules.iter().any(|r| on_rule(&rect, r)) {
                 continue;
             }
+            if bracket_like(&w.text) && rules.iter().any(|r| at_a_blank_end(&rect, r)) {
+                continue;
+            }
             kept.push(PageWord {
                 text: w.text.clone(),
                 rect,
@@ -183,6 +194,14 @@ impl OcrPage {
             kept.push(PageWord {
                 text: LOOSE_MARK.into(),
                 rect: *m,
+                line: first_line + k as u32,
+            });
+        }
+        let first_line = first_line + loose_pt.len() as u32;
+        for (k, c) in characters.iter().enumerate() {
+            kept.push(PageWord {
+                text: c.text.clone(),
+                rect: pt(&c.rect),
                 line: first_line + k as u32,
             });
         }
@@ -285,14 +304,14 @@ fn inside_a_sentence(m: &PtRect, words: &[(PtRect, &str, f32)]) -> bool {
 const LOOSE_MARK: &str = "✓";
 
 /// What OCR makes of a tick or a cross it takes for letters: one or two strokes' worth.
-fn mark_like(text: &str) -> bool {
+pub(crate) fn mark_like(text: &str) -> bool {
     text.chars().count() <= 2 && text.chars().all(|c| "vVJjYy¥/xXK*+✓✔√".contains(c))
 }
 
 /// The page's loose marks (`marks::loose_marks`): ink outside the words OCR read (but for
 /// mark-like ones), the ruling lines and the boxes with room around them (a pen tick's tail
 /// outside its box).
-fn loose_marks(prepared: &Prepared, words: &[Word], drawn: &Drawn) -> Vec<PixelRect> {
+pub(crate) fn loose_marks(prepared: &Prepared, words: &[Word], drawn: &Drawn) -> Vec<PixelRect> {
     let mut masked: Vec<PixelRect> = Vec::with_capacity(words.len() + drawn.rules.len());
     for w in words.iter().filter(|w| !mark_like(&w.text)) {
         masked.push(PixelRect {
@@ -421,6 +440,23 @@ fn on_rule(word: &PtRect, rule: &PageRule) -> bool {
     } else {
         word.y0 < r.y1 && word.y1 > r.y0 && word.x0 <= r.x1 + 2.0 && word.x1 >= r.x0 - 2.0
     }
+}
+
+/// What OCR makes of a bracket alone: `[`, `]`, or a stroke it takes for a letter.
+fn bracket_like(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if "[](){}|lIJj1!".contains(c))
+}
+
+/// A word at either end of a writing line, the line running through it: the bracket of a
+/// blank (`[ ____ ]`), which says nothing when the blank is empty.
+fn at_a_blank_end(word: &PtRect, rule: &PageRule) -> bool {
+    let r = &rule.rect;
+    let reach = word.height();
+    let across = r.y0 <= word.y1 + 1.0 && r.y1 >= word.y0 - 1.0;
+    let at_start = word.x1 >= r.x0 - reach && word.x0 <= r.x0 + 0.5 * reach;
+    let at_end = word.x0 <= r.x1 + reach && word.x1 >= r.x1 - 0.5 * reach;
+    rule.horizontal && r.x1 - r.x0 > 4.0 * reach && across && (at_start || at_end)
 }
 
 /// A speck of dust is at most this wide and tall, in points (a hyphen is wider, a full stop

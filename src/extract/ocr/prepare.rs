@@ -68,6 +68,12 @@ pub(crate) fn resolution(width: u32, height: u32, stated: Option<f32>) -> f32 {
 
 /// Scales, straightens and maps the ink of one page.
 pub(crate) fn prepare(page: PageImage) -> Prepared {
+    // A photo of the sheet on a desk: the sheet alone, squared up (its stated resolution, a
+    // camera's 72 dpi, says nothing of the sheet).
+    let page = match super::sheet::squared_sheet(&page.grey) {
+        Some(grey) => PageImage { grey, dpi: None },
+        None => page,
+    };
     let dpi = resolution(page.grey.width(), page.grey.height(), page.dpi);
     let (grey, dpi) = rescale(page.grey, dpi);
     let skew = estimate_skew(&grey, dpi);
@@ -200,6 +206,82 @@ pub(crate) fn rotate(grey: &GrayImage, degrees: f32) -> GrayImage {
             let top = src[i] as f32 * (1.0 - fx) + src[i + 1] as f32 * fx;
             let bottom = src[i + w] as f32 * (1.0 - fx) + src[i + w + 1] as f32 * fx;
             *px = (top * (1.0 - fy) + bottom * fy + 0.5) as u8;
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out).unwrap_or_else(|| grey.clone())
+}
+
+/// The page with its paper made white: each pixel divided by the paper's brightness around it
+/// (the brightest of its neighbourhood, tile by tile). A photo's shade and tint, grey recycled
+/// paper and the desk around the sheet all become white, and print keeps its contrast, so
+/// Tesseract's own (global) threshold parts ink from paper everywhere on the page.
+pub(crate) fn even_paper(grey: &GrayImage, dpi: f32) -> GrayImage {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    // Tiles of about 1/4 inch: bigger than a letter's stroke, smaller than a shadow's edge.
+    let tile = ((dpi / 4.0).round() as usize).clamp(8, 512);
+    let (tw, th) = (w.div_ceil(tile), h.div_ceil(tile));
+    if tw == 0 || th == 0 {
+        return grey.clone();
+    }
+    let src = grey.as_raw();
+    // Per tile, a bright percentile of its pixels (not the brightest one: a speck of noise).
+    let mut paper = vec![0u8; tw * th];
+    let mut hist = [0u32; 256];
+    for ty in 0..th {
+        for tx in 0..tw {
+            hist.fill(0);
+            let (x0, y0) = (tx * tile, ty * tile);
+            let (x1, y1) = ((x0 + tile).min(w), (y0 + tile).min(h));
+            for y in y0..y1 {
+                for &v in &src[y * w + x0..y * w + x1] {
+                    hist[v as usize] += 1;
+                }
+            }
+            let n = ((x1 - x0) * (y1 - y0)) as u32;
+            let mut above = 0u32;
+            let mut level = 255usize;
+            while level > 0 {
+                above += hist[level];
+                if above * 50 >= n {
+                    break;
+                }
+                level -= 1;
+            }
+            paper[ty * tw + tx] = level as u8;
+        }
+    }
+    // A tile all print (a heading's thick letters, a filled box) takes the paper of the tiles
+    // around it.
+    let mut spread = vec![0u8; tw * th];
+    for ty in 0..th {
+        for tx in 0..tw {
+            let mut best = 0u8;
+            for ny in ty.saturating_sub(1)..(ty + 2).min(th) {
+                for nx in tx.saturating_sub(1)..(tx + 2).min(tw) {
+                    best = best.max(paper[ny * tw + nx]);
+                }
+            }
+            spread[ty * tw + tx] = best.max(1);
+        }
+    }
+    // Between tile centres, the paper's brightness changes smoothly (bilinear).
+    let at = |tx: usize, ty: usize| spread[ty.min(th - 1) * tw + tx.min(tw - 1)] as f32;
+    let half = tile as f32 / 2.0;
+    let mut out = vec![255u8; w * h];
+    let mut row_paper = vec![0f32; w];
+    for y in 0..h {
+        let fy = ((y as f32 - half) / tile as f32).max(0.0);
+        let (ty, wy) = (fy as usize, fy.fract());
+        for (x, p) in row_paper.iter_mut().enumerate() {
+            let fx = ((x as f32 - half) / tile as f32).max(0.0);
+            let (tx, wx) = (fx as usize, fx.fract());
+            let top = at(tx, ty) * (1.0 - wx) + at(tx + 1, ty) * wx;
+            let bottom = at(tx, ty + 1) * (1.0 - wx) + at(tx + 1, ty + 1) * wx;
+            *p = top * (1.0 - wy) + bottom * wy;
+        }
+        let row = &src[y * w..(y + 1) * w];
+        for ((o, &v), &p) in out[y * w..(y + 1) * w].iter_mut().zip(row).zip(&row_paper) {
+            *o = (v as f32 * 255.0 / p).min(255.0) as u8;
         }
     }
     GrayImage::from_raw(w as u32, h as u32, out).unwrap_or_else(|| grey.clone())

@@ -1,6 +1,7 @@
 //! A prepared page in (8-bit grey pixels) → Tesseract's words with their boxes out, by running
-//! the `tesseract` command (`tesseract stdin stdout --dpi N -l LANGS tsv`) on it; and whether
-//! Tesseract is installed, and which version.
+//! the `tesseract` command (`tesseract stdin stdout --dpi N -l LANGS tsv`) on it, with Otsu's
+//! global threshold or Sauvola's local one (`-c thresholding_method=2`), as a page or as one
+//! block of lines (`--psm 6`); and whether Tesseract is installed, and which version.
 //!
 //! Why the command and not the library: a binary linked against libtesseract would not start on
 //! a machine without it, while `[ocr] enabled = "auto"` must run there (without OCR); the
@@ -102,6 +103,32 @@ pub(crate) enum RunError {
     Failed(String),
 }
 
+/// How Tesseract finds the text in an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Segmentation {
+    /// A page: blocks, columns and lines found by Tesseract (its default).
+    Page,
+    /// One block of lines (`--psm 6`): for images we compose, one short line per row.
+    Block,
+}
+
+/// How Tesseract parts ink from paper before it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Threshold {
+    /// One level for the whole image (Otsu's; Tesseract's default).
+    Global,
+    /// A level per neighbourhood (Sauvola's, `thresholding_method=2`, Tesseract 5): faint
+    /// print beside dark print, a photo's uneven light.
+    Local,
+}
+
+/// How Tesseract is asked to read an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mode {
+    pub segmentation: Segmentation,
+    pub threshold: Threshold,
+}
+
 /// Recognises one page: `pixels` is `width` × `height` 8-bit grey at `dpi`. `languages` is
 /// Tesseract's `-l` value (checked by the config: letters, digits, `_` and `+`).
 pub(crate) fn recognise(
@@ -110,6 +137,7 @@ pub(crate) fn recognise(
     height: u32,
     dpi: f32,
     languages: &str,
+    mode: Mode,
     deadline: Instant,
 ) -> Result<Vec<Word>, RunError> {
     // Binary PGM: Leptonica reads it from stdin without a decoder.
@@ -117,8 +145,15 @@ pub(crate) fn recognise(
     input.extend_from_slice(pixels);
     let dpi_arg = format!("{}", dpi.round().clamp(70.0, 2400.0) as u32);
     let mut command = Command::new(PROGRAM);
+    command.args(["stdin", "stdout", "--dpi", &dpi_arg, "-l", languages]);
+    if mode.threshold == Threshold::Local {
+        command.args(["-c", "thresholding_method=2"]);
+    }
+    if mode.segmentation == Segmentation::Block {
+        command.args(["--psm", "6"]);
+    }
     command
-        .args(["stdin", "stdout", "--dpi", &dpi_arg, "-l", languages, "tsv"])
+        .arg("tsv")
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
