@@ -488,11 +488,12 @@ fn stacked_rows(row: TableRow, pieces: &[Piece]) -> Vec<TableRow> {
     }
     lines.sort_by(|a, b| a.top.total_cmp(&b.top));
     let right_of = |column: usize| row.band.columns[column + 1];
-    // Candidate cuts: where no line crosses, with the lines on either side.
+    // Candidate cuts: where no line crosses, with the lines on either side (a line's box may
+    // reach a little into the next: a scan's specks and broken rules read with its words).
     let mut cuts: Vec<f32> = Vec::new();
     let mut reach = f32::NEG_INFINITY;
     for i in 0..lines.len() {
-        if i > 0 && lines[i].top > reach {
+        if i > 0 && lines[i].top > reach - 0.3 * lines[i].size {
             let (above, below) = lines.split_at(i);
             let last_above = above
                 .iter()
@@ -527,7 +528,7 @@ fn stacked_rows(row: TableRow, pieces: &[Piece]) -> Vec<TableRow> {
                 _ => false,
             };
             if loose || chosen {
-                cuts.push((reach + lines[i].top) / 2.0);
+                cuts.push((reach.min(lines[i].top) + lines[i].top) / 2.0);
             }
         }
         reach = reach.max(lines[i].bottom);
@@ -538,7 +539,10 @@ fn stacked_rows(row: TableRow, pieces: &[Piece]) -> Vec<TableRow> {
     // Keep the cuts that leave text in the first column and another on both sides.
     let full = |from: f32, to: f32| {
         let mut has = vec![false; row.cells.len()];
-        for l in lines.iter().filter(|l| l.top >= from && l.bottom <= to) {
+        for l in lines.iter().filter(|l| {
+            let middle = (l.top + l.bottom) / 2.0;
+            middle > from && middle <= to
+        }) {
             has[l.column] = true;
         }
         has[lead] && has.iter().filter(|&&h| h).count() >= 2

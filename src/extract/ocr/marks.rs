@@ -325,22 +325,14 @@ fn mark_in(ink: &InkMap, rect: &PixelRect, inset_x: usize, inset_y: usize) -> Op
     (share >= TICK_INK_SHARE && span * 3 >= rect.width().min(rect.height())).then_some(bbox)
 }
 
-/// Finds ruling lines and tick boxes on a page at `dpi`.
-pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
+/// Ruling lines: long bars, broken pieces joined.
+fn rules_of(horizontal: &[Bar], vertical: &[Bar], dpi: f32) -> Vec<RuleLine> {
     let px = |pt: f32| (pt * dpi / 72.0).round().max(1.0) as usize;
-    let box_min = px(BOX_MIN_PT);
-    let box_max = px(BOX_MAX_PT);
-    let thick = px(BAR_MAX_THICK_PT);
     let rule_min = px(RULE_MIN_PT);
-
-    let horizontal = bars(ink, false, box_min.min(rule_min), thick);
-    let vertical = bars(ink, true, (box_min * 3 / 5).max(2), thick);
-    let mut drawn = Drawn::default();
-
-    // Ruling lines: long bars, broken pieces joined.
-    for b in join_broken(horizontal.clone(), px(3.0)) {
+    let mut rules = Vec::new();
+    for b in join_broken(horizontal.to_vec(), px(3.0)) {
         if b.a1 - b.a0 >= rule_min.max(px(40.0)) {
-            drawn.rules.push(RuleLine {
+            rules.push(RuleLine {
                 rect: PixelRect {
                     x0: b.a0,
                     y0: b.b0,
@@ -351,9 +343,9 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             });
         }
     }
-    for b in join_broken(vertical.clone(), px(3.0)) {
+    for b in join_broken(vertical.to_vec(), px(3.0)) {
         if b.a1 - b.a0 >= rule_min {
-            drawn.rules.push(RuleLine {
+            rules.push(RuleLine {
                 rect: PixelRect {
                     x0: b.b0,
                     y0: b.a0,
@@ -364,6 +356,46 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
             });
         }
     }
+    rules
+}
+
+/// Ruling lines printed too faint for the ink map (a photo of a form's thin grey table lines),
+/// found in `faint` (the page with a looser notion of ink) where no line of `rules` runs.
+pub(crate) fn faint_rules(faint: &InkMap, dpi: f32, rules: &[RuleLine]) -> Vec<RuleLine> {
+    let px = |pt: f32| (pt * dpi / 72.0).round().max(1.0) as usize;
+    let thick = px(BAR_MAX_THICK_PT);
+    let rule_min = px(RULE_MIN_PT);
+    let horizontal = bars(faint, false, rule_min, thick);
+    let vertical = bars(faint, true, rule_min, thick);
+    let near = px(2.0);
+    rules_of(&horizontal, &vertical, dpi)
+        .into_iter()
+        .filter(|f| {
+            !rules.iter().any(|r| {
+                r.horizontal == f.horizontal
+                    && r.rect.x0 <= f.rect.x1 + near
+                    && f.rect.x0 <= r.rect.x1 + near
+                    && r.rect.y0 <= f.rect.y1 + near
+                    && f.rect.y0 <= r.rect.y1 + near
+            })
+        })
+        .collect()
+}
+
+/// Finds ruling lines and tick boxes on a page at `dpi`.
+pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
+    let px = |pt: f32| (pt * dpi / 72.0).round().max(1.0) as usize;
+    let box_min = px(BOX_MIN_PT);
+    let box_max = px(BOX_MAX_PT);
+    let thick = px(BAR_MAX_THICK_PT);
+    let rule_min = px(RULE_MIN_PT);
+
+    let horizontal = bars(ink, false, box_min.min(rule_min), thick);
+    let vertical = bars(ink, true, (box_min * 3 / 5).max(2), thick);
+    let mut drawn = Drawn {
+        rules: rules_of(&horizontal, &vertical, dpi),
+        ..Drawn::default()
+    };
 
     // Squares: a top bar, then the other three sides checked on the pixels.
     let mut vertical_by_x: Vec<&Bar> = vertical

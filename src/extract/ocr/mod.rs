@@ -230,7 +230,7 @@ fn read_page(
     deadline: Instant,
 ) -> Result<page::OcrPage, Unreadable> {
     let prepared = prepare::prepare(image);
-    let drawn = marks::find(&prepared.ink, prepared.dpi);
+    let (drawn, even) = drawn_on(&prepared);
     tracing::debug!(
         page = number,
         dpi = prepared.dpi,
@@ -240,7 +240,7 @@ fn read_page(
         "page prepared for OCR"
     );
     let read = |prepared: &prepare::Prepared| -> Result<_, tesseract::RunError> {
-        let words = recognise(prepared, &drawn, settings, deadline)?;
+        let words = recognise(prepared, &even, &drawn, settings, deadline)?;
         let loose = page::loose_marks(prepared, &words, &drawn);
         marks_and_characters(prepared, loose, settings, deadline).map(|m| (words, m))
     };
@@ -273,13 +273,25 @@ fn read_page(
 /// words beside them): the upright rules drawn in one stroke, and the level ones such a rule
 /// meets. A writing line on its own (`[ ____ ]`) stays: read as `_`, it says the answer was
 /// left blank.
+/// The page's ruling lines and tick boxes (`marks::find`), with the table lines printed too
+/// faint for the ink map found on the page with its paper made white, which is returned too.
+fn drawn_on(prepared: &prepare::Prepared) -> (marks::Drawn, GrayImage) {
+    let mut drawn = marks::find(&prepared.ink, prepared.dpi);
+    let even = prepare::even_paper(&prepared.grey, prepared.dpi);
+    let faint = prepare::faint_ink(&even);
+    let more = marks::faint_rules(&faint, prepared.dpi, &drawn.rules);
+    drawn.rules.extend(more);
+    (drawn, even)
+}
+
 fn recognise(
     prepared: &prepare::Prepared,
+    even: &GrayImage,
     drawn: &marks::Drawn,
     settings: &OcrSettings,
     deadline: Instant,
 ) -> Result<Vec<tesseract::Word>, tesseract::RunError> {
-    let mut grey = prepare::even_paper(&prepared.grey, prepared.dpi);
+    let mut grey = even.clone();
     let (w, h) = (grey.width() as usize, grey.height() as usize);
     // An upright rule inked along nearly all its length: letter stems that line up down a
     // paragraph make a broken "rule" through its words, which must stay.
@@ -458,11 +470,11 @@ pub fn overlay(
     for (number, image) in images.into_iter().enumerate().take(MAX_OCR_PAGES) {
         let Some(image) = image else { continue };
         let prepared = prepare::prepare(image);
-        let drawn = marks::find(&prepared.ink, prepared.dpi);
+        let (drawn, even) = drawn_on(&prepared);
         let failed = |e: tesseract::RunError| Unreadable::ReaderFailed {
             reason: format!("{e:?}"),
         };
-        let words = recognise(&prepared, &drawn, settings, deadline).map_err(failed)?;
+        let words = recognise(&prepared, &even, &drawn, settings, deadline).map_err(failed)?;
         let loose = page::loose_marks(&prepared, &words, &drawn);
         let (loose, characters) =
             marks_and_characters(&prepared, loose, settings, deadline).map_err(failed)?;

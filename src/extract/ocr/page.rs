@@ -182,6 +182,11 @@ impl OcrPage {
             if bracket_like(&w.text) && rules.iter().any(|r| at_a_blank_end(&rect, r)) {
                 continue;
             }
+            if w.confidence < READING_OF_A_LINE_CONFIDENCE
+                && rules.iter().any(|r| on_a_writing_line(&rect, r))
+            {
+                continue;
+            }
             kept.push(PageWord {
                 text: w.text.clone(),
                 rect,
@@ -442,6 +447,23 @@ fn on_rule(word: &PtRect, rule: &PageRule) -> bool {
     }
 }
 
+/// Below this confidence, a word on a writing line is OCR's reading of the line itself.
+const READING_OF_A_LINE_CONFIDENCE: f32 = 40.0;
+
+/// A level line runs along most of the word, through it or at its foot: the word may be typed
+/// on the line, or be the blank itself (its bracket, a speck of dust, the line) read as
+/// letters, which Tesseract is then unsure of.
+fn on_a_writing_line(word: &PtRect, rule: &PageRule) -> bool {
+    let r = &rule.rect;
+    let h = word.height();
+    let y = (r.y0 + r.y1) / 2.0;
+    let along = r.x1.min(word.x1) - r.x0.max(word.x0);
+    rule.horizontal
+        && along >= 0.6 * (word.x1 - word.x0)
+        && y > word.y0 + 0.25 * h
+        && y < word.y1 + 0.2 * h
+}
+
 /// What OCR makes of a bracket alone: `[`, `]`, or a stroke it takes for a letter.
 fn bracket_like(text: &str) -> bool {
     let mut chars = text.chars();
@@ -588,6 +610,24 @@ mod tests {
             rect,
             line: 1,
         }
+    }
+
+    #[test]
+    fn a_blank_read_as_letters_is_the_blank() {
+        let line = PageRule {
+            rect: r(100.0, 472.5, 200.0, 473.3),
+            horizontal: true,
+        };
+        // The closing bracket of "[ ____ ]", read as a letter, at the line's end.
+        assert!(bracket_like("J") && at_a_blank_end(&r(199.0, 463.0, 203.0, 474.0), &line));
+        assert!(!bracket_like("Jo") && !bracket_like("x"));
+        // A word away from either end is not a bracket.
+        assert!(!at_a_blank_end(&r(140.0, 463.0, 144.0, 474.0), &line));
+        // Words the line runs along at their foot: typed on it, or the blank read as letters.
+        assert!(on_a_writing_line(&r(150.0, 463.0, 180.0, 473.3), &line));
+        // Text above the line, or beside it, is not on it.
+        assert!(!on_a_writing_line(&r(150.0, 440.0, 180.0, 450.0), &line));
+        assert!(!on_a_writing_line(&r(190.0, 463.0, 260.0, 473.3), &line));
     }
 
     #[test]

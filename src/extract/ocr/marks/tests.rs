@@ -150,3 +150,25 @@ fn loose_marks_stand_alone_and_letters_do_not() {
     let at: Vec<(usize, usize)> = found.iter().map(|r| (r.x0, r.y0)).collect();
     assert_eq!(at, [(100, 100)]);
 }
+
+/// A photographed table: its dark frame is in the ink map, its thin grey inner lines only in the
+/// looser map. They are found there, once; the frame is not found twice.
+#[test]
+fn faint_table_lines_are_found_where_the_ink_map_has_none() {
+    let dpi = 300.0;
+    let (w, h) = (1200, 600);
+    let mut ink = Canvas::new(w, h);
+    ink.fill(100, 100, 1100, 104); // the frame's top
+    ink.fill(100, 100, 104, 500); // its left side
+    let mut faint = Canvas::new(w, h);
+    faint.fill(100, 100, 1100, 104);
+    faint.fill(100, 100, 104, 500);
+    faint.fill(104, 300, 1100, 302); // a grey row line
+    faint.fill(600, 104, 602, 500); // a grey column line
+    let drawn = find(&ink.0, dpi);
+    assert_eq!(drawn.rules.len(), 2, "{:?}", drawn.rules);
+    let more = faint_rules(&faint.0, dpi, &drawn.rules);
+    assert_eq!(more.len(), 2, "{more:?}");
+    assert!(more.iter().any(|r| r.horizontal && r.rect.y0 == 300));
+    assert!(more.iter().any(|r| !r.horizontal && r.rect.x0 == 600));
+}
