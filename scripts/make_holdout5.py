@@ -20,6 +20,7 @@ libtiff-tools (tiff2pdf), fonts-dejavu, fonts-liberation.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -688,6 +689,16 @@ def finish(case: Case, pages: list[Path], work: Path, out: Path):
         fl.pin_pdf(out, WHEN, fl.pdf_id_for(case.name))
     else:
         run("img2pdf", "--nodate", "--producer", "", "-o", out, *parts)
+        pin_file_id(out, fl.pdf_id_for(case.name).lower())
+
+
+def pin_file_id(pdf: Path, file_id: str):
+    """img2pdf (pikepdf) draws a random /ID; put a fixed one of the same length in its place
+    wherever it occurs, so no byte offset moves."""
+    data = pdf.read_bytes()
+    found = re.search(rb"/ID \[<([0-9a-f]{32})><", data)
+    assert found, f"{pdf.name}: no /ID"
+    pdf.write_bytes(data.replace(found.group(1), file_id.encode()))
 
 
 # --------------------------------------------------------------------------------------------
