@@ -9,7 +9,7 @@
 //! form's statements start "I have read", "I agree").
 
 use super::marks::{Drawn, PixelRect};
-use super::prepare::Prepared;
+use super::prepare::{InkMap, Prepared};
 use super::tesseract::Word;
 use crate::extract::Line;
 
@@ -122,6 +122,7 @@ impl OcrPage {
                         || (!b.bracket && a_letter(rect, w, text, *text_height))
                 }) && !between_words(rect, &word_rects)
                     && !a_capital_mid_line(rect, &word_rects)
+                    && !a_capital_glued_to_its_word(&b.rect, rect, &word_rects, &prepared.ink)
             })
             .map(|(b, rect)| PageBox {
                 rect,
@@ -183,7 +184,9 @@ impl OcrPage {
                 continue;
             }
             if w.confidence < READING_OF_A_LINE_CONFIDENCE
-                && rules.iter().any(|r| on_a_writing_line(&rect, r))
+                && rules
+                    .iter()
+                    .any(|r| on_a_writing_line(&rect, r) && !a_table_border(r, &rules))
             {
                 continue;
             }
@@ -230,16 +233,24 @@ impl OcrPage {
     }
 }
 
-/// Words OCR split at an `@` (a wide glyph it takes for a space) joined again: an address
-/// has no space around its `@`.
+/// Words OCR split at an `@` (a wide glyph it takes for a space), or after the dot of an
+/// address's first part (`tobias.` `lindqvist@ato.gov.au`, the dot's room taken for a space),
+/// joined again: an address has no space in it.
 fn joined_at_signs(words: Vec<PageWord>) -> Vec<PageWord> {
     let mut out: Vec<PageWord> = Vec::with_capacity(words.len());
     for w in words {
         if let Some(prev) = out.last_mut() {
             let gap = w.rect.x0 - prev.rect.x1;
-            let close = gap >= -1.0 && gap <= prev.rect.height().max(w.rect.height());
-            if prev.line == w.line && close && (prev.text.ends_with('@') || w.text.starts_with('@'))
-            {
+            let height = prev.rect.height().max(w.rect.height());
+            let close = gap >= -1.0 && gap <= height;
+            let at_sign = prev.text.ends_with('@') || w.text.starts_with('@');
+            let after_a_dot = prev.text.ends_with('.')
+                && !prev.text.contains('@')
+                && prev.text.chars().filter(|c| c.is_alphanumeric()).count() >= 1
+                && w.text.contains('@')
+                && w.text.starts_with(|c: char| c.is_alphanumeric())
+                && gap <= 0.4 * height;
+            if prev.line == w.line && close && (at_sign || after_a_dot) {
                 prev.text.push_str(&w.text);
                 prev.rect.x1 = prev.rect.x1.max(w.rect.x1);
                 prev.rect.y0 = prev.rect.y0.min(w.rect.y0);
@@ -288,6 +299,31 @@ fn a_capital_mid_line(b: &PtRect, words: &[(PtRect, &str, f32)]) -> bool {
                         || (at_end && o.x0 >= w.x1 && o.x0 - w.x1 <= 1.5 * side))
             })
     })
+}
+
+/// A square at the start of a word whose next letter follows it at a letter's spacing is the
+/// word's capital (the B of "Bureau", the D of "Department" starting an answer's line): a box
+/// stands a space or more before the words after it. `px` is the square in the ink map's pixels.
+fn a_capital_glued_to_its_word(
+    px: &PixelRect,
+    b: &PtRect,
+    words: &[(PtRect, &str, f32)],
+    ink: &InkMap,
+) -> bool {
+    let in_a_word = words.iter().any(|(w, text, _)| {
+        text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && overlap(b, w) >= 0.4 * area(b)
+            && w.x1 - b.x1 >= (b.x1 - b.x0)
+    });
+    if !in_a_word || px.height() < 8 {
+        return false;
+    }
+    // The middle of the square's height: below a pen tick's tail, above an underline.
+    let (y0, y1) = (px.y0 + px.height() / 4, px.y1 - px.height() / 4);
+    let reach = px.height() / 2;
+    let first_ink = (px.x1..(px.x1 + reach).min(ink.width))
+        .find(|&x| (y0..y1.min(ink.height)).any(|y| ink.at(x, y)));
+    first_ink.is_some_and(|x| (x - px.x1) * 8 < px.height())
 }
 
 /// A mark with a word close on either side stands in a line of text: a letter OCR left out of
@@ -464,6 +500,20 @@ fn on_a_writing_line(word: &PtRect, rule: &PageRule) -> bool {
         && y < word.y1 + 0.2 * h
 }
 
+/// A level line that meets an upright one is a table's border, not a blank to write on (a
+/// cell's answer sits on it, and OCR may be unsure of an address).
+fn a_table_border(line: &PageRule, rules: &[PageRule]) -> bool {
+    let l = &line.rect;
+    rules.iter().any(|u| {
+        let r = &u.rect;
+        !u.horizontal
+            && r.x0 <= l.x1 + 2.0
+            && r.x1 >= l.x0 - 2.0
+            && r.y0 <= l.y1 + 2.0
+            && r.y1 >= l.y0 - 2.0
+    })
+}
+
 /// What OCR makes of a bracket alone: `[`, `]`, or a stroke it takes for a letter.
 fn bracket_like(text: &str) -> bool {
     let mut chars = text.chars();
@@ -613,6 +663,39 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_b_is_told_from_a_box_before_a_word() {
+        // 300 dpi: a 40 px square at (100, 100), and the next letter's stem `gap` px after it.
+        let page = |gap: usize| {
+            let (w, h) = (400, 300);
+            let mut ink = vec![0u8; w * h];
+            for y in 100..140 {
+                for x in (100..140).chain(140 + gap..146 + gap) {
+                    ink[y * w + x] = 1;
+                }
+            }
+            InkMap {
+                width: w,
+                height: h,
+                ink,
+            }
+        };
+        let px = PixelRect {
+            x0: 100,
+            y0: 100,
+            x1: 140,
+            y1: 140,
+        };
+        let scale = 72.0 / 300.0;
+        let b = r(100.0 * scale, 100.0 * scale, 140.0 * scale, 140.0 * scale);
+        let word = [(r(b.x0, b.y0, 380.0 * scale, b.y1), "Bureau", 10.0)];
+        assert!(a_capital_glued_to_its_word(&px, &b, &word, &page(2)));
+        // A box a space before its statement's first letter is a box.
+        assert!(!a_capital_glued_to_its_word(&px, &b, &word, &page(12)));
+        // Not in a word OCR read: left alone.
+        assert!(!a_capital_glued_to_its_word(&px, &b, &[], &page(2)));
+    }
+
+    #[test]
     fn a_blank_read_as_letters_is_the_blank() {
         let line = PageRule {
             rect: r(100.0, 472.5, 200.0, 473.3),
@@ -625,6 +708,13 @@ mod tests {
         assert!(!at_a_blank_end(&r(140.0, 463.0, 144.0, 474.0), &line));
         // Words the line runs along at their foot: typed on it, or the blank read as letters.
         assert!(on_a_writing_line(&r(150.0, 463.0, 180.0, 473.3), &line));
+        // A table's border is not a blank.
+        let upright = PageRule {
+            rect: r(100.0, 400.0, 100.8, 473.0),
+            horizontal: false,
+        };
+        assert!(a_table_border(&line, &[line.clone(), upright]));
+        assert!(!a_table_border(&line, std::slice::from_ref(&line)));
         // Text above the line, or beside it, is not on it.
         assert!(!on_a_writing_line(&r(150.0, 440.0, 180.0, 450.0), &line));
         assert!(!on_a_writing_line(&r(190.0, 463.0, 260.0, 473.3), &line));
@@ -639,6 +729,19 @@ mod tests {
         ];
         let joined: Vec<String> = joined_at_signs(words).into_iter().map(|w| w.text).collect();
         assert_eq!(joined, ["Email:", "priya.ramanathan@treasury.qld.gov.au"]);
+        // Split after the dot of its first part: joined when the gap is a dot's room.
+        let words = vec![
+            word("tobias.", r(44.0, 10.0, 80.0, 20.0)),
+            word("lindqvist@ato.gov.au", r(82.0, 10.0, 180.0, 20.0)),
+        ];
+        let joined: Vec<String> = joined_at_signs(words).into_iter().map(|w| w.text).collect();
+        assert_eq!(joined, ["tobias.lindqvist@ato.gov.au"]);
+        // A sentence's full stop, a space before an address: apart.
+        let words = vec![
+            word("me.", r(44.0, 10.0, 60.0, 20.0)),
+            word("jo@ato.gov.au", r(66.0, 10.0, 150.0, 20.0)),
+        ];
+        assert_eq!(joined_at_signs(words).len(), 2);
     }
 
     #[test]
