@@ -263,6 +263,15 @@ fn scans_fixtures_match_expected() {
     check_set("fixtures/scans");
 }
 
+/// Typed-then-scanned forms in PDFs whose page images are JBIG2 (`scripts/make_jbig2_scans.py`):
+/// a symbol dictionary shared by two pages through `/JBIG2Globals`, lossy symbol coding, and
+/// generic regions, coded by an encoder written by others and checked against poppler's decoder.
+/// Without the JBIG2 decoder every one of them stays `scanned_without_text` and this test fails.
+#[test]
+fn scans_jbig2_fixtures_match_expected() {
+    check_set("fixtures/scans-jbig2");
+}
+
 /// Hostile images (`scripts/make_scans.py`): giant, bomb, 10,000-page and looping TIFF, lying
 /// and truncated JPEGs, CMYK, 16-bit, one pixel. Each ends in one flagged record.
 #[test]

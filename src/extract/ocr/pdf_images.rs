@@ -2,10 +2,11 @@
 //! with the resolution it was scanned at): the largest image XObject a page draws, on the page
 //! itself or one Form XObject down, decoded from what scanners write: DCT (JPEG), CCITT Group 3
 //! and 4 fax, and raw samples behind Flate, LZW or RunLength (grey, RGB, CMYK, indexed; 1, 2,
-//! 4, 8 or 16 bits). JBIG2 and JPEG 2000 are not decoded yet: such a page gives no image and
-//! stays `scanned_without_text`. Pure-Rust, memory-safe decoders for both now exist
-//! (`hayro-jbig2`, `hayro-jpeg2000`, from a maintained PDF renderer); wiring them in needs
-//! fixtures made by a JBIG2 encoder and is not done.
+//! 4, 8 or 16 bits), and JBIG2 (with its shared `/JBIG2Globals`), which scanners and PDF
+//! optimisers write for bilevel pages. JBIG2 is read by `hayro-jbig2`, a pure-Rust decoder from a
+//! maintained PDF renderer that forbids unsafe code and refuses pages over 65,535 pixels a side;
+//! we check the page's stated size against the image limit before decoding it. JPEG 2000 is not
+//! decoded: such a page gives no image and stays `scanned_without_text`.
 //!
 //! Every size is checked before decoding: the image's stated pixels against the image limit,
 //! decoded streams against `max_pdf_stream_bytes`, pages against `max_pdf_pages`, the page
@@ -258,6 +259,23 @@ fn decode_image(
             let parms = decode_parms(pdf, dict, filters.len() - 1);
             ccitt(pdf, &data, parms, width, height)
         }
+        Some(b"JBIG2Decode") => {
+            let parms = decode_parms(pdf, dict, filters.len() - 1);
+            let globals = match parms
+                .and_then(|p| get(pdf, p, b"JBIG2Globals"))
+                .and_then(|o| o.as_stream().ok())
+            {
+                None => None,
+                Some(g) => match g.get_plain_content_with_limit(stream_limit) {
+                    Ok(d) => Some(d),
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) => return Err(over_stream_limit(stream_limit)),
+                    Err(_) => None,
+                },
+            };
+            jbig2(&data, globals.as_deref(), limits)?
+        }
         Some(_) => None,
         None => raw_samples(pdf, dict, &data, width, height),
     };
@@ -342,6 +360,59 @@ fn ccitt(
         image::imageops::invert(&mut grey);
     }
     Some(grey)
+}
+
+/// A JBIG2 page (embedded organisation, PDF's `/JBIG2Decode`) as grey, black pels dark. The
+/// page's own size, from its page information segment, is checked against the image limit
+/// before its bitmap is made. `None` when the stream or its globals cannot be decoded.
+fn jbig2(
+    data: &[u8],
+    globals: Option<&[u8]>,
+    limits: &Limits,
+) -> Result<Option<GrayImage>, Unreadable> {
+    let settings = hayro_jbig2::DecodeSettings::default();
+    let globals = match globals.map(|g| hayro_jbig2::Globals::new(g, &settings)) {
+        None => None,
+        Some(Ok(g)) => Some(g),
+        Some(Err(_)) => return Ok(None),
+    };
+    let Ok(page) = hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &settings) else {
+        return Ok(None);
+    };
+    let (width, height) = (page.width(), page.height());
+    decode::check_size(width, height, limits.max_image_pixels)?;
+    let mut grey = GreyPels {
+        pixels: Vec::with_capacity(width as usize * height as usize),
+        limit: width as usize * height as usize,
+    };
+    if page.decode(&mut grey).is_err() {
+        return Ok(None);
+    }
+    // A short bitmap's missing rows are paper.
+    grey.pixels.resize(grey.limit, 255);
+    Ok(GrayImage::from_raw(width, height, grey.pixels))
+}
+
+/// Collects a JBIG2 page's pels as 8-bit grey, never more than the page's stated size.
+struct GreyPels {
+    pixels: Vec<u8>,
+    limit: usize,
+}
+
+impl hayro_jbig2::Decoder for GreyPels {
+    fn push_pixel(&mut self, black: bool) {
+        if self.pixels.len() < self.limit {
+            self.pixels.push(if black { 0 } else { 255 });
+        }
+    }
+
+    fn push_pixel_chunk(&mut self, black: bool, chunk_count: u32) {
+        let n = (chunk_count as usize * 8).min(self.limit - self.pixels.len());
+        let value = if black { 0 } else { 255 };
+        self.pixels.extend(std::iter::repeat_n(value, n));
+    }
+
+    fn next_line(&mut self) {}
 }
 
 /// The colour space's components, and for `/Indexed` the palette as grey.
@@ -477,4 +548,153 @@ fn raw_samples(
         }
     }
     GrayImage::from_raw(width, height, pixels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page PDF drawing one JBIG2 image: `page` is its embedded stream, `globals` the
+    /// `/JBIG2Globals` stream when there is one.
+    fn jbig2_pdf(page: &[u8], globals: Option<&[u8]>, width: i64, height: i64) -> Vec<u8> {
+        let mut pdf = Document::with_version("1.5");
+        let mut image = Dictionary::new();
+        image.set("Type", Object::Name(b"XObject".to_vec()));
+        image.set("Subtype", Object::Name(b"Image".to_vec()));
+        image.set("Width", width);
+        image.set("Height", height);
+        image.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
+        image.set("BitsPerComponent", 1);
+        image.set("Filter", Object::Name(b"JBIG2Decode".to_vec()));
+        if let Some(g) = globals {
+            let id = pdf.add_object(Stream::new(Dictionary::new(), g.to_vec()));
+            let mut parms = Dictionary::new();
+            parms.set("JBIG2Globals", Object::Reference(id));
+            image.set("DecodeParms", Object::Dictionary(parms));
+        }
+        let image_id = pdf.add_object(Stream::new(image, page.to_vec()));
+        let pages_id = pdf.new_object_id();
+        let mut xobjects = Dictionary::new();
+        xobjects.set("Im0", Object::Reference(image_id));
+        let mut resources = Dictionary::new();
+        resources.set("XObject", Object::Dictionary(xobjects));
+        let contents = pdf.add_object(Stream::new(
+            Dictionary::new(),
+            b"q 612 0 0 792 0 0 cm /Im0 Do Q".to_vec(),
+        ));
+        let mut page_dict = Dictionary::new();
+        page_dict.set("Type", Object::Name(b"Page".to_vec()));
+        page_dict.set("Parent", Object::Reference(pages_id));
+        page_dict.set("MediaBox", vec![0.into(), 0.into(), 612.into(), 792.into()]);
+        page_dict.set("Resources", Object::Dictionary(resources));
+        page_dict.set("Contents", Object::Reference(contents));
+        let page_id = pdf.add_object(page_dict);
+        let mut pages = Dictionary::new();
+        pages.set("Type", Object::Name(b"Pages".to_vec()));
+        pages.set("Kids", vec![Object::Reference(page_id)]);
+        pages.set("Count", 1);
+        pdf.objects.insert(pages_id, Object::Dictionary(pages));
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", Object::Reference(pages_id));
+        let catalog_id = pdf.add_object(catalog);
+        pdf.trailer.set("Root", Object::Reference(catalog_id));
+        let mut out = Vec::new();
+        pdf.save_to(&mut out).expect("write the PDF");
+        out
+    }
+
+    /// A JBIG2 segment (embedded organisation): number, type, no referred-to segments, page 1.
+    fn segment(number: u32, kind: u8, data: &[u8]) -> Vec<u8> {
+        let mut out = number.to_be_bytes().to_vec();
+        out.extend([kind, 0, 1]);
+        out.extend((data.len() as u32).to_be_bytes());
+        out.extend(data);
+        out
+    }
+
+    /// A page information segment (7.4.8) stating the page's size, then the end of the page.
+    fn page_of_size(width: u32, height: u32) -> Vec<u8> {
+        let mut info = width.to_be_bytes().to_vec();
+        info.extend(height.to_be_bytes());
+        info.extend(300u32.to_be_bytes());
+        info.extend(300u32.to_be_bytes());
+        info.extend([0, 0, 0]);
+        let mut out = segment(0, 48, &info);
+        out.extend(segment(1, 49, &[]));
+        out
+    }
+
+    #[test]
+    fn a_jbig2_page_larger_than_the_image_limit_is_refused_before_it_is_decoded() {
+        // The image dictionary claims a small image; the JBIG2 page says 60,000 x 60,000.
+        let pdf = jbig2_pdf(&page_of_size(60_000, 60_000), None, 100, 100);
+        match page_images(&pdf, &Limits::default()) {
+            Err(Unreadable::OverLimit { limit, .. }) => assert_eq!(limit, Limit::ImagePixels),
+            Err(other) => panic!("refused for another reason: {other}"),
+            Ok(_) => panic!("a 3.6 gigapixel JBIG2 page was accepted"),
+        }
+    }
+
+    #[test]
+    fn a_jbig2_page_with_no_regions_is_blank_paper_of_its_stated_size() {
+        let pdf = jbig2_pdf(&page_of_size(850, 1100), None, 850, 1100);
+        let pages = page_images(&pdf, &Limits::default()).expect("the PDF is read");
+        let image = pages[0].as_ref().expect("the JBIG2 page is decoded");
+        assert_eq!(image.grey.dimensions(), (850, 1100));
+        assert!(image.grey.as_raw().iter().all(|&p| p == 255));
+        assert!((image.dpi.unwrap() - 100.0).abs() < 0.5);
+    }
+
+    #[test]
+    fn damaged_jbig2_data_or_globals_give_no_image_and_no_panic() {
+        let garbage: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let limits = Limits::default();
+        for pdf in [
+            jbig2_pdf(&garbage, None, 850, 1100),
+            jbig2_pdf(&page_of_size(850, 1100), Some(&garbage), 850, 1100),
+            jbig2_pdf(&page_of_size(850, 1100)[..20], None, 850, 1100),
+            jbig2_pdf(&[], None, 850, 1100),
+        ] {
+            let pages = page_images(&pdf, &limits).expect("the PDF itself is sound");
+            assert!(pages[0].is_none());
+        }
+    }
+
+    #[test]
+    fn a_scanners_jbig2_pages_are_decoded_as_the_scan() {
+        // Made by scripts/make_jbig2_scans.py: a symbol dictionary shared by two pages through
+        // /JBIG2Globals, at 300 dpi; poppler decodes it to the same bitmap.
+        let pdf = include_bytes!(
+            "../../../fixtures/scans-jbig2/forms/official_jbig2_300dpi_two_pages.pdf"
+        );
+        let pages = page_images(pdf, &Limits::default()).expect("the PDF is read");
+        assert_eq!(pages.len(), 2);
+        for page in &pages {
+            let page = page.as_ref().expect("each JBIG2 page is decoded");
+            let (w, h) = page.grey.dimensions();
+            assert!(
+                (2400..2600).contains(&w) && (3400..3600).contains(&h),
+                "{w} x {h}"
+            );
+            assert!((page.dpi.unwrap() - 300.0).abs() < 1.0);
+            // Black text on white paper: the top margin is paper (a few specks of dust at most).
+            let dark_in = |y0: u32, y1: u32| {
+                (y0..y1)
+                    .flat_map(|y| (0..w).map(move |x| (x, y)))
+                    .filter(|&(x, y)| page.grey.get_pixel(x, y).0[0] < 128)
+                    .count()
+            };
+            let margin = dark_in(0, 100);
+            assert!(margin < 100, "{margin} dark pixels in the top margin");
+            let ink = dark_in(0, h);
+            let share = ink as f64 / (w as f64 * h as f64);
+            assert!(
+                (0.005..0.2).contains(&share),
+                "ink covers {share} of the page"
+            );
+        }
+    }
 }
