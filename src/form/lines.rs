@@ -325,6 +325,18 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
                 place: next_line.place_from(0),
             };
         }
+        if let Some(k) = box_beside_block(rows, i)
+            && let Some(last) = rows[k].filled_cells().last()
+            && let Some(on) = bare_mark(last)
+        {
+            let lines: Vec<String> = rows[i..=k].iter().map(Row::joined).collect();
+            return Tick {
+                ticked: Some(on),
+                raw: lines.join("\n"),
+                from_field: false,
+                place: rows[k].place(rows[k].cells.len() - 1),
+            };
+        }
     }
     Tick {
         ticked: None,
@@ -332,6 +344,46 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
         from_field: false,
         place: here,
     }
+}
+
+/// The line below statement line `i` whose last cell is the box beside the statement's block:
+/// an option with a line of description under it, its box in a column to the right, level with
+/// the middle of the block rather than with the statement ("Public coding service …" /
+/// "Select this service if … [☒]"). The lines between must carry on the same block (each
+/// starts within a line's height of the one above, on the same page) and be no other statement
+/// (a line of the same option's description may read as that option) and no label. Only for positioned documents: where lines sit is what says they are one
+/// block.
+fn box_beside_block(rows: &[Row], i: usize) -> Option<usize> {
+    let own = statement_of(&rows[i].joined());
+    let other = |text: &str| matches!(statement_of(text), Some(s) if Some(s) != own);
+    let mut above = rows[i].place_from(0)?;
+    for (k, line) in rows.iter().enumerate().skip(i + 1).take(3) {
+        let here = line.place_from(0)?;
+        let height = (above.y1 - above.y0).abs();
+        let gap = here.y0.min(here.y1) - above.y0.max(above.y1);
+        if here.page != above.page || gap > height {
+            return None;
+        }
+        let cells = line.filled_cells();
+        let (&last, text) = cells.split_last()?;
+        let text = text.join(" ");
+        if other(&line.joined()) || other(&text) || labelled(&text).is_some() {
+            return None;
+        }
+        if !text.is_empty() && marks_glyph(last) {
+            return Some(k);
+        }
+        above = here;
+    }
+    None
+}
+
+/// A cell that is a box or tick on its own (not a yes/no word).
+fn marks_glyph(cell: &str) -> bool {
+    bare_mark(cell).is_some()
+        && !cell
+            .chars()
+            .any(|c| c.is_alphabetic() && !matches!(c, 'x' | 'X'))
 }
 
 /// The mark a neighbouring line gives a statement: a line of one cell that is a mark or a

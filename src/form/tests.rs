@@ -503,3 +503,69 @@ fn ip_answer_on_the_line_that_ends_its_wrapped_label() {
         assert_eq!(a.partner_service.ticked, Some(true));
     }
 }
+
+/// A page read line by line: each option's heading, then its description, with the option's
+/// box in a right-hand column level with the middle of its block (the second line), not with
+/// the heading. The box belongs to the block it sits beside, and only while the lines run on
+/// as one block.
+#[test]
+fn a_box_beside_an_options_description_is_that_options_box() {
+    let lines: &[(&[&str], f32)] = &[
+        (&["Service required"], 200.0),
+        (
+            &["Public coding service (1 API call per second and up to 1,000 calls per day)."],
+            230.0,
+        ),
+        (
+            &[
+                "Select this service if you require real-time single record coding services, ad hoc coding, or real-time coding",
+                "☐",
+            ],
+            244.0,
+        ),
+        (&["of small batches of data (up to 300 records)."], 256.0),
+        (
+            &[
+                "Partner coding service (Large batch coding, and real-time coding (1 API call per second and up",
+            ],
+            280.0,
+        ),
+        (&["to 10,000 real-time calls per day))."], 294.0),
+        (
+            &[
+                "Select this service if you require single record, small batch and large dataset processing (up to millions of",
+                "☒",
+            ],
+            306.0,
+        ),
+        (&["records)."], 318.0),
+        (&["Full name", "Jo Citizen"], 360.0),
+        (&["Organisation", "Department of Examples"], 380.0),
+    ];
+    let positioned = |gap_before_partner_box: f32| {
+        let mut d = doc(&lines.iter().map(|(c, _)| *c).collect::<Vec<_>>());
+        for (k, (line, (_, y))) in d.lines.iter_mut().zip(lines).enumerate() {
+            let y = if k >= 6 {
+                y + gap_before_partner_box
+            } else {
+                *y
+            };
+            line.places = (0..line.cells.len())
+                .map(|j| Place {
+                    page: 1,
+                    x0: if j == 0 { 60.0 } else { 520.0 },
+                    y0: y,
+                    x1: if j == 0 { 480.0 } else { 530.0 },
+                    y1: y + 10.0,
+                })
+                .collect();
+        }
+        d
+    };
+    let a = read(&positioned(0.0)).expect("a form");
+    assert_eq!(a.public_service.ticked, Some(false));
+    assert_eq!(a.partner_service.ticked, Some(true));
+    // The same box far below the Partner option's lines is not beside its block.
+    let a = read(&positioned(60.0)).expect("a form");
+    assert_ne!(a.partner_service.ticked, Some(true));
+}

@@ -197,6 +197,11 @@ impl OcrPage {
             });
         }
         let mut kept = joined_at_signs(kept);
+        for w in &mut kept {
+            if let Some(fixed) = address_dots(&w.text) {
+                w.text = fixed;
+            }
+        }
         let first_line = words.iter().map(|w| w.line).max().unwrap_or(0) + 1;
         for (k, m) in loose_pt.iter().enumerate() {
             kept.push(PageWord {
@@ -233,9 +238,11 @@ impl OcrPage {
     }
 }
 
-/// Words OCR split at an `@` (a wide glyph it takes for a space), or after the dot of an
+/// Words OCR split at an `@` (a wide glyph it takes for a space), after the dot of an
 /// address's first part (`tobias.` `lindqvist@ato.gov.au`, the dot's room taken for a space),
-/// joined again: an address has no space in it.
+/// or after a dot of its domain read as a comma (`kowalczyk@agriculture,` `gov.au`), joined
+/// again: an address has no space in it. A word a space after an address ending in a comma is
+/// the sentence going on; a dot's room is much narrower than a space.
 fn joined_at_signs(words: Vec<PageWord>) -> Vec<PageWord> {
     let mut out: Vec<PageWord> = Vec::with_capacity(words.len());
     for w in words {
@@ -250,7 +257,19 @@ fn joined_at_signs(words: Vec<PageWord>) -> Vec<PageWord> {
                 && w.text.contains('@')
                 && w.text.starts_with(|c: char| c.is_alphanumeric())
                 && gap <= 0.4 * height;
-            if prev.line == w.line && close && (at_sign || after_a_dot) {
+            let domain_goes_on = prev.text.contains('@')
+                && prev.text.ends_with([',', '.'])
+                && !w.text.contains('@')
+                && w.text.starts_with(|c: char| c.is_alphanumeric())
+                && w.text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+                && gap <= 0.2 * height;
+            if prev.line == w.line && close && (at_sign || after_a_dot || domain_goes_on) {
+                if domain_goes_on {
+                    prev.text.pop();
+                    prev.text.push('.');
+                }
                 prev.text.push_str(&w.text);
                 prev.rect.x1 = prev.rect.x1.max(w.rect.x1);
                 prev.rect.y0 = prev.rect.y0.min(w.rect.y0);
@@ -261,6 +280,27 @@ fn joined_at_signs(words: Vec<PageWord>) -> Vec<PageWord> {
         out.push(w);
     }
     out
+}
+
+/// An e-mail address with a comma between two letters or digits, read as a dot: OCR takes the
+/// one for the other, and an address holds no comma (`kowalczyk@agriculture,gov.au`). A comma
+/// at the address's end is the sentence's and stays.
+fn address_dots(text: &str) -> Option<String> {
+    if !text.contains('@') || !text.contains(',') {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let fixed: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let between = i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            if c == ',' && between { '.' } else { c }
+        })
+        .collect();
+    (fixed != text).then_some(fixed)
 }
 
 /// A box over the end of one word and the start of the next is made of their letters (the
@@ -280,14 +320,16 @@ fn between_words(b: &PtRect, words: &[(PtRect, &str, f32)]) -> bool {
 /// A square at the start of a word that follows another word on its line, a word space away,
 /// is the word's capital (the bold B of "Reserve Bank"); a box OCR ran into a word has no word
 /// just before it (it starts its line or stands after a statement), and one at a word's end
-/// no word just after it.
+/// no word just after it. A "word" that lies mostly within the square is OCR's reading of the
+/// box and its mark (a pen X overshooting its box read as `Rl`), not a word holding it.
 fn a_capital_mid_line(b: &PtRect, words: &[(PtRect, &str, f32)]) -> bool {
     let side = b.x1 - b.x0;
     let on_line = |w: &PtRect| w.y0 < b.y1 && w.y1 > b.y0;
     words.iter().any(|(w, text, _)| {
         let glued = text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
             && overlap(b, w) >= 0.25 * area(b)
-            && w.x1 - w.x0 > 1.5 * side;
+            && w.x1 - w.x0 > 1.5 * side
+            && !in_box(w, b);
         let at_start = b.x0 <= w.x0 + 0.25 * side;
         let at_end = b.x1 >= w.x1 - 0.25 * side;
         glued
@@ -742,6 +784,42 @@ mod tests {
             word("jo@ato.gov.au", r(66.0, 10.0, 150.0, 20.0)),
         ];
         assert_eq!(joined_at_signs(words).len(), 2);
+        // A dot of the domain read as a comma, and the rest of the domain a dot's room after it;
+        // a word a space after an address and its comma is the sentence's.
+        let words = vec![
+            word(
+                "imogen.kowalczyk@agriculture,",
+                r(91.0, 214.3, 259.4, 232.8),
+            ),
+            word("gov.au", r(261.1, 222.2, 294.5, 231.8)),
+            word("or", r(300.0, 222.2, 310.0, 231.8)),
+            word("jo@abs.gov.au,", r(316.0, 214.3, 390.0, 232.8)),
+            word("thanks", r(396.0, 222.2, 430.0, 231.8)),
+        ];
+        let joined: Vec<String> = joined_at_signs(words).into_iter().map(|w| w.text).collect();
+        assert_eq!(
+            joined,
+            [
+                "imogen.kowalczyk@agriculture.gov.au",
+                "or",
+                "jo@abs.gov.au,",
+                "thanks"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comma_inside_an_address_is_its_dot() {
+        assert_eq!(
+            address_dots("imogen.kowalczyk@agriculture,gov.au").as_deref(),
+            Some("imogen.kowalczyk@agriculture.gov.au")
+        );
+        assert_eq!(
+            address_dots("jo,citizen@abs,gov.au,").as_deref(),
+            Some("jo.citizen@abs.gov.au,")
+        );
+        assert_eq!(address_dots("jo.citizen@abs.gov.au,"), None);
+        assert_eq!(address_dots("Canberra,ACT"), None);
     }
 
     #[test]
@@ -764,6 +842,14 @@ mod tests {
         // A "bracket pair" from the e of "single" to the r of "record".
         let across = r(127.0, 41.0, 136.0, 50.0);
         assert!(between_words(&across, &words));
+        // A pen X overshooting its box, read as the "word" `Rl`, a word space before "I have":
+        // the word is the box's reading, not a word the box is the capital of.
+        let pen = [
+            (r(54.0, 247.0, 71.3, 264.0), "Rl", 10.0),
+            (r(76.8, 250.0, 79.0, 261.0), "I", 10.0),
+            (r(82.0, 250.0, 104.0, 261.0), "have", 10.0),
+        ];
+        assert!(!a_capital_mid_line(&r(58.1, 249.4, 69.6, 261.1), &pen));
     }
 
     #[test]
