@@ -32,6 +32,7 @@ Usage: python3 scripts/make_jbig2_scans.py   (rewrites fixtures/scans-jbig2; 2-3
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -212,6 +213,7 @@ def package(c, degraded, dest, encoder, work):
     extra = ["--object-streams=generate"] if c["pages"] == 1 and c["out"] == "symbols" else []
     ms.run(["qpdf", "--deterministic-id"] + extra + [raw, dest])
     verify(dest, pbms, work)
+    return [pbm_size(p) for p in pbms], streams, globals_data
 
 
 def verify(pdf, pbms, work):
@@ -239,6 +241,45 @@ def verify(pdf, pbms, work):
                              "pixels" % (pdf, i, differ))
 
 
+def segment(number, kind, data, refers_to=()):
+    """A JBIG2 segment header (7.2, embedded organisation: page 1) and its data."""
+    head = struct.pack(">IB", number, kind) + bytes([len(refers_to) << 5]) + bytes(refers_to)
+    return head + struct.pack(">BI", 1, len(data)) + data
+
+
+def page_information(width, height):
+    return segment(0, 48, struct.pack(">IIIIB", width, height, 300, 300, 0) + b"\0\0")
+
+
+def write_hostile(two_pages):
+    """Hostile JBIG2 pages (hand-made segments where no encoder writes them, and a real page
+    cut short), each expected to end in one flagged record: `scanned_without_text` when the
+    picture is refused or blank, `unreadable_attachment` when a limit stops the reader."""
+    sizes, streams, globals_data = two_pages
+    garbage = bytes((i * 2654435761 >> 13) & 0xFF for i in range(4096))
+    generic_flags = bytes([0, 3, 0xFF, 0xFD, 0xFF, 2, 0xFE, 0xFE, 0xFE])  # template 0, AT pixels
+    end = segment(2, 49, b"")
+    hostile = {
+        # The page says 60,000 x 60,000 pixels: refused by the image limit before decoding.
+        "page_60000_squared.pdf": ([(850, 1100)], [page_information(60000, 60000) + end], None),
+        # A generic region of 65,535 x 65,535 pixels (the decoder's largest) on a small page.
+        "region_65535_squared.pdf": ([(1000, 1000)], [
+            page_information(1000, 1000)
+            + segment(1, 38, struct.pack(">IIIIB", 65535, 65535, 0, 0, 0) + generic_flags
+                      + garbage) + end], None),
+        # A text region using a symbol dictionary (segment 7) that is nowhere.
+        "missing_dictionary.pdf": ([(1000, 1000)], [
+            page_information(1000, 1000)
+            + segment(1, 6, struct.pack(">IIIIB", 1000, 1000, 0, 0, 0) + garbage[:64],
+                      refers_to=(7,)) + end], None),
+        # A scanner's two-page JBIG2 PDF whose first page stream was cut off half way.
+        "truncated_page.pdf": (sizes[:1], [streams[0][:len(streams[0]) // 2]], globals_data),
+    }
+    for name, (page_sizes, page_streams, page_globals) in hostile.items():
+        jbig2_pdf(os.path.join(OUT, "hostile", name), page_sizes, page_streams, page_globals, 300,
+                  "hand-made")
+
+
 def build_mail(name, c, path):
     spec = MAILS[name]
     data = open(path, "rb").read()
@@ -263,7 +304,7 @@ def build_mail(name, c, path):
 def main():
     require_tools("make_jbig2_scans.py", "cargo", "soffice", "pdftoppm", "pdfimages",
                   "pdftotext", "pdfinfo", "convert", "qpdf")
-    for sub in ("forms", "mail", "expected"):
+    for sub in ("forms", "mail", "expected", "hostile"):
         shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
         os.makedirs(os.path.join(OUT, sub))
     with tempfile.TemporaryDirectory(prefix="make_jbig2_scans_") as tmp:
@@ -277,13 +318,16 @@ def main():
             srcs.append(src)
         with Office(ms.FONTS) as office:
             office.convert(srcs, "pdf:writer_pdf_Export", doc_dir)
+        two_pages = None
         for i, c in enumerate(CASES):
             work = os.path.join(tmp, "case%02d" % i)
             os.makedirs(work)
             degraded = ms.make_scan(c, os.path.join(doc_dir, "case%02d.pdf" % i), work)
             if c["where"] == "forms":
                 dest = os.path.join(OUT, "forms", c["file"])
-                package(c, degraded, dest, encoder, work)
+                coded = package(c, degraded, dest, encoder, work)
+                if c["pages"] == 2 and two_pages is None:
+                    two_pages = coded
                 write_expected(os.path.join(OUT, "expected"), c["file"],
                                [record(c["file"], "ocr", c["flags"] + ["read_by_ocr"], c["t"])])
             else:
@@ -291,6 +335,7 @@ def main():
                 package(c, degraded, dest, encoder, work)
                 build_mail(c["where"], c, dest)
             print("%-45s %s" % (c["file"], ms.check_scan_file(dest)))
+        write_hostile(two_pages)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,32 @@ fn hostile_images_end_in_one_flagged_record_each() {
     }
 }
 
+/// Hostile JBIG2 pages in PDFs (`scripts/make_jbig2_scans.py`): a page stating 60,000 x 60,000
+/// pixels, a 65,535 x 65,535 region on a small page, a text region whose symbol dictionary is
+/// missing, a real scanner's page cut short. Each ends in one flagged record, the run in exit 0.
+#[test]
+fn hostile_jbig2_pages_end_in_one_flagged_record_each() {
+    require_tesseract();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "enabled = \"on\"");
+    let files = files_in(&repo("fixtures/scans-jbig2"), &["hostile"]);
+    assert_eq!(files.len(), 4, "hostile JBIG2 pages missing: {files:?}");
+    let (json, code, stderr) = check(&cfg, &files);
+    assert_eq!(code, 0, "{stderr}");
+    let reports = json.as_array().expect("reports");
+    assert_eq!(reports.len(), files.len());
+    for report in reports {
+        let records = report["records"].as_array().expect("records");
+        assert_eq!(records.len(), 1, "{report:#}");
+        let flags = &records[0]["flags"];
+        assert!(
+            *flags == serde_json::json!(["unreadable_attachment"])
+                || *flags == serde_json::json!(["scanned_without_text"]),
+            "{report:#}"
+        );
+    }
+}
+
 #[test]
 fn ocr_table_refuses_unknown_keys_and_bad_values() {
     let dir = tempfile::tempdir().expect("tempdir");
