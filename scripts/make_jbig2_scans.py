@@ -104,6 +104,23 @@ CASES = [
          "\"(dynamic)\" address; User Guide box left empty; X strokes drawn in printed ☐",
          font="Liberation Serif", size=11, ticks="pen_x", out="generic", dpi=300, angle=-1.0,
          seed=65, noise=0.12, speckle=25),
+    case("official_jbig2_sideways_300dpi.pdf", "forms",
+         typed("Ms Yuki Nakamura-Hayes", "Department of Finance", "yuki.nakamura-hayes@finance.gov.au",
+               True, "partner", "203.6.248.10", "4,500", "900", True),
+         truth("Ms Yuki Nakamura-Hayes", "Department of Finance",
+               "yuki.nakamura-hayes@finance.gov.au", True, "partner", "203.6.248.10", "4500",
+               "900", True),
+         [], "JBIG2 generic region, 300 dpi, the sheet fed sideways (a landscape page, the form "
+         "turned a quarter clockwise), +0.5°", "clean; ☒/☐ typed", size=11, out="generic",
+         dpi=300, angle=0.5, seed=66, noise=0.1, speckle=20, turn=90),
+    case("Scan0001.pdf", "m03_gmail_jbig2_upside_down.eml",
+         typed("Dr Oluwaseun Adebayo", "Australian Institute of Criminology",
+               "oluwaseun.adebayo@aic.gov.au", True, "public", "", "250", "250", True),
+         truth("Dr Oluwaseun Adebayo", "Australian Institute of Criminology",
+               "oluwaseun.adebayo@aic.gov.au", True, "public", "", "250", "250", True),
+         [], "Gmail, JBIG2 symbols with /JBIG2Globals, 200 dpi, the sheet scanned upside down, "
+         "two pages", "clean; ☒/☐ typed", size=12.5, pages=2, out="symbols", dpi=200,
+         angle=-0.6, seed=67, noise=0.12, speckle=25, turn=180),
 ]
 
 MAILS = {
@@ -121,6 +138,12 @@ MAILS = {
         date=datetime(2026, 6, 2, 16, 5, 48, tzinfo=ms.AEST),
         body="Hi team,\n\nPlease see our signed registration form attached.\n\nMalo aupito,\n"
              "Sione\n"),
+    "m03_gmail_jbig2_upside_down.eml": dict(
+        how="gmail", sender="Oluwaseun Adebayo <oluwaseun.adebayo@aic.gov.au>",
+        subject="Registration form for the coding service",
+        date=datetime(2026, 7, 21, 11, 42, 9, tzinfo=ms.AEST),
+        body="Hello,\n\nAttached is our completed registration form (scanned).\n\nRegards,\n"
+             "Oluwaseun\n"),
 }
 
 def build_encoder(tmp):
@@ -130,14 +153,14 @@ def build_encoder(tmp):
     return os.path.join(target, "release", "jbig2-encode")
 
 
-def to_bilevel(degraded, work):
+def to_bilevel(degraded, work, turn=0):
     """Each degraded grey page as a binary PBM (1 = black), thresholded as a scanner's
-    black-and-white mode does."""
+    black-and-white mode does; `turn`: degrees clockwise the sheet lay turned on the glass."""
     out = []
     for i, p in enumerate(degraded):
         pbm = os.path.join(work, "page-%d.pbm" % (i + 1))
-        ms.run(["convert", p, "-colorspace", "Gray", "-threshold", "55%", "-type", "bilevel",
-                pbm])
+        ms.run(["convert", p, "-rotate", str(turn), "-colorspace", "Gray", "-threshold", "55%",
+                "-type", "bilevel", pbm])
         out.append(pbm)
     return out
 
@@ -196,7 +219,7 @@ def jbig2_pdf(dest, sizes, streams, globals_data, dpi, producer):
 
 def package(c, degraded, dest, encoder, work):
     s = c["scan"]
-    pbms = to_bilevel(degraded, work)
+    pbms = to_bilevel(degraded, work, s.get("turn", 0))
     coded = os.path.join(work, "jbig2")
     os.makedirs(coded)
     ms.run([encoder, c["out"], coded] + pbms)

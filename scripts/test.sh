@@ -18,6 +18,8 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 [ -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || missing+=(tesseract-ocr-eng)
+# Orientation detection (a page scanned sideways or upside down) uses Tesseract's osd model.
+[ -e /usr/share/tesseract-ocr/5/tessdata/osd.traineddata ] || missing+=(tesseract-ocr-osd)
 # GNU time measures the peak memory of the runs the hostile-input tests bound
 # (tests/suite/support/measured.rs says why not wait4 from the test process).
 [ -x /usr/bin/time ] || missing+=(time)

@@ -222,13 +222,81 @@ fn read_pages(
     Ok(doc)
 }
 
-/// One page: prepared, its drawn marks found, its words recognised, all in points.
+/// One page: prepared, its drawn marks found, its words recognised, all in points. A page
+/// that reads as turned (sideways: its words come out taller than wide; upside down: Tesseract
+/// is unsure of most of it) is shown to Tesseract's orientation detection, and when that is
+/// sure of a turn the page is turned and read again, the surer reading kept. An upright page
+/// costs nothing more.
 fn read_page(
     image: PageImage,
     number: u32,
     settings: &OcrSettings,
     deadline: Instant,
 ) -> Result<page::OcrPage, Unreadable> {
+    let turned_copy = PageImage {
+        grey: image.grey.clone(),
+        dpi: image.dpi,
+    };
+    let (prepared, read) = read_prepared(image, number, settings, deadline)?;
+    let mut best = (prepared, read);
+    if looks_turned(&best.1.0)
+        && let Ok((turn, confidence)) = tesseract::orientation(
+            best.0.grey.as_raw(),
+            best.0.grey.width(),
+            best.0.grey.height(),
+            best.0.dpi,
+            deadline,
+        )
+        && turn != 0
+        && confidence >= MIN_ORIENTATION_CONFIDENCE
+    {
+        tracing::debug!(
+            page = number,
+            turn,
+            confidence,
+            "page turned upright for OCR"
+        );
+        let grey = match turn {
+            90 => image::imageops::rotate90(&turned_copy.grey),
+            180 => image::imageops::rotate180(&turned_copy.grey),
+            _ => image::imageops::rotate270(&turned_copy.grey),
+        };
+        let upright = PageImage {
+            grey,
+            dpi: turned_copy.dpi,
+        };
+        let again = read_prepared(upright, number, settings, deadline)?;
+        if surety(&again.1.0) > surety(&best.1.0) || looks_sideways(&best.1.0) {
+            best = again;
+        }
+    }
+    let (prepared, (words, (drawn, loose, characters))) = best;
+    Ok(page::OcrPage::new(
+        number,
+        &prepared,
+        words,
+        drawn,
+        &loose,
+        &characters,
+    ))
+}
+
+/// Tesseract's orientation confidence below which a turn is not made (a clear page of text
+/// gives 10-20; a page with little text, 1-3).
+const MIN_ORIENTATION_CONFIDENCE: f32 = 3.0;
+
+/// A page prepared and read: its words, drawn marks, loose marks and characters.
+type PageReading = (
+    Vec<tesseract::Word>,
+    (marks::Drawn, Vec<marks::PixelRect>, Vec<Character>),
+);
+
+fn read_prepared(
+    image: PageImage,
+    number: u32,
+    settings: &OcrSettings,
+    deadline: Instant,
+) -> Result<(prepare::Prepared, PageReading), Unreadable> {
     let prepared = prepare::prepare(image);
     let (drawn, even) = drawn_on(&prepared);
     tracing::debug!(
@@ -239,12 +307,12 @@ fn read_page(
         boxes = drawn.boxes.len(),
         "page prepared for OCR"
     );
-    let read = |prepared: &prepare::Prepared| -> Result<_, tesseract::RunError> {
-        let words = recognise(prepared, &even, &drawn, settings, deadline)?;
-        let loose = page::loose_marks(prepared, &words, &drawn);
-        marks_and_characters(prepared, loose, settings, deadline).map(|m| (words, m))
+    let read = || -> Result<_, tesseract::RunError> {
+        let words = recognise(&prepared, &even, &drawn, settings, deadline)?;
+        let loose = page::loose_marks(&prepared, &words, &drawn);
+        marks_and_characters(&prepared, loose, settings, deadline).map(|m| (words, m))
     };
-    let (words, (loose, characters)) = read(&prepared).map_err(|e| match e {
+    let (words, (loose, characters)) = read().map_err(|e| match e {
         tesseract::RunError::TimedOut => Unreadable::over(
             Limit::ReadingTime,
             format!(
@@ -256,14 +324,26 @@ fn read_page(
             reason: format!("OCR failed: {why}"),
         },
     })?;
-    Ok(page::OcrPage::new(
-        number,
-        &prepared,
-        words,
-        drawn,
-        &loose,
-        &characters,
-    ))
+    Ok((prepared, (words, (drawn, loose, characters))))
+}
+
+/// Mean word confidence under which a reading is taken for a page upside down (an upright
+/// page of print reads at 80-96; upside down, 30-40).
+const TURNED_SURETY: f32 = 60.0;
+
+/// Whether a reading looks like that of a turned page: sideways, or unsure of most words.
+fn looks_turned(words: &[tesseract::Word]) -> bool {
+    looks_sideways(words) || surety(words) < TURNED_SURETY
+}
+
+/// Most words of four or more letters came out taller than wide: the lines run up or down
+/// the image (Tesseract reads them that way all the same, with its boxes in the image's frame).
+fn looks_sideways(words: &[tesseract::Word]) -> bool {
+    let long: Vec<&tesseract::Word> = words
+        .iter()
+        .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
+        .collect();
+    long.len() >= 5 && long.iter().filter(|w| w.height > w.width).count() * 2 > long.len()
 }
 
 /// The page's words by Tesseract, read off the page with its paper made white
@@ -539,6 +619,47 @@ mod tests {
     use super::*;
     use std::cell::Cell;
     use std::rc::Rc;
+
+    fn word(text: &str, width: u32, height: u32, confidence: f32) -> tesseract::Word {
+        tesseract::Word {
+            text: text.into(),
+            left: 0,
+            top: 0,
+            width,
+            height,
+            confidence,
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn a_reading_of_a_turned_page_is_told_from_an_upright_one() {
+        let words = [
+            "Registration",
+            "Service",
+            "Coding",
+            "Occupation",
+            "Details",
+            "name",
+        ];
+        let upright: Vec<_> = words
+            .iter()
+            .map(|w| word(w, 30 * w.len() as u32, 40, 95.0))
+            .collect();
+        let sideways: Vec<_> = words
+            .iter()
+            .map(|w| word(w, 40, 30 * w.len() as u32, 95.0))
+            .collect();
+        let upside_down: Vec<_> = words
+            .iter()
+            .map(|w| word(w, 30 * w.len() as u32, 40, 35.0))
+            .collect();
+        assert!(!looks_turned(&upright));
+        assert!(looks_sideways(&sideways) && looks_turned(&sideways));
+        assert!(!looks_sideways(&upside_down) && looks_turned(&upside_down));
+        // A few tall words (a column of short labels) do not make a page sideways.
+        assert!(!looks_sideways(&sideways[..3]));
+    }
 
     /// A small PNG (too small to be a page: nothing is sent to Tesseract).
     fn small_png() -> Vec<u8> {

@@ -1,7 +1,8 @@
 //! A prepared page in (8-bit grey pixels) → Tesseract's words with their boxes out, by running
 //! the `tesseract` command (`tesseract stdin stdout --dpi N -l LANGS tsv`) on it, with Otsu's
 //! global threshold or Sauvola's local one (`-c thresholding_method=2`), as a page or as one
-//! block of lines (`--psm 6`); and whether Tesseract is installed, and which version.
+//! block of lines (`--psm 6`); the turn that stands a page upright (`--psm 0`, the `osd`
+//! model); and whether Tesseract is installed, and which version.
 //!
 //! Why the command and not the library: a binary linked against libtesseract would not start on
 //! a machine without it, while `[ocr] enabled = "auto"` must run there (without OCR); the
@@ -140,20 +141,68 @@ pub(crate) fn recognise(
     mode: Mode,
     deadline: Instant,
 ) -> Result<Vec<Word>, RunError> {
-    // Binary PGM: Leptonica reads it from stdin without a decoder.
-    let mut input = format!("P5\n{width} {height}\n255\n").into_bytes();
-    input.extend_from_slice(pixels);
-    let dpi_arg = format!("{}", dpi.round().clamp(70.0, 2400.0) as u32);
-    let mut command = Command::new(PROGRAM);
-    command.args(["stdin", "stdout", "--dpi", &dpi_arg, "-l", languages]);
+    let dpi_arg = dpi_arg(dpi);
+    let mut args = vec!["stdin", "stdout", "--dpi", &dpi_arg, "-l", languages];
     if mode.threshold == Threshold::Local {
-        command.args(["-c", "thresholding_method=2"]);
+        args.extend(["-c", "thresholding_method=2"]);
     }
     if mode.segmentation == Segmentation::Block {
-        command.args(["--psm", "6"]);
+        args.extend(["--psm", "6"]);
     }
+    args.push("tsv");
+    let out = run(&args, pgm(pixels, width, height), deadline)?;
+    Ok(parse_tsv(&String::from_utf8_lossy(&out)))
+}
+
+/// How far a page must be turned to stand upright, by Tesseract's orientation detection
+/// (`--psm 0` with its `osd` model, installed with Tesseract on Debian): the clockwise turn in
+/// degrees (0, 90, 180 or 270) and Tesseract's confidence in it. `Failed` when the model is
+/// missing or the page has too little text to tell.
+pub(crate) fn orientation(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    dpi: f32,
+    deadline: Instant,
+) -> Result<(u32, f32), RunError> {
+    let dpi_arg = dpi_arg(dpi);
+    let args = [
+        "stdin", "stdout", "--dpi", &dpi_arg, "--psm", "0", "-l", "osd",
+    ];
+    let out = run(&args, pgm(pixels, width, height), deadline)?;
+    parse_orientation(&String::from_utf8_lossy(&out))
+        .ok_or_else(|| RunError::Failed("no orientation in Tesseract's answer".into()))
+}
+
+/// `Rotate: 270` and `Orientation confidence: 14.55` from Tesseract's `--psm 0` answer.
+pub(crate) fn parse_orientation(text: &str) -> Option<(u32, f32)> {
+    let value = |key: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .map(str::trim)
+    };
+    let turn = value("Rotate:")?.parse::<u32>().ok()?;
+    let confidence = value("Orientation confidence:")?.parse::<f32>().ok()?;
+    (matches!(turn, 0 | 90 | 180 | 270) && confidence.is_finite()).then_some((turn, confidence))
+}
+
+/// A binary PGM of the pixels: Leptonica reads it from stdin without a decoder.
+fn pgm(pixels: &[u8], width: u32, height: u32) -> Vec<u8> {
+    let mut input = format!("P5\n{width} {height}\n255\n").into_bytes();
+    input.extend_from_slice(pixels);
+    input
+}
+
+fn dpi_arg(dpi: f32) -> String {
+    format!("{}", dpi.round().clamp(70.0, 2400.0) as u32)
+}
+
+/// Runs Tesseract with `args` on `input` (its stdin) and returns what it wrote (capped), killing
+/// it at `deadline`.
+fn run(args: &[&str], input: Vec<u8>, deadline: Instant) -> Result<Vec<u8>, RunError> {
+    let mut command = Command::new(PROGRAM);
     command
-        .arg("tsv")
+        .args(args)
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -223,7 +272,7 @@ pub(crate) fn recognise(
             last.trim()
         )));
     }
-    Ok(parse_tsv(&String::from_utf8_lossy(&out)))
+    Ok(out)
 }
 
 /// Tesseract's TSV: a header, then one row per page, block, paragraph, line and word (level
@@ -281,6 +330,22 @@ pub fn program_path() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_turn_a_page_needs_is_read_from_the_orientation_answer() {
+        let answer = "Page number: 0\nOrientation in degrees: 90\nRotate: 270\n\
+                      Orientation confidence: 14.55\nScript: Latin\nScript confidence: 3.72\n";
+        assert_eq!(parse_orientation(answer), Some((270, 14.55)));
+        assert_eq!(
+            parse_orientation("Rotate: 45\nOrientation confidence: 9.0"),
+            None
+        );
+        assert_eq!(parse_orientation("Rotate: 180\n"), None);
+        assert_eq!(
+            parse_orientation("Too few characters. Skipping this page"),
+            None
+        );
+    }
 
     #[test]
     fn tsv_words_keep_their_boxes_and_lines() {
