@@ -326,15 +326,15 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
             };
         }
         if let Some(k) = box_beside_block(rows, i)
-            && let Some(last) = rows[k].filled_cells().last()
-            && let Some(on) = bare_mark(last)
+            && let Some(j) = rows[k].cells.iter().rposition(|c| !c.trim().is_empty())
+            && let Some(on) = bare_mark(&rows[k].cells[j])
         {
             let lines: Vec<String> = rows[i..=k].iter().map(Row::joined).collect();
             return Tick {
                 ticked: Some(on),
                 raw: lines.join("\n"),
                 from_field: false,
-                place: rows[k].place(rows[k].cells.len() - 1),
+                place: rows[k].place(j),
             };
         }
     }
@@ -351,8 +351,8 @@ pub(crate) fn statement_mark(rows: &[Row], i: usize, j: usize) -> Tick {
 /// the middle of the block rather than with the statement ("Public coding service …" /
 /// "Select this service if … [☒]"). The lines between must carry on the same block (each
 /// starts within a line's height of the one above, on the same page) and be no other statement
-/// (a line of the same option's description may read as that option) and no label. Only for positioned documents: where lines sit is what says they are one
-/// block.
+/// (a line of the same option's description may read as that option) and no label. Only for
+/// positioned documents: where lines sit is what says they are one block.
 fn box_beside_block(rows: &[Row], i: usize) -> Option<usize> {
     let own = statement_of(&rows[i].joined());
     let other = |text: &str| matches!(statement_of(text), Some(s) if Some(s) != own);
