@@ -237,14 +237,13 @@ fn read_page(
         grey: image.grey.clone(),
         dpi: image.dpi,
     };
-    let (prepared, read) = read_prepared(image, number, settings, deadline)?;
-    let mut best = (prepared, read);
-    if looks_turned(&best.1.0)
+    let mut best = read_prepared(image, number, settings, deadline)?;
+    if looks_turned(&best.words)
         && let Ok((turn, confidence)) = tesseract::orientation(
-            best.0.grey.as_raw(),
-            best.0.grey.width(),
-            best.0.grey.height(),
-            best.0.dpi,
+            best.prepared.grey.as_raw(),
+            best.prepared.grey.width(),
+            best.prepared.grey.height(),
+            best.prepared.dpi,
             deadline,
         )
         && turn != 0
@@ -266,18 +265,17 @@ fn read_page(
             dpi: turned_copy.dpi,
         };
         let again = read_prepared(upright, number, settings, deadline)?;
-        if surety(&again.1.0) > surety(&best.1.0) || looks_sideways(&best.1.0) {
+        if surety(&again.words) > surety(&best.words) || looks_sideways(&best.words) {
             best = again;
         }
     }
-    let (prepared, (words, (drawn, loose, characters))) = best;
     Ok(page::OcrPage::new(
         number,
-        &prepared,
-        words,
-        drawn,
-        &loose,
-        &characters,
+        &best.prepared,
+        best.words,
+        best.drawn,
+        &best.loose,
+        &best.characters,
     ))
 }
 
@@ -286,17 +284,20 @@ fn read_page(
 const MIN_ORIENTATION_CONFIDENCE: f32 = 3.0;
 
 /// A page prepared and read: its words, drawn marks, loose marks and characters.
-type PageReading = (
-    Vec<tesseract::Word>,
-    (marks::Drawn, Vec<marks::PixelRect>, Vec<Character>),
-);
+struct PageReading {
+    prepared: prepare::Prepared,
+    words: Vec<tesseract::Word>,
+    drawn: marks::Drawn,
+    loose: Vec<marks::PixelRect>,
+    characters: Vec<Character>,
+}
 
 fn read_prepared(
     image: PageImage,
     number: u32,
     settings: &OcrSettings,
     deadline: Instant,
-) -> Result<(prepare::Prepared, PageReading), Unreadable> {
+) -> Result<PageReading, Unreadable> {
     let prepared = prepare::prepare(image);
     let (drawn, even) = drawn_on(&prepared);
     tracing::debug!(
@@ -324,7 +325,13 @@ fn read_prepared(
             reason: format!("OCR failed: {why}"),
         },
     })?;
-    Ok((prepared, (words, (drawn, loose, characters))))
+    Ok(PageReading {
+        prepared,
+        words,
+        drawn,
+        loose,
+        characters,
+    })
 }
 
 /// Mean word confidence under which a reading is taken for a page upside down (an upright
