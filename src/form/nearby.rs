@@ -230,14 +230,18 @@ pub(crate) fn carry_on(
                 let capitalised = first.chars().next().is_some_and(|c| c.is_uppercase());
                 let label_like =
                     is_form_text(first) || classify_label(&normalise_label(first), false).is_some();
+                // On a page, a line the answer filled to the text's edge goes on below it
+                // (a long organisation name wrapped by the word processor).
+                let in_table = rows.get(at).is_some_and(|r| r.cells.len() >= 2);
+                let wrapped = !in_table && wraps_onto(rows, at, at + 1);
                 if cells.len() != 1
                     || words > 6
-                    || !capitalised
+                    || !(capitalised || wrapped)
                     || label_like
                     || first.contains('@')
                     || first.chars().any(|c| c.is_ascii_digit())
                     || text.ends_with(['.', ':', ';'])
-                    || rows.get(at).is_some_and(|r| r.cells.len() < 2)
+                    || !(in_table || wrapped)
                 {
                     break;
                 }
@@ -247,7 +251,7 @@ pub(crate) fn carry_on(
                     let c = r.filled_cells();
                     c.len() == 1 && labelled(c[0]).is_some_and(|(_, rest)| rest.trim().is_empty())
                 });
-                if bare_label_follows {
+                if bare_label_follows && !wrapped {
                     break;
                 }
                 text.push(' ');
@@ -260,6 +264,42 @@ pub(crate) fn carry_on(
         }
     }
     (text, raw)
+}
+
+/// Whether row `next` is row `at` wrapped, as a person sees it on the page: it starts where
+/// `at` starts, straight below it (no more than a line's height between them), and `at` is full:
+/// the first word of `next` would not have fitted after it before the page's right text edge
+/// (the rightmost end of any line on that page). Unknown places are never a wrap.
+fn wraps_onto(rows: &[Row], at: usize, next: usize) -> bool {
+    let (Some(line), Some(below)) = (
+        rows.get(at).and_then(|r| r.place_from(0)),
+        rows.get(next).and_then(|r| r.place_from(0)),
+    ) else {
+        return false;
+    };
+    if line.page != below.page {
+        return false;
+    }
+    let height = (line.y1 - line.y0).max(1.0);
+    let gap = below.y0 - line.y1;
+    if !(-0.3 * height..=height).contains(&gap) || (below.x0 - line.x0).abs() > height.max(3.0) {
+        return false;
+    }
+    let right_edge = rows
+        .iter()
+        .filter_map(|r| r.place_from(0))
+        .filter(|p| p.page == line.page)
+        .map(|p| p.x1)
+        .fold(line.x1, f32::max);
+    let text = rows[next].joined();
+    let chars = text.chars().count().max(1) as f32;
+    let first_word = text
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count()) as f32;
+    let char_width = (below.x1 - below.x0) / chars;
+    // The word plus its space, with a character's slack for measuring by averages.
+    line.x1 + char_width * first_word > right_edge - char_width
 }
 
 /// Addresses printed on the lines just above an IP label: a label centred vertically beside a
@@ -328,6 +368,55 @@ mod tests {
         // The next line is the form's own: no answer.
         let r = rows(&[&["Full name"], &["Organisation"]]);
         assert_eq!(answer_after(&r, 0, 0, Question::FullName), None);
+    }
+
+    fn placed(lines: &[(&str, [f32; 4])]) -> Vec<Row> {
+        lines
+            .iter()
+            .map(|(text, [x0, y0, x1, y1])| {
+                let place = crate::extract::Place {
+                    page: 1,
+                    x0: *x0,
+                    y0: *y0,
+                    x1: *x1,
+                    y1: *y1,
+                };
+                Row {
+                    cells: vec![text.to_string()],
+                    places: vec![Some(place)],
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_name_filling_its_line_goes_on_below_it_on_the_page() {
+        let org = "Department of Infrastructure, Transport, Regional Development, Sport and the";
+        let page = |arts_x0: f32, org_x1: f32| {
+            placed(&[
+                ("Organisation", [72.0, 100.0, 130.0, 110.0]),
+                (org, [72.0, 114.0, org_x1, 124.0]),
+                ("Arts", [arts_x0, 127.0, arts_x0 + 20.0, 137.0]),
+                ("Contact email", [72.0, 150.0, 140.0, 160.0]),
+                (
+                    "For more information about the Coding Service, see the ABS website here.",
+                    [72.0, 300.0, 523.0, 310.0],
+                ),
+            ])
+        };
+        let carried =
+            |rows: &[Row]| carry_on(rows, 1, Question::Organisation, org.into(), "".into()).0;
+        assert_eq!(carried(&page(72.0, 517.0)), format!("{org} Arts"));
+        // A line that ends well short of the edge was not wrapped: the next line is not its.
+        assert_eq!(carried(&page(72.0, 400.0)), org);
+        // Nor a line that starts elsewhere.
+        assert_eq!(carried(&page(200.0, 517.0)), org);
+        // Without places nothing is carried in a one-column layout.
+        let r = rows(&[&["Organisation"], &[org], &["Arts"], &["Contact email"]]);
+        assert_eq!(
+            carry_on(&r, 1, Question::Organisation, org.into(), "".into()).0,
+            org
+        );
     }
 
     #[test]
