@@ -618,6 +618,18 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
         }
     }
 
+    // Boxes filled in solid: the square itself is the mark.
+    for rect in solid_squares(ink, box_min, box_max) {
+        if boxes.len() >= MAX_BOXES {
+            break;
+        }
+        boxes.push(TickBox {
+            rect,
+            mark: Some(rect),
+            bracket: false,
+        });
+    }
+
     // One box where candidates overlap (a thick side seen twice): a square seen on all four
     // sides before a bracket pair (a square's sides are also two facing brackets), then the
     // larger.
@@ -634,6 +646,91 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
     kept.sort_by_key(|b| (b.rect.y0, b.rect.x0));
     drawn.boxes = kept;
     drawn
+}
+
+/// Squares (or upright oblongs) of solid ink a box's size, standing apart (paper all round them): a box filled in,
+/// or a filled square drawn over the box in a PDF viewer before printing. Found as runs along
+/// the rows that repeat, row after row, over the same span for about as many rows as the run
+/// is long. A round blot (a big dot) leaves its corners empty and is not one.
+fn solid_squares(ink: &InkMap, box_min: usize, box_max: usize) -> Vec<PixelRect> {
+    // Open stacks of runs: (x0, x1, first row, last row).
+    let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut found = Vec::new();
+    let mut close = |(x0, x1, y0, y_last): (usize, usize, usize, usize)| {
+        let rect = PixelRect {
+            x0,
+            y0,
+            x1,
+            y1: y_last + 1,
+        };
+        let (w, h) = (rect.width(), rect.height());
+        // As tall as wide or up to twice as tall (a square drawn over a box by hand in a
+        // viewer is rarely square); never wider (a bar, a redaction).
+        if w < box_min || h > box_max || h * 10 < w * 7 || h > w * 2 {
+            return;
+        }
+        let filled: usize = (rect.y0..rect.y1)
+            .map(|y| {
+                ink.row(y)[rect.x0..rect.x1]
+                    .iter()
+                    .filter(|&&v| v != 0)
+                    .count()
+            })
+            .sum();
+        if filled * 10 < rect.area() * 9 {
+            return;
+        }
+        // Paper on the rows just above and below (not a block of a larger blot).
+        let clear = |y: usize| row_coverage(ink, y, rect.x0, rect.x1) < 0.3;
+        let above = rect.y0.checked_sub(2).is_none_or(clear);
+        let below = rect.y1 + 1 >= ink.height || clear(rect.y1 + 1);
+        if above && below && found.len() < MAX_BOXES {
+            found.push(rect);
+        }
+    };
+    for y in 0..ink.height {
+        let row = ink.row(y);
+        let mut next_open = Vec::with_capacity(open.len());
+        let mut x = 0;
+        while x < ink.width {
+            if row[x] == 0 {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < ink.width && row[x] != 0 {
+                x += 1;
+            }
+            let len = x - start;
+            if len < box_min || len > box_max {
+                continue;
+            }
+            let tol = 2 + len / 10;
+            // The stack this run continues: same span, last seen on the row above.
+            let k = open.iter().position(|&(x0, x1, _, last)| {
+                last + 1 == y && x0.abs_diff(start) <= tol && x1.abs_diff(x) <= tol
+            });
+            match k {
+                Some(k) => {
+                    let (x0, x1, y0, _) = open.swap_remove(k);
+                    next_open.push((x0.min(start), x1.max(x), y0, y));
+                }
+                None => next_open.push((start, x, y, y)),
+            }
+        }
+        // Stacks the row did not continue are complete.
+        for stack in open.drain(..) {
+            close(stack);
+        }
+        open = next_open;
+        if open.len() > MAX_BARS {
+            return found;
+        }
+    }
+    for stack in open {
+        close(stack);
+    }
+    found
 }
 
 /// Most pieces of ink looked at for loose marks on one page; past that the page is noise or a
@@ -708,9 +805,16 @@ pub(crate) fn loose_marks(ink: &InkMap, dpi: f32, masked: &[PixelRect]) -> Vec<P
     let mut marks = Vec::new();
     for (i, (r, count)) in pieces.iter().enumerate() {
         let (long, short) = (r.width().max(r.height()), r.width().min(r.height()));
-        // A mark's strokes cover some of its square, not all (a blot) nor a thread of it.
+        // A mark's strokes cover some of its square, not all (a blot) nor a thread of it; a
+        // box filled in solid (a square drawn over the box in a PDF viewer, a box inked in) is
+        // square, a box's size and filled to its corners (a round bullet is not).
         let fill = *count as f32 / r.area() as f32;
-        if long < lo || long > hi || short * 5 < long * 2 || !(0.08..=0.7).contains(&fill) {
+        let filled_box = fill >= 0.9 && short * 10 >= long * 7 && long >= px(BOX_MIN_PT);
+        if long < lo
+            || long > hi
+            || short * 5 < long * 2
+            || !((0.08..=0.7).contains(&fill) || filled_box)
+        {
             continue;
         }
         let reach = long;

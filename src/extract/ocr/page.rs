@@ -184,6 +184,7 @@ impl OcrPage {
                 continue;
             }
             if w.confidence < READING_OF_A_LINE_CONFIDENCE
+                && !answer_shaped(&w.text)
                 && rules
                     .iter()
                     .any(|r| on_a_writing_line(&rect, r) && !a_table_border(r, &rules))
@@ -527,6 +528,13 @@ fn on_rule(word: &PtRect, rule: &PageRule) -> bool {
 
 /// Below this confidence, a word on a writing line is OCR's reading of the line itself.
 const READING_OF_A_LINE_CONFIDENCE: f32 = 40.0;
+
+/// A word OCR is unsure of that still reads as an answer typed on a line: a number or an
+/// address (two digits or more, or an `@`). A line read as text gives strokes and letters
+/// (`___`, `—`, `ee`), not figures; Tesseract scores figures over a line low (0 for `2,500`).
+fn answer_shaped(text: &str) -> bool {
+    text.chars().filter(char::is_ascii_digit).count() >= 2 || text.contains('@')
+}
 
 /// A level line runs along most of the word, through it or at its foot: the word may be typed
 /// on the line, or be the blank itself (its bracket, a speck of dust, the line) read as

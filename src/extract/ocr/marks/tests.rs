@@ -151,6 +151,47 @@ fn loose_marks_stand_alone_and_letters_do_not() {
     assert_eq!(at, [(100, 100)]);
 }
 
+#[test]
+fn a_box_filled_in_solid_is_a_mark_and_a_bullet_or_a_bar_is_not() {
+    let mut c = Canvas::new(900, 300);
+    // A box filled in at 300 dpi: 7 pt square.
+    c.fill(100, 100, 129, 129);
+    // A list bullet (3.5 pt) and a filled bar twice as wide as tall.
+    c.fill(300, 100, 315, 115);
+    c.fill(500, 100, 560, 125);
+    let found = loose_marks(&c.0, 300.0, &[]);
+    let at: Vec<(usize, usize)> = found.iter().map(|r| (r.x0, r.y0)).collect();
+    assert_eq!(at, [(100, 100)]);
+}
+
+#[test]
+fn a_solid_square_is_a_ticked_box_and_a_round_dot_or_a_bar_is_not() {
+    let mut c = Canvas::new(900, 300);
+    // 8 pt at 300 dpi, filled.
+    c.fill(100, 100, 133, 133);
+    // A round dot of the same size.
+    for y in 0..33usize {
+        for x in 0..33usize {
+            let (dx, dy) = (x as f32 - 16.0, y as f32 - 16.0);
+            if dx * dx + dy * dy <= 16.5 * 16.5 {
+                c.fill(300 + x, 100 + y, 301 + x, 101 + y);
+            }
+        }
+    }
+    // A solid bar, and a square that is the top of a taller block.
+    c.fill(500, 100, 580, 133);
+    c.fill(700, 100, 733, 200);
+    // An upright oblong (a square drawn by hand over a box), 7 × 11 pt.
+    c.fill(820, 100, 849, 146);
+    let drawn = find(&c.0, 300.0);
+    let boxes: Vec<(usize, bool)> = drawn
+        .boxes
+        .iter()
+        .map(|b| (b.rect.x0, b.mark.is_some()))
+        .collect();
+    assert_eq!(boxes, [(100, true), (820, true)]);
+}
+
 /// A photographed table: its dark frame is in the ink map, its thin grey inner lines only in the
 /// looser map. They are found there, once; the frame is not found twice.
 #[test]
