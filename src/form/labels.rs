@@ -426,6 +426,22 @@ mod tests {
         }
         assert_eq!(labelled("Department of Health"), None);
         assert_eq!(labelled("Dr Jane Citizen"), None);
+        // Sub-question numbering goes before a bare label is matched whole.
+        for (label, want) in [
+            (
+                "7b. API calls (batch or single record requests) you expect to make",
+                Question::Calls,
+            ),
+            ("7.2 Records you expect to code", Question::Records),
+            ("Q7(a) Records you expect to code", Question::Records),
+            ("3) Contact email", Question::Email),
+        ] {
+            assert_eq!(
+                classify_label(&normalise_label(label), true),
+                Some(want),
+                "{label:?}"
+            );
+        }
     }
 
     #[test]

@@ -90,8 +90,9 @@ pub(crate) const LABELS: &[(Question, &str)] = &[
     ),
 ];
 
-/// Numbering in front of a label ("1.", "Q3)", "b.", "(c)"), removed before matching.
-pub(crate) const LABEL_NUMBERING: &str = r"^(?:q?\d{1,2}[.)]\s*|[a-h][.)]\s+|\(\w\)\s+)";
+/// Numbering in front of a label ("1.", "Q3)", "7b.", "7.2", "7(b)", "b.", "(c)"), removed before
+/// matching.
+pub(crate) const LABEL_NUMBERING: &str = r"^(?:q?\d{1,2}\.\d{1,2}[.)]?\s+|q?\d{1,2}[a-h]?[.)]\s*|q?\d{1,2}\([a-h]\)\s*|[a-h][.)]\s+|\(\w\)\s+)";
 
 /// Asterisks and notes after a label ("*", "(required)"), removed before matching.
 pub(crate) const LABEL_SUFFIX: &str =
