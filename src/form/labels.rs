@@ -58,11 +58,13 @@ fn is_form_text_uncached(text: &str) -> bool {
         return true;
     }
     let n = normalise(strip_marks(t));
-    // A longer label phrase on its own ("Static IP address or range for allowlisting"). Names
-    // and organisations are left out: "Department of Health" is an answer.
-    if !n.contains('@') && !n.chars().any(|c| c.is_ascii_digit()) {
-        let label = normalise_label(t);
-        if matches!(
+    // A longer label phrase on its own ("Static IP address or range for allowlisting", numbered
+    // or not: its numbering is no figure of an answer). Names and organisations are left out:
+    // "Department of Health" is an answer.
+    let label = normalise_label(t);
+    if !label.contains('@')
+        && !label.chars().any(|c| c.is_ascii_digit())
+        && matches!(
             classify_label(&label, false),
             Some(
                 Question::Ip
@@ -71,9 +73,9 @@ fn is_form_text_uncached(text: &str) -> bool {
                     | Question::Terms
                     | Question::UserGuide
             )
-        ) {
-            return true;
-        }
+        )
+    {
+        return true;
     }
     BOILERPLATE.iter().any(|b| n.starts_with(b))
 }

@@ -569,3 +569,21 @@ fn a_box_beside_an_options_description_is_that_options_box() {
     let a = read(&positioned(60.0)).expect("a form");
     assert_ne!(a.partner_service.ticked, Some(true));
 }
+
+#[test]
+fn a_numbered_form_with_its_questions_alone_on_their_lines() {
+    let form = "1. Full name\nMr Rhys Smith-Jones\n2. Organisation\nCharles Sturt University\n\
+3. Contact email\nrsmith-jones@csu.edu.au\n5. Service required\n\
+☐ Public coding service (1 API call per second and up to 1,000 calls per day).\n\
+☐ Partner coding service (Large batch coding, and real-time coding (1 API call per second and up to 10,000 real-time calls per day)).\n\
+Select this service if you require single record, small batch and large dataset processing (up to millions of records). You must also provide a static agency IP address or range of addresses for allowlisting (not a local, personal, workstation or dynamic IP address):\n\
+6. Static agency IP address or range of addresses for allowlisting\n\n\
+7. Your expected use\n7a. Records you expect to code\n60,000\n\
+7b. API calls (batch or single record requests) you expect to make\n4,000\n";
+    let a = read(&text_doc(form)).expect("a form");
+    assert_eq!(val(&a.organisation), "Charles Sturt University");
+    assert_eq!(val(&a.expected_records), "60,000");
+    assert_eq!(val(&a.expected_calls), "4,000");
+    // The IP question left blank: its own label below the statement is not its answer.
+    assert_eq!(val(&a.ip_allowlist), "");
+}
