@@ -648,10 +648,10 @@ pub(crate) fn find(ink: &InkMap, dpi: f32) -> Drawn {
     drawn
 }
 
-/// Squares (or upright oblongs) of solid ink a box's size, standing apart (paper all round them): a box filled in,
-/// or a filled square drawn over the box in a PDF viewer before printing. Found as runs along
-/// the rows that repeat, row after row, over the same span for about as many rows as the run
-/// is long. A round blot (a big dot) leaves its corners empty and is not one.
+/// Squares (or upright oblongs) of solid ink a box's size, with paper above and below them: a
+/// box filled in, or a filled square drawn over the box in a PDF viewer before printing. Found
+/// as runs along the rows that repeat, row after row, over the same span for about as many rows
+/// as the run is long. A round blot (a big dot) leaves its corners empty and is not one.
 fn solid_squares(ink: &InkMap, box_min: usize, box_max: usize) -> Vec<PixelRect> {
     // Open stacks of runs: (x0, x1, first row, last row).
     let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
