@@ -163,8 +163,13 @@ fn option_after_label(cell: &str) -> Option<Statement> {
 /// A label line without a separator that is not a whole label ("Static IP address or range for",
 /// wrapped in a narrow table column) counts when the line below holds an answer of its kind.
 fn wrapped_label(rows: &[Row], i: usize, cell: &str) -> Option<(Question, &'static str)> {
+    // A sentence of the form's own ("… small batches of data (up to 300 records).") is no
+    // label, whatever words it holds.
+    if cell.trim_end().ends_with('.') || is_printed_piece(cell, 3) {
+        return None;
+    }
     let norm = normalise_label(cell);
-    if norm.split_whitespace().count() > 10 || norm.ends_with('.') {
+    if norm.split_whitespace().count() > 10 {
         return None;
     }
     let q = classify_label(&norm, false)?;

@@ -587,3 +587,21 @@ Select this service if you require single record, small batch and large dataset 
     // The IP question left blank: its own label below the statement is not its answer.
     assert_eq!(val(&a.ip_allowlist), "");
 }
+
+/// An option's description wrapped so that a line ends "(up to 300 records).", with the next
+/// option below it starting in a mark OCR read as `©` (a radio button): the printed sentence is
+/// no records label, and the 10,000 of the option below no answer.
+#[test]
+fn a_printed_sentence_ending_in_records_is_no_label() {
+    let form = "Full name\tChloe Dubois\nOrganisation\tInner West Council\n\
+Contact email\tchloe.dubois@innerwest.nsw.gov.au\nService required\n\
+© Public coding service (1 API call per second and up to 1,000 calls per day).\n\
+Select this service if you require real-time single record coding services, ad hoc coding, or real-time coding of\n\
+small batches of data (up to 300 records).\n\
+© Partner coding service (Large batch coding, and real-time coding (1 API call per second and up to 10,000\n\
+real-time calls per day)).\n\
+Your expected use\nRecords you expect to code:\t400\nAPI calls you expect to make:\t350\n";
+    let a = read(&text_doc(form)).expect("a form");
+    assert_eq!(val(&a.expected_records), "400");
+    assert_eq!(val(&a.expected_calls), "350");
+}
