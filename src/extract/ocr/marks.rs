@@ -210,6 +210,36 @@ fn side_coverage(
     hit as f32 / (to - from) as f32
 }
 
+/// How many of a box's four sides have ink along the middle half of a line `gap` pixels
+/// outside them: a drawn box stands on paper, a line beside it crossed only where a mark
+/// overshoots or a letter touches; the hole of a bold O or D taken for a box is ringed by the
+/// letter's own stroke on every side.
+pub(crate) fn sides_ringed(ink: &InkMap, rect: &PixelRect, gap: usize) -> usize {
+    let (w, h) = (rect.width(), rect.height());
+    let inked = |x: usize, y: usize| x < ink.width && y < ink.height && ink.at(x, y);
+    let share = |hits: usize, n: usize| hits * 2 >= n.max(1);
+    let (mx0, mx1) = (rect.x0 + w / 4, rect.x1 - w / 4);
+    let (my0, my1) = (rect.y0 + h / 4, rect.y1 - h / 4);
+    let above = rect.y0.checked_sub(gap + 1);
+    let left = rect.x0.checked_sub(gap + 1);
+    let (below, right) = (rect.y1 + gap, rect.x1 + gap);
+    let row = |y: Option<usize>| {
+        y.is_some_and(|y| share((mx0..mx1).filter(|&x| inked(x, y)).count(), mx1 - mx0))
+    };
+    let column = |x: Option<usize>| {
+        x.is_some_and(|x| share((my0..my1).filter(|&y| inked(x, y)).count(), my1 - my0))
+    };
+    [
+        row(above),
+        row(Some(below)),
+        column(left),
+        column(Some(right)),
+    ]
+    .iter()
+    .filter(|&&r| r)
+    .count()
+}
+
 /// Whether each corner of `rect` has ink within `reach` pixels of it.
 fn corners_inked(ink: &InkMap, rect: &PixelRect, reach: usize) -> bool {
     let (x1, y1) = (rect.x1.saturating_sub(1), rect.y1.saturating_sub(1));
@@ -321,8 +351,17 @@ fn inside_ink(
 fn mark_in(ink: &InkMap, rect: &PixelRect, inset_x: usize, inset_y: usize) -> Option<PixelRect> {
     let (share, bbox) = inside_ink(ink, rect, inset_x, inset_y);
     let bbox = bbox?;
+    let side = rect.width().min(rect.height());
     let span = bbox.width().max(bbox.height());
-    (share >= TICK_INK_SHARE && span * 3 >= rect.width().min(rect.height())).then_some(bbox)
+    // A pen tick drawn bigger than its box, its bulk outside: inside lies only where its
+    // strokes meet, a piece of stroke running on out of the inside towards the sides (a speck
+    // keeps clear of them).
+    let (x0, x1) = (rect.x0 + inset_x, rect.x1.saturating_sub(inset_x));
+    let (y0, y1) = (rect.y0 + inset_y, rect.y1.saturating_sub(inset_y));
+    let runs_out = bbox.x0 == x0 || bbox.x1 == x1 || bbox.y0 == y0 || bbox.y1 == y1;
+    let stroke_piece = bbox.width() * 5 >= side && bbox.height() * 5 >= side;
+    let tick_beyond = runs_out && stroke_piece && share >= 2.0 * TICK_INK_SHARE;
+    (share >= TICK_INK_SHARE && (span * 3 >= side || tick_beyond)).then_some(bbox)
 }
 
 /// Ruling lines: long bars, broken pieces joined.

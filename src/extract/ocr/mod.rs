@@ -274,8 +274,9 @@ fn read_page(
         &best.prepared,
         best.words,
         best.drawn,
-        &best.loose,
-        &best.characters,
+        &best.looks.loose,
+        &best.looks.characters,
+        &best.looks.seen_alone,
     ))
 }
 
@@ -288,8 +289,7 @@ struct PageReading {
     prepared: prepare::Prepared,
     words: Vec<tesseract::Word>,
     drawn: marks::Drawn,
-    loose: Vec<marks::PixelRect>,
-    characters: Vec<Character>,
+    looks: SecondLooks,
 }
 
 fn read_prepared(
@@ -309,11 +309,12 @@ fn read_prepared(
         "page prepared for OCR"
     );
     let read = || -> Result<_, tesseract::RunError> {
-        let words = recognise(&prepared, &even, &drawn, settings, deadline)?;
-        let loose = page::loose_marks(&prepared, &words, &drawn);
-        marks_and_characters(&prepared, loose, settings, deadline).map(|m| (words, m))
+        let mut words = recognise(&prepared, &even, &drawn, settings, deadline)?;
+        let looks = second_looks(&prepared, &words, &drawn, settings, deadline)?;
+        reread_without_boxes(&prepared, &mut words, &looks.seen_alone, settings, deadline)?;
+        Ok((words, looks))
     };
-    let (words, (loose, characters)) = read().map_err(|e| match e {
+    let (words, looks) = read().map_err(|e| match e {
         tesseract::RunError::TimedOut => Unreadable::over(
             Limit::ReadingTime,
             format!(
@@ -329,8 +330,7 @@ fn read_prepared(
         prepared,
         words,
         drawn,
-        loose,
-        characters,
+        looks,
     })
 }
 
@@ -459,6 +459,143 @@ fn surety(words: &[tesseract::Word]) -> f32 {
     if n == 0 { 0.0 } else { sum / n as f32 }
 }
 
+/// What shapes Tesseract saw alone made of: the page's loose marks that are marks, those that
+/// are characters, and the ticked boxes in doubt (`page::boxes_in_doubt`) in which it read no
+/// letter.
+#[derive(Default)]
+pub(crate) struct SecondLooks {
+    pub loose: Vec<marks::PixelRect>,
+    pub characters: Vec<Character>,
+    pub seen_alone: Vec<marks::PixelRect>,
+}
+
+/// The page's loose marks and its ticked boxes in doubt, shown to Tesseract alone in one
+/// reading. A box in doubt that is not checked (too many shapes on the page) stays in doubt.
+fn second_looks(
+    prepared: &prepare::Prepared,
+    words: &[tesseract::Word],
+    drawn: &marks::Drawn,
+    settings: &OcrSettings,
+    deadline: Instant,
+) -> Result<SecondLooks, tesseract::RunError> {
+    let loose = page::loose_marks(prepared, words, drawn);
+    let doubt = page::boxes_in_doubt(prepared, words, drawn);
+    let checked = loose.len() + doubt.len() <= MAX_MARKS_CHECKED;
+    let mut shapes = loose;
+    shapes.extend(doubt.iter().copied());
+    let (marks, characters) = marks_and_characters(prepared, shapes, settings, deadline)?;
+    let (seen_alone, loose): (Vec<_>, Vec<_>) = marks.into_iter().partition(|m| doubt.contains(m));
+    Ok(SecondLooks {
+        loose,
+        characters: characters
+            .into_iter()
+            .filter(|c| !doubt.contains(&c.rect))
+            .collect(),
+        seen_alone: if checked { seen_alone } else { Vec::new() },
+    })
+}
+
+/// The words a ticked box in doubt was run into (`giPartner`, `(VI`: OCR read the box and its
+/// mark as letters of the word after it), read again with the box and the ink of its mark
+/// whitened, all in one reading: the word then says what it says without the box, and starts
+/// after it. A word whose second reading is empty or unsure keeps its first.
+fn reread_without_boxes(
+    prepared: &prepare::Prepared,
+    words: &mut [tesseract::Word],
+    boxes: &[marks::PixelRect],
+    settings: &OcrSettings,
+    deadline: Instant,
+) -> Result<(), tesseract::RunError> {
+    let grey = &prepared.grey;
+    let (gw, gh) = (grey.width() as usize, grey.height() as usize);
+    // (word, box) pairs: the word holds most of the box at its start.
+    let mut jobs: Vec<(usize, marks::PixelRect)> = Vec::new();
+    for b in boxes {
+        for (i, w) in words.iter().enumerate() {
+            let r = marks::PixelRect {
+                x0: w.left as usize,
+                y0: w.top as usize,
+                x1: (w.left + w.width) as usize,
+                y1: (w.top + w.height) as usize,
+            };
+            let inside = (r.x1.min(b.x1).saturating_sub(r.x0.max(b.x0)))
+                * (r.y1.min(b.y1).saturating_sub(r.y0.max(b.y0)));
+            if inside * 5 >= b.width() * b.height() * 2
+                && r.x1 > b.x1
+                && jobs.len() < MAX_MARKS_CHECKED
+            {
+                jobs.push((i, *b));
+            }
+        }
+    }
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let crop = |&(i, b): &(usize, marks::PixelRect)| {
+        let w = &words[i];
+        let x0 = (w.left as usize).min(b.x0);
+        let y0 = (w.top as usize).min(b.y0);
+        let x1 = ((w.left + w.width) as usize).min(gw);
+        let y1 = ((w.top + w.height) as usize).max(b.y1).min(gh);
+        marks::PixelRect { x0, y0, x1, y1 }
+    };
+    let tallest = jobs.iter().map(|j| crop(j).height()).max().unwrap_or(1);
+    let widest = jobs.iter().map(|j| crop(j).width()).max().unwrap_or(1);
+    let pad = tallest.max(16);
+    let slot = tallest + pad;
+    let (w, h) = (widest + 2 * pad, slot * jobs.len() + pad);
+    let mut strip = vec![255u8; w * h];
+    for (n, job) in jobs.iter().enumerate() {
+        let (_, b) = job;
+        let r = crop(job);
+        // The box, and what its mark put beyond its right side within a quarter of its width.
+        let clear_to = b.x1 + b.width() / 4;
+        let (ox, oy) = (pad, pad / 2 + n * slot);
+        for y in r.y0..r.y1 {
+            for x in r.x0.max(clear_to)..r.x1 {
+                strip[(oy + y - r.y0) * w + ox + x - r.x0] = grey.get_pixel(x as u32, y as u32)[0];
+            }
+        }
+    }
+    let read = tesseract::recognise(
+        &strip,
+        w as u32,
+        h as u32,
+        prepared.dpi,
+        &settings.languages,
+        tesseract::Mode {
+            segmentation: tesseract::Segmentation::Block,
+            threshold: tesseract::Threshold::Global,
+        },
+        deadline,
+    )?;
+    let mut again: Vec<Vec<&tesseract::Word>> = vec![Vec::new(); jobs.len()];
+    for word in &read {
+        let middle = word.top as usize + word.height as usize / 2;
+        let n = middle.saturating_sub(pad / 2) / slot;
+        if word.confidence >= 50.0
+            && let Some(row) = again.get_mut(n)
+        {
+            row.push(word);
+        }
+    }
+    for ((i, b), mut row) in jobs.into_iter().zip(again) {
+        row.sort_by_key(|w| w.left);
+        let text: Vec<&str> = row.iter().map(|w| w.text.as_str()).collect();
+        let text = text.join(" ");
+        if text.is_empty() {
+            continue;
+        }
+        let word = &mut words[i];
+        let right = word.left + word.width;
+        let start = (b.x1 as u32).min(right);
+        word.left = start;
+        word.width = right - start;
+        word.text = text;
+    }
+    Ok(())
+}
+
 /// Most loose marks checked for being characters on one page (a form has a handful).
 const MAX_MARKS_CHECKED: usize = 64;
 
@@ -561,10 +698,10 @@ pub fn overlay(
         let failed = |e: tesseract::RunError| Unreadable::ReaderFailed {
             reason: format!("{e:?}"),
         };
-        let words = recognise(&prepared, &even, &drawn, settings, deadline).map_err(failed)?;
-        let loose = page::loose_marks(&prepared, &words, &drawn);
-        let (loose, characters) =
-            marks_and_characters(&prepared, loose, settings, deadline).map_err(failed)?;
+        let mut words = recognise(&prepared, &even, &drawn, settings, deadline).map_err(failed)?;
+        let looks = second_looks(&prepared, &words, &drawn, settings, deadline).map_err(failed)?;
+        reread_without_boxes(&prepared, &mut words, &looks.seen_alone, settings, deadline)
+            .map_err(failed)?;
         let mut rgb = image::DynamicImage::ImageLuma8(prepared.grey.clone()).to_rgb8();
         let mut frame = |r: &marks::PixelRect, colour: [u8; 3]| {
             let (w, h) = (rgb.width() as usize, rgb.height() as usize);
@@ -612,8 +749,9 @@ pub fn overlay(
             &prepared,
             words,
             drawn,
-            &loose,
-            &characters,
+            &looks.loose,
+            &looks.characters,
+            &looks.seen_alone,
         );
         let lines = crate::extract::layout::lay_out(&page::to_layout(&page));
         out.push((rgb, page::without_specks(lines)));

@@ -8,7 +8,7 @@
 //! lying on a ruling line is the line. A lone `|` or `l` before a word is the pronoun "I" (the
 //! form's statements start "I have read", "I agree").
 
-use super::marks::{Drawn, PixelRect};
+use super::marks::{Drawn, PixelRect, sides_ringed};
 use super::prepare::{InkMap, Prepared};
 use super::tesseract::Word;
 use crate::extract::Line;
@@ -71,6 +71,7 @@ impl OcrPage {
         drawn: Drawn,
         loose: &[PixelRect],
         characters: &[super::Character],
+        seen_alone: &[PixelRect],
     ) -> OcrPage {
         let scale = 72.0 / prepared.dpi;
         let pt = |r: &PixelRect| PtRect {
@@ -79,51 +80,18 @@ impl OcrPage {
             x1: r.x1 as f32 * scale,
             y1: r.y1 as f32 * scale,
         };
-        // Per Tesseract line, the height of its words (the median of those with letters): a
-        // word of x-height letters alone ("name") is shorter than its line's text.
-        let mut heights: std::collections::HashMap<u32, Vec<u32>> = Default::default();
-        for w in &words {
-            if w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
-                heights.entry(w.line).or_default().push(w.height);
-            }
-        }
-        let line_height: std::collections::HashMap<u32, f32> = heights
-            .into_iter()
-            .map(|(line, mut v)| {
-                v.sort_unstable();
-                (line, v[v.len() / 2] as f32 * scale)
-            })
-            .collect();
-        let word_rects: Vec<(PtRect, &str, f32)> = words
-            .iter()
-            .map(|w| {
-                let rect = PtRect {
-                    x0: w.left as f32 * scale,
-                    y0: w.top as f32 * scale,
-                    x1: (w.left + w.width) as f32 * scale,
-                    y1: (w.top + w.height) as f32 * scale,
-                };
-                let text_height = line_height
-                    .get(&w.line)
-                    .copied()
-                    .unwrap_or(0.0)
-                    .max(rect.height());
-                (rect, w.text.as_str(), text_height)
-            })
-            .collect();
+        let word_rects = word_rects(&words, scale);
         let boxes: Vec<PageBox> = drawn
             .boxes
             .iter()
             .map(|b| (b, pt(&b.rect)))
-            .filter(|(b, rect)| {
-                !word_rects.iter().any(|(w, text, text_height)| {
-                    inside_a_word(rect, w, text)
-                        || (b.bracket && holds_text(rect, w, text))
-                        || (!b.bracket && a_letter(rect, w, text, *text_height))
-                }) && !between_words(rect, &word_rects)
-                    && !a_capital_mid_line(rect, &word_rects)
-                    && !a_capital_glued_to_its_word(&b.rect, rect, &word_rects, &prepared.ink)
-            })
+            .filter(
+                |(b, rect)| match box_reading(b, rect, &word_rects, &prepared.ink) {
+                    BoxReading::Box => true,
+                    BoxReading::Letter => false,
+                    BoxReading::LetterUnlessAlone => seen_alone.contains(&b.rect),
+                },
+            )
             .map(|(b, rect)| PageBox {
                 rect,
                 ticked: b.mark.is_some(),
@@ -237,6 +205,122 @@ impl OcrPage {
             boxes,
         }
     }
+}
+
+/// Each word OCR read, in points, with its text and the height of its line's text (the
+/// median height of the line's words with letters: a word of x-height letters alone, "name",
+/// is shorter than its line's text).
+fn word_rects(words: &[Word], scale: f32) -> Vec<(PtRect, &str, f32)> {
+    let mut heights: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+    for w in words {
+        if w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+            heights.entry(w.line).or_default().push(w.height);
+        }
+    }
+    let line_height: std::collections::HashMap<u32, f32> = heights
+        .into_iter()
+        .map(|(line, mut v)| {
+            v.sort_unstable();
+            (line, v[v.len() / 2] as f32 * scale)
+        })
+        .collect();
+    words
+        .iter()
+        .map(|w| {
+            let rect = PtRect {
+                x0: w.left as f32 * scale,
+                y0: w.top as f32 * scale,
+                x1: (w.left + w.width) as f32 * scale,
+                y1: (w.top + w.height) as f32 * scale,
+            };
+            let text_height = line_height
+                .get(&w.line)
+                .copied()
+                .unwrap_or(0.0)
+                .max(rect.height());
+            (rect, w.text.as_str(), text_height)
+        })
+        .collect()
+}
+
+/// What a square `find` drew is, judged from the words OCR read around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BoxReading {
+    Box,
+    /// Part of a word's letters (an o, the B of "Bureau").
+    Letter,
+    /// A ticked box where a word starts, so shaped that it could be the word's capital (a pen
+    /// tick overshooting its box and read into the statement as `giPartner`, `(VI have`): a
+    /// box when Tesseract, shown its ink alone, reads no letter in it.
+    LetterUnlessAlone,
+}
+
+fn box_reading(
+    b: &super::marks::TickBox,
+    rect: &PtRect,
+    words: &[(PtRect, &str, f32)],
+    ink: &InkMap,
+) -> BoxReading {
+    let side = rect.x1 - rect.x0;
+    // A "word" hardly wider than the box is OCR's reading of a ticked box, its mark's
+    // overshoot and at most a letter after it (`wi` for a pen tick and "I"), not a word the
+    // box is a letter of.
+    let reading_of_a_tick = |w: &PtRect, text: &str| {
+        b.mark.is_some() && w.x1 - w.x0 <= 3.0 * side && text.chars().count() <= 3
+    };
+    let made_of_letters = words.iter().any(|(w, text, _)| {
+        (inside_a_word(rect, w, text) && !reading_of_a_tick(w, text))
+            || (b.bracket && holds_text(rect, w, text))
+    }) || between_words(rect, words)
+        || a_capital_mid_line(rect, words);
+    if made_of_letters {
+        return BoxReading::Letter;
+    }
+    let like_a_letter = words
+        .iter()
+        .any(|(w, text, text_height)| !b.bracket && a_letter(rect, w, text, *text_height))
+        || a_capital_glued_to_its_word(&b.rect, rect, words, ink);
+    // Where a word starts: a box OCR ran into the statement after it (one at a word's end
+    // is the bowl of a d, an o).
+    let starts_a_word = words.iter().any(|(w, text, _)| {
+        overlap(rect, w) >= 0.25 * area(rect)
+            && (rect.x0 <= w.x0 + 0.25 * side || reading_of_a_tick(w, text))
+    });
+    let inside = words
+        .iter()
+        .any(|(w, text, _)| inside_a_word(rect, w, text));
+    // Just outside a drawn box is paper on most sides (a tick crosses one or two).
+    let gap = (b.rect.width().min(b.rect.height()) / 8).max(2) - 1;
+    let stands_apart = sides_ringed(ink, &b.rect, gap) < 3;
+    match (
+        like_a_letter || inside,
+        b.mark.is_some() && starts_a_word && stands_apart,
+    ) {
+        (false, _) => BoxReading::Box,
+        (true, true) => BoxReading::LetterUnlessAlone,
+        (true, false) => BoxReading::Letter,
+    }
+}
+
+/// The ticked boxes the words around them leave in doubt (`BoxReading::LetterUnlessAlone`),
+/// to be shown to Tesseract alone.
+pub(crate) fn boxes_in_doubt(prepared: &Prepared, words: &[Word], drawn: &Drawn) -> Vec<PixelRect> {
+    let scale = 72.0 / prepared.dpi;
+    let word_rects = word_rects(words, scale);
+    drawn
+        .boxes
+        .iter()
+        .filter(|b| {
+            let rect = PtRect {
+                x0: b.rect.x0 as f32 * scale,
+                y0: b.rect.y0 as f32 * scale,
+                x1: b.rect.x1 as f32 * scale,
+                y1: b.rect.y1 as f32 * scale,
+            };
+            box_reading(b, &rect, &word_rects, &prepared.ink) == BoxReading::LetterUnlessAlone
+        })
+        .map(|b| b.rect)
+        .collect()
 }
 
 /// Words OCR split at an `@` (a wide glyph it takes for a space), after the dot of an
@@ -828,6 +912,80 @@ mod tests {
         );
         assert_eq!(address_dots("jo.citizen@abs.gov.au,"), None);
         assert_eq!(address_dots("Canberra,ACT"), None);
+    }
+
+    /// A ticked box OCR read into the statement after it (`(VI have`) is in doubt (Tesseract
+    /// looks at it alone); the same square unticked, a ticked one deep inside a long word, and
+    /// a letter's hole ringed by its stroke are letters; one standing apart is a box.
+    #[test]
+    fn a_ticked_box_run_into_its_statement_is_in_doubt() {
+        let mut ink = InkMap {
+            width: 200,
+            height: 100,
+            ink: vec![0; 200 * 100],
+        };
+        fn fill(ink: &mut InkMap, x0: usize, y0: usize, x1: usize, y1: usize) {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    ink.ink[y * 200 + x] = 1;
+                }
+            }
+        }
+        // A 10-pixel box at (20, 20), a tick through it.
+        fill(&mut ink, 20, 20, 30, 21);
+        fill(&mut ink, 20, 29, 30, 30);
+        fill(&mut ink, 20, 20, 21, 30);
+        fill(&mut ink, 29, 20, 30, 30);
+        fill(&mut ink, 23, 25, 26, 28);
+        let tick = PixelRect {
+            x0: 23,
+            y0: 25,
+            x1: 26,
+            y1: 28,
+        };
+        let square = |mark: Option<PixelRect>| super::super::marks::TickBox {
+            rect: PixelRect {
+                x0: 20,
+                y0: 20,
+                x1: 30,
+                y1: 30,
+            },
+            mark,
+            bracket: false,
+        };
+        let rect = r(20.0, 20.0, 30.0, 30.0);
+        // At 72 dpi a pixel is a point; the line's text is 14 high, the box 10.
+        let read_into = [
+            (r(20.0, 18.0, 41.0, 32.0), "(VI", 14.0),
+            (r(44.0, 18.0, 70.0, 32.0), "have", 14.0),
+        ];
+        assert_eq!(
+            box_reading(&square(Some(tick)), &rect, &read_into, &ink),
+            BoxReading::LetterUnlessAlone
+        );
+        assert_eq!(
+            box_reading(&square(None), &rect, &read_into, &ink),
+            BoxReading::Letter
+        );
+        let long_word = [(r(2.0, 18.0, 70.0, 32.0), "Department", 14.0)];
+        assert_eq!(
+            box_reading(&square(Some(tick)), &rect, &long_word, &ink),
+            BoxReading::Letter
+        );
+        let apart = [(r(40.0, 18.0, 70.0, 32.0), "have", 14.0)];
+        assert_eq!(
+            box_reading(&square(Some(tick)), &rect, &apart, &ink),
+            BoxReading::Box
+        );
+        // The same square inside a thick stroke all round: the hole of an O.
+        fill(&mut ink, 16, 16, 34, 20);
+        fill(&mut ink, 16, 30, 34, 34);
+        fill(&mut ink, 16, 16, 20, 34);
+        fill(&mut ink, 30, 16, 34, 34);
+        assert_eq!(
+            box_reading(&square(Some(tick)), &rect, &read_into, &ink),
+            BoxReading::Letter
+        );
     }
 
     #[test]

@@ -213,3 +213,60 @@ fn faint_table_lines_are_found_where_the_ink_map_has_none() {
     assert!(more.iter().any(|r| r.horizontal && r.rect.y0 == 300));
     assert!(more.iter().any(|r| !r.horizontal && r.rect.x0 == 600));
 }
+
+/// A pen tick drawn bigger than its box shows inside only where its strokes meet: a piece of
+/// stroke that runs on out of the inside towards the box's side ticks it; a speck of the same
+/// size in the middle does not.
+#[test]
+fn a_tick_meeting_in_its_box_with_its_strokes_outside_ticks_it() {
+    let mut c = Canvas::new(200, 100);
+    let side = 30;
+    c.square(20, 20, side, 2);
+    c.square(120, 20, side, 2);
+    let inset = 2 + 1 + side / 12;
+    // The meeting of the strokes: 7 × 6 pixels down against the inside's bottom-left.
+    let (x0, y1) = (20 + inset, 20 + side - inset);
+    c.fill(x0, y1 - 6, x0 + 7, y1);
+    // The same ink in the middle of the other box.
+    c.fill(120 + 12, 20 + 12, 120 + 19, 20 + 18);
+    let rect = |x0| PixelRect {
+        x0,
+        y0: 20,
+        x1: x0 + side,
+        y1: 20 + side,
+    };
+    assert!(mark_in(&c.0, &rect(20), inset, inset).is_some());
+    assert!(mark_in(&c.0, &rect(120), inset, inset).is_none());
+}
+
+/// The hole of a bold O is ringed by the letter's stroke on every side; a drawn box stands on
+/// paper, a tick crossing one or two of its sides.
+#[test]
+fn a_box_stands_on_paper_and_a_letters_hole_is_ringed_by_ink() {
+    let mut c = Canvas::new(200, 100);
+    // A bold O: a ring 6 pixels thick round a 12 × 16 hole.
+    c.fill(14, 14, 38, 42);
+    for y in 20..36 {
+        for x in 20..32 {
+            c.0.ink[y * 200 + x] = 0;
+        }
+    }
+    let hole = PixelRect {
+        x0: 20,
+        y0: 20,
+        x1: 32,
+        y1: 36,
+    };
+    assert_eq!(sides_ringed(&c.0, &hole, 1), 4);
+    // A box with a pen tick crossing its top and right side.
+    c.square(100, 20, 24, 2);
+    c.stroke(104.0, 34.0, 110.0, 42.0, 3);
+    c.stroke(110.0, 42.0, 140.0, 8.0, 3);
+    let drawn = PixelRect {
+        x0: 100,
+        y0: 20,
+        x1: 124,
+        y1: 44,
+    };
+    assert!(sides_ringed(&c.0, &drawn, 1) < 3);
+}
