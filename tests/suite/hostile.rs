@@ -213,6 +213,7 @@ fn ocr_time_is_granted_only_once_ocr_starts() {
     );
 }
 
+#[cfg(debug_assertions)]
 #[test]
 fn worker_death_costs_one_attachment_not_the_caller() {
     let setup = faulty_workers(3_000);

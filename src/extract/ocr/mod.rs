@@ -415,6 +415,24 @@ fn recognise(
             }
         }
     }
+    // A level line with letters standing on it or just over it (an address typed onto the
+    // writing line, a hyperlink's underline) is one shape with them to Tesseract, which then
+    // drops or misreads the letters touching it (`helen.n brennan-moss@anu.edu.a`). The line
+    // is painted out (`marks::underline_paint`). A line with nothing on it stays.
+    for r in drawn
+        .rules
+        .iter()
+        .filter(|r| r.horizontal && !meets_an_upright(&r.rect))
+    {
+        let Some(paint) = marks::underline_paint(&prepared.ink, &r.rect, prepared.dpi) else {
+            continue;
+        };
+        for (x, from, to) in paint {
+            for y in from..to.min(h) {
+                grey.put_pixel(x as u32, y as u32, image::Luma([255]));
+            }
+        }
+    }
     // Read twice at once, with one threshold for the page and with a threshold per
     // neighbourhood, and the reading Tesseract is surer of kept: neither wins on every page
     // (a photo's faint table lines undo the first, a bilevel scan's broken strokes the second).

@@ -270,3 +270,57 @@ fn a_box_stands_on_paper_and_a_letters_hole_is_ringed_by_ink() {
     };
     assert!(sides_ringed(&c.0, &drawn, 1) < 3);
 }
+
+#[test]
+fn an_underline_letters_stand_on_is_painted_out_where_bare_and_a_blank_line_stays() {
+    let mut c = Canvas::new(700, 200);
+    let line = PixelRect {
+        x0: 50,
+        y0: 100,
+        x1: 650,
+        y1: 104,
+    };
+    c.fill(line.x0, line.y0, line.x1, line.y1);
+    // Letters standing on the line, and letters two rows of paper over it.
+    for x in [80, 120, 160, 200] {
+        c.fill(x, 60, x + 5, 100);
+    }
+    for x in [300, 340] {
+        c.fill(x, 60, x + 5, 98);
+    }
+    // A g's descender crossing the line, its bowl lying along the line's underside.
+    c.fill(420, 60, 425, 108);
+    c.fill(400, 104, 425, 107);
+    let paint = underline_paint(&c.0, &line, 300.0).expect("an underline");
+    let at = |x: usize| paint.iter().find(|p| p.0 == x).map(|p| (p.1, p.2));
+    assert_eq!(
+        at(60),
+        Some((99, 105)),
+        "bare line painted with its soft edge"
+    );
+    assert_eq!(at(82), None, "a letter's foot on the line stays");
+    assert_eq!(
+        at(302),
+        Some((99, 105)),
+        "under a letter just over the line"
+    );
+    assert_eq!(at(422), None, "the descender stays");
+    assert_eq!(
+        at(410),
+        Some((99, 104)),
+        "only the line's rows above the bowl"
+    );
+
+    // The same line with nothing on it is a blank answer's line and stays.
+    let mut blank = Canvas::new(700, 200);
+    blank.fill(line.x0, line.y0, line.x1, line.y1);
+    assert_eq!(underline_paint(&blank.0, &line, 300.0), None);
+
+    // A row where a blurred word's letters run together: ink above and below along it.
+    let mut word = Canvas::new(700, 200);
+    word.fill(line.x0, line.y0, line.x1, line.y1);
+    for x in (50..650).step_by(12) {
+        word.fill(x, 70, x + 8, 130);
+    }
+    assert_eq!(underline_paint(&word.0, &line, 300.0), None);
+}
