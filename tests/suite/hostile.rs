@@ -12,7 +12,7 @@ use crate::support::measured::{Measured, measured};
 use crate::support::{REGINTAKE, bin, files_in, ok, summary};
 
 use make_hostile::{Expect, SURNAME};
-use regintake::extract::{Crash, ReadOptions, Unreadable, worker};
+use regintake::extract::{ReadOptions, Unreadable, worker};
 use regintake::limits::Limits;
 use regintake::mime::{Attachment, FileKind};
 use std::path::{Path, PathBuf};
@@ -216,6 +216,7 @@ fn ocr_time_is_granted_only_once_ocr_starts() {
 #[cfg(debug_assertions)]
 #[test]
 fn worker_death_costs_one_attachment_not_the_caller() {
+    use regintake::extract::Crash;
     let setup = faulty_workers(3_000);
     let pdf = small_pdf();
     let good = attachment("form.pdf", FileKind::Pdf, &pdf);
