@@ -74,6 +74,10 @@ const BOX_MAX_PT: f32 = 26.0;
 const RULE_MIN_PT: f32 = 16.0;
 /// A bar is at most this thick, in points.
 const BAR_MAX_THICK_PT: f32 = 3.5;
+/// Least share of a faint rule's length along which it is darker than the paper on both
+/// sides. Measured: printed table lines in photos and scans 0.84-1.00; runs of grain in shaded
+/// label cells, white-on-dark heading bars and a dim corner of a photo mostly under 0.35.
+const FAINT_RULE_MIN_CLEAR: f32 = 0.6;
 /// Share of a box's inside that must be ink for a tick.
 const TICK_INK_SHARE: f32 = 0.03;
 
@@ -519,7 +523,16 @@ fn rules_of(horizontal: &[Bar], vertical: &[Bar], dpi: f32) -> Vec<RuleLine> {
 
 /// Ruling lines printed too faint for the ink map (a photo of a form's thin grey table lines),
 /// found in `faint` (the page with a looser notion of ink) where no line of `rules` runs.
-pub(crate) fn faint_rules(faint: &InkMap, dpi: f32, rules: &[RuleLine]) -> Vec<RuleLine> {
+/// A line must stand out from the paper on both its sides along most of its length in `even`
+/// (the page with its paper made white): in a shaded cell, a dark heading bar or a photo's
+/// dim corner the looser map is a field of grain, whose runs are not lines. Taken for lines,
+/// they were painted out through the labels and cut the table into false cells.
+pub(crate) fn faint_rules(
+    faint: &InkMap,
+    even: &image::GrayImage,
+    dpi: f32,
+    rules: &[RuleLine],
+) -> Vec<RuleLine> {
     let px = |pt: f32| (pt * dpi / 72.0).round().max(1.0) as usize;
     let thick = px(BAR_MAX_THICK_PT);
     let rule_min = px(RULE_MIN_PT);
@@ -537,7 +550,48 @@ pub(crate) fn faint_rules(faint: &InkMap, dpi: f32, rules: &[RuleLine]) -> Vec<R
                     && f.rect.y0 <= r.rect.y1 + near
             })
         })
+        .filter(|f| lighter_both_sides(even, f) >= FAINT_RULE_MIN_CLEAR)
         .collect()
+}
+
+/// The share of a line's length along which the paper on both its sides is clearly lighter
+/// than the line (on the page with its paper made white): the line's darkest pixel across it
+/// against the mean of a band a little way off each side.
+fn lighter_both_sides(even: &image::GrayImage, line: &RuleLine) -> f32 {
+    // Grey levels. A printed line is far darker than the paper beside it; grain in a shaded
+    // cell or a dim corner is as dark on one side as on the other.
+    const DEPTH: i32 = 24;
+    // Pixels between the line's box and each band, and each band's width.
+    const GAP: usize = 2;
+    const BAND: usize = 3;
+    let (w, h) = (even.width() as usize, even.height() as usize);
+    let px = |x: usize, y: usize| even.as_raw()[y * w + x] as i32;
+    let r = &line.rect;
+    // Across the line: its own pixels and the bands either side, per position along it.
+    let (along, across0, across1, limit) = if line.horizontal {
+        (r.x0..r.x1.min(w), r.y0, r.y1.min(h), h)
+    } else {
+        (r.y0..r.y1.min(h), r.x0, r.x1.min(w), w)
+    };
+    if across1 <= across0 || across0 < GAP + BAND || across1 + GAP + BAND > limit {
+        return 0.0;
+    }
+    let at = |a: usize, c: usize| if line.horizontal { px(a, c) } else { px(c, a) };
+    let mean = |a: usize, from: usize, to: usize| {
+        (from..to).map(|c| at(a, c)).sum::<i32>() / (to - from) as i32
+    };
+    let mut clear = 0usize;
+    let mut total = 0usize;
+    for a in along {
+        total += 1;
+        let ink = (across0..across1).map(|c| at(a, c)).min().unwrap_or(255);
+        let before = mean(a, across0 - GAP - BAND, across0 - GAP);
+        let after = mean(a, across1 + GAP, across1 + GAP + BAND);
+        if before - ink >= DEPTH && after - ink >= DEPTH {
+            clear += 1;
+        }
+    }
+    clear as f32 / total.max(1) as f32
 }
 
 /// Finds ruling lines and tick boxes on a page at `dpi`.

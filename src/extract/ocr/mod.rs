@@ -361,12 +361,13 @@ fn looks_sideways(words: &[tesseract::Word]) -> bool {
 /// meets. A writing line on its own (`[ ____ ]`) stays: read as `_`, it says the answer was
 /// left blank.
 /// The page's ruling lines and tick boxes (`marks::find`), with the table lines printed too
-/// faint for the ink map found on the page with its paper made white, which is returned too.
+/// faint for the ink map found on the page with its paper made white (`marks::faint_rules`),
+/// which is returned too.
 fn drawn_on(prepared: &prepare::Prepared) -> (marks::Drawn, GrayImage) {
     let mut drawn = marks::find(&prepared.ink, prepared.dpi);
     let even = prepare::even_paper(&prepared.grey, prepared.dpi);
-    let faint = prepare::faint_ink(&even);
-    let more = marks::faint_rules(&faint, prepared.dpi, &drawn.rules);
+    let faint = prepare::faint_ink(&even, &prepared.grey);
+    let more = marks::faint_rules(&faint, &even, prepared.dpi, &drawn.rules);
     drawn.rules.extend(more);
     (drawn, even)
 }

@@ -290,15 +290,24 @@ pub(crate) fn even_paper(grey: &GrayImage, dpi: f32) -> GrayImage {
 /// Ink by a looser measure, on a page whose paper is white (`even_paper`): every pixel a shade
 /// darker than paper. Too loose for tick marks (a scan's grain), enough for the thin grey
 /// lines of a table in a photo, which the ink map misses; used to find ruling lines only.
-pub(crate) fn faint_ink(even: &GrayImage) -> InkMap {
+/// A pixel must also be some grey levels darker than its paper in `grey`, the page before it
+/// was evened: in a photo's dark corner the paper is so dim that evening it multiplies the
+/// camera's grain into "shades", and their runs would become ruling lines.
+pub(crate) fn faint_ink(even: &GrayImage, grey: &GrayImage) -> InkMap {
     const PAPER_SHADE: u8 = 215;
+    const LEAST_DEPTH: u32 = 12;
     InkMap {
         width: even.width() as usize,
         height: even.height() as usize,
         ink: even
             .as_raw()
             .iter()
-            .map(|&v| (v < PAPER_SHADE) as u8)
+            .zip(grey.as_raw())
+            .map(|(&e, &g)| {
+                // The paper around the pixel, as `even_paper` judged it.
+                let paper = (g as u32 * 255).div_ceil(e.max(1) as u32);
+                (e < PAPER_SHADE && paper >= g as u32 + LEAST_DEPTH) as u8
+            })
             .collect(),
     }
 }
@@ -419,6 +428,34 @@ mod tests {
         let again = estimate_skew(&straight, 150.0);
         assert!(again.abs() <= 0.15, "after turning: {again}");
         assert_eq!(estimate_skew(&lined_page(900, 1200, 0.0), 150.0), 0.0);
+    }
+
+    /// In a photo's dim corner, evening the paper multiplies the camera's grain: a pixel a few
+    /// grey levels under dim paper is no faint ink there, while a grey line on it is, as it is
+    /// on bright paper.
+    #[test]
+    fn faint_ink_is_a_line_on_dim_paper_not_its_grain() {
+        // Left half dim paper (40) with grain; right half bright (230); a grey line across.
+        let page = GrayImage::from_fn(800, 200, |x, y| {
+            let paper: u8 = if x < 400 { 40 } else { 230 };
+            let grain = [0u8, 4, 10, 2, 8, 1, 6][((x * 7 + y * 13) % 7) as usize];
+            Luma([if (100..103).contains(&y) {
+                paper * 2 / 3
+            } else {
+                paper - grain
+            }])
+        });
+        let even = even_paper(&page, 300.0);
+        // The grain alone is "a shade darker than paper" once evened.
+        assert!((20..40).any(|x| even.get_pixel(x, 40)[0] < 200));
+        let faint = faint_ink(&even, &page);
+        let grain: usize = (20..80)
+            .flat_map(|y| (20..240).map(move |x| (x, y)))
+            .filter(|&(x, y)| faint.at(x, y))
+            .count();
+        assert_eq!(grain, 0);
+        assert!(faint.at(100, 101) && faint.at(700, 101));
+        assert!(!faint.at(700, 40));
     }
 
     #[test]
