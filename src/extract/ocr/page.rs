@@ -113,6 +113,7 @@ impl OcrPage {
             .filter(|m| !inside_a_sentence(m, &word_rects))
             .collect();
         let mut kept: Vec<PageWord> = Vec::with_capacity(words.len() + loose.len());
+        let line_heights = line_text_heights(&words, scale);
         for w in &words {
             let rect = PtRect {
                 x0: w.left as f32 * scale,
@@ -135,7 +136,8 @@ impl OcrPage {
             let mut rect = rect;
             let mut text = w.text.clone();
             for b in &boxes {
-                if let Some((trimmed, r)) = trim_box_reading(&text, &rect, &b.rect) {
+                let line_height = line_heights.get(&w.line).copied();
+                if let Some((trimmed, r)) = without_box_reading(&text, &rect, b, line_height) {
                     text = trimmed;
                     rect = r;
                 }
@@ -211,19 +213,7 @@ impl OcrPage {
 /// median height of the line's words with letters: a word of x-height letters alone, "name",
 /// is shorter than its line's text).
 fn word_rects(words: &[Word], scale: f32) -> Vec<(PtRect, &str, f32)> {
-    let mut heights: std::collections::HashMap<u32, Vec<u32>> = Default::default();
-    for w in words {
-        if w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
-            heights.entry(w.line).or_default().push(w.height);
-        }
-    }
-    let line_height: std::collections::HashMap<u32, f32> = heights
-        .into_iter()
-        .map(|(line, mut v)| {
-            v.sort_unstable();
-            (line, v[v.len() / 2] as f32 * scale)
-        })
-        .collect();
+    let line_height = line_text_heights(words, scale);
     words
         .iter()
         .map(|w| {
@@ -239,6 +229,23 @@ fn word_rects(words: &[Word], scale: f32) -> Vec<(PtRect, &str, f32)> {
                 .unwrap_or(0.0)
                 .max(rect.height());
             (rect, w.text.as_str(), text_height)
+        })
+        .collect()
+}
+
+/// Per line, the median height of its words with letters, in points.
+fn line_text_heights(words: &[Word], scale: f32) -> std::collections::HashMap<u32, f32> {
+    let mut heights: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+    for w in words {
+        if w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+            heights.entry(w.line).or_default().push(w.height);
+        }
+    }
+    heights
+        .into_iter()
+        .map(|(line, mut v)| {
+            v.sort_unstable();
+            (line, v[v.len() / 2] as f32 * scale)
         })
         .collect()
 }
@@ -568,6 +575,24 @@ fn trim_box_reading(text: &str, word: &PtRect, b: &PtRect) -> Option<(String, Pt
     Some((rest.trim().to_string(), r))
 }
 
+/// `trim_box_reading`, and when the box is ticked with a pen tick that overshoots it, no
+/// letter left beside it: the tick makes OCR's word far taller than its line's letters
+/// (`line_height`; ascender to descender is at most 1.3 times it), and the piece of that word
+/// beside the box is the tick's stroke (`oS` before `Partner`), not a letter of the statement.
+fn without_box_reading(
+    text: &str,
+    word: &PtRect,
+    b: &PageBox,
+    line_height: Option<f32>,
+) -> Option<(String, PtRect)> {
+    let (rest, rect) = trim_box_reading(text, word, &b.rect)?;
+    let overshot = b.ticked && line_height.is_some_and(|h| word.height() >= 1.6 * h);
+    if overshot && rest.chars().count() <= 1 {
+        return Some((String::new(), rect));
+    }
+    Some((rest, rect))
+}
+
 /// A bracket pair holding text (`[ 50 ]`, `[ N/A ]`) is an answer in brackets, not a box: OCR
 /// read a number or a word inside it, not a mark. A "bracket pair" that is part of a word OCR
 /// read (the stem and bowl of a bold D) is a letter.
@@ -827,6 +852,35 @@ mod tests {
         assert!(!a_capital_glued_to_its_word(&px, &b, &word, &page(12)));
         // Not in a word OCR read: left alone.
         assert!(!a_capital_glued_to_its_word(&px, &b, &[], &page(2)));
+    }
+
+    #[test]
+    fn a_pen_tick_over_its_box_leaves_no_letter_beside_it() {
+        let ticked = PageBox {
+            rect: r(100.0, 300.0, 107.0, 307.0),
+            ticked: true,
+            mark: Some(r(101.0, 301.0, 106.0, 306.0)),
+        };
+        // The tick rises far above the line (7 pt letters): OCR read box and stroke as `oS`.
+        let tall = r(100.0, 291.0, 116.0, 310.0);
+        let (rest, _) = without_box_reading("oS", &tall, &ticked, Some(7.0)).unwrap();
+        assert_eq!(rest, "");
+        // A box OCR ran into the statement's first word keeps the word.
+        let word = r(100.0, 300.0, 140.0, 308.0);
+        let (rest, _) = without_box_reading("XPartner", &word, &ticked, Some(7.0)).unwrap();
+        assert_eq!(rest, "Partner");
+        // A letter beside a box OCR read with it, no taller than the line's letters, stays.
+        let short = r(100.0, 300.0, 114.0, 308.0);
+        let (rest, _) = without_box_reading("XI", &short, &ticked, Some(7.0)).unwrap();
+        assert_eq!(rest, "I");
+        // So does one beside an empty box.
+        let empty = PageBox {
+            ticked: false,
+            mark: None,
+            ..ticked
+        };
+        let (rest, _) = without_box_reading("oS", &tall, &empty, Some(7.0)).unwrap();
+        assert_eq!(rest, "S");
     }
 
     #[test]
