@@ -440,7 +440,7 @@ mod tests {
             let paper: u8 = if x < 400 { 40 } else { 230 };
             let grain = [0u8, 4, 10, 2, 8, 1, 6][((x * 7 + y * 13) % 7) as usize];
             Luma([if (100..103).contains(&y) {
-                paper * 2 / 3
+                (paper as u16 * 2 / 3) as u8
             } else {
                 paper - grain
             }])
