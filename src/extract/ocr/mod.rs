@@ -410,10 +410,8 @@ fn recognise(
     for r in borders {
         let (x0, x1) = (r.rect.x0.saturating_sub(1), (r.rect.x1 + 1).min(w));
         let (y0, y1) = (r.rect.y0.saturating_sub(1), (r.rect.y1 + 1).min(h));
-        for y in y0..y1 {
-            for x in x0..x1 {
-                grey.put_pixel(x as u32, y as u32, image::Luma([255]));
-            }
+        for x in x0..x1 {
+            paint_paper(&mut grey, x, y0..y1);
         }
     }
     // A level line with letters standing on it or just over it (an address typed onto the
@@ -429,9 +427,7 @@ fn recognise(
             continue;
         };
         for (x, from, to) in paint {
-            for y in from..to.min(h) {
-                grey.put_pixel(x as u32, y as u32, image::Luma([255]));
-            }
+            paint_paper(&mut grey, x, from..to);
         }
     }
     // Read twice at once, with one threshold for the page and with a threshold per
@@ -463,6 +459,17 @@ fn recognise(
         (Ok(g), Ok(l)) => Ok(if surety(&l) > surety(&g) { l } else { g }),
         (Ok(words), Err(_)) | (Err(_), Ok(words)) => Ok(words),
         (Err(e), Err(_)) => Err(e),
+    }
+}
+
+/// Rows `rows` of column `x` made paper-white (what lies off the image is left).
+fn paint_paper(grey: &mut GrayImage, x: usize, rows: std::ops::Range<usize>) {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    if x >= w {
+        return;
+    }
+    for y in rows.start..rows.end.min(h) {
+        grey.put_pixel(x as u32, y as u32, image::Luma([255]));
     }
 }
 

@@ -80,7 +80,8 @@ impl OcrPage {
             x1: r.x1 as f32 * scale,
             y1: r.y1 as f32 * scale,
         };
-        let word_rects = word_rects(&words, scale);
+        let line_heights = line_text_heights(&words, scale);
+        let word_rects = word_rects(&words, scale, &line_heights);
         let boxes: Vec<PageBox> = drawn
             .boxes
             .iter()
@@ -113,14 +114,7 @@ impl OcrPage {
             .filter(|m| !inside_a_sentence(m, &word_rects))
             .collect();
         let mut kept: Vec<PageWord> = Vec::with_capacity(words.len() + loose.len());
-        let line_heights = line_text_heights(&words, scale);
-        for w in &words {
-            let rect = PtRect {
-                x0: w.left as f32 * scale,
-                y0: w.top as f32 * scale,
-                x1: (w.left + w.width) as f32 * scale,
-                y1: (w.top + w.height) as f32 * scale,
-            };
+        for (w, &(rect, _, _)) in words.iter().zip(&word_rects) {
             // A speck of dust OCR read as `-` or `.` beside a word would start its line.
             let speck = w.text.chars().all(is_speck_char)
                 && rect.x1 - rect.x0 <= SPECK_MAX_PT
@@ -135,9 +129,9 @@ impl OcrPage {
             // the box are OCR's reading of the box and leave.
             let mut rect = rect;
             let mut text = w.text.clone();
+            let line_height = line_heights.get(&w.line).copied();
             for b in &boxes {
-                let line_height = line_heights.get(&w.line).copied();
-                if let Some((trimmed, r)) = without_box_reading(&text, &rect, b, line_height) {
+                if let Some((trimmed, r)) = trim_box_reading(&text, &rect, b, line_height) {
                     text = trimmed;
                     rect = r;
                 }
@@ -212,8 +206,11 @@ impl OcrPage {
 /// Each word OCR read, in points, with its text and the height of its line's text (the
 /// median height of the line's words with letters: a word of x-height letters alone, "name",
 /// is shorter than its line's text).
-fn word_rects(words: &[Word], scale: f32) -> Vec<(PtRect, &str, f32)> {
-    let line_height = line_text_heights(words, scale);
+fn word_rects<'a>(
+    words: &'a [Word],
+    scale: f32,
+    line_height: &std::collections::HashMap<u32, f32>,
+) -> Vec<(PtRect, &'a str, f32)> {
     words
         .iter()
         .map(|w| {
@@ -313,7 +310,7 @@ fn box_reading(
 /// to be shown to Tesseract alone.
 pub(crate) fn boxes_in_doubt(prepared: &Prepared, words: &[Word], drawn: &Drawn) -> Vec<PixelRect> {
     let scale = 72.0 / prepared.dpi;
-    let word_rects = word_rects(words, scale);
+    let word_rects = word_rects(words, scale, &line_text_heights(words, scale));
     drawn
         .boxes
         .iter()
@@ -553,8 +550,18 @@ fn overlap(a: &PtRect, b: &PtRect) -> f32 {
 }
 
 /// The word without the characters OCR read from a box at its start or end, and its box
-/// without the tick box; `None` when the box is not at one end of the word.
-fn trim_box_reading(text: &str, word: &PtRect, b: &PtRect) -> Option<(String, PtRect)> {
+/// without the tick box; `None` when the box is not at one end of the word. When the box is
+/// ticked with a pen tick that overshoots it, no letter is left beside it: the tick makes
+/// OCR's word far taller than its line's letters (`line_height`; ascender to descender is at
+/// most 1.3 times it), and the piece of that word beside the box is the tick's stroke (`oS`
+/// before `Partner`), not a letter of the statement.
+fn trim_box_reading(
+    text: &str,
+    word: &PtRect,
+    tick_box: &PageBox,
+    line_height: Option<f32>,
+) -> Option<(String, PtRect)> {
+    let b = &tick_box.rect;
     if overlap(b, word) < 0.4 * area(b) {
         return None;
     }
@@ -572,25 +579,12 @@ fn trim_box_reading(text: &str, word: &PtRect, b: &PtRect) -> Option<(String, Pt
         r.x1 = b.x0.max(r.x0);
         chars[..chars.len() - n].iter().collect()
     };
-    Some((rest.trim().to_string(), r))
-}
-
-/// `trim_box_reading`, and when the box is ticked with a pen tick that overshoots it, no
-/// letter left beside it: the tick makes OCR's word far taller than its line's letters
-/// (`line_height`; ascender to descender is at most 1.3 times it), and the piece of that word
-/// beside the box is the tick's stroke (`oS` before `Partner`), not a letter of the statement.
-fn without_box_reading(
-    text: &str,
-    word: &PtRect,
-    b: &PageBox,
-    line_height: Option<f32>,
-) -> Option<(String, PtRect)> {
-    let (rest, rect) = trim_box_reading(text, word, &b.rect)?;
-    let overshot = b.ticked && line_height.is_some_and(|h| word.height() >= 1.6 * h);
+    let rest = rest.trim();
+    let overshot = tick_box.ticked && line_height.is_some_and(|h| word.height() >= 1.6 * h);
     if overshot && rest.chars().count() <= 1 {
-        return Some((String::new(), rect));
+        return Some((String::new(), r));
     }
-    Some((rest, rect))
+    Some((rest.to_string(), r))
 }
 
 /// A bracket pair holding text (`[ 50 ]`, `[ N/A ]`) is an answer in brackets, not a box: OCR
@@ -863,15 +857,15 @@ mod tests {
         };
         // The tick rises far above the line (7 pt letters): OCR read box and stroke as `oS`.
         let tall = r(100.0, 291.0, 116.0, 310.0);
-        let (rest, _) = without_box_reading("oS", &tall, &ticked, Some(7.0)).unwrap();
+        let (rest, _) = trim_box_reading("oS", &tall, &ticked, Some(7.0)).unwrap();
         assert_eq!(rest, "");
         // A box OCR ran into the statement's first word keeps the word.
         let word = r(100.0, 300.0, 140.0, 308.0);
-        let (rest, _) = without_box_reading("XPartner", &word, &ticked, Some(7.0)).unwrap();
+        let (rest, _) = trim_box_reading("XPartner", &word, &ticked, Some(7.0)).unwrap();
         assert_eq!(rest, "Partner");
         // A letter beside a box OCR read with it, no taller than the line's letters, stays.
         let short = r(100.0, 300.0, 114.0, 308.0);
-        let (rest, _) = without_box_reading("XI", &short, &ticked, Some(7.0)).unwrap();
+        let (rest, _) = trim_box_reading("XI", &short, &ticked, Some(7.0)).unwrap();
         assert_eq!(rest, "I");
         // So does one beside an empty box.
         let empty = PageBox {
@@ -879,7 +873,7 @@ mod tests {
             mark: None,
             ..ticked
         };
-        let (rest, _) = without_box_reading("oS", &tall, &empty, Some(7.0)).unwrap();
+        let (rest, _) = trim_box_reading("oS", &tall, &empty, Some(7.0)).unwrap();
         assert_eq!(rest, "S");
     }
 
